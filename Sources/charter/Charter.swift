@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The root command: subcommands only.
+struct Charter: ParsableCommand {
+    static let version = "0.1.0"
+    static let informationURI = "https://github.com/charter-governance/charter"
+
+    static let configuration = CommandConfiguration(
+        commandName: "charter",
+        abstract: "Policy-as-code for synthetic health data.",
+        discussion: """
+            Exit codes: 0 allowed or clean, 1 denied or lint errors, 2 usage error or unreadable input, \
+            3 pending approvals.
+            """,
+        version: version,
+        subcommands: [LintCommand.self]
+    )
+}
