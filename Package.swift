@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "charter", targets: ["charter"]),
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterYAML", targets: ["CharterYAML"]),
+        .library(name: "CharterPolicy", targets: ["CharterPolicy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +35,17 @@ let package = Package(
             dependencies: ["CYAML", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CharterPolicy",
+            dependencies: ["CharterCore", "CharterYAML"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
                 "CharterCore",
                 "CharterYAML",
+                "CharterPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,6 +65,11 @@ let package = Package(
         .testTarget(
             name: "CharterYAMLTests",
             dependencies: ["CharterYAML", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterPolicyTests",
+            dependencies: ["CharterPolicy", "CharterYAML", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

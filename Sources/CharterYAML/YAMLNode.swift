@@ -131,4 +131,6 @@ public struct YAMLStream: Sendable {
     /// Findings that do not stop reading (such as a `<<` merge key, which YAML 1.2 reads as a
     /// plain key).
     public var warnings: [Diagnostic]
+    /// The text the stream was read from, to locate positions inside scalars.
+    public var source: YAMLSource
 }

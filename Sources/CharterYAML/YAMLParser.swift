@@ -55,7 +55,9 @@ public struct YAMLParser: Sendable {
             yaml_event_delete(&event)
             if done { break }
         }
-        return YAMLStream(documents: builder.documents, warnings: builder.warnings)
+        return YAMLStream(
+            documents: builder.documents, warnings: builder.warnings,
+            source: YAMLSource(map: builder.sourceMap))
     }
 
     /// Reads a string.

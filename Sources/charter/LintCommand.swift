@@ -1,10 +1,12 @@
 import ArgumentParser
 import CharterCore
-import CharterYAML
+import CharterPolicy
+import Foundation
 
 /// `charter lint PATH...`: reads every YAML file under the paths and reports what is wrong.
 ///
-/// For now the checks are the YAML layer's: well-formedness, duplicate keys, tags and limits.
+/// YAML well-formedness, duplicate keys, tags and limits for every file; for policies, the policy
+/// language's checks, condition type checking, and the proof that an overlay only tightens its base.
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
@@ -29,7 +31,7 @@ struct LintCommand: ParsableCommand {
         var diagnostics = inputs.problems
         var sources: [String: String] = [:]
         var unreadable = !inputs.problems.isEmpty
-        let parser = YAMLParser()
+        let linter = PolicyLinter()
         for file in inputs.files {
             switch InputFiles.read(file) {
             case .failure(let error):
@@ -37,11 +39,11 @@ struct LintCommand: ParsableCommand {
                 unreadable = true
             case .success(let bytes):
                 sources[file] = String(decoding: bytes, as: UTF8.self)
-                do {
-                    let stream = try parser.parse(bytes, file: file)
-                    diagnostics.append(contentsOf: stream.warnings)
-                } catch {
-                    diagnostics.append(error.diagnostic)
+                diagnostics += linter.lint(file: file, bytes: bytes) { reference, from in
+                    let base = Self.resolve(reference, from: from)
+                    guard case .success(let bytes) = InputFiles.read(base) else { throw BaseUnreadable(path: base) }
+                    sources[base] = String(decoding: bytes, as: UTF8.self)
+                    return (base, bytes)
                 }
             }
         }
@@ -51,6 +53,22 @@ struct LintCommand: ParsableCommand {
         if unreadable { throw ExitStatus.usageError.exitCode }
         if report.hasErrors || (strict && report.count(.warning) > 0) { throw ExitStatus.denied.exitCode }
     }
+}
+
+extension LintCommand {
+    /// A path written in a file, relative to that file's directory.
+    static func resolve(_ reference: String, from file: String) -> String {
+        if reference.hasPrefix("/") { return reference }
+        let directory = (file as NSString).deletingLastPathComponent
+        let joined = directory.isEmpty ? reference : directory + "/" + reference
+        return (joined as NSString).standardizingPath
+    }
+}
+
+/// A base policy that could not be read.
+struct BaseUnreadable: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "no readable file at \"\(path)\"" }
 }
 
 extension DiagnosticReport.Tool {

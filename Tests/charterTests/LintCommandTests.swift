@@ -35,7 +35,7 @@ struct LintCommandTests {
         #expect(try CLIRunner.run(["lint", "lint/warning"]).status == 0)
         let strict = try CLIRunner.run(["lint", "--strict", "lint/warning"])
         #expect(strict.status == 1)
-        #expect(strict.stdout.contains("warning[CH009]"))
+        #expect(strict.stdout.contains("warning[CH110]"))
     }
 
     @Test(
