@@ -50,7 +50,7 @@ struct ExpressionTests {
             ("a.b ==", 6, "expected a value, a field or '(', found the end of the condition"),
             ("a.b = 1", 4, "unexpected '='"),
             ("a.b && c.d", 4, "unexpected '&&'"),
-            ("(a.b", 4, "expected ')' to close the '(' at offset 0, found the end of the condition"),
+            ("(a.b", 4, "expected ')' to close '(', found the end of the condition"),
             ("a.b < 1 < 2", 8, "comparisons do not chain"),
             ("'open", 0, "unterminated string"),
             ("x.y == 2026-02-30", 7, "'2026-02-30' is not a date"),

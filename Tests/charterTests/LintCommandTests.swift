@@ -20,6 +20,25 @@ struct LintCommandTests {
         #expect(json["files"] == ["lint/clean/nested/two.yml", "lint/clean/one.yaml"])
     }
 
+    @Test("the reference policy set and the examples lint clean, overlay included")
+    func referencePolicies() throws {
+        let result = try CLIRunner.run(["lint", "policies/", "examples/"], in: CLIRunner.packageRoot)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasSuffix("files checked: no problems\n"))
+    }
+
+    @Test("a policy mistake inside a condition is located at its token, with a fix, in SARIF too")
+    func conditionDiagnostics() throws {
+        let result = try CLIRunner.run(["lint", "lint/policy/typo.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("lint/policy/typo.yaml:8:31: error[CH118]: 'pubic' is not a valid audience"))
+        #expect(result.stdout.contains("= fix: replace \"pubic\" with \"public\""))
+        let sarif = try JSONParser().parse(try CLIRunner.run(["lint", "--format", "sarif", "lint/policy/typo.yaml"]).stdout)
+        let region = sarif["runs"]?[0]?["results"]?[0]?["locations"]?[0]?["physicalLocation"]?["region"]
+        #expect(region?["startLine"] == 8)
+        #expect(region?["startColumn"] == 31)
+    }
+
     @Test("errors exit 1 and are reported with file, line and column")
     func errors() throws {
         let result = try CLIRunner.run(["lint", "lint/broken"])

@@ -66,6 +66,12 @@ extension JSONValue {
         objectValue?[key]
     }
 
+    /// An element of an array, or `nil` when this is not an array or the index is out of range.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     /// Whether two values are equal as JSON documents: numbers compare by value, whichever case
     /// holds them (`1`, `1.0` and `decimal("1.0")` are equal).
     public func isEquivalent(to other: JSONValue) -> Bool {

@@ -36,6 +36,9 @@ public struct DifferentialPrivacyControl: Sendable, Equatable {
     public var epsilonMax: Located<Decimal>?
     public var deltaMax: Located<Decimal>?
     public var location: SourceLocation
+    /// Whether `epsilon_max` was written, even if it was invalid (so that a bad value is not also
+    /// reported as a missing one).
+    var epsilonMaxWritten = false
 }
 
 /// A control with one lower bound, such as `k_anonymity: { k_min: 10 }`.

@@ -60,6 +60,14 @@ public struct Condition: Sendable, Equatable {
     /// Where the condition is written.
     public var location: SourceLocation
 
+    /// The condition of an overlay's tier that keeps its base tier's condition.
+    public static func inherited(at location: SourceLocation) -> Condition {
+        Condition(text: "", expression: nil, location: location)
+    }
+
+    /// Whether this is an overlay tier's placeholder for its base's condition.
+    public var isInherited: Bool { text.isEmpty && expression == nil }
+
     /// Whether the condition is the literal `true`.
     public var isAlwaysTrue: Bool { expression?.kind == .literal(.bool(true)) }
     /// Whether the condition is the literal `false`.

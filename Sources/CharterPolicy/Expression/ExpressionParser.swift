@@ -145,7 +145,7 @@ struct ExpressionParser {
             let inner = try orExpression()
             guard current.kind == .symbol(.closeParen) else {
                 throw ExpressionSyntaxError(
-                    message: "expected ')' to close the '(' at offset \(token.start), found \(current.kind.spelling)",
+                    message: "expected ')' to close '(', found \(current.kind.spelling)",
                     offset: current.start, help: "every '(' needs a matching ')'")
             }
             _ = advance()

@@ -224,7 +224,7 @@ public struct ExpressionTypeChecker: Sendable {
         var diagnostic = Diagnostic.error(
             .policyUnknownEnumValue, "'\(value)' is not a valid \(name)", at: expression.location,
             help: suggestion.map { "did you mean '\($0)'?" })
-        diagnostic.notes = ["a \(name) is one of: " + values.joined(separator: ", ")]
+        diagnostic.notes = ["\(name) is one of: " + values.joined(separator: ", ")]
         if let suggestion, let length = expression.length {
             diagnostic.fix = .init(
                 summary: "replace \"\(value)\" with \"\(suggestion)\"", location: expression.location, length: length,

@@ -146,13 +146,7 @@ struct PolicyChecks {
     }
 
     private mutating func tierReachability() {
-        guard !policy.tiers.isEmpty else {
-            if policy.extends == nil {
-                diagnostics.append(
-                    .error(.policyMissingField, "the policy has no tiers, so every request is denied", at: policy.location))
-            }
-            return
-        }
+        guard !policy.tiers.isEmpty else { return }
         var catchAll: Tier?
         for tier in policy.tiers {
             if let catchAll {
@@ -183,7 +177,7 @@ struct PolicyChecks {
 
     private mutating func controls(_ controls: Controls, in context: String) {
         if let dp = controls.differentialPrivacy, dp.required?.value == true {
-            if dp.epsilonMax == nil {
+            if dp.epsilonMax == nil && !dp.epsilonMaxWritten {
                 diagnostics.append(
                     .error(
                         .policyDPWithoutEpsilonCap, "\(context) requires differential privacy but sets no epsilon_max",

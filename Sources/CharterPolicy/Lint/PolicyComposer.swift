@@ -58,7 +58,7 @@ public enum PolicyComposer {
                 continue
             }
             let baseTier = effective.tiers[index]
-            if tier.when != baseTier.when {
+            if !tier.when.isInherited && tier.when != baseTier.when {
                 comparison.loosened(
                     "tier '\(tier.name.value)' changes its condition; an overlay keeps the base's conditions so that every request lands in a tier at least as strict",
                     at: tier.when.location, base: baseTier.when.location)
@@ -69,8 +69,8 @@ public enum PolicyComposer {
 
         if let budgets = overlay.budgets {
             if let base = base.budgets {
-                comparison.atMost(budgets.perSourceEpsilon, base.perSourceEpsilon, "budgets.per_source.epsilon")
-                comparison.atMost(budgets.perSourceDelta, base.perSourceDelta, "budgets.per_source.delta")
+                comparison.atMost(budgets.perSourceEpsilon, base.perSourceEpsilon, "budgets.per_source.epsilon", at: budgets.location)
+                comparison.atMost(budgets.perSourceDelta, base.perSourceDelta, "budgets.per_source.delta", at: budgets.location)
                 if let composition = base.composition, budgets.composition?.value != composition.value {
                     comparison.loosened(
                         "budgets.composition changes from \(composition.value.rawValue) to \(budgets.composition?.value.rawValue ?? "the default")",

@@ -198,8 +198,8 @@ final class DocumentReader {
         guard values.contains(text.value) else {
             let suggestion = Suggestion.closest(to: text.value, among: values)
             var diagnostic = Diagnostic.error(
-                .policyUnknownEnumValue, "'\(text.value)' is not a valid \(context)", at: node.location,
-                notes: ["\(context) is one of: " + values.joined(separator: ", ")],
+                .policyUnknownEnumValue, "'\(text.value)' is not a valid value for \(context)", at: node.location,
+                notes: ["\(context) takes one of: " + values.joined(separator: ", ")],
                 help: suggestion.map { "did you mean '\($0)'?" })
             if let suggestion, node.scalar?.style == .plain {
                 diagnostic.fix = .init(
@@ -221,7 +221,7 @@ final class DocumentReader {
         }
         var result: [Located<String>] = []
         for item in items {
-            let read = values.map { enumeration(item, "an entry of \(context)", values: $0) } ?? string(item, "an entry of \(context)")
+            let read = values.map { enumeration(item, context, values: $0) } ?? string(item, "an entry of \(context)")
             guard let read else { continue }
             if let first = result.first(where: { $0.value == read.value }) {
                 report(

@@ -44,6 +44,8 @@ public struct PolicyLoader: Sendable {
 /// The recursive part of loading, over one reader.
 private struct PolicyBuilder {
     let reader: DocumentReader
+    /// Whether the policy `extends` a base: its tiers then name base tiers and may omit `when`.
+    var isOverlay = false
 
     func policy(_ node: YAMLNode) -> Policy? {
         let required = node["extends"] == nil ? ["name", "tiers"] : ["name"]
@@ -57,7 +59,12 @@ private struct PolicyBuilder {
         let extends = fields["extends"].flatMap { reader.string($0, "extends") }
         let roles = fields["roles"].map(roles) ?? []
         let purposes = fields["purposes"].flatMap { reader.stringList($0, "purposes") } ?? []
-        let tiers = fields["tiers"].map { list($0, "tiers", tier) } ?? []
+        var builder = self
+        builder.isOverlay = extends != nil
+        let tiers = fields["tiers"].map { builder.list($0, "tiers", builder.tier) } ?? []
+        if let node = fields["tiers"], node.sequence?.isEmpty == true, extends == nil {
+            reader.report(.error(.policyMissingField, "the policy has no tiers, so every request is denied", at: node.location))
+        }
         let budgets = fields["budgets"].flatMap(budgets)
         let rules = fields["rules"].map { list($0, "rules", rule) } ?? []
         guard let name else { return nil }
@@ -95,11 +102,13 @@ private struct PolicyBuilder {
     }
 
     private func tier(_ node: YAMLNode) -> Tier? {
-        guard let fields = reader.mapping(node, "a tier", known: PolicyLoader.tierKeys, required: ["name", "when"]) else {
+        let required = isOverlay ? ["name"] : ["name", "when"]
+        guard let fields = reader.mapping(node, "a tier", known: PolicyLoader.tierKeys, required: required) else {
             return nil
         }
         let name = fields["name"].flatMap { reader.string($0, "a tier's name") }
-        let when = fields["when"].flatMap { condition($0, "a tier's condition") }
+        var when = fields["when"].flatMap { condition($0, "a tier's condition") }
+        if isOverlay && fields["when"] == nil { when = Condition.inherited(at: node.location) }
         let controls = fields["controls"].flatMap { self.controls($0, "controls") } ?? Controls(location: node.location)
         guard let name, let when else { return nil }
         return Tier(name: name, when: when, controls: controls, location: node.location)
@@ -166,6 +175,7 @@ private struct PolicyBuilder {
         var control = DifferentialPrivacyControl(location: node.location)
         control.required = fields["required"].flatMap { reader.bool($0, "\(context).required") }
         control.epsilonMax = fields["epsilon_max"].flatMap { reader.decimal($0, "\(context).epsilon_max") }
+        control.epsilonMaxWritten = fields["epsilon_max"] != nil
         control.deltaMax = fields["delta_max"].flatMap { reader.decimal($0, "\(context).delta_max") }
         if let epsilon = control.epsilonMax, epsilon.value <= 0 {
             reader.report(
