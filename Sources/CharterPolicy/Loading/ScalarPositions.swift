@@ -44,7 +44,9 @@ struct ScalarPositions {
                 probe += 1
             }
             if let found {
-                offsets.append(found)
+                // A character written as an escape (`\"`) is located at its backslash.
+                let escaped = found > cursor && bytes[found - 1] == UInt8(ascii: "\\")
+                offsets.append(escaped ? found - 1 : found)
                 cursor = found + 1
             } else {
                 offsets.append(cursor)
