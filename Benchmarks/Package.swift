@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so that CI, which builds only the main package, never
+// builds them. Run: cd Benchmarks && swift package benchmark
+import PackageDescription
+
+let package = Package(
+    name: "CharterBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Charter", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "YAMLBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterYAML", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
+            ],
+            path: "Benchmarks/YAMLBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PolicyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterPolicy", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
+            ],
+            path: "Benchmarks/PolicyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
