@@ -57,9 +57,15 @@ let package = Package(
             dependencies: ["CharterYAML"],
             swiftSettings: strictSettings
         ),
+        // Helpers shared by the test targets (reference implementations run out of process).
+        .target(
+            name: "CharterTestSupport",
+            path: "Tests/CharterTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CharterCoreTests",
-            dependencies: ["CharterCore"],
+            dependencies: ["CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -69,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterPolicyTests",
-            dependencies: ["CharterPolicy", "CharterYAML", "CharterCore"],
+            dependencies: ["CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

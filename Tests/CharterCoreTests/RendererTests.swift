@@ -1,5 +1,6 @@
 import CharterCore
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// A report with every feature a renderer must carry: two severities, related locations, notes,
@@ -171,15 +172,6 @@ enum SchemaValidator {
                 """
         }
         let schema = schemas.appendingPathComponent(kind == .sarif ? "sarif-schema-2.1.0.json" : "jenkins-xunit-junit-10.xsd")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema.path, input.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try Python.run(script, arguments: [schema.path, input.path])
     }
 }

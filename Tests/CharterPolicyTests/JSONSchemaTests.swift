@@ -1,6 +1,7 @@
 import CharterCore
 import CharterYAML
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// `grammar/policy.schema.json` and `grammar/request.schema.json` (for editors, through
@@ -48,16 +49,8 @@ struct JSONSchemaTests {
                 errors = sorted(e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(document))
                 if errors: print(file + "\\t" + " | ".join(errors))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root.path, input.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try Python.run(script, arguments: [root.path, input.path])
+        #expect(status == 0, "\(output)")
         var failures: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "\t", maxSplits: 1)
