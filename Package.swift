@@ -90,7 +90,10 @@ let package = Package(
         ),
         .testTarget(
             name: "charterTests",
-            dependencies: ["charter", "CharterCore", "CharterRegistry"],
+            dependencies: [
+                "charter", "CharterCore", "CharterRegistry",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
