@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Everything the registry refuses or fails at. Messages follow the project style: lowercase, one

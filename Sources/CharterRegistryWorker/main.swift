@@ -9,15 +9,16 @@
 //       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
 //       certificate now and then; prints one line per change after it is durable; never exits
 import CharterRegistry
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 func say(_ line: String) {
@@ -54,7 +55,9 @@ do {
         if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {
             while !FileManager.default.fileExists(atPath: gate) { usleep(500) }
         }
-        guard arguments.count >= 7, let epsilon = Decimal(string: arguments[4]) else { fail("reserve needs EPSILON and RUN") }
+        guard arguments.count >= 7, let epsilon = Decimal(string: arguments[4]) else {
+            fail("reserve needs EPSILON and RUN")
+        }
         let request = ReservationRequest(
             source: source, run: arguments[6], mechanism: "test: laplace counts", cost: .pure(epsilon: epsilon),
             lease: .seconds(600), actor: "worker-\(getpid())")
@@ -62,7 +65,8 @@ do {
             let event = try registry.reserve(request, at: Timestamp(millisecondsSinceEpoch: nowMillis))
             say("reserved \(event.id)")
             if arguments.count == 8, arguments[7] == "commit" {
-                _ = try registry.commit(event.id, actor: request.actor, at: Timestamp(millisecondsSinceEpoch: nowMillis))
+                _ = try registry.commit(
+                    event.id, actor: request.actor, at: Timestamp(millisecondsSinceEpoch: nowMillis))
                 say("committed \(event.id)")
             }
         } catch .budgetExceeded {

@@ -21,19 +21,26 @@ struct AuditCommand: ParsableCommand {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "audit log")
             try reporter.run {
                 let records = try registry.open().auditRecords()
-                let text = records.isEmpty ? "no audit records\n" : records.map { record in
-                    "\(record.seq)  \(record.at)  \(record.actor)  \(record.action)  \(record.subject)  \(record.details)\n"
-                }.joined()
+                let text =
+                    records.isEmpty
+                    ? "no audit records\n"
+                    : records.map { record in
+                        "\(record.seq)  \(record.at)  \(record.actor)  \(record.action)  \(record.subject)  \(record.details)\n"
+                    }.joined()
                 try reporter.emit(
                     text: text,
-                    json: ["records": .array(records.map { record in
-                        [
-                            "seq": .integer(Int(record.seq)), "at": .string(record.at), "actor": .string(record.actor),
-                            "action": .string(record.action), "subject": .string(record.subject),
-                            "details": record.detailsValue ?? .string(record.details),
-                            "previous_hash": .string(record.previousHash), "hash": .string(record.hash),
-                        ]
-                    })],
+                    json: [
+                        "records": .array(
+                            records.map { record in
+                                [
+                                    "seq": .integer(Int(record.seq)), "at": .string(record.at),
+                                    "actor": .string(record.actor),
+                                    "action": .string(record.action), "subject": .string(record.subject),
+                                    "details": record.detailsValue ?? .string(record.details),
+                                    "previous_hash": .string(record.previousHash), "hash": .string(record.hash),
+                                ]
+                            })
+                    ],
                     findings: [])
             }
         }
@@ -60,20 +67,23 @@ struct AuditCommand: ParsableCommand {
                 } else {
                     let renderer = TextDiagnosticRenderer(colors: Terminal.stdoutSupportsColor)
                     for diagnostic in diagnostics { renderer.render(diagnostic, sources: [:], into: &text) }
-                    text += "audit chain broken: \(diagnostics.count) finding\(diagnostics.count == 1 ? "" : "s") in \(verification.recordCount) records\n"
+                    text +=
+                        "audit chain broken: \(diagnostics.count) finding\(diagnostics.count == 1 ? "" : "s") in \(verification.recordCount) records\n"
                 }
                 try reporter.emit(
                     text: text,
                     json: [
                         "intact": .bool(verification.isIntact), "records": .integer(verification.recordCount),
                         "head": ["seq": .integer(Int(verification.headSeq)), "hash": .string(verification.headHash)],
-                        "findings": .array(verification.findings.map { finding in
-                            [
-                                "kind": .string(finding.kind.rawValue), "code": .string(finding.kind.code.id),
-                                "seq": finding.seq.map { .integer(Int($0)) } ?? .null, "message": .string(finding.message),
-                                "notes": .array(finding.notes.map { .string($0) }),
-                            ]
-                        }),
+                        "findings": .array(
+                            verification.findings.map { finding in
+                                [
+                                    "kind": .string(finding.kind.rawValue), "code": .string(finding.kind.code.id),
+                                    "seq": finding.seq.map { .integer(Int($0)) } ?? .null,
+                                    "message": .string(finding.message),
+                                    "notes": .array(finding.notes.map { .string($0) }),
+                                ]
+                            }),
                     ],
                     findings: diagnostics)
             }

@@ -55,9 +55,13 @@ enum BudgetRendering {
                 ("remaining", statement.remainingEpsilon.text, statement.remainingDelta.text),
             ]
             let width = max(8, rows.map(\.1.count).max() ?? 0)
-            text += "  " + "".padding(toLength: 10, withPad: " ", startingAt: 0) + "ε".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "δ\n"
+            text +=
+                "  " + "".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "ε".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "δ\n"
             for (label, e, d) in rows {
-                text += "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0) + e.padding(toLength: width + 2, withPad: " ", startingAt: 0) + d + "\n"
+                text +=
+                    "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + e.padding(toLength: width + 2, withPad: " ", startingAt: 0) + d + "\n"
             }
             text += "  composition: \(method(statement.held.method))\n"
             let expired = Set(statement.expiredLeases.map(\.id))
@@ -68,7 +72,8 @@ enum BudgetRendering {
             text += "  runs:\n"
             for event in statement.events {
                 let state = expired.contains(event.id) ? "expired" : event.state.rawValue
-                text += "    #\(event.id)  \(event.run)  \(state)  \(event.cost.summary)  \(event.mechanism)  \(event.reservedAt)\n"
+                text +=
+                    "    #\(event.id)  \(event.run)  \(state)  \(event.cost.summary)  \(event.mechanism)  \(event.reservedAt)\n"
             }
         }
         return text
@@ -103,32 +108,38 @@ enum BudgetRendering {
             "remaining": spend(statement.remainingEpsilon, statement.remainingDelta),
             "exhausted": .bool(statement.isExhausted),
             "composition": composition,
-            "runs": .array(statement.events.map { event in
-                var object: [String: JSONValue] = [
-                    "event": .integer(Int(event.id)), "run": .string(event.run), "mechanism": .string(event.mechanism),
-                    "cost": event.cost.json, "state": .string(event.state.rawValue), "actor": .string(event.actor),
-                    "reserved_at": .string(event.reservedAt.description),
-                    "lease_expires_at": .string(event.leaseExpiresAt.description),
-                    "lease_expired": .bool(expired.contains(event.id)),
-                ]
-                if let settled = event.settledAt { object["settled_at"] = .string(settled.description) }
-                if let reason = event.releaseReason { object["release_reason"] = .string(reason) }
-                return .object(object)
-            }),
+            "runs": .array(
+                statement.events.map { event in
+                    var object: [String: JSONValue] = [
+                        "event": .integer(Int(event.id)), "run": .string(event.run),
+                        "mechanism": .string(event.mechanism),
+                        "cost": event.cost.json, "state": .string(event.state.rawValue), "actor": .string(event.actor),
+                        "reserved_at": .string(event.reservedAt.description),
+                        "lease_expires_at": .string(event.leaseExpiresAt.description),
+                        "lease_expired": .bool(expired.contains(event.id)),
+                    ]
+                    if let settled = event.settledAt { object["settled_at"] = .string(settled.description) }
+                    if let reason = event.releaseReason { object["release_reason"] = .string(reason) }
+                    return .object(object)
+                }),
         ]
     }
 
     static func findings(_ statement: BudgetStatement, registry path: String) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         if statement.isExhausted {
-            findings.append(.warning(
-                .budgetExhausted, "privacy budget of \"\(statement.source)\" is used up: ε \(epsilon(statement.held.epsilon)) of \(statement.cap.epsilon.text) held",
-                at: .file(path)))
+            findings.append(
+                .warning(
+                    .budgetExhausted,
+                    "privacy budget of \"\(statement.source)\" is used up: ε \(epsilon(statement.held.epsilon)) of \(statement.cap.epsilon.text) held",
+                    at: .file(path)))
         }
         for event in statement.expiredLeases {
-            findings.append(.warning(
-                .leaseExpired, "reservation #\(event.id) of run \"\(event.run)\" on \"\(statement.source)\" expired at \(event.leaseExpiresAt)",
-                at: .file(path), help: "the next reservation on this registry releases it"))
+            findings.append(
+                .warning(
+                    .leaseExpired,
+                    "reservation #\(event.id) of run \"\(event.run)\" on \"\(statement.source)\" expired at \(event.leaseExpiresAt)",
+                    at: .file(path), help: "the next reservation on this registry releases it"))
         }
         return findings
     }

@@ -27,8 +27,13 @@ struct CatalogCommand: ParsableCommand {
                 try reporter.emit(
                     text: certificates.isEmpty
                         ? "no certificates\n" : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
-                    json: ["as_of": .string(now.description), "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) })],
-                    findings: certificates.compactMap { CatalogRendering.finding($0, now: now, registry: registry.path, expiredSeverity: .warning) })
+                    json: [
+                        "as_of": .string(now.description),
+                        "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
+                    ],
+                    findings: certificates.compactMap {
+                        CatalogRendering.finding($0, now: now, registry: registry.path, expiredSeverity: .warning)
+                    })
             }
         }
     }
@@ -46,12 +51,17 @@ struct CatalogCommand: ParsableCommand {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog show")
             try reporter.run {
                 let now = registry.instant
-                guard let certificate = try registry.open().certificate(id) else { throw RegistryError.unknownCertificate(id) }
+                guard let certificate = try registry.open().certificate(id) else {
+                    throw RegistryError.unknownCertificate(id)
+                }
                 try reporter.emit(
                     text: CatalogRendering.detail(certificate, now: now),
                     json: CatalogRendering.json(certificate, now: now),
-                    findings: [CatalogRendering.finding(certificate, now: now, registry: registry.path, expiredSeverity: .warning)]
-                        .compactMap { $0 })
+                    findings: [
+                        CatalogRendering.finding(
+                            certificate, now: now, registry: registry.path, expiredSeverity: .warning)
+                    ]
+                    .compactMap { $0 })
             }
         }
     }
@@ -69,7 +79,8 @@ struct CatalogCommand: ParsableCommand {
 
         func validate() throws {
             guard DurationText.parse(within) != nil else {
-                throw ValidationError("--within must be a whole number with a unit (w, d, h, m, s), such as 30d, got \"\(within)\"")
+                throw ValidationError(
+                    "--within must be a whole number with a unit (w, d, h, m, s), such as 30d, got \"\(within)\"")
             }
         }
 
@@ -90,7 +101,8 @@ struct CatalogCommand: ParsableCommand {
                         "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
                     ],
                     findings: certificates.compactMap {
-                        CatalogRendering.finding($0, now: now, registry: registry.path, expiredSeverity: .error, window: window)
+                        CatalogRendering.finding(
+                            $0, now: now, registry: registry.path, expiredSeverity: .error, window: window)
                     })
             }
             if anyExpired { throw ExitStatus.denied.exitCode }
@@ -156,12 +168,14 @@ enum CatalogRendering {
         var object: [String: JSONValue] = [
             "id": .string(certificate.id), "source": .string(certificate.source), "tier": .string(certificate.tier),
             "audience": .string(certificate.audience), "consumers": .array(certificate.consumers.map { .string($0) }),
-            "issued_at": .string(certificate.issuedAt.description), "expires_at": .string(certificate.expiresAt.description),
+            "issued_at": .string(certificate.issuedAt.description),
+            "expires_at": .string(certificate.expiresAt.description),
             "digest": .string(certificate.digest), "status": .string(status(certificate, now: now)),
         ]
         if let revocation = certificate.revocation {
             object["revoked"] = [
-                "at": .string(revocation.at.description), "actor": .string(revocation.actor), "reason": .string(revocation.reason),
+                "at": .string(revocation.at.description), "actor": .string(revocation.actor),
+                "reason": .string(revocation.reason),
             ]
         }
         return .object(object)
@@ -175,7 +189,8 @@ enum CatalogRendering {
         guard certificate.revocation == nil else { return nil }
         if certificate.expiresAt <= now {
             return Diagnostic(
-                expiredSeverity, .certificateExpired, "certificate \"\(certificate.id)\" expired at \(certificate.expiresAt)",
+                expiredSeverity, .certificateExpired,
+                "certificate \"\(certificate.id)\" expired at \(certificate.expiresAt)",
                 at: .file(path), help: "stop using the data it covers, or re-certify it")
         }
         if certificate.expiresAt <= now.advanced(by: window) {

@@ -1,8 +1,9 @@
-@testable import CharterRegistry
 import CharterCore
 import Foundation
 import GRDB
 import Testing
+
+@testable import CharterRegistry
 
 /// A registry with a dozen audit records of every kind.
 private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
@@ -17,9 +18,12 @@ private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
     _ = try registry.renewLease(b.id, for: .seconds(10), actor: "engine", at: now.advanced(by: .seconds(2)))
     let c = try registry.reserve(Sample.request("0.5", run: "RUN-3"), at: now.advanced(by: .seconds(3)))
     _ = try registry.release(c.id, reason: "fairness gate failed", actor: "engine", at: now.advanced(by: .seconds(4)))
-    try registry.recordCertificate(Sample.certificate("CERT-1", issued: now, days: 90), actor: "engine", at: now.advanced(by: .seconds(5)))
-    _ = try registry.reserve(Sample.request("1", run: "RUN-4"), at: now.advanced(by: .seconds(60)))  // releases b as expired
-    _ = try registry.revokeCertificate("CERT-1", reason: "consumer left the project", actor: "bob", at: now.advanced(by: .seconds(61)))
+    try registry.recordCertificate(
+        Sample.certificate("CERT-1", issued: now, days: 90), actor: "engine", at: now.advanced(by: .seconds(5)))
+    // This reservation releases b, whose lease has expired.
+    _ = try registry.reserve(Sample.request("1", run: "RUN-4"), at: now.advanced(by: .seconds(60)))
+    _ = try registry.revokeCertificate(
+        "CERT-1", reason: "consumer left the project", actor: "bob", at: now.advanced(by: .seconds(61)))
     return (fixture, registry)
 }
 
@@ -34,11 +38,13 @@ struct AuditChainTests {
         #expect(verification.findings == [])
         let records = try registry.auditRecords()
         #expect(Int64(records.count) == Self.recordCount)
-        #expect(records.map(\.action) == [
-            "source.register", "source.register", "budget.reserve", "budget.commit", "budget.reserve", "budget.renew",
-            "budget.reserve", "budget.release", "certificate.record", "budget.lease-expired", "budget.reserve",
-            "certificate.revoke",
-        ])
+        #expect(
+            records.map(\.action) == [
+                "source.register", "source.register", "budget.reserve", "budget.commit", "budget.reserve",
+                "budget.renew",
+                "budget.reserve", "budget.release", "certificate.record", "budget.lease-expired", "budget.reserve",
+                "certificate.revoke",
+            ])
         #expect(records.first?.previousHash == AuditRecord.genesisHash)
         for (previous, record) in zip(records, records.dropFirst()) { #expect(record.previousHash == previous.hash) }
         // The hash is sha256 over the previous hash and the record's canonical JSON.
@@ -57,12 +63,15 @@ struct AuditChainTests {
     func editOneByte(column: String) throws {
         let (fixture, registry) = try populated()
         for seq in 1...Self.recordCount {
-            let original = try #require(try fixture.scalar("SELECT \(column) FROM audit_log WHERE seq = \(seq)", as: String.self))
+            let original = try #require(
+                try fixture.scalar("SELECT \(column) FROM audit_log WHERE seq = \(seq)", as: String.self))
             // Flip one byte in the middle (staying ASCII, so the text stays valid UTF-8).
             var bytes = Array(original.utf8)
             let index = bytes.count / 2
             bytes[index] = bytes[index] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
-            try fixture.tamper("UPDATE audit_log SET \(column) = ? WHERE seq = ?", arguments: [String(decoding: bytes, as: UTF8.self), seq])
+            try fixture.tamper(
+                "UPDATE audit_log SET \(column) = ? WHERE seq = ?",
+                arguments: [String(decoding: bytes, as: UTF8.self), seq])
             let findings = try registry.verifyAudit().findings
             #expect(findings.first?.kind == .edited, "\(column) of record \(seq): \(findings)")
             #expect(findings.first?.seq == seq, "\(column) of record \(seq): \(findings)")
@@ -156,8 +165,12 @@ struct AuditChainTests {
     func triggers() throws {
         let (fixture, _) = try populated()
         let queue = try DatabaseQueue(path: fixture.path)
-        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "DELETE FROM audit_log WHERE seq = 1") } }
-        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'x'") } }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in try db.execute(sql: "DELETE FROM audit_log WHERE seq = 1") }
+        }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'x'") }
+        }
         #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "DELETE FROM ledger_events") } }
     }
 
@@ -167,7 +180,8 @@ struct AuditChainTests {
         let records = try registry.auditRecords()
         let head = try #require(records.last)
         func check(_ kept: [AuditRecord], _ expected: Int64) {
-            let verifier = AuditVerifier(records: kept, headSeq: head.seq, headHash: head.hash, snapshot: RegistrySnapshot())
+            let verifier = AuditVerifier(
+                records: kept, headSeq: head.seq, headHash: head.hash, snapshot: RegistrySnapshot())
             let finding = verifier.firstChainBreak()
             #expect(finding?.kind == .deleted)
             #expect(finding?.seq == expected)

@@ -1,7 +1,8 @@
-@testable import CharterRegistry
 import CharterCore
 import Foundation
 import Testing
+
+@testable import CharterRegistry
 
 @Suite("budget composition")
 struct BudgetCompositionTests {
@@ -39,7 +40,8 @@ struct BudgetCompositionTests {
             try column("result_value"), try column("optimal_order")
         )
         return lines.filter { $0.count == header.count && $0[method] == "rdp_zcdp_event_dpacc" }.compactMap { row in
-            guard let d = Double(row[delta]), let r = Double(row[rho]), let e = Double(row[value]), let o = Double(row[order])
+            guard let d = Double(row[delta]), let r = Double(row[rho]), let e = Double(row[value]),
+                let o = Double(row[order])
             else { return nil }
             return VectorRow(caseID: row[caseID], delta: d, rho: r, epsilon: e, order: o)
         }
@@ -72,7 +74,9 @@ struct BudgetCompositionTests {
         #expect(rows.count >= 5)
         for row in rows {
             let converted = try #require(RDPConversion.epsilon(RDPCurve(zeroConcentrated: row.rho), delta: row.delta))
-            #expect(abs(converted.epsilon - row.epsilon) <= 1e-8 * row.epsilon, "\(row.caseID): \(converted.epsilon) vs \(row.epsilon)")
+            #expect(
+                abs(converted.epsilon - row.epsilon) <= 1e-8 * row.epsilon,
+                "\(row.caseID): \(converted.epsilon) vs \(row.epsilon)")
             #expect(converted.order == row.order, "\(row.caseID)")
         }
     }
@@ -144,7 +148,8 @@ struct BudgetCompositionTests {
 
     @Test("many small pure-ε events are cheaper folded into the curve than added")
     func foldedPure() throws {
-        let costs = Array(repeating: PrivacyCost.pure(epsilon: Sample.decimal("0.1")), count: 100)
+        let costs =
+            Array(repeating: PrivacyCost.pure(epsilon: Sample.decimal("0.1")), count: 100)
             + [.zeroConcentrated(rho: Sample.decimal("0.01"))]
         let spend = BudgetComposition.compose(costs, deltaCap: Sample.decimal("0.00001"))
         let epsilon = try #require(spend.epsilon)
@@ -160,16 +165,21 @@ struct BudgetCompositionTests {
         let a = try #require(RDPCurve(values: RDPCurve.orders.map { $0 * 0.2 }))
         let b = try #require(RDPCurve(values: RDPCurve.orders.map { $0 * 0.3 }))
         let spend = BudgetComposition.compose([.renyi(a), .renyi(b)], deltaCap: Sample.decimal("0.00001"))
-        let same = BudgetComposition.compose([.zeroConcentrated(rho: Sample.decimal("0.5"))], deltaCap: Sample.decimal("0.00001"))
+        let same = BudgetComposition.compose(
+            [.zeroConcentrated(rho: Sample.decimal("0.5"))], deltaCap: Sample.decimal("0.00001"))
         #expect(spend.epsilon == same.epsilon)
     }
 
-    @Test("malformed costs are refused", arguments: [
-        #"{"kind": "pure", "epsilon": 1}"#, #"{"kind": "pure", "epsilon": "-1"}"#, #"{"kind": "pure", "epsilon": "NaN"}"#,
-        #"{"kind": "approximate", "epsilon": "1", "delta": "1"}"#, #"{"kind": "zcdp", "rho": "x"}"#,
-        #"{"kind": "rdp", "orders": "dp-accounting-default", "rdp": [1, 2]}"#, #"{"kind": "rdp", "orders": "opacus", "rdp": []}"#,
-        #"{"kind": "gdp"}"#, #"[]"#,
-    ])
+    @Test(
+        "malformed costs are refused",
+        arguments: [
+            #"{"kind": "pure", "epsilon": 1}"#, #"{"kind": "pure", "epsilon": "-1"}"#,
+            #"{"kind": "pure", "epsilon": "NaN"}"#,
+            #"{"kind": "approximate", "epsilon": "1", "delta": "1"}"#, #"{"kind": "zcdp", "rho": "x"}"#,
+            #"{"kind": "rdp", "orders": "dp-accounting-default", "rdp": [1, 2]}"#,
+            #"{"kind": "rdp", "orders": "opacus", "rdp": []}"#,
+            #"{"kind": "gdp"}"#, #"[]"#,
+        ])
     func malformed(text: String) throws {
         let json = try JSONParser().parse(text)
         #expect(throws: RegistryError.self) { try PrivacyCost(json: json) }
@@ -179,7 +189,8 @@ struct BudgetCompositionTests {
     func roundTrip() throws {
         let curve = try #require(RDPCurve(values: RDPCurve.orders.map { 0.0123 * $0 + 1e-7 }))
         for cost: PrivacyCost in [
-            .pure(epsilon: Sample.decimal("0.3")), .approximate(epsilon: Sample.decimal("1.5"), delta: Sample.decimal("1e-6")),
+            .pure(epsilon: Sample.decimal("0.3")),
+            .approximate(epsilon: Sample.decimal("1.5"), delta: Sample.decimal("1e-6")),
             .zeroConcentrated(rho: Sample.decimal("0.125")), .renyi(curve),
         ] {
             let text = try cost.json.canonical()

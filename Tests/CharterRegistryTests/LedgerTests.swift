@@ -1,7 +1,8 @@
-@testable import CharterRegistry
 import CharterCore
 import Foundation
 import Testing
+
+@testable import CharterRegistry
 
 @Suite("ledger")
 struct LedgerTests {
@@ -44,7 +45,8 @@ struct LedgerTests {
     func cap() throws {
         let fixture = try RegistryFixture()
         let registry = try fixture.open()
-        try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1"), delta: 0), actor: "policy", at: now)
+        try registry.registerSource(
+            "gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1"), delta: 0), actor: "policy", at: now)
         _ = try registry.reserve(Sample.request("0.7"), at: now)
         #expect(throws: RegistryError.self) { try registry.reserve(Sample.request("0.30000001"), at: now) }
         _ = try registry.reserve(Sample.request("0.3"), at: now)
@@ -96,7 +98,8 @@ struct LedgerTests {
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         let event = try registry.reserve(Sample.request("5", lease: .seconds(60)), at: now)
-        let renewed = try registry.renewLease(event.id, for: .seconds(600), actor: "engine", at: now.advanced(by: .seconds(30)))
+        let renewed = try registry.renewLease(
+            event.id, for: .seconds(600), actor: "engine", at: now.advanced(by: .seconds(30)))
         #expect(renewed.leaseExpiresAt == now.advanced(by: .seconds(630)))
         #expect(try registry.releaseExpiredLeases(at: now.advanced(by: .seconds(120))).isEmpty)
         _ = try registry.commit(event.id, actor: "engine", at: now.advanced(by: .seconds(300)))
@@ -115,10 +118,14 @@ struct LedgerTests {
         #expect(throws: RegistryError.self) {
             try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 5, delta: 0), actor: "policy", at: now)
         }
-        #expect(throws: RegistryError.unknownSource("other")) { try registry.reserve(Sample.request("1", source: "other"), at: now) }
+        #expect(throws: RegistryError.unknownSource("other")) {
+            try registry.reserve(Sample.request("1", source: "other"), at: now)
+        }
         #expect(throws: RegistryError.unknownSource("other")) { try registry.budget(for: "other", at: now) }
         for bad in ["", " padded", "line\nbreak", String(repeating: "x", count: 201)] {
-            #expect(throws: RegistryError.self) { try registry.registerSource(bad, cap: Sample.cap, actor: "policy", at: now) }
+            #expect(throws: RegistryError.self) {
+                try registry.registerSource(bad, cap: Sample.cap, actor: "policy", at: now)
+            }
         }
         #expect(throws: RegistryError.self) {
             try registry.registerSource("s", cap: BudgetCap(epsilon: -1, delta: 0), actor: "policy", at: now)
@@ -134,7 +141,8 @@ struct LedgerTests {
         let fixture = try RegistryFixture()
         let curve = try #require(RDPCurve(values: RDPCurve.orders.map { $0 * 0.01 + 1.0 / 3 }))
         let costs: [PrivacyCost] = [
-            .pure(epsilon: Sample.decimal("0.1")), .approximate(epsilon: Sample.decimal("0.2"), delta: Sample.decimal("1e-7")),
+            .pure(epsilon: Sample.decimal("0.1")),
+            .approximate(epsilon: Sample.decimal("0.2"), delta: Sample.decimal("1e-7")),
             .zeroConcentrated(rho: Sample.decimal("0.05")), .renyi(curve),
         ]
         do {
@@ -158,7 +166,9 @@ struct LedgerTests {
     @Test("opening a missing registry without create is an error, not an empty registry")
     func missing() throws {
         let fixture = try RegistryFixture()
-        #expect(throws: RegistryError.notFound(path: fixture.path)) { try SQLiteRegistry(path: fixture.path, create: false) }
+        #expect(throws: RegistryError.notFound(path: fixture.path)) {
+            try SQLiteRegistry(path: fixture.path, create: false)
+        }
         #expect(!FileManager.default.fileExists(atPath: fixture.path))
     }
 
@@ -187,8 +197,12 @@ struct LedgerTests {
     @Test("the default path and its overrides")
     func path() {
         #expect(SQLiteRegistry.resolvePath(explicit: nil, environment: [:]) == ".charter/registry.sqlite")
-        #expect(SQLiteRegistry.resolvePath(explicit: nil, environment: ["CHARTER_REGISTRY": "/tmp/r.sqlite"]) == "/tmp/r.sqlite")
-        #expect(SQLiteRegistry.resolvePath(explicit: "x.sqlite", environment: ["CHARTER_REGISTRY": "/tmp/r.sqlite"]) == "x.sqlite")
+        #expect(
+            SQLiteRegistry.resolvePath(explicit: nil, environment: ["CHARTER_REGISTRY": "/tmp/r.sqlite"])
+                == "/tmp/r.sqlite")
+        #expect(
+            SQLiteRegistry.resolvePath(explicit: "x.sqlite", environment: ["CHARTER_REGISTRY": "/tmp/r.sqlite"])
+                == "x.sqlite")
     }
 
     @Test("a new registry gets its directory created")
@@ -216,19 +230,27 @@ struct CatalogueTests {
         #expect(try registry.certificates().map(\.id) == ["CERT-C", "CERT-B", "CERT-A"])
         #expect(try registry.certificate("CERT-A") == later)
         #expect(try registry.certificate("CERT-Z") == nil)
-        #expect(try registry.certificates(expiringWithin: .seconds(30 * 86_400), at: now).map(\.id) == ["CERT-C", "CERT-B"])
+        #expect(
+            try registry.certificates(expiringWithin: .seconds(30 * 86_400), at: now).map(\.id) == ["CERT-C", "CERT-B"])
 
-        let revoked = try registry.revokeCertificate("CERT-B", reason: "re-identification risk found", actor: "bob@hospital.example", at: now)
-        #expect(revoked.revocation == .init(reason: "re-identification risk found", actor: "bob@hospital.example", at: now))
+        let revoked = try registry.revokeCertificate(
+            "CERT-B", reason: "re-identification risk found", actor: "bob@hospital.example", at: now)
+        #expect(
+            revoked.revocation == .init(reason: "re-identification risk found", actor: "bob@hospital.example", at: now))
         #expect(try registry.certificate("CERT-B")?.revocation == revoked.revocation)
         #expect(try registry.certificates(expiringWithin: .seconds(30 * 86_400), at: now).map(\.id) == ["CERT-C"])
-        #expect(throws: RegistryError.alreadyRevoked(id: "CERT-B", revocation: revoked.revocation ?? .init(reason: "", actor: "", at: now))) {
+        #expect(
+            throws: RegistryError.alreadyRevoked(
+                id: "CERT-B", revocation: revoked.revocation ?? .init(reason: "", actor: "", at: now))
+        ) {
             try registry.revokeCertificate("CERT-B", reason: "again", actor: "bob", at: now)
         }
         #expect(throws: RegistryError.unknownCertificate("CERT-Z")) {
             try registry.revokeCertificate("CERT-Z", reason: "x", actor: "bob", at: now)
         }
-        #expect(throws: RegistryError.duplicateCertificate("CERT-A")) { try registry.recordCertificate(later, actor: "engine", at: now) }
+        #expect(throws: RegistryError.duplicateCertificate("CERT-A")) {
+            try registry.recordCertificate(later, actor: "engine", at: now)
+        }
         #expect(try registry.auditRecords().last?.action == "certificate.revoke")
         #expect(try registry.verifyAudit().isIntact)
     }
@@ -246,7 +268,9 @@ struct CatalogueTests {
         var emptyConsumer = Sample.certificate("C4", issued: now, days: 10)
         emptyConsumer.consumers = [""]
         for certificate in [badDigest, backwards, unknownSource, emptyConsumer] {
-            #expect(throws: RegistryError.self) { try registry.recordCertificate(certificate, actor: "engine", at: now) }
+            #expect(throws: RegistryError.self) {
+                try registry.recordCertificate(certificate, actor: "engine", at: now)
+            }
         }
         #expect(throws: RegistryError.self) { try registry.revokeCertificate("C1", reason: "", actor: "bob", at: now) }
         #expect(try registry.certificates().isEmpty)
@@ -255,9 +279,12 @@ struct CatalogueTests {
 
 @Suite("timestamps and durations")
 struct TimestampTests {
-    @Test("RFC 3339 round-trips", arguments: [
-        "1970-01-01T00:00:00Z", "2026-11-20T10:00:00Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59Z", "2400-12-31T00:00:00.001Z",
-    ])
+    @Test(
+        "RFC 3339 round-trips",
+        arguments: [
+            "1970-01-01T00:00:00Z", "2026-11-20T10:00:00Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59Z",
+            "2400-12-31T00:00:00.001Z",
+        ])
     func roundTrip(text: String) throws {
         let timestamp = try #require(Timestamp(rfc3339: text))
         #expect(timestamp.description == text)
@@ -268,13 +295,17 @@ struct TimestampTests {
         #expect(Timestamp(rfc3339: "2026-11-20T11:30:00+01:30")?.description == "2026-11-20T10:00:00Z")
         #expect(Timestamp(rfc3339: "2026-11-20")?.description == "2026-11-20T00:00:00Z")
         #expect(Timestamp(rfc3339: "1970-01-01T00:00:01Z")?.millisecondsSinceEpoch == 1000)
-        #expect(Timestamp(rfc3339: "2026-11-20T10:00:00.5Z")?.millisecondsSinceEpoch == Timestamp(rfc3339: "2026-11-20T10:00:00Z").map { $0.millisecondsSinceEpoch + 500 })
+        #expect(
+            Timestamp(rfc3339: "2026-11-20T10:00:00.5Z")?.millisecondsSinceEpoch
+                == Timestamp(rfc3339: "2026-11-20T10:00:00Z").map { $0.millisecondsSinceEpoch + 500 })
     }
 
-    @Test("malformed times are rejected", arguments: [
-        "", "2026-13-01", "2026-02-30", "2025-02-29T00:00:00Z", "2026-11-20T24:00:00Z", "2026-11-20T10:00:00",
-        "2026-11-20T10:00:00.1234Z", "2026-11-20T10:00:00Zjunk", "20261120", "2026-11-20T10:00:00.Z", "now",
-    ])
+    @Test(
+        "malformed times are rejected",
+        arguments: [
+            "", "2026-13-01", "2026-02-30", "2025-02-29T00:00:00Z", "2026-11-20T24:00:00Z", "2026-11-20T10:00:00",
+            "2026-11-20T10:00:00.1234Z", "2026-11-20T10:00:00Zjunk", "20261120", "2026-11-20T10:00:00.Z", "now",
+        ])
     func malformed(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }
@@ -284,7 +315,9 @@ struct TimestampTests {
         #expect(DurationText.parse("30d") == .seconds(30 * 86_400))
         #expect(DurationText.parse("2w") == .seconds(14 * 86_400))
         #expect(DurationText.parse("15m") == .seconds(900))
-        for bad in ["", "d", "30", "-1d", "1.5d", "30x", "99999999999d", "+3d"] { #expect(DurationText.parse(bad) == nil, "\(bad)") }
+        for bad in ["", "d", "30", "-1d", "1.5d", "30x", "99999999999d", "+3d"] {
+            #expect(DurationText.parse(bad) == nil, "\(bad)")
+        }
         #expect(DurationText.format(.seconds(30 * 86_400)) == "30d")
         #expect(DurationText.format(.seconds(90)) == "90s")
     }

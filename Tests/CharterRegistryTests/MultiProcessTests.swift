@@ -1,10 +1,11 @@
-@testable import CharterRegistry
 import CharterCore
 import Foundation
 import Testing
 
+@testable import CharterRegistry
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A worker process and what it printed.
@@ -88,7 +89,8 @@ struct MultiProcessTests {
         #expect(statement.held.epsilon.map { $0 <= 10 } == true)
         #expect(statement.remainingEpsilon == Sample.decimal("0.1"))
         // Every success got its own event, and the ledger holds no others.
-        let reported = Set(succeeded.compactMap { $0.lines.first { $0.hasPrefix("reserved ") }.flatMap { Int64($0.dropFirst(9)) } })
+        let reported = Set(
+            succeeded.compactMap { $0.lines.first { $0.hasPrefix("reserved ") }.flatMap { Int64($0.dropFirst(9)) } })
         #expect(reported == Set(live.map(\.id)))
         #expect(try registry.verifyAudit().isIntact)
         #expect(try registry.integrityCheck() == ["ok"])
@@ -122,7 +124,9 @@ struct MultiProcessTests {
             for worker in workers {
                 let result = worker.finish()
                 #expect(result.reason == .uncaughtSignal, "\(result.lines.suffix(3))")
-                #expect(!result.lines.contains { $0.hasPrefix("error") }, "\(result.lines.filter { $0.hasPrefix("error") })")
+                #expect(
+                    !result.lines.contains { $0.hasPrefix("error") }, "\(result.lines.filter { $0.hasPrefix("error") })"
+                )
                 var last: Int64?
                 for line in result.lines {
                     let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
@@ -184,7 +188,9 @@ struct MultiProcessTests {
         #expect((statement.committed.epsilon ?? 0) + statement.remainingEpsilon == cap.epsilon)
         #expect(Set(try registry.certificates().map(\.id)).isSuperset(of: certificates))
         let lostToExpiry = audited("budget.lease-expired").count
-        print("killed writers: \(workerCount) writers, \(events.count) events (\(committed.count) committed, \(released.count) released, \(lostToExpiry) by lease expiry), \(records.count) audit records")
+        print(
+            "killed writers: \(workerCount) writers, \(events.count) events (\(committed.count) committed, \(released.count) released, \(lostToExpiry) by lease expiry), \(records.count) audit records"
+        )
         #expect(try registry.verifyAudit().findings == [])
         #expect(try registry.integrityCheck() == ["ok"])
     }

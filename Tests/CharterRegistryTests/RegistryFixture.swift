@@ -1,7 +1,8 @@
-@testable import CharterRegistry
 import CharterCore
 import Foundation
 import GRDB
+
+@testable import CharterRegistry
 
 /// A registry in a fresh temporary directory, removed when the fixture is.
 final class RegistryFixture {
@@ -12,7 +13,8 @@ final class RegistryFixture {
     static let now = Timestamp(rfc3339: "2026-11-20T10:00:00Z") ?? Timestamp(millisecondsSinceEpoch: 0)
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("charter-registry-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("registry.sqlite").path
     }
@@ -51,7 +53,9 @@ enum Sample {
 
     static let cap = BudgetCap(epsilon: decimal("10"), delta: decimal("0.00001"))
 
-    static func request(_ epsilon: String, source: String = "gbsg2", run: String = "RUN-1", lease: Duration = .seconds(600))
+    static func request(
+        _ epsilon: String, source: String = "gbsg2", run: String = "RUN-1", lease: Duration = .seconds(600)
+    )
         -> ReservationRequest
     {
         ReservationRequest(
@@ -59,7 +63,8 @@ enum Sample {
             lease: lease, actor: "alice@hospital.example")
     }
 
-    static func certificate(_ id: String, source: String = "gbsg2", issued: Timestamp, days: Int64) -> CertificateRecord {
+    static func certificate(_ id: String, source: String = "gbsg2", issued: Timestamp, days: Int64) -> CertificateRecord
+    {
         CertificateRecord(
             id: id, source: source, tier: "medium", audience: "internal", consumers: ["oncology-ml", "radiology"],
             issuedAt: issued, expiresAt: issued.advanced(by: .seconds(days * 86_400)),

@@ -17,14 +17,20 @@ private final class CLIRegistry {
         let registry = try SQLiteRegistry(path: path, create: true)
         let now = try #require(Timestamp(rfc3339: Self.now))
         let decimal = { (text: String) in Decimal(string: text) ?? 0 }
-        try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 10, delta: decimal("0.00001")), actor: "policy", at: now)
+        try registry.registerSource(
+            "gbsg2", cap: BudgetCap(epsilon: 10, delta: decimal("0.00001")), actor: "policy", at: now)
         try registry.registerSource("tiny", cap: BudgetCap(epsilon: 1, delta: 0), actor: "policy", at: now)
-        func request(_ source: String, _ run: String, _ cost: PrivacyCost, lease: Duration = .seconds(3600)) -> ReservationRequest {
-            ReservationRequest(source: source, run: run, mechanism: "dp-copula: gaussian marginals", cost: cost, lease: lease, actor: "alice")
+        func request(_ source: String, _ run: String, _ cost: PrivacyCost, lease: Duration = .seconds(3600))
+            -> ReservationRequest
+        {
+            ReservationRequest(
+                source: source, run: run, mechanism: "dp-copula: gaussian marginals", cost: cost, lease: lease,
+                actor: "alice")
         }
         let a = try registry.reserve(request("gbsg2", "RUN-1", .pure(epsilon: 1)), at: now)
         _ = try registry.commit(a.id, actor: "engine", at: now)
-        _ = try registry.reserve(request("gbsg2", "RUN-2", .approximate(epsilon: decimal("0.5"), delta: decimal("0.000001"))), at: now)
+        _ = try registry.reserve(
+            request("gbsg2", "RUN-2", .approximate(epsilon: decimal("0.5"), delta: decimal("0.000001"))), at: now)
         let c = try registry.reserve(request("gbsg2", "RUN-3", .pure(epsilon: 2)), at: now)
         _ = try registry.release(c.id, reason: "utility gate failed", actor: "engine", at: now)
         _ = try registry.reserve(request("tiny", "RUN-4", .pure(epsilon: 1), lease: .seconds(60)), at: now)
@@ -32,7 +38,8 @@ private final class CLIRegistry {
         for (id, days) in [("CERT-OLD", 90), ("CERT-SOON", 110), ("CERT-NEW", 300)] {
             try registry.recordCertificate(
                 CertificateRecord(
-                    id: id, source: "gbsg2", tier: "medium", audience: "internal", consumers: ["oncology-ml"], issuedAt: issued,
+                    id: id, source: "gbsg2", tier: "medium", audience: "internal", consumers: ["oncology-ml"],
+                    issuedAt: issued,
                     expiresAt: issued.advanced(by: .seconds(Int64(days) * 86_400)), digest: ContentDigest.sha256(id)),
                 actor: "engine", at: now)
         }
@@ -104,32 +111,43 @@ struct RegistryCommandTests {
         #expect(sources[1]["remaining"]?["epsilon"] == "1")
         #expect(sources[1]["runs"]?.arrayValue?.first?["lease_expired"] == true)
         // Read-only: the command did not release it.
-        let again = try registry.run(["budget", "tiny", "--format", "json", "--registry", registry.path, "--now", CLIRegistry.now])
+        let again = try registry.run([
+            "budget", "tiny", "--format", "json", "--registry", registry.path, "--now", CLIRegistry.now,
+        ])
         #expect(try JSONParser().parse(again.stdout)["sources"]?.arrayValue?.first?["remaining"]?["epsilon"] == "0")
     }
 
-    @Test("exhausted budgets and expired leases are warnings in sarif, junit and github", arguments: ["sarif", "junit", "github"])
+    @Test(
+        "exhausted budgets and expired leases are warnings in sarif, junit and github",
+        arguments: ["sarif", "junit", "github"])
     func budgetFindings(format: String) throws {
         let registry = try CLIRegistry()
-        let result = try registry.run(["budget", "--format", format, "--registry", registry.path, "--now", CLIRegistry.now])
+        let result = try registry.run([
+            "budget", "--format", format, "--registry", registry.path, "--now", CLIRegistry.now,
+        ])
         #expect(result.status == 0)
         #expect(result.stdout.contains("CH510") || result.stdout.contains("used up"), "\(result.stdout)")
-        let later = try registry.run(["budget", "--format", format, "--registry", registry.path, "--now", "2026-11-21T00:00:00Z"])
+        let later = try registry.run([
+            "budget", "--format", format, "--registry", registry.path, "--now", "2026-11-21T00:00:00Z",
+        ])
         #expect(later.stdout.contains("expired at 2026-11-20T10:01:00Z"), "\(later.stdout)")
     }
 
     @Test("the registry path comes from --registry, else CHARTER_REGISTRY, else .charter/registry.sqlite")
     func registryPath() throws {
         let registry = try CLIRegistry()
-        let viaEnvironment = try registry.run(["budget", "--now", CLIRegistry.now], environment: ["CHARTER_REGISTRY": registry.path])
+        let viaEnvironment = try registry.run(
+            ["budget", "--now", CLIRegistry.now], environment: ["CHARTER_REGISTRY": registry.path])
         #expect(viaEnvironment.status == 0)
         #expect(viaEnvironment.stdout.contains("source gbsg2"))
         let missing = try registry.run(["budget"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no registry at \".charter/registry.sqlite\""))
         #expect(!FileManager.default.fileExists(atPath: registry.directory.appendingPathComponent(".charter").path))
-        try FileManager.default.createDirectory(at: registry.directory.appendingPathComponent(".charter"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: registry.path, toPath: registry.directory.appendingPathComponent(".charter/registry.sqlite").path)
+        try FileManager.default.createDirectory(
+            at: registry.directory.appendingPathComponent(".charter"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: registry.path, toPath: registry.directory.appendingPathComponent(".charter/registry.sqlite").path)
         #expect(try registry.run(["budget", "gbsg2", "--now", CLIRegistry.now]).status == 0)
     }
 
@@ -139,7 +157,10 @@ struct RegistryCommandTests {
         let base = ["--registry", registry.path, "--now", CLIRegistry.now]
         let list = try registry.run(["catalog", "list"] + base)
         #expect(list.status == 0)
-        #expect(list.stdout.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["CERT-NEW", "CERT-OLD", "CERT-SOON"])
+        #expect(
+            list.stdout.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == [
+                "CERT-NEW", "CERT-OLD", "CERT-SOON",
+            ])
         #expect(list.stdout.contains("CERT-OLD  expired"))
         let show = try registry.run(["catalog", "show", "CERT-NEW", "--format", "json"] + base)
         let json = try JSONParser().parse(show.stdout)
@@ -148,7 +169,9 @@ struct RegistryCommandTests {
         #expect(json["consumers"] == ["oncology-ml"])
         let expiring = try registry.run(["catalog", "expiring", "--within", "30d"] + base)
         #expect(expiring.status == 1, "an expired, unrevoked certificate fails the check")
-        #expect(expiring.stdout.contains("CERT-OLD") && expiring.stdout.contains("CERT-SOON") && !expiring.stdout.contains("CERT-NEW"))
+        #expect(
+            expiring.stdout.contains("CERT-OLD") && expiring.stdout.contains("CERT-SOON")
+                && !expiring.stdout.contains("CERT-NEW"))
         let github = try registry.run(["catalog", "expiring", "--within", "30d", "--format", "github"] + base)
         #expect(github.stdout.contains("::error"))
         #expect(github.stdout.contains("::warning"))
@@ -164,16 +187,26 @@ struct RegistryCommandTests {
     func revoke() throws {
         let registry = try CLIRegistry()
         let base = ["--registry", registry.path, "--now", "2026-11-21T09:00:00Z"]
-        let revoke = try registry.run(["catalog", "revoke", "CERT-OLD", "--reason", "data subject objection", "--actor", "bob@hospital.example"] + base)
+        let revoke = try registry.run(
+            ["catalog", "revoke", "CERT-OLD", "--reason", "data subject objection", "--actor", "bob@hospital.example"]
+                + base)
         #expect(revoke.status == 0, "\(revoke.stderr)")
-        #expect(revoke.stdout == "revoked CERT-OLD at 2026-11-21T09:00:00Z by bob@hospital.example: data subject objection\n")
-        let show = try JSONParser().parse(try registry.run(["catalog", "show", "CERT-OLD", "--format", "json"] + base).stdout)
-        #expect(show["revoked"] == ["at": "2026-11-21T09:00:00Z", "actor": "bob@hospital.example", "reason": "data subject objection"])
+        #expect(
+            revoke.stdout
+                == "revoked CERT-OLD at 2026-11-21T09:00:00Z by bob@hospital.example: data subject objection\n")
+        let show = try JSONParser().parse(
+            try registry.run(["catalog", "show", "CERT-OLD", "--format", "json"] + base).stdout)
+        #expect(
+            show["revoked"] == [
+                "at": "2026-11-21T09:00:00Z", "actor": "bob@hospital.example", "reason": "data subject objection",
+            ])
         #expect(show["status"] == "revoked")
         let again = try registry.run(["catalog", "revoke", "CERT-OLD", "--reason", "x", "--actor", "bob"] + base)
         #expect(again.status == 2)
         #expect(again.stderr.contains("already revoked"))
-        #expect(try registry.run(["catalog", "revoke", "CERT-NEW", "--actor", "bob"] + base).status == 2, "--reason is required")
+        #expect(
+            try registry.run(["catalog", "revoke", "CERT-NEW", "--actor", "bob"] + base).status == 2,
+            "--reason is required")
         let log = try registry.run(["audit", "log", "--format", "json"] + base)
         let last = try #require(try JSONParser().parse(log.stdout)["records"]?.arrayValue?.last)
         #expect(last["action"] == "certificate.revoke")
@@ -188,7 +221,8 @@ struct RegistryCommandTests {
         let log = try registry.run(["audit", "log", "--registry", registry.path])
         #expect(log.status == 0)
         #expect(log.stdout.split(separator: "\n").count == 11)
-        #expect(log.stdout.hasPrefix("1  2026-11-20T10:00:00Z  policy  source.register  gbsg2  {\"delta_cap\":\"0.00001\""))
+        #expect(
+            log.stdout.hasPrefix("1  2026-11-20T10:00:00Z  policy  source.register  gbsg2  {\"delta_cap\":\"0.00001\""))
         let verify = try registry.run(["audit", "verify", "--registry", registry.path])
         #expect(verify.status == 0)
         #expect(verify.stdout.hasPrefix("audit chain intact: 11 records, head sha256:"))

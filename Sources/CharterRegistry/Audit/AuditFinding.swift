@@ -49,8 +49,11 @@ public struct AuditFinding: Sendable, Hashable {
 
     /// The finding as an error diagnostic located at the registry file.
     public func diagnostic(registry path: String) -> Diagnostic {
-        .error(kind.code, message, at: .file(path), notes: notes,
-               help: kind == .corrupt ? "restore the registry from a backup" : "the registry was changed outside charter; restore it from a backup and investigate who changed it")
+        .error(
+            kind.code, message, at: .file(path), notes: notes,
+            help: kind == .corrupt
+                ? "restore the registry from a backup"
+                : "the registry was changed outside charter; restore it from a backup and investigate who changed it")
     }
 }
 
@@ -78,7 +81,8 @@ extension DiagnosticCode {
         "CH501", name: "audit-record-deleted", summary: "an audit record is missing from the chain")
     /// Audit records were reordered.
     public static let auditRecordReordered = DiagnosticCode(
-        "CH502", name: "audit-record-reordered", summary: "an audit record sits at another position than it was written at")
+        "CH502", name: "audit-record-reordered",
+        summary: "an audit record sits at another position than it was written at")
     /// The chain head disagrees with the records.
     public static let auditHeadMismatch = DiagnosticCode(
         "CH503", name: "audit-head-mismatch", summary: "the audit chain head disagrees with the last record")

@@ -53,7 +53,8 @@ struct AuditVerifier {
         var expected: Int64 = 1
         for record in records {
             if record.seq != expected {
-                if let moved = records.first(where: { $0.seq != expected && $0.computedHash(seq: expected) == $0.hash }) {
+                if let moved = records.first(where: { $0.seq != expected && $0.computedHash(seq: expected) == $0.hash })
+                {
                     return AuditFinding(
                         .reordered, seq: expected,
                         "audit record \(expected) was moved to position \(moved.seq) (\(describe(moved)))")
@@ -75,10 +76,12 @@ struct AuditVerifier {
             } else if let original = writtenSeq(record), original != record.seq {
                 return AuditFinding(
                     .reordered, seq: record.seq,
-                    "audit record \(record.seq) is out of order: it was written as record \(original) (\(describe(record)))")
+                    "audit record \(record.seq) is out of order: it was written as record \(original) (\(describe(record)))"
+                )
             } else {
                 return AuditFinding(
-                    .edited, seq: record.seq, "audit record \(record.seq) was edited: its content no longer matches its hash",
+                    .edited, seq: record.seq,
+                    "audit record \(record.seq) was edited: its content no longer matches its hash",
                     notes: ["record \(record.seq) reads \(describe(record))", "stored hash \(record.hash)"]
                         + (computed == nil ? ["its details are not canonical JSON"] : []))
             }
@@ -89,12 +92,14 @@ struct AuditVerifier {
         if headSeq > lastSeq {
             let range = headSeq == lastSeq + 1 ? "\(headSeq)" : "\(lastSeq + 1) to \(headSeq)"
             return AuditFinding(
-                .deleted, seq: lastSeq + 1, "audit record \(range) deleted: the chain head records \(headSeq) records, the log holds \(lastSeq)")
+                .deleted, seq: lastSeq + 1,
+                "audit record \(range) deleted: the chain head records \(headSeq) records, the log holds \(lastSeq)")
         }
         if headSeq != lastSeq || headHash != previousHash {
             return AuditFinding(
                 .headMismatch, seq: lastSeq,
-                "the audit chain head (record \(headSeq), \(headHash)) does not match the last record (\(lastSeq), \(previousHash))")
+                "the audit chain head (record \(headSeq), \(headHash)) does not match the last record (\(lastSeq), \(previousHash))"
+            )
         }
         return nil
     }
@@ -118,19 +123,27 @@ struct AuditVerifier {
                 state.sources[record.subject] = cap
             case AuditAction.reserve:
                 guard let event, state.events[event] == nil else {
-                    mismatch(record, "audit record \(record.seq) reserves ledger event \(event.map(String.init) ?? "?") twice")
+                    mismatch(
+                        record,
+                        "audit record \(record.seq) reserves ledger event \(event.map(String.init) ?? "?") twice")
                     continue
                 }
                 let cost = (try? details["cost"]?.canonical()) ?? ""
-                state.events[event] = .init(source: record.subject, cost: cost, state: LedgerEvent.State.reserved.rawValue)
+                state.events[event] = .init(
+                    source: record.subject, cost: cost, state: LedgerEvent.State.reserved.rawValue)
             case AuditAction.renew, AuditAction.commit, AuditAction.release, AuditAction.leaseExpired:
-                guard let event, let current = state.events[event], current.state == LedgerEvent.State.reserved.rawValue else {
-                    mismatch(record, "audit record \(record.seq) settles ledger event \(event.map(String.init) ?? "?"), which is not reserved")
+                guard let event, let current = state.events[event], current.state == LedgerEvent.State.reserved.rawValue
+                else {
+                    mismatch(
+                        record,
+                        "audit record \(record.seq) settles ledger event \(event.map(String.init) ?? "?"), which is not reserved"
+                    )
                     continue
                 }
                 switch record.action {
                 case AuditAction.commit: state.events[event]?.state = LedgerEvent.State.committed.rawValue
-                case AuditAction.release, AuditAction.leaseExpired: state.events[event]?.state = LedgerEvent.State.released.rawValue
+                case AuditAction.release, AuditAction.leaseExpired:
+                    state.events[event]?.state = LedgerEvent.State.released.rawValue
                 default: break
                 }
             case AuditAction.recordCertificate:
@@ -153,18 +166,24 @@ struct AuditVerifier {
 
     private func compare(recorded: RegistrySnapshot) -> [AuditFinding] {
         var findings: [AuditFinding] = []
-        for id in Set(recorded.sources.keys).union(snapshot.sources.keys).sorted() where recorded.sources[id] != snapshot.sources[id] {
-            findings.append(AuditFinding(
-                .stateMismatch, seq: nil,
-                "source \"\(id)\" has cap \(snapshot.sources[id].map { "\"\($0)\"" } ?? "none") in the ledger but \(recorded.sources[id].map { "\"\($0)\"" } ?? "none") in the audit chain"))
+        for id in Set(recorded.sources.keys).union(snapshot.sources.keys).sorted()
+        where recorded.sources[id] != snapshot.sources[id] {
+            findings.append(
+                AuditFinding(
+                    .stateMismatch, seq: nil,
+                    "source \"\(id)\" has cap \(snapshot.sources[id].map { "\"\($0)\"" } ?? "none") in the ledger but \(recorded.sources[id].map { "\"\($0)\"" } ?? "none") in the audit chain"
+                ))
         }
-        for id in Set(recorded.events.keys).union(snapshot.events.keys).sorted() where recorded.events[id] != snapshot.events[id] {
+        for id in Set(recorded.events.keys).union(snapshot.events.keys).sorted()
+        where recorded.events[id] != snapshot.events[id] {
             func text(_ event: RegistrySnapshot.Event?) -> String {
                 event.map { "\($0.state) \($0.cost) on \"\($0.source)\"" } ?? "absent"
             }
-            findings.append(AuditFinding(
-                .stateMismatch, seq: nil,
-                "ledger event \(id) is \(text(snapshot.events[id])) in the ledger but \(text(recorded.events[id])) in the audit chain"))
+            findings.append(
+                AuditFinding(
+                    .stateMismatch, seq: nil,
+                    "ledger event \(id) is \(text(snapshot.events[id])) in the ledger but \(text(recorded.events[id])) in the audit chain"
+                ))
         }
         for id in Set(recorded.certificates.keys).union(snapshot.certificates.keys).sorted()
         where recorded.certificates[id] != snapshot.certificates[id] {
@@ -173,9 +192,11 @@ struct AuditVerifier {
                 return "\(certificate.digest) expiring \(certificate.expiresAt)"
                     + (certificate.revokedReason.map { ", revoked (\($0))" } ?? "")
             }
-            findings.append(AuditFinding(
-                .stateMismatch, seq: nil,
-                "certificate \"\(id)\" is \(text(snapshot.certificates[id])) in the catalogue but \(text(recorded.certificates[id])) in the audit chain"))
+            findings.append(
+                AuditFinding(
+                    .stateMismatch, seq: nil,
+                    "certificate \"\(id)\" is \(text(snapshot.certificates[id])) in the catalogue but \(text(recorded.certificates[id])) in the audit chain"
+                ))
         }
         return findings
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// A lifetime privacy budget for one source dataset: the (ε, δ) that all runs against it together
@@ -20,7 +20,11 @@ public struct BudgetCap: Sendable, Hashable {
 
     /// Checks ε ≥ 0 and 0 ≤ δ < 1.
     func validate() throws(RegistryError) {
-        guard epsilon.isFinite, epsilon >= 0 else { throw .invalidCap("epsilon cap must be a number >= 0, got \(epsilon)") }
-        guard delta.isFinite, delta >= 0, delta < 1 else { throw .invalidCap("delta cap must be in [0, 1), got \(delta)") }
+        guard epsilon.isFinite, epsilon >= 0 else {
+            throw .invalidCap("epsilon cap must be a number >= 0, got \(epsilon)")
+        }
+        guard delta.isFinite, delta >= 0, delta < 1 else {
+            throw .invalidCap("delta cap must be in [0, 1), got \(delta)")
+        }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// A source's budget at one instant: its cap, what is committed, what live reservations hold, and
@@ -31,8 +31,10 @@ public struct BudgetStatement: Sendable, Hashable {
         self.asOf = asOf
         self.events = events
         let committedCosts = events.filter { $0.state == .committed }.map(\.cost)
-        let liveCosts = events.filter { $0.state == .committed || ($0.state == .reserved && !$0.leaseExpired(at: asOf)) }
-            .map(\.cost)
+        let liveCosts = events.filter {
+            $0.state == .committed || ($0.state == .reserved && !$0.leaseExpired(at: asOf))
+        }
+        .map(\.cost)
         self.committed = BudgetComposition.compose(committedCosts, deltaCap: cap.delta)
         self.held = BudgetComposition.compose(liveCosts, deltaCap: cap.delta)
     }

@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// What one mechanism costs, in the accounting unit its privacy analysis gives.
@@ -23,10 +24,16 @@ public enum PrivacyCost: Sendable, Hashable {
     public func validate() throws(RegistryError) {
         switch self {
         case .pure(let epsilon):
-            guard epsilon.isFinite, epsilon >= 0 else { throw .invalidCost("epsilon must be a number >= 0, got \(epsilon)") }
+            guard epsilon.isFinite, epsilon >= 0 else {
+                throw .invalidCost("epsilon must be a number >= 0, got \(epsilon)")
+            }
         case .approximate(let epsilon, let delta):
-            guard epsilon.isFinite, epsilon >= 0 else { throw .invalidCost("epsilon must be a number >= 0, got \(epsilon)") }
-            guard delta.isFinite, delta >= 0, delta < 1 else { throw .invalidCost("delta must be in [0, 1), got \(delta)") }
+            guard epsilon.isFinite, epsilon >= 0 else {
+                throw .invalidCost("epsilon must be a number >= 0, got \(epsilon)")
+            }
+            guard delta.isFinite, delta >= 0, delta < 1 else {
+                throw .invalidCost("delta must be in [0, 1), got \(delta)")
+            }
         case .zeroConcentrated(let rho):
             guard rho.isFinite, rho >= 0 else { throw .invalidCost("rho must be a number >= 0, got \(rho)") }
         case .renyi:

@@ -73,7 +73,8 @@ public struct CertificateRecord: Sendable, Hashable {
         guard digest.hasPrefix("sha256:"), hex.count == 64,
             hex.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
         else {
-            throw .invalidCertificate("certificate digest must be \"sha256:\" and 64 lowercase hex digits, got \"\(digest)\"")
+            throw .invalidCertificate(
+                "certificate digest must be \"sha256:\" and 64 lowercase hex digits, got \"\(digest)\"")
         }
     }
 }
@@ -86,7 +87,9 @@ enum RegistryName {
             !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
             value.first?.isWhitespace == false, value.last?.isWhitespace == false
         else {
-            throw .invalidName("\(what) must be 1 to 200 characters without control characters or surrounding spaces, got \"\(value)\"")
+            throw .invalidName(
+                "\(what) must be 1 to 200 characters without control characters or surrounding spaces, got \"\(value)\""
+            )
         }
     }
 }

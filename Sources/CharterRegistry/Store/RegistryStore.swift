@@ -16,7 +16,8 @@ public protocol RegistryStore: Sendable {
     /// is refused.
     /// - Returns: whether the source was new.
     @discardableResult
-    func registerSource(_ source: String, cap: BudgetCap, actor: String, at now: Timestamp) throws(RegistryError) -> Bool
+    func registerSource(_ source: String, cap: BudgetCap, actor: String, at now: Timestamp) throws(RegistryError)
+        -> Bool
 
     /// Atomically checks that the request fits the source's budget together with everything
     /// committed and every live reservation, and reserves it. Expired leases are released first.
@@ -24,7 +25,8 @@ public protocol RegistryStore: Sendable {
     func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent
 
     /// Extends a live reservation's lease to `now + lease`.
-    func renewLease(_ event: Int64, for lease: Duration, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent
+    func renewLease(_ event: Int64, for lease: Duration, actor: String, at now: Timestamp) throws(RegistryError)
+        -> LedgerEvent
 
     /// Marks a live reservation as spent. Refused once its lease has expired.
     func commit(_ event: Int64, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent

@@ -19,13 +19,16 @@ extension SQLiteRegistry {
             let headHash = try head.text("hash")
             var findings: [AuditFinding] = []
             if integrity != ["ok"] {
-                findings.append(AuditFinding(
-                    .corrupt, seq: nil, "the registry database fails its integrity check", notes: Array(integrity.prefix(10))))
+                findings.append(
+                    AuditFinding(
+                        .corrupt, seq: nil, "the registry database fails its integrity check",
+                        notes: Array(integrity.prefix(10))))
             }
             let verifier = AuditVerifier(
                 records: records, headSeq: headSeq, headHash: headHash, snapshot: try Self.snapshot(db))
             findings += verifier.verify()
-            return AuditVerification(recordCount: records.count, headSeq: headSeq, headHash: headHash, findings: findings)
+            return AuditVerification(
+                recordCount: records.count, headSeq: headSeq, headHash: headHash, findings: findings)
         }
     }
 
@@ -48,7 +51,8 @@ extension SQLiteRegistry {
             snapshot.events[try row.integer("id")] = .init(
                 source: try row.text("source"), cost: try row.text("cost"), state: try row.text("state"))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, source, digest, expires_at, revoked_reason FROM certificates") {
+        for row in try Row.fetchAll(db, sql: "SELECT id, source, digest, expires_at, revoked_reason FROM certificates")
+        {
             snapshot.certificates[try row.text("id")] = .init(
                 source: try row.text("source"), digest: try row.text("digest"),
                 expiresAt: Timestamp(millisecondsSinceEpoch: try row.integer("expires_at")).description,

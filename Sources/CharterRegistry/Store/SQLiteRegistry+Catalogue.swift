@@ -2,7 +2,9 @@ import CharterCore
 import GRDB
 
 extension SQLiteRegistry {
-    public func recordCertificate(_ certificate: CertificateRecord, actor: String, at now: Timestamp) throws(RegistryError) {
+    public func recordCertificate(_ certificate: CertificateRecord, actor: String, at now: Timestamp)
+        throws(RegistryError)
+    {
         try certificate.validate()
         try RegistryName.check(actor, "actor")
         let consumers: String
@@ -12,7 +14,9 @@ extension SQLiteRegistry {
             throw .invalidCertificate("consumers cannot be written as JSON")
         }
         try write { db in
-            guard try Self.cap(db, certificate.source) != nil else { throw RegistryError.unknownSource(certificate.source) }
+            guard try Self.cap(db, certificate.source) != nil else {
+                throw RegistryError.unknownSource(certificate.source)
+            }
             guard try Self.certificate(db, certificate.id) == nil else {
                 throw RegistryError.duplicateCertificate(certificate.id)
             }
@@ -29,7 +33,8 @@ extension SQLiteRegistry {
             try appendAudit(
                 db, at: now, actor: actor, action: AuditAction.recordCertificate, subject: certificate.id,
                 details: [
-                    "id": .string(certificate.id), "source": .string(certificate.source), "tier": .string(certificate.tier),
+                    "id": .string(certificate.id), "source": .string(certificate.source),
+                    "tier": .string(certificate.tier),
                     "audience": .string(certificate.audience),
                     "consumers": .array(certificate.consumers.map { .string($0) }),
                     "issued_at": .string(certificate.issuedAt.description),
@@ -45,7 +50,9 @@ extension SQLiteRegistry {
         try RegistryName.check(actor, "actor")
         return try write { db in
             guard var certificate = try Self.certificate(db, id) else { throw RegistryError.unknownCertificate(id) }
-            if let revocation = certificate.revocation { throw RegistryError.alreadyRevoked(id: id, revocation: revocation) }
+            if let revocation = certificate.revocation {
+                throw RegistryError.alreadyRevoked(id: id, revocation: revocation)
+            }
             certificate.revocation = .init(reason: reason, actor: actor, at: now)
             try db.execute(
                 sql: "UPDATE certificates SET revoked_at = ?, revoked_reason = ?, revoked_by = ? WHERE id = ?",
@@ -73,7 +80,9 @@ extension SQLiteRegistry {
 
     static func certificate(from row: Row) throws -> CertificateRecord {
         let id = try row.text("id")
-        guard let consumers = (try? JSONParser().parse(try row.text("consumers")))?.arrayValue?.compactMap(\.stringValue) else {
+        guard
+            let consumers = (try? JSONParser().parse(try row.text("consumers")))?.arrayValue?.compactMap(\.stringValue)
+        else {
             throw RegistryError.database("the consumers of certificate \"\(id)\" are not a JSON list")
         }
         var certificate = CertificateRecord(

@@ -1,9 +1,10 @@
 import CharterCore
 import GRDB
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension SQLiteRegistry {
@@ -94,7 +95,9 @@ extension SQLiteRegistry {
                 arguments: [current.leaseExpiresAt.millisecondsSinceEpoch, event])
             try appendAudit(
                 db, at: now, actor: actor, action: AuditAction.renew, subject: current.source,
-                details: ["event": .integer(Int(event)), "lease_expires_at": .string(current.leaseExpiresAt.description)])
+                details: [
+                    "event": .integer(Int(event)), "lease_expires_at": .string(current.leaseExpiresAt.description),
+                ])
             return current
         }
     }
@@ -138,7 +141,8 @@ extension SQLiteRegistry {
         try read { db in
             guard let (cap, registered) = try Self.cap(db, source) else { throw RegistryError.unknownSource(source) }
             return BudgetStatement(
-                source: source, cap: cap, registeredAt: registered, asOf: now, events: try Self.events(db, source: source))
+                source: source, cap: cap, registeredAt: registered, asOf: now,
+                events: try Self.events(db, source: source))
         }
     }
 
@@ -146,9 +150,12 @@ extension SQLiteRegistry {
         try read { db in
             let sources = try String.fetchAll(db, sql: "SELECT id FROM sources ORDER BY id")
             return try sources.map { source in
-                guard let (cap, registered) = try Self.cap(db, source) else { throw RegistryError.unknownSource(source) }
+                guard let (cap, registered) = try Self.cap(db, source) else {
+                    throw RegistryError.unknownSource(source)
+                }
                 return BudgetStatement(
-                    source: source, cap: cap, registeredAt: registered, asOf: now, events: try Self.events(db, source: source))
+                    source: source, cap: cap, registeredAt: registered, asOf: now,
+                    events: try Self.events(db, source: source))
             }
         }
     }
@@ -191,7 +198,9 @@ extension SQLiteRegistry {
     private func liveReservation(_ db: Database, _ id: Int64, at now: Timestamp) throws -> LedgerEvent {
         guard let event = try Self.event(db, id) else { throw RegistryError.unknownEvent(id) }
         guard event.state == .reserved else { throw RegistryError.notReserved(event: id, state: event.state) }
-        guard !event.leaseExpired(at: now) else { throw RegistryError.leaseExpired(event: id, expiredAt: event.leaseExpiresAt) }
+        guard !event.leaseExpired(at: now) else {
+            throw RegistryError.leaseExpired(event: id, expiredAt: event.leaseExpiresAt)
+        }
         return event
     }
 
@@ -199,9 +208,13 @@ extension SQLiteRegistry {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [source]) else {
             return nil
         }
-        guard let epsilon = Decimal(string: try row.text("epsilon_cap")), let delta = Decimal(string: try row.text("delta_cap"))
+        guard let epsilon = Decimal(string: try row.text("epsilon_cap")),
+            let delta = Decimal(string: try row.text("delta_cap"))
         else { throw RegistryError.database("the cap of source \"\(source)\" is not a decimal") }
-        return (BudgetCap(epsilon: epsilon, delta: delta), Timestamp(millisecondsSinceEpoch: try row.integer("registered_at")))
+        return (
+            BudgetCap(epsilon: epsilon, delta: delta),
+            Timestamp(millisecondsSinceEpoch: try row.integer("registered_at"))
+        )
     }
 
     static func event(_ db: Database, _ id: Int64) throws -> LedgerEvent? {

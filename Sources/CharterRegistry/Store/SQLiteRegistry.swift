@@ -1,9 +1,10 @@
 public import CharterCore
 import GRDB
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The registry in one SQLite file, through GRDB: WAL journal, foreign keys, `synchronous=FULL`,
@@ -67,7 +68,8 @@ public final class SQLiteRegistry: RegistryStore {
         do {
             if try queue.read(migrator.hasBeenSuperseded) {
                 let applied = try queue.read(migrator.appliedIdentifiers)
-                throw RegistryError.schemaTooNew(path: path, unknownMigrations: applied.subtracting(migrator.migrations).sorted())
+                throw RegistryError.schemaTooNew(
+                    path: path, unknownMigrations: applied.subtracting(migrator.migrations).sorted())
             }
             do {
                 try migrator.migrate(queue)

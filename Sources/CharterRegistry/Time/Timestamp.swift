@@ -24,7 +24,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// The instant `duration` later (earlier, for a negative duration), to the millisecond.
     public func advanced(by duration: Duration) -> Timestamp {
         let (seconds, attoseconds) = duration.components
-        return Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        return Timestamp(
+            millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     /// The time from this instant to `other` (negative when `other` is earlier).
@@ -40,7 +41,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let seconds = millisOfDay / 1000
         let millis = millisOfDay % 1000
         var text = Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
-        text += "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
+        text +=
+            "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
         if millis != 0 { text += "." + Self.pad(millis, 3) }
         return text + "Z"
     }
