@@ -4,7 +4,7 @@
 //   CharterRegistryWorker reserve DB SOURCE EPSILON NOW_MS RUN [commit]
 //       one reservation of pure ε (committed at once with `commit`); prints "reserved ID" and exits 0,
 //       or prints "refused" and exits 1. With CHARTER_WORKER_GATE=FILE it opens the registry, then
-//       waits for FILE to exist before reserving, so that many processes contend at once.
+//       creates FILE.ready-PID and waits for FILE to exist before reserving, so that many processes contend at once.
 //   CharterRegistryWorker churn DB SOURCE SEED NOW_MS
 //       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
 //       certificate now and then; prints one line per change after it is durable; never exits
@@ -53,6 +53,8 @@ do {
     switch command {
     case "reserve":
         if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {
+            // Say "ready" with a file beside the gate, then wait for the gate to open.
+            FileManager.default.createFile(atPath: gate + ".ready-\(getpid())", contents: nil)
             while !FileManager.default.fileExists(atPath: gate) { usleep(500) }
         }
         guard arguments.count >= 7, let epsilon = Decimal(string: arguments[4]) else {

@@ -71,8 +71,14 @@ struct MultiProcessTests {
                     index % 2 == 0 ? "commit" : "hold",
                 ], gate: gate)
         }
-        // Let the processes open the registry, then release them together.
-        usleep(300_000)
+        // Let every process open the registry (each says so with a file), then release them together.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let ready = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path)
+                .filter { $0.hasPrefix("go.ready-") }
+            if ready.count == workers.count { break }
+            usleep(10_000)
+        }
         FileManager.default.createFile(atPath: gate, contents: Data())
         let results = workers.map { $0.finish() }
         let succeeded = results.filter { $0.status == 0 }
