@@ -4,7 +4,9 @@ import Foundation
 
 /// A registry in a fresh temporary file with one source and `events` committed reservations.
 private func registry(events: Int) throws -> SQLiteRegistry {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-bench-\(UUID().uuidString).sqlite").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "charter-bench-\(UUID().uuidString).sqlite"
+    ).path
     let registry = try SQLiteRegistry(path: path, create: true)
     let now = Timestamp(secondsSinceEpoch: 1_790_000_000)
     try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 1_000_000, delta: 0.00001), actor: "bench", at: now)
@@ -18,7 +20,8 @@ private func registry(events: Int) throws -> SQLiteRegistry {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
 
     // One reservation and its commit: two BEGIN IMMEDIATE transactions with fsync (synchronous=FULL),
     // each composing the source's ledger (100 events, half zCDP, so one RDP conversion per check).
@@ -47,7 +50,9 @@ let benchmarks: @Sendable () -> Void = {
 
     // Composing a ledger of 1,000 mixed events into one (ε, δ), without the database.
     Benchmark("compose 1,000 mixed events") { benchmark in
-        let costs: [PrivacyCost] = (0..<1_000).map { $0 % 2 == 0 ? .pure(epsilon: 0.01) : .zeroConcentrated(rho: 0.001) }
+        let costs: [PrivacyCost] = (0..<1_000).map {
+            $0 % 2 == 0 ? .pure(epsilon: 0.01) : .zeroConcentrated(rho: 0.001)
+        }
         for _ in benchmark.scaledIterations {
             blackHole(BudgetComposition.compose(costs, deltaCap: 0.00001))
         }
