@@ -14,10 +14,12 @@ let package = Package(
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterYAML", targets: ["CharterYAML"]),
         .library(name: "CharterPolicy", targets: ["CharterPolicy"]),
+        .library(name: "CharterRegistry", targets: ["CharterRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,12 +42,30 @@ let package = Package(
             dependencies: ["CharterCore", "CharterYAML"],
             swiftSettings: strictSettings
         ),
+        // The privacy-budget ledger, certificate catalogue and audit chain, on SQLite (GRDB).
+        .target(
+            name: "CharterRegistry",
+            dependencies: [
+                "CharterCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A test helper: one registry operation (or a loop of them) per process, for the
+        // multi-process reservation and kill tests.
+        .executableTarget(
+            name: "CharterRegistryWorker",
+            dependencies: ["CharterRegistry", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
                 "CharterCore",
                 "CharterYAML",
                 "CharterPolicy",
+                "CharterRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -79,8 +99,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CharterRegistryTests",
+            dependencies: [
+                "CharterRegistry", "CharterCore", "CharterRegistryWorker",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "charterTests",
-            dependencies: ["charter", "CharterCore"],
+            dependencies: [
+                "charter", "CharterCore", "CharterRegistry",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -31,5 +31,14 @@ let package = Package(
             path: "Benchmarks/PolicyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RegistryBenchmarks",
+            dependencies: [
+                .product(name: "CharterRegistry", package: "Charter"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RegistryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,0 +1,82 @@
+import GRDB
+
+/// The registry's tables, as versioned migrations. A migration, once released, never changes:
+/// later versions add migrations.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger-catalogue-audit") { db in
+            // STRICT tables (SQLite ≥ 3.37) refuse values of the wrong type instead of storing them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sources (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        epsilon_cap TEXT NOT NULL,
+                        delta_cap TEXT NOT NULL,
+                        registered_at INTEGER NOT NULL
+                    ) STRICT;
+
+                    CREATE TABLE ledger_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source TEXT NOT NULL REFERENCES sources(id),
+                        run TEXT NOT NULL,
+                        mechanism TEXT NOT NULL,
+                        cost TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('reserved', 'committed', 'released')),
+                        actor TEXT NOT NULL,
+                        reserved_at INTEGER NOT NULL,
+                        lease_expires_at INTEGER NOT NULL,
+                        settled_at INTEGER,
+                        release_reason TEXT
+                    ) STRICT;
+                    CREATE INDEX ledger_events_by_source ON ledger_events(source, id);
+                    CREATE INDEX ledger_events_by_lease ON ledger_events(state, lease_expires_at);
+
+                    CREATE TABLE certificates (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL REFERENCES sources(id),
+                        tier TEXT NOT NULL,
+                        audience TEXT NOT NULL,
+                        consumers TEXT NOT NULL,
+                        issued_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        digest TEXT NOT NULL,
+                        revoked_at INTEGER,
+                        revoked_reason TEXT,
+                        revoked_by TEXT
+                    ) STRICT;
+                    CREATE INDEX certificates_by_expiry ON certificates(expires_at);
+
+                    CREATE TABLE audit_log (
+                        seq INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        details TEXT NOT NULL,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    ) STRICT;
+
+                    -- The last record's sequence number and hash, updated with every append, so that
+                    -- deleting the newest records is detected too.
+                    CREATE TABLE audit_head (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        seq INTEGER NOT NULL,
+                        hash TEXT NOT NULL
+                    ) STRICT;
+                    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(AuditRecord.genesisHash)');
+
+                    -- The chain is append-only. The hash chain detects what these triggers cannot
+                    -- stop (a writer who drops them); the triggers stop accidents.
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                    CREATE TRIGGER ledger_events_no_delete BEFORE DELETE ON ledger_events
+                    BEGIN SELECT RAISE(ABORT, 'ledger events are never deleted'); END;
+                    """)
+        }
+        return migrator
+    }
+}

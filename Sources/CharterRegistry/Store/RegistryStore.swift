@@ -1,0 +1,83 @@
+/// The registry's operations, narrow enough that another database (PostgreSQL, for a shared
+/// registry) can implement them without touching callers.
+///
+/// Every change is atomic and appends its audit record in the same transaction. No operation reads a
+/// clock: each is handed `now`, so runs are reproducible and tests control time.
+///
+/// Budget flow for a run: ``reserve(_:at:)`` before spending (an atomic check-and-reserve: two
+/// runs can never both take the last of a budget), then ``commit(_:actor:at:)`` once the run has
+/// spent it or ``release(_:reason:actor:at:)`` when it did not. ``renewLease(_:for:actor:at:)``
+/// keeps a long run's reservation alive; a reservation whose process died is released by the first
+/// writer after its lease expires, and that release is audited.
+public protocol RegistryStore: Sendable {
+    // MARK: Ledger
+
+    /// Registers a source's lifetime budget. Registering the same cap again is a no-op; another cap
+    /// is refused.
+    /// - Returns: whether the source was new.
+    @discardableResult
+    func registerSource(_ source: String, cap: BudgetCap, actor: String, at now: Timestamp) throws(RegistryError)
+        -> Bool
+
+    /// Atomically checks that the request fits the source's budget together with everything
+    /// committed and every live reservation, and reserves it. Expired leases are released first.
+    /// - Throws: ``RegistryError/budgetExceeded(source:cap:wouldHold:)`` when it does not fit.
+    func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent
+
+    /// Extends a live reservation's lease to `now + lease`.
+    func renewLease(_ event: Int64, for lease: Duration, actor: String, at now: Timestamp) throws(RegistryError)
+        -> LedgerEvent
+
+    /// Marks a live reservation as spent. Refused once its lease has expired.
+    func commit(_ event: Int64, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent
+
+    /// Gives a live reservation back.
+    func release(_ event: Int64, reason: String, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent
+
+    /// Releases every reservation whose lease expired at `now`, auditing each.
+    /// - Returns: the released events.
+    @discardableResult
+    func releaseExpiredLeases(at now: Timestamp) throws(RegistryError) -> [LedgerEvent]
+
+    /// One source's budget at `now`.
+    func budget(for source: String, at now: Timestamp) throws(RegistryError) -> BudgetStatement
+
+    /// Every source's budget at `now`, sorted by source.
+    func budgets(at now: Timestamp) throws(RegistryError) -> [BudgetStatement]
+
+    // MARK: Catalogue
+
+    /// Adds an issued certificate to the catalogue. Its source must be registered.
+    func recordCertificate(_ certificate: CertificateRecord, actor: String, at now: Timestamp) throws(RegistryError)
+
+    /// Revokes a certificate, with the reason and who revoked it.
+    func revokeCertificate(_ id: String, reason: String, actor: String, at now: Timestamp) throws(RegistryError)
+        -> CertificateRecord
+
+    /// One certificate, or `nil`.
+    func certificate(_ id: String) throws(RegistryError) -> CertificateRecord?
+
+    /// Every certificate, sorted by issue time, then id.
+    func certificates() throws(RegistryError) -> [CertificateRecord]
+
+    // MARK: Audit
+
+    /// The audit chain, in order.
+    func auditRecords() throws(RegistryError) -> [AuditRecord]
+
+    /// Checks the chain's hashes, links and head, and that replaying it gives the ledger and the
+    /// catalogue as stored.
+    func verifyAudit() throws(RegistryError) -> AuditVerification
+}
+
+extension RegistryStore {
+    /// Certificates not revoked that expire at or before `now + window`, including those already
+    /// expired, soonest first.
+    public func certificates(expiringWithin window: Duration, at now: Timestamp) throws(RegistryError)
+        -> [CertificateRecord]
+    {
+        let limit = now.advanced(by: window)
+        return try certificates().filter { $0.revocation == nil && $0.expiresAt <= limit }
+            .sorted { ($0.expiresAt, $0.id) < ($1.expiresAt, $1.id) }
+    }
+}

@@ -1,0 +1,190 @@
+public import CharterCore
+import GRDB
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The registry in one SQLite file, through GRDB: WAL journal, foreign keys, `synchronous=FULL`,
+/// STRICT tables, versioned migrations, and every change in a `BEGIN IMMEDIATE` transaction, so
+/// that several processes can share the file safely.
+public final class SQLiteRegistry: RegistryStore {
+    /// The path of the database file.
+    public let path: String
+    // INVARIANT: DatabaseQueue serialises all access to its connection; it is Sendable.
+    let queue: DatabaseQueue
+
+    /// Where the registry lives unless `--registry` or `CHARTER_REGISTRY` says otherwise.
+    public static let defaultPath = ".charter/registry.sqlite"
+
+    /// The path to use: an explicit one, else the `CHARTER_REGISTRY` environment variable, else
+    /// ``defaultPath``.
+    public static func resolvePath(explicit: String?, environment: [String: String]) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["CHARTER_REGISTRY"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return defaultPath
+    }
+
+    /// Opens the registry at `path`, applying any migrations it lacks.
+    ///
+    /// - Parameters:
+    ///   - create: whether to create the file (and its directory) when missing; commands that only
+    ///     read pass `false`, so a mistyped path is an error rather than an empty registry.
+    ///   - busyTimeout: how long to wait for another process's write lock.
+    public init(path: String, create: Bool, busyTimeout: Duration = .seconds(60)) throws(RegistryError) {
+        self.path = path
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard create else { throw .notFound(path: path) }
+            if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                let directory = String(path[..<slash])
+                do {
+                    try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotOpen(path: path, reason: "cannot create directory \"\(directory)\"")
+                }
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(TimeInterval(busyTimeout.components.seconds))
+        configuration.label = "charter-registry"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.message(error))
+        }
+        try migrate()
+    }
+
+    private func migrate() throws(RegistryError) {
+        let migrator = RegistrySchema.migrator
+        do {
+            if try queue.read(migrator.hasBeenSuperseded) {
+                let applied = try queue.read(migrator.appliedIdentifiers)
+                throw RegistryError.schemaTooNew(
+                    path: path, unknownMigrations: applied.subtracting(migrator.migrations).sorted())
+            }
+            do {
+                try migrator.migrate(queue)
+            } catch {
+                // Another process may have applied the same migration first; that is fine.
+                let complete = try queue.read(migrator.hasCompletedMigrations)
+                if !complete { throw error }
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.message(error))
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is
+    /// read, so a check and the write that depends on it cannot interleave with another process.
+    func write<T>(_ body: (Database) throws -> T) throws(RegistryError) -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { preconditionFailure("a committed transaction has a result") }
+                return result
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw .database(Self.message(error))
+        }
+    }
+
+    /// Runs `body` in a read transaction (one consistent snapshot).
+    func read<T>(_ body: (Database) throws -> T) throws(RegistryError) -> T {
+        do {
+            return try queue.read { db in try body(db) }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw .database(Self.message(error))
+        }
+    }
+
+    static func message(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? error.description
+        }
+        return String(describing: error)
+    }
+
+    // MARK: Audit append
+
+    /// Appends one audit record, chained from the head, and moves the head. Call inside `write`.
+    func appendAudit(
+        _ db: Database, at now: Timestamp, actor: String, action: String, subject: String, details: JSONValue
+    ) throws {
+        guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1") else {
+            throw RegistryError.database("the audit chain head is missing")
+        }
+        let previousSeq = try head.integer("seq")
+        let previousHash = try head.text("hash")
+        let record = AuditRecord(
+            seq: previousSeq + 1, at: now.description, actor: actor, action: action, subject: subject,
+            details: try details.canonical(), previousHash: previousHash, hash: "")
+        guard let hash = record.computedHash(seq: record.seq) else {
+            throw RegistryError.database("audit details could not be written as canonical JSON")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [record.seq, record.at, actor, action, subject, record.details, previousHash, hash])
+        try db.execute(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", arguments: [record.seq, hash])
+    }
+
+    /// `PRAGMA integrity_check`: `["ok"]` when the file is sound.
+    public func integrityCheck() throws(RegistryError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
+
+extension Row {
+    /// A text column, or a database error naming it.
+    func text(_ column: String) throws -> String {
+        guard let value = String.fromDatabaseValue(self[column] as DatabaseValue) else {
+            throw RegistryError.database("column \"\(column)\" is not text")
+        }
+        return value
+    }
+
+    /// A nullable text column.
+    func optionalText(_ column: String) throws -> String? {
+        let value: DatabaseValue = self[column]
+        if value.isNull { return nil }
+        return try text(column)
+    }
+
+    /// An integer column, or a database error naming it.
+    func integer(_ column: String) throws -> Int64 {
+        guard let value = Int64.fromDatabaseValue(self[column] as DatabaseValue) else {
+            throw RegistryError.database("column \"\(column)\" is not an integer")
+        }
+        return value
+    }
+
+    /// A nullable integer column.
+    func optionalInteger(_ column: String) throws -> Int64? {
+        let value: DatabaseValue = self[column]
+        if value.isNull { return nil }
+        return try integer(column)
+    }
+}

@@ -1,0 +1,126 @@
+// A test helper, not a product: runs registry operations in a process of its own, so tests can
+// run many writers at once and kill them at random points.
+//
+//   CharterRegistryWorker reserve DB SOURCE EPSILON NOW_MS RUN [commit]
+//       one reservation of pure ε (committed at once with `commit`); prints "reserved ID" and exits 0,
+//       or prints "refused" and exits 1. With CHARTER_WORKER_GATE=FILE it opens the registry, then
+//       creates FILE.ready-PID and waits for FILE to exist before reserving, so that many processes contend at once.
+//   CharterRegistryWorker churn DB SOURCE SEED NOW_MS
+//       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
+//       certificate now and then; prints one line per change after it is durable; never exits
+import CharterRegistry
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+func say(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    bytes.withUnsafeBytes { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
+}
+
+func fail(_ message: String) -> Never {
+    say("error: \(message)")
+    exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 6 else { fail("usage: reserve DB SOURCE EPSILON NOW_MS RUN | churn DB SOURCE SEED NOW_MS") }
+let (command, path, source) = (arguments[1], arguments[2], arguments[3])
+guard let nowMillis = Int64(arguments[5]) else { fail("NOW_MS must be an integer") }
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator, so a failing run can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+do {
+    let registry = try SQLiteRegistry(path: path, create: false)
+    switch command {
+    case "reserve":
+        if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {
+            // Say "ready" with a file beside the gate, then wait for the gate to open.
+            FileManager.default.createFile(atPath: gate + ".ready-\(getpid())", contents: nil)
+            while !FileManager.default.fileExists(atPath: gate) { usleep(500) }
+        }
+        guard arguments.count >= 7, let epsilon = Decimal(string: arguments[4]) else {
+            fail("reserve needs EPSILON and RUN")
+        }
+        let request = ReservationRequest(
+            source: source, run: arguments[6], mechanism: "test: laplace counts", cost: .pure(epsilon: epsilon),
+            lease: .seconds(600), actor: "worker-\(getpid())")
+        do {
+            let event = try registry.reserve(request, at: Timestamp(millisecondsSinceEpoch: nowMillis))
+            say("reserved \(event.id)")
+            if arguments.count == 8, arguments[7] == "commit" {
+                _ = try registry.commit(
+                    event.id, actor: request.actor, at: Timestamp(millisecondsSinceEpoch: nowMillis))
+                say("committed \(event.id)")
+            }
+        } catch .budgetExceeded {
+            say("refused")
+            exit(1)
+        }
+    case "churn":
+        guard let seed = UInt64(arguments[4]) else { fail("churn needs an integer SEED") }
+        var random = SplitMix64(state: seed)
+        var step: Int64 = 0
+        while true {
+            step += 1
+            let now = Timestamp(millisecondsSinceEpoch: nowMillis + step)
+            let request = ReservationRequest(
+                source: source, run: "churn-\(seed)-\(step)", mechanism: "test: laplace counts",
+                cost: .pure(epsilon: Decimal(string: "0.01") ?? 0), lease: .seconds(900), actor: "worker-\(seed)")
+            let event: LedgerEvent
+            do {
+                event = try registry.reserve(request, at: now)
+            } catch .budgetExceeded {
+                say("refused")
+                continue
+            }
+            say("reserved \(event.id)")
+            let roll = Int.random(in: 0..<10, using: &random)
+            do {
+                if roll < 7 {
+                    _ = try registry.commit(event.id, actor: "worker-\(seed)", at: now)
+                    say("committed \(event.id)")
+                } else if roll < 9 {
+                    _ = try registry.release(event.id, reason: "run failed", actor: "worker-\(seed)", at: now)
+                    say("released \(event.id)")
+                } else {
+                    say("abandoned \(event.id)")
+                }
+            } catch .notReserved, .leaseExpired {
+                // Another writer, with a later clock, released it as expired.
+                say("lost \(event.id)")
+            }
+            if step % 5 == 0 {
+                let id = "CERT-\(seed)-\(step)"
+                let certificate = CertificateRecord(
+                    id: id, source: source, tier: "medium", audience: "internal", consumers: ["oncology-ml"],
+                    issuedAt: now, expiresAt: now.advanced(by: .seconds(90 * 86_400)),
+                    digest: "sha256:" + String(repeating: "ab", count: 32))
+                try registry.recordCertificate(certificate, actor: "worker-\(seed)", at: now)
+                say("certificate \(id)")
+            }
+        }
+    default:
+        fail("unknown command \"\(command)\"")
+    }
+} catch {
+    fail(error.description)
+}

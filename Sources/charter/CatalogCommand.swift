@@ -1,0 +1,205 @@
+import ArgumentParser
+import CharterCore
+import CharterRegistry
+import Foundation
+
+/// `charter catalog list|show|expiring|revoke`: the certificate catalogue.
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "List, inspect and revoke issued certificates.",
+        subcommands: [List.self, Show.self, Expiring.self, Revoke.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every certificate, oldest first.",
+            discussion: "sarif, junit and github report expired certificates that were not revoked as warnings.")
+
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog list")
+            try reporter.run {
+                let now = registry.instant
+                let certificates = try registry.open().certificates()
+                try reporter.emit(
+                    text: certificates.isEmpty
+                        ? "no certificates\n" : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
+                    json: [
+                        "as_of": .string(now.description),
+                        "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
+                    ],
+                    findings: certificates.compactMap {
+                        CatalogRendering.finding($0, now: now, registry: registry.path, expiredSeverity: .warning)
+                    })
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one certificate.")
+
+        @Argument(help: "The certificate id.")
+        var id: String
+
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog show")
+            try reporter.run {
+                let now = registry.instant
+                guard let certificate = try registry.open().certificate(id) else {
+                    throw RegistryError.unknownCertificate(id)
+                }
+                try reporter.emit(
+                    text: CatalogRendering.detail(certificate, now: now),
+                    json: CatalogRendering.json(certificate, now: now),
+                    findings: [
+                        CatalogRendering.finding(
+                            certificate, now: now, registry: registry.path, expiredSeverity: .warning)
+                    ]
+                    .compactMap { $0 })
+            }
+        }
+    }
+
+    struct Expiring: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List certificates that expire within a window, or have expired, and were not revoked.",
+            discussion: "Exits 1 when a certificate has already expired without being revoked.")
+
+        @Option(help: ArgumentHelp("The window, such as 30d, 12h or 2w.", valueName: "duration"))
+        var within: String = "30d"
+
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard DurationText.parse(within) != nil else {
+                throw ValidationError(
+                    "--within must be a whole number with a unit (w, d, h, m, s), such as 30d, got \"\(within)\"")
+            }
+        }
+
+        func run() throws {
+            let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog expiring")
+            var anyExpired = false
+            try reporter.run {
+                let now = registry.instant
+                let window = DurationText.parse(within) ?? .zero
+                let certificates = try registry.open().certificates(expiringWithin: window, at: now)
+                anyExpired = certificates.contains { $0.expiresAt <= now }
+                try reporter.emit(
+                    text: certificates.isEmpty
+                        ? "no certificates expire within \(within) of \(now)\n"
+                        : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
+                    json: [
+                        "as_of": .string(now.description), "within": .string(within),
+                        "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
+                    ],
+                    findings: certificates.compactMap {
+                        CatalogRendering.finding(
+                            $0, now: now, registry: registry.path, expiredSeverity: .error, window: window)
+                    })
+            }
+            if anyExpired { throw ExitStatus.denied.exitCode }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a certificate, recording why and by whom.")
+
+        @Argument(help: "The certificate id.")
+        var id: String
+
+        @Option(help: "Why it is revoked.")
+        var reason: String
+
+        @Option(help: "Who revokes it.")
+        var actor: String
+
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog revoke")
+            try reporter.run {
+                let now = registry.instant
+                let certificate = try registry.open().revokeCertificate(id, reason: reason, actor: actor, at: now)
+                try reporter.emit(
+                    text: "revoked \(certificate.id) at \(now) by \(actor): \(reason)\n",
+                    json: CatalogRendering.json(certificate, now: now), findings: [])
+            }
+        }
+    }
+}
+
+/// How certificates are written out.
+enum CatalogRendering {
+    static func status(_ certificate: CertificateRecord, now: Timestamp) -> String {
+        if certificate.revocation != nil { return "revoked" }
+        return certificate.expiresAt <= now ? "expired" : "valid"
+    }
+
+    static func line(_ certificate: CertificateRecord, now: Timestamp) -> String {
+        "\(certificate.id)  \(status(certificate, now: now))  source \(certificate.source)  tier \(certificate.tier)  "
+            + "\(certificate.audience)  expires \(certificate.expiresAt)\n"
+    }
+
+    static func detail(_ certificate: CertificateRecord, now: Timestamp) -> String {
+        var text = "certificate \(certificate.id)\n"
+        let rows: [(String, String)] = [
+            ("status", status(certificate, now: now)), ("source", certificate.source), ("tier", certificate.tier),
+            ("audience", certificate.audience), ("consumers", certificate.consumers.joined(separator: ", ")),
+            ("issued", certificate.issuedAt.description), ("expires", certificate.expiresAt.description),
+            ("digest", certificate.digest),
+        ]
+        for (label, value) in rows { text += "  \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value)\n" }
+        if let revocation = certificate.revocation {
+            text += "  revoked   \(revocation.at) by \(revocation.actor): \(revocation.reason)\n"
+        }
+        return text
+    }
+
+    static func json(_ certificate: CertificateRecord, now: Timestamp) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(certificate.id), "source": .string(certificate.source), "tier": .string(certificate.tier),
+            "audience": .string(certificate.audience), "consumers": .array(certificate.consumers.map { .string($0) }),
+            "issued_at": .string(certificate.issuedAt.description),
+            "expires_at": .string(certificate.expiresAt.description),
+            "digest": .string(certificate.digest), "status": .string(status(certificate, now: now)),
+        ]
+        if let revocation = certificate.revocation {
+            object["revoked"] = [
+                "at": .string(revocation.at.description), "actor": .string(revocation.actor),
+                "reason": .string(revocation.reason),
+            ]
+        }
+        return .object(object)
+    }
+
+    /// Expired (and not revoked) at the given severity; expiring within `window` as a warning.
+    static func finding(
+        _ certificate: CertificateRecord, now: Timestamp, registry path: String, expiredSeverity: Diagnostic.Severity,
+        window: Duration = .zero
+    ) -> Diagnostic? {
+        guard certificate.revocation == nil else { return nil }
+        if certificate.expiresAt <= now {
+            return Diagnostic(
+                expiredSeverity, .certificateExpired,
+                "certificate \"\(certificate.id)\" expired at \(certificate.expiresAt)",
+                at: .file(path), help: "stop using the data it covers, or re-certify it")
+        }
+        if certificate.expiresAt <= now.advanced(by: window) {
+            let days = now.duration(to: certificate.expiresAt).components.seconds / 86_400
+            return .warning(
+                .certificateExpiring,
+                "certificate \"\(certificate.id)\" expires at \(certificate.expiresAt), in \(days) day\(days == 1 ? "" : "s")",
+                at: .file(path), help: "re-certify it before it expires")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,203 @@
+import CharterCore
+import Foundation
+import Testing
+
+@testable import CharterRegistry
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A worker process and what it printed.
+private final class Worker {
+    let process = Process()
+    let output = Pipe()
+
+    init(_ arguments: [String], gate: String? = nil) throws {
+        process.executableURL = Sample.worker
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        if let gate { environment["CHARTER_WORKER_GATE"] = gate }
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits for the process and returns its status and lines.
+    func finish() -> (status: Int32, reason: Process.TerminationReason, lines: [String]) {
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return (process.terminationStatus, process.terminationReason, lines)
+    }
+
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+    }
+}
+
+/// SplitMix64, for the test's own random choices (seeded, so a failure can be replayed).
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("many processes", .serialized)
+struct MultiProcessTests {
+    let now = RegistryFixture.now
+
+    @Test("50 processes reserving at once: exactly as many succeed as fit, and the cap holds")
+    func fiftyProcesses() throws {
+        let fixture = try RegistryFixture()
+        do {
+            let registry = try fixture.open()
+            try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 10, delta: 0), actor: "policy", at: now)
+        }
+        // 0.3 fits 33 times into 10 (9.9); the 34th would make 10.2. Binary floats would not say so
+        // exactly; the ledger's decimals do. Every other process commits at once, so both states count.
+        let gate = fixture.directory.appendingPathComponent("go").path
+        let workers = try (0..<50).map { index in
+            try Worker(
+                [
+                    "reserve", fixture.path, "gbsg2", "0.3", String(now.millisecondsSinceEpoch), "RUN-\(index)",
+                    index % 2 == 0 ? "commit" : "hold",
+                ], gate: gate)
+        }
+        // Let every process open the registry (each says so with a file), then release them together.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let ready = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path)
+                .filter { $0.hasPrefix("go.ready-") }
+            if ready.count == workers.count { break }
+            usleep(10_000)
+        }
+        FileManager.default.createFile(atPath: gate, contents: Data())
+        let results = workers.map { $0.finish() }
+        let succeeded = results.filter { $0.status == 0 }
+        let refused = results.filter { $0.status == 1 }
+        #expect(succeeded.count == 33, "\(results.map(\.lines))")
+        #expect(refused.count == 17, "\(results.map(\.lines))")
+        #expect(refused.allSatisfy { $0.lines == ["refused"] })
+
+        let registry = try SQLiteRegistry(path: fixture.path, create: false)
+        let statement = try registry.budget(for: "gbsg2", at: now)
+        let live = statement.events.filter { $0.state != .released }
+        #expect(live.count == 33)
+        #expect(statement.held.epsilon == Sample.decimal("9.9"))
+        #expect(statement.held.epsilon.map { $0 <= 10 } == true)
+        #expect(statement.remainingEpsilon == Sample.decimal("0.1"))
+        // Every success got its own event, and the ledger holds no others.
+        let reported = Set(
+            succeeded.compactMap { $0.lines.first { $0.hasPrefix("reserved ") }.flatMap { Int64($0.dropFirst(9)) } })
+        #expect(reported == Set(live.map(\.id)))
+        #expect(try registry.verifyAudit().isIntact)
+        #expect(try registry.integrityCheck() == ["ok"])
+    }
+
+    @Test("writers killed at random points lose nothing and count nothing twice")
+    func killedWriters() throws {
+        let fixture = try RegistryFixture()
+        let cap = BudgetCap(epsilon: 1000, delta: 0)
+        do {
+            let registry = try fixture.open()
+            try registry.registerSource("gbsg2", cap: cap, actor: "policy", at: now)
+        }
+        var random = SplitMix64(state: 0xC4A2_7E12)
+        var printed: [String: Set<Int64>] = [:]
+        var certificates: Set<String> = []
+        var lastReserved: [Int64] = []  // per killed worker: the event it may have settled without saying so
+        var seed: UInt64 = 0
+        var workerCount = 0
+        for round in 0..<12 {
+            // Two or three writers at once; later ones run with a later clock (10 minutes a step, leases
+            // of 15), so they release the abandoned reservations of earlier ones as expired.
+            let workers = try (0..<Int.random(in: 2...3, using: &random)).map { index in
+                seed += 1
+                let clock = now.advanced(by: .seconds(Int64(round * 3 + index) * 600))
+                return try Worker(["churn", fixture.path, "gbsg2", String(seed), String(clock.millisecondsSinceEpoch)])
+            }
+            workerCount += workers.count
+            usleep(UInt32.random(in: 20_000...250_000, using: &random))
+            for worker in workers { worker.kill() }
+            for worker in workers {
+                let result = worker.finish()
+                #expect(result.reason == .uncaughtSignal, "\(result.lines.suffix(3))")
+                #expect(
+                    !result.lines.contains { $0.hasPrefix("error") }, "\(result.lines.filter { $0.hasPrefix("error") })"
+                )
+                var last: Int64?
+                for line in result.lines {
+                    let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { continue }  // a line cut by the kill, or "refused"
+                    if parts[0] == "certificate" {
+                        certificates.insert(parts[1])
+                    } else if let id = Int64(parts[1]) {
+                        printed[parts[0], default: []].insert(id)
+                        if parts[0] == "reserved" { last = id }
+                    }
+                }
+                if let last { lastReserved.append(last) }
+            }
+            // After every round the file is sound and the chain verifies.
+            let registry = try SQLiteRegistry(path: fixture.path, create: false)
+            #expect(try registry.integrityCheck() == ["ok"], "round \(round)")
+            #expect(try registry.verifyAudit().findings == [], "round \(round)")
+        }
+
+        let registry = try SQLiteRegistry(path: fixture.path, create: false)
+        let end = now.advanced(by: .seconds(86_400))
+        let expired = try registry.releaseExpiredLeases(at: end)
+        let statement = try registry.budget(for: "gbsg2", at: end)
+        let events = statement.events
+        let byState = Dictionary(grouping: events, by: \.state).mapValues { Set($0.map(\.id)) }
+        let committed = byState[.committed] ?? []
+        let released = byState[.released] ?? []
+        #expect(byState[.reserved] == nil, "no reservation outlives its lease")
+        #expect(events.count > 20, "the writers did some work: \(events.count) events")
+
+        // Nothing a writer saw as done was lost: every reservation it printed exists; every commit
+        // and release it printed stands.
+        #expect(printed["reserved", default: []].isSubset(of: Set(events.map(\.id))))
+        #expect(printed["committed", default: []].isSubset(of: committed))
+        #expect(printed["released", default: []].isSubset(of: released))
+        #expect(printed["abandoned", default: []].isSubset(of: released))
+        // Anything settled that the writer did not get to print is the one event it was working on.
+        let unprinted = committed.subtracting(printed["committed", default: []])
+        #expect(unprinted.isSubset(of: Set(lastReserved)), "\(unprinted)")
+        // A reservation no writer printed is one made just before its kill: at most one per writer.
+        #expect(Set(events.map(\.id)).subtracting(printed["reserved", default: []]).count <= workerCount)
+        // Every release of an abandoned reservation was by lease expiry and is in the audit chain once.
+        let records = try registry.auditRecords()
+        func audited(_ action: String) -> [Int64] {
+            records.filter { $0.action == action }.compactMap {
+                if case .integer(let id)? = $0.detailsValue?["event"] { return Int64(id) }
+                return nil
+            }
+        }
+        #expect(audited("budget.reserve").count == events.count)
+        #expect(Set(audited("budget.reserve")).count == events.count)
+        #expect(audited("budget.commit").sorted() == committed.sorted(), "each commit audited exactly once")
+        #expect((audited("budget.release") + audited("budget.lease-expired")).sorted() == released.sorted())
+        #expect(Set(expired.map(\.id)).isSubset(of: Set(audited("budget.lease-expired"))))
+        // No ε lost or counted twice: the committed spend is exactly 0.01 per committed event, and
+        // committed plus remaining is the cap.
+        #expect(statement.committed.epsilon == Decimal(committed.count) * Sample.decimal("0.01"))
+        #expect(statement.reservedEpsilon == 0)
+        #expect((statement.committed.epsilon ?? 0) + statement.remainingEpsilon == cap.epsilon)
+        #expect(Set(try registry.certificates().map(\.id)).isSuperset(of: certificates))
+        let lostToExpiry = audited("budget.lease-expired").count
+        print(
+            "killed writers: \(workerCount) writers, \(events.count) events (\(committed.count) committed, \(released.count) released, \(lostToExpiry) by lease expiry), \(records.count) audit records"
+        )
+        #expect(try registry.verifyAudit().findings == [])
+        #expect(try registry.integrityCheck() == ["ok"])
+    }
+}
