@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "charter", targets: ["charter"]),
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterYAML", targets: ["CharterYAML"]),
+        .library(name: "CharterData", targets: ["CharterData"]),
+        .library(name: "CharterStats", targets: ["CharterStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +36,23 @@ let package = Package(
             dependencies: ["CYAML", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CharterData",
+            dependencies: ["CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CharterStats",
+            dependencies: ["CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
                 "CharterCore",
                 "CharterYAML",
+                "CharterData",
+                "CharterStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,6 +72,16 @@ let package = Package(
         .testTarget(
             name: "CharterYAMLTests",
             dependencies: ["CharterYAML", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterDataTests",
+            dependencies: ["CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterStatsTests",
+            dependencies: ["CharterStats", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
