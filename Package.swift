@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(
             name: "CharterStatsTests",
             dependencies: ["CharterStats", "CharterData", "CharterCore"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,14 +8,31 @@
 public enum Normal {
     /// Φ(x), the cumulative distribution function, to full double precision in both tails.
     ///
-    /// Φ(x) = ½·erfc(−x/√2); `erfc` keeps relative accuracy where Φ is tiny (x ≪ 0).
+    /// Φ(x) = ½·erfc(−x/√2). `erfc` keeps relative accuracy where Φ is tiny (x ≪ 0), but rounding
+    /// the argument −x/√2 costs up to 2t² ulps (t = x/√2): about 1e-14 at x = −10. The rounding
+    /// error e of the argument is recovered exactly with a fused multiply-add and removed by one
+    /// Taylor step, erfc(t + e) ≈ erfc(t) − (2/√π)·e^{−t²}·e, so only erfc's own ulp remains.
     public static func cdf(_ x: Double) -> Double {
-        0.5 * erfc(-x / 2.0.squareRoot())
+        0.5 * erfcOfScaled(-x)
     }
 
     /// 1 − Φ(x), without cancellation for large x.
     public static func sf(_ x: Double) -> Double {
-        0.5 * erfc(x / 2.0.squareRoot())
+        0.5 * erfcOfScaled(x)
+    }
+
+    /// √2 as a double-double (hi + lo).
+    private static let sqrt2Hi = 1.4142135623730951
+    private static let sqrt2Lo = -9.667293313452913e-17
+
+    /// erfc(y/√2) with the argument's rounding error corrected.
+    static func erfcOfScaled(_ y: Double) -> Double {
+        let t = y / sqrt2Hi
+        // residual = y − t·√2 exactly enough: fma for the hi part, plain product for the lo part.
+        let residual = fma(-t, sqrt2Hi, y) - t * sqrt2Lo
+        let e = residual / sqrt2Hi
+        let base = erfc(t)
+        return base - 2 / Double.pi.squareRoot() * exp(-t * t) * e
     }
 
     /// Φ⁻¹(p), the quantile function, for 0 ≤ p ≤ 1 (−∞ at 0, +∞ at 1, NaN outside).
