@@ -51,34 +51,44 @@ public struct LogisticRegression: Sendable, Equatable {
         guard features.storage.allSatisfy(\.isFinite) else { throw .nonFiniteFeature }
         let y = labels.map { $0 ? 1.0 : 0.0 }
         var theta = [Double](repeating: 0, count: p + 1)  // w..., b
-        var current = Self.evaluate(features, y, theta, c, withHessian: true)
+        var current = Self.evaluate(features, y, theta, c)
         var iterations = 0
         while iterations < 200 {
             let gradientNorm = current.gradient.map(abs).max() ?? 0
             if gradientNorm <= Self.gradientTolerance { break }
             guard let factor = Cholesky(current.hessian) else { throw .singularSystem }
             let step = factor.solve(current.gradient)
+            // Backtracking on the objective (Armijo). Near the optimum the objective no longer
+            // resolves the progress (changes below its last bit), so a step that shrinks the
+            // gradient without raising the objective beyond rounding is accepted too.
+            let slope = -Self.dot(current.gradient, step)
             var scale = 1.0
-            var accepted = false
-            var candidate = current
+            var accepted: Evaluation?
+            var acceptedTheta = theta
             for _ in 0..<60 {
                 var trial = theta
                 for k in 0...p { trial[k] -= scale * step[k] }
-                candidate = Self.evaluate(features, y, trial, c, withHessian: true)
-                if candidate.objective <= current.objective + 1e-4 * scale * Self.dot(current.gradient, step) * -1
-                    || candidate.objective <= current.objective
-                {
-                    theta = trial
-                    accepted = true
+                let objective = Self.objective(features, y, trial, c)
+                let rounding = 1e-13 * max(abs(current.objective), 1)
+                if objective <= current.objective + 1e-4 * scale * slope {
+                    accepted = Self.evaluate(features, y, trial, c)
+                    acceptedTheta = trial
                     break
+                }
+                if objective <= current.objective + rounding {
+                    let candidate = Self.evaluate(features, y, trial, c)
+                    if (candidate.gradient.map(abs).max() ?? 0) < gradientNorm {
+                        accepted = candidate
+                        acceptedTheta = trial
+                        break
+                    }
                 }
                 scale /= 2
             }
             iterations += 1
-            if !accepted { break }  // at the limits of double precision: no further decrease possible
-            let improvement = current.objective - candidate.objective
-            current = candidate
-            if improvement == 0 && (current.gradient.map(abs).max() ?? 0) <= 1e-6 { break }
+            guard let next = accepted else { break }  // no representable progress is left
+            theta = acceptedTheta
+            current = next
         }
         coefficients = Array(theta[0..<p])
         intercept = theta[p]
@@ -120,9 +130,28 @@ public struct LogisticRegression: Sendable, Equatable {
         z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
     }
 
-    private static func evaluate(_ x: Matrix, _ y: [Double], _ theta: [Double], _ c: Double, withHessian: Bool)
-        -> Evaluation
-    {
+    /// The objective alone (for line-search trials).
+    private static func objective(_ x: Matrix, _ y: [Double], _ theta: [Double], _ c: Double) -> Double {
+        let n = x.rows
+        let p = x.columns
+        var sum = 0.0
+        x.storage.withUnsafeBufferPointer { xs in
+            theta.withUnsafeBufferPointer { t in
+                for i in 0..<n {
+                    let base = i * p
+                    var z = t[p]
+                    for k in 0..<p { z += xs[base + k] * t[k] }
+                    sum += softplus(z) - y[i] * z
+                }
+            }
+        }
+        var penalty = 0.0
+        for k in 0..<p { penalty += 0.5 * theta[k] * theta[k] }
+        return c * sum + penalty
+    }
+
+    /// Objective, gradient and Hessian.
+    private static func evaluate(_ x: Matrix, _ y: [Double], _ theta: [Double], _ c: Double) -> Evaluation {
         let n = x.rows
         let p = x.columns
         let d = p + 1
@@ -142,6 +171,7 @@ public struct LogisticRegression: Sendable, Equatable {
                         let weight = sigma * (1 - sigma)
                         for k in 0..<p {
                             let xk = xs[base + k]
+                            if xk == 0 { continue }  // one-hot indicators are mostly zero
                             g[k] += residual * xk
                             let wxk = weight * xk
                             for l in 0...k { h[k * d + l] += wxk * xs[base + l] }
