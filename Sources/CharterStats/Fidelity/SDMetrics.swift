@@ -23,8 +23,12 @@ public enum SDMetrics {
     /// KSComplement = 1 − D, D from scipy's two-sample KS statistic on values rounded to 14 decimals.
     /// `nil` when either sample is empty (SDMetrics gives NaN).
     public static func ksComplement(real: [Double], synthetic: [Double]) -> Double? {
-        guard let test = try? KolmogorovSmirnovTest(real.map(round14), synthetic.map(round14)) else { return nil }
-        return 1 - test.statistic
+        guard !real.isEmpty, !synthetic.isEmpty, real.allSatisfy(\.isFinite), synthetic.allSatisfy(\.isFinite) else {
+            return nil
+        }
+        // Only D is needed: scipy's statistic without its (costly) p-value.
+        let d = KolmogorovSmirnovTest.statistic(sorted: real.map(round14).sorted(), synthetic.map(round14).sorted())
+        return 1 - d
     }
 
     /// TVComplement = 1 − ½·Σ_c |p_S(c) − p_R(c)| over real categories and synthetic-only ones; a

@@ -59,49 +59,10 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable {
         let n2 = data2.count
         let d1 = Double(n1)
         let d2 = Double(n2)
-        // argmin/argmax over data_all = data1 ++ data2, first occurrence wins (numpy).
-        var minDiff = Double.infinity
-        var maxDiff = -Double.infinity
-        var minLocation = 0.0
-        var maxLocation = 0.0
-        func visit(_ value: Double, _ c1: Int, _ c2: Int) {
-            let diff = Double(c1) / d1 - Double(c2) / d2
-            if diff < minDiff {
-                minDiff = diff
-                minLocation = value
-            }
-            if diff > maxDiff {
-                maxDiff = diff
-                maxLocation = value
-            }
-        }
-        // For each value: how many of data1 and of data2 are ≤ it (searchsorted side='right').
-        var upper1 = 0
-        var upper2 = 0
-        for value in data1 {
-            while upper1 < n1 && data1[upper1] <= value { upper1 += 1 }
-            while upper2 < n2 && data2[upper2] <= value { upper2 += 1 }
-            visit(value, upper1, upper2)
-        }
-        upper1 = 0
-        upper2 = 0
-        for value in data2 {
-            while upper1 < n1 && data1[upper1] <= value { upper1 += 1 }
-            while upper2 < n2 && data2[upper2] <= value { upper2 += 1 }
-            visit(value, upper1, upper2)
-        }
-        let minS = min(max(-minDiff, 0), 1)
-        let maxS = maxDiff
-        var d: Double
-        if minS > maxS {
-            d = minS
-            statisticLocation = minLocation
-            statisticSign = -1
-        } else {
-            d = maxS
-            statisticLocation = maxLocation
-            statisticSign = 1
-        }
+        let raw = Self.rawStatistic(sorted: data1, data2)
+        var d = raw.statistic
+        statisticLocation = raw.location
+        statisticSign = raw.sign
         let g = Self.gcd(n1, n2)
         let n1g = n1 / g
         let n2g = n2 / g
@@ -130,6 +91,59 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable {
         self.method = mode
         self.n1 = n1
         self.n2 = n2
+    }
+
+    /// The statistic as scipy reports it, without the p-value: the raw ECDF difference, replaced by
+    /// h/lcm(n₁, n₂) (h = round(D·lcm)) when `auto` would choose the exact mode. Samples must be
+    /// non-empty, finite and sorted ascending.
+    /// - Complexity: O(n₁ + n₂).
+    public static func statistic(sorted data1: [Double], _ data2: [Double]) -> Double {
+        let d = rawStatistic(sorted: data1, data2).statistic
+        let n1 = data1.count
+        let n2 = data2.count
+        guard max(n1, n2) <= 10_000 else { return d }
+        let g = gcd(n1, n2)
+        let lcm = (n1 / g) * n2
+        return Double(Int((d * Double(lcm)).rounded(.toNearestOrEven))) / Double(lcm)
+    }
+
+    /// D, where it is attained and its sign, with numpy's argmin/argmax tie rule (first occurrence
+    /// in data1 ++ data2).
+    static func rawStatistic(sorted data1: [Double], _ data2: [Double]) -> (statistic: Double, location: Double, sign: Int) {
+        let n1 = data1.count
+        let n2 = data2.count
+        let d1 = Double(n1)
+        let d2 = Double(n2)
+        var minDiff = Double.infinity
+        var maxDiff = -Double.infinity
+        var minLocation = 0.0
+        var maxLocation = 0.0
+        // For each value: how many of data1 and of data2 are ≤ it (searchsorted side='right').
+        data1.withUnsafeBufferPointer { a in
+            data2.withUnsafeBufferPointer { b in
+                for pass in 0..<2 {
+                    let values = pass == 0 ? a : b
+                    var upper1 = 0
+                    var upper2 = 0
+                    for value in values {
+                        while upper1 < n1 && a[upper1] <= value { upper1 += 1 }
+                        while upper2 < n2 && b[upper2] <= value { upper2 += 1 }
+                        let diff = Double(upper1) / d1 - Double(upper2) / d2
+                        if diff < minDiff {
+                            minDiff = diff
+                            minLocation = value
+                        }
+                        if diff > maxDiff {
+                            maxDiff = diff
+                            maxLocation = value
+                        }
+                    }
+                }
+            }
+        }
+        let minS = min(max(-minDiff, 0), 1)
+        if minS > maxDiff { return (minS, minLocation, -1) }
+        return (maxDiff, maxLocation, 1)
     }
 
     static func gcd(_ a: Int, _ b: Int) -> Int {
