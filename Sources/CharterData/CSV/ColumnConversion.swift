@@ -51,11 +51,15 @@ enum ColumnConversion {
         var values = [Bool](repeating: false, count: arena.count)
         for row in 0..<arena.count where !arena.isMissing[row] {
             let parsed: Bool? = arena.withField(row) { bytes in
-                guard bytes.count == 4 || bytes.count == 5 else { return nil }
-                var lower: [UInt8] = []
-                for byte in bytes { lower.append(byte | 0x20) }
-                if lower == Array("true".utf8) { return true }
-                if lower == Array("false".utf8) { return false }
+                // ASCII case folding in place: no allocation per row.
+                func matches(_ word: StaticString) -> Bool {
+                    guard bytes.count == word.utf8CodeUnitCount else { return false }
+                    let expected = word.utf8Start
+                    for i in 0..<bytes.count where bytes[i] | 0x20 != expected[i] { return false }
+                    return true
+                }
+                if matches("true") { return true }
+                if matches("false") { return false }
                 return nil
             }
             guard let parsed else { return .failure(Problem(row: row, reason: .notA("true or false"))) }
