@@ -29,7 +29,9 @@ struct EvaluationInputLoader {
         var declared: TableSchema?
         if let schemaPath {
             guard let data = FileManager.default.contents(atPath: schemaPath) else {
-                throw Failure(diagnostics: [.error(.unreadableInput, "cannot read the schema file", at: .file(schemaPath))])
+                throw Failure(diagnostics: [
+                    .error(.unreadableInput, "cannot read the schema file", at: .file(schemaPath))
+                ])
             }
             do {
                 declared = try TableSchema.parse(json: String(decoding: data, as: UTF8.self))
@@ -47,7 +49,8 @@ struct EvaluationInputLoader {
                 tables.append(table)
                 let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
                 files[role] = [
-                    "path": .string(path), "rows": .integer(table.rowCount), "sha256": .string(ContentDigest.sha256(bytes)),
+                    "path": .string(path), "rows": .integer(table.rowCount),
+                    "sha256": .string(ContentDigest.sha256(bytes)),
                 ]
                 if table.rowCount == 0 {
                     diagnostics.append(
@@ -73,8 +76,10 @@ struct EvaluationInputLoader {
                 .error(
                     .dataUnusable, "the columns differ from the train table's",
                     at: SourceLocation(file: path, line: 1, column: 1),
-                    notes: ["train: \(names.joined(separator: ", "))",
-                        "this file: \(tables[index + 1].columnNames.joined(separator: ", "))"],
+                    notes: [
+                        "train: \(names.joined(separator: ", "))",
+                        "this file: \(tables[index + 1].columnNames.joined(separator: ", "))",
+                    ],
                     help: "all three tables need the same columns in the same order")
             ])
         }
@@ -87,7 +92,9 @@ struct EvaluationInputLoader {
         let schema = declared ?? Self.inferredSchema(tables)
         var tstrProtocol: TSTRProtocol?
         if let target {
-            for (option, name) in [("--target", target), ("--protected", protected)] + excluded.map({ ("--exclude", $0) }) {
+            for (option, name) in [("--target", target), ("--protected", protected)]
+                + excluded.map({ ("--exclude", $0) })
+            {
                 if let name, !names.contains(name) {
                     diagnostics.append(
                         .error(.dataUnusable, "\(option) column '\(name)' is not in the tables", at: .file(train)))
@@ -102,7 +109,8 @@ struct EvaluationInputLoader {
                 } else {
                     diagnostics.append(
                         .error(
-                            .dataUnusable, "cannot tell which value of target '\(target)' is positive", at: .file(train),
+                            .dataUnusable, "cannot tell which value of target '\(target)' is positive",
+                            at: .file(train),
                             help: "name it with --positive"))
                 }
             }

@@ -19,7 +19,9 @@ enum EvaluationTextRenderer {
         }
         let q = report.quality
         lines.append("Quality (SDMetrics \(SDMetrics.version))")
-        lines.append("  overall score           \(score(q.defaultThresholds.overall))   (thresholds disabled: \(score(q.thresholdsDisabled.overall)))")
+        lines.append(
+            "  overall score           \(score(q.defaultThresholds.overall))   (thresholds disabled: \(score(q.thresholdsDisabled.overall)))"
+        )
         lines.append("  column shapes           \(score(q.defaultThresholds.columnShapes))")
         lines.append(
             "  column pair trends      \(score(q.defaultThresholds.columnPairTrends))   (\(q.defaultThresholds.contributingPairCount) of \(q.defaultThresholds.pairCount) pairs count; disabled: \(score(q.thresholdsDisabled.columnPairTrends)))"
@@ -32,7 +34,8 @@ enum EvaluationTextRenderer {
             if let ks = report.columnTests.ks.first(where: { $0.column == shape.column }), let test = ks.test {
                 line += "   KS D=\(score(test.statistic)) p=\(test.pValue) (\(test.method.rawValue))"
             }
-            if let chi = report.columnTests.chiSquared.first(where: { $0.column == shape.column }), let test = chi.test {
+            if let chi = report.columnTests.chiSquared.first(where: { $0.column == shape.column }), let test = chi.test
+            {
                 line += "   chi2=\(score(test.statistic)) p=\(test.pValue) dof=\(test.degreesOfFreedom)"
             }
             if let note = shape.note { line += "   (\(note))" }
@@ -52,7 +55,9 @@ enum EvaluationTextRenderer {
             case .success(let result):
                 let p = result.evaluationProtocol
                 lines.append("Utility (target \(p.target) == \(p.positiveLabel); L2 logistic regression, AUC)")
-                lines.append("  TRTR \(score(result.overall.aucTRTR))   TSTR \(score(result.overall.aucTSTR))   TRTS \(score(result.overall.aucTRTS))   TSTR/TRTR \(score(result.overall.ratio))")
+                lines.append(
+                    "  TRTR \(score(result.overall.aucTRTR))   TSTR \(score(result.overall.aucTSTR))   TRTS \(score(result.overall.aucTRTS))   TSTR/TRTR \(score(result.overall.ratio))"
+                )
                 if let column = p.subgroupColumn {
                     for (value, s) in result.subgroups {
                         lines.append(

@@ -1,6 +1,7 @@
 import CharterCore
-@testable import CharterData
 import Testing
+
+@testable import CharterData
 
 @Suite struct CSVReaderTests {
     func read(_ text: String, types: [String: ColumnType] = [:]) throws(CSVError) -> Table {
@@ -20,10 +21,16 @@ import Testing
         let table = try read("a,b,c,d\n1,x,true,\n2.5,NA,FALSE,\n,\"y\",,\n")
         #expect(table.rowCount == 3)
         #expect(table.columns.map(\.type) == [.numeric, .categorical, .boolean, .numeric])
-        guard case .numeric(let a) = table.columns[0].values else { Issue.record("a"); return }
+        guard case .numeric(let a) = table.columns[0].values else {
+            Issue.record("a")
+            return
+        }
         #expect(a.values[0...1] == [1, 2.5])
         #expect(a.isMissing == [false, false, true])
-        guard case .categorical(let b) = table.columns[1].values else { Issue.record("b"); return }
+        guard case .categorical(let b) = table.columns[1].values else {
+            Issue.record("b")
+            return
+        }
         #expect(b.levels == ["x", "y"])
         #expect(b.codes == [0, -1, 1])
         #expect(table.columns[3].values.missingCount == 3)
@@ -31,7 +38,10 @@ import Testing
 
     @Test func quotedNAIsText() throws {
         let table = try read("a\n\"NA\"\nNA\n")
-        guard case .categorical(let a) = table.columns[0].values else { Issue.record("a"); return }
+        guard case .categorical(let a) = table.columns[0].values else {
+            Issue.record("a")
+            return
+        }
         #expect(a.levels == ["NA"])
         #expect(a.codes == [0, -1])
     }
@@ -44,14 +54,18 @@ import Testing
 
     @Test func overridesForceTypes() throws {
         let table = try read("zip,n\n08123,1\n90210,2\n", types: ["zip": .categorical])
-        guard case .categorical(let zip) = table.columns[0].values else { Issue.record("zip"); return }
+        guard case .categorical(let zip) = table.columns[0].values else {
+            Issue.record("zip")
+            return
+        }
         #expect(zip.levels == ["08123", "90210"])
     }
 
     @Test func numbersReadCorrectlyRounded() {
-        for text in ["0.1", "1e-05", "123456789012345678901234", "2.2250738585072014e-308", "-0.0", "9007199254740993",
-            "0.30000000000000004", "1.7976931348623157e308", "4.9e-324", ".5", "5.", "+3"]
-        {
+        for text in [
+            "0.1", "1e-05", "123456789012345678901234", "2.2250738585072014e-308", "-0.0", "9007199254740993",
+            "0.30000000000000004", "1.7976931348623157e308", "4.9e-324", ".5", "5.", "+3",
+        ] {
             #expect(NumberParsing.parse(text) == Double(text), "\(text)")
         }
         for text in ["nan", "inf", "1e400", "0x10", "1,5", " 1", "1 ", "", "-", "e5", "1e", "--1"] {
@@ -137,7 +151,7 @@ import Testing
             row += 1
         }
         let path = "/tmp/charter-chunk-\(UInt64.random(in: 0...UInt64.max)).csv"
-        try Array(text.utf8).withUnsafeBufferPointer { buffer in
+        Array(text.utf8).withUnsafeBufferPointer { buffer in
             let file = fopen(path, "w")
             defer { fclose(file) }
             fwrite(buffer.baseAddress, 1, buffer.count, file)
@@ -145,7 +159,10 @@ import Testing
         defer { remove(path) }
         let table = try CSVReader().read(contentsOf: path)
         #expect(table.rowCount == row)
-        guard case .categorical(let b) = table.columns[1].values else { Issue.record("b"); return }
+        guard case .categorical(let b) = table.columns[1].values else {
+            Issue.record("b")
+            return
+        }
         #expect(b.levels == expected)
     }
 

@@ -1,18 +1,29 @@
-@testable import CharterData
 import Testing
+
+@testable import CharterData
 
 @Suite struct CSVWriterTests {
     @Test func roundTripsExactly() throws {
         let table = Table(columns: [
-            Column(name: "x", values: .numeric(NumericValues(
-                values: [0.1, 1e-5, 3, -0.0, 1.7976931348623157e308, 0, 123456.789, 4.9406564584124654e-324],
-                isMissing: [false, false, false, false, false, true, false, false]))),
-            Column(name: "text, \"quoted\"", values: .categorical(CategoricalValues(
-                ["a,b", "say \"hi\"", "line\nbreak", "NA", nil, " padded ", "plain", "crlf\r\n"]))),
-            Column(name: "flag", values: .boolean(BooleanValues(
-                values: [true, false, true, false, true, false, true, false],
-                isMissing: [false, false, true, false, false, false, false, false]))),
-            Column(name: "codes", values: .categorical(CategoricalValues(["1", "2", "007", nil, "1.0", "1", "2", "3"]))),
+            Column(
+                name: "x",
+                values: .numeric(
+                    NumericValues(
+                        values: [0.1, 1e-5, 3, -0.0, 1.7976931348623157e308, 0, 123456.789, Double.leastNonzeroMagnitude],
+                        isMissing: [false, false, false, false, false, true, false, false]))),
+            Column(
+                name: "text, \"quoted\"",
+                values: .categorical(
+                    CategoricalValues(
+                        ["a,b", "say \"hi\"", "line\nbreak", "NA", nil, " padded ", "plain", "crlf\r\n"]))),
+            Column(
+                name: "flag",
+                values: .boolean(
+                    BooleanValues(
+                        values: [true, false, true, false, true, false, true, false],
+                        isMissing: [false, false, true, false, false, false, false, false]))),
+            Column(
+                name: "codes", values: .categorical(CategoricalValues(["1", "2", "007", nil, "1.0", "1", "2", "3"]))),
         ])
         let text = CSVWriter().write(table)
         let back = try CSVReader().read(text: text)

@@ -1,7 +1,8 @@
 import CharterCore
-@testable import CharterStats
 import Foundation
 import Testing
+
+@testable import CharterStats
 
 /// Values scipy 1.17.1 gives (`Fixtures/scipy-vectors.json`, generated once with the script in its
 /// `generator` field), covering every branch of the KS distributions and both KS modes.
@@ -29,11 +30,15 @@ func relativeError(_ a: Double, _ e: Double) -> Double {
         #expect(sf.count > 20)
         for row in sf {
             let value = Kolmogorov.twoSided(Int(row[0]), row[1], cdf: false)
-            #expect(relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15, "sf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
+            #expect(
+                relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15,
+                "sf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
         }
         for row in cdf {
             let value = Kolmogorov.twoSided(Int(row[0]), row[1], cdf: true)
-            #expect(relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15, "cdf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
+            #expect(
+                relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15,
+                "cdf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
         }
     }
 
@@ -71,7 +76,9 @@ func relativeError(_ a: Double, _ e: Double) -> Double {
             let x = try #require(row.arrayValue?[1].doubleValue)
             let expected = try #require(row.arrayValue?[2].doubleValue)
             let value = kind == "ppf" ? Normal.quantile(x) : Normal.cdf(x)
-            #expect(relativeError(value, expected) <= 4e-16 || abs(value - expected) <= 1e-300, "\(kind ?? "") \(x): \(value) vs \(expected)")
+            #expect(
+                relativeError(value, expected) <= 4e-16 || abs(value - expected) <= 1e-300,
+                "\(kind ?? "") \(x): \(value) vs \(expected)")
         }
         #expect(Normal.quantile(0) == -.infinity && Normal.quantile(1) == .infinity)
         #expect(Normal.quantile(1.5).isNaN)

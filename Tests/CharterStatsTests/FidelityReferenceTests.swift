@@ -34,7 +34,8 @@ import Testing
             #expect(pair.column1 == want["column_1"]?.stringValue && pair.column2 == want["column_2"]?.stringValue)
             #expect(pair.metric == want["metric"]?.stringValue, "\(label)")
             expectClose(pair.score, want["score"], absolute: 1e-9, "\(label) score")
-            expectClose(pair.scoreDefaultThresholds, want["score_default_thresholds"], absolute: 1e-9, "\(label) default")
+            expectClose(
+                pair.scoreDefaultThresholds, want["score_default_thresholds"], absolute: 1e-9, "\(label) default")
             #expect(.bool(pair.meetsDefaultThreshold) == want["meets_default_threshold"], "\(label)")
             if pair.metric == "CorrelationSimilarity" {
                 expectClose(pair.realCorrelation, want["real_correlation"], absolute: 1e-9, "\(label) r_R")
@@ -63,7 +64,9 @@ import Testing
     func qualityScores(_ name: String) throws {
         let fixture = try ReferenceFixture.load(name)
         let report = QualityReport(real: fixture.train, synthetic: fixture.synthetic, schema: fixture.schema)
-        for (key, scores) in [("default_thresholds", report.defaultThresholds), ("thresholds_disabled", report.thresholdsDisabled)] {
+        for (key, scores) in [
+            ("default_thresholds", report.defaultThresholds), ("thresholds_disabled", report.thresholdsDisabled),
+        ] {
             let want = try #require(fixture.value("sdmetrics.quality_report.\(key)"))
             expectClose(scores.overall, want["overall_score"], absolute: 1e-9, "\(name) \(key) overall")
             expectClose(scores.columnShapes, want["column_shapes"], absolute: 1e-9, "\(name) \(key) shapes")
@@ -135,7 +138,9 @@ import Testing
                 for (i, row) in matrix.enumerated() {
                     let wantRow = try #require(want[i].arrayValue)
                     for (j, value) in row.enumerated() {
-                        expectClose(value, wantRow[j], absolute: 1e-9, "\(name) \(key) \(method) [\(columns[i]), \(columns[j])]")
+                        expectClose(
+                            value, wantRow[j], absolute: 1e-9, "\(name) \(key) \(method) [\(columns[i]), \(columns[j])]"
+                        )
                     }
                 }
             }

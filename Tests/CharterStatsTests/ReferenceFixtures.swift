@@ -77,9 +77,11 @@ func expectClose(
         return
     case (let a?, let e?) where e.doubleValue != nil:
         let expectedValue = e.doubleValue ?? .nan
-        #expect(abs(a - expectedValue) <= tolerance, "\(what): \(a) vs \(expectedValue)", sourceLocation: sourceLocation)
+        #expect(
+            abs(a - expectedValue) <= tolerance, "\(what): \(a) vs \(expectedValue)", sourceLocation: sourceLocation)
     default:
-        Issue.record("\(what): \(String(describing: actual)) vs \(String(describing: expected))", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(what): \(String(describing: actual)) vs \(String(describing: expected))", sourceLocation: sourceLocation)
     }
 }
 
@@ -89,7 +91,8 @@ func expectRelative(
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) {
     guard let a = actual, let e = expected?.doubleValue else {
-        Issue.record("\(what): \(String(describing: actual)) vs \(String(describing: expected))", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(what): \(String(describing: actual)) vs \(String(describing: expected))", sourceLocation: sourceLocation)
         return
     }
     #expect(abs(a - e) <= tolerance * abs(e), "\(what): \(a) vs \(e)", sourceLocation: sourceLocation)

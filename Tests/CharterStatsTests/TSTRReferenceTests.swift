@@ -56,26 +56,33 @@ import Testing
         expectClose(result.overall.aucTSTR, want["auc_tstr"], absolute: 1e-6, "\(name) TSTR")
         expectClose(result.overall.aucTRTS, want["auc_trts"], absolute: 1e-6, "\(name) TRTS")
         expectClose(result.overall.ratio, want["tstr_over_trtr"], absolute: 1e-6, "\(name) ratio")
-        for (model, key) in [(result.modelFitOnRealTrain, "model_fit_on_real_train"), (result.modelFitOnSynthetic, "model_fit_on_synthetic")] {
+        for (model, key) in [
+            (result.modelFitOnRealTrain, "model_fit_on_real_train"),
+            (result.modelFitOnSynthetic, "model_fit_on_synthetic"),
+        ] {
             let fit = try #require(want[key])
             let names = model.encoder.featureNames
             #expect(.array(names.map(JSONValue.string)) == fit["preprocessing"]?["feature_names"], "\(name) \(key)")
             for feature in model.encoder.numeric {
                 let stats = fit["preprocessing"]?["numeric"]?[feature.column]
-                expectRelative(feature.median, stats?["median"], relative: 1e-12, "\(name) \(key) median \(feature.column)")
+                expectRelative(
+                    feature.median, stats?["median"], relative: 1e-12, "\(name) \(key) median \(feature.column)")
                 expectRelative(feature.mean, stats?["mean"], relative: 1e-12, "\(name) \(key) mean \(feature.column)")
                 expectRelative(feature.std, stats?["std"], relative: 1e-12, "\(name) \(key) std \(feature.column)")
             }
             for feature in model.encoder.oneHot {
                 let levels = feature.levels + (feature.hasMissingLevel ? [FeatureEncoder.missingLevel] : [])
-                #expect(.array(levels.map(JSONValue.string)) == fit["preprocessing"]?["one_hot_levels"]?[feature.column])
+                #expect(
+                    .array(levels.map(JSONValue.string)) == fit["preprocessing"]?["one_hot_levels"]?[feature.column])
             }
             let refined = fit["newton_refined"]
             for (feature, coefficient) in zip(names, model.regression.coefficients) {
-                expectClose(coefficient, refined?["coefficients"]?[feature], absolute: 1e-7, "\(name) \(key) \(feature)")
+                expectClose(
+                    coefficient, refined?["coefficients"]?[feature], absolute: 1e-7, "\(name) \(key) \(feature)")
             }
             expectClose(model.regression.intercept, refined?["intercept"], absolute: 1e-7, "\(name) \(key) intercept")
-            expectRelative(model.regression.objective, refined?["objective"], relative: 1e-12, "\(name) \(key) objective")
+            expectRelative(
+                model.regression.objective, refined?["objective"], relative: 1e-12, "\(name) \(key) objective")
             #expect(model.regression.maxAbsGradient <= 1e-10)
         }
         if let groups = want["subgroups"]?["by_value"]?.objectValue {

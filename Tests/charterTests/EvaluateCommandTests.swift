@@ -94,9 +94,10 @@ import Testing
         let notes = try #require(json["notes"]?.arrayValue).compactMap(\.stringValue)
         #expect(notes.contains { $0.hasPrefix("sdmetrics.column_shapes.e") })
         #expect(notes.contains { $0.contains("correlations.train.k") })
-        let pair = try #require(json["sdmetrics"]?["column_pairs"]?.arrayValue?.first {
-            $0["column_1"] == "a" && $0["column_2"] == "k"
-        })
+        let pair = try #require(
+            json["sdmetrics"]?["column_pairs"]?.arrayValue?.first {
+                $0["column_1"] == "a" && $0["column_2"] == "k"
+            })
         #expect(pair["score"] == .null)
     }
 
@@ -121,23 +122,33 @@ import Testing
 
     @Test func differentColumnsAreAnError() throws {
         let result = try CLIRunner.run(
-            ["evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "narrow.csv"], in: Self.fixtures)
+            ["evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "narrow.csv"],
+            in: Self.fixtures)
         #expect(result.status == 2)
         #expect(result.stderr.contains("narrow.csv:1:1: error[CH602]: the columns differ from the train table's"))
     }
 
     @Test func badOptionsAreUsageErrors() throws {
         let unknownTarget = try CLIRunner.run(
-            ["evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "train.csv", "--target", "zzz"],
+            [
+                "evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "train.csv", "--target",
+                "zzz",
+            ],
             in: Self.fixtures)
         #expect(unknownTarget.status == 2)
         #expect(unknownTarget.stderr.contains("--target column 'zzz' is not in the tables"))
         let missingSchema = try CLIRunner.run(
-            ["evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "train.csv", "--schema", "nope.json"],
+            [
+                "evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "train.csv", "--schema",
+                "nope.json",
+            ],
             in: Self.fixtures)
         #expect(missingSchema.status == 2)
         let json = try CLIRunner.run(
-            ["evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "ragged.csv", "--format", "json"],
+            [
+                "evaluate", "--train", "train.csv", "--holdout", "holdout.csv", "--synthetic", "ragged.csv", "--format",
+                "json",
+            ],
             in: Self.fixtures)
         #expect(json.status == 2)
         let parsed = try JSONParser().parse(json.stdout)

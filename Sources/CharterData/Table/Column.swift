@@ -89,12 +89,14 @@ public enum ColumnValues: Sendable, Equatable {
         switch self {
         case .numeric(let values):
             return .numeric(
-                NumericValues(values: indices.map { values.values[$0] }, isMissing: indices.map { values.isMissing[$0] }))
+                NumericValues(
+                    values: indices.map { values.values[$0] }, isMissing: indices.map { values.isMissing[$0] }))
         case .categorical(let values):
             return .categorical(CategoricalValues(codes: indices.map { values.codes[$0] }, levels: values.levels))
         case .boolean(let values):
             return .boolean(
-                BooleanValues(values: indices.map { values.values[$0] }, isMissing: indices.map { values.isMissing[$0] }))
+                BooleanValues(
+                    values: indices.map { values.values[$0] }, isMissing: indices.map { values.isMissing[$0] }))
         }
     }
 }

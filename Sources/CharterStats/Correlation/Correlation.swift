@@ -7,7 +7,9 @@
 public enum Correlation {
     /// Pearson's r of `x` and `y` over the rows where neither is missing.
     /// - Complexity: O(n), two passes (mean, then centred sums) for accuracy on large offsets.
-    public static func pearson(_ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil) -> Double? {
+    public static func pearson(_ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil)
+        -> Double?
+    {
         precondition(x.count == y.count, "columns differ in length")
         var n = 0
         var sumX = 0.0
@@ -36,7 +38,9 @@ public enum Correlation {
     }
 
     /// Spearman's ρ: Pearson's r of the average ranks of the pairwise-complete rows.
-    public static func spearman(_ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil) -> Double? {
+    public static func spearman(_ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil)
+        -> Double?
+    {
         precondition(x.count == y.count, "columns differ in length")
         var cx: [Double] = []
         var cy: [Double] = []

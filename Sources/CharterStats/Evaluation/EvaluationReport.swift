@@ -18,7 +18,9 @@ public struct EvaluationReport: Sendable {
         /// `train`/`holdout`/`synthetic` → {path, rows, sha256}, recorded under `inputs.files`.
         public var files: [String: JSONValue]
 
-        public init(train: Table, holdout: Table, synthetic: Table, schema: TableSchema, files: [String: JSONValue] = [:]) {
+        public init(
+            train: Table, holdout: Table, synthetic: Table, schema: TableSchema, files: [String: JSONValue] = [:]
+        ) {
             self.train = train
             self.holdout = holdout
             self.synthetic = synthetic
@@ -116,7 +118,9 @@ public struct EvaluationReport: Sendable {
                 record["real_cramers_v"] = Self.number(pair.realCramersV)
             }
             pairs.append(.object(record))
-            if let note = pair.note { notes.append("sdmetrics.column_pairs[\(pair.column1), \(pair.column2)]: \(note)") }
+            if let note = pair.note {
+                notes.append("sdmetrics.column_pairs[\(pair.column1), \(pair.column2)]: \(note)")
+            }
         }
         var edges: [String: JSONValue] = [:]
         for (column, pair) in quality.binEdges {
@@ -132,7 +136,9 @@ public struct EvaluationReport: Sendable {
             ]
         }
         if quality.defaultThresholds.columnPairTrends == nil {
-            notes.append("sdmetrics.quality_report.default_thresholds: no pair meets the default thresholds, so the overall score equals Column Shapes")
+            notes.append(
+                "sdmetrics.quality_report.default_thresholds: no pair meets the default thresholds, so the overall score equals Column Shapes"
+            )
         }
         document["sdmetrics"] = [
             "column_shapes": .object(shapes), "column_pairs": .array(pairs),
@@ -193,7 +199,8 @@ public struct EvaluationReport: Sendable {
         ]
         for (matrices, key) in [(trainCorrelations, "train"), (syntheticCorrelations, "synthetic")] {
             for (i, row) in matrices.pearson.enumerated() where row[i] == nil {
-                notes.append("correlations.\(key).\(correlationColumns[i]): constant or without values; correlations are null")
+                notes.append(
+                    "correlations.\(key).\(correlationColumns[i]): constant or without values; correlations are null")
             }
         }
 
@@ -201,7 +208,8 @@ public struct EvaluationReport: Sendable {
             var section: [String: JSONValue] = [:]
             switch tstr {
             case .success(let result):
-                section["target"] = .string("\(result.evaluationProtocol.target) == \(result.evaluationProtocol.positiveLabel)")
+                section["target"] = .string(
+                    "\(result.evaluationProtocol.target) == \(result.evaluationProtocol.positiveLabel)")
                 section["primary"] = Self.tstrJSON(result, name: "primary", full: true)
             case .failure(let failure):
                 section["primary"] = ["error": .string(failure.description)]
@@ -215,12 +223,17 @@ public struct EvaluationReport: Sendable {
         }
 
         document["definitions"] = [
-            "sdmetrics.column_shapes": .string("KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"),
-            "sdmetrics.column_pairs": .string("CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"),
+            "sdmetrics.column_shapes": .string(
+                "KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"
+            ),
+            "sdmetrics.column_pairs": .string(
+                "CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"
+            ),
             "sdmetrics.quality_report": .string(QualityReport.definition),
             "scipy.ks_2samp": .string(KolmogorovSmirnovTest.definition),
             "scipy.chi2_contingency": .string(ChiSquaredContingencyTest.definition),
-            "correlations": .string("pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
+            "correlations": .string(
+                "pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
             "tstr": .string(TSTRProtocol.definition),
         ]
         document["notes"] = .array(notes.sorted().map(JSONValue.string))
@@ -245,7 +258,8 @@ public struct EvaluationReport: Sendable {
                 "train": .integer(result.positivesTrain), "holdout": .integer(result.overall.positivesHoldout),
                 "synthetic": .integer(result.overall.positivesSynthetic),
             ],
-            "auc_score": "ROC AUC on the linear score z = x.w + b; ties count 1/2; model solved to the exact optimum (compare with at_optimum)",
+            "auc_score":
+                "ROC AUC on the linear score z = x.w + b; ties count 1/2; model solved to the exact optimum (compare with at_optimum)",
         ]
         guard full else { return .object(record) }
         record["min_pos_neg_score_gap"] = [

@@ -66,7 +66,8 @@ public struct ColumnTests: Sendable, Equatable {
                 let sc = order.map { syntheticCounts[$0] }
                 let table = [rc.map(Double.init), sc.map(Double.init)]
                 let test = try? ChiSquaredContingencyTest(table)
-                let uncorrected = test?.degreesOfFreedom == 1 ? try? ChiSquaredContingencyTest(table, correction: false) : nil
+                let uncorrected =
+                    test?.degreesOfFreedom == 1 ? try? ChiSquaredContingencyTest(table, correction: false) : nil
                 chi.append(
                     ChiSquared(
                         column: name, categories: order.map { joint.labels[$0] }, realCounts: rc, syntheticCounts: sc,

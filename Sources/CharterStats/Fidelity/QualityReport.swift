@@ -152,7 +152,8 @@ public struct QualityReport: Sendable, Equatable {
                         realA: a.real, realB: b.real, syntheticA: a.synthetic, syntheticB: b.synthetic,
                         cardinalityA: a.cardinality, cardinalityB: b.cardinality)
                     let v = result.flatMap {
-                        SDMetrics.cramersV(counts: $0.realCounts, cardinalityA: a.cardinality, cardinalityB: b.cardinality)
+                        SDMetrics.cramersV(
+                            counts: $0.realCounts, cardinalityA: a.cardinality, cardinalityB: b.cardinality)
                     }
                     let meets = v.map { $0 > Self.defaultAssociationThreshold } ?? false
                     pairs.append(

@@ -109,7 +109,9 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable {
 
     /// D, where it is attained and its sign, with numpy's argmin/argmax tie rule (first occurrence
     /// in data1 ++ data2).
-    static func rawStatistic(sorted data1: [Double], _ data2: [Double]) -> (statistic: Double, location: Double, sign: Int) {
+    static func rawStatistic(sorted data1: [Double], _ data2: [Double]) -> (
+        statistic: Double, location: Double, sign: Int
+    ) {
         let n1 = data1.count
         let n2 = data2.count
         let d1 = Double(n1)

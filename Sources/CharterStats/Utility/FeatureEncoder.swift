@@ -42,7 +42,9 @@ public struct FeatureEncoder: Sendable, Equatable {
     public var featureNames: [String] {
         numeric.map(\.column)
             + oneHot.flatMap { feature in
-                (feature.levels + (feature.hasMissingLevel ? [Self.missingLevel] : [])).map { "\(feature.column)=\($0)" }
+                (feature.levels + (feature.hasMissingLevel ? [Self.missingLevel] : [])).map {
+                    "\(feature.column)=\($0)"
+                }
             }
     }
 
