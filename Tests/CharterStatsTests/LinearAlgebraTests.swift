@@ -1,5 +1,6 @@
-import CharterStats
 import Testing
+
+@testable import CharterStats
 
 @Suite struct LinearAlgebraTests {
     @Test func choleskyFactorsAndSolves() throws {
@@ -45,5 +46,21 @@ import Testing
         #expect(ROCAUC.compute(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true]) == 0.75)
         #expect(ROCAUC.compute(scores: [1, 1], labels: [true, false]) == 0.5)
         #expect(ROCAUC.compute(scores: [1, 2], labels: [true, true]) == nil)
+    }
+}
+
+@Suite struct RadixSortTests {
+    @Test func sortsLikeTheStandardLibrary() {
+        var state: UInt64 = 42
+        var values: [Double] = [-0.0, 0.0, -1e300, 1e300, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude]
+        for _ in 0..<5000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1
+            let magnitude = Double(state >> 11) / Double(1 << 53)
+            values.append(state % 3 == 0 ? -magnitude * 1000 : (magnitude * 100).rounded())
+        }
+        let sorted = RadixSort.sorted(values)
+        let expected = values.sorted()
+        #expect(sorted.count == expected.count)
+        #expect(zip(sorted, expected).allSatisfy { $0 == $1 })
     }
 }

@@ -1,4 +1,4 @@
-public import CharterCore
+import CharterCore
 
 /// Reads RFC 4180 CSV into a columnar ``Table``.
 ///
@@ -70,10 +70,8 @@ public struct CSVReader: Sendable {
         }
         var columns: [Column] = []
         columns.reserveCapacity(sink.header.count)
-        var arenas = sink.arenas
         for (index, name) in sink.header.enumerated() {
-            let arena = arenas[index]
-            arenas[index] = FieldArena()  // release the text as soon as the column is typed
+            let arena = sink.store.column(index)
             switch ColumnConversion.convert(arena, as: columnTypes[name]) {
             case .success(let values):
                 columns.append(Column(name: name, values: values))

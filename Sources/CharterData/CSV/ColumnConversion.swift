@@ -29,27 +29,22 @@ enum ColumnConversion {
     static func numeric(_ arena: FieldArena) -> Result<NumericValues, Problem> {
         let count = arena.count
         var values = [Double](repeating: 0, count: count)
-        let failure: Int? = arena.bytes.withUnsafeBufferPointer { bytes in
-            var start = 0
-            for row in 0..<count {
-                let end = arena.ends[row]
-                if !arena.isMissing[row] {
-                    guard let value = NumberParsing.parse(UnsafeBufferPointer(rebasing: bytes[start..<end])) else {
-                        return row
-                    }
-                    values[row] = value
+        let failure: Int? = arena.store.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<count where !arena.isMissing(row) {
+                guard let value = NumberParsing.parse(UnsafeBufferPointer(rebasing: bytes[arena.range(row)])) else {
+                    return row
                 }
-                start = end
+                values[row] = value
             }
             return nil
         }
         if let failure { return .failure(Problem(row: failure, reason: .notA("a finite decimal number"))) }
-        return .success(NumericValues(values: values, isMissing: arena.isMissing))
+        return .success(NumericValues(values: values, isMissing: arena.missingMask))
     }
 
     static func boolean(_ arena: FieldArena) -> Result<BooleanValues, Problem> {
         var values = [Bool](repeating: false, count: arena.count)
-        for row in 0..<arena.count where !arena.isMissing[row] {
+        for row in 0..<arena.count where !arena.isMissing(row) {
             let parsed: Bool? = arena.withField(row) { bytes in
                 // ASCII case folding in place: no allocation per row.
                 func matches(_ word: StaticString) -> Bool {
@@ -65,23 +60,18 @@ enum ColumnConversion {
             guard let parsed else { return .failure(Problem(row: row, reason: .notA("true or false"))) }
             values[row] = parsed
         }
-        return .success(BooleanValues(values: values, isMissing: arena.isMissing))
+        return .success(BooleanValues(values: values, isMissing: arena.missingMask))
     }
 
     static func categorical(_ arena: FieldArena) -> Result<CategoricalValues, Problem> {
         var interner = ByteStringInterner()
         var codes = [Int32](repeating: -1, count: arena.count)
         var firstRow: [Int] = []
-        arena.bytes.withUnsafeBufferPointer { bytes in
-            var start = 0
-            for row in 0..<arena.count {
-                let end = arena.ends[row]
-                if !arena.isMissing[row] {
-                    let code = interner.code(for: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    if Int(code) == firstRow.count { firstRow.append(row) }
-                    codes[row] = code
-                }
-                start = end
+        arena.store.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<arena.count where !arena.isMissing(row) {
+                let code = interner.code(for: UnsafeBufferPointer(rebasing: bytes[arena.range(row)]))
+                if Int(code) == firstRow.count { firstRow.append(row) }
+                codes[row] = code
             }
         }
         var levels: [String] = []

@@ -2,7 +2,7 @@
 struct ColumnarSink: CSVSink {
     private(set) var header: [String] = []
     private(set) var headerStarts: [Int] = []
-    private(set) var arenas: [FieldArena] = []
+    private(set) var store = FieldStore(columns: 0)
     /// The byte offset where each data row starts.
     private(set) var rowStarts: [Int] = []
     private var headerDone = false
@@ -13,8 +13,8 @@ struct ColumnarSink: CSVSink {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(CSVFailure) {
         if !headerDone {
             pending.append(contentsOf: bytes)
-        } else if fieldIndex < arenas.count {
-            arenas[fieldIndex].bytes.append(contentsOf: bytes)
+        } else if fieldIndex < store.columns {
+            store.bytes.append(contentsOf: bytes)
         }
     }
 
@@ -28,21 +28,20 @@ struct ColumnarSink: CSVSink {
             pending.removeAll(keepingCapacity: true)
             return
         }
-        if fieldIndex < arenas.count {
-            let index = fieldIndex
-            let end = arenas[index].bytes.count
-            let begin = arenas[index].ends.last ?? 0
+        if fieldIndex < store.columns {
+            let end = store.bytes.count
+            let begin = store.ends.last ?? 0
             var missing = end == begin
-            if !quoted, end - begin == 2, arenas[index].bytes[begin] == UInt8(ascii: "N"),
-                arenas[index].bytes[begin + 1] == UInt8(ascii: "A")
+            if !quoted, end - begin == 2, store.bytes[begin] == UInt8(ascii: "N"),
+                store.bytes[begin + 1] == UInt8(ascii: "A")
             {
                 missing = true
-                arenas[index].bytes.removeLast(2)
+                store.bytes.removeLast(2)
             }
-            arenas[index].ends.append(begin + (missing ? 0 : end - begin))
-            arenas[index].isMissing.append(missing)
-            if quoted && !missing { arenas[index].anyQuoted = true }
-        } else if fieldIndex == arenas.count {
+            store.ends.append(missing ? begin : end)
+            store.isMissing.append(missing)
+            if quoted && !missing { store.anyQuoted[fieldIndex] = true }
+        } else if fieldIndex == store.columns {
             firstExtraField = start
         }
         fieldIndex += 1
@@ -56,14 +55,14 @@ struct ColumnarSink: CSVSink {
                 if seen[name] != nil { throw CSVFailure(.duplicateHeaderName(name), offset: headerStarts[index]) }
                 seen[name] = index
             }
-            arenas = Array(repeating: FieldArena(), count: header.count)
+            store = FieldStore(columns: header.count)
             headerDone = true
             fieldIndex = 0
             return
         }
-        if fieldIndex != arenas.count {
-            let offset = fieldIndex > arenas.count ? firstExtraField : start
-            throw CSVFailure(.raggedRow(expected: arenas.count, found: fieldIndex), offset: offset)
+        if fieldIndex != store.columns {
+            let offset = fieldIndex > store.columns ? firstExtraField : start
+            throw CSVFailure(.raggedRow(expected: store.columns, found: fieldIndex), offset: offset)
         }
         rowStarts.append(start)
         fieldIndex = 0

@@ -1,23 +1,59 @@
-/// The raw text of one column while a file is read: every field's bytes end to end, the end offset
-/// of each, and whether it was missing. Converted to typed values once the column type is known.
-struct FieldArena {
+/// The raw text of a table while a file is read: every field's bytes end to end in row-major
+/// order, the end offset of each and whether it was missing. One flat buffer keeps the reader's hot
+/// path to a few appends per field; columns are typed from it once the whole file is read.
+struct FieldStore {
     var bytes: [UInt8] = []
     var ends: [Int] = []
     var isMissing: [Bool] = []
-    /// Whether any present value was quoted: such a column is never inferred numeric or boolean.
-    var anyQuoted = false
+    /// Per column: whether any present value was quoted (such a column is never inferred numeric
+    /// or boolean).
+    var anyQuoted: [Bool]
+    let columns: Int
 
-    var count: Int { ends.count }
+    init(columns: Int) {
+        self.columns = columns
+        anyQuoted = [Bool](repeating: false, count: columns)
+    }
+
+    var rows: Int { columns == 0 ? 0 : ends.count / columns }
+
+    /// Column `column` of the store.
+    func column(_ column: Int) -> FieldArena { FieldArena(store: self, column: column) }
+}
+
+/// One column of a ``FieldStore``.
+struct FieldArena {
+    let store: FieldStore
+    let column: Int
+
+    var count: Int { store.rows }
+    var anyQuoted: Bool { store.anyQuoted[column] }
+
+    @inline(__always)
+    func index(_ row: Int) -> Int { row * store.columns + column }
+
+    @inline(__always)
+    func isMissing(_ row: Int) -> Bool { store.isMissing[index(row)] }
+
+    /// The byte range of field `row`.
+    @inline(__always)
+    func range(_ row: Int) -> Range<Int> {
+        let i = index(row)
+        return (i == 0 ? 0 : store.ends[i - 1])..<store.ends[i]
+    }
 
     /// The bytes of field `row`.
     func withField<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let start = row == 0 ? 0 : ends[row - 1]
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[row]])) }
+        let r = range(row)
+        return store.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
     }
 
     func text(_ row: Int) -> String {
         withField(row) { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// The missing mask of the column.
+    var missingMask: [Bool] { (0..<count).map { isMissing($0) } }
 }
 
 /// An open-addressing hash table from byte strings to dense codes, so that dictionary-encoding a

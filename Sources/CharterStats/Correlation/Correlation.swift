@@ -7,34 +7,45 @@
 public enum Correlation {
     /// Pearson's r of `x` and `y` over the rows where neither is missing.
     /// - Complexity: O(n), two passes (mean, then centred sums) for accuracy on large offsets.
-    public static func pearson(_ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil)
-        -> Double?
-    {
+    public static func pearson(
+        _ x: [Double], _ y: [Double], missingX: [Bool]? = nil, missingY: [Bool]? = nil
+    ) -> Double? {
         precondition(x.count == y.count, "columns differ in length")
-        var n = 0
-        var sumX = 0.0
-        var sumY = 0.0
-        for i in x.indices where !(missingX?[i] ?? false) && !(missingY?[i] ?? false) {
-            n += 1
-            sumX += x[i]
-            sumY += y[i]
+        let n = x.count
+        // One contiguous mask of the rows to use, so the two passes below are plain loops.
+        var use = [Bool](repeating: true, count: n)
+        if let missingX { for i in 0..<n where missingX[i] { use[i] = false } }
+        if let missingY { for i in 0..<n where missingY[i] { use[i] = false } }
+        return x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                use.withUnsafeBufferPointer { u in
+                    var count = 0
+                    var sumX = 0.0
+                    var sumY = 0.0
+                    for i in 0..<n where u[i] {
+                        count += 1
+                        sumX += xs[i]
+                        sumY += ys[i]
+                    }
+                    guard count >= 2 else { return nil }
+                    let meanX = sumX / Double(count)
+                    let meanY = sumY / Double(count)
+                    var sxx = 0.0
+                    var syy = 0.0
+                    var sxy = 0.0
+                    for i in 0..<n where u[i] {
+                        let dx = xs[i] - meanX
+                        let dy = ys[i] - meanY
+                        sxx += dx * dx
+                        syy += dy * dy
+                        sxy += dx * dy
+                    }
+                    guard sxx > 0, syy > 0 else { return nil }
+                    let r = sxy / (sxx * syy).squareRoot()
+                    return min(max(r, -1), 1)
+                }
+            }
         }
-        guard n >= 2 else { return nil }
-        let meanX = sumX / Double(n)
-        let meanY = sumY / Double(n)
-        var sxx = 0.0
-        var syy = 0.0
-        var sxy = 0.0
-        for i in x.indices where !(missingX?[i] ?? false) && !(missingY?[i] ?? false) {
-            let dx = x[i] - meanX
-            let dy = y[i] - meanY
-            sxx += dx * dx
-            syy += dy * dy
-            sxy += dx * dy
-        }
-        guard sxx > 0, syy > 0 else { return nil }
-        let r = sxy / (sxx * syy).squareRoot()
-        return min(max(r, -1), 1)
     }
 
     /// Spearman's ρ: Pearson's r of the average ranks of the pairwise-complete rows.

@@ -1,4 +1,4 @@
-public import CharterData
+package import CharterData
 
 /// A column seen as categories: one code per row (`-1` = missing) into `labels` (the CSV text).
 package struct LabelView: Sendable {

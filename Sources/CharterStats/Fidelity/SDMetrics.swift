@@ -27,7 +27,8 @@ public enum SDMetrics {
             return nil
         }
         // Only D is needed: scipy's statistic without its (costly) p-value.
-        let d = KolmogorovSmirnovTest.statistic(sorted: real.map(round14).sorted(), synthetic.map(round14).sorted())
+        let d = KolmogorovSmirnovTest.statistic(
+            sorted: RadixSort.sorted(real.map(round14)), RadixSort.sorted(synthetic.map(round14)))
         return 1 - d
     }
 

@@ -53,8 +53,8 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable {
     public init(_ sample1: [Double], _ sample2: [Double], method: Method = .auto) throws(Failure) {
         guard !sample1.isEmpty, !sample2.isEmpty else { throw .emptySample }
         guard sample1.allSatisfy(\.isFinite), sample2.allSatisfy(\.isFinite) else { throw .nonFiniteValue }
-        let data1 = sample1.sorted()
-        let data2 = sample2.sorted()
+        let data1 = RadixSort.sorted(sample1)
+        let data2 = RadixSort.sorted(sample2)
         let n1 = data1.count
         let n2 = data2.count
         let d1 = Double(n1)
