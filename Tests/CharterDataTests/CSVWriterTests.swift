@@ -9,7 +9,9 @@ import Testing
                 name: "x",
                 values: .numeric(
                     NumericValues(
-                        values: [0.1, 1e-5, 3, -0.0, 1.7976931348623157e308, 0, 123456.789, Double.leastNonzeroMagnitude],
+                        values: [
+                            0.1, 1e-5, 3, -0.0, 1.7976931348623157e308, 0, 123456.789, Double.leastNonzeroMagnitude,
+                        ],
                         isMissing: [false, false, false, false, false, true, false, false]))),
             Column(
                 name: "text, \"quoted\"",

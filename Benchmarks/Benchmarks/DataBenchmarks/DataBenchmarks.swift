@@ -77,7 +77,9 @@ enum SyntheticTables {
             let sex = g.next() < 0.02 ? "" : (g.next() < 0.5 ? "female" : "male")
             let grade = String(1 + Int(g.next() * 3))
             let flag = g.next() < 0.3 ? "1" : "0"
-            rows.append([String(age), String(weight), String(height), String(dose), lab1, lab2, site, arm, sex, grade, flag])
+            rows.append([
+                String(age), String(weight), String(height), String(dose), lab1, lab2, site, arm, sex, grade, flag,
+            ])
         }
         return rows
     }
