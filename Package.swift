@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CharterYAML", targets: ["CharterYAML"]),
         .library(name: "CharterPolicy", targets: ["CharterPolicy"]),
         .library(name: "CharterRegistry", targets: ["CharterRegistry"]),
+        .library(name: "CharterData", targets: ["CharterData"]),
+        .library(name: "CharterStats", targets: ["CharterStats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +61,16 @@ let package = Package(
             dependencies: ["CharterRegistry", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CharterData",
+            dependencies: ["CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CharterStats",
+            dependencies: ["CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
@@ -66,6 +78,8 @@ let package = Package(
                 "CharterYAML",
                 "CharterPolicy",
                 "CharterRegistry",
+                "CharterData",
+                "CharterStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -104,6 +118,17 @@ let package = Package(
                 "CharterRegistry", "CharterCore", "CharterRegistryWorker",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterDataTests",
+            dependencies: ["CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterStatsTests",
+            dependencies: ["CharterStats", "CharterData", "CharterCore"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

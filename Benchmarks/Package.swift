@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that CI, which builds only the main package, never
-// builds them. Run: cd Benchmarks && swift package benchmark
+// builds them. Run in release: cd Benchmarks && swift package benchmark [--target NAME]
 import PackageDescription
 
 let package = Package(
@@ -12,13 +12,13 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
-            name: "YAMLBenchmarks",
+            name: "DataBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "CharterYAML", package: "Charter"),
-                .product(name: "CharterCore", package: "Charter"),
+                .product(name: "CharterData", package: "Charter"),
+                .product(name: "CharterStats", package: "Charter"),
             ],
-            path: "Benchmarks/YAMLBenchmarks",
+            path: "Benchmarks/DataBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
@@ -34,10 +34,20 @@ let package = Package(
         .executableTarget(
             name: "RegistryBenchmarks",
             dependencies: [
-                .product(name: "CharterRegistry", package: "Charter"),
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterRegistry", package: "Charter"),
             ],
             path: "Benchmarks/RegistryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "YAMLBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterYAML", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
+            ],
+            path: "Benchmarks/YAMLBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

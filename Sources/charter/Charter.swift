@@ -13,6 +13,8 @@ struct Charter: ParsableCommand {
             3 pending approvals.
             """,
         version: version,
-        subcommands: [LintCommand.self, BudgetCommand.self, CatalogCommand.self, AuditCommand.self]
+        subcommands: [
+            LintCommand.self, EvaluateCommand.self, BudgetCommand.self, CatalogCommand.self, AuditCommand.self,
+        ]
     )
 }

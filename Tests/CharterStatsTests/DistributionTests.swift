@@ -1,0 +1,106 @@
+import CharterCore
+import Foundation
+import Testing
+
+@testable import CharterStats
+
+/// Values scipy 1.17.1 gives (`Fixtures/scipy-vectors.json`, generated once with the script in its
+/// `generator` field), covering every branch of the KS distributions and both KS modes.
+enum ScipyVectors {
+    static let value: JSONValue = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/scipy-vectors.json")
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? "{}"
+        return (try? JSONParser().parse(text)) ?? .null
+    }()
+
+    static func rows(_ key: String) -> [[Double]] {
+        (value[key]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.doubleValue) }
+    }
+}
+
+func relativeError(_ a: Double, _ e: Double) -> Double {
+    e == 0 ? abs(a) : abs(a - e) / abs(e)
+}
+
+@Suite struct DistributionTests {
+    @Test func kolmogorovTwoSidedMatchesScipy() {
+        let sf = ScipyVectors.rows("kstwo_sf")
+        let cdf = ScipyVectors.rows("kstwo_cdf")
+        #expect(sf.count > 20)
+        for row in sf {
+            let value = Kolmogorov.twoSided(Int(row[0]), row[1], cdf: false)
+            #expect(
+                relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15,
+                "sf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
+        }
+        for row in cdf {
+            let value = Kolmogorov.twoSided(Int(row[0]), row[1], cdf: true)
+            #expect(
+                relativeError(value, row[2]) <= 1e-9 || abs(value - row[2]) <= 1e-15,
+                "cdf n=\(row[0]) x=\(row[1]): \(value) vs \(row[2])")
+        }
+    }
+
+    @Test func smirnovMatchesScipy() {
+        for row in ScipyVectors.rows("smirnov") {
+            #expect(relativeError(Kolmogorov.smirnov(Int(row[0]), row[1]), row[2]) <= 1e-10, "\(row)")
+        }
+    }
+
+    @Test func twoSampleKSMatchesScipy() throws {
+        let cases = try #require(ScipyVectors.value["ks_2samp"]?.arrayValue)
+        #expect(cases.count >= 8)
+        for item in cases {
+            let x = try #require(item["x"]?.arrayValue).compactMap(\.doubleValue)
+            let y = try #require(item["y"]?.arrayValue).compactMap(\.doubleValue)
+            let method = try #require(KolmogorovSmirnovTest.Method(rawValue: item["method"]?.stringValue ?? ""))
+            let test = try KolmogorovSmirnovTest(x, y, method: method)
+            let label = "n=\(x.count),\(y.count) \(method)"
+            #expect(abs(test.statistic - (item["statistic"]?.doubleValue ?? .nan)) <= 1e-12, "\(label)")
+            #expect(relativeError(test.pValue, item["pvalue"]?.doubleValue ?? .nan) <= 1e-8, "\(label): \(test.pValue)")
+            #expect(test.statisticLocation == item["location"]?.doubleValue, "\(label)")
+            #expect(.integer(test.statisticSign) == item["sign"], "\(label)")
+        }
+    }
+
+    @Test func ksRejectsEmptyAndNonFinite() {
+        #expect(throws: KolmogorovSmirnovTest.Failure.emptySample) { try KolmogorovSmirnovTest([], [1]) }
+        #expect(throws: KolmogorovSmirnovTest.Failure.nonFiniteValue) { try KolmogorovSmirnovTest([.nan], [1]) }
+    }
+
+    @Test func normalMatchesScipy() throws {
+        let rows = try #require(ScipyVectors.value["norm"]?.arrayValue)
+        for row in rows {
+            let kind = row.arrayValue?[0].stringValue
+            let x = try #require(row.arrayValue?[1].doubleValue)
+            let expected = try #require(row.arrayValue?[2].doubleValue)
+            let value = kind == "ppf" ? Normal.quantile(x) : Normal.cdf(x)
+            #expect(
+                relativeError(value, expected) <= 4e-16 || abs(value - expected) <= 1e-300,
+                "\(kind ?? "") \(x): \(value) vs \(expected)")
+        }
+        #expect(Normal.quantile(0) == -.infinity && Normal.quantile(1) == .infinity)
+        #expect(Normal.quantile(1.5).isNaN)
+    }
+
+    @Test func chiSquaredMatchesScipy() {
+        for row in ScipyVectors.rows("chi2_sf") {
+            let value = ChiSquared.sf(row[0], degreesOfFreedom: row[1])
+            #expect(relativeError(value, row[2]) <= 1e-10, "\(row): \(value)")
+        }
+    }
+
+    @Test func contingencyEdgeCases() throws {
+        #expect(throws: ChiSquaredContingencyTest.Failure.zeroExpectedCount) {
+            try ChiSquaredContingencyTest([[1, 0], [2, 0]])
+        }
+        #expect(throws: ChiSquaredContingencyTest.Failure.malformedTable) { try ChiSquaredContingencyTest([]) }
+        let single = try ChiSquaredContingencyTest([[3], [4]])
+        #expect(single.degreesOfFreedom == 0 && single.statistic == 0 && single.pValue == 1)
+        #expect(ChiSquaredContingencyTest.cramersV([[5, 5]]) == nil)
+        // Perfect association: V = 1.
+        let v = try #require(ChiSquaredContingencyTest.cramersV([[10, 0], [0, 10]]))
+        #expect(abs(v - 1) < 1e-12)
+    }
+}
