@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "charter", targets: ["charter"]),
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterYAML", targets: ["CharterYAML"]),
+        .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +35,23 @@ let package = Package(
             dependencies: ["CYAML", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CharterPrivacy",
+            dependencies: ["CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        // A seeded generator for the privacy tests only; no library or executable depends on it.
+        .target(
+            name: "CharterPrivacyTestSupport",
+            dependencies: ["CharterPrivacy"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
                 "CharterCore",
                 "CharterYAML",
+                "CharterPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -58,6 +71,11 @@ let package = Package(
         .testTarget(
             name: "CharterYAMLTests",
             dependencies: ["CharterYAML", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterPrivacyTests",
+            dependencies: ["CharterPrivacy", "CharterPrivacyTestSupport", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
