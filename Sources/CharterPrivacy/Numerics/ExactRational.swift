@@ -24,9 +24,12 @@ package struct ExactRational: Sendable, Hashable, CustomStringConvertible {
     /// The value as the nearest double (for reports only; never for sampling).
     package var doubleValue: Double { Double(numerator) / Double(denominator) }
 
-    /// The smallest fraction this type can hold that is at least a·2^e/b, or `nil` if it exceeds
-    /// 2^62. Every rounding step rounds the value up: noise scales derived this way are never
-    /// smaller than the exact ones the privacy analysis asks for.
+    /// A fraction at least a·2^e/b and within a relative 2^−60 of it, or `nil` if the value exceeds
+    /// 2^61. The rounding is always upward: noise parameters derived this way are never smaller
+    /// than the exact ones the privacy analysis asks for.
+    ///
+    /// The result is n/2^t in lowest terms, with n = ⌈a·2^{e+t}/b⌉ ≤ 2^62 and t ∈ [0, 62] as large
+    /// as fits (one 128-bit division; a·2^{e+t} stays below 2^126).
     ///
     /// - Precondition: a > 0, b > 0.
     package static func roundingUp(_ a: UInt128, over b: UInt128, timesPowerOfTwo e: Int) -> ExactRational? {
@@ -43,25 +46,35 @@ package struct ExactRational: Sendable, Hashable, CustomStringConvertible {
             b >>= 1  // ⌊b/2⌋·2 ≤ b
             e -= 1
         }
-        while e > 0 {
-            if a <= limit >> 1 {
-                a <<= 1
-            } else if b > 1 {
-                b >>= 1
+        let bitsA = 128 - a.leadingZeroBitCount
+        let bitsB = 128 - b.leadingZeroBitCount
+        // log2(a·2^e/b) lies in (bitsA − bitsB + e − 1, bitsA − bitsB + e + 1).
+        let magnitude = bitsA - bitsB + e
+        guard magnitude <= 61 else { return nil }
+        var t = Swift.min(62, Swift.max(0, 60 - magnitude))
+        while true {
+            let s = e + t
+            let numerator: UInt128
+            if s >= 0 {
+                let shifted = a << s
+                numerator = shifted / b + (shifted % b == 0 ? 0 : 1)
+            } else if -s >= 126 - bitsB {
+                numerator = 1  // a·2^s/b < 1: the ceiling is 1
             } else {
-                return nil
+                let denominator = b << -s
+                numerator = a / denominator + (a % denominator == 0 ? 0 : 1)
             }
-            e -= 1
-        }
-        while e < 0 {
-            if b <= limit >> 1 {
-                b <<= 1
-            } else {
-                a = (a >> 1) + (a & 1)
+            if numerator <= limit {
+                var n = UInt64(numerator)
+                var d: UInt64 = 1 << t
+                let common = Swift.min(n.trailingZeroBitCount, t)
+                n >>= common
+                d >>= common
+                return ExactRational(n, d)
             }
-            e += 1
+            guard t > 0 else { return nil }
+            t -= 1
         }
-        return ExactRational(UInt64(a), UInt64(b))
     }
 
     /// The exact value of a positive finite double as a mantissa and a power of two: x = m·2^e.
