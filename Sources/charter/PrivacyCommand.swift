@@ -9,7 +9,8 @@ struct PrivacyCommand: ParsableCommand {
         abstract: "Compute privacy budgets and noise levels.",
         discussion: """
             Accounting for DP-SGD (the Poisson-subsampled Gaussian) by Rényi DP on dp-accounting's 156 orders \
-            with the improved conversion to (ε, δ), and the exact Gaussian calibration of Balle and Wang (2018).
+            with the improved conversion to (ε, δ), or by privacy loss distributions (--accountant pld), and the \
+            exact Gaussian calibration of Balle and Wang (2018).
             """,
         subcommands: [Epsilon.self, NoiseMultiplier.self, GaussianSigma.self]
     )
@@ -23,7 +24,10 @@ enum PrivacyOutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The accountants `charter privacy epsilon` offers.
 enum PrivacyAccountantChoice: String, ExpressibleByArgument, CaseIterable {
+    /// Rényi DP on dp-accounting's orders, improved conversion; reports the optimal order.
     case rdp
+    /// Privacy loss distributions (grid 1e-4, pessimistic connect-the-dots); no order to report.
+    case pld
 }
 
 extension PrivacyCommand {
@@ -105,9 +109,18 @@ extension PrivacyCommand {
         }
 
         func run() throws {
-            var rdp = RDPAccountant()
-            rdp.composePoissonSubsampledGaussian(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps)
-            let (epsilon, order) = rdp.epsilon(delta: delta)
+            let epsilon: Double
+            let order: Double?
+            switch accountant {
+            case .rdp:
+                var rdp = RDPAccountant()
+                rdp.composePoissonSubsampledGaussian(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps)
+                (epsilon, order) = rdp.epsilon(delta: delta)
+            case .pld:
+                epsilon = PLDAccountant.epsilon(
+                    samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps, delta: delta)
+                order = nil
+            }
             guard epsilon.isFinite else {
                 throw ValidationError("no order gives a finite ε for these parameters")
             }

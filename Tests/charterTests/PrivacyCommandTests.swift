@@ -35,6 +35,16 @@ struct PrivacyCommandTests {
         #expect(result.stdout == "epsilon: 4.728507067217623\noptimal_order: 5.4\n")
     }
 
+    @Test("epsilon --accountant pld: a single Gaussian (σ = 1, δ = 1e-5) is 4.37718, 7% below RDP, with no order")
+    func epsilonPLD() throws {
+        let value = try json([
+            "epsilon", "--sampling-rate", "1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5", "--accountant", "pld",
+        ])
+        let epsilon = try #require(value["epsilon"]?.doubleValue)
+        #expect(epsilon >= 4.377178095681137 && epsilon - 4.377178095681137 < 1e-6)
+        #expect(value["optimal_order"] == .null)
+    }
+
     @Test("epsilon: zero steps spend nothing")
     func zeroSteps() throws {
         let value = try json(["epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "0", "--delta", "1e-5"])

@@ -19,4 +19,21 @@ public enum NoiseCalibration {
             return accountant.epsilon(delta: delta).epsilon <= epsilon
         }
     }
+
+    /// The smallest noise multiplier (to a relative `tolerance`) for which `steps` steps are (ε, δ)-DP
+    /// by the PLD accountant; ε(σ) ≤ target holds for the returned σ.
+    ///
+    /// - Precondition: as for the RDP version; tolerance > 0.
+    public static func noiseMultiplierPLD(
+        targetEpsilon epsilon: Double, samplingRate q: Double, steps: Int, delta: Double,
+        discretization: Double = 1e-4, tolerance: Double = 1e-6
+    ) -> Double {
+        precondition(epsilon > 0 && epsilon.isFinite, "ε must be positive and finite")
+        precondition(q > 0 && q <= 1 && steps >= 1 && delta > 0 && delta < 1, "need 0 < q ≤ 1, steps ≥ 1, 0 < δ < 1")
+        precondition(tolerance > 0, "the tolerance must be positive")
+        return Bisection.smallestSatisfying(start: 1, relativeTolerance: tolerance) { sigma in
+            PLDAccountant.epsilon(
+                samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, discretization: discretization) <= epsilon
+        }
+    }
 }

@@ -6,7 +6,9 @@ package enum Bisection {
     /// The bracket is found by doubling and halving from `start`, then bisected until its ends are
     /// adjacent doubles; the upper end, for which the predicate holds, is returned. Returns +∞ if the
     /// predicate never holds below 2^1000.
-    package static func smallestSatisfying(start: Double, _ holds: (Double) -> Bool) -> Double {
+    package static func smallestSatisfying(
+        start: Double, relativeTolerance: Double = 0, _ holds: (Double) -> Bool
+    ) -> Double {
         precondition(start > 0 && start.isFinite, "start must be positive")
         var high = start
         var low = start
@@ -25,17 +27,21 @@ package enum Bisection {
                 if high > 0x1p1000 { return .infinity }
             }
         }
-        return refine(low: low, high: high, holds)
+        return refine(low: low, high: high, relativeTolerance: relativeTolerance, holds)
     }
 
-    /// Bisects a bracket with `holds(low) == false` and `holds(high) == true` down to adjacent doubles.
-    package static func refine(low: Double, high: Double, _ holds: (Double) -> Bool) -> Double {
+    /// Bisects a bracket with `holds(low) == false` and `holds(high) == true` down to adjacent doubles,
+    /// or until it is narrower than `relativeTolerance` times its upper end.
+    package static func refine(
+        low: Double, high: Double, relativeTolerance: Double = 0, _ holds: (Double) -> Bool
+    ) -> Double {
         var low = low
         var high = high
-        while true {
+        while high - low > relativeTolerance * high {
             let middle = low + (high - low) / 2
             if middle <= low || middle >= high { return high }
             if holds(middle) { high = middle } else { low = middle }
         }
+        return high
     }
 }
