@@ -119,4 +119,25 @@ struct SamplerTests {
         #expect(abs(variance / (2 * r / ((1 - r) * (1 - r))) - 1) < 0.15)
         #expect(SecureRandomness.provenance == .systemSecure)
     }
+
+    @Test("secure randomness: copies share one pool (no word is handed out twice) and the bits are balanced across refills")
+    func securePool() {
+        var first = SecureRandomness()
+        var copy = first
+        var seen = Set<UInt64>()
+        var ones = 0
+        for _ in 0..<3000 {
+            let a = first.next()
+            let b = copy.next()
+            seen.insert(a)
+            seen.insert(b)
+            ones += a.nonzeroBitCount + b.nonzeroBitCount
+        }
+        #expect(seen.count == 6000)
+        // 6000 words: 384,000 bits, standard deviation 310 around 192,000.
+        #expect(abs(ones - 192_000) < 3000)
+        var other = SecureRandomness()
+        #expect(!seen.contains(other.next()))
+    }
 }
+

@@ -18,6 +18,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("PLD accountant, MNIST (q = 256/60000, σ = 1.1, 14063 steps), both directions", configuration: .init(maxDuration: .seconds(10))) {
+        benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(PLDAccountant.epsilon(samplingRate: 256.0 / 60000, noiseMultiplier: 1.1, steps: 14_063, delta: 1e-5))
+        }
+    }
+
     Benchmark("noise multiplier for ε = 1 (q = 0.01, 5000 steps), bisection to the last bit", configuration: .init(maxDuration: .seconds(5))) {
         benchmark in
         for _ in benchmark.scaledIterations {
@@ -35,7 +42,7 @@ let benchmarks: @Sendable () -> Void = {
     for (name, budget) in samplers {
         // swift-format-ignore
         let histogram = try! NoisyHistogram(domain: bins, budget: budget)
-        Benchmark("\(name): 10,000 samples (secure generator)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        Benchmark("\(name): 10,000 samples (secure generator)") { benchmark in
             var random = SecureRandomness()
             for _ in benchmark.scaledIterations {
                 blackHole(histogram.release(values: [], using: &random))

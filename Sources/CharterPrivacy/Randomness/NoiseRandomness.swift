@@ -23,15 +23,19 @@ package protocol NoiseRandomness {
 }
 
 /// The operating system's secure generator: the only randomness a release path accepts.
+///
+/// Words come from a ``SecureRandomPool``: 4 KiB of operating-system randomness per system call
+/// rather than one call per 64 bits. Copies of a `SecureRandomness` share their pool, so no word is
+/// ever handed out twice.
 public struct SecureRandomness: NoiseRandomness, Sendable {
-    private var system = SystemRandomNumberGenerator()
+    private let pool: SecureRandomPool
 
-    /// The system generator; it has no state to seed.
-    public init() {}
+    /// A generator over a fresh pool.
+    public init() { pool = SecureRandomPool() }
 
     package static var provenance: RandomnessProvenance { .systemSecure }
 
-    package mutating func next() -> UInt64 { system.next() }
+    package mutating func next() -> UInt64 { pool.next() }
 }
 
 extension NoiseRandomness {
