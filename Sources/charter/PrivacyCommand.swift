@@ -114,7 +114,8 @@ extension PrivacyCommand {
             switch accountant {
             case .rdp:
                 var rdp = RDPAccountant()
-                rdp.composePoissonSubsampledGaussian(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps)
+                rdp.composePoissonSubsampledGaussian(
+                    samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps)
                 (epsilon, order) = rdp.epsilon(delta: delta)
             case .pld:
                 epsilon = PLDAccountant.epsilon(

@@ -50,9 +50,11 @@ struct AccountantVectorTests {
         #expect(rows.count >= 8)
         for row in rows {
             let (q, sigma, alpha) = (row.double("q")!, row.double("noise_multiplier")!, row.double("order")!)
-            let value = SubsampledGaussianRDP.rdp(samplingRate: q, noiseMultiplier: sigma, order: alpha, series: .dpAccounting)
+            let value = SubsampledGaussianRDP.rdp(
+                samplingRate: q, noiseMultiplier: sigma, order: alpha, series: .dpAccounting)
             #expect(relativelyClose(value, row.resultValue, 1e-8), "\(row): \(value) vs \(row.resultValue)")
-            let signed = SubsampledGaussianRDP.rdp(samplingRate: q, noiseMultiplier: sigma, order: alpha, series: .signed)
+            let signed = SubsampledGaussianRDP.rdp(
+                samplingRate: q, noiseMultiplier: sigma, order: alpha, series: .signed)
             #expect(signed <= value * (1 + 1e-12), "\(row): the unsigned series must bound the signed one")
         }
     }
@@ -76,7 +78,8 @@ struct AccountantVectorTests {
             #expect(relativelyClose(epsilon, row.resultValue, 1e-8), "\(row): \(epsilon) vs \(row.resultValue)")
             #expect(order == row.double("optimal_order"), "\(row): order \(String(describing: order))")
             // The exact (signed) curve can only be lower, and agrees wherever the optimum is an integer order.
-            let (signedEpsilon, signedOrder) = accountant(row, orders: .dpAccounting, series: .signed).epsilon(delta: delta)
+            let (signedEpsilon, signedOrder) = accountant(row, orders: .dpAccounting, series: .signed).epsilon(
+                delta: delta)
             #expect(signedEpsilon <= epsilon * (1 + 1e-12), "\(row)")
             if let signedOrder, signedOrder.rounded() == signedOrder, signedOrder == order {
                 #expect(relativelyClose(signedEpsilon, row.resultValue, 1e-8), "\(row): \(signedEpsilon)")
@@ -89,7 +92,8 @@ struct AccountantVectorTests {
         let rows = DPVector.rows(family: "sgm_epsilon", method: "rdp_improved_opacus")
         #expect(rows.count == 22)
         for row in rows {
-            let (epsilon, order) = accountant(row, orders: .opacus, series: .signed).epsilon(delta: row.double("delta")!)
+            let (epsilon, order) = accountant(row, orders: .opacus, series: .signed).epsilon(
+                delta: row.double("delta")!)
             #expect(relativelyClose(epsilon, row.resultValue, 1e-8), "\(row): \(epsilon) vs \(row.resultValue)")
             #expect(order == row.double("optimal_order"), "\(row): order \(String(describing: order))")
         }
@@ -137,25 +141,34 @@ struct AccountantVectorTests {
         let rows = DPVector.rows(family: "sgm_inverse", method: "rdp_improved_dpacc")
         #expect(rows.count == 12)
         for row in rows {
-            let (target, q, steps, delta) = (row.double("target_epsilon")!, row.double("q")!, row.int("steps")!, row.double("delta")!)
+            let (target, q, steps, delta) = (
+                row.double("target_epsilon")!, row.double("q")!, row.int("steps")!, row.double("delta")!
+            )
             let sigma = NoiseCalibration.noiseMultiplier(
                 targetEpsilon: target, samplingRate: q, steps: steps, delta: delta, series: .dpAccounting)
-            #expect(abs(sigma - row.resultValue) <= 1e-7 * max(1, row.resultValue), "\(row): \(sigma) vs \(row.resultValue)")
+            #expect(
+                abs(sigma - row.resultValue) <= 1e-7 * max(1, row.resultValue), "\(row): \(sigma) vs \(row.resultValue)"
+            )
             var check = RDPAccountant(series: .dpAccounting)
             check.composePoissonSubsampledGaussian(samplingRate: q, noiseMultiplier: sigma, steps: steps)
             #expect(check.epsilon(delta: delta).epsilon <= target, "\(row)")
             // The exact series never needs more noise.
-            let signed = NoiseCalibration.noiseMultiplier(targetEpsilon: target, samplingRate: q, steps: steps, delta: delta)
+            let signed = NoiseCalibration.noiseMultiplier(
+                targetEpsilon: target, samplingRate: q, steps: steps, delta: delta)
             #expect(signed <= sigma * (1 + 1e-12), "\(row)")
         }
     }
 
-    @Test("Opacus's coarse bisection answer has ε within its 0.01 tolerance below the target, and ours needs no more noise")
+    @Test(
+        "Opacus's coarse bisection answer has ε within its 0.01 tolerance below the target, and ours needs no more noise"
+    )
     func inverseOpacus() {
         let rows = DPVector.rows(family: "sgm_inverse", method: "rdp_opacus_get_noise_multiplier")
         #expect(rows.count == 7)
         for row in rows {
-            let (target, q, steps, delta) = (row.double("target_epsilon")!, row.double("q")!, row.int("steps")!, row.double("delta")!)
+            let (target, q, steps, delta) = (
+                row.double("target_epsilon")!, row.double("q")!, row.int("steps")!, row.double("delta")!
+            )
             var theirs = RDPAccountant(orders: .opacus)
             theirs.composePoissonSubsampledGaussian(samplingRate: q, noiseMultiplier: row.resultValue, steps: steps)
             let epsilon = theirs.epsilon(delta: delta).epsilon
@@ -171,7 +184,8 @@ struct AccountantVectorTests {
         let rows = DPVector.rows(family: "sgm_inverse", method: "gaussian_exact_analytic")
         #expect(rows.count == 5)
         for row in rows {
-            let sigma = Double(row.int("steps")!).squareRoot()
+            let sigma =
+                Double(row.int("steps")!).squareRoot()
                 * AnalyticGaussian.sigma(epsilon: row.double("target_epsilon")!, delta: row.double("delta")!)
             #expect(relativelyClose(sigma, row.resultValue, 1e-9), "\(row): \(sigma) vs \(row.resultValue)")
         }
@@ -181,10 +195,14 @@ struct AccountantVectorTests {
 
     @Test("analytic Gaussian σ matches the 50-digit mpmath solve and dp-accounting to 1e-10, with δ(σ) ≤ target")
     func analyticGaussianSigma() {
-        let rows = DPVector.rows(family: "gaussian_calibration").filter { $0.method.hasPrefix("analytic") && $0.fields["result_name"] == "sigma" }
+        let rows = DPVector.rows(family: "gaussian_calibration").filter {
+            $0.method.hasPrefix("analytic") && $0.fields["result_name"] == "sigma"
+        }
         #expect(rows.count == 20)
         for row in rows {
-            let (epsilon, delta, sensitivity) = (row.double("target_epsilon")!, row.double("delta")!, row.double("sensitivity")!)
+            let (epsilon, delta, sensitivity) = (
+                row.double("target_epsilon")!, row.double("delta")!, row.double("sensitivity")!
+            )
             let sigma = AnalyticGaussian.sigma(epsilon: epsilon, delta: delta, sensitivity: sensitivity)
             #expect(relativelyClose(sigma, row.resultValue, 1e-10), "\(row): \(sigma) vs \(row.resultValue)")
             #expect(AnalyticGaussian.delta(sigma: sigma, epsilon: epsilon, sensitivity: sensitivity) <= delta)
@@ -208,7 +226,9 @@ struct AccountantVectorTests {
         let rows = DPVector.rows(family: "gaussian_calibration", method: "classic_dwork_roth")
         #expect(rows.count == 10)
         for row in rows {
-            let (epsilon, delta, sensitivity) = (row.double("target_epsilon")!, row.double("delta")!, row.double("sensitivity")!)
+            let (epsilon, delta, sensitivity) = (
+                row.double("target_epsilon")!, row.double("delta")!, row.double("sensitivity")!
+            )
             let sigma = AnalyticGaussian.classicSigma(epsilon: epsilon, delta: delta, sensitivity: sensitivity)
             #expect(relativelyClose(sigma, row.resultValue, 1e-12), "\(row)")
             if AnalyticGaussian.delta(sigma: sigma, epsilon: epsilon, sensitivity: sensitivity) > delta {
@@ -216,7 +236,8 @@ struct AccountantVectorTests {
             }
         }
         // GAU-16: at ε = 10 the classic σ is below the exact one.
-        #expect(AnalyticGaussian.classicSigma(epsilon: 10, delta: 1e-5) < AnalyticGaussian.sigma(epsilon: 10, delta: 1e-5))
+        #expect(
+            AnalyticGaussian.classicSigma(epsilon: 10, delta: 1e-5) < AnalyticGaussian.sigma(epsilon: 10, delta: 1e-5))
     }
 
     // MARK: zCDP

@@ -1,7 +1,8 @@
-@testable import CharterPrivacy
 import CharterPrivacyTestSupport
 import Foundation
 import Testing
+
+@testable import CharterPrivacy
 
 /// Black-box auditing (DP notes §5): run a mechanism on neighbouring inputs many times and bound ε
 /// from below with one-sided confidence bounds on event probabilities. An audit can only expose a
@@ -26,7 +27,11 @@ struct AuditTests {
         for _ in 0..<200 {
             let middle = (low + high) / 2
             let inside = kl(middle) <= budget
-            if upper { if inside { low = middle } else { high = middle } } else { if inside { high = middle } else { low = middle } }
+            if upper {
+                if inside { low = middle } else { high = middle }
+            } else {
+                if inside { high = middle } else { low = middle }
+            }
         }
         return upper ? low : high
     }
@@ -40,7 +45,9 @@ struct AuditTests {
         func tails(_ samples: [Int64]) -> (atLeast: [Int], atMost: [Int]) {
             var histogram = [Int](repeating: 0, count: range.count + 2)  // below, range…, above
             for sample in samples {
-                let slot = sample < range.lowerBound ? 0 : sample > range.upperBound ? range.count + 1 : Int(sample - range.lowerBound) + 1
+                let slot =
+                    sample < range.lowerBound
+                    ? 0 : sample > range.upperBound ? range.count + 1 : Int(sample - range.lowerBound) + 1
                 histogram[slot] += 1
             }
             var atMost = [Int](repeating: 0, count: range.count)
@@ -61,7 +68,9 @@ struct AuditTests {
         for (a, b) in [(first, second), (second, first)] {
             let (tailsA, tailsB) = (tails(a), tails(b))
             for index in 0..<range.count {
-                for (inA, inB) in [(tailsA.atLeast[index], tailsB.atLeast[index]), (tailsA.atMost[index], tailsB.atMost[index])] {
+                for (inA, inB) in [
+                    (tailsA.atLeast[index], tailsB.atLeast[index]), (tailsA.atMost[index], tailsB.atMost[index]),
+                ] {
                     let low = chernoffBound(successes: inB, trials: b.count, alpha: alpha, upper: false) - delta
                     let high = chernoffBound(successes: inA, trials: a.count, alpha: alpha, upper: true)
                     if low > 0 && high > 0 { best = max(best, log(low / high)) }

@@ -48,20 +48,38 @@ struct DPVector: CustomStringConvertible {
             if quoted {
                 if character == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(character) }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
             } else {
                 switch character {
                 case "\"": quoted = true
-                case ",": row.append(field); field = ""
-                case "\n", "\r\n": row.append(field); rows.append(row); row = []; field = ""
+                case ",":
+                    row.append(field)
+                    field = ""
+                case "\n", "\r\n":
+                    row.append(field)
+                    rows.append(row)
+                    row = []
+                    field = ""
                 case "\r": break
                 default: field.append(character)
                 }
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 }

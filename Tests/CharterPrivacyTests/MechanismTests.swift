@@ -1,8 +1,9 @@
-@testable import CharterPrivacy
 import CharterCore
 import CharterPrivacyTestSupport
 import Foundation
 import Testing
+
+@testable import CharterPrivacy
 
 @Suite("mechanisms")
 struct MechanismTests {
@@ -55,7 +56,9 @@ struct MechanismTests {
         #expect(throws: MechanismError.invalidDomain("'a' appears twice")) {
             try NoisyHistogram(domain: ["a", "a"], budget: .laplace(epsilon: 1))
         }
-        #expect(throws: MechanismError.invalidDomain("it is empty")) { try NoisyHistogram(domain: [], budget: .laplace(epsilon: 1)) }
+        #expect(throws: MechanismError.invalidDomain("it is empty")) {
+            try NoisyHistogram(domain: [], budget: .laplace(epsilon: 1))
+        }
     }
 
     @Test("a clamped sum lies on its power-of-two grid, charges the rounding, and realises at most the ε asked for")
@@ -131,7 +134,9 @@ struct MechanismTests {
         #expect(throws: MechanismError.self) { try GaussianVector(sensitivity: 0, dimension: 2, rho: 1) }
         let sum = try NoisySum(lower: 0, upper: 1, budget: .laplace(epsilon: 1))
         var random = SecureRandomness()
-        #expect(throws: MechanismError.nonFiniteValue(index: 1)) { try sum.release(values: [0.5, .infinity], using: &random) }
+        #expect(throws: MechanismError.nonFiniteValue(index: 1)) {
+            try sum.release(values: [0.5, .infinity], using: &random)
+        }
     }
 
     @Test("exact rationals round the noise up, never down")

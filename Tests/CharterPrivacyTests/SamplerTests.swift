@@ -1,7 +1,8 @@
-@testable import CharterPrivacy
 import CharterPrivacyTestSupport
 import Foundation
 import Testing
+
+@testable import CharterPrivacy
 
 /// The exact samplers against their exact pmfs. A seeded generator makes every run identical, so
 /// these cannot flake; the 0.1% critical value of χ² is the threshold, and a deliberately wrong pmf
@@ -49,7 +50,8 @@ struct SamplerTests {
     func bernoulliExpEdges() {
         var random = SeededTestRandomness(seed: 5)
         #expect((0..<1000).allSatisfy { _ in BernoulliExp.sample(0, over: 1, using: &random) })
-        #expect((0..<1000).allSatisfy { _ in !BernoulliExp.sample(integerPart: nil, fraction: 0, over: 1, using: &random) })
+        #expect(
+            (0..<1000).allSatisfy { _ in !BernoulliExp.sample(integerPart: nil, fraction: 0, over: 1, using: &random) })
         #expect((0..<1000).allSatisfy { _ in !BernoulliExp.sample(UInt128(1) << 100, over: 1, using: &random) })
     }
 
@@ -120,7 +122,9 @@ struct SamplerTests {
         #expect(SecureRandomness.provenance == .systemSecure)
     }
 
-    @Test("secure randomness: copies share one pool (no word is handed out twice) and the bits are balanced across refills")
+    @Test(
+        "secure randomness: copies share one pool (no word is handed out twice) and the bits are balanced across refills"
+    )
     func securePool() {
         var first = SecureRandomness()
         var copy = first
@@ -140,4 +144,3 @@ struct SamplerTests {
         #expect(!seen.contains(other.next()))
     }
 }
-

@@ -38,7 +38,8 @@ struct PrivacyCommandTests {
     @Test("epsilon --accountant pld: a single Gaussian (σ = 1, δ = 1e-5) is 4.37718, 7% below RDP, with no order")
     func epsilonPLD() throws {
         let value = try json([
-            "epsilon", "--sampling-rate", "1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5", "--accountant", "pld",
+            "epsilon", "--sampling-rate", "1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5",
+            "--accountant", "pld",
         ])
         let epsilon = try #require(value["epsilon"]?.doubleValue)
         #expect(epsilon >= 4.377178095681137 && epsilon - 4.377178095681137 < 1e-6)
@@ -47,19 +48,23 @@ struct PrivacyCommandTests {
 
     @Test("epsilon: zero steps spend nothing")
     func zeroSteps() throws {
-        let value = try json(["epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "0", "--delta", "1e-5"])
+        let value = try json([
+            "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--steps", "0", "--delta", "1e-5",
+        ])
         #expect(value["epsilon"]?.doubleValue == 0)
     }
 
     @Test("noise-multiplier: the calibrated σ meets the target and is within 1e-7 of dp-accounting (INV-06)")
     func noiseMultiplier() throws {
         let value = try json([
-            "noise-multiplier", "--target-epsilon", "1", "--sampling-rate", "0.01", "--steps", "5000", "--delta", "1e-5",
+            "noise-multiplier", "--target-epsilon", "1", "--sampling-rate", "0.01", "--steps", "5000", "--delta",
+            "1e-5",
         ])
         let sigma = try #require(value["noise_multiplier"]?.doubleValue)
         #expect(sigma <= 2.9730190297806516 && sigma > 2.9730190297806516 - 2e-7)
         let check = try json([
-            "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "\(sigma)", "--steps", "5000", "--delta", "1e-5",
+            "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "\(sigma)", "--steps", "5000", "--delta",
+            "1e-5",
         ])
         #expect(try #require(check["epsilon"]?.doubleValue) <= 1)
     }
@@ -76,18 +81,60 @@ struct PrivacyCommandTests {
     @Test(
         "bad arguments exit 2 with a message naming the option",
         arguments: [
-            (["epsilon", "--sampling-rate", "0", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"], "--sampling-rate"),
-            (["epsilon", "--sampling-rate", "1.5", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"], "--sampling-rate"),
-            (["epsilon", "--sampling-rate", "nan", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"], "--sampling-rate"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "0", "--steps", "1", "--delta", "1e-5"], "--noise-multiplier"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "inf", "--steps", "1", "--delta", "1e-5"], "--noise-multiplier"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps=-3", "--delta", "1e-5"], "--steps"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "0"], "--delta"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1"], "--delta"),
-            (["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5", "--accountant", "moments"], "--accountant"),
-            (["epsilon", "--sampling-rate", "abc", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"], "--sampling-rate"),
-            (["noise-multiplier", "--target-epsilon", "-1", "--sampling-rate", "0.1", "--steps", "1", "--delta", "1e-5"], "--target-epsilon"),
-            (["noise-multiplier", "--target-epsilon", "1", "--sampling-rate", "0.1", "--steps", "0", "--delta", "1e-5"], "--steps"),
+            (
+                ["epsilon", "--sampling-rate", "0", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"],
+                "--sampling-rate"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "1.5", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"],
+                "--sampling-rate"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "nan", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"],
+                "--sampling-rate"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "0", "--steps", "1", "--delta", "1e-5"],
+                "--noise-multiplier"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "inf", "--steps", "1", "--delta", "1e-5"],
+                "--noise-multiplier"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps=-3", "--delta", "1e-5"],
+                "--steps"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "0"],
+                "--delta"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1"],
+                "--delta"
+            ),
+            (
+                [
+                    "epsilon", "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5",
+                    "--accountant", "moments",
+                ], "--accountant"
+            ),
+            (
+                ["epsilon", "--sampling-rate", "abc", "--noise-multiplier", "1", "--steps", "1", "--delta", "1e-5"],
+                "--sampling-rate"
+            ),
+            (
+                [
+                    "noise-multiplier", "--target-epsilon", "-1", "--sampling-rate", "0.1", "--steps", "1", "--delta",
+                    "1e-5",
+                ], "--target-epsilon"
+            ),
+            (
+                [
+                    "noise-multiplier", "--target-epsilon", "1", "--sampling-rate", "0.1", "--steps", "0", "--delta",
+                    "1e-5",
+                ], "--steps"
+            ),
             (["gaussian-sigma", "--epsilon", "1", "--delta", "1e-5", "--sensitivity", "nan"], "--sensitivity"),
             (["gaussian-sigma", "--epsilon", "0", "--delta", "1e-5"], "--epsilon"),
             (["gaussian-sigma", "--epsilon", "1", "--delta", "-1e-5"], "--delta"),

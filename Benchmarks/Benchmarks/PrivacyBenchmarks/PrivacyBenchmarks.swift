@@ -12,20 +12,28 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("RDP accountant, 14000 steps, 156 orders, \(series.rawValue) series") { benchmark in
             for _ in benchmark.scaledIterations {
                 var accountant = RDPAccountant(orders: .dpAccounting, series: series)
-                accountant.composePoissonSubsampledGaussian(samplingRate: 256.0 / 60000, noiseMultiplier: 1.1, steps: 14_000)
+                accountant.composePoissonSubsampledGaussian(
+                    samplingRate: 256.0 / 60000, noiseMultiplier: 1.1, steps: 14_000)
                 blackHole(accountant.epsilon(delta: 1e-5))
             }
         }
     }
 
-    Benchmark("PLD accountant, MNIST (q = 256/60000, σ = 1.1, 14063 steps), both directions", configuration: .init(maxDuration: .seconds(10))) {
+    Benchmark(
+        "PLD accountant, MNIST (q = 256/60000, σ = 1.1, 14063 steps), both directions",
+        configuration: .init(maxDuration: .seconds(10))
+    ) {
         benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(PLDAccountant.epsilon(samplingRate: 256.0 / 60000, noiseMultiplier: 1.1, steps: 14_063, delta: 1e-5))
+            blackHole(
+                PLDAccountant.epsilon(samplingRate: 256.0 / 60000, noiseMultiplier: 1.1, steps: 14_063, delta: 1e-5))
         }
     }
 
-    Benchmark("noise multiplier for ε = 1 (q = 0.01, 5000 steps), bisection to the last bit", configuration: .init(maxDuration: .seconds(5))) {
+    Benchmark(
+        "noise multiplier for ε = 1 (q = 0.01, 5000 steps), bisection to the last bit",
+        configuration: .init(maxDuration: .seconds(5))
+    ) {
         benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(NoiseCalibration.noiseMultiplier(targetEpsilon: 1, samplingRate: 0.01, steps: 5000, delta: 1e-5))

@@ -33,7 +33,8 @@ public enum NoiseCalibration {
         precondition(tolerance > 0, "the tolerance must be positive")
         return Bisection.smallestSatisfying(start: 1, relativeTolerance: tolerance) { sigma in
             PLDAccountant.epsilon(
-                samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, discretization: discretization) <= epsilon
+                samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, discretization: discretization)
+                <= epsilon
         }
     }
 }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A discretised privacy loss distribution: masses on the grid h·ℤ plus an atom at +∞.
@@ -36,7 +36,10 @@ public struct PrivacyLossDistribution: Sendable, Hashable {
 
     /// The connect-the-dots discretisation of a mechanism given its exact δ(ε), the loss range that
     /// holds all but `infinityMass` (above) and a negligible mass (below), and the grid spacing.
-    init(connectingDotsOf delta: (Double) -> Double, lossRange: ClosedRange<Double>, infinityMass: Double, discretization h: Double) {
+    init(
+        connectingDotsOf delta: (Double) -> Double, lossRange: ClosedRange<Double>, infinityMass: Double,
+        discretization h: Double
+    ) {
         let low = Int((lossRange.lowerBound / h).rounded(.down))
         let high = Swift.max(Int((lossRange.upperBound / h).rounded(.up)), low + 1)
         let count = high - low + 1
@@ -229,7 +232,8 @@ extension PrivacyLossDistribution {
                 discretization: h)
         case .add:
             if q == 1 {
-                return poissonSubsampledGaussian(samplingRate: 1, noiseMultiplier: sigma, direction: .remove, discretization: h)
+                return poissonSubsampledGaussian(
+                    samplingRate: 1, noiseMultiplier: sigma, direction: .remove, discretization: h)
             }
             let xLow = -z * sigma
             let xHigh = z * sigma
@@ -286,7 +290,8 @@ public enum PLDAccountant {
 
     /// ε at δ for `steps` steps (0 for no steps).
     public static func epsilon(
-        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, delta: Double, discretization h: Double = 1e-4
+        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, delta: Double,
+        discretization h: Double = 1e-4
     ) -> Double {
         guard steps > 0 else { return 0 }
         return distributions(samplingRate: q, noiseMultiplier: sigma, steps: steps, discretization: h)
@@ -295,7 +300,8 @@ public enum PLDAccountant {
 
     /// δ at ε for `steps` steps.
     public static func delta(
-        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, epsilon: Double, discretization h: Double = 1e-4
+        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, epsilon: Double,
+        discretization h: Double = 1e-4
     ) -> Double {
         guard steps > 0 else { return 0 }
         return distributions(samplingRate: q, noiseMultiplier: sigma, steps: steps, discretization: h)

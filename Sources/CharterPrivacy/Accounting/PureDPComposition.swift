@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Composition of k mechanisms that are each ε₀-DP (Laplace counts and marginals).
@@ -48,7 +48,9 @@ public enum PureDPComposition {
         precondition(delta > 0 && delta < 1, "δ must lie in (0, 1)")
         let basic = basic(epsilon0: epsilon0, count: k)
         if basic == 0 || optimalDelta(epsilon0: epsilon0, count: k, epsilon: 0) <= delta { return 0 }
-        let epsilon = Bisection.refine(low: 0, high: basic) { optimalDelta(epsilon0: epsilon0, count: k, epsilon: $0) <= delta }
+        let epsilon = Bisection.refine(low: 0, high: basic) {
+            optimalDelta(epsilon0: epsilon0, count: k, epsilon: $0) <= delta
+        }
         return Swift.min(epsilon, basic)
     }
 }

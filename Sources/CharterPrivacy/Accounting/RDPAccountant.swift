@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Composes mechanisms by adding their Rényi-DP curves order by order, and converts the total to
@@ -30,11 +30,14 @@ public struct RDPAccountant: Sendable, Hashable {
     ///
     /// - Precondition: 0 ≤ q ≤ 1, σ ≥ 0, steps ≥ 0.
     /// - Complexity: one per-step curve (see ``SubsampledGaussianRDP``), then O(orders).
-    public mutating func composePoissonSubsampledGaussian(samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int) {
+    public mutating func composePoissonSubsampledGaussian(
+        samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int
+    ) {
         precondition(steps >= 0, "steps must be non-negative")
         guard steps > 0 else { return }
         for (index, alpha) in orders.values.enumerated() {
-            let perStep = SubsampledGaussianRDP.rdp(samplingRate: q, noiseMultiplier: sigma, order: alpha, series: series)
+            let perStep = SubsampledGaussianRDP.rdp(
+                samplingRate: q, noiseMultiplier: sigma, order: alpha, series: series)
             curve[index] += perStep == 0 ? 0 : Double(steps) * perStep
         }
     }
@@ -50,7 +53,8 @@ public struct RDPAccountant: Sendable, Hashable {
     public mutating func composeLaplace(epsilon0: Double, count: Int = 1) {
         precondition(epsilon0 >= 0 && epsilon0.isFinite && count >= 0, "ε₀ must be finite and non-negative")
         for (index, alpha) in orders.values.enumerated() {
-            let perRelease = epsilon0 + log1p((alpha - 1) * expm1((1 - 2 * alpha) * epsilon0) / (2 * alpha - 1)) / (alpha - 1)
+            let perRelease =
+                epsilon0 + log1p((alpha - 1) * expm1((1 - 2 * alpha) * epsilon0) / (2 * alpha - 1)) / (alpha - 1)
             curve[index] += Double(count) * perRelease
         }
     }

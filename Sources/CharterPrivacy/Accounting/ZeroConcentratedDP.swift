@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Conversions from zero-concentrated DP (Bun & Steinke 2016): ρ-zCDP means RDP(α) ≤ αρ for all
@@ -62,7 +62,9 @@ public enum ZeroConcentratedDP {
     public static func rho(epsilon: Double, delta: Double) -> Double {
         precondition(epsilon > 0 && epsilon.isFinite && delta > 0 && delta < 1, "need ε > 0 and 0 < δ < 1")
         // The smallest ρ that exceeds ε, then step down one double.
-        let tooMuch = Bisection.smallestSatisfying(start: 1) { rho in Self.epsilon(rho: rho, delta: delta).epsilon > epsilon }
+        let tooMuch = Bisection.smallestSatisfying(start: 1) { rho in
+            Self.epsilon(rho: rho, delta: delta).epsilon > epsilon
+        }
         return tooMuch.nextDown
     }
 }

@@ -38,7 +38,9 @@ public struct GaussianVector: Sendable, Hashable {
     /// The vector plus noise (each coordinate a multiple of 2^k), from the system's secure generator.
     ///
     /// - Throws: ``MechanismError`` for a vector of the wrong length, or a NaN, infinite or huge value.
-    public func release(vector: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<[Double]> {
+    public func release(vector: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<
+        [Double]
+    > {
         try releaseWithAnySource(vector: vector, using: &random)
     }
 

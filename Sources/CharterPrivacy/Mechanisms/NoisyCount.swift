@@ -57,7 +57,9 @@ public struct NoisyHistogram: Sendable, Hashable {
         guard !domain.isEmpty else { throw .invalidDomain("it is empty") }
         var index: [String: Int] = [:]
         for (position, value) in domain.enumerated() {
-            guard index.updateValue(position, forKey: value) == nil else { throw .invalidDomain("'\(value)' appears twice") }
+            guard index.updateValue(position, forKey: value) == nil else {
+                throw .invalidDomain("'\(value)' appears twice")
+            }
         }
         self.domain = domain
         self.index = index
@@ -71,7 +73,9 @@ public struct NoisyHistogram: Sendable, Hashable {
     }
 
     /// The same with any source; the description records the source's provenance.
-    package func releaseWithAnySource<R: NoiseRandomness>(values: [String], using random: inout R) -> NoisyRelease<[Int64]> {
+    package func releaseWithAnySource<R: NoiseRandomness>(values: [String], using random: inout R) -> NoisyRelease<
+        [Int64]
+    > {
         var counts = [Int64](repeating: 0, count: domain.count)
         for value in values {
             if let position = index[value] { counts[position] += 1 }

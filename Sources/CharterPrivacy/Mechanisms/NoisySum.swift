@@ -20,7 +20,9 @@ public struct NoisySum: Sendable, Hashable {
     ///   lower < upper, or a budget out of range.
     public init(lower: Double, upper: Double, budget: NoiseBudget) throws(MechanismError) {
         guard lower.isFinite else { throw .invalidParameter("lower", lower, "must be finite") }
-        guard upper.isFinite, upper > lower else { throw .invalidParameter("upper", upper, "must be finite and above lower") }
+        guard upper.isFinite, upper > lower else {
+            throw .invalidParameter("upper", upper, "must be finite and above lower")
+        }
         self.lower = lower
         self.upper = upper
         self.budget = try budget.validated()
@@ -44,7 +46,9 @@ public struct NoisySum: Sendable, Hashable {
     /// The noisy sum (a multiple of 2^k), from the system's secure generator.
     ///
     /// - Throws: ``MechanismError/nonFiniteValue(index:)`` for NaN or infinite values.
-    public func release(values: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<Double> {
+    public func release(values: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<
+        Double
+    > {
         try releaseWithAnySource(values: values, using: &random)
     }
 
@@ -74,7 +78,8 @@ public struct NoisySum: Sendable, Hashable {
 
     func description(randomness: RandomnessProvenance) -> PrivacyDescription {
         PrivacyDescription(
-            mechanism: "noisy-sum", guarantee: budget.guarantee, sensitivity: Swift.max(lower.magnitude, upper.magnitude),
+            mechanism: "noisy-sum", guarantee: budget.guarantee,
+            sensitivity: Swift.max(lower.magnitude, upper.magnitude),
             noise: [noiseComponent], randomness: randomness)
     }
 }
@@ -95,7 +100,9 @@ public struct NoisyMean: Sendable, Hashable {
     }
 
     /// The noisy mean, clamped to [lower, upper] (post-processing), from the system's secure generator.
-    public func release(values: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<Double> {
+    public func release(values: [Double], using random: inout SecureRandomness) throws(MechanismError) -> NoisyRelease<
+        Double
+    > {
         try releaseWithAnySource(values: values, using: &random)
     }
 

@@ -14,7 +14,8 @@ public enum PrivacyGuarantee: Sendable, Hashable {
     public var jsonValue: JSONValue {
         switch self {
         case .pure(let epsilon): ["kind": "pure", "epsilon": .number(epsilon)]
-        case .approximate(let epsilon, let delta): ["kind": "approximate", "epsilon": .number(epsilon), "delta": .number(delta)]
+        case .approximate(let epsilon, let delta):
+            ["kind": "approximate", "epsilon": .number(epsilon), "delta": .number(delta)]
         case .zeroConcentrated(let rho): ["kind": "zcdp", "rho": .number(rho)]
         }
     }

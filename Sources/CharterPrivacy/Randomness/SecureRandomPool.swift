@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A page of randomness from the operating system's CSPRNG, handed out one word at a time.
 ///
@@ -67,21 +68,21 @@ final class SecureRandomPool: Sendable {
     /// A page that a forked child sees zeroed, or nil if that cannot be promised.
     private static func mapPage() -> UnsafeMutablePointer<UInt64>? {
         #if os(Linux)
-        let size = pageWords * 8
-        guard let raw = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-            raw != MAP_FAILED
-        else { return nil }
-        let wipeOnFork: Int32 = 18  // MADV_WIPEONFORK
-        guard madvise(raw, size, wipeOnFork) == 0 else {
-            munmap(raw, size)
-            return nil
-        }
-        let words = raw.bindMemory(to: UInt64.self, capacity: pageWords)
-        words.update(repeating: 0, count: pageWords)
-        return words
+            let size = pageWords * 8
+            guard let raw = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                raw != MAP_FAILED
+            else { return nil }
+            let wipeOnFork: Int32 = 18  // MADV_WIPEONFORK
+            guard madvise(raw, size, wipeOnFork) == 0 else {
+                munmap(raw, size)
+                return nil
+            }
+            let words = raw.bindMemory(to: UInt64.self, capacity: pageWords)
+            words.update(repeating: 0, count: pageWords)
+            return words
         #else
-        // Without a wipe-on-fork guarantee the pool does not buffer.
-        return nil
+            // Without a wipe-on-fork guarantee the pool does not buffer.
+            return nil
         #endif
     }
 
@@ -100,24 +101,24 @@ final class SecureRandomPool: Sendable {
     /// Reads `count` bytes of operating-system randomness; false if the source failed.
     private static func readSystemRandom(into buffer: UnsafeMutableRawPointer, count: Int) -> Bool {
         #if os(Linux)
-        let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var filled = 0
-        while filled < count {
-            let result = read(descriptor, buffer + filled, count - filled)
-            if result > 0 {
-                filled += result
-            } else if result < 0 && errno == EINTR {
-                continue
-            } else {
-                return false
+            let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return false }
+            defer { close(descriptor) }
+            var filled = 0
+            while filled < count {
+                let result = read(descriptor, buffer + filled, count - filled)
+                if result > 0 {
+                    filled += result
+                } else if result < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
             }
-        }
-        return true
+            return true
         #else
-        arc4random_buf(buffer, count)
-        return true
+            arc4random_buf(buffer, count)
+            return true
         #endif
     }
 }

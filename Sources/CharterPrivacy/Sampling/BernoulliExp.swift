@@ -9,7 +9,8 @@ package enum BernoulliExp {
     ///
     /// Bernoulli(γ/K) is drawn as Bernoulli(n/d) ∧ Bernoulli(1/K), which has the same law (the two are
     /// independent) and keeps every bound within 128 bits however large K grows.
-    package static func sampleFraction<R: NoiseRandomness>(_ n: UInt128, over d: UInt128, using random: inout R) -> Bool {
+    package static func sampleFraction<R: NoiseRandomness>(_ n: UInt128, over d: UInt128, using random: inout R) -> Bool
+    {
         precondition(d > 0 && n <= d, "γ must lie in [0, 1]")
         if n == 0 { return true }
         var k: UInt64 = 1
