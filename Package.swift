@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CharterRegistry", targets: ["CharterRegistry"]),
         .library(name: "CharterData", targets: ["CharterData"]),
         .library(name: "CharterStats", targets: ["CharterStats"]),
+        .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,6 +72,17 @@ let package = Package(
             dependencies: ["CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CharterPrivacy",
+            dependencies: ["CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        // A seeded generator for the privacy tests only; no library or executable depends on it.
+        .target(
+            name: "CharterPrivacyTestSupport",
+            dependencies: ["CharterPrivacy"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
@@ -80,6 +92,7 @@ let package = Package(
                 "CharterRegistry",
                 "CharterData",
                 "CharterStats",
+                "CharterPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -129,6 +142,11 @@ let package = Package(
             name: "CharterStatsTests",
             dependencies: ["CharterStats", "CharterData", "CharterCore"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterPrivacyTests",
+            dependencies: ["CharterPrivacy", "CharterPrivacyTestSupport", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -14,7 +14,8 @@ struct Charter: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            LintCommand.self, EvaluateCommand.self, BudgetCommand.self, CatalogCommand.self, AuditCommand.self,
+            LintCommand.self, EvaluateCommand.self, PrivacyCommand.self, BudgetCommand.self, CatalogCommand.self,
+            AuditCommand.self,
         ]
     )
 }
