@@ -13,6 +13,6 @@ struct Charter: ParsableCommand {
             3 pending approvals.
             """,
         version: version,
-        subcommands: [LintCommand.self]
+        subcommands: [LintCommand.self, CheckCommand.self, ExplainCommand.self]
     )
 }

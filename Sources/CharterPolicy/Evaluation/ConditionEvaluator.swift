@@ -59,7 +59,7 @@ public struct ConditionEvaluator: Sendable {
     ) throws(ConditionEvaluationError) -> ConditionValue {
         do {
             let value = try compute(expression, &trace, depth: depth)
-            if trace != nil {
+            if trace != nil, !expression.isConstant {
                 trace?.append(
                     TraceStep(
                         expression: expression.description, location: expression.location, value: value, error: nil,
@@ -197,6 +197,18 @@ public struct ConditionEvaluator: Sendable {
         default:
             throw ConditionEvaluationError(
                 message: "unknown field \(path.joined(separator: "."))", location: location)
+        }
+    }
+}
+
+extension ConditionExpression {
+    /// Whether the node is a literal or a list of literals: its value is what it says, so the
+    /// trace leaves it out.
+    var isConstant: Bool {
+        switch kind {
+        case .literal: true
+        case .list(let items): items.allSatisfy(\.isConstant)
+        default: false
         }
     }
 }
