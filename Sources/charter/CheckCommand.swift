@@ -32,7 +32,8 @@ struct CheckCommand: ParsableCommand {
             throw ExitStatus.usageError.exitCode
         }
         let inputs = InputFiles(paths: requests, extensions: ["yaml", "yml"])
-        var results = inputs.problems.isEmpty ? [] : [DecidedRequest(file: "", diagnostics: inputs.problems, unreadable: true)]
+        var results =
+            inputs.problems.isEmpty ? [] : [DecidedRequest(file: "", diagnostics: inputs.problems, unreadable: true)]
         for file in inputs.files {
             results.append(decision.decide(file: file, policy: policy, now: now, tracing: false, sources: &sources))
         }
@@ -47,12 +48,14 @@ struct CheckCommand: ParsableCommand {
             let errors = results.flatMap(\.diagnostics)
             if !errors.isEmpty {
                 try output.emit(
-                    DiagnosticReport(tool: .charter, command: "check", files: inputs.files, diagnostics: errors, sources: sources))
+                    DiagnosticReport(
+                        tool: .charter, command: "check", files: inputs.files, diagnostics: errors, sources: sources))
             }
         default:
             let diagnostics = results.flatMap { $0.diagnostics + $0.decisions.flatMap(\.diagnostics) }
             try output.emit(
-                DiagnosticReport(tool: .charter, command: "check", files: inputs.files, diagnostics: diagnostics, sources: sources))
+                DiagnosticReport(
+                    tool: .charter, command: "check", files: inputs.files, diagnostics: diagnostics, sources: sources))
         }
         let status = exitStatus(results)
         if status != .clean { throw status.exitCode }
@@ -79,7 +82,8 @@ struct ExplainCommand: ParsableCommand {
         guard let policy = selection.policy else {
             try output.emit(
                 DiagnosticReport(
-                    tool: .charter, command: "explain", files: [], diagnostics: selection.diagnostics, sources: sources))
+                    tool: .charter, command: "explain", files: [], diagnostics: selection.diagnostics, sources: sources)
+            )
             throw ExitStatus.usageError.exitCode
         }
         let result = decision.decide(file: request, policy: policy, now: now, tracing: true, sources: &sources)
@@ -93,7 +97,8 @@ struct ExplainCommand: ParsableCommand {
             if !result.diagnostics.isEmpty {
                 try output.emit(
                     DiagnosticReport(
-                        tool: .charter, command: "explain", files: [request], diagnostics: result.diagnostics, sources: sources))
+                        tool: .charter, command: "explain", files: [request], diagnostics: result.diagnostics,
+                        sources: sources))
             }
         default:
             try output.emit(

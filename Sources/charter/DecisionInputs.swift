@@ -18,7 +18,9 @@ struct DecisionOptions: ParsableArguments {
     /// The evaluation date: `--now`, or today in UTC.
     func date() throws -> CalendarDate {
         if let now {
-            guard let date = CalendarDate(iso: now) else { throw ValidationError("--now must be a date written YYYY-MM-DD") }
+            guard let date = CalendarDate(iso: now) else {
+                throw ValidationError("--now must be a date written YYYY-MM-DD")
+            }
             return date
         }
         let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))

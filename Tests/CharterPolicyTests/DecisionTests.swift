@@ -232,7 +232,9 @@ struct DecisionTests {
         #expect(unticketed.violations.map(\.code) == [.decisionConditionError])
     }
 
-    @Test("quorum: any_of with quorum 2 needs two distinct roles", arguments: [(1, Decision.Outcome.pending), (2, .allow)])
+    @Test(
+        "quorum: any_of with quorum 2 needs two distinct roles",
+        arguments: [(1, Decision.Outcome.pending), (2, .allow)])
     func quorum(_ approvers: Int, _ outcome: Decision.Outcome) throws {
         let policy = try Self.policy(
             """
@@ -272,7 +274,8 @@ struct DecisionTests {
         let request = try Self.request(["epsilon": "6.0"])
         let policy = try Self.referencePolicy()
         let first = try DecisionEvaluator(policy: policy).decide(request, now: Self.now, tracing: true).json.canonical()
-        let second = try DecisionEvaluator(policy: policy).decide(request, now: Self.now, tracing: true).json.canonical()
+        let second = try DecisionEvaluator(policy: policy).decide(request, now: Self.now, tracing: true).json
+            .canonical()
         #expect(first == second)
         #expect(first.contains("\"decision\":\"deny\""))
     }

@@ -74,13 +74,13 @@ struct RequestLoaderTests {
     func approvals() throws {
         let text =
             Self.valid + """
-            expires_at: 2027-02-30
-            approvals:
-              - { role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: "sha256:xyz" }
-              - { role: data_steward, by: carol@hospital.example, at: "2026-11-20T10:00:00Z" }
-              - { role: data_steward, at: 2026-11-20 }
+                expires_at: 2027-02-30
+                approvals:
+                  - { role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: "sha256:xyz" }
+                  - { role: data_steward, by: carol@hospital.example, at: "2026-11-20T10:00:00Z" }
+                  - { role: data_steward, at: 2026-11-20 }
 
-            """
+                """
         let loaded = load(text)
         let codes = loaded.diagnostics.map { "\($0.code.id)@\($0.location?.line ?? 0)" }
         #expect(codes.contains("CH120@17"))

@@ -8,7 +8,8 @@ struct CheckCommandTests {
 
     static func examples() throws -> [String] {
         let directory = CLIRunner.packageRoot.appendingPathComponent("examples/requests")
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
     }
 
     @Test("every example request gives the decision its name promises, with its exit code")
@@ -26,7 +27,9 @@ struct CheckCommandTests {
         }
         let denials = try files.filter { $0.hasPrefix("denied-") }.map { file in
             let json = try JSONParser().parse(
-                try CLIRunner.run(["check", "examples/requests/" + file, "--format", "json"] + Self.now, in: CLIRunner.packageRoot).stdout)
+                try CLIRunner.run(
+                    ["check", "examples/requests/" + file, "--format", "json"] + Self.now, in: CLIRunner.packageRoot
+                ).stdout)
             return json["decisions"]?[0]?["violations"]?[0]?["id"]?.stringValue ?? ""
         }
         #expect(Set(denials).count == denials.count, "each denied example fails for its own reason: \(denials)")
@@ -35,7 +38,10 @@ struct CheckCommandTests {
     @Test("several requests: the worst outcome sets the exit code; text lists decision, tier, fixes")
     func severalRequests() throws {
         let result = try CLIRunner.run(
-            ["check", "examples/requests/allowed-gbsg2-prototyping.yaml", "examples/requests/denied-gbsg2-epsilon-over-cap.yaml"]
+            [
+                "check", "examples/requests/allowed-gbsg2-prototyping.yaml",
+                "examples/requests/denied-gbsg2-epsilon-over-cap.yaml",
+            ]
                 + Self.now, in: CLIRunner.packageRoot)
         #expect(result.status == 1)
         #expect(result.stdout.contains("REQ-2026-0201: allow (tier medium, policy health-synthetic)"))
@@ -73,7 +79,8 @@ struct CheckCommandTests {
     func unreadable() throws {
         let missing = try CLIRunner.run(["check", "no/such.yaml"] + Self.now, in: CLIRunner.packageRoot)
         #expect(missing.status == 2)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("charter-check-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let broken = directory.appendingPathComponent("broken.yaml")
@@ -86,7 +93,8 @@ struct CheckCommandTests {
         #expect(result.status == 2)
         #expect(result.stdout.contains("error[CH118]: 'pubic' is not a valid value for audience"))
         let badDate = try CLIRunner.run(
-            ["check", "examples/requests/allowed-gbsg2-prototyping.yaml", "--now", "2026-13-01"], in: CLIRunner.packageRoot)
+            ["check", "examples/requests/allowed-gbsg2-prototyping.yaml", "--now", "2026-13-01"],
+            in: CLIRunner.packageRoot)
         #expect(badDate.status == 2)
         let noPolicy = try CLIRunner.run(
             ["check", "examples/requests/allowed-gbsg2-prototyping.yaml", "--policy", directory.path] + Self.now,

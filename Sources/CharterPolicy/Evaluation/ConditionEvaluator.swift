@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Evaluates a ``ConditionExpression`` against a request.
@@ -48,7 +49,8 @@ public struct ConditionEvaluator: Sendable {
         _ expression: ConditionExpression, _ trace: inout [TraceStep]?, depth: Int
     ) throws(ConditionEvaluationError) -> Bool {
         guard case .bool(let value) = try evaluate(expression, &trace, depth: depth) else {
-            throw ConditionEvaluationError(message: "'\(expression)' is not true or false", location: expression.location)
+            throw ConditionEvaluationError(
+                message: "'\(expression)' is not true or false", location: expression.location)
         }
         return value
     }
@@ -158,7 +160,9 @@ public struct ConditionEvaluator: Sendable {
 
     /// The value of a request field (``RequestSchema``'s paths).
     func field(_ path: [String], at location: SourceLocation) throws(ConditionEvaluationError) -> ConditionValue {
-        func given<T>(_ value: Located<T>?, _ make: (T) -> ConditionValue) throws(ConditionEvaluationError) -> ConditionValue {
+        func given<T>(_ value: Located<T>?, _ make: (T) -> ConditionValue) throws(ConditionEvaluationError)
+            -> ConditionValue
+        {
             guard let value else {
                 throw ConditionEvaluationError(
                     message: "the request does not give \(path.joined(separator: "."))", location: location)

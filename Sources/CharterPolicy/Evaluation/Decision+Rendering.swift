@@ -11,7 +11,9 @@ extension Decision {
             result.append(
                 .error(
                     violation.code, "[\(violation.id)] \(violation.message)", at: violation.requestLocation,
-                    related: violation.policyLocation.map { [.init($0, "\(violation.enforcement.rawValue) in the policy")] } ?? [],
+                    related: violation.policyLocation.map {
+                        [.init($0, "\(violation.enforcement.rawValue) in the policy")]
+                    } ?? [],
                     help: violation.remedy))
         }
         for warning in warnings {
@@ -44,7 +46,8 @@ extension Decision {
                     at: approvalsLocation))
         }
         for note in notes {
-            let code: DiagnosticCode = note == DecisionEvaluator.budgetNote ? .decisionBudgetUnchecked : .decisionIgnoredApproval
+            let code: DiagnosticCode =
+                note == DecisionEvaluator.budgetNote ? .decisionBudgetUnchecked : .decisionIgnoredApproval
             result.append(Diagnostic(.note, code, note, at: requestLocation))
         }
         return result.sorted()
@@ -58,9 +61,11 @@ extension Decision {
         }
         func violation(_ value: Violation) -> JSONValue {
             [
-                "id": .string(value.id), "enforcement": .string(value.enforcement.rawValue), "code": .string(value.code.id),
+                "id": .string(value.id), "enforcement": .string(value.enforcement.rawValue),
+                "code": .string(value.code.id),
                 "message": .string(value.message), "request_location": location(value.requestLocation),
-                "policy_location": location(value.policyLocation), "remedy": value.remedy.map(JSONValue.string) ?? .null,
+                "policy_location": location(value.policyLocation),
+                "remedy": value.remedy.map(JSONValue.string) ?? .null,
             ]
         }
         return [

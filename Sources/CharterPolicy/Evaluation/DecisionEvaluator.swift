@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Decides a request against one policy (DESIGN §4, §6).
@@ -80,7 +81,8 @@ private struct DecisionRun {
         let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
         return Decision(
             outcome: outcome, requestID: request.id.value, requestLocation: request.location,
-            approvalsLocation: request.approvalsLocation ?? request.location, policy: policy.name.value, tier: tier?.name,
+            approvalsLocation: request.approvalsLocation ?? request.location, policy: policy.name.value,
+            tier: tier?.name,
             violations: violations, warnings: warnings, missingApprovals: missing, approvals: approvals.verdicts,
             overrides: overrides, notes: notes, trace: trace)
     }
@@ -91,13 +93,16 @@ private struct DecisionRun {
     private mutating func evaluate(_ condition: Condition, subject: String) -> Result<Bool, ConditionEvaluationError> {
         guard let expression = condition.expression else {
             let error = ConditionEvaluationError(message: "the condition did not parse", location: condition.location)
-            trace.append(ConditionTrace(subject: subject, condition: condition.text, location: condition.location, held: nil, steps: []))
+            trace.append(
+                ConditionTrace(
+                    subject: subject, condition: condition.text, location: condition.location, held: nil, steps: []))
             return .failure(error)
         }
         var steps: [TraceStep] = []
         let result: Result<Bool, ConditionEvaluationError>
         do {
-            result = .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
+            result = .success(
+                tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
         } catch {
             result = .failure(error)
         }
@@ -144,7 +149,9 @@ private struct DecisionRun {
         let at = requestLocation(of: rule.when)
         switch effect {
         case .warn(let text):
-            warn(id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at, policy: rule.location)
+            warn(
+                id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at,
+                policy: rule.location)
         case .deny(let text):
             let message = (rule.message ?? text) + note
             switch rule.enforcement.value {
@@ -190,7 +197,9 @@ private struct DecisionRun {
     }
 
     private mutating func check(_ controls: Controls, prefix: String) {
-        if let audiences = controls.access?.audiences, !audiences.contains(where: { $0.value == request.audience.value }) {
+        if let audiences = controls.access?.audiences,
+            !audiences.contains(where: { $0.value == request.audience.value })
+        {
             deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
                 "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
@@ -199,7 +208,8 @@ private struct DecisionRun {
                     + audiences.map(\.value).joined(separator: ", "))
         }
         if let allowed = controls.access?.consumers {
-            for consumer in request.consumers?.value ?? [] where !allowed.contains(where: { $0.value == consumer.value }) {
+            for consumer in request.consumers?.value ?? []
+            where !allowed.contains(where: { $0.value == consumer.value }) {
                 deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
                     "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
@@ -214,7 +224,8 @@ private struct DecisionRun {
                 prefix + "generators", .decisionGenerator, .hardMandatory,
                 "generator '\(type.value)' is not allowed in this tier", request: type.location,
                 policy: generators.location,
-                remedy: "generator.type \(type.value) → one of: " + generators.value.map(\.value).joined(separator: ", "))
+                remedy: "generator.type \(type.value) → one of: "
+                    + generators.value.map(\.value).joined(separator: ", "))
         }
         if let dp = controls.differentialPrivacy { check(dp, prefix: prefix) }
         if let expiry = controls.expiry?.max { check(expiry: expiry, prefix: prefix) }
@@ -304,7 +315,8 @@ private struct DecisionRun {
             missing.append(
                 Decision.MissingApproval(
                     roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
-                    remedy: "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
+                    remedy:
+                        "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
                         + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
         }
     }

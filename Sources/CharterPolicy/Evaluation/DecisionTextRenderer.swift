@@ -8,10 +8,13 @@ public struct DecisionTextRenderer: Sendable {
     public func summary(_ decision: Decision, file: String) -> String {
         var lines: [String] = []
         let tier = decision.tier.map { "tier \($0.value)" } ?? "no tier"
-        lines.append("\(file): \(decision.requestID): \(decision.outcome.rawValue) (\(tier), policy \(decision.policy))")
+        lines.append(
+            "\(file): \(decision.requestID): \(decision.outcome.rawValue) (\(tier), policy \(decision.policy))")
         for violation in decision.violations {
             lines.append("  deny    [\(violation.id)] \(violation.enforcement.rawValue): \(violation.message)")
-            lines.append("          at \(violation.requestLocation)" + (violation.policyLocation.map { ", required by \($0)" } ?? ""))
+            lines.append(
+                "          at \(violation.requestLocation)"
+                    + (violation.policyLocation.map { ", required by \($0)" } ?? ""))
             if let remedy = violation.remedy { lines.append("          fix: \(remedy)") }
         }
         for approval in decision.missingApprovals {

@@ -1,9 +1,10 @@
 public import CharterCore
 public import CharterYAML
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Builds a ``GenerationRequest`` from the YAML of a `kind: generation-request` document
@@ -32,7 +33,9 @@ public struct RequestLoader: Sendable {
 
     /// The request in `document` and the findings; the request is `nil` when a required part is
     /// missing or unreadable (a diagnostic says which).
-    public func load(_ document: YAMLNode, source: YAMLSource) -> (request: GenerationRequest?, diagnostics: [Diagnostic]) {
+    public func load(_ document: YAMLNode, source: YAMLSource) -> (
+        request: GenerationRequest?, diagnostics: [Diagnostic]
+    ) {
         let reader = DocumentReader(source: source)
         let request = RequestBuilder(reader: reader).request(document)
         return (request, reader.diagnostics)
@@ -161,7 +164,8 @@ private struct RequestBuilder {
                 if let items = node.sequence {
                     categories = items.compactMap { item in
                         guard let scalar = item.scalar, scalar.value != .null else {
-                            reader.wrongType(item, expected: "a string, number or boolean", context: "a category of \(context)")
+                            reader.wrongType(
+                                item, expected: "a string, number or boolean", context: "a category of \(context)")
                             return nil
                         }
                         return Located(scalar.text, at: item.location)
@@ -180,13 +184,16 @@ private struct RequestBuilder {
             }
             return GenerationRequest.ColumnDomain(
                 name: Located(name, at: pair.key.location),
-                type: fields["type"].flatMap { reader.enumeration($0, "\(context).type", values: RequestLoader.columnTypes) },
+                type: fields["type"].flatMap {
+                    reader.enumeration($0, "\(context).type", values: RequestLoader.columnTypes)
+                },
                 minimum: minimum, maximum: maximum, categories: categories)
         }
     }
 
     private func generator(_ node: YAMLNode) -> GenerationRequest.Generator? {
-        guard let fields = reader.mapping(node, "generator", known: RequestLoader.generatorKeys, required: ["type"]) else {
+        guard let fields = reader.mapping(node, "generator", known: RequestLoader.generatorKeys, required: ["type"])
+        else {
             return nil
         }
         let type = fields["type"].flatMap {
@@ -196,7 +203,8 @@ private struct RequestBuilder {
         if let value = epsilon, value.value <= 0 {
             reader.report(
                 .error(
-                    .policyOutOfRange, "generator.epsilon must be greater than 0, not \(value.value)", at: value.location))
+                    .policyOutOfRange, "generator.epsilon must be greater than 0, not \(value.value)",
+                    at: value.location))
             epsilon = nil
         }
         var delta = fields["delta"].flatMap { reader.decimal($0, "generator.delta") }
@@ -278,7 +286,8 @@ private struct RequestBuilder {
     private func positive(_ node: YAMLNode, _ context: String) -> Located<Int>? {
         guard let value = reader.integer(node, context) else { return nil }
         guard value.value >= 1 else {
-            reader.report(.error(.policyOutOfRange, "\(context) must be at least 1, not \(value.value)", at: value.location))
+            reader.report(
+                .error(.policyOutOfRange, "\(context) must be at least 1, not \(value.value)", at: value.location))
             return nil
         }
         return value
