@@ -51,13 +51,14 @@ public struct ApprovalValidator: Sendable {
             }
             return Verdict(approval: approval, rejection: rejection)
         }
+        approvedRoles = Set(verdicts.lazy.filter { $0.rejection == nil }.map(\.approval.role.value))
     }
 
     /// The valid approvals.
     public var valid: [GenerationRequest.Approval] { verdicts.filter { $0.rejection == nil }.map(\.approval) }
 
     /// Roles with at least one valid approval.
-    public var approvedRoles: Set<String> { Set(valid.map(\.role.value)) }
+    public let approvedRoles: Set<String>
 
     /// A valid approval in the role that overrides the rule.
     public func override(of rule: String, by role: String) -> GenerationRequest.Approval? {

@@ -102,6 +102,18 @@ public struct ConditionEvaluator: Sendable {
             return .bool(try compare(op, left, right, at: expression.location))
         case .membership(let negated, let lhs, let rhs):
             let element = try evaluate(lhs, &trace, depth: depth + 1)
+            // A written list of literals (`["phi", "pii"]`) is searched in place, without building
+            // an array per evaluation; the trace leaves constant lists out anyway.
+            if case .list(let literals) = rhs.kind, rhs.isConstant {
+                var found = false
+                for item in literals {
+                    if case .literal(let literal) = item.kind, ConditionValue(literal) == element {
+                        found = true
+                        break
+                    }
+                }
+                return .bool(found != negated)
+            }
             guard case .list(let items) = try evaluate(rhs, &trace, depth: depth + 1) else {
                 throw ConditionEvaluationError(message: "'\(rhs)' is not a list", location: rhs.location)
             }
@@ -174,30 +186,34 @@ public struct ConditionEvaluator: Sendable {
         }
         let source = request.source
         let generator = request.generator
-        switch path.joined(separator: ".") {
-        case "request.id": return .string(request.id.value)
-        case "request.ticket": return try given(request.ticket) { .string($0) }
-        case "request.requester": return .string(request.requester.value)
-        case "request.purpose": return .string(request.purpose.value)
-        case "request.audience": return .string(request.audience.value)
-        case "request.consumers": return strings(request.consumers)
-        case "request.jurisdiction": return try given(request.jurisdiction) { .string($0) }
-        case "request.high_risk_ai": return .bool(request.highRiskAI?.value ?? false)
-        case "request.expires_at": return try given(request.expiresAt) { .date($0) }
-        case "source.dataset": return .string(source.dataset.value)
-        case "source.classification": return .string(source.classification.value)
-        case "source.jurisdiction": return try given(source.jurisdiction) { .string($0) }
-        case "source.privacy_unit": return try given(source.privacyUnit) { .string($0) }
-        case "source.rows": return try given(source.rows) { .number(Decimal($0)) }
-        case "source.target": return try given(source.target) { .string($0) }
-        case "source.quasi_identifiers": return strings(source.quasiIdentifiers)
-        case "source.sensitive": return strings(source.sensitive)
-        case "source.protected": return strings(source.protected)
-        case "source.exclude": return strings(source.exclude)
-        case "generator.type": return .string(generator.type.value)
-        case "generator.epsilon": return try given(generator.epsilon) { .number($0) }
-        case "generator.delta": return try given(generator.delta) { .number($0) }
-        case "output.rows": return .number(Decimal(request.output.rows.value))
+        // Matched on the two components, without joining them: this runs once per field per decision.
+        guard path.count == 2 else {
+            throw ConditionEvaluationError(message: "unknown field \(path.joined(separator: "."))", location: location)
+        }
+        switch (path[0], path[1]) {
+        case ("request", "id"): return .string(request.id.value)
+        case ("request", "ticket"): return try given(request.ticket) { .string($0) }
+        case ("request", "requester"): return .string(request.requester.value)
+        case ("request", "purpose"): return .string(request.purpose.value)
+        case ("request", "audience"): return .string(request.audience.value)
+        case ("request", "consumers"): return strings(request.consumers)
+        case ("request", "jurisdiction"): return try given(request.jurisdiction) { .string($0) }
+        case ("request", "high_risk_ai"): return .bool(request.highRiskAI?.value ?? false)
+        case ("request", "expires_at"): return try given(request.expiresAt) { .date($0) }
+        case ("source", "dataset"): return .string(source.dataset.value)
+        case ("source", "classification"): return .string(source.classification.value)
+        case ("source", "jurisdiction"): return try given(source.jurisdiction) { .string($0) }
+        case ("source", "privacy_unit"): return try given(source.privacyUnit) { .string($0) }
+        case ("source", "rows"): return try given(source.rows) { .number(Decimal($0)) }
+        case ("source", "target"): return try given(source.target) { .string($0) }
+        case ("source", "quasi_identifiers"): return strings(source.quasiIdentifiers)
+        case ("source", "sensitive"): return strings(source.sensitive)
+        case ("source", "protected"): return strings(source.protected)
+        case ("source", "exclude"): return strings(source.exclude)
+        case ("generator", "type"): return .string(generator.type.value)
+        case ("generator", "epsilon"): return try given(generator.epsilon) { .number($0) }
+        case ("generator", "delta"): return try given(generator.delta) { .number($0) }
+        case ("output", "rows"): return .number(Decimal(request.output.rows.value))
         default:
             throw ConditionEvaluationError(
                 message: "unknown field \(path.joined(separator: "."))", location: location)
