@@ -14,8 +14,8 @@ struct Charter: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            LintCommand.self, EvaluateCommand.self, PrivacyCommand.self, BudgetCommand.self, CatalogCommand.self,
-            AuditCommand.self,
+            LintCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
+            BudgetCommand.self, CatalogCommand.self, AuditCommand.self,
         ]
     )
 }

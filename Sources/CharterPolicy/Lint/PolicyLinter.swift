@@ -47,7 +47,12 @@ public struct PolicyLinter: Sendable {
         var diagnostics = stream.warnings
         var policies: [Policy] = []
         for document in stream.documents {
-            guard let kind = documentKind(document.root, &diagnostics), kind == "policy" else { continue }
+            guard let kind = Self.documentKind(document.root, &diagnostics) else { continue }
+            if kind == "generation-request" {
+                diagnostics += RequestLoader().load(document.root, source: stream.source).diagnostics
+                continue
+            }
+            guard kind == "policy" else { continue }
             let (loaded, found) = PolicyLoader().load(document.root, source: stream.source)
             diagnostics += found
             guard var policy = loaded else { continue }
@@ -115,7 +120,7 @@ public struct PolicyLinter: Sendable {
 
     /// The document's `kind`, after checking `charter: 1`; `nil` (with a finding) when the
     /// document is not a Charter document.
-    private func documentKind(_ root: YAMLNode, _ diagnostics: inout [Diagnostic]) -> String? {
+    static func documentKind(_ root: YAMLNode, _ diagnostics: inout [Diagnostic]) -> String? {
         guard root.mapping != nil else {
             diagnostics.append(
                 .error(

@@ -1,0 +1,411 @@
+public import CharterCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Decides a request against one policy (DESIGN §4, §6).
+///
+/// The first tier whose `when` holds applies; when none does, or a tier condition cannot be
+/// evaluated, the request is denied (fail closed). The tier's controls are checked against what
+/// the request states (purpose, audience, consumers, generator, ε and δ, expiry), then every rule
+/// with its enforcement: advisory warns; soft-mandatory denies unless a valid approval by a member
+/// of `override_by` names the rule; hard-mandatory denies; `require` adds approvals. A rule whose
+/// condition cannot be evaluated is taken to hold (fail closed). The outcome is `deny` with any
+/// denying violation, `pending` when only approvals are missing, `allow` otherwise.
+///
+/// The lifetime budget is not checked: there is no ledger yet, and the decision says so.
+public struct DecisionEvaluator: Sendable {
+    /// The policy decided with (composed with its bases).
+    public let policy: Policy
+
+    /// An evaluator for a policy.
+    public init(policy: Policy) {
+        self.policy = policy
+    }
+
+    /// The note every decision carries until a ledger exists.
+    public static let budgetNote = "budget not checked: no ledger"
+
+    /// Decides `request` on the date `now`. With `planDigest`, approvals bound to another plan
+    /// are stale; with `tracing`, every sub-expression's value is recorded.
+    public func decide(
+        _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
+    ) -> Decision {
+        var run = DecisionRun(
+            policy: policy, request: request, now: now, planDigest: planDigest, tracing: tracing)
+        return run.decide()
+    }
+}
+
+/// The state of one decision while it is made.
+private struct DecisionRun {
+    let policy: Policy
+    let request: GenerationRequest
+    let now: CalendarDate
+    let planDigest: String?
+    let tracing: Bool
+    let approvals: ApprovalValidator
+    let evaluator: ConditionEvaluator
+    var violations: [Decision.Violation] = []
+    var warnings: [Decision.Violation] = []
+    var missing: [Decision.MissingApproval] = []
+    var overrides: [(rule: String, by: String)] = []
+    var notes: [String] = []
+    var trace: [ConditionTrace] = []
+
+    init(policy: Policy, request: GenerationRequest, now: CalendarDate, planDigest: String?, tracing: Bool) {
+        self.policy = policy
+        self.request = request
+        self.now = now
+        self.planDigest = planDigest
+        self.tracing = tracing
+        approvals = ApprovalValidator(request: request, policy: policy, now: now, planDigest: planDigest)
+        evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
+    }
+
+    mutating func decide() -> Decision {
+        checkPurpose()
+        let tier = selectTier()
+        if let tier {
+            check(tier.controls, prefix: "")
+            requireApprovals(tier.controls.approvals)
+        }
+        for rule in policy.rules { apply(rule) }
+        notes.append(DecisionEvaluator.budgetNote)
+        if planDigest == nil, !request.approvals.isEmpty {
+            notes.append("plan digest not given: approvals not checked for staleness")
+        }
+        let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
+        return Decision(
+            outcome: outcome, requestID: request.id.value, requestLocation: request.location,
+            approvalsLocation: request.approvalsLocation ?? request.location, policy: policy.name.value,
+            tier: tier?.name,
+            violations: violations, warnings: warnings, missingApprovals: missing, approvals: approvals.verdicts,
+            overrides: overrides, notes: notes, trace: trace)
+    }
+
+    // MARK: - Conditions
+
+    /// Evaluates a condition; `nil` when it cannot be (unparsed, or an evaluation error).
+    private mutating func evaluate(_ condition: Condition, subject: String) -> Result<Bool, ConditionEvaluationError> {
+        guard let expression = condition.expression else {
+            let error = ConditionEvaluationError(message: "the condition did not parse", location: condition.location)
+            trace.append(
+                ConditionTrace(
+                    subject: subject, condition: condition.text, location: condition.location, held: nil, steps: []))
+            return .failure(error)
+        }
+        var steps: [TraceStep] = []
+        let result: Result<Bool, ConditionEvaluationError>
+        do {
+            result = .success(
+                tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
+        } catch {
+            result = .failure(error)
+        }
+        trace.append(
+            ConditionTrace(
+                subject: subject, condition: tracing ? expression.description : condition.text, location: condition.location,
+                held: try? result.get(), steps: steps))
+        return result
+    }
+
+    private mutating func selectTier() -> Tier? {
+        for tier in policy.tiers {
+            switch evaluate(tier.when, subject: "tier \(tier.name.value)") {
+            case .success(true): return tier
+            case .success(false): continue
+            case .failure(let error):
+                deny(
+                    "tier \(tier.name.value)", .decisionConditionError, .hardMandatory,
+                    "cannot tell whether tier '\(tier.name.value)' applies: \(error.message)",
+                    request: requestLocation(of: tier.when), policy: error.location,
+                    remedy: "state the field the condition reads")
+                return nil
+            }
+        }
+        deny(
+            "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
+            request: request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
+        return nil
+    }
+
+    // MARK: - Rules
+
+    private mutating func apply(_ rule: Rule) {
+        let id = rule.id.value
+        let held: Bool
+        var note = ""
+        switch evaluate(rule.when, subject: "rule \(id)") {
+        case .success(let value): held = value
+        case .failure(let error):
+            held = true
+            note = " (applied because its condition cannot be evaluated: \(error.message))"
+        }
+        guard held, let effect = rule.effect else { return }
+        let at = requestLocation(of: rule.when)
+        switch effect {
+        case .warn(let text):
+            warn(
+                id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at,
+                policy: rule.location)
+        case .deny(let text):
+            let message = (rule.message ?? text) + note
+            switch rule.enforcement.value {
+            case .advisory:
+                warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
+            case .softMandatory:
+                if let role = rule.overrideBy?.value, let approval = approvals.override(of: id, by: role) {
+                    overrides.append((id, approval.by.value))
+                } else {
+                    let role = rule.overrideBy?.value ?? "the override role"
+                    deny(
+                        id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
+                        remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
+                }
+            case .hardMandatory:
+                deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
+            }
+        case .require(let roles, let controls):
+            if rule.enforcement.value == .advisory {
+                for role in roles where !approvals.approvedRoles.contains(role.value) {
+                    warn(
+                        id, .decisionRuleWarning, .advisory,
+                        (rule.message ?? "an approval by \(role.value) is advised") + note, request: at,
+                        policy: role.location)
+                }
+            } else {
+                for role in roles { requireRole(role, source: id) }
+            }
+            if let controls { check(controls, prefix: id + ": ") }
+        }
+    }
+
+    // MARK: - Controls
+
+    private mutating func checkPurpose() {
+        guard !policy.purposes.contains(where: { $0.value == request.purpose.value }) else { return }
+        let allowed = policy.purposes.map(\.value)
+        deny(
+            "purposes", .decisionPurpose, .hardMandatory,
+            "purpose '\(request.purpose.value)' is not one policy '\(policy.name.value)' allows",
+            request: request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
+            remedy: "request.purpose \"\(request.purpose.value)\" → one of: " + allowed.joined(separator: ", "))
+    }
+
+    private mutating func check(_ controls: Controls, prefix: String) {
+        if let audiences = controls.access?.audiences,
+            !audiences.contains(where: { $0.value == request.audience.value })
+        {
+            deny(
+                prefix + "access.audiences", .decisionAudience, .hardMandatory,
+                "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
+                policy: audiences.first?.location ?? controls.location,
+                remedy: "request.audience \"\(request.audience.value)\" → one of: "
+                    + audiences.map(\.value).joined(separator: ", "))
+        }
+        if let allowed = controls.access?.consumers {
+            for consumer in request.consumers?.value ?? []
+            where !allowed.contains(where: { $0.value == consumer.value }) {
+                deny(
+                    prefix + "access.consumers", .decisionConsumer, .hardMandatory,
+                    "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
+                    policy: allowed.first?.location ?? controls.location,
+                    remedy: "remove consumer \"\(consumer.value)\" (allowed: "
+                        + allowed.map(\.value).joined(separator: ", ") + ")")
+            }
+        }
+        let type = request.generator.type
+        if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
+            deny(
+                prefix + "generators", .decisionGenerator, .hardMandatory,
+                "generator '\(type.value)' is not allowed in this tier", request: type.location,
+                policy: generators.location,
+                remedy: "generator.type \(type.value) → one of: "
+                    + generators.value.map(\.value).joined(separator: ", "))
+        }
+        if let dp = controls.differentialPrivacy { check(dp, prefix: prefix) }
+        if let expiry = controls.expiry?.max { check(expiry: expiry, prefix: prefix) }
+    }
+
+    private mutating func check(_ dp: DifferentialPrivacyControl, prefix: String) {
+        let generator = request.generator
+        let required = dp.required?.value ?? false
+        let isPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+        if required, !isPrivate {
+            deny(
+                prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
+                "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
+                request: generator.type.location, policy: dp.required?.location ?? dp.location,
+                remedy: "generator.type \(generator.type.value) → "
+                    + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: " or "))
+        }
+        // Caps bind whenever the run is differentially private, required or not.
+        guard required || isPrivate || generator.epsilon != nil else { return }
+        if let cap = dp.epsilonMax {
+            if let epsilon = generator.epsilon {
+                if epsilon.value > cap.value {
+                    deny(
+                        prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
+                        "generator.epsilon \(epsilon.value) is above this tier's cap \(cap.value)",
+                        request: epsilon.location, policy: cap.location,
+                        remedy: "generator.epsilon \(epsilon.value) → ≤ \(cap.value)")
+                }
+            } else if required || isPrivate {
+                deny(
+                    prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
+                    "the request states no generator.epsilon and this tier caps it at \(cap.value)",
+                    request: generator.location, policy: cap.location, remedy: "add generator.epsilon ≤ \(cap.value)")
+            }
+        }
+        if let cap = dp.deltaMax {
+            if let delta = generator.delta {
+                if delta.value > cap.value {
+                    deny(
+                        prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
+                        "generator.delta \(delta.value) is above this tier's cap \(cap.value)",
+                        request: delta.location, policy: cap.location,
+                        remedy: "generator.delta \(delta.value) → ≤ \(cap.value)")
+                }
+            } else if required || isPrivate {
+                deny(
+                    prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
+                    "the request states no generator.delta and this tier caps it at \(cap.value)",
+                    request: generator.location, policy: cap.location, remedy: "add generator.delta ≤ \(cap.value)")
+            }
+        }
+    }
+
+    private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
+        let latest = now.adding(days: max.value.days) ?? now
+        guard let expiresAt = request.expiresAt else {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "the request states no expires_at and this tier allows at most \(max.value)",
+                request: request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+            return
+        }
+        if expiresAt.value <= now {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is not after \(now)", request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → after \(now) and ≤ \(latest)")
+        } else if expiresAt.value > latest {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is \(now.days(until: expiresAt.value)) days away; this tier allows at most \(max.value)",
+                request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → ≤ \(latest)")
+        }
+    }
+
+    // MARK: - Approvals
+
+    private mutating func requireApprovals(_ control: ApprovalControl?) {
+        guard let control else { return }
+        for role in control.allOf { requireRole(role, source: "approvals.all_of") }
+        let quorum = control.effectiveQuorum
+        guard quorum > 0 else { return }
+        let have = Set(control.anyOf.map(\.value)).intersection(approvals.approvedRoles).count
+        if have < quorum {
+            let roles = control.anyOf.map(\.value)
+            missing.append(
+                Decision.MissingApproval(
+                    roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
+                    remedy:
+                        "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
+                        + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
+        }
+    }
+
+    private mutating func requireRole(_ role: Located<String>, source: String) {
+        guard !approvals.approvedRoles.contains(role.value) else { return }
+        guard !missing.contains(where: { $0.roles == [role.value] }) else { return }
+        missing.append(
+            Decision.MissingApproval(
+                roles: [role.value], count: 1, source: source, policyLocation: role.location,
+                remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
+    }
+
+    private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
+
+    // MARK: - Recording
+
+    private mutating func deny(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation, remedy: String?
+    ) {
+        violations.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: remedy))
+    }
+
+    private mutating func warn(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation
+    ) {
+        warnings.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: nil))
+    }
+
+    /// The request node a condition is about: the first field it reads that the request writes.
+    private func requestLocation(of condition: Condition) -> SourceLocation {
+        guard let expression = condition.expression else { return request.location }
+        for path in expression.fieldPaths {
+            if let location = request.location(ofField: path) { return location }
+        }
+        return request.location
+    }
+}
+
+extension ConditionExpression {
+    /// Every field path the expression reads, left to right.
+    var fieldPaths: [String] {
+        switch kind {
+        case .literal: []
+        case .field(let path): [path.joined(separator: ".")]
+        case .not(let operand): operand.fieldPaths
+        case .logical(_, let lhs, let rhs), .comparison(_, let lhs, let rhs), .membership(_, let lhs, let rhs):
+            lhs.fieldPaths + rhs.fieldPaths
+        case .list(let items), .call(_, let items): items.flatMap(\.fieldPaths)
+        }
+    }
+}
+
+extension GenerationRequest {
+    /// Where the request writes the field a condition names, if it does.
+    func location(ofField path: String) -> SourceLocation? {
+        switch path {
+        case "request.id": id.location
+        case "request.ticket": ticket?.location
+        case "request.requester": requester.location
+        case "request.purpose": purpose.location
+        case "request.audience": audience.location
+        case "request.consumers": consumers?.location
+        case "request.jurisdiction": jurisdiction?.location
+        case "request.high_risk_ai": highRiskAI?.location
+        case "request.expires_at": expiresAt?.location
+        case "source.dataset": source.dataset.location
+        case "source.classification": source.classification.location
+        case "source.jurisdiction": source.jurisdiction?.location
+        case "source.privacy_unit": source.privacyUnit?.location
+        case "source.rows": source.rows?.location
+        case "source.target": source.target?.location
+        case "source.quasi_identifiers": source.quasiIdentifiers?.location ?? source.location
+        case "source.sensitive": source.sensitive?.location
+        case "source.protected": source.protected?.location
+        case "source.exclude": source.exclude?.location
+        case "generator.type": generator.type.location
+        case "generator.epsilon": generator.epsilon?.location
+        case "generator.delta": generator.delta?.location
+        case "output.rows": output.rows.location
+        default: nil
+        }
+    }
+}

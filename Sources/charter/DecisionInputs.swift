@@ -1,0 +1,147 @@
+import ArgumentParser
+import CharterCore
+import CharterPolicy
+import Foundation
+
+/// What `check` and `explain` share: the policy set, the evaluation date, the plan digest, and
+/// reading requests.
+struct DecisionOptions: ParsableArguments {
+    @Option(name: .long, help: "The policy directory or file.")
+    var policy: String = "policies"
+
+    @Option(name: .long, help: "The evaluation date, YYYY-MM-DD (default: today, UTC).")
+    var now: String?
+
+    @Option(name: .customLong("plan-digest"), help: "The plan digest approvals must be bound to (sha256:…).")
+    var planDigest: String?
+
+    /// The evaluation date: `--now`, or today in UTC.
+    func date() throws -> CalendarDate {
+        if let now {
+            guard let date = CalendarDate(iso: now) else {
+                throw ValidationError("--now must be a date written YYYY-MM-DD")
+            }
+            return date
+        }
+        let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
+        guard let today = CalendarDate(daysSinceEpoch: days) else { throw ValidationError("cannot tell today's date") }
+        return today
+    }
+}
+
+/// The one policy requests are decided against, or the diagnostics that explain why there is none.
+struct PolicySelection {
+    var policy: Policy?
+    var diagnostics: [Diagnostic] = []
+    var sources: [String: String] = [:]
+
+    /// Loads every policy under `path` (overlays composed with their bases) and picks the one no
+    /// other policy there extends. Errors in the policies, or several candidates, leave `policy` nil.
+    init(path: String) {
+        let inputs = InputFiles(paths: [path], extensions: ["yaml", "yml"])
+        diagnostics = inputs.problems
+        var loaded: [(file: String, policy: Policy)] = []
+        var extended: Set<String> = []
+        let linter = PolicyLinter()
+        for file in inputs.files {
+            switch InputFiles.read(file) {
+            case .failure(let error): diagnostics.append(error.diagnostic)
+            case .success(let bytes):
+                sources[file] = String(decoding: bytes, as: UTF8.self)
+                var sources = self.sources
+                let result = linter.loadPolicies(file: file, bytes: bytes) { reference, from in
+                    let base = LintCommand.resolve(reference, from: from)
+                    guard case .success(let bytes) = InputFiles.read(base) else { throw BaseUnreadable(path: base) }
+                    sources[base] = String(decoding: bytes, as: UTF8.self)
+                    return (base, bytes)
+                }
+                self.sources = sources
+                diagnostics += result.diagnostics.filter { $0.severity == .error }
+                for policy in result.policies {
+                    loaded.append((file, policy))
+                    if let extends = policy.extends {
+                        extended.insert((LintCommand.resolve(extends.value, from: file) as NSString).standardizingPath)
+                    }
+                }
+            }
+        }
+        guard diagnostics.isEmpty else { return }
+        let leaves = loaded.filter { !extended.contains(($0.file as NSString).standardizingPath) }
+        guard leaves.count == 1, let leaf = leaves.first else {
+            diagnostics.append(
+                .error(
+                    .decisionNoPolicy,
+                    leaves.isEmpty
+                        ? "no policy under \"\(path)\""
+                        : "\(leaves.count) policies under \"\(path)\" extend none of the others; name one with --policy FILE",
+                    at: nil, notes: leaves.map { "\($0.policy.name.value) in \($0.file)" }))
+            return
+        }
+        policy = leaf.policy
+    }
+}
+
+/// One request file read and decided.
+struct DecidedRequest {
+    var file: String
+    var decisions: [Decision] = []
+    var diagnostics: [Diagnostic] = []
+    var unreadable = false
+}
+
+extension DecisionOptions {
+    /// Reads `file` and decides every request in it.
+    func decide(
+        file: String, policy: Policy, now: CalendarDate, tracing: Bool, sources: inout [String: String]
+    ) -> DecidedRequest {
+        var result = DecidedRequest(file: file)
+        switch InputFiles.read(file) {
+        case .failure(let error):
+            result.diagnostics = [error.diagnostic]
+            result.unreadable = true
+        case .success(let bytes):
+            sources[file] = String(decoding: bytes, as: UTF8.self)
+            let loaded = RequestLoader().load(file: file, bytes: bytes)
+            result.diagnostics = loaded.diagnostics
+            if loaded.diagnostics.contains(where: { $0.severity == .error }) || loaded.requests.isEmpty {
+                result.unreadable = true
+                return result
+            }
+            let evaluator = DecisionEvaluator(policy: policy)
+            result.decisions = loaded.requests.map {
+                evaluator.decide($0, now: now, planDigest: planDigest, tracing: tracing)
+            }
+        }
+        return result
+    }
+}
+
+/// The exit status for a set of decided requests: 2 unreadable, 1 deny, 3 pending, 0 allow.
+func exitStatus(_ results: [DecidedRequest]) -> ExitStatus {
+    if results.contains(where: \.unreadable) { return .usageError }
+    let outcomes = results.flatMap(\.decisions).map(\.outcome)
+    if outcomes.contains(.deny) { return .denied }
+    if outcomes.contains(.pending) { return .pending }
+    return .clean
+}
+
+/// Decisions as the JSON document `check --format json` prints.
+func decisionsJSON(_ results: [DecidedRequest]) -> JSONValue {
+    .object([
+        "decisions": .array(
+            results.flatMap { result in
+                result.decisions.map { decision in
+                    var object = decision.json.objectValue ?? [:]
+                    object["file"] = .string(result.file)
+                    return .object(object)
+                }
+            }),
+        "errors": .array(
+            results.flatMap(\.diagnostics).filter { $0.severity == .error }.map {
+                .object([
+                    "code": .string($0.code.id), "message": .string($0.message),
+                    "location": .string($0.location?.description ?? ""),
+                ])
+            }),
+    ])
+}
