@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(
             name: "CharterCoreTests",
             dependencies: ["CharterCore", "CharterTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -123,6 +124,7 @@ let package = Package(
         .testTarget(
             name: "CharterPolicyTests",
             dependencies: ["CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -155,6 +157,7 @@ let package = Package(
                 "charter", "CharterCore", "CharterRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
     ]
