@@ -244,10 +244,7 @@ private struct PolicyBuilder {
     }
 
     private func thresholds(_ node: YAMLNode, _ context: String, keys: [String]) -> ThresholdSet? {
-        guard let pairs = node.mapping, let fields = reader.mapping(node, context, known: keys) else {
-            if node.mapping == nil { return nil }
-            return nil
-        }
+        guard let fields = reader.mapping(node, context, known: keys), let pairs = node.mapping else { return nil }
         var set = ThresholdSet(thresholds: [], location: node.location)
         for pair in pairs {
             guard case .string(let key) = pair.key.scalar?.value, fields.values[key] != nil else { continue }
