@@ -21,7 +21,10 @@ struct ExpressionTests {
             ("not (x.y == 1)", "not x.y == 1"),
             ("source.rows < 200", "source.rows < 200"),
             ("request.audience not in [\"public\",'partner']", "request.audience not in [\"public\", \"partner\"]"),
-            ("has_approval('legal') and len(source.protected) > 0", "has_approval(\"legal\") and len(source.protected) > 0"),
+            (
+                "has_approval('legal') and len(source.protected) > 0",
+                "has_approval(\"legal\") and len(source.protected) > 0"
+            ),
             ("days_until(request.expires_at) <= 30", "days_until(request.expires_at) <= 30"),
             ("request.expires_at < 2027-02-20", "request.expires_at < 2027-02-20"),
             ("generator.epsilon <= 1.0e-6", "generator.epsilon <= 0.000001"),

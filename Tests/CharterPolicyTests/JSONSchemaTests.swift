@@ -1,7 +1,7 @@
 import CharterCore
+import CharterTestSupport
 import CharterYAML
 import Foundation
-import CharterTestSupport
 import Testing
 
 /// `grammar/policy.schema.json` and `grammar/request.schema.json` (for editors, through
@@ -28,7 +28,8 @@ struct JSONSchemaTests {
     static func validate(_ files: [String]) throws -> [String: String] {
         var cases: [JSONValue] = []
         for file in files {
-            let stream = try YAMLParser().parse(try [UInt8](Data(contentsOf: root.appendingPathComponent(file))), file: file)
+            let stream = try YAMLParser().parse(
+                try [UInt8](Data(contentsOf: root.appendingPathComponent(file))), file: file)
             for document in stream.documents {
                 let json = try #require(document.root.jsonValue)
                 guard case .string(let kind) = json["kind"] else { continue }
@@ -37,7 +38,8 @@ struct JSONSchemaTests {
                 cases.append(.array([.string(file), .string("grammar/\(schema).schema.json"), json]))
             }
         }
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-schema-\(UUID().uuidString).json")
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-schema-\(UUID().uuidString).json")
         try JSONValue.array(cases).canonical().write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
@@ -70,7 +72,8 @@ struct JSONSchemaTests {
     @Test("broken policies are rejected by the schema too")
     func brokenFilesFail() throws {
         let broken = [
-            "unknown-top-key", "unknown-control", "wrong-type-epsilon-string", "k-one", "unknown-generator", "epsilon-zero",
+            "unknown-top-key", "unknown-control", "wrong-type-epsilon-string", "k-one", "unknown-generator",
+            "epsilon-zero",
             "ratio-above-one", "negative-duration", "duration-without-unit", "unknown-enforcement", "rule-two-effects",
             "empty-role", "yaml11-boolean-required",
         ].map { "Tests/CharterPolicyTests/Fixtures/broken/\($0).yaml" }

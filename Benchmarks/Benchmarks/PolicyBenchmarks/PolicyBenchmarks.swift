@@ -10,8 +10,10 @@ let benchmarks: @Sendable () -> Void = {
 
     let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let reference = (try? [UInt8](Data(contentsOf: root.appendingPathComponent("policies/health-synthetic.yaml")))) ?? []
-    let overlay = (try? [UInt8](Data(contentsOf: root.appendingPathComponent("examples/policies/oncology-team.yaml")))) ?? []
+    let reference =
+        (try? [UInt8](Data(contentsOf: root.appendingPathComponent("policies/health-synthetic.yaml")))) ?? []
+    let overlay =
+        (try? [UInt8](Data(contentsOf: root.appendingPathComponent("examples/policies/oncology-team.yaml")))) ?? []
     let resolve: PolicyLinter.BaseResolver = { _, _ in ("policies/health-synthetic.yaml", reference) }
 
     // 1,000 distinct policies: the reference with its numbers and names varied per file, so that
@@ -31,7 +33,9 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(PolicyLinter().loadPolicies(file: "policies/health-synthetic.yaml", bytes: reference))
-            blackHole(PolicyLinter().loadPolicies(file: "examples/policies/oncology-team.yaml", bytes: overlay, resolveBase: resolve))
+            blackHole(
+                PolicyLinter().loadPolicies(
+                    file: "examples/policies/oncology-team.yaml", bytes: overlay, resolveBase: resolve))
         }
     }
 

@@ -108,7 +108,8 @@ private struct DecisionRun {
         }
         trace.append(
             ConditionTrace(
-                subject: subject, condition: tracing ? expression.description : condition.text, location: condition.location,
+                subject: subject, condition: tracing ? expression.description : condition.text,
+                location: condition.location,
                 held: try? result.get(), steps: steps))
         return result
     }

@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// A node of the condition language (`grammar/expr.ebnf`), with the place in the policy file
@@ -51,7 +52,8 @@ public struct ConditionExpression: Sendable, CustomStringConvertible {
         case .not(let operand): "not \(operand.parenthesized(above: 3))"
         case .logical(let op, let lhs, let rhs):
             "\(lhs.parenthesized(above: op.precedence)) \(op.rawValue) \(rhs.parenthesized(above: op.precedence + 1))"
-        case .comparison(let op, let lhs, let rhs): "\(lhs.parenthesized(above: 4)) \(op.rawValue) \(rhs.parenthesized(above: 4))"
+        case .comparison(let op, let lhs, let rhs):
+            "\(lhs.parenthesized(above: 4)) \(op.rawValue) \(rhs.parenthesized(above: 4))"
         case .membership(let negated, let lhs, let rhs):
             "\(lhs.parenthesized(above: 4)) \(negated ? "not in" : "in") \(rhs.parenthesized(above: 4))"
         case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"

@@ -1,8 +1,9 @@
 import CharterCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A token of the condition language. Offsets count UTF-8 bytes of the condition's text.
@@ -20,8 +21,18 @@ struct ExpressionToken: Equatable {
     }
 
     enum Symbol: String {
-        case equal = "==", notEqual = "!=", lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
-        case openParen = "(", closeParen = ")", openBracket = "[", closeBracket = "]", comma = ",", dot = "."
+        case equal = "=="
+        case notEqual = "!="
+        case lessOrEqual = "<="
+        case greaterOrEqual = ">="
+        case less = "<"
+        case greater = ">"
+        case openParen = "("
+        case closeParen = ")"
+        case openBracket = "["
+        case closeBracket = "]"
+        case comma = ","
+        case dot = "."
     }
 
     var kind: Kind
@@ -114,7 +125,8 @@ struct ExpressionLexer {
         case "=": throw ExpressionSyntaxError(message: "unexpected '='", offset: start, help: "compare with '=='")
         case "!": throw ExpressionSyntaxError(message: "unexpected '!'", offset: start, help: "write 'not'")
         default:
-            let scalar = String(decoding: bytes[index...], as: UTF8.self).unicodeScalars.first.map { String($0) } ?? single
+            let scalar =
+                String(decoding: bytes[index...], as: UTF8.self).unicodeScalars.first.map { String($0) } ?? single
             throw ExpressionSyntaxError(message: "unexpected character '\(scalar)'", offset: start)
         }
     }
@@ -146,7 +158,8 @@ struct ExpressionLexer {
             value.append(byte)
             index += 1
         }
-        throw ExpressionSyntaxError(message: "unterminated string", offset: start, help: "close it with a matching quote")
+        throw ExpressionSyntaxError(
+            message: "unterminated string", offset: start, help: "close it with a matching quote")
     }
 
     /// A number, a duration (`90d`, `12w`) or a date (`2027-02-20`).
@@ -170,7 +183,9 @@ struct ExpressionLexer {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             var probe = index + 1
-            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") { probe += 1 }
+            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") {
+                probe += 1
+            }
             if probe < bytes.count, bytes[probe].isDigit {
                 index = probe
                 while index < bytes.count, bytes[index].isDigit { index += 1 }
@@ -200,7 +215,8 @@ struct ExpressionLexer {
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     fileprivate var isIdentifierByte: Bool {
-        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
             || isDigit || self == UInt8(ascii: "_")
     }
 }

@@ -24,7 +24,8 @@ struct ExpressionParser {
         var parser = ExpressionParser(
             tokens: try ExpressionLexer.tokens(of: text), locate: locate, locateEnd: locateEnd)
         guard parser.current.kind != .end else {
-            throw ExpressionSyntaxError(message: "the condition is empty", offset: 0, help: "write a condition, or `true`")
+            throw ExpressionSyntaxError(
+                message: "the condition is empty", offset: 0, help: "write a condition, or `true`")
         }
         let expression = try parser.orExpression()
         guard parser.current.kind == .end else {
@@ -55,7 +56,6 @@ struct ExpressionParser {
     private func node(_ kind: ConditionExpression.Kind, from start: Int, to end: Int) -> ConditionExpression {
         ConditionExpression(kind, location: locate(start), end: locateEnd(end))
     }
-
 
     private mutating func orExpression() throws(ExpressionSyntaxError) -> ConditionExpression {
         let start = current.start
@@ -132,7 +132,8 @@ struct ExpressionParser {
                 _ = advance()
                 guard case .identifier(let part) = current.kind else {
                     throw ExpressionSyntaxError(
-                        message: "expected a field name after '.', found \(current.kind.spelling)", offset: current.start)
+                        message: "expected a field name after '.', found \(current.kind.spelling)",
+                        offset: current.start)
                 }
                 _ = advance()
                 path.append(part)
@@ -173,7 +174,8 @@ struct ExpressionParser {
                 _ = advance()
             } else if current.kind != .symbol(closing) {
                 throw ExpressionSyntaxError(
-                    message: "expected ',' or '\(closing.rawValue)', found \(current.kind.spelling)", offset: current.start)
+                    message: "expected ',' or '\(closing.rawValue)', found \(current.kind.spelling)",
+                    offset: current.start)
             }
         }
         _ = advance()

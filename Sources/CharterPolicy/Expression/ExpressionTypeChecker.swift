@@ -50,7 +50,9 @@ public struct ExpressionTypeChecker: Sendable {
         }
     }
 
-    private func field(_ path: [String], at expression: ConditionExpression, _ diagnostics: inout [Diagnostic]) -> ValueType? {
+    private func field(_ path: [String], at expression: ConditionExpression, _ diagnostics: inout [Diagnostic])
+        -> ValueType?
+    {
         let name = path.joined(separator: ".")
         if let type = schema.type(of: name) { return type }
         let paths = schema.fields.map(\.path)
@@ -64,23 +66,29 @@ public struct ExpressionTypeChecker: Sendable {
                 summary: "replace '\(name)' with '\(suggestion)'", location: expression.location, length: length,
                 replacement: suggestion)
         }
-        diagnostic.notes = ["conditions read the fields of a generation request: request.*, source.*, generator.*, output.*"]
+        diagnostic.notes = [
+            "conditions read the fields of a generation request: request.*, source.*, generator.*, output.*"
+        ]
         diagnostics.append(diagnostic)
         return nil
     }
 
-    private func expectBool(_ expression: ConditionExpression, context: String, _ diagnostics: inout [Diagnostic]) -> Bool {
+    private func expectBool(_ expression: ConditionExpression, context: String, _ diagnostics: inout [Diagnostic])
+        -> Bool
+    {
         guard let type = infer(expression, &diagnostics) else { return false }
         guard type == .bool else {
             diagnostics.append(
-                .error(.expressionTypeMismatch, "\(context) needs a bool, but this is a \(type)", at: expression.location))
+                .error(
+                    .expressionTypeMismatch, "\(context) needs a bool, but this is a \(type)", at: expression.location))
             return false
         }
         return true
     }
 
     private func comparison(
-        _ op: ComparisonOperator, _ lhs: ConditionExpression, _ rhs: ConditionExpression, _ diagnostics: inout [Diagnostic]
+        _ op: ComparisonOperator, _ lhs: ConditionExpression, _ rhs: ConditionExpression,
+        _ diagnostics: inout [Diagnostic]
     ) -> ValueType? {
         let left = infer(lhs, &diagnostics)
         let right = infer(rhs, &diagnostics)
@@ -156,14 +164,17 @@ public struct ExpressionTypeChecker: Sendable {
     }
 
     private func call(
-        _ name: String, _ arguments: [ConditionExpression], at expression: ConditionExpression, _ diagnostics: inout [Diagnostic]
+        _ name: String, _ arguments: [ConditionExpression], at expression: ConditionExpression,
+        _ diagnostics: inout [Diagnostic]
     ) -> ValueType? {
         guard let function = ConditionFunction(rawValue: name) else {
             let suggestion = Suggestion.closest(to: name, among: ConditionFunction.allCases.map(\.rawValue))
             var diagnostic = Diagnostic.error(
                 .expressionUnknownFunction, "unknown function '\(name)'", at: expression.location,
                 help: suggestion.map { "did you mean '\($0)'?" })
-            diagnostic.notes = ["the functions are " + ConditionFunction.allCases.map(\.signature).joined(separator: ", ")]
+            diagnostic.notes = [
+                "the functions are " + ConditionFunction.allCases.map(\.signature).joined(separator: ", ")
+            ]
             diagnostics.append(diagnostic)
             return nil
         }
@@ -200,7 +211,9 @@ public struct ExpressionTypeChecker: Sendable {
             case .list, .string, .enumeration: return .number
             default:
                 diagnostics.append(
-                    .error(.expressionTypeMismatch, "'len' takes a list or a string, not a \(type)", at: argument.location))
+                    .error(
+                        .expressionTypeMismatch, "'len' takes a list or a string, not a \(type)", at: argument.location)
+                )
                 return nil
             }
         case .daysUntil:
@@ -216,7 +229,9 @@ public struct ExpressionTypeChecker: Sendable {
 
     /// When `type` is an enumeration and `expression` a string literal, the literal must be one of
     /// its values.
-    private func checkEnumeration(_ type: ValueType, _ expression: ConditionExpression, _ diagnostics: inout [Diagnostic]) -> Bool {
+    private func checkEnumeration(
+        _ type: ValueType, _ expression: ConditionExpression, _ diagnostics: inout [Diagnostic]
+    ) -> Bool {
         guard case .enumeration(let name, let values) = type, case .literal(.string(let value)) = expression.kind,
             !values.contains(value)
         else { return true }

@@ -1,8 +1,9 @@
 import CharterCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The checks that look at how a loaded policy's parts fit together: roles that exist and are
@@ -96,7 +97,8 @@ struct PolicyChecks {
                 }
                 return locations
             })
-        for reference in references where !defined.contains(reference.value) && !conditionRoles.contains(reference.location) {
+        for reference in references
+        where !defined.contains(reference.value) && !conditionRoles.contains(reference.location) {
             let suggestion = Suggestion.closest(to: reference.value, among: defined)
             diagnostics.append(
                 .error(
@@ -161,7 +163,8 @@ struct PolicyChecks {
             if tier.when.isAlwaysFalse {
                 diagnostics.append(
                     .warning(
-                        .policyConstantCondition, "tier '\(tier.name.value)' has the condition `false` and never applies",
+                        .policyConstantCondition,
+                        "tier '\(tier.name.value)' has the condition `false` and never applies",
                         at: tier.when.location))
             }
             if tier.when.isAlwaysTrue { catchAll = tier }
@@ -171,7 +174,9 @@ struct PolicyChecks {
                 .warning(
                     .policyNoDefaultTier, "no tier has `when: true`, so requests that match no tier are denied",
                     at: last.name.location,
-                    help: "end with a catch-all tier (`when: true`) if unmatched requests should be allowed under controls"))
+                    help:
+                        "end with a catch-all tier (`when: true`) if unmatched requests should be allowed under controls"
+                ))
         }
     }
 
@@ -191,7 +196,10 @@ struct PolicyChecks {
                             .policyDPGeneratorMismatch,
                             "\(context) requires differential privacy but allows '\(generator.value)', which does not provide it",
                             at: generator.location, related: [.init(dp.location, "differential privacy required here")],
-                            notes: ["DP generators: " + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: ", ")]))
+                            notes: [
+                                "DP generators: "
+                                    + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: ", ")
+                            ]))
                 }
             }
         }

@@ -1,8 +1,9 @@
 public import CharterCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Composes an overlay with the base it `extends`, and proves, control by control, that the
@@ -69,8 +70,10 @@ public enum PolicyComposer {
 
         if let budgets = overlay.budgets {
             if let base = base.budgets {
-                comparison.atMost(budgets.perSourceEpsilon, base.perSourceEpsilon, "budgets.per_source.epsilon", at: budgets.location)
-                comparison.atMost(budgets.perSourceDelta, base.perSourceDelta, "budgets.per_source.delta", at: budgets.location)
+                comparison.atMost(
+                    budgets.perSourceEpsilon, base.perSourceEpsilon, "budgets.per_source.epsilon", at: budgets.location)
+                comparison.atMost(
+                    budgets.perSourceDelta, base.perSourceDelta, "budgets.per_source.delta", at: budgets.location)
                 if let composition = base.composition, budgets.composition?.value != composition.value {
                     comparison.loosened(
                         "budgets.composition changes from \(composition.value.rawValue) to \(budgets.composition?.value.rawValue ?? "the default")",
@@ -90,14 +93,17 @@ public enum PolicyComposer {
                 }
                 if rule.when != baseRule.when {
                     comparison.loosened(
-                        "rule '\(rule.id.value)' changes its condition", at: rule.when.location, base: baseRule.when.location)
+                        "rule '\(rule.id.value)' changes its condition", at: rule.when.location,
+                        base: baseRule.when.location)
                 }
                 if let effect = rule.effect, let baseEffect = baseRule.effect, effect.strength < baseEffect.strength {
                     comparison.loosened(
                         "rule '\(rule.id.value)' weakens its effect from \(baseEffect.name) to \(effect.name)",
                         at: rule.location, base: baseRule.location)
                 }
-                if case .require(let approvals, _) = baseRule.effect, case .require(let overlayApprovals, _) = rule.effect {
+                if case .require(let approvals, _) = baseRule.effect,
+                    case .require(let overlayApprovals, _) = rule.effect
+                {
                     let kept = Set(overlayApprovals.map(\.value))
                     for role in approvals where !kept.contains(role.value) {
                         comparison.loosened(
@@ -129,14 +135,20 @@ private struct Comparison {
         diagnostics.append(
             .error(
                 .policyLooseningOverlay, message, at: location, related: [.init(base, "the base policy sets it here")],
-                help: "an overlay may only tighten its base: lower caps, higher minimums, more approvals, shorter expiry"))
+                help:
+                    "an overlay may only tighten its base: lower caps, higher minimums, more approvals, shorter expiry")
+        )
     }
 
     /// The overlay's value must exist when the base's does, and be at most it.
-    mutating func atMost<T: Comparable>(_ overlay: Located<T>?, _ base: Located<T>?, _ field: String, at fallback: SourceLocation? = nil) {
+    mutating func atMost<T: Comparable>(
+        _ overlay: Located<T>?, _ base: Located<T>?, _ field: String, at fallback: SourceLocation? = nil
+    ) {
         guard let base else { return }
         guard let overlay else {
-            loosened("\(field) is dropped (the base caps it at \(base.value))", at: fallback ?? base.location, base: base.location)
+            loosened(
+                "\(field) is dropped (the base caps it at \(base.value))", at: fallback ?? base.location,
+                base: base.location)
             return
         }
         if overlay.value > base.value {
@@ -145,10 +157,14 @@ private struct Comparison {
     }
 
     /// The overlay's value must exist when the base's does, and be at least it.
-    mutating func atLeast<T: Comparable>(_ overlay: Located<T>?, _ base: Located<T>?, _ field: String, at fallback: SourceLocation? = nil) {
+    mutating func atLeast<T: Comparable>(
+        _ overlay: Located<T>?, _ base: Located<T>?, _ field: String, at fallback: SourceLocation? = nil
+    ) {
         guard let base else { return }
         guard let overlay else {
-            loosened("\(field) is dropped (the base requires at least \(base.value))", at: fallback ?? base.location, base: base.location)
+            loosened(
+                "\(field) is dropped (the base requires at least \(base.value))", at: fallback ?? base.location,
+                base: base.location)
             return
         }
         if overlay.value < base.value {
@@ -157,15 +173,21 @@ private struct Comparison {
     }
 
     /// The overlay's list must be a subset of the base's.
-    mutating func subset(_ overlay: [Located<String>]?, _ base: [Located<String>]?, _ field: String, at location: SourceLocation, baseLocation: SourceLocation) {
+    mutating func subset(
+        _ overlay: [Located<String>]?, _ base: [Located<String>]?, _ field: String, at location: SourceLocation,
+        baseLocation: SourceLocation
+    ) {
         guard let base else { return }
         guard let overlay else {
-            loosened("\(field) is dropped (the base allows only \(base.map(\.value).joined(separator: ", ")))", at: location, base: baseLocation)
+            loosened(
+                "\(field) is dropped (the base allows only \(base.map(\.value).joined(separator: ", ")))", at: location,
+                base: baseLocation)
             return
         }
         let allowed = Set(base.map(\.value))
         for item in overlay where !allowed.contains(item.value) {
-            loosened("\(field) adds '\(item.value)', which the base does not allow", at: item.location, base: baseLocation)
+            loosened(
+                "\(field) adds '\(item.value)', which the base does not allow", at: item.location, base: baseLocation)
         }
     }
 
@@ -176,10 +198,12 @@ private struct Comparison {
             if let baseDP = base.differentialPrivacy {
                 if baseDP.required?.value == true, dp.required?.value != true {
                     loosened(
-                        "\(context): differential_privacy.required is no longer true", at: dp.required?.location ?? dp.location,
+                        "\(context): differential_privacy.required is no longer true",
+                        at: dp.required?.location ?? dp.location,
                         base: baseDP.required?.location ?? baseDP.location)
                 }
-                atMost(dp.epsilonMax, baseDP.epsilonMax, "\(context): differential_privacy.epsilon_max", at: dp.location)
+                atMost(
+                    dp.epsilonMax, baseDP.epsilonMax, "\(context): differential_privacy.epsilon_max", at: dp.location)
                 atMost(dp.deltaMax, baseDP.deltaMax, "\(context): differential_privacy.delta_max", at: dp.location)
             }
             merged.differentialPrivacy = dp
@@ -193,18 +217,25 @@ private struct Comparison {
             merged.lDiversity = l
         }
         if let mi = overlay.membershipInference {
-            atMost(mi.accuracyMax, base.membershipInference?.accuracyMax, "\(context): membership_inference.accuracy_max", at: mi.location)
-            atMost(mi.aucMax, base.membershipInference?.aucMax, "\(context): membership_inference.auc_max", at: mi.location)
+            atMost(
+                mi.accuracyMax, base.membershipInference?.accuracyMax, "\(context): membership_inference.accuracy_max",
+                at: mi.location)
+            atMost(
+                mi.aucMax, base.membershipInference?.aucMax, "\(context): membership_inference.auc_max", at: mi.location
+            )
             merged.membershipInference = mi
         }
-        merged.distanceToClosestRecord = thresholds(overlay.distanceToClosestRecord, base.distanceToClosestRecord, "\(context): distance_to_closest_record")
+        merged.distanceToClosestRecord = thresholds(
+            overlay.distanceToClosestRecord, base.distanceToClosestRecord, "\(context): distance_to_closest_record")
         merged.fidelity = thresholds(overlay.fidelity, base.fidelity, "\(context): fidelity")
         merged.fairness = thresholds(overlay.fairness, base.fairness, "\(context): fairness")
         merged.tstr = ratio(overlay.tstr, base.tstr, "\(context): tstr")
         merged.trts = ratio(overlay.trts, base.trts, "\(context): trts")
         if let generators = overlay.generators {
             if let baseGenerators = base.generators {
-                subset(generators.value, baseGenerators.value, "\(context): generators", at: generators.location, baseLocation: baseGenerators.location)
+                subset(
+                    generators.value, baseGenerators.value, "\(context): generators", at: generators.location,
+                    baseLocation: baseGenerators.location)
             }
             merged.generators = generators
         }
@@ -216,21 +247,29 @@ private struct Comparison {
             if let baseExpiry = base.expiry {
                 atMost(expiry.max, baseExpiry.max, "\(context): expiry.max", at: expiry.location)
                 atLeast(expiry.warn, baseExpiry.warn, "\(context): expiry.warn", at: expiry.location)
-                atMost(expiry.revalidateEvery, baseExpiry.revalidateEvery, "\(context): expiry.revalidate_every", at: expiry.location)
+                atMost(
+                    expiry.revalidateEvery, baseExpiry.revalidateEvery, "\(context): expiry.revalidate_every",
+                    at: expiry.location)
             }
             merged.expiry = expiry
         }
         if let access = overlay.access {
             if let baseAccess = base.access {
-                subset(access.audiences, baseAccess.audiences, "\(context): access.audiences", at: access.location, baseLocation: baseAccess.location)
-                subset(access.consumers, baseAccess.consumers, "\(context): access.consumers", at: access.location, baseLocation: baseAccess.location)
+                subset(
+                    access.audiences, baseAccess.audiences, "\(context): access.audiences", at: access.location,
+                    baseLocation: baseAccess.location)
+                subset(
+                    access.consumers, baseAccess.consumers, "\(context): access.consumers", at: access.location,
+                    baseLocation: baseAccess.location)
             }
             merged.access = access
         }
         return merged
     }
 
-    private mutating func thresholds(_ overlay: ThresholdSet?, _ base: ThresholdSet?, _ context: String) -> ThresholdSet? {
+    private mutating func thresholds(_ overlay: ThresholdSet?, _ base: ThresholdSet?, _ context: String)
+        -> ThresholdSet?
+    {
         guard let overlay else { return base }
         for threshold in base?.thresholds ?? [] {
             let mine = overlay.threshold(threshold.key)?.value
@@ -243,7 +282,9 @@ private struct Comparison {
         return overlay
     }
 
-    private mutating func ratio(_ overlay: UtilityRatioControl?, _ base: UtilityRatioControl?, _ context: String) -> UtilityRatioControl? {
+    private mutating func ratio(_ overlay: UtilityRatioControl?, _ base: UtilityRatioControl?, _ context: String)
+        -> UtilityRatioControl?
+    {
         guard let overlay else { return base }
         if let base {
             atLeast(overlay.ratioMin, base.ratioMin, "\(context).ratio_min", at: overlay.location)

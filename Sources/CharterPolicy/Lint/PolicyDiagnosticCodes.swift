@@ -38,7 +38,8 @@ extension DiagnosticCode {
         "CH110", name: "no-default-tier", summary: "no tier always applies; unmatched requests are denied")
     /// Differential privacy required without an ε cap.
     public static let policyDPWithoutEpsilonCap = DiagnosticCode(
-        "CH111", name: "dp-without-epsilon-cap", summary: "differential privacy is required but `epsilon_max` is missing")
+        "CH111", name: "dp-without-epsilon-cap",
+        summary: "differential privacy is required but `epsilon_max` is missing")
     /// A soft-mandatory rule without a role that may override it.
     public static let policySoftMandatoryWithoutOverride = DiagnosticCode(
         "CH112", name: "soft-mandatory-without-override", summary: "a soft-mandatory rule names no `override_by` role")

@@ -57,7 +57,9 @@ public struct PolicyLinter: Sendable {
             diagnostics += found
             guard var policy = loaded else { continue }
             if let extends = policy.extends {
-                guard let base = loadBase(extends, from: file, resolveBase: resolveBase, chain: chain + [file], &diagnostics)
+                guard
+                    let base = loadBase(
+                        extends, from: file, resolveBase: resolveBase, chain: chain + [file], &diagnostics)
                 else { continue }
                 let composed = PolicyComposer.compose(base: base, overlay: policy)
                 diagnostics += composed.diagnostics
@@ -111,7 +113,8 @@ public struct PolicyLinter: Sendable {
                     loaded.policies.count > 1
                         ? "base policy '\(extends.value)' holds \(loaded.policies.count) policies; a base must hold one"
                         : "base policy '\(extends.value)' has \(errors.count) error\(errors.count == 1 ? "" : "s")",
-                    at: extends.location, related: errors.prefix(3).compactMap { error in error.location.map { .init($0, error.message) } },
+                    at: extends.location,
+                    related: errors.prefix(3).compactMap { error in error.location.map { .init($0, error.message) } },
                     help: "run `charter lint \(base.path)`"))
             return nil
         }
@@ -124,7 +127,8 @@ public struct PolicyLinter: Sendable {
         guard root.mapping != nil else {
             diagnostics.append(
                 .error(
-                    .policyDocument, "a Charter document is a mapping with `charter: 1` and a `kind`, not a \(root.kindName)",
+                    .policyDocument,
+                    "a Charter document is a mapping with `charter: 1` and a `kind`, not a \(root.kindName)",
                     at: root.location))
             return nil
         }
@@ -132,26 +136,30 @@ public struct PolicyLinter: Sendable {
         case .int(1): break
         case nil:
             diagnostics.append(
-                .error(.policyDocument, "the document is missing `charter: 1`", at: root.location,
-                       help: "start every Charter document with `charter: 1`, the language version"))
+                .error(
+                    .policyDocument, "the document is missing `charter: 1`", at: root.location,
+                    help: "start every Charter document with `charter: 1`, the language version"))
         default:
             diagnostics.append(
-                .error(.policyDocument, "unsupported language version; this Charter reads `charter: 1`",
-                       at: root["charter"]?.location ?? root.location))
+                .error(
+                    .policyDocument, "unsupported language version; this Charter reads `charter: 1`",
+                    at: root["charter"]?.location ?? root.location))
         }
         guard let kindNode = root["kind"] else {
             diagnostics.append(
-                .error(.policyDocument, "the document is missing `kind`", at: root.location,
-                       notes: ["kinds: " + Self.kinds.joined(separator: ", ")]))
+                .error(
+                    .policyDocument, "the document is missing `kind`", at: root.location,
+                    notes: ["kinds: " + Self.kinds.joined(separator: ", ")]))
             return nil
         }
         guard case .string(let kind) = kindNode.scalar?.value, Self.kinds.contains(kind) else {
             let text = kindNode.scalar?.text ?? kindNode.kindName
             let suggestion = Suggestion.closest(to: text, among: Self.kinds)
             diagnostics.append(
-                .error(.policyDocument, "unknown kind '\(text)'", at: kindNode.location,
-                       notes: ["kinds: " + Self.kinds.joined(separator: ", ")],
-                       help: suggestion.map { "did you mean '\($0)'?" }))
+                .error(
+                    .policyDocument, "unknown kind '\(text)'", at: kindNode.location,
+                    notes: ["kinds: " + Self.kinds.joined(separator: ", ")],
+                    help: suggestion.map { "did you mean '\($0)'?" }))
             return nil
         }
         return kind

@@ -1,9 +1,10 @@
 import CharterCore
 import CharterYAML
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Reads typed values out of YAML nodes for a loader, collecting a located diagnostic for every
@@ -46,7 +47,9 @@ final class DocumentReader {
         for pair in pairs {
             guard case .string(let key) = pair.key.scalar?.value else {
                 report(
-                    .error(.policyWrongType, "keys of \(context) are names, not a \(pair.key.kindName)", at: pair.key.location))
+                    .error(
+                        .policyWrongType, "keys of \(context) are names, not a \(pair.key.kindName)",
+                        at: pair.key.location))
                 continue
             }
             guard known.contains(key) else {
@@ -185,10 +188,12 @@ final class DocumentReader {
     /// One value of a closed set.
     func enumeration(_ node: YAMLNode, _ context: String, values: [String]) -> Located<String>? {
         if let scalar = node.scalar, scalar.style == .plain, !values.contains(scalar.text),
-            let meant = Self.yaml11Booleans[scalar.text] ?? (scalar.value == .bool(true) ? true : scalar.value == .bool(false) ? false : nil)
+            let meant = Self.yaml11Booleans[scalar.text]
+                ?? (scalar.value == .bool(true) ? true : scalar.value == .bool(false) ? false : nil)
         {
             var diagnostic = yaml11Boolean(scalar.text, meant: meant, at: node.location, context: context)
-            diagnostic.message = "'\(scalar.text)' reads as a \(scalar.value == .bool(meant) ? "boolean" : "YAML 1.1 boolean") where \(context) expects one of: \(values.joined(separator: ", "))"
+            diagnostic.message =
+                "'\(scalar.text)' reads as a \(scalar.value == .bool(meant) ? "boolean" : "YAML 1.1 boolean") where \(context) expects one of: \(values.joined(separator: ", "))"
             diagnostic.fix = nil
             diagnostic.help = "write one of: " + values.joined(separator: ", ")
             report(diagnostic)

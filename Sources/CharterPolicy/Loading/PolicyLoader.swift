@@ -1,9 +1,10 @@
 public import CharterCore
 public import CharterYAML
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Builds a ``Policy`` from the YAML of a `kind: policy` document, reporting every unknown key,
@@ -21,7 +22,9 @@ public struct PolicyLoader: Sendable {
         "differential_privacy", "k_anonymity", "l_diversity", "membership_inference", "distance_to_closest_record",
         "fidelity", "tstr", "trts", "fairness", "generators", "approvals", "expiry", "access",
     ]
-    static let ruleKeys = ["id", "description", "enforcement", "override_by", "when", "deny", "require", "warn", "message"]
+    static let ruleKeys = [
+        "id", "description", "enforcement", "override_by", "when", "deny", "require", "warn", "message",
+    ]
     static let fidelityKeys = [
         "ks_complement_min", "tv_complement_min", "correlation_similarity_min", "contingency_similarity_min",
         "column_shapes_min", "column_pair_trends_min", "quality_min",
@@ -63,7 +66,8 @@ private struct PolicyBuilder {
         builder.isOverlay = extends != nil
         let tiers = fields["tiers"].map { builder.list($0, "tiers", builder.tier) } ?? []
         if let node = fields["tiers"], node.sequence?.isEmpty == true, extends == nil {
-            reader.report(.error(.policyMissingField, "the policy has no tiers, so every request is denied", at: node.location))
+            reader.report(
+                .error(.policyMissingField, "the policy has no tiers, so every request is denied", at: node.location))
         }
         let budgets = fields["budgets"].flatMap(budgets)
         let rules = fields["rules"].map { list($0, "rules", rule) } ?? []
@@ -145,7 +149,9 @@ private struct PolicyBuilder {
     }
 
     func controls(_ node: YAMLNode, _ context: String, extraKeys: [String] = []) -> Controls? {
-        guard let fields = reader.mapping(node, context, known: PolicyLoader.controlKeys + extraKeys) else { return nil }
+        guard let fields = reader.mapping(node, context, known: PolicyLoader.controlKeys + extraKeys) else {
+            return nil
+        }
         var controls = Controls(location: node.location)
         controls.differentialPrivacy = fields["differential_privacy"].flatMap(differentialPrivacy)
         controls.kAnonymity = fields["k_anonymity"].flatMap { minimum($0, "k_anonymity", key: "k_min") }
@@ -171,7 +177,9 @@ private struct PolicyBuilder {
 
     private func differentialPrivacy(_ node: YAMLNode) -> DifferentialPrivacyControl? {
         let context = "differential_privacy"
-        guard let fields = reader.mapping(node, context, known: ["required", "epsilon_max", "delta_max"]) else { return nil }
+        guard let fields = reader.mapping(node, context, known: ["required", "epsilon_max", "delta_max"]) else {
+            return nil
+        }
         var control = DifferentialPrivacyControl(location: node.location)
         control.required = fields["required"].flatMap { reader.bool($0, "\(context).required") }
         control.epsilonMax = fields["epsilon_max"].flatMap { reader.decimal($0, "\(context).epsilon_max") }
@@ -226,7 +234,8 @@ private struct PolicyBuilder {
         for bound in [control.accuracyMax, control.aucMax].compactMap({ $0 }) where bound.value < Decimal(0.5) {
             reader.report(
                 .warning(
-                    .policyUnsatisfiable, "\(context) bound \(bound.value) is below 0.5, which even random guessing reaches",
+                    .policyUnsatisfiable,
+                    "\(context) bound \(bound.value) is below 0.5, which even random guessing reaches",
                     at: bound.location, help: "0.55 is a common cap: barely better than a coin"))
         }
         return control
@@ -254,7 +263,8 @@ private struct PolicyBuilder {
             guard valid else {
                 reader.report(
                     .error(
-                        .policyOutOfRange, "\(context).\(key) must be in \(isGap ? "[0, 1]" : "(0, 1]"), not \(value.value)",
+                        .policyOutOfRange,
+                        "\(context).\(key) must be in \(isGap ? "[0, 1]" : "(0, 1]"), not \(value.value)",
                         at: value.location))
                 continue
             }
@@ -264,12 +274,15 @@ private struct PolicyBuilder {
     }
 
     private func ratio(_ node: YAMLNode, _ context: String, allowsMetric: Bool) -> UtilityRatioControl? {
-        guard let fields = reader.mapping(node, context, known: allowsMetric ? ["ratio_min", "metric"] : ["ratio_min"], required: ["ratio_min"])
+        guard
+            let fields = reader.mapping(
+                node, context, known: allowsMetric ? ["ratio_min", "metric"] : ["ratio_min"], required: ["ratio_min"])
         else { return nil }
         var control = UtilityRatioControl(location: node.location)
         control.ratioMin = fields["ratio_min"].flatMap { unitInterval($0, "\(context).ratio_min") }
         if let node = fields["metric"],
-            let metric = reader.enumeration(node, "\(context).metric", values: UtilityRatioControl.Metric.allCases.map(\.rawValue))
+            let metric = reader.enumeration(
+                node, "\(context).metric", values: UtilityRatioControl.Metric.allCases.map(\.rawValue))
         {
             control.metric = UtilityRatioControl.Metric(rawValue: metric.value).map { Located($0, at: metric.location) }
         }
@@ -286,7 +299,9 @@ private struct PolicyBuilder {
         if let quorum = fields["quorum"].flatMap({ reader.integer($0, "approvals.quorum") }) {
             if control.anyOf.isEmpty {
                 reader.report(
-                    .error(.policyOutOfRange, "approvals.quorum counts roles of any_of, which is empty", at: quorum.location))
+                    .error(
+                        .policyOutOfRange, "approvals.quorum counts roles of any_of, which is empty",
+                        at: quorum.location))
             } else if quorum.value < 1 || quorum.value > control.anyOf.count {
                 reader.report(
                     .error(
@@ -297,7 +312,9 @@ private struct PolicyBuilder {
                 control.quorum = quorum
             }
         }
-        if control.allOf.isEmpty && control.anyOf.isEmpty && fields.values["all_of"] == nil && fields.values["any_of"] == nil {
+        if control.allOf.isEmpty && control.anyOf.isEmpty && fields.values["all_of"] == nil
+            && fields.values["any_of"] == nil
+        {
             reader.report(
                 .error(.policyMissingField, "approvals needs 'all_of' or 'any_of'", at: node.location))
         }
@@ -305,7 +322,8 @@ private struct PolicyBuilder {
     }
 
     private func expiry(_ node: YAMLNode) -> ExpiryControl? {
-        guard let fields = reader.mapping(node, "expiry", known: ["max", "warn", "revalidate_every"], required: ["max"])
+        guard
+            let fields = reader.mapping(node, "expiry", known: ["max", "warn", "revalidate_every"], required: ["max"])
         else { return nil }
         return ExpiryControl(
             max: fields["max"].flatMap { reader.duration($0, "expiry.max") },
@@ -325,18 +343,23 @@ private struct PolicyBuilder {
     }
 
     private func budgets(_ node: YAMLNode) -> Budgets? {
-        guard let fields = reader.mapping(node, "budgets", known: ["per_source", "composition"], required: ["per_source"])
+        guard
+            let fields = reader.mapping(
+                node, "budgets", known: ["per_source", "composition"], required: ["per_source"])
         else { return nil }
         var budgets = Budgets(location: node.location)
         if let perSource = fields["per_source"],
-            let caps = reader.mapping(perSource, "budgets.per_source", known: ["epsilon", "delta"], required: ["epsilon"])
+            let caps = reader.mapping(
+                perSource, "budgets.per_source", known: ["epsilon", "delta"], required: ["epsilon"])
         {
             if let epsilon = caps["epsilon"].flatMap({ reader.decimal($0, "budgets.per_source.epsilon") }) {
                 if epsilon.value > 0 {
                     budgets.perSourceEpsilon = epsilon
                 } else {
                     reader.report(
-                        .error(.policyOutOfRange, "budgets.per_source.epsilon must be greater than 0", at: epsilon.location))
+                        .error(
+                            .policyOutOfRange, "budgets.per_source.epsilon must be greater than 0", at: epsilon.location
+                        ))
                 }
             }
             if let delta = caps["delta"].flatMap({ reader.decimal($0, "budgets.per_source.delta") }) {
@@ -344,12 +367,15 @@ private struct PolicyBuilder {
                     budgets.perSourceDelta = delta
                 } else {
                     reader.report(
-                        .error(.policyOutOfRange, "budgets.per_source.delta must be at least 0 and below 1", at: delta.location))
+                        .error(
+                            .policyOutOfRange, "budgets.per_source.delta must be at least 0 and below 1",
+                            at: delta.location))
                 }
             }
         }
         if let node = fields["composition"],
-            let value = reader.enumeration(node, "budgets.composition", values: Budgets.Composition.allCases.map(\.rawValue))
+            let value = reader.enumeration(
+                node, "budgets.composition", values: Budgets.Composition.allCases.map(\.rawValue))
         {
             budgets.composition = Budgets.Composition(rawValue: value.value).map { Located($0, at: value.location) }
         }
@@ -357,13 +383,17 @@ private struct PolicyBuilder {
     }
 
     private func rule(_ node: YAMLNode) -> Rule? {
-        guard let fields = reader.mapping(node, "a rule", known: PolicyLoader.ruleKeys, required: ["id", "enforcement", "when"])
+        guard
+            let fields = reader.mapping(
+                node, "a rule", known: PolicyLoader.ruleKeys, required: ["id", "enforcement", "when"])
         else { return nil }
         let id = fields["id"].flatMap { reader.string($0, "a rule's id") }
         let enforcementText = fields["enforcement"].flatMap {
             reader.enumeration($0, "enforcement", values: Enforcement.allCases.map(\.rawValue))
         }
-        let enforcement = enforcementText.flatMap { text in Enforcement(rawValue: text.value).map { Located($0, at: text.location) } }
+        let enforcement = enforcementText.flatMap { text in
+            Enforcement(rawValue: text.value).map { Located($0, at: text.location) }
+        }
         let overrideBy = fields["override_by"].flatMap { reader.string($0, "override_by") }
         let when = fields["when"].flatMap { condition($0, "a rule's condition") }
         let message = fields["message"].flatMap { reader.string($0, "message")?.value }
@@ -377,7 +407,8 @@ private struct PolicyBuilder {
                     effects.isEmpty
                         ? "rule '\(id?.value ?? "?")' has no effect"
                         : "rule '\(id?.value ?? "?")' has several effects: \(effects.joined(separator: ", "))",
-                    at: location, help: "give exactly one of `deny: reason`, `require: {approvals: [role]}`, `warn: message`"))
+                    at: location,
+                    help: "give exactly one of `deny: reason`, `require: {approvals: [role]}`, `warn: message`"))
         } else if let node = fields["deny"] {
             effect = text(node, "deny", fallback: message).map(Rule.Effect.deny)
         } else if let node = fields["warn"] {
