@@ -36,9 +36,18 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
     }
 
     /// Days since 1970-01-01 (negative before it).
+    public var daysSinceEpoch: Int { Self.daysSinceEpoch(year: year, month: month, day: day) }
+
+    /// The date `daysSinceEpoch` days after 1970-01-01, or `nil` outside years 1…9999.
+    public init?(daysSinceEpoch: Int) {
+        let (year, month, day) = Self.civil(daysSinceEpoch: daysSinceEpoch)
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date, for any year.
     ///
     /// Reference: Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil.
-    public var daysSinceEpoch: Int {
+    package static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -47,9 +56,10 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The date `daysSinceEpoch` days after 1970-01-01 (Hinnant's civil_from_days).
-    public init?(daysSinceEpoch: Int) {
-        let z = daysSinceEpoch + 719_468
+    /// The proleptic Gregorian year, month and day `days` days after 1970-01-01, for any year
+    /// (Hinnant's civil_from_days).
+    package static func civil(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
@@ -57,7 +67,7 @@ public struct CalendarDate: Sendable, Hashable, Codable, Comparable, CustomStrin
         let monthIndex = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// The date `days` days later (earlier when negative), or `nil` outside years 1…9999.

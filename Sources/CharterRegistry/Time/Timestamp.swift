@@ -1,3 +1,5 @@
+import CharterCore
+
 /// An instant, as whole milliseconds since 1970-01-01T00:00:00Z (UTC, no leap seconds).
 ///
 /// The registry never reads the system clock: every operation is handed its time, so tests and
@@ -129,27 +131,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
     }
 
-    // Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil and
-    // civil_from_days), proleptic Gregorian calendar.
+    // Hinnant's days_from_civil and civil_from_days, shared with CalendarDate.
     private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(CalendarDate.daysSinceEpoch(year: Int(year), month: Int(month), day: Int(day)))
     }
 
     private static func civilDate(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CalendarDate.civil(daysSinceEpoch: Int(days))
+        return (Int64(year), Int64(month), Int64(day))
     }
 }
 
