@@ -50,6 +50,7 @@ let package = Package(
             name: "CharterRegistry",
             dependencies: [
                 "CharterCore",
+                "CharterPrivacy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

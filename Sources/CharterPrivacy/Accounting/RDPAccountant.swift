@@ -26,6 +26,15 @@ public struct RDPAccountant: Sendable, Hashable {
         self.curve = Array(repeating: 0, count: orders.values.count)
     }
 
+    /// An accountant holding a curve composed elsewhere (the ledger's sum of events), one value
+    /// per order of `orders`, to convert it with ``epsilon(delta:)``.
+    public init(orders: RDPOrders, curve: [Double]) {
+        precondition(curve.count == orders.values.count, "one RDP value per order")
+        self.orders = orders
+        self.series = .signed
+        self.curve = curve
+    }
+
     /// Adds `steps` steps of the Poisson-subsampled Gaussian mechanism (DP-SGD).
     ///
     /// - Precondition: 0 ≤ q ≤ 1, σ ≥ 0, steps ≥ 0.

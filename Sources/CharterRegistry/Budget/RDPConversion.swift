@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import CharterPrivacy
 
-/// Converts a Rényi-DP curve to an (ε, δ) guarantee.
+/// Converts a Rényi-DP curve to an (ε, δ) guarantee, by the privacy core's accountant.
 enum RDPConversion {
     /// The smallest ε over the grid for which the curve gives (ε, δ)-DP, and the order that attains it.
     ///
@@ -21,18 +15,7 @@ enum RDPConversion {
     /// - Complexity: O(n) in the number of orders.
     static func epsilon(_ curve: RDPCurve, delta: Double) -> (epsilon: Double, order: Double)? {
         guard delta > 0, delta < 1 else { return nil }
-        var best: (epsilon: Double, order: Double)?
-        for (order, rdp) in zip(RDPCurve.orders, curve.values) {
-            let epsilon: Double
-            if delta * delta + expm1(-rdp) > 0 {
-                epsilon = 0
-            } else if order > 1.01 {
-                epsilon = rdp + log1p(-1 / order) - log(delta * order) / (order - 1)
-            } else {
-                continue
-            }
-            if best == nil || epsilon < best?.epsilon ?? .infinity { best = (epsilon, order) }
-        }
-        return best.map { (max(0, $0.epsilon), $0.order) }
+        let converted = RDPAccountant(orders: .dpAccounting, curve: curve.values).epsilon(delta: delta)
+        return converted.order.map { (converted.epsilon, $0) }
     }
 }

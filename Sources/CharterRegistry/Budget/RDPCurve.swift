@@ -1,3 +1,5 @@
+public import CharterPrivacy
+
 /// A Rényi-DP curve: an upper bound on the Rényi divergence of a mechanism at each order of the
 /// fixed grid ``orders``.
 ///
@@ -7,9 +9,7 @@ public struct RDPCurve: Sendable, Hashable {
     /// dp-accounting's `DEFAULT_RDP_ORDERS` (dp_accounting 0.6.0, `rdp_privacy_accountant.py`):
     /// `[1 + x / 10 for x in 1..<100] + Array(11..<64) + [128, 256, 512, 1024]`, 156 orders.
     /// (`shared/notes/privacy-accounting.md` says 155; the list as written has 99 + 53 + 4.)
-    public static let orders: [Double] =
-        (1..<100).map { 1 + Double($0) / 10 } + (11..<64).map(Double.init)
-        + [128, 256, 512, 1024]
+    public static let orders: [Double] = RDPOrders.dpAccounting.values
 
     /// The curve's value at each of ``orders``, in the same order.
     public let values: [Double]
