@@ -76,10 +76,20 @@ struct PolicyTestRun {
         var selections: [String: PolicySelection] = [:]
         let loader = PolicyTestLoader { path in try? InputFiles.read(path).get() }
         for file in inputs.files {
-            guard case .success(let bytes) = InputFiles.read(file), PolicyTestLoader.isPolicyTest(file: file, bytes: bytes)
-            else {
-                if case .failure(let error) = InputFiles.read(file) { diagnostics.append(error.diagnostic) }
+            let bytes: [UInt8]
+            switch InputFiles.read(file) {
+            case .failure(let error):
+                diagnostics.append(error.diagnostic)
                 continue
+            case .success(let read): bytes = read
+            }
+            switch PolicyTestLoader.isPolicyTest(file: file, bytes: bytes) {
+            case .failure(let error):
+                diagnostics.append(error.diagnostic)
+                sources[file] = String(decoding: bytes, as: UTF8.self)
+                continue
+            case .success(false): continue
+            case .success(true): break
             }
             files.append(file)
             sources[file] = String(decoding: bytes, as: UTF8.self)

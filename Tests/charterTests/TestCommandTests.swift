@@ -88,6 +88,12 @@ struct TestCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("t.test.yaml:7:14: error[CH250]"), "\(result.stderr)")
         #expect(try CLIRunner.run(["test", "no/such/dir"]).status == 2)
+        // A test file that is not even YAML is reported, not skipped.
+        try "charter: 1\nkind: policy-test\ncases: [oops\n".write(
+            to: directory.appendingPathComponent("t.test.yaml"), atomically: true, encoding: .utf8)
+        let broken = try CLIRunner.run(["test", directory.path])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("t.test.yaml:"), "\(broken.stderr)")
         // A folder with no policy tests is an error, not a pass.
         #expect(try CLIRunner.run(["test", Self.examples]).status == 2)
     }

@@ -1,5 +1,5 @@
 public import CharterCore
-import CharterYAML
+public import CharterYAML
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -28,10 +28,15 @@ public struct PolicyTestLoader: Sendable {
         self.readFile = readFile
     }
 
-    /// Whether `bytes` hold a `kind: policy-test` document (without reporting anything).
-    public static func isPolicyTest(file: String, bytes: [UInt8]) -> Bool {
-        guard let stream = try? YAMLParser().parse(bytes, file: file) else { return false }
-        return stream.documents.contains { $0.root["kind"]?.scalar?.value == .string("policy-test") }
+    /// Whether `bytes` hold a `kind: policy-test` document; a file that is not YAML at all is
+    /// a failure (its diagnostic), so that a broken test file is never skipped silently.
+    public static func isPolicyTest(file: String, bytes: [UInt8]) -> Result<Bool, YAMLError> {
+        do {
+            let stream = try YAMLParser().parse(bytes, file: file)
+            return .success(stream.documents.contains { $0.root["kind"]?.scalar?.value == .string("policy-test") })
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Parses `bytes` and loads every `kind: policy-test` document in them.
