@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "charterTests",
             dependencies: [
-                "charter", "CharterCore", "CharterRegistry",
+                "charter", "CharterCore", "CharterRegistry", "CharterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

@@ -15,7 +15,7 @@ struct Charter: ParsableCommand {
         version: version,
         subcommands: [
             LintCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
-            BudgetCommand.self, CatalogCommand.self, AuditCommand.self,
+            BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
         ]
     )
 }
