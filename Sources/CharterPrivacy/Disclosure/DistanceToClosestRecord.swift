@@ -1,0 +1,177 @@
+public import CharterData
+
+/// Distance to closest record as SDMetrics 0.32 defines it for `DCROverfittingProtection`
+/// (`shared/reference-metrics/README.md`, "Definitions", point 6).
+///
+/// Only numerical, categorical and boolean columns take part; ordinal columns are ignored. Per column,
+/// a numerical term is min(|s − r| / range, 1) with the range (max − min, missing ignored) of the
+/// reference table, and range 0 gives 0 when equal, else 1; a categorical term is 0 when equal, else 1.
+/// Exactly one side missing gives 1, both missing 0. The row distance is the sum of the terms in column
+/// order divided by the number of columns; a synthetic row's DCR is its minimum over reference rows.
+public enum DistanceToClosestRecord {
+    /// The columns DCR uses, in table order: those whose sdtype is numerical, categorical or boolean.
+    public static func columns(of table: Table, schema: TableSchema) -> (used: [String], ignored: [String]) {
+        var used: [String] = []
+        var ignored: [String] = []
+        for name in table.columnNames {
+            switch schema.types[name] {
+            case .numerical, .categorical, .boolean: used.append(name)
+            case .ordinal, nil: ignored.append(name)
+            }
+        }
+        return (used, ignored)
+    }
+
+    /// The DCR of every `synthetic` row to `reference` over `columns` (each present in both tables).
+    public static func perRow(
+        synthetic: Table, reference: Table, columns: [String], schema: TableSchema
+    ) throws(DisclosureInputError) -> [Double] {
+        let encoded = try EncodedPair(synthetic: synthetic, reference: reference, columns: columns, schema: schema)
+        return encoded.closestDistances()
+    }
+
+    /// Both tables as row-major contiguous doubles (missing = NaN, categories as shared codes with
+    /// range 0), so the pair loop reads two flat arrays and allocates nothing.
+    struct EncodedPair {
+        let columnCount: Int
+        let syntheticRows: Int
+        let referenceRows: Int
+        var synthetic: [Double]
+        var reference: [Double]
+        /// Per column: the reference range, 0 for categories (equal → 0, else 1).
+        var ranges: [Double]
+
+        init(
+            synthetic syntheticTable: Table, reference referenceTable: Table, columns: [String], schema: TableSchema
+        ) throws(DisclosureInputError) {
+            columnCount = columns.count
+            syntheticRows = syntheticTable.rowCount
+            referenceRows = referenceTable.rowCount
+            synthetic = [Double](repeating: .nan, count: syntheticRows * columnCount)
+            reference = [Double](repeating: .nan, count: referenceRows * columnCount)
+            ranges = [Double](repeating: 0, count: columnCount)
+            for (index, name) in columns.enumerated() {
+                let syntheticColumn = try DisclosureInputError.column(name, in: syntheticTable, role: "synthetic").values
+                let referenceColumn = try DisclosureInputError.column(name, in: referenceTable, role: "reference").values
+                if schema.types[name] == .numerical, case .numeric(let s) = syntheticColumn,
+                    case .numeric(let r) = referenceColumn
+                {
+                    var low = Double.infinity
+                    var high = -Double.infinity
+                    for row in 0..<referenceRows where !r.isMissing[row] {
+                        reference[row * columnCount + index] = r.values[row]
+                        low = min(low, r.values[row])
+                        high = max(high, r.values[row])
+                    }
+                    for row in 0..<syntheticRows where !s.isMissing[row] {
+                        synthetic[row * columnCount + index] = s.values[row]
+                    }
+                    ranges[index] = high >= low ? high - low : 0
+                } else {
+                    var codes: [String: Double] = [:]
+                    func code(_ text: String) -> Double {
+                        if let existing = codes[text] { return existing }
+                        let next = Double(codes.count)
+                        codes[text] = next
+                        return next
+                    }
+                    for row in 0..<referenceRows {
+                        if let text = referenceColumn.text(at: row) { reference[row * columnCount + index] = code(text) }
+                    }
+                    for row in 0..<syntheticRows {
+                        if let text = syntheticColumn.text(at: row) { synthetic[row * columnCount + index] = code(text) }
+                    }
+                }
+            }
+        }
+
+        /// For each synthetic row, the smallest row distance to a reference row. A partial sum that
+        /// already reaches the best so far stops that pair early (terms are never negative), which
+        /// leaves every completed sum, and so the minimum, unchanged. Optimised even in debug builds:
+        /// the pair loop is the whole cost (|S|·(|R| + |H|) pairs), and the tests run it on every fixture.
+        @_optimize(speed)
+        func closestDistances() -> [Double] {
+            let columnCount = columnCount
+            var result = [Double](repeating: .nan, count: syntheticRows)
+            guard columnCount > 0 else { return result }
+            synthetic.withUnsafeBufferPointer { synthetic in
+                reference.withUnsafeBufferPointer { reference in
+                    ranges.withUnsafeBufferPointer { ranges in
+                        for i in 0..<syntheticRows {
+                            let s = synthetic.baseAddress! + i * columnCount
+                            var best = Double.infinity
+                            for j in 0..<referenceRows {
+                                let r = reference.baseAddress! + j * columnCount
+                                var sum = 0.0
+                                var c = 0
+                                while c < columnCount {
+                                    sum += Self.term(s[c], r[c], ranges[c])
+                                    if sum >= best { break }
+                                    c += 1
+                                }
+                                if sum < best { best = sum }
+                            }
+                            result[i] = best / Double(columnCount)
+                        }
+                    }
+                }
+            }
+            return result
+        }
+
+        @_optimize(speed) @inline(__always)
+        static func term(_ s: Double, _ r: Double, _ range: Double) -> Double {
+            if s.isNaN || r.isNaN { return s.isNaN && r.isNaN ? 0 : 1 }
+            if range == 0 { return s == r ? 0 : 1 }
+            return min(abs(s - r) / range, 1)
+        }
+    }
+}
+
+/// SDMetrics 0.32 `DCROverfittingProtection`: how often a synthetic row is closer to the training
+/// data than to a holdout the generator never saw (README point 6).
+///
+/// share = #{d(S,R) < d(S,H)} / |S| (ties count as holdout); score = min(1, 2·(1 − share)).
+public struct DCROverfittingProtection: Sendable, Equatable {
+    /// Columns that took part, in table order.
+    public var columnsUsed: [String]
+    /// Columns left out (ordinal, or without an sdtype).
+    public var columnsIgnored: [String]
+    /// Per synthetic row: DCR to train.
+    public var dcrTrain: [Double]
+    /// Per synthetic row: DCR to holdout.
+    public var dcrHoldout: [Double]
+    /// Synthetic rows strictly closer to train.
+    public var closerToTrainingCount: Int
+
+    /// Share of synthetic rows strictly closer to train.
+    public var closerToTraining: Double { Double(closerToTrainingCount) / Double(dcrTrain.count) }
+    /// Share of the others.
+    public var closerToHoldout: Double { Double(dcrTrain.count - closerToTrainingCount) / Double(dcrTrain.count) }
+    /// min(1, 2·(1 − share closer to train)).
+    public var score: Double { min(1, 2 * (1 - closerToTraining)) }
+
+    /// Measures `synthetic` against `train` and `holdout`; all three need the used columns.
+    public init(train: Table, holdout: Table, synthetic: Table, schema: TableSchema) throws(DisclosureInputError) {
+        (columnsUsed, columnsIgnored) = DistanceToClosestRecord.columns(of: synthetic, schema: schema)
+        guard !columnsUsed.isEmpty else {
+            throw DisclosureInputError("DCR needs a numerical, categorical or boolean column; there is none")
+        }
+        guard synthetic.rowCount > 0, train.rowCount > 0, holdout.rowCount > 0 else {
+            throw DisclosureInputError("DCR needs rows in the train, holdout and synthetic tables")
+        }
+        dcrTrain = try DistanceToClosestRecord.perRow(
+            synthetic: synthetic, reference: train, columns: columnsUsed, schema: schema)
+        dcrHoldout = try DistanceToClosestRecord.perRow(
+            synthetic: synthetic, reference: holdout, columns: columnsUsed, schema: schema)
+        closerToTrainingCount = zip(dcrTrain, dcrHoldout).reduce(0) { $0 + ($1.0 < $1.1 ? 1 : 0) }
+    }
+
+    /// The median of `values` (mean of the two middle values for an even count), as numpy's.
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
