@@ -107,43 +107,95 @@ public enum DistanceToClosestRecord {
         }
 
         /// The pair loop over raw row-major storage.
+        ///
+        /// Reference rows are visited outwards from the synthetic value in the order of a pivot column
+        /// (the first with a nonzero range). A pair's sum is never below its pivot term (the terms are
+        /// non-negative and rounding is monotone), so once the pivot term alone reaches the best sum,
+        /// no row further out in that direction can be strictly closer: skipping them leaves the
+        /// minimum exactly as a full scan finds it. Rows missing the pivot are always visited.
         static func closest(
             synthetic: UnsafePointer<Double>, syntheticRows: Int, reference: UnsafePointer<Double>, referenceRows: Int,
             ranges: UnsafePointer<Double>, columnCount: Int, into result: UnsafeMutablePointer<Double>
         ) {
+            let pivot = (0..<columnCount).first { ranges[$0] > 0 }
+            var ordered: [Int] = []
+            var orderedValues: [Double] = []
+            var missingPivot: [Int] = []
+            if let pivot {
+                for j in 0..<referenceRows {
+                    if reference[j * columnCount + pivot].isNaN { missingPivot.append(j) } else { ordered.append(j) }
+                }
+                ordered.sort { reference[$0 * columnCount + pivot] < reference[$1 * columnCount + pivot] }
+                orderedValues = ordered.map { reference[$0 * columnCount + pivot] }
+            }
             for i in 0..<syntheticRows {
                 let s = synthetic + i * columnCount
                 var best = Double.infinity
-                for j in 0..<referenceRows {
-                    let r = reference + j * columnCount
-                    var sum = 0.0
-                    var c = 0
-                    while c < columnCount {
-                        // The column term of the type's doc comment, written out without helper calls
-                        // (debug builds do not inline them): equal values add 0 (categories have
-                        // range 0), one side missing adds 1, both missing 0.
-                        let a = s[c]
-                        let b = r[c]
-                        if a != b {
-                            if a != a || b != b {
-                                if !(a != a && b != b) { sum += 1 }
-                            } else {
-                                let range = ranges[c]
-                                if range == 0 {
-                                    sum += 1
-                                } else {
-                                    let d = (a > b ? a - b : b - a) / range
-                                    sum += d < 1 ? d : 1
-                                }
-                            }
-                            if sum >= best { break }
-                        }
-                        c += 1
-                    }
-                    if sum < best { best = sum }
+                guard let pivot, !s[pivot].isNaN else {
+                    for j in 0..<referenceRows { best = pairSum(s, reference + j * columnCount, ranges, columnCount, best) }
+                    result[i] = best / Double(columnCount)
+                    continue
                 }
+                let value = s[pivot]
+                let range = ranges[pivot]
+                // First position whose pivot value is ≥ the synthetic value.
+                var low = 0
+                var high = orderedValues.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if orderedValues[middle] < value { low = middle + 1 } else { high = middle }
+                }
+                var up = low
+                while up < ordered.count {
+                    let d = (orderedValues[up] - value) / range
+                    if (d < 1 ? d : 1) >= best { break }
+                    best = pairSum(s, reference + ordered[up] * columnCount, ranges, columnCount, best)
+                    up += 1
+                }
+                var down = low - 1
+                while down >= 0 {
+                    let d = (value - orderedValues[down]) / range
+                    if (d < 1 ? d : 1) >= best { break }
+                    best = pairSum(s, reference + ordered[down] * columnCount, ranges, columnCount, best)
+                    down -= 1
+                }
+                for j in missingPivot { best = pairSum(s, reference + j * columnCount, ranges, columnCount, best) }
                 result[i] = best / Double(columnCount)
             }
+        }
+
+        /// min(best, the row distance's sum of terms in column order), stopping once the partial sum
+        /// reaches `best` (a sum that does not beat `best` is not needed).
+        @inline(__always)
+        static func pairSum(
+            _ s: UnsafePointer<Double>, _ r: UnsafePointer<Double>, _ ranges: UnsafePointer<Double>, _ columnCount: Int,
+            _ best: Double
+        ) -> Double {
+            var sum = 0.0
+            var c = 0
+            while c < columnCount {
+                // The column term of the type's doc comment, written out without helper calls
+                // (debug builds do not inline them): equal values add 0 (categories have
+                // range 0), one side missing adds 1, both missing 0.
+                let a = s[c]
+                let b = r[c]
+                if a != b {
+                    if a != a || b != b {
+                        if !(a != a && b != b) { sum += 1 }
+                    } else {
+                        let range = ranges[c]
+                        if range == 0 {
+                            sum += 1
+                        } else {
+                            let d = (a > b ? a - b : b - a) / range
+                            sum += d < 1 ? d : 1
+                        }
+                    }
+                    if sum >= best { break }
+                }
+                c += 1
+            }
+            return sum < best ? sum : best
         }
     }
 }
