@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "CharterPrivacy",
-            dependencies: ["CharterCore"],
+            dependencies: ["CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterPrivacyTests",
-            dependencies: ["CharterPrivacy", "CharterPrivacyTestSupport", "CharterCore"],
+            dependencies: ["CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterData
+import CharterPrivacy
 import CharterStats
 
 /// `charter evaluate`: every fidelity and utility metric on three tables made elsewhere.
@@ -54,6 +55,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The protected attribute: TSTR/TRTS per value, and the fairness gap.")
     var protected: String?
 
+    @Option(
+        name: .customLong("quasi-identifier"),
+        help: "A quasi-identifier column for k-anonymity (repeatable; none skips k-anonymity).")
+    var quasiIdentifiers: [String] = []
+
+    @Option(help: "The sensitive column for l-diversity (with --quasi-identifier).")
+    var sensitive: String?
+
+    @Option(name: .customLong("small-class"), help: "k-anonymity classes smaller than this are small.")
+    var smallClassThreshold: Int = 5
+
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 
@@ -71,6 +83,19 @@ struct EvaluateCommand: ParsableCommand {
         var report = EvaluationReport(inputs.inputs, protocol: inputs.tstrProtocol)
         for section in EvaluationSections.all {
             if let json = section(inputs.inputs) { report.merging(json) }
+        }
+        if !quasiIdentifiers.isEmpty || sensitive != nil {
+            do throws(DisclosureInputError) {
+                report.merging(
+                    DisclosureSections.kAnonymity(
+                        try KAnonymity(
+                            train: inputs.inputs.train, synthetic: inputs.inputs.synthetic,
+                            quasiIdentifiers: quasiIdentifiers, sensitive: sensitive,
+                            smallClassThreshold: smallClassThreshold)))
+            } catch {
+                try emit([.error(.dataUnusable, "k-anonymity: \(error.message)", at: nil)])
+                throw ExitStatus.usageError.exitCode
+            }
         }
         switch format {
         case .json:
@@ -93,5 +118,7 @@ struct EvaluateCommand: ParsableCommand {
 /// returns a JSON object deep-merged into the report (e.g. `{"sdmetrics": {"dcr_overfitting_protection": …}}`),
 /// or `nil`. The privacy module (CharterPrivacy: k-anonymity, DCR, NewRowSynthesis, …) registers here.
 enum EvaluationSections {
-    static let all: [@Sendable (EvaluationReport.Inputs) -> JSONValue?] = []
+    static let all: [@Sendable (EvaluationReport.Inputs) -> JSONValue?] = [
+        DisclosureSections.dcrOverfittingProtection, DisclosureSections.newRowSynthesis,
+    ]
 }
