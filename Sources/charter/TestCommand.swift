@@ -204,15 +204,15 @@ struct PolicyTestRun {
         for file in files {
             let cases = results.filter { $0.file == file }
             let failed = cases.filter { !$0.passed }.count
-            xml += "  <testsuite name=\"\(xmlEscape(file))\" tests=\"\(cases.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
+            xml += "  <testsuite name=\"\(file.xmlEscaped)\" tests=\"\(cases.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
             for result in cases {
-                let open = "    <testcase name=\"\(xmlEscape(result.name))\" classname=\"\(xmlEscape(file))\""
+                let open = "    <testcase name=\"\(result.name.xmlEscaped)\" classname=\"\(file.xmlEscaped)\""
                 if result.passed {
                     xml += open + "/>\n"
                 } else {
                     xml += open + ">\n"
-                    xml += "      <failure type=\"\(DiagnosticCode.policyTestFailed.id)\" message=\"\(xmlEscape(result.failureMessage))\">"
-                    xml += xmlEscape("\(result.location): " + result.failureMessage) + "</failure>\n"
+                    xml += "      <failure type=\"\(DiagnosticCode.policyTestFailed.id)\" message=\"\(result.failureMessage.xmlEscaped)\">"
+                    xml += ("\(result.location): " + result.failureMessage).xmlEscaped + "</failure>\n"
                     xml += "    </testcase>\n"
                 }
             }
@@ -221,23 +221,4 @@ struct PolicyTestRun {
         xml += "</testsuites>\n"
         return xml
     }
-}
-
-/// XML 1.0 character data and attribute escaping; characters XML 1.0 forbids become U+FFFD.
-func xmlEscape(_ text: String) -> String {
-    var output = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": output += "&amp;"
-        case "<": output += "&lt;"
-        case ">": output += "&gt;"
-        case "\"": output += "&quot;"
-        case "'": output += "&apos;"
-        case "\n": output += "&#10;"
-        case "\t": output += "&#9;"
-        case let c where c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF: output += "\u{FFFD}"
-        default: output.unicodeScalars.append(scalar)
-        }
-    }
-    return output
 }

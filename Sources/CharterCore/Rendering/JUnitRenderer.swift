@@ -42,23 +42,5 @@ public struct JUnitRenderer: Sendable {
         return xml
     }
 
-    /// XML 1.0 character data and attribute escaping; characters XML 1.0 forbids become U+FFFD.
-    func escape(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&apos;"
-            case "\n": output += "&#10;"
-            case "\r": output += "&#13;"
-            case "\t": output += "&#9;"
-            case let c where c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF: output += "\u{FFFD}"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
+    func escape(_ text: String) -> String { text.xmlEscaped }
 }
