@@ -108,6 +108,7 @@ let package = Package(
         // Helpers shared by the test targets (reference implementations run out of process).
         .target(
             name: "CharterTestSupport",
+            dependencies: ["CharterCore", "CharterData"],
             path: "Tests/CharterTestSupport",
             swiftSettings: strictSettings
         ),
@@ -143,13 +144,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStatsTests",
-            dependencies: ["CharterStats", "CharterData", "CharterCore"],
+            dependencies: ["CharterStats", "CharterData", "CharterCore", "CharterTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CharterPrivacyTests",
-            dependencies: ["CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
+            dependencies: ["CharterTestSupport", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

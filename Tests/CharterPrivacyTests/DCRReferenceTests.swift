@@ -2,6 +2,7 @@ import CharterCore
 import CharterData
 import CharterPrivacy
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// DCR per row, DCROverfittingProtection and NewRowSynthesis of every reference fixture.

@@ -2,6 +2,7 @@ import CharterCore
 import CharterData
 import CharterPrivacy
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// k-anonymity and l-diversity of every reference fixture, exactly as its metrics.json records them.

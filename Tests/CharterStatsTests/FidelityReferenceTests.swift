@@ -1,6 +1,7 @@
 import CharterCore
 import CharterData
 import CharterStats
+import CharterTestSupport
 import Testing
 
 /// Every SDMetrics and scipy number in the reference fixtures, reproduced at the stated tolerances.

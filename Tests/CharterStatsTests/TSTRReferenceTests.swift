@@ -1,6 +1,7 @@
 import CharterCore
 import CharterData
 import CharterStats
+import CharterTestSupport
 import Testing
 
 /// The TSTR/TRTS numbers of the reference fixtures, under the protocol each fixture records.

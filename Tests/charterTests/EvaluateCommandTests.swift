@@ -1,5 +1,6 @@
 import CharterCore
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// `charter evaluate` end to end: the built binary on a reference fixture, diffed against its

@@ -1,5 +1,6 @@
 import CharterCore
 import Foundation
+import CharterTestSupport
 import Testing
 
 /// `charter evaluate`'s disclosure sections on a reference fixture, diffed against its metrics.json.
