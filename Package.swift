@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CharterData", targets: ["CharterData"]),
         .library(name: "CharterStats", targets: ["CharterStats"]),
         .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
+        .library(name: "CharterSynth", targets: ["CharterSynth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +77,12 @@ let package = Package(
         .target(
             name: "CharterPrivacy",
             dependencies: ["CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        // Synthetic-data generators: gaussian-copula, dp-copula, the external adapter.
+        .target(
+            name: "CharterSynth",
+            dependencies: ["CharterPrivacy", "CharterStats", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
