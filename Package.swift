@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CharterStats", targets: ["CharterStats"]),
         .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
+        .library(name: "CharterPlan", targets: ["CharterPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,6 +86,12 @@ let package = Package(
             dependencies: ["CharterPrivacy", "CharterStats", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
+        .target(
+            name: "CharterPlan",
+            dependencies: ["CharterPolicy", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
         .target(
             name: "CharterPrivacyTestSupport",
@@ -101,6 +108,7 @@ let package = Package(
                 "CharterData",
                 "CharterStats",
                 "CharterPrivacy",
+                "CharterPlan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -158,6 +166,12 @@ let package = Package(
         .testTarget(
             name: "CharterPrivacyTests",
             dependencies: ["CharterTestSupport", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterPlanTests",
+            dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(
