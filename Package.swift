@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "charterTests",
             dependencies: [
-                "charter", "CharterCore", "CharterRegistry", "CharterTestSupport",
+                "charter", "CharterCore", "CharterRegistry", "CharterTestSupport", "CharterPlan",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

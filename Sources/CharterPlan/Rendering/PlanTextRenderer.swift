@@ -47,7 +47,7 @@ public enum PlanTextRenderer {
             + "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s")"
             + (errors > 0 ? " (\(errors) blocking)" : "") + ". "
             + (plan.isReady
-                ? "Ready to apply: charter apply PLAN.json"
+                ? "Ready to apply: charter apply plan.json"
                 : "Pending: approvals bound to \(plan.digest) are needed before apply.")
         out.append(summary)
         return out.joined(separator: "\n") + "\n"
