@@ -46,7 +46,8 @@ struct PlanCommand: ParsableCommand {
             valueName: "path"))
     var registry: String?
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
     var output: String?
 
     @Option(help: "What to print: text, json, mermaid.")
@@ -132,7 +133,8 @@ struct PlanCommand: ParsableCommand {
     /// Writes `text` to a temporary file beside `path`, then renames it: never a partial plan.
     static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid()).tmp")
         try Data(text.utf8).write(to: temporary)
         // rename(2) replaces an existing file atomically.
         guard rename(temporary.path, url.path) == 0 else {

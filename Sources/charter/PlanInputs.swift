@@ -78,18 +78,24 @@ struct PlanInputs {
         }
         var notes: [String] = []
         let policyDigest = InputDigests.policySet(
-            selection.sources.keys.sorted().map { (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8)) })
+            selection.sources.keys.sorted().map {
+                (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8))
+            })
         var sourceDigest = request.source.sha256?.value
         if sourceDigest == nil {
             if let data = FileManager.default.contents(atPath: request.source.path.value) {
                 sourceDigest = ContentDigest.sha256([UInt8](data))
-                notes.append("the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
+                notes.append(
+                    "the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
             } else {
-                notes.append("the request declares no source.sha256 and \"\(request.source.path.value)\" cannot be read: the source is not pinned")
+                notes.append(
+                    "the request declares no source.sha256 and \"\(request.source.path.value)\" cannot be read: the source is not pinned"
+                )
             }
         }
         let ledger = try ledgerState(
-            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes)
+            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes
+        )
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources)

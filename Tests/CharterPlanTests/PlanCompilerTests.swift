@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Plan compiler")
 struct PlanCompilerTests {
-    @Test("every example request: allowed and pending compile, denied are refused", arguments: PlanFixture.exampleRequests)
+    @Test(
+        "every example request: allowed and pending compile, denied are refused", arguments: PlanFixture.exampleRequests
+    )
     func examples(_ path: String) throws {
         let request = try PlanFixture.request(path)
         let name = (path as NSString).lastPathComponent
@@ -75,7 +77,9 @@ struct PlanCompilerTests {
         let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
         #expect(plan.policy.tier == "high")
         let ids = plan.checks.map(\.id)
-        #expect(ids.contains("l_diversity.l_min") && ids.contains("trts.ratio_min") && ids.contains("fairness.tstr_gap_max"))
+        #expect(
+            ids.contains("l_diversity.l_min") && ids.contains("trts.ratio_min") && ids.contains("fairness.tstr_gap_max")
+        )
         #expect(plan.checks.first { $0.id == "k_anonymity.k_min" }?.threshold == 10)
         #expect(plan.warnings.contains { $0.code == "unmeasurable-fairness" && $0.severity == .error })
         guard case .certify(let certify) = try #require(plan.stage(.certify)) else { return }
@@ -134,7 +138,10 @@ struct PlanCompilerTests {
     func bindingApprovals() throws {
         let pending = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
         #expect(pending.approvals.state == .pending)
-        #expect(pending.approvals.needed == [.init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)])
+        #expect(
+            pending.approvals.needed == [
+                .init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)
+            ])
         let bound = "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: \"\(pending.digest)\" }]"
         let ready = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(approvals: bound)))
         #expect(ready.digest == pending.digest, "approvals are not digested")
@@ -142,9 +149,14 @@ struct PlanCompilerTests {
         #expect(ready.isReady)
         let other = "sha256:" + String(repeating: "b", count: 64)
         let staleText = "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: \"\(other)\" }]"
-        let stale = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(approvals: staleText)))
+        let stale = try PlanFixture.compile(
+            try PlanFixture.request(text: PlanFixture.requestText(approvals: staleText)))
         #expect(stale.approvals.state == .pending)
-        #expect(stale.approvals.rejected == [.init(role: "data_steward", by: "carol@hospital.example", reason: "the approval is for a different plan")])
+        #expect(
+            stale.approvals.rejected == [
+                .init(
+                    role: "data_steward", by: "carol@hospital.example", reason: "the approval is for a different plan")
+            ])
     }
 
     @Test("a soft-mandatory denial overridden by an unbound approval becomes a pending override")
@@ -153,7 +165,10 @@ struct PlanCompilerTests {
             rows: "150",
             approvals: "[{ role: privacy_officer, by: bob@hospital.example, at: 2026-11-20, override: tiny-source }]")
         let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
-        #expect(plan.approvals.needed.contains { $0.isOverride && $0.source == "tiny-source" && $0.roles == ["privacy_officer"] })
+        #expect(
+            plan.approvals.needed.contains {
+                $0.isOverride && $0.source == "tiny-source" && $0.roles == ["privacy_officer"]
+            })
         #expect(plan.approvals.state == .pending)
     }
 
@@ -167,7 +182,8 @@ struct PlanCompilerTests {
         let ledger = LedgerState.unregistered(source: "gbsg2-2026q3")
         #expect(throws: PlanCompileError.self) {
             try compiler.compile(
-                request: request, decision: denied, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: request, decision: denied, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
         let good = try PlanFixture.request(text: PlanFixture.requestText())
         let decision = evaluator.decide(good, now: PlanFixture.now)
@@ -175,7 +191,8 @@ struct PlanCompilerTests {
         other.id = Located("REQ-OTHER", at: good.id.location)
         #expect(throws: PlanCompileError.mismatchedDecision("request")) {
             try compiler.compile(
-                request: other, decision: decision, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: other, decision: decision, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
         #expect(throws: PlanCompileError.mismatchedLedger(request: "gbsg2-2026q3", ledger: "elsewhere")) {
             try compiler.compile(
@@ -186,7 +203,8 @@ struct PlanCompilerTests {
         noTier.tier = nil
         #expect(throws: PlanCompileError.unknownTier(nil)) {
             try compiler.compile(
-                request: good, decision: noTier, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: good, decision: noTier, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
     }
 
@@ -198,7 +216,9 @@ struct PlanCompilerTests {
         #expect(generate.seed == 1234)
         let a = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
         let b = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(epsilon: "0.5")))
-        guard case .generate(let ga) = try #require(a.stage(.generate)), case .generate(let gb) = try #require(b.stage(.generate)) else { return }
+        guard case .generate(let ga) = try #require(a.stage(.generate)),
+            case .generate(let gb) = try #require(b.stage(.generate))
+        else { return }
         #expect(ga.seed != gb.seed, "another request, another derived seed")
         #expect(ga.seed == InputDigests.seed(from: a.inputs.request, purpose: "generate"))
     }

@@ -11,7 +11,9 @@ struct PlanDigestTests {
         try PlanFixture.compile(try PlanFixture.request(text: text), ledger: ledger)
     }
 
-    @Test("the same inputs give the same bytes, whatever the request's formatting", arguments: PlanFixture.exampleRequests.filter { !$0.contains("denied-") })
+    @Test(
+        "the same inputs give the same bytes, whatever the request's formatting",
+        arguments: PlanFixture.exampleRequests.filter { !$0.contains("denied-") })
     func deterministic(_ path: String) throws {
         let a = try PlanFixture.compile(try PlanFixture.request(path))
         let b = try PlanFixture.compile(try PlanFixture.request(path))
@@ -73,7 +75,8 @@ struct PlanDigestTests {
         current.request = InputDigests.request(edited)
         #expect(PlanDrift(plan: plan, current: current).changes.map(\.input) == [.request])
         let approved = try PlanFixture.request(
-            text: PlanFixture.requestText(approvals: "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20 }]"))
+            text: PlanFixture.requestText(
+                approvals: "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20 }]"))
         #expect(InputDigests.request(approved) == plan.inputs.request)
 
         // The policy set.
@@ -81,7 +84,10 @@ struct PlanDigestTests {
         current.policy = InputDigests.policySet([("health-synthetic.yaml", Array("changed".utf8))])
         let policyDrift = PlanDrift(plan: plan, current: current)
         #expect(policyDrift.changes == [.init(input: .policy, planned: plan.inputs.policy, current: current.policy)])
-        #expect(policyDrift.messages == ["the policy set changed since the plan was made: \(plan.inputs.policy) → \(current.policy)"])
+        #expect(
+            policyDrift.messages == [
+                "the policy set changed since the plan was made: \(plan.inputs.policy) → \(current.policy)"
+            ])
 
         // The ledger: another committed event.
         current = plan.inputs
@@ -91,12 +97,16 @@ struct PlanDigestTests {
 
         // The source: a pinned digest that changed, or a file now gone.
         let pinned = try PlanFixture.compile(
-            try PlanFixture.request(text: PlanFixture.requestText()), sourceDigest: "sha256:" + String(repeating: "d", count: 64))
+            try PlanFixture.request(text: PlanFixture.requestText()),
+            sourceDigest: "sha256:" + String(repeating: "d", count: 64))
         current = pinned.inputs
         current.source = "sha256:" + String(repeating: "e", count: 64)
         #expect(PlanDrift(plan: pinned, current: current).changes.map(\.input) == [.source])
         current.source = nil
-        #expect(PlanDrift(plan: pinned, current: current).changes == [.init(input: .source, planned: pinned.inputs.source, current: nil)])
+        #expect(
+            PlanDrift(plan: pinned, current: current).changes == [
+                .init(input: .source, planned: pinned.inputs.source, current: nil)
+            ])
         // A plan that pinned no source has nothing to compare.
         current = plan.inputs
         current.source = "sha256:" + String(repeating: "e", count: 64)
@@ -104,8 +114,10 @@ struct PlanDigestTests {
 
         // Everything at once, in input order.
         let all = PlanDigests(
-            policy: "sha256:" + String(repeating: "1", count: 64), request: "sha256:" + String(repeating: "2", count: 64),
-            source: "sha256:" + String(repeating: "3", count: 64), ledger: "sha256:" + String(repeating: "4", count: 64))
+            policy: "sha256:" + String(repeating: "1", count: 64),
+            request: "sha256:" + String(repeating: "2", count: 64),
+            source: "sha256:" + String(repeating: "3", count: 64), ledger: "sha256:" + String(repeating: "4", count: 64)
+        )
         #expect(PlanDrift(plan: pinned, current: all).changes.map(\.input) == [.policy, .request, .source, .ledger])
     }
 

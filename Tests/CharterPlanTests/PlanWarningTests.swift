@@ -128,7 +128,8 @@ struct PlanWarningTests {
         #expect(Self.codes(noRows).contains("rows-not-declared"))
         #expect(!Self.codes(noRows).contains("epsilon-infeasible"))
         let noExpiry = try PlanFixture.compile(
-            try PlanFixture.request(text: PlanFixture.requestText(classification: "internal", expires: nil)), policy: lax)
+            try PlanFixture.request(text: PlanFixture.requestText(classification: "internal", expires: nil)),
+            policy: lax)
         #expect(Self.codes(noExpiry).contains("no-expiry"))
         #expect(noExpiry.checks.map(\.id) == ["epsilon_spent.max", "delta_spent.max"])
     }

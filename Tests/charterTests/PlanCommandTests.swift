@@ -27,7 +27,8 @@ struct PlanCommandTests {
     }
 
     static var exampleFiles: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("examples/requests").path)) ?? [])
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("examples/requests").path))
+            ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/requests/" + $0 }
     }
 
@@ -47,7 +48,8 @@ struct PlanCommandTests {
         let expected: Int32 = name.hasPrefix("allowed-") ? 0 : name.hasPrefix("pending-") ? 3 : 1
         #expect(
             result.status == expected,
-            "\(path): \(result.stdout)\(result.stderr); if the policy or the plan format changed, rebind the examples with CHARTER_UPDATE_EXAMPLES=1")
+            "\(path): \(result.stdout)\(result.stderr); if the policy or the plan format changed, rebind the examples with CHARTER_UPDATE_EXAMPLES=1"
+        )
         if expected == 1 {
             #expect(!FileManager.default.fileExists(atPath: output), "a denied request writes no plan")
             #expect(result.stderr.contains("is denied; no plan made"))
@@ -105,9 +107,13 @@ struct PlanCommandTests {
         let path = scratch.path("registry.sqlite")
         let request = "examples/requests/allowed-gbsg2-prototyping.yaml"
         let empty = try Plan(jsonText: try Self.plan([request, "--format", "json"], registry: path).stdout)
-        #expect(empty.inputs.ledger == LedgerState(
-            source: "gbsg2-2026q3", isRegistered: false, capEpsilon: nil, capDelta: nil, spentEpsilon: 0, spentDelta: 0,
-            composition: "rdp", events: []).digest)
+        #expect(
+            empty.inputs.ledger
+                == LedgerState(
+                    source: "gbsg2-2026q3", isRegistered: false, capEpsilon: nil, capDelta: nil, spentEpsilon: 0,
+                    spentDelta: 0,
+                    composition: "rdp", events: []
+                ).digest)
         let registry = try SQLiteRegistry(path: path, create: true)
         let at = try #require(Timestamp(rfc3339: "2026-11-20T10:00:00Z"))
         try registry.registerSource(
@@ -119,7 +125,8 @@ struct PlanCommandTests {
         #expect(registered.status == 3, "the approval is bound to the plan made against the empty ledger")
         let event = try registry.reserve(
             ReservationRequest(
-                source: "gbsg2-2026q3", run: "RUN-1", mechanism: "dp-copula", cost: .pure(epsilon: Decimal(string: "9.5")!),
+                source: "gbsg2-2026q3", run: "RUN-1", mechanism: "dp-copula",
+                cost: .pure(epsilon: Decimal(string: "9.5")!),
                 lease: .seconds(3600), actor: "engine"), at: at)
         _ = try registry.commit(event.id, actor: "engine", at: at)
         let spent = try Self.plan([request], registry: path)
@@ -137,13 +144,16 @@ struct PlanCommandTests {
         let request = "examples/requests/pending-gbsg2-prototyping.yaml"
         let registry = scratch.path("none.sqlite")
         let before = try Plan(
-            jsonText: try Self.plan([request, "--format", "json", "--policy", policies.path], registry: registry).stdout)
+            jsonText: try Self.plan([request, "--format", "json", "--policy", policies.path], registry: registry).stdout
+        )
         let original = try Plan(jsonText: try Self.plan([request, "--format", "json"], registry: registry).stdout)
         #expect(before.inputs.policy == original.inputs.policy, "the digest names files relative to the policy root")
         let file = policies.appendingPathComponent("health-synthetic.yaml")
-        try (try String(contentsOf: file, encoding: .utf8) + "# edited\n").write(to: file, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: file, encoding: .utf8) + "# edited\n").write(
+            to: file, atomically: true, encoding: .utf8)
         let after = try Plan(
-            jsonText: try Self.plan([request, "--format", "json", "--policy", policies.path], registry: registry).stdout)
+            jsonText: try Self.plan([request, "--format", "json", "--policy", policies.path], registry: registry).stdout
+        )
         let drift = PlanDrift(plan: before, current: after.inputs)
         #expect(drift.changes.map(\.input) == [.policy])
         #expect(after.digest != before.digest)
@@ -161,7 +171,8 @@ struct PlanCommandTests {
         let unparsable = try Self.plan([broken, "-o", output], registry: registry)
         #expect(unparsable.status == 2 && unparsable.stderr.contains("error["))
         let request = try String(
-            contentsOf: Self.root.appendingPathComponent("examples/requests/pending-gbsg2-prototyping.yaml"), encoding: .utf8)
+            contentsOf: Self.root.appendingPathComponent("examples/requests/pending-gbsg2-prototyping.yaml"),
+            encoding: .utf8)
         let two = scratch.path("two.yaml")
         try (request + "---\n" + request).write(toFile: two, atomically: true, encoding: .utf8)
         let twice = try Self.plan([two, "-o", output], registry: registry)
@@ -175,7 +186,8 @@ struct PlanCommandTests {
         #expect(badDate.status == 2 && badDate.stderr.contains("--now"))
         let garbage = scratch.path("garbage.sqlite")
         try "not a database".write(toFile: garbage, atomically: true, encoding: .utf8)
-        let badRegistry = try Self.plan(["examples/requests/pending-gbsg2-prototyping.yaml", "-o", output], registry: garbage)
+        let badRegistry = try Self.plan(
+            ["examples/requests/pending-gbsg2-prototyping.yaml", "-o", output], registry: garbage)
         #expect(badRegistry.status == 2)
         #expect(!FileManager.default.fileExists(atPath: output))
         let unwritable = try Self.plan(
@@ -184,13 +196,15 @@ struct PlanCommandTests {
         #expect(unwritable.status == 2 && unwritable.stderr.contains("cannot write the plan"))
         // An existing plan file is replaced whole.
         try "old".write(toFile: output, atomically: true, encoding: .utf8)
-        let replaced = try Self.plan(["examples/requests/pending-gbsg2-prototyping.yaml", "-o", output], registry: registry)
+        let replaced = try Self.plan(
+            ["examples/requests/pending-gbsg2-prototyping.yaml", "-o", output], registry: registry)
         #expect(replaced.status == 3)
         #expect((try? Plan(jsonText: try String(contentsOfFile: output, encoding: .utf8)))?.isIntact == true)
         try FileManager.default.removeItem(atPath: output)
         let json = try Self.plan([broken, "--format", "json"], registry: registry)
         #expect(json.status == 2)
         #expect((try? JSONParser().parse(json.stdout)) != nil, "--format json reports errors as JSON")
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".") }) == [])
+        #expect(
+            (try? FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix(".") }) == [])
     }
 }

@@ -41,12 +41,17 @@ extension PolicySummary {
 
 extension PlanDigests {
     var json: JSONValue {
-        ["policy": .string(policy), "request": .string(request), "source": .optional(source), "ledger": .string(ledger)]
+        [
+            "policy": .string(policy), "request": .string(request), "source": .optional(source),
+            "ledger": .string(ledger),
+        ]
     }
 }
 
 extension PlanWarning {
-    var json: JSONValue { ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message)] }
+    var json: JSONValue {
+        ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message)]
+    }
 }
 
 extension ApprovalStatus {
@@ -114,7 +119,8 @@ extension PlanStage {
             object = ["checks": .array(gate.checks.map(\.json))]
         case .certify(let s):
             object = [
-                "expires_at": .optional(s.expiresAt?.description), "warn_days": s.warnDays.map { .integer($0) } ?? .null,
+                "expires_at": .optional(s.expiresAt?.description),
+                "warn_days": s.warnDays.map { .integer($0) } ?? .null,
                 "revalidate_every_days": s.revalidateEveryDays.map { .integer($0) } ?? .null,
                 "purpose": .string(s.purpose), "audience": .string(s.audience), "consumers": .strings(s.consumers),
                 "jurisdiction": .optional(s.jurisdiction), "signature": .string(s.signature),

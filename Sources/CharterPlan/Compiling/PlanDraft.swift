@@ -71,7 +71,9 @@ struct PlanDraft {
                 PlanCheck(
                     id: "delta_spent.max", metric: "delta_spent", bound: .atMost, threshold: delta, source: "request"))
         }
-        if let (k, from) = controls.strictest("k_min", isMinimum: true, in: { $0.kAnonymity.map { Decimal($0.minimum.value) } }) {
+        if let (k, from) = controls.strictest(
+            "k_min", isMinimum: true, in: { $0.kAnonymity.map { Decimal($0.minimum.value) } })
+        {
             privacy.append(
                 PlanCheck(
                     id: "k_anonymity.k_min", metric: "k_anonymity", bound: .atLeast, threshold: k, source: from,
@@ -80,10 +82,14 @@ struct PlanDraft {
                 warnings.append(
                     PlanWarning(
                         code: "unmeasurable-k-anonymity", severity: .error,
-                        message: "k-anonymity (k ≥ \(k.jsonText)) cannot be measured: the request declares no source.quasi_identifiers; the privacy gate fails closed"))
+                        message:
+                            "k-anonymity (k ≥ \(k.jsonText)) cannot be measured: the request declares no source.quasi_identifiers; the privacy gate fails closed"
+                    ))
             }
         }
-        if let (l, from) = controls.strictest("l_min", isMinimum: true, in: { $0.lDiversity.map { Decimal($0.minimum.value) } }) {
+        if let (l, from) = controls.strictest(
+            "l_min", isMinimum: true, in: { $0.lDiversity.map { Decimal($0.minimum.value) } })
+        {
             privacy.append(
                 PlanCheck(
                     id: "l_diversity.l_min", metric: "l_diversity", bound: .atLeast, threshold: l, source: from,
@@ -95,7 +101,9 @@ struct PlanDraft {
                 warnings.append(
                     PlanWarning(
                         code: "unmeasurable-l-diversity", severity: .error,
-                        message: "l-diversity (l ≥ \(l.jsonText)) cannot be measured: the request declares no source.\(quasi.isEmpty ? "quasi_identifiers" : "sensitive") column; the privacy gate fails closed"))
+                        message:
+                            "l-diversity (l ≥ \(l.jsonText)) cannot be measured: the request declares no source.\(quasi.isEmpty ? "quasi_identifiers" : "sensitive") column; the privacy gate fails closed"
+                    ))
             }
         }
         let attack: [String: JSONValue] = ["members": "train", "non_members": "holdout", "released": "synthetic"]
@@ -116,10 +124,12 @@ struct PlanDraft {
         stages.append(.privacyGate(GateStage(checks: privacy)))
 
         // Utility gate.
-        var utility = controls.checks("fidelity", { $0.fidelity }, parameters: ["real": "train", "synthetic": "synthetic"])
+        var utility = controls.checks(
+            "fidelity", { $0.fidelity }, parameters: ["real": "train", "synthetic": "synthetic"])
         let metric = controls.first { $0.tstr?.metric?.value }?.rawValue ?? "auc"
         let protocolParameters: [String: JSONValue] = [
-            "model": .string(Self.utilityModel), "c": 1, "metric": .string(metric), "target": target.map { .string($0) } ?? .null,
+            "model": .string(Self.utilityModel), "c": 1, "metric": .string(metric),
+            "target": target.map { .string($0) } ?? .null,
             "exclude": .array(exclude.map { .string($0) }), "evaluated_on": "holdout",
         ]
         var needsTarget: [String] = []
@@ -127,7 +137,9 @@ struct PlanDraft {
             var parameters = protocolParameters
             parameters["definition"] = "AUC(synthetic → holdout) / AUC(train → holdout)"
             utility.append(
-                PlanCheck(id: "tstr.ratio_min", metric: "tstr.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+                PlanCheck(
+                    id: "tstr.ratio_min", metric: "tstr.ratio", bound: .atLeast, threshold: ratio, source: from,
+                    parameters: parameters))
             needsTarget.append("TSTR")
         }
         if let (ratio, from) = controls.strictest("ratio_min", isMinimum: true, in: { $0.trts?.ratioMin?.value }) {
@@ -135,14 +147,18 @@ struct PlanDraft {
             parameters["definition"] = "AUC(train → synthetic) / AUC(train → holdout)"
             parameters["evaluated_on"] = "synthetic"
             utility.append(
-                PlanCheck(id: "trts.ratio_min", metric: "trts.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+                PlanCheck(
+                    id: "trts.ratio_min", metric: "trts.ratio", bound: .atLeast, threshold: ratio, source: from,
+                    parameters: parameters))
             needsTarget.append("TRTS")
         }
         if target == nil, !needsTarget.isEmpty {
             warnings.append(
                 PlanWarning(
                     code: "unmeasurable-utility", severity: .error,
-                    message: "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"))
+                    message:
+                        "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"
+                ))
         }
         stages.append(.utilityGate(GateStage(checks: utility)))
 
@@ -157,7 +173,9 @@ struct PlanDraft {
             warnings.append(
                 PlanWarning(
                     code: "unmeasurable-fairness", severity: .error,
-                    message: "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"))
+                    message:
+                        "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"
+                ))
         }
         stages.append(.fairnessGate(GateStage(checks: fairness)))
 
@@ -182,10 +200,11 @@ struct PlanDraft {
         budget = Self.forecast(
             ledger: ledger, policy: policy, draws: isPrivate, epsilon: isPrivate ? epsilon : nil,
             delta: isPrivate ? delta : nil)
-        warnings += DPConfigurationCheck(
-            generator: generator.type.value, isPrivate: isPrivate, epsilon: epsilon, delta: delta, rows: rows,
-            declaredColumns: source.columns.count, budget: budget
-        ).warnings
+        warnings +=
+            DPConfigurationCheck(
+                generator: generator.type.value, isPrivate: isPrivate, epsilon: epsilon, delta: delta, rows: rows,
+                declaredColumns: source.columns.count, budget: budget
+            ).warnings
         warnings += Self.sourceWarnings(declared: source.sha256?.value, pinned: sourceDigest, rows: rows)
         // Most severe first; the order found within a severity.
         warnings = warnings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
@@ -224,7 +243,9 @@ struct PlanDraft {
         if ledger.isRegistered {
             (capEpsilon, capDelta, capSource) = (ledger.capEpsilon, ledger.capDelta, "registry")
         } else if let budgets = policy.budgets, budgets.perSourceEpsilon != nil || budgets.perSourceDelta != nil {
-            (capEpsilon, capDelta, capSource) = (budgets.perSourceEpsilon?.value, budgets.perSourceDelta?.value, "policy")
+            (capEpsilon, capDelta, capSource) = (
+                budgets.perSourceEpsilon?.value, budgets.perSourceDelta?.value, "policy"
+            )
         } else {
             (capEpsilon, capDelta, capSource) = (nil, nil, "none")
         }
@@ -241,7 +262,8 @@ struct PlanDraft {
         }
         return BudgetForecast(
             source: ledger.source, draws: draws, capEpsilon: capEpsilon, capDelta: capDelta,
-            spentEpsilon: ledger.spentEpsilon, spentDelta: ledger.spentDelta, runEpsilon: runEpsilon, runDelta: runDelta,
+            spentEpsilon: ledger.spentEpsilon, spentDelta: ledger.spentDelta, runEpsilon: runEpsilon,
+            runDelta: runDelta,
             remainingEpsilon: remainingEpsilon, remainingDelta: remainingDelta, fits: fits, capSource: capSource)
     }
 
@@ -251,18 +273,24 @@ struct PlanDraft {
             warnings.append(
                 PlanWarning(
                     code: "source-not-pinned", severity: .warning,
-                    message: "the source file is not pinned: the request declares no sha256 and none was observed, so apply cannot tell whether it changed"))
+                    message:
+                        "the source file is not pinned: the request declares no sha256 and none was observed, so apply cannot tell whether it changed"
+                ))
         } else if declared == nil {
             warnings.append(
                 PlanWarning(
                     code: "source-digest-observed", severity: .note,
-                    message: "the request declares no source.sha256: the plan pins the digest the file had when the plan was made"))
+                    message:
+                        "the request declares no source.sha256: the plan pins the digest the file had when the plan was made"
+                ))
         }
         if rows == nil {
             warnings.append(
                 PlanWarning(
                     code: "rows-not-declared", severity: .warning,
-                    message: "the request declares no source.rows: the row count is not verified and ε and δ cannot be checked against the data size"))
+                    message:
+                        "the request declares no source.rows: the row count is not verified and ε and δ cannot be checked against the data size"
+                ))
         }
         return warnings
     }

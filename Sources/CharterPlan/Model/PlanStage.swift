@@ -1,10 +1,10 @@
+public import CharterCore
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-
-public import CharterCore
 
 /// One step of a plan, with its concrete parameters.
 public enum PlanStage: Sendable, Equatable {

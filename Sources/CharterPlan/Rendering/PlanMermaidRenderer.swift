@@ -31,7 +31,10 @@ public enum PlanMermaidRenderer {
     static func summary(_ stage: PlanStage) -> [String] {
         switch stage {
         case .verifySource(let s):
-            return [s.dataset, s.rows.map { "\($0) rows" } ?? "rows not declared", s.sha256.map { String($0.prefix(19)) + "…" } ?? "not pinned"]
+            return [
+                s.dataset, s.rows.map { "\($0) rows" } ?? "rows not declared",
+                s.sha256.map { String($0.prefix(19)) + "…" } ?? "not pinned",
+            ]
         case .holdoutSplit(let s):
             return ["fraction \(s.fraction.jsonText), seed \(s.seed)"]
         case .generate(let s):
@@ -41,7 +44,10 @@ public enum PlanMermaidRenderer {
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             return gate.checks.isEmpty ? ["no checks"] : gate.checks.map { "\($0.metric) \($0.comparison)" }
         case .certify(let s):
-            return ["expires \(s.expiresAt?.description ?? "never")", "\(s.audience): \(s.consumers.joined(separator: ", "))"]
+            return [
+                "expires \(s.expiresAt?.description ?? "never")",
+                "\(s.audience): \(s.consumers.joined(separator: ", "))",
+            ]
         case .publish(let s):
             return [s.directory]
         }
