@@ -87,9 +87,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
+        // CharterPrivacy only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
             name: "CharterPlan",
-            dependencies: ["CharterPolicy", "CharterCore"],
+            dependencies: ["CharterPolicy", "CharterPrivacy", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.

@@ -223,3 +223,54 @@ struct PlanCompilerTests {
         #expect(ga.seed == InputDigests.seed(from: a.inputs.request, purpose: "generate"))
     }
 }
+
+@Suite("Plan noise calibration")
+struct PlanCalibrationTests {
+    @Test("dp-copula: ρ from (ε, δ) by the CKS20 conversion, split half and half, marginal_share handed on")
+    func zcdpSplit() throws {
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
+        guard case .generate(let generate) = try #require(plan.stage(.generate)) else { return }
+        let split = try #require(generate.budgetSplit)
+        let rho = split.total.approximateDouble
+        // The total converts back to at most ε = 1 at δ = 1e-6, and a hair more does not.
+        #expect(ZeroConcentratedDPCheck.epsilon(rho: rho) <= 1.000001)
+        #expect(ZeroConcentratedDPCheck.epsilon(rho: rho * 1.001) > 1)
+        #expect(split.shares.map(\.fraction) == [Decimal(string: "0.5")!, Decimal(string: "0.5")!])
+        for share in split.shares {
+            let budget = try #require(share.budget).approximateDouble
+            #expect(abs(budget - rho / 2) <= rho * 1e-5)
+        }
+        #expect(generate.parameters == ["marginal_share": .number(0.5)])
+        // Six significant digits at most, so the plan is the same on every platform.
+        let digits = split.total.jsonText.drop { $0 == "0" || $0 == "." }
+        #expect(digits.count <= 6, "\(split.total)")
+        #expect(plan.warnings.contains { $0.code == "domains-undeclared" && $0.severity == .error })
+    }
+
+    @Test("declared domains clear the warning; a generator without a guarantee has no split")
+    func domainsAndNonPrivate() throws {
+        let declared = PlanFixture.requestText().replacingOccurrences(
+            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n")
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: declared))
+        #expect(!plan.warnings.contains { $0.code == "domains-undeclared" })
+        let text = PlanFixture.requestText(generator: "gaussian-copula", classification: "internal")
+            .replacingOccurrences(of: "  epsilon: 1.0\n  delta: 1.0e-6\n", with: "")
+        let open = try PlanFixture.compile(try PlanFixture.request(text: text))
+        guard case .generate(let generate) = try #require(open.stage(.generate)) else { return }
+        #expect(generate.budgetSplit == nil && generate.parameters.isEmpty)
+    }
+}
+
+/// The CKS20 conversion, recomputed here on a fine grid of orders (independent of the bisection).
+enum ZeroConcentratedDPCheck {
+    static func epsilon(rho: Double, delta: Double = 1e-6) -> Double {
+        var best = Double.infinity
+        var alpha = 1.0001
+        while alpha < 10_000 {
+            let value = alpha * rho + (log(1 / delta) + (alpha - 1) * log1p(-1 / alpha) - log(alpha)) / (alpha - 1)
+            best = min(best, value)
+            alpha *= 1.0005
+        }
+        return best
+    }
+}

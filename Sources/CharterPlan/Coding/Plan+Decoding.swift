@@ -108,6 +108,22 @@ extension BudgetForecast {
     }
 }
 
+extension BudgetSplit {
+    init(json value: JSONValue, path: String) throws(PlanDecodingError) {
+        let split = try PlanJSONReader(value, path: path, keys: ["accountant", "total", "shares"])
+        var shares: [Share] = []
+        for (index, item) in try split.array("shares").enumerated() {
+            let share = try PlanJSONReader(
+                item, path: "\(path).shares[\(index)]", keys: ["mechanism", "fraction", "budget"])
+            shares.append(
+                Share(
+                    mechanism: try share.string("mechanism"), fraction: try share.decimal("fraction"),
+                    budget: try share.optionalDecimal("budget")))
+        }
+        self.init(accountant: try split.string("accountant"), total: try split.decimal("total"), shares: shares)
+    }
+}
+
 extension PlanCheck {
     init(json value: JSONValue, path: String) throws(PlanDecodingError) {
         let c = try PlanJSONReader(
@@ -128,7 +144,7 @@ extension PlanStage {
         .holdoutSplit: ["fraction", "seed", "stratify"],
         .generate: [
             "generator", "differentially_private", "epsilon", "delta", "seed", "rows", "declared_columns", "command",
-            "calibration",
+            "calibration", "parameters", "budget_split",
         ],
         .privacyGate: ["checks"], .utilityGate: ["checks"], .fairnessGate: ["checks"],
         .certify: [
@@ -170,7 +186,9 @@ extension PlanStage {
                     seed: try s.int("seed"),
                     rows: try s.int("rows"), declaredColumns: try s.strings("declared_columns"),
                     command: s.value("command") == .null ? nil : try s.strings("command"),
-                    calibration: try s.string("calibration")))
+                    calibration: try s.string("calibration"), parameters: try s.object("parameters"),
+                    budgetSplit: s.value("budget_split") == .null
+                        ? nil : try BudgetSplit(json: s.value("budget_split"), path: s.at("budget_split"))))
         case .privacyGate, .utilityGate, .fairnessGate:
             var checks: [PlanCheck] = []
             for (index, item) in try s.array("checks").enumerated() {

@@ -84,6 +84,21 @@ extension BudgetForecast {
     }
 }
 
+extension BudgetSplit {
+    var json: JSONValue {
+        [
+            "accountant": .string(accountant), "total": .exact(total),
+            "shares": .array(
+                shares.map {
+                    [
+                        "mechanism": .string($0.mechanism), "fraction": .exact($0.fraction),
+                        "budget": .optional($0.budget),
+                    ]
+                }),
+        ]
+    }
+}
+
 extension PlanCheck {
     var json: JSONValue {
         [
@@ -114,6 +129,7 @@ extension PlanStage {
                 "epsilon": .optional(s.epsilon), "delta": .optional(s.delta), "seed": .integer(s.seed),
                 "rows": .integer(s.rows), "declared_columns": .strings(s.declaredColumns),
                 "command": s.command.map { .strings($0) } ?? .null, "calibration": .string(s.calibration),
+                "parameters": .object(s.parameters), "budget_split": s.budgetSplit?.json ?? .null,
             ]
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             object = ["checks": .array(gate.checks.map(\.json))]

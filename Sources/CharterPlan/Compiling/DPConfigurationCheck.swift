@@ -97,9 +97,11 @@ struct DPConfigurationCheck {
 }
 
 extension Double {
-    /// Four significant digits as plain decimal text (`0.001458`, `15`, `1.458`), locale-free,
-    /// never in exponent form.
-    var significant4: String {
+    /// Four significant digits as plain decimal text (`0.001458`, `15`, `1.458`).
+    var significant4: String { significant(4) }
+
+    /// `digits` significant digits as plain decimal text, locale-free, never in exponent form.
+    func significant(_ digits: Int) -> String {
         guard isFinite, self != 0 else { return isFinite ? "0" : "\(self)" }
         var magnitude = abs(self)
         var exponent = 0
@@ -111,7 +113,7 @@ extension Double {
             magnitude *= 10
             exponent -= 1
         }
-        let decimals = max(0, 3 - exponent)
+        let decimals = max(0, digits - 1 - exponent)
         guard decimals <= 17 else { return "0" }
         var factor = 1.0
         for _ in 0..<decimals { factor *= 10 }

@@ -1,5 +1,6 @@
 import CharterCore
 import CharterPolicy
+import CharterPrivacy
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -56,7 +57,18 @@ struct PlanDraft {
                     seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
                     rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
                     command: generator.command?.map(\.value),
-                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta))))
+                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
+                    parameters: generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:],
+                    budgetSplit: generator.type.value == "dp-copula"
+                        ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)))
+        if isPrivate, source.columns.isEmpty {
+            warnings.append(
+                PlanWarning(
+                    code: "domains-undeclared", severity: .error,
+                    message:
+                        "\(generator.type.value) needs a declared domain for each modelled column (source.columns) and the request declares none; domains are never read from the data, so the generate stage will fail"
+                ))
+        }
 
         // Privacy gate.
         var privacy: [PlanCheck] = []
@@ -214,12 +226,37 @@ struct PlanDraft {
     static func calibration(_ generator: String, epsilon: Decimal?, delta: Decimal?) -> String {
         switch generator {
         case "dp-copula":
-            "noise calibrated by the generator to ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") over the modelled columns' marginals and correlations; the accountant and each mechanism's share are recorded in the certificate"
+            "discrete Gaussian noise for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") under zCDP, split as planned; each mechanism's noise and spend are recorded in the certificate"
         case "external":
             "calibrated by the external tool; its ε and δ are claimed, not accounted by Charter"
         default:
             "none: '\(generator)' gives no differential-privacy guarantee"
         }
+    }
+
+    /// dp-copula's split under zCDP (Bun & Steinke 2016): ρ is the largest whose conversion by
+    /// Canonne, Kamath & Steinke 2020 (Cor. 13) gives at most ε at δ; `marginal_share` 0.5 of it
+    /// goes to the marginal histograms in equal parts, the rest to the correlation. `nil` when ε
+    /// or δ is missing or out of range (the plan warns about that separately).
+    static func zcdpSplit(epsilon: Decimal?, delta: Decimal?) -> BudgetSplit? {
+        guard let epsilon, let delta else { return nil }
+        let e = epsilon.approximateDouble
+        let d = delta.approximateDouble
+        guard e > 0, e.isFinite, e <= 10_000, d > 0, d < 1 else { return nil }
+        let rho = ZeroConcentratedDP.rho(epsilon: e, delta: d)
+        let half = Decimal(5) / Decimal(10)
+        func rounded(_ value: Double) -> Decimal { Decimal.exact(value.significant(6)) ?? 0 }
+        return BudgetSplit(
+            accountant: "zCDP (Bun & Steinke 2016), converted by Canonne, Kamath & Steinke 2020, Cor. 13",
+            total: rounded(rho),
+            shares: [
+                .init(
+                    mechanism: "marginal histograms, discrete Gaussian, equal parts per modelled column",
+                    fraction: half, budget: rounded(rho / 2)),
+                .init(
+                    mechanism: "score-product correlation vector, discrete Gaussian", fraction: half,
+                    budget: rounded(rho / 2)),
+            ])
     }
 
     static func publish(_ request: GenerationRequest) -> PublishStage {

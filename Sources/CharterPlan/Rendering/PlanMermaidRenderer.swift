@@ -40,6 +40,7 @@ public enum PlanMermaidRenderer {
         case .generate(let s):
             var lines = [s.generator, "\(s.rows) rows, seed \(s.seed)"]
             if let epsilon = s.epsilon { lines.append("ε \(epsilon.jsonText), δ \(s.delta?.jsonText ?? "?")") }
+            if let split = s.budgetSplit { lines.append("zCDP ρ \(split.total.jsonText)") }
             return lines
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             return gate.checks.isEmpty ? ["no checks"] : gate.checks.map { "\($0.metric) \($0.comparison)" }
