@@ -274,3 +274,40 @@ enum ZeroConcentratedDPCheck {
         return best
     }
 }
+
+@Suite("Plan publish stage")
+struct PlanPublishTests {
+    static func publish(id: String = "REQ-TEST-1", output: String? = nil) throws -> (PublishStage, [String]) {
+        var text = PlanFixture.requestText().replacingOccurrences(of: "id: REQ-TEST-1", with: "id: \"\(id)\"")
+        if let output {
+            text = text.replacingOccurrences(of: "  rows: 5000\n", with: "  rows: 5000\n  path: \"\(output)\"\n")
+        }
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
+        guard case .publish(let stage) = try #require(plan.stage(.publish)) else {
+            throw PlanDecodingError(path: "", message: "")
+        }
+        return (stage, plan.warnings.map(\.code))
+    }
+
+    @Test("the default folder is out/<id>, with the id made safe")
+    func defaultFolder() throws {
+        #expect(try Self.publish().0.synthetic == "out/REQ-TEST-1/synthetic.csv")
+        #expect(try Self.publish().0.reportHTML == "out/REQ-TEST-1/report.html")
+        #expect(try Self.publish(id: "../../etc").0.directory == "out/_.._.._etc")
+        #expect(try Self.publish(id: "..").0.directory == "out/_..")
+        #expect(try Self.publish(id: "a b/ü").0.directory == "out/a_b__")
+    }
+
+    @Test("output.path sets the folder; one outside the working folder is warned about")
+    func outputPath() throws {
+        let (inside, insideWarnings) = try Self.publish(output: "results/run1/synth.csv")
+        #expect(inside.directory == "results/run1" && inside.certificate == "results/run1/certificate.json")
+        #expect(!insideWarnings.contains("output-outside"))
+        let (bare, _) = try Self.publish(output: "synth.csv")
+        #expect(bare.directory == "." && bare.certificate == "certificate.json")
+        for outside in ["/tmp/synth.csv", "../synth.csv", "a/../../synth.csv", "~/synth.csv"] {
+            #expect(try Self.publish(output: outside).1.contains("output-outside"), "\(outside)")
+        }
+        #expect(try !Self.publish(output: "a/../synth.csv").1.contains("output-outside"))
+    }
+}

@@ -208,6 +208,14 @@ struct PlanDraft {
                     message: "the request states no expires_at: the certificate will not expire"))
         }
         stages.append(.publish(Self.publish(request)))
+        if let path = request.output.path?.value, Self.escapes(path) {
+            warnings.append(
+                PlanWarning(
+                    code: "output-outside", severity: .warning,
+                    message:
+                        "output.path \"\(path)\" is absolute or leaves the folder charter runs in: the synthetic data and its certificate are written there"
+                ))
+        }
 
         budget = Self.forecast(
             ledger: ledger, policy: policy, draws: isPrivate, epsilon: isPrivate ? epsilon : nil,
@@ -260,8 +268,10 @@ struct PlanDraft {
     }
 
     static func publish(_ request: GenerationRequest) -> PublishStage {
-        let safeID = String(
+        var safeID = String(
             request.id.value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        // No `.`, `..` or hidden folder: the id names one visible folder under out/.
+        if safeID.hasPrefix(".") || safeID.isEmpty { safeID = "_" + safeID }
         let synthetic = request.output.path?.value ?? "out/\(safeID)/synthetic.csv"
         let slash = synthetic.lastIndex(of: "/")
         let directory = slash.map { String(synthetic[..<$0]) } ?? "."
@@ -269,6 +279,21 @@ struct PlanDraft {
         return PublishStage(
             directory: directory, synthetic: synthetic, certificate: prefix + "certificate.json",
             reportJSON: prefix + "report.json", reportHTML: prefix + "report.html")
+    }
+
+    /// Whether a path is absolute or climbs above where it starts.
+    static func escapes(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("~") { return true }
+        var depth = 0
+        for component in path.split(separator: "/") {
+            if component == ".." {
+                depth -= 1
+                if depth < 0 { return true }
+            } else if component != "." {
+                depth += 1
+            }
+        }
+        return false
     }
 
     static func forecast(
