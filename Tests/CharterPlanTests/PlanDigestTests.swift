@@ -146,3 +146,33 @@ struct PlanDigestTests {
         #expect(LedgerState.unregistered(source: "x").digest != LedgerState.unregistered(source: "y").digest)
     }
 }
+
+/// The request digest lists every field by hand; a field added to the request model must be added
+/// to it too, or editing that field would not count as drift.
+@Suite("Request digest coverage")
+struct RequestDigestCoverageTests {
+    static func labels(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap(\.label)) }
+
+    @Test("every stored field of the request model is digested (approvals and locations excepted)")
+    func everyField() throws {
+        let text = PlanFixture.requestText().replacingOccurrences(
+            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n")
+        let request = try PlanFixture.request(text: text)
+        let content = InputDigests.requestContent(request)
+        func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.keys.map { $0 } ?? []) }
+        func snake(_ label: String) -> String {
+            let special = [
+                "highRiskAI": "high_risk_ai", "expiresAt": "expires_at", "quasiIdentifiers": "quasi_identifiers",
+                "privacyUnit": "privacy_unit", "minimum": "minimum", "maximum": "maximum",
+            ]
+            return special[label] ?? label
+        }
+        let ignored: Set<String> = ["location", "approvals", "approvalsLocation"]
+        #expect(Set(Self.labels(request).subtracting(ignored).map(snake)) == keys(content))
+        #expect(Set(Self.labels(request.source).subtracting(ignored).map(snake)) == keys(content["source"]))
+        #expect(Set(Self.labels(request.generator).subtracting(ignored).map(snake)) == keys(content["generator"]))
+        #expect(Set(Self.labels(request.output).subtracting(ignored).map(snake)) == keys(content["output"]))
+        let column = try #require(request.source.columns.first)
+        #expect(Set(Self.labels(column).subtracting(ignored).map(snake)) == keys(content["source"]?["columns"]?[0]))
+    }
+}
