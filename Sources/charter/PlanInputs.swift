@@ -133,13 +133,33 @@ struct PlanInputs {
         }
     }
 
-    /// `file` relative to the policy root, so that `policies`, `./policies` and `policies/` give
-    /// the same digest; a file outside the root keeps its standardised path.
+    /// `file` relative to the policy root (the folder named, or the folder of the file named), so
+    /// that the digest is the same whatever folder charter runs in and however the root is written
+    /// (`policies`, `./policies/`, an absolute path); a base outside the root gets `../` steps.
     static func relative(_ file: String, to root: String) -> String {
-        let standardRoot = (root as NSString).standardizingPath
-        let standardFile = (file as NSString).standardizingPath
-        if standardFile == standardRoot { return (standardFile as NSString).lastPathComponent }
-        let prefix = standardRoot.hasSuffix("/") ? standardRoot : standardRoot + "/"
-        return standardFile.hasPrefix(prefix) ? String(standardFile.dropFirst(prefix.count)) : standardFile
+        var isDirectory: ObjCBool = false
+        let rootIsDirectory =
+            FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+        let rootComponents = absoluteComponents(root)
+        let base = rootIsDirectory ? rootComponents : Array(rootComponents.dropLast())
+        let target = absoluteComponents(file)
+        var common = 0
+        while common < base.count, common < target.count, base[common] == target[common] { common += 1 }
+        return (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
+    }
+
+    /// The components of a path made absolute against the working folder, `.` and `..` resolved
+    /// (symbolic links are not followed).
+    static func absoluteComponents(_ path: String) -> [String] {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components: [String] = []
+        for component in full.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(String(component))
+            }
+        }
+        return components
     }
 }

@@ -101,6 +101,36 @@ struct PlanCommandTests {
         #expect(again.stdout == a.stdout)
     }
 
+    @Test("the policy digest does not depend on the working folder or how the policy root is written")
+    func policyDigestIsPortable() throws {
+        let scratch = try Scratch()
+        let registry = scratch.path("none.sqlite")
+        func digest(_ arguments: [String], in directory: URL) throws -> String {
+            let result = try CLIRunner.run(
+                ["plan", "--format", "json", "--registry", registry] + Self.now + arguments, in: directory)
+            #expect(result.status == 3, "\(result.stderr)")
+            return try Plan(jsonText: result.stdout).inputs.policy
+        }
+        let examples = Self.root.appendingPathComponent("examples")
+        let request = "requests/pending-gbsg2-prototyping.yaml"
+        // An overlay named as a file, with its base outside the overlay's folder.
+        let fromRoot = try digest(
+            ["examples/" + request, "--policy", "examples/policies/oncology-team.yaml"], in: Self.root)
+        let fromExamples = try digest([request, "--policy", "policies/oncology-team.yaml"], in: examples)
+        let absolute = try digest(
+            [
+                examples.appendingPathComponent(request).path, "--policy",
+                examples.appendingPathComponent("policies/oncology-team.yaml").path,
+            ], in: scratch.url)
+        #expect(fromRoot == fromExamples && fromRoot == absolute)
+        let overlay = try Plan(
+            jsonText: try Self.plan(
+                ["examples/" + request, "--format", "json", "--policy", "examples/policies/oncology-team.yaml"],
+                registry: registry
+            ).stdout)
+        #expect(overlay.policy.name == "oncology-team")
+    }
+
     @Test("the ledger comes from the registry: spend changes the digest and the forecast")
     func ledger() throws {
         let scratch = try Scratch()
