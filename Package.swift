@@ -176,6 +176,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CharterSynthTests",
+            dependencies: [
+                "CharterSynth", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterStats", "CharterData",
+                "CharterCore", "CharterTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "charterTests",
             dependencies: [
                 "charter", "CharterCore", "CharterRegistry", "CharterTestSupport", "CharterPlan",
