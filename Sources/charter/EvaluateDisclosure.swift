@@ -140,10 +140,10 @@ enum DisclosureSections {
 
     static let attributeDefinition = """
         anonymeter 1.0 InferenceEvaluator style: the attacker knows a target's quasi-identifiers and guesses the \
-        secret of the closest synthetic record (Gower-like distance: numerical |a-b|/joint range of synthetic and \
-        targets, categories 0/1, a missing value adds 1). Every train record is attacked (attack) and every holdout \
+        secret of the closest synthetic record (Gower-like distance: numerical |a/range - b/range| with the joint \
+        range of synthetic and targets, categories 0/1, a missing value adds 1; lowest synthetic row on ties). Every train record is attacked (attack) and every holdout \
         record (control); baseline = expected success of the secret of a uniformly random synthetic record. \
-        Numerical guesses count within |g-s| <= 0.05|g|. Rates are Wilson centres (k+z^2/2)/(n+z^2); \
+        Numerical guesses count when |g-s|/(|g|+1e-12) <= 0.05. Rates are Wilson centres (k+z^2/2)/(n+z^2); \
         risk = (attack - control)/(1 - control), clipped to [0, 1], interval by first-order error propagation.
         """
 
