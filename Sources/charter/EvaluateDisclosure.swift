@@ -132,7 +132,8 @@ enum DisclosureSections {
             "control": rate(result.control),
             "baseline": rate(result.baseline),
             "risk": finite(result.risk),
-            "risk_interval": interval(result.riskInterval, method: "anonymeter error propagation of Wilson half-widths"),
+            "risk_interval": interval(
+                result.riskInterval, method: "anonymeter error propagation of Wilson half-widths"),
             "risk_unclipped": finite(result.unclippedRisk),
         ]
         return ["attribute_inference": record, "definitions": ["attribute_inference": .string(attributeDefinition)]]

@@ -178,7 +178,9 @@ import Testing
 
     // MARK: attribute inference
 
-    @Test("the nearest synthetic record equals a brute-force argmin (lowest index on ties)", arguments: [21, 22, 23] as [UInt64])
+    @Test(
+        "the nearest synthetic record equals a brute-force argmin (lowest index on ties)",
+        arguments: [21, 22, 23] as [UInt64])
     func nearestAgainstBruteForce(seed: UInt64) throws {
         var draws = Draws(state: seed)
         func table(_ rows: Int) -> Table {
@@ -279,13 +281,26 @@ import Testing
 
     @Test("a numerical secret counts a guess within 5% of the guess; missing matches missing")
     func numericalTolerance() {
-        #expect(AttributeInference.numericalHit(guess: 100, guessMissing: false, truth: 105, truthMissing: false, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: 100, guessMissing: false, truth: 105.01, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: -100, guessMissing: false, truth: -96, truthMissing: false, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: -100, guessMissing: false, truth: 50, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 1, truthMissing: true, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 0, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: 0, guessMissing: false, truth: 0, truthMissing: false, tolerance: 0))
+        #expect(
+            AttributeInference.numericalHit(
+                guess: 100, guessMissing: false, truth: 105, truthMissing: false, tolerance: 0.05))
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: 100, guessMissing: false, truth: 105.01, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(
+                guess: -100, guessMissing: false, truth: -96, truthMissing: false, tolerance: 0.05))
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: -100, guessMissing: false, truth: 50, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 1, truthMissing: true, tolerance: 0.05)
+        )
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: 0, guessMissing: true, truth: 0, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(guess: 0, guessMissing: false, truth: 0, truthMissing: false, tolerance: 0))
     }
 
     @Test("the expected baseline hits of a numerical secret equal the pairwise count", arguments: [31, 32] as [UInt64])
@@ -320,8 +335,11 @@ import Testing
         func table(_ rows: Int) -> Table {
             Table(columns: [
                 Column(name: "age", values: .numeric(NumericValues((0..<rows).map { _ in draws.uniform() * 80 }))),
-                Column(name: "zip", values: .categorical(CategoricalValues((0..<rows).map { _ in "z\(draws.next(20))" }))),
-                Column(name: "income", values: .numeric(NumericValues((0..<rows).map { _ in 1000 + draws.uniform() * 9000 }))),
+                Column(
+                    name: "zip", values: .categorical(CategoricalValues((0..<rows).map { _ in "z\(draws.next(20))" }))),
+                Column(
+                    name: "income",
+                    values: .numeric(NumericValues((0..<rows).map { _ in 1000 + draws.uniform() * 9000 }))),
             ])
         }
         let train = table(400)
@@ -395,11 +413,15 @@ import Testing
     /// CSV columns read as float for numerical sdtypes and as str otherwise.
     @Test(
         arguments: [
-            ("gbsg2", ["age", "menostat"], "cens", 239, 101, 246.40416666666718, 0.014649181793299318,
-                0.17198361050658428),
+            (
+                "gbsg2", ["age", "menostat"], "cens", 239, 101, 246.40416666666718, 0.014649181793299318,
+                0.17198361050658428
+            ),
             ("gbsg2", ["age", "menostat", "tgrade"], "tsize", 38, 16, 31.60208333333328, 0, 0.045363555274078204),
-            ("actg175", ["age", "gender", "race"], "cens", 926, 378, 947.5564462257938, 0.0728853467704557,
-                0.17712342834146472),
+            (
+                "actg175", ["age", "gender", "race"], "cens", 926, 378, 947.5564462257938, 0.0728853467704557,
+                0.17712342834146472
+            ),
             ("actg175", ["age", "wtkg", "gender"], "cd40", 104, 48, 121.01937207748848, 0, 0.019054622143337037),
         ] as [(String, [String], String, Int, Int, Double, Double, Double)])
     func agreesWithAnonymeter(
@@ -422,10 +444,14 @@ import Testing
     /// midranks for the placements, `norm.ppf(0.975)`).
     @Test(
         arguments: [
-            ("gbsg2", 0.4657766990291262, 0.41884253754219336, 0.5127108605160591, 0.04311596450043443,
-                0.03965886761933182),
-            ("actg175", 0.4884337730497339, 0.4621672758346953, 0.5147002702647725, 0.05215142664717968,
-                0.05154581336791308),
+            (
+                "gbsg2", 0.4657766990291262, 0.41884253754219336, 0.5127108605160591, 0.04311596450043443,
+                0.03965886761933182
+            ),
+            (
+                "actg175", 0.4884337730497339, 0.4621672758346953, 0.5147002702647725, 0.05215142664717968,
+                0.05154581336791308
+            ),
         ] as [(String, Double, Double, Double, Double, Double)])
     func membershipAgreesWithNumpy(
         name: String, auc: Double, lower: Double, upper: Double, medianMember: Double, medianNonMember: Double

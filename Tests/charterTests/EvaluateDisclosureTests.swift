@@ -1,6 +1,6 @@
 import CharterCore
-import Foundation
 import CharterTestSupport
+import Foundation
 import Testing
 
 /// `charter evaluate`'s disclosure sections on a reference fixture, diffed against its metrics.json.
@@ -44,9 +44,10 @@ import Testing
         }
         compare(ours["k_anonymity"], kAnonymity, "k_anonymity")
         let dcr = try #require(reference["sdmetrics"]?["dcr_overfitting_protection"])
-        for key in ["score", "closer_to_training", "closer_to_holdout", "n_closer_to_training", "median_dcr_train",
-            "median_dcr_holdout", "n_synthetic", "n_train", "n_holdout"]
-        {
+        for key in [
+            "score", "closer_to_training", "closer_to_holdout", "n_closer_to_training", "median_dcr_train",
+            "median_dcr_holdout", "n_synthetic", "n_train", "n_holdout",
+        ] {
             compare(ours["sdmetrics"]?["dcr_overfitting_protection"]?[key], try #require(dcr[key]), key)
         }
         #expect(
@@ -113,7 +114,8 @@ import Testing
         let result = try CLIRunner.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         for heading in [
-            "Disclosure", "DCR overfitting protection", "new row synthesis", "membership inference", "k-anonymity on age",
+            "Disclosure", "DCR overfitting protection", "new row synthesis", "membership inference",
+            "k-anonymity on age",
             "l-diversity distinct", "attribute inference", "baseline success",
         ] {
             #expect(result.stdout.contains(heading), "missing \(heading)")

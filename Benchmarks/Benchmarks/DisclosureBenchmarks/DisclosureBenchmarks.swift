@@ -37,7 +37,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("DCROverfittingProtection covid_testing (synthetic × train and × holdout)") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try DCROverfittingProtection(train: train, holdout: holdout, synthetic: synthetic, schema: schema))
+            blackHole(
+                try DCROverfittingProtection(train: train, holdout: holdout, synthetic: synthetic, schema: schema))
         }
     }
 

@@ -81,7 +81,8 @@ public struct AttributeInference: Sendable, Equatable {
         let trainSecret = try DisclosureInputError.column(secret, in: train, role: "train").values
         let holdoutSecret = try DisclosureInputError.column(secret, in: holdout, role: "holdout").values
         var numericalSecret: (synthetic: NumericValues, train: NumericValues, holdout: NumericValues)?
-        if schema.types[secret] == .numerical, case .numeric(let s) = syntheticSecret, case .numeric(let t) = trainSecret,
+        if schema.types[secret] == .numerical, case .numeric(let s) = syntheticSecret,
+            case .numeric(let t) = trainSecret,
             case .numeric(let h) = holdoutSecret
         {
             numericalSecret = (s, t, h)
@@ -139,15 +140,15 @@ public struct AttributeInference: Sendable, Equatable {
         let residual = (attack.rate - control.rate) / (1 - control.rate)
         let derivativeAttack = 1 / abs(1 - control.rate)
         let derivativeControl = (attack.rate - 1) / ((1 - control.rate) * (1 - control.rate))
-        let error = (
-            (attackError * derivativeAttack) * (attackError * derivativeAttack)
-            + (controlError * derivativeControl) * (controlError * derivativeControl)
-        ).squareRoot()
+        let error =
+            ((attackError * derivativeAttack) * (attackError * derivativeAttack)
+            + (controlError * derivativeControl) * (controlError * derivativeControl)).squareRoot()
         func clip(_ x: Double) -> Double { min(max(x, 0), 1) }
         return AttributeInferenceResult(
             secret: secret, auxiliaryColumns: auxiliaryColumns, secretIsNumerical: numericalSecret != nil,
             tolerance: tolerance, attack: attack, control: control, baseline: baseline, risk: clip(residual),
-            riskInterval: ConfidenceInterval(lower: clip(residual - error), upper: clip(residual + error), level: level),
+            riskInterval: ConfidenceInterval(
+                lower: clip(residual - error), upper: clip(residual + error), level: level),
             unclippedRisk: residual)
     }
 

@@ -316,7 +316,8 @@ struct ClosestDistanceSearch {
                 let d = (pivotValues[up] - value) / range
                 if (mismatches + (d < 1 ? d : 1)) * safety >= best { break }
                 best = ClosestDistanceSearch.block(
-                    query: query, reference: buffers.reference, start: up, valid: min(ClosestDistanceSearch.lanes, end - up),
+                    query: query, reference: buffers.reference, start: up,
+                    valid: min(ClosestDistanceSearch.lanes, end - up),
                     stride: stride, ranges: buffers.ranges, columnCount: columnCount, best: best)
                 up += ClosestDistanceSearch.lanes
             }

@@ -37,7 +37,8 @@ struct NearestAuxiliaryRecord {
         targetRows = targetTable.rowCount
         synthetic = [Double](repeating: .nan, count: syntheticRows * columnCount)
         targets = [Double](repeating: .nan, count: targetRows * columnCount)
-        numerical = Array(repeating: true, count: numericalColumns.count)
+        numerical =
+            Array(repeating: true, count: numericalColumns.count)
             + Array(repeating: false, count: otherColumns.count)
         for (index, (_, s, t)) in numericalColumns.enumerated() {
             // anonymeter `_scale_numerical`: x / (max − min over both tables), a zero range left at 1.
