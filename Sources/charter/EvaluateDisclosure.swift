@@ -99,7 +99,7 @@ enum DisclosureSections {
             "n_non_members": count(result.nonMemberCount),
             "median_dcr_members": finite(result.medianMemberDistance),
             "median_dcr_non_members": finite(result.medianNonMemberDistance),
-            "seed": count(Int(result.seed)),
+            "seed": .decimal(String(result.seed)),
             "columns_used": .array(result.columnsUsed.map(JSONValue.string)),
         ]
         return ["membership_inference": record, "definitions": ["membership_inference": .string(membershipDefinition)]]

@@ -105,6 +105,9 @@ import Testing
         #expect(other["membership_inference"]?["auc"] == mia["auc"])
         #expect(other["membership_inference"]?["seed"]?.doubleValue == 7)
         #expect(other["attribute_inference"] == nil, "no attribute inference without --sensitive")
+        let largest = try CLIRunner.run(Self.arguments(["--attack-seed", "18446744073709551615"]))
+        #expect(largest.status == 0, "\(largest.stderr)")
+        #expect(largest.stdout.contains("\"seed\": 18446744073709551615"))
     }
 
     @Test func textOutputHasTheDisclosureSections() throws {
