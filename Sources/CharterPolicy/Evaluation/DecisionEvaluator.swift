@@ -246,37 +246,34 @@ private struct DecisionRun {
         }
         // Caps bind whenever the run is differentially private, required or not.
         guard required || isPrivate || generator.epsilon != nil else { return }
-        if let cap = dp.epsilonMax {
-            if let epsilon = generator.epsilon {
-                if epsilon.value > cap.value {
-                    deny(
-                        prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
-                        "generator.epsilon \(epsilon.value) is above this tier's cap \(cap.value)",
-                        request: epsilon.location, policy: cap.location,
-                        remedy: "generator.epsilon \(epsilon.value) → ≤ \(cap.value)")
-                }
-            } else if required || isPrivate {
-                deny(
-                    prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
-                    "the request states no generator.epsilon and this tier caps it at \(cap.value)",
-                    request: generator.location, policy: cap.location, remedy: "add generator.epsilon ≤ \(cap.value)")
-            }
-        }
-        if let cap = dp.deltaMax {
-            if let delta = generator.delta {
-                if delta.value > cap.value {
-                    deny(
-                        prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
-                        "generator.delta \(delta.value) is above this tier's cap \(cap.value)",
-                        request: delta.location, policy: cap.location,
-                        remedy: "generator.delta \(delta.value) → ≤ \(cap.value)")
-                }
-            } else if required || isPrivate {
-                deny(
-                    prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
-                    "the request states no generator.delta and this tier caps it at \(cap.value)",
-                    request: generator.location, policy: cap.location, remedy: "add generator.delta ≤ \(cap.value)")
-            }
+        checkCap(
+            dp.epsilonMax, generator.epsilon, field: "epsilon", control: "epsilon_max", code: .decisionEpsilon,
+            dp: required || isPrivate, prefix: prefix)
+        checkCap(
+            dp.deltaMax, generator.delta, field: "delta", control: "delta_max", code: .decisionDelta,
+            dp: required || isPrivate, prefix: prefix)
+    }
+
+    /// One of the ε and δ caps: the stated value must not pass it, and a private run must state
+    /// it. Numbers are shown as written (`3.0 → ≤ 1.0`).
+    private mutating func checkCap(
+        _ cap: Located<Decimal>?, _ value: Located<Decimal>?, field: String, control: String, code: DiagnosticCode,
+        dp: Bool, prefix: String
+    ) {
+        guard let cap else { return }
+        if let value {
+            guard value.value > cap.value else { return }
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
+                request: value.location, policy: cap.location,
+                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
+        } else if dp {
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
+                request: request.generator.location, policy: cap.location,
+                remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 

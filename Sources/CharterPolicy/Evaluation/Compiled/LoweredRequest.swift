@@ -1,0 +1,86 @@
+public import CharterCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A value while a compiled condition runs. Lists are never built: a list is a request field or
+/// a run of a condition's constants, read in place.
+enum ProgramValue: Sendable {
+    case bool(Bool)
+    case number(Decimal)
+    case string(String)
+    case duration(CalendarDuration)
+    case date(CalendarDate)
+    /// A list-of-strings field of the request.
+    case fieldList(RequestField)
+    /// Constants `range` of the condition, a list of literals.
+    case constantList(Range<Int>)
+
+    init(_ literal: Literal) {
+        switch literal {
+        case .bool(let value): self = .bool(value)
+        case .number(let value): self = .number(value)
+        case .string(let value): self = .string(value)
+        case .duration(let value): self = .duration(value)
+        case .date(let value): self = .date(value)
+        }
+    }
+}
+
+/// A request lowered once into a flat array of field values, indexed by field, for
+/// ``DecisionProgram``: compiled conditions read a slot, never a name.
+///
+/// Lowering reads every field a condition may name once (`source.rows` becomes an exact decimal
+/// once, not once per comparison); the request itself is kept for the list fields, the
+/// approvals and the locations a decision points at.
+public struct LoweredRequest: Sendable {
+    /// The request lowered.
+    public let request: GenerationRequest
+    /// Field values by ``RequestField/rawValue``; `nil` where the request leaves a field out that
+    /// has no default (reading it is an evaluation error).
+    let values: ContiguousArray<ProgramValue?>
+    /// Whether the request's generator is differentially private by Charter's accounting.
+    let isDifferentiallyPrivate: Bool
+
+    /// Lowers a request.
+    /// - Complexity: O(number of fields); one allocation.
+    public init(_ request: GenerationRequest) {
+        self.request = request
+        let source = request.source
+        let generator = request.generator
+        var values = ContiguousArray<ProgramValue?>(repeating: nil, count: RequestField.allCases.count)
+        func set(_ field: RequestField, _ value: ProgramValue?) { values[field.rawValue] = value }
+        set(.requestID, .string(request.id.value))
+        set(.ticket, request.ticket.map { .string($0.value) })
+        set(.requester, .string(request.requester.value))
+        set(.purpose, .string(request.purpose.value))
+        set(.audience, .string(request.audience.value))
+        set(.consumers, .fieldList(.consumers))
+        set(.jurisdiction, request.jurisdiction.map { .string($0.value) })
+        set(.highRiskAI, .bool(request.highRiskAI?.value ?? false))
+        set(.expiresAt, request.expiresAt.map { .date($0.value) })
+        set(.sourceDataset, .string(source.dataset.value))
+        set(.sourceClassification, .string(source.classification.value))
+        set(.sourceJurisdiction, source.jurisdiction.map { .string($0.value) })
+        set(.sourcePrivacyUnit, source.privacyUnit.map { .string($0.value) })
+        set(.sourceRows, source.rows.map { .number(Decimal($0.value)) })
+        set(.sourceTarget, source.target.map { .string($0.value) })
+        set(.sourceQuasiIdentifiers, .fieldList(.sourceQuasiIdentifiers))
+        set(.sourceSensitive, .fieldList(.sourceSensitive))
+        set(.sourceProtected, .fieldList(.sourceProtected))
+        set(.sourceExclude, .fieldList(.sourceExclude))
+        set(.generatorType, .string(generator.type.value))
+        set(.generatorEpsilon, generator.epsilon.map { .number($0.value) })
+        set(.generatorDelta, generator.delta.map { .number($0.value) })
+        set(.outputRows, .number(Decimal(request.output.rows.value)))
+        self.values = values
+        isDifferentiallyPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+    }
+
+    /// The value of a field, `nil` when the request leaves it out.
+    @inline(__always)
+    func value(_ field: RequestField) -> ProgramValue? { values[field.rawValue] }
+}
