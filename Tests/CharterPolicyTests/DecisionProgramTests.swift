@@ -42,13 +42,13 @@ struct DecisionProgramTests {
     /// Decides with both paths and checks that they agree in every form a decision is shown in.
     static func expectSame(
         _ policy: Policy, _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil,
-        _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+        budget: SourceBudget? = nil, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) {
         let evaluator = DecisionEvaluator(policy: policy)
         let program = DecisionProgram(policy: policy)
         for tracing in [false, true] {
-            let expected = evaluator.decide(request, now: now, planDigest: planDigest, tracing: tracing)
-            let actual = program.decide(request, now: now, planDigest: planDigest, tracing: tracing)
+            let expected = evaluator.decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+            let actual = program.decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
             let renderer = DecisionTextRenderer()
             let same =
                 expected == actual && expected.json == actual.json && expected.diagnostics == actual.diagnostics

@@ -16,7 +16,9 @@ public import CharterCore
 /// condition cannot be evaluated is taken to hold (fail closed). The outcome is `deny` with any
 /// denying violation, `pending` when only approvals are missing, `allow` otherwise.
 ///
-/// The lifetime budget is not checked: there is no ledger yet, and the decision says so.
+/// The source's lifetime budget is checked when the caller hands in what the ledger says
+/// (``SourceBudget``, see ``decide(_:now:planDigest:tracing:budget:)``); without a ledger the
+/// decision says the budget was not checked.
 public struct DecisionEvaluator: Sendable {
     /// The policy decided with (composed with its bases).
     public let policy: Policy
@@ -26,7 +28,7 @@ public struct DecisionEvaluator: Sendable {
         self.policy = policy
     }
 
-    /// The note every decision carries until a ledger exists.
+    /// The note a decision made without a ledger carries.
     public static let budgetNote = "budget not checked: no ledger"
 
     /// Decides `request` on the date `now`. With `planDigest`, approvals bound to another plan
@@ -34,9 +36,19 @@ public struct DecisionEvaluator: Sendable {
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
     ) -> Decision {
+        decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: nil)
+    }
+
+    /// Decides `request` with what the ledger says about its source: a request that spends more
+    /// ε or δ than is left is denied (`budgets.per_source`), and a note says what is left before
+    /// and after. With `budget` `nil` no ledger was read, and the decision says so.
+    public func decide(
+        _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
+        budget: SourceBudget?
+    ) -> Decision {
         var run = DecisionRun(
             policy: policy, request: request, now: now, planDigest: planDigest, tracing: tracing)
-        return run.decide()
+        return run.decide(budget: budget)
     }
 }
 
@@ -66,7 +78,7 @@ private struct DecisionRun {
         evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
     }
 
-    mutating func decide() -> Decision {
+    mutating func decide(budget: SourceBudget?) -> Decision {
         checkPurpose()
         let tier = selectTier()
         if let tier {
@@ -74,7 +86,13 @@ private struct DecisionRun {
             requireApprovals(tier.controls.approvals)
         }
         for rule in policy.rules { apply(rule) }
-        notes.append(DecisionEvaluator.budgetNote)
+        if let budget {
+            let checked = BudgetCheck.check(budget, policy: policy, request: request)
+            violations += checked.violations
+            notes.append(checked.note)
+        } else {
+            notes.append(DecisionEvaluator.budgetNote)
+        }
         if planDigest == nil, !request.approvals.isEmpty {
             notes.append("plan digest not given: approvals not checked for staleness")
         }

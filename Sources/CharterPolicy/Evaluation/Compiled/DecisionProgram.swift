@@ -77,12 +77,29 @@ public struct DecisionProgram: Sendable {
     public func decide(
         _ request: LoweredRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
     ) -> Decision {
+        decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: nil)
+    }
+
+    /// Decides a request with what the ledger says about its source, as
+    /// ``DecisionEvaluator/decide(_:now:planDigest:tracing:budget:)`` does.
+    public func decide(
+        _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
+        budget: SourceBudget?
+    ) -> Decision {
+        decide(LoweredRequest(request), now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+    }
+
+    /// Decides a lowered request with what the ledger says about its source.
+    public func decide(
+        _ request: LoweredRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
+        budget: SourceBudget?
+    ) -> Decision {
         guard isCompiled else {
             return DecisionEvaluator(policy: policy).decide(
-                request.request, now: now, planDigest: planDigest, tracing: tracing)
+                request.request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
         }
         var run = ProgramRun(program: self, lowered: request, now: now, planDigest: planDigest, tracing: tracing)
-        return run.decide()
+        return run.decide(budget: budget)
     }
 }
 

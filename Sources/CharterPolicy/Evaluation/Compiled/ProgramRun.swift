@@ -35,7 +35,7 @@ struct ProgramRun {
         validateApprovals()
     }
 
-    mutating func decide() -> Decision {
+    mutating func decide(budget: SourceBudget?) -> Decision {
         trace.reserveCapacity(program.tiers.count + program.rules.count)
         checkPurpose()
         let tier = selectTier()
@@ -44,9 +44,14 @@ struct ProgramRun {
             requireApprovals(tier.controls)
         }
         for rule in program.rules { apply(rule) }
-        let notes =
+        var notes =
             planDigest == nil && !request.approvals.isEmpty
             ? DecisionProgram.notesUnbound : DecisionProgram.notesWithoutPlan
+        if let budget {
+            let checked = BudgetCheck.check(budget, policy: program.policy, request: request)
+            violations += checked.violations
+            notes[0] = checked.note
+        }
         let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
         return Decision(
             outcome: outcome, requestID: request.id.value, requestLocation: request.location,
