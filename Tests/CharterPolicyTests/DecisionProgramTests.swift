@@ -117,7 +117,7 @@ struct DecisionProgramTests {
         let policy = try DecisionTests.policy(Self.conditionPolicy)
         let program = DecisionProgram(policy: policy)
         // Every tier and rule condition but the one with a list built from fields compiles.
-        let interpreted = (program.tiers.map(\.when) + program.rules.map(\.when)).filter { $0.compiled == nil }
+        let interpreted = (program.compiled.tiers.map(\.when) + program.compiled.rules.map(\.when)).filter { $0.compiled == nil }
         #expect(interpreted.map(\.subject) == ["rule list-of-fields"])
         for (_, request) in try Self.exampleRequests() {
             Self.expectSame(policy, request, now: Self.now, "condition policy")

@@ -190,7 +190,7 @@ private struct DecisionRun {
             }
         case .require(let roles, let controls):
             if rule.enforcement.value == .advisory {
-                for role in roles where !approvals.approvedRoles.contains(role.value) {
+                for role in roles where !isApproved(role.value) {
                     warn(
                         id, .decisionRuleWarning, .advisory,
                         (rule.message ?? "an approval by \(role.value) is advised") + note, request: at,
@@ -325,7 +325,7 @@ private struct DecisionRun {
         for role in control.allOf { requireRole(role, source: "approvals.all_of") }
         let quorum = control.effectiveQuorum
         guard quorum > 0 else { return }
-        let have = Set(control.anyOf.map(\.value)).intersection(approvals.approvedRoles).count
+        let have = Set(control.anyOf.map(\.value)).filter(isApproved).count
         if have < quorum {
             let roles = control.anyOf.map(\.value)
             missing.append(
@@ -338,13 +338,17 @@ private struct DecisionRun {
     }
 
     private mutating func requireRole(_ role: Located<String>, source: String) {
-        guard !approvals.approvedRoles.contains(role.value) else { return }
+        guard !isApproved(role.value) else { return }
         guard !missing.contains(where: { $0.roles == [role.value] }) else { return }
         missing.append(
             Decision.MissingApproval(
                 roles: [role.value], count: 1, source: source, policyLocation: role.location,
                 remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
     }
+
+    /// Whether a valid approval in `role` is attached: the one approval check every control and
+    /// rule goes through.
+    private func isApproved(_ role: String) -> Bool { approvals.approvedRoles.contains(role) }
 
     private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
 

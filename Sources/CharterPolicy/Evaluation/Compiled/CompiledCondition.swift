@@ -55,7 +55,8 @@ struct CompiledCondition: Sendable {
 
     /// What a condition reads besides the request: the roles validly approved and the date.
     struct Context {
-        var request: LoweredRequest
+        /// The request's field values (``LoweredRequest/values``).
+        var values: ContiguousArray<ProgramValue?>
         /// Bit `i` set when role `i` of the policy has a valid approval.
         var approvedRoles: UInt64
         /// The policy's role names, for `has_approval` of a computed name.
@@ -195,7 +196,7 @@ struct CompiledCondition: Sendable {
         case .literal(let value):
             return value
         case .field(let field):
-            guard let value = context.request.value(field) else { throw Fallback() }
+            guard let value = context.values[field.rawValue] else { throw Fallback() }
             return value
         case .not(let operand):
             return .bool(!(try boolean(operand, context, tracing, &trace)))
@@ -221,9 +222,9 @@ struct CompiledCondition: Sendable {
             let value = try value(element, context, tracing, &trace)
             let items = try self.value(list, context, tracing, &trace)
             switch items {
-            case .fieldList(let field):
+            case .strings(let list):
                 guard case .string(let text) = value else { return .bool(negated) }
-                let found = context.request.request.strings(of: field).contains { $0.value == text }
+                let found = list.contains { $0.value == text }
                 return .bool(found != negated)
             case .constantList(let range):
                 var found = false
@@ -248,7 +249,7 @@ struct CompiledCondition: Sendable {
             }
         case .length(let argument):
             switch try value(argument, context, tracing, &trace) {
-            case .fieldList(let field): return .number(Decimal(context.request.request.strings(of: field).count))
+            case .strings(let list): return .number(Decimal(list.count))
             case .constantList(let range): return .number(Decimal(range.count))
             case .string(let text): return .number(Decimal(text.count))
             default: throw Fallback()
@@ -267,7 +268,7 @@ struct CompiledCondition: Sendable {
         case (.string(let a), .string(let b)): return a == b
         case (.duration(let a), .duration(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
-        case (.fieldList, _), (.constantList, _):
+        case (.strings, _), (.constantList, _):
             guard let a = listCount(lhs, context), let b = listCount(rhs, context), a == b else { return false }
             for offset in 0..<a where !equal(item(lhs, offset, context), item(rhs, offset, context), context) {
                 return false
@@ -279,7 +280,7 @@ struct CompiledCondition: Sendable {
 
     private func listCount(_ value: ProgramValue, _ context: Context) -> Int? {
         switch value {
-        case .fieldList(let field): context.request.request.strings(of: field).count
+        case .strings(let list): list.count
         case .constantList(let range): range.count
         default: nil
         }
@@ -287,7 +288,7 @@ struct CompiledCondition: Sendable {
 
     private func item(_ list: ProgramValue, _ offset: Int, _ context: Context) -> ProgramValue {
         switch list {
-        case .fieldList(let field): .string(context.request.request.strings(of: field)[offset].value)
+        case .strings(let list): .string(list[offset].value)
         case .constantList(let range): constants[range.lowerBound + offset]
         default: preconditionFailure("item of a value that is not a list")
         }
@@ -324,7 +325,7 @@ struct CompiledCondition: Sendable {
         case .string(let value): .string(value)
         case .duration(let value): .duration(value)
         case .date(let value): .date(value)
-        case .fieldList(let field): .list(context.request.request.strings(of: field).map { .string($0.value) })
+        case .strings(let list): .list(list.map { .string($0.value) })
         case .constantList(let range): .list(constants[range].map { conditionValue($0, context) })
         }
     }

@@ -14,8 +14,8 @@ public import CharterCore
 /// existentials: an enum switch), roles become bit positions (an approval check is a mask test),
 /// and the strings a decision carries (trace subjects, canonical conditions, notes) are made
 /// once. A request is lowered once (``LoweredRequest``); deciding it then allocates only what
-/// the ``Decision`` holds (its trace, the approvals' verdicts, and violations when there are
-/// any).
+/// the ``Decision`` holds (its trace, the approvals' verdicts, and violations or warnings when
+/// there are any).
 ///
 /// What the compiled form cannot take is left to the interpreter, so the answer never differs:
 /// a condition with an unknown field or function, or a list built from fields, is evaluated by
@@ -23,46 +23,21 @@ public import CharterCore
 /// its error reads the same; a policy with more than 64 roles is decided by
 /// ``DecisionEvaluator`` outright.
 public struct DecisionProgram: Sendable {
+    /// The compiled form, shared by copies: a decision reads it through one reference instead of
+    /// copying the policy's structs.
+    let compiled: CompiledPolicy
+
     /// The policy compiled.
-    public let policy: Policy
+    public var policy: Policy { compiled.policy }
 
-    let purposes: [String]
-    let roleNames: [String]
-    let roleMembers: [[String]]
-    let tiers: [ProgramTier]
-    let rules: [ProgramRule]
-    /// `false` when the policy has too many roles for a role mask.
-    let isCompiled: Bool
-
-    /// The notes of a decision without and with approvals but no plan digest, made once.
-    static let notesWithoutPlan = [DecisionEvaluator.budgetNote]
-    static let notesUnbound = [DecisionEvaluator.budgetNote, DecisionRunNotes.unbound]
+    /// Whether the policy is compiled (`false` when it has too many roles for a role mask and
+    /// the interpreter decides).
+    var isCompiled: Bool { compiled.roleNames.count <= 64 }
 
     /// Compiles a policy.
     /// - Complexity: O(size of the policy).
     public init(policy: Policy) {
-        self.policy = policy
-        purposes = policy.purposes.map(\.value)
-        roleNames = policy.roles.map(\.name.value)
-        roleMembers = policy.roles.map { $0.members.map(\.value) }
-        isCompiled = policy.roles.count <= 64
-        let roles = roleNames
-        tiers = policy.tiers.map { tier in
-            ProgramTier(
-                tier: tier, when: ProgramCondition(tier.when, subject: "tier \(tier.name.value)", roles: roles),
-                controls: ProgramControls(tier.controls, roles: roles))
-        }
-        rules = policy.rules.map { rule in
-            var controls: ProgramControls?
-            var required: [ProgramRole] = []
-            if case .require(let approvals, let ruleControls)? = rule.effect {
-                controls = ruleControls.map { ProgramControls($0, roles: roles) }
-                required = approvals.map { ProgramRole($0, roles: roles) }
-            }
-            return ProgramRule(
-                rule: rule, when: ProgramCondition(rule.when, subject: "rule \(rule.id.value)", roles: roles),
-                required: required, controls: controls)
-        }
+        compiled = CompiledPolicy(policy)
     }
 
     /// Decides `request` on the date `now`, as ``DecisionEvaluator/decide(_:now:planDigest:tracing:)``
@@ -70,7 +45,7 @@ public struct DecisionProgram: Sendable {
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
     ) -> Decision {
-        decide(LoweredRequest(request), now: now, planDigest: planDigest, tracing: tracing)
+        decide(LoweredRequest(request), now: now, planDigest: planDigest, tracing: tracing, budget: nil)
     }
 
     /// Decides a lowered request on the date `now`.
@@ -98,7 +73,8 @@ public struct DecisionProgram: Sendable {
             return DecisionEvaluator(policy: policy).decide(
                 request.request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
         }
-        var run = ProgramRun(program: self, lowered: request, now: now, planDigest: planDigest, tracing: tracing)
+        var run = ProgramRun(
+            program: compiled, input: request.storage, now: now, planDigest: planDigest, tracing: tracing)
         return run.decide(budget: budget)
     }
 }
@@ -106,6 +82,38 @@ public struct DecisionProgram: Sendable {
 /// Notes a decision may carry, shared by both evaluators.
 enum DecisionRunNotes {
     static let unbound = "plan digest not given: approvals not checked for staleness"
+}
+
+// The compiled parts are immutable classes so that the hot loop copies a reference, never a
+// policy struct (measured: copying `Rule` and `Controls` per decision cost more than evaluating).
+
+/// A compiled policy.
+final class CompiledPolicy: Sendable {
+    let policy: Policy
+    let name: String
+    let purposes: [String]
+    let roleNames: [String]
+    let roleMembers: [[String]]
+    let tiers: [ProgramTier]
+    let rules: [ProgramRule]
+    /// The notes of a decision without and with approvals but no plan digest, made once.
+    let notesWithoutPlan = [DecisionEvaluator.budgetNote]
+    let notesUnbound = [DecisionEvaluator.budgetNote, DecisionRunNotes.unbound]
+
+    init(_ policy: Policy) {
+        self.policy = policy
+        name = policy.name.value
+        purposes = policy.purposes.map(\.value)
+        let roles = policy.roles.map(\.name.value)
+        roleNames = roles
+        roleMembers = policy.roles.map { $0.members.map(\.value) }
+        tiers = policy.tiers.map { tier in
+            ProgramTier(
+                name: tier.name, when: ProgramCondition(tier.when, subject: "tier \(tier.name.value)", roles: roles),
+                controls: ProgramControls(tier.controls, roles: roles))
+        }
+        rules = policy.rules.map { ProgramRule($0, roles: roles) }
+    }
 }
 
 /// A role a policy names, with its bit in the role mask (`nil` when no role has that name).
@@ -127,57 +135,123 @@ struct ProgramRole: Sendable {
 }
 
 /// A tier or rule condition with what a decision records about it made once.
-struct ProgramCondition: Sendable {
+final class ProgramCondition: Sendable {
     /// `tier high` or `rule tiny-source`.
-    var subject: String
-    var condition: Condition
+    let subject: String
+    /// The condition as written.
+    let text: String
+    let location: SourceLocation
+    /// The parsed condition, for the interpreter; `nil` when it did not parse.
+    let expression: ConditionExpression?
     /// The canonical form the trace shows when tracing.
-    var canonical: String
+    let canonical: String
     /// `nil` when the condition is left to the interpreter.
-    var compiled: CompiledCondition?
+    let compiled: CompiledCondition?
     /// The fields the condition reads, left to right: the first the request writes is where a
     /// violation of the condition points.
-    var fields: [RequestField]
+    let fields: [RequestField]
 
     init(_ condition: Condition, subject: String, roles: [String]) {
         self.subject = subject
-        self.condition = condition
+        text = condition.text
+        location = condition.location
+        expression = condition.expression
         canonical = condition.expression?.description ?? condition.text
         compiled = condition.expression.flatMap { CompiledCondition.compile($0, roles: roles) }
-        fields = condition.expression?.fieldPaths.compactMap {
-            RequestField(path: $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init))
-        } ?? []
+        fields =
+            condition.expression?.fieldPaths.compactMap {
+                RequestField(path: $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init))
+            } ?? []
     }
 }
 
-/// A tier's controls with their role references resolved.
-struct ProgramControls: Sendable {
-    var controls: Controls
-    var allOf: [ProgramRole]
+/// A tier's (or a rule's `require`) controls, the parts a decision checks taken out once.
+final class ProgramControls: Sendable {
+    let location: SourceLocation
+    let audiences: [Located<String>]?
+    let consumers: [Located<String>]?
+    let generators: Located<[Located<String>]>?
+    let differentialPrivacy: DifferentialPrivacyControl?
+    let expiryMax: Located<CalendarDuration>?
+    let approvals: ApprovalControl?
+    let allOf: [ProgramRole]
     /// The roles of `any_of`, as a mask.
-    var anyOf: UInt64
+    let anyOf: UInt64
 
     init(_ controls: Controls, roles: [String]) {
-        self.controls = controls
+        location = controls.location
+        audiences = controls.access?.audiences
+        consumers = controls.access?.consumers
+        generators = controls.generators
+        differentialPrivacy = controls.differentialPrivacy
+        expiryMax = controls.expiry?.max
+        approvals = controls.approvals
         allOf = controls.approvals?.allOf.map { ProgramRole($0, roles: roles) } ?? []
-        anyOf = 0
+        var anyOf: UInt64 = 0
         for role in controls.approvals?.anyOf ?? [] {
             if let bit = ProgramRole(role, roles: roles).bit { anyOf |= 1 << UInt64(bit) }
         }
+        self.anyOf = anyOf
     }
 }
 
-struct ProgramTier: Sendable {
-    var tier: Tier
-    var when: ProgramCondition
-    var controls: ProgramControls
+final class ProgramTier: Sendable {
+    let name: Located<String>
+    let when: ProgramCondition
+    let controls: ProgramControls
+
+    init(name: Located<String>, when: ProgramCondition, controls: ProgramControls) {
+        self.name = name
+        self.when = when
+        self.controls = controls
+    }
 }
 
-struct ProgramRule: Sendable {
-    var rule: Rule
-    var when: ProgramCondition
+/// A rule with its effect taken apart once.
+final class ProgramRule: Sendable {
+    /// What the rule does when it holds.
+    enum Effect: Sendable {
+        case warn(String)
+        case deny(String)
+        case require
+    }
+
+    let id: String
+    let enforcement: Enforcement
+    let overrideBy: String?
+    let message: String?
+    let location: SourceLocation
+    let when: ProgramCondition
+    let effect: Effect?
     /// The roles a `require` effect names.
-    var required: [ProgramRole]
+    let required: [ProgramRole]
     /// The controls a `require` effect adds.
-    var controls: ProgramControls?
+    let controls: ProgramControls?
+
+    init(_ rule: Rule, roles: [String]) {
+        id = rule.id.value
+        enforcement = rule.enforcement.value
+        overrideBy = rule.overrideBy?.value
+        message = rule.message
+        location = rule.location
+        when = ProgramCondition(rule.when, subject: "rule \(rule.id.value)", roles: roles)
+        switch rule.effect {
+        case .warn(let text)?:
+            effect = .warn(text)
+            required = []
+            controls = nil
+        case .deny(let text)?:
+            effect = .deny(text)
+            required = []
+            controls = nil
+        case .require(let approvals, let ruleControls)?:
+            effect = .require
+            required = approvals.map { ProgramRole($0, roles: roles) }
+            controls = ruleControls.map { ProgramControls($0, roles: roles) }
+        case nil:
+            effect = nil
+            required = []
+            controls = nil
+        }
+    }
 }

@@ -14,8 +14,8 @@ enum ProgramValue: Sendable {
     case string(String)
     case duration(CalendarDuration)
     case date(CalendarDate)
-    /// A list-of-strings field of the request.
-    case fieldList(RequestField)
+    /// A list-of-strings field of the request, read in place.
+    case strings([Located<String>])
     /// Constants `range` of the condition, a list of literals.
     case constantList(Range<Int>)
 
@@ -34,53 +34,62 @@ enum ProgramValue: Sendable {
 /// ``DecisionProgram``: compiled conditions read a slot, never a name.
 ///
 /// Lowering reads every field a condition may name once (`source.rows` becomes an exact decimal
-/// once, not once per comparison); the request itself is kept for the list fields, the
-/// approvals and the locations a decision points at.
+/// once, not once per comparison; an optional list the request leaves out becomes the empty
+/// list); the request itself is kept for the approvals and the locations a decision points at.
 public struct LoweredRequest: Sendable {
+    /// The lowered request, shared by copies (one reference to copy per decision, not the
+    /// request's many strings).
+    let storage: Storage
+
     /// The request lowered.
-    public let request: GenerationRequest
-    /// Field values by ``RequestField/rawValue``; `nil` where the request leaves a field out that
-    /// has no default (reading it is an evaluation error).
-    let values: ContiguousArray<ProgramValue?>
-    /// Whether the request's generator is differentially private by Charter's accounting.
-    let isDifferentiallyPrivate: Bool
+    public var request: GenerationRequest { storage.request }
 
     /// Lowers a request.
-    /// - Complexity: O(number of fields); one allocation.
+    /// - Complexity: O(number of fields); two allocations.
     public init(_ request: GenerationRequest) {
-        self.request = request
-        let source = request.source
-        let generator = request.generator
-        var values = ContiguousArray<ProgramValue?>(repeating: nil, count: RequestField.allCases.count)
-        func set(_ field: RequestField, _ value: ProgramValue?) { values[field.rawValue] = value }
-        set(.requestID, .string(request.id.value))
-        set(.ticket, request.ticket.map { .string($0.value) })
-        set(.requester, .string(request.requester.value))
-        set(.purpose, .string(request.purpose.value))
-        set(.audience, .string(request.audience.value))
-        set(.consumers, .fieldList(.consumers))
-        set(.jurisdiction, request.jurisdiction.map { .string($0.value) })
-        set(.highRiskAI, .bool(request.highRiskAI?.value ?? false))
-        set(.expiresAt, request.expiresAt.map { .date($0.value) })
-        set(.sourceDataset, .string(source.dataset.value))
-        set(.sourceClassification, .string(source.classification.value))
-        set(.sourceJurisdiction, source.jurisdiction.map { .string($0.value) })
-        set(.sourcePrivacyUnit, source.privacyUnit.map { .string($0.value) })
-        set(.sourceRows, source.rows.map { .number(Decimal($0.value)) })
-        set(.sourceTarget, source.target.map { .string($0.value) })
-        set(.sourceQuasiIdentifiers, .fieldList(.sourceQuasiIdentifiers))
-        set(.sourceSensitive, .fieldList(.sourceSensitive))
-        set(.sourceProtected, .fieldList(.sourceProtected))
-        set(.sourceExclude, .fieldList(.sourceExclude))
-        set(.generatorType, .string(generator.type.value))
-        set(.generatorEpsilon, generator.epsilon.map { .number($0.value) })
-        set(.generatorDelta, generator.delta.map { .number($0.value) })
-        set(.outputRows, .number(Decimal(request.output.rows.value)))
-        self.values = values
-        isDifferentiallyPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+        storage = Storage(request)
     }
 
-    /// The value of a field, `nil` when the request leaves it out.
-    @inline(__always)
-    func value(_ field: RequestField) -> ProgramValue? { values[field.rawValue] }
+    /// What lowering made.
+    final class Storage: Sendable {
+        let request: GenerationRequest
+        /// Field values by ``RequestField/rawValue``; `nil` where the request leaves a field out
+        /// that has no default (reading it is an evaluation error).
+        let values: ContiguousArray<ProgramValue?>
+        /// Whether the request's generator is differentially private by Charter's accounting.
+        let isDifferentiallyPrivate: Bool
+
+        init(_ request: GenerationRequest) {
+            self.request = request
+            let source = request.source
+            let generator = request.generator
+            var values = ContiguousArray<ProgramValue?>(repeating: nil, count: RequestField.allCases.count)
+            func set(_ field: RequestField, _ value: ProgramValue?) { values[field.rawValue] = value }
+            set(.requestID, .string(request.id.value))
+            set(.ticket, request.ticket.map { .string($0.value) })
+            set(.requester, .string(request.requester.value))
+            set(.purpose, .string(request.purpose.value))
+            set(.audience, .string(request.audience.value))
+            set(.consumers, .strings(request.strings(of: .consumers)))
+            set(.jurisdiction, request.jurisdiction.map { .string($0.value) })
+            set(.highRiskAI, .bool(request.highRiskAI?.value ?? false))
+            set(.expiresAt, request.expiresAt.map { .date($0.value) })
+            set(.sourceDataset, .string(source.dataset.value))
+            set(.sourceClassification, .string(source.classification.value))
+            set(.sourceJurisdiction, source.jurisdiction.map { .string($0.value) })
+            set(.sourcePrivacyUnit, source.privacyUnit.map { .string($0.value) })
+            set(.sourceRows, source.rows.map { .number(Decimal($0.value)) })
+            set(.sourceTarget, source.target.map { .string($0.value) })
+            set(.sourceQuasiIdentifiers, .strings(request.strings(of: .sourceQuasiIdentifiers)))
+            set(.sourceSensitive, .strings(request.strings(of: .sourceSensitive)))
+            set(.sourceProtected, .strings(request.strings(of: .sourceProtected)))
+            set(.sourceExclude, .strings(request.strings(of: .sourceExclude)))
+            set(.generatorType, .string(generator.type.value))
+            set(.generatorEpsilon, generator.epsilon.map { .number($0.value) })
+            set(.generatorDelta, generator.delta.map { .number($0.value) })
+            set(.outputRows, .number(Decimal(request.output.rows.value)))
+            self.values = values
+            isDifferentiallyPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+        }
+    }
 }

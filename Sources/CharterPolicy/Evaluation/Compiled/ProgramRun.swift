@@ -10,9 +10,8 @@ public import CharterCore
 /// step (the differential test holds the two together); only the work moved to compile time
 /// differs.
 struct ProgramRun {
-    let program: DecisionProgram
-    let lowered: LoweredRequest
-    let request: GenerationRequest
+    let program: CompiledPolicy
+    let input: LoweredRequest.Storage
     let now: CalendarDate
     let planDigest: String?
     let tracing: Bool
@@ -25,10 +24,10 @@ struct ProgramRun {
     var overrides: [(rule: String, by: String)] = []
     var trace: [ConditionTrace] = []
 
-    init(program: DecisionProgram, lowered: LoweredRequest, now: CalendarDate, planDigest: String?, tracing: Bool) {
+    init(program: CompiledPolicy, input: LoweredRequest.Storage, now: CalendarDate, planDigest: String?, tracing: Bool)
+    {
         self.program = program
-        self.lowered = lowered
-        request = lowered.request
+        self.input = input
         self.now = now
         self.planDigest = planDigest
         self.tracing = tracing
@@ -45,18 +44,18 @@ struct ProgramRun {
         }
         for rule in program.rules { apply(rule) }
         var notes =
-            planDigest == nil && !request.approvals.isEmpty
-            ? DecisionProgram.notesUnbound : DecisionProgram.notesWithoutPlan
+            planDigest == nil && !input.request.approvals.isEmpty
+            ? program.notesUnbound : program.notesWithoutPlan
         if let budget {
-            let checked = BudgetCheck.check(budget, policy: program.policy, request: request)
+            let checked = BudgetCheck.check(budget, policy: program.policy, request: input.request)
             violations += checked.violations
             notes[0] = checked.note
         }
         let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
         return Decision(
-            outcome: outcome, requestID: request.id.value, requestLocation: request.location,
-            approvalsLocation: request.approvalsLocation ?? request.location, policy: program.policy.name.value,
-            tier: tier?.tier.name,
+            outcome: outcome, requestID: input.request.id.value, requestLocation: input.request.location,
+            approvalsLocation: input.request.approvalsLocation ?? input.request.location, policy: program.name,
+            tier: tier?.name,
             violations: violations, warnings: warnings, missingApprovals: missing, approvals: verdicts,
             overrides: overrides, notes: notes, trace: trace)
     }
@@ -65,12 +64,12 @@ struct ProgramRun {
 
     /// ``ApprovalValidator``'s verdicts, with the valid roles as a mask.
     private mutating func validateApprovals() {
-        guard !request.approvals.isEmpty else { return }
-        verdicts.reserveCapacity(request.approvals.count)
-        for approval in request.approvals {
+        guard !input.request.approvals.isEmpty else { return }
+        verdicts.reserveCapacity(input.request.approvals.count)
+        for approval in input.request.approvals {
             let rejection: ApprovalValidator.Rejection?
             if let index = program.roleNames.firstIndex(of: approval.role.value) {
-                if approval.by.value == request.requester.value {
+                if approval.by.value == input.request.requester.value {
                     rejection = .requester
                 } else if !program.roleMembers[index].contains(approval.by.value) {
                     rejection = .notMember
@@ -99,21 +98,21 @@ struct ProgramRun {
     // MARK: - Conditions
 
     private mutating func evaluate(_ condition: ProgramCondition) -> Result<Bool, ConditionEvaluationError> {
-        guard let expression = condition.condition.expression else {
+        guard let expression = condition.expression else {
             trace.append(
                 ConditionTrace(
-                    subject: condition.subject, condition: condition.condition.text,
-                    location: condition.condition.location, held: nil, steps: []))
+                    subject: condition.subject, condition: condition.text,
+                    location: condition.location, held: nil, steps: []))
             return .failure(
                 ConditionEvaluationError(
-                    message: "the condition did not parse", location: condition.condition.location))
+                    message: "the condition did not parse", location: condition.location))
         }
         var steps: [TraceStep] = []
         let outcome = holds(condition, expression, &steps)
         trace.append(
             ConditionTrace(
-                subject: condition.subject, condition: tracing ? condition.canonical : condition.condition.text,
-                location: condition.condition.location, held: try? outcome.get(), steps: steps))
+                subject: condition.subject, condition: tracing ? condition.canonical : condition.text,
+                location: condition.location, held: try? outcome.get(), steps: steps))
         return outcome
     }
 
@@ -124,14 +123,14 @@ struct ProgramRun {
     ) -> Result<Bool, ConditionEvaluationError> {
         if let compiled = condition.compiled {
             let context = CompiledCondition.Context(
-                request: lowered, approvedRoles: approved, roleNames: program.roleNames, now: now)
+                values: input.values, approvedRoles: approved, roleNames: program.roleNames, now: now)
             do {
                 return .success(try compiled.holds(context, tracing: tracing, trace: &steps))
             } catch {
                 steps.removeAll()
             }
         }
-        let evaluator = ConditionEvaluator(request: request, approvedRoles: approvedRoleNames, now: now)
+        let evaluator = ConditionEvaluator(request: input.request, approvedRoles: approvedRoleNames, now: now)
         do {
             return .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
         } catch {
@@ -145,7 +144,7 @@ struct ProgramRun {
             case .success(true): return tier
             case .success(false): continue
             case .failure(let error):
-                let name = tier.tier.name.value
+                let name = tier.name.value
                 deny(
                     tier.when.subject, .decisionConditionError, .hardMandatory,
                     "cannot tell whether tier '\(name)' applies: \(error.message)",
@@ -157,40 +156,39 @@ struct ProgramRun {
         let policy = program.policy
         deny(
             "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
-            request: request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
+            request: input.request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
         return nil
     }
 
     // MARK: - Rules
 
-    private mutating func apply(_ programRule: ProgramRule) {
-        let rule = programRule.rule
+    private mutating func apply(_ rule: ProgramRule) {
         let held: Bool
         var note = ""
-        switch evaluate(programRule.when) {
+        switch evaluate(rule.when) {
         case .success(let value): held = value
         case .failure(let error):
             held = true
             note = " (applied because its condition cannot be evaluated: \(error.message))"
         }
         guard held, let effect = rule.effect else { return }
-        let id = rule.id.value
-        let at = requestLocation(of: programRule.when)
+        let id = rule.id
+        let at = requestLocation(of: rule.when)
         switch effect {
         case .warn(let text):
             warn(
-                id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at,
+                id, .decisionRuleWarning, rule.enforcement, (rule.message ?? text) + note, request: at,
                 policy: rule.location)
         case .deny(let text):
             let message = (rule.message ?? text) + note
-            switch rule.enforcement.value {
+            switch rule.enforcement {
             case .advisory:
                 warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
             case .softMandatory:
-                if let role = rule.overrideBy?.value, let approval = override(of: id, by: role) {
+                if let role = rule.overrideBy, let approval = override(of: id, by: role) {
                     overrides.append((id, approval.by.value))
                 } else {
-                    let role = rule.overrideBy?.value ?? "the override role"
+                    let role = rule.overrideBy ?? "the override role"
                     deny(
                         id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
                         remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
@@ -199,17 +197,17 @@ struct ProgramRun {
                 deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
             }
         case .require:
-            if rule.enforcement.value == .advisory {
-                for role in programRule.required where !role.isApproved(in: approved) {
+            if rule.enforcement == .advisory {
+                for role in rule.required where !role.isApproved(in: approved) {
                     warn(
                         id, .decisionRuleWarning, .advisory,
                         (rule.message ?? "an approval by \(role.role.value) is advised") + note, request: at,
                         policy: role.role.location)
                 }
             } else {
-                for role in programRule.required { requireRole(role, source: id) }
+                for role in rule.required { requireRole(role, source: id) }
             }
-            if let controls = programRule.controls { check(controls, prefix: id + ": ") }
+            if let controls = rule.controls { check(controls, prefix: id + ": ") }
         }
     }
 
@@ -227,29 +225,29 @@ struct ProgramRun {
     // MARK: - Controls
 
     private mutating func checkPurpose() {
-        let purpose = request.purpose.value
+        let purpose = input.request.purpose.value
         guard !program.purposes.contains(purpose) else { return }
         let policy = program.policy
         deny(
             "purposes", .decisionPurpose, .hardMandatory,
             "purpose '\(purpose)' is not one policy '\(policy.name.value)' allows",
-            request: request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
+            request: input.request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
             remedy: "request.purpose \"\(purpose)\" → one of: " + program.purposes.joined(separator: ", "))
     }
 
     private mutating func check(_ program: ProgramControls, prefix: String) {
-        let controls = program.controls
-        if let audiences = controls.access?.audiences,
-            !audiences.contains(where: { $0.value == request.audience.value })
+        let controls = program
+        if let audiences = controls.audiences,
+            !audiences.contains(where: { $0.value == input.request.audience.value })
         {
             deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
-                "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
+                "audience '\(input.request.audience.value)' is not allowed in this tier", request: input.request.audience.location,
                 policy: audiences.first?.location ?? controls.location,
-                remedy: "request.audience \"\(request.audience.value)\" → one of: "
+                remedy: "request.audience \"\(input.request.audience.value)\" → one of: "
                     + audiences.map(\.value).joined(separator: ", "))
         }
-        if let allowed = controls.access?.consumers, let consumers = request.consumers?.value {
+        if let allowed = controls.consumers, let consumers = input.request.consumers?.value {
             for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
                 deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
@@ -259,7 +257,7 @@ struct ProgramRun {
                         + allowed.map(\.value).joined(separator: ", ") + ")")
             }
         }
-        let type = request.generator.type
+        let type = input.request.generator.type
         if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
             deny(
                 prefix + "generators", .decisionGenerator, .hardMandatory,
@@ -269,13 +267,13 @@ struct ProgramRun {
                     + generators.value.map(\.value).joined(separator: ", "))
         }
         if let dp = controls.differentialPrivacy { check(dp, prefix: prefix) }
-        if let expiry = controls.expiry?.max { check(expiry: expiry, prefix: prefix) }
+        if let expiry = controls.expiryMax { check(expiry: expiry, prefix: prefix) }
     }
 
     private mutating func check(_ dp: DifferentialPrivacyControl, prefix: String) {
-        let generator = request.generator
+        let generator = input.request.generator
         let required = dp.required?.value ?? false
-        let isPrivate = lowered.isDifferentiallyPrivate
+        let isPrivate = input.isDifferentiallyPrivate
         if required, !isPrivate {
             deny(
                 prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
@@ -310,18 +308,18 @@ struct ProgramRun {
             deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "the request states no generator.\(field) and this tier caps it at \(cap.text)",
-                request: request.generator.location, policy: cap.location,
+                request: input.request.generator.location, policy: cap.location,
                 remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 
     private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
         let latest = now.adding(days: max.value.days) ?? now
-        guard let expiresAt = request.expiresAt else {
+        guard let expiresAt = input.request.expiresAt else {
             deny(
                 prefix + "expiry.max", .decisionExpiry, .hardMandatory,
                 "the request states no expires_at and this tier allows at most \(max.value)",
-                request: request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+                request: input.request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
             return
         }
         if expiresAt.value <= now {
@@ -341,7 +339,7 @@ struct ProgramRun {
     // MARK: - Approvals
 
     private mutating func requireApprovals(_ controls: ProgramControls) {
-        guard let control = controls.controls.approvals else { return }
+        guard let control = controls.approvals else { return }
         for role in controls.allOf { requireRole(role, source: "approvals.all_of") }
         let quorum = control.effectiveQuorum
         guard quorum > 0 else { return }
@@ -394,8 +392,8 @@ struct ProgramRun {
     /// The request node a condition is about: the first field it reads that the request writes.
     private func requestLocation(of condition: ProgramCondition) -> SourceLocation {
         for field in condition.fields {
-            if let location = request.location(of: field) { return location }
+            if let location = input.request.location(of: field) { return location }
         }
-        return request.location
+        return input.request.location
     }
 }
