@@ -249,14 +249,14 @@ struct CompiledCondition: Sendable {
             }
         case .length(let argument):
             switch try value(argument, context, tracing, &trace) {
-            case .strings(let list): return .number(Decimal(list.count))
-            case .constantList(let range): return .number(Decimal(range.count))
-            case .string(let text): return .number(Decimal(text.count))
+            case .strings(let list): return .number(ProgramNumber(list.count))
+            case .constantList(let range): return .number(ProgramNumber(range.count))
+            case .string(let text): return .number(ProgramNumber(text.count))
             default: throw Fallback()
             }
         case .daysUntil(let argument):
             guard case .date(let date) = try value(argument, context, tracing, &trace) else { throw Fallback() }
-            return .number(Decimal(context.now.days(until: date)))
+            return .number(ProgramNumber(context.now.days(until: date)))
         }
     }
 
@@ -264,7 +264,7 @@ struct CompiledCondition: Sendable {
     private func equal(_ lhs: ProgramValue, _ rhs: ProgramValue, _ context: Context) -> Bool {
         switch (lhs, rhs) {
         case (.bool(let a), .bool(let b)): return a == b
-        case (.number(let a), .number(let b)): return a == b
+        case (.number(let a), .number(let b)): return ProgramNumber.order(a, b) == 0
         case (.string(let a), .string(let b)): return a == b
         case (.duration(let a), .duration(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
@@ -304,7 +304,7 @@ struct CompiledCondition: Sendable {
         }
         let ordering: Int
         switch (lhs, rhs) {
-        case (.number(let a), .number(let b)): ordering = a < b ? -1 : (a == b ? 0 : 1)
+        case (.number(let a), .number(let b)): ordering = ProgramNumber.order(a, b)
         case (.date(let a), .date(let b)): ordering = a < b ? -1 : (a == b ? 0 : 1)
         case (.duration(let a), .duration(let b)): ordering = a < b ? -1 : (a == b ? 0 : 1)
         default: throw Fallback()
@@ -321,7 +321,7 @@ struct CompiledCondition: Sendable {
     private func conditionValue(_ value: ProgramValue, _ context: Context) -> ConditionValue {
         switch value {
         case .bool(let value): .bool(value)
-        case .number(let value): .number(value)
+        case .number(let value): .number(value.decimal)
         case .string(let value): .string(value)
         case .duration(let value): .duration(value)
         case .date(let value): .date(value)

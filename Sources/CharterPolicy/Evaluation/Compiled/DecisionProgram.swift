@@ -172,6 +172,9 @@ final class ProgramControls: Sendable {
     let consumers: [Located<String>]?
     let generators: Located<[Located<String>]>?
     let differentialPrivacy: DifferentialPrivacyControl?
+    /// The ε and δ caps, for integer comparison.
+    let epsilonMax: ProgramNumber?
+    let deltaMax: ProgramNumber?
     let expiryMax: Located<CalendarDuration>?
     let approvals: ApprovalControl?
     let allOf: [ProgramRole]
@@ -184,6 +187,8 @@ final class ProgramControls: Sendable {
         consumers = controls.access?.consumers
         generators = controls.generators
         differentialPrivacy = controls.differentialPrivacy
+        epsilonMax = controls.differentialPrivacy?.epsilonMax.map { ProgramNumber($0.value) }
+        deltaMax = controls.differentialPrivacy?.deltaMax.map { ProgramNumber($0.value) }
         expiryMax = controls.expiry?.max
         approvals = controls.approvals
         allOf = controls.approvals?.allOf.map { ProgramRole($0, roles: roles) } ?? []

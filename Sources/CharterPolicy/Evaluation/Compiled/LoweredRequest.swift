@@ -10,7 +10,7 @@ public import CharterCore
 /// a run of a condition's constants, read in place.
 enum ProgramValue: Sendable {
     case bool(Bool)
-    case number(Decimal)
+    case number(ProgramNumber)
     case string(String)
     case duration(CalendarDuration)
     case date(CalendarDate)
@@ -22,7 +22,7 @@ enum ProgramValue: Sendable {
     init(_ literal: Literal) {
         switch literal {
         case .bool(let value): self = .bool(value)
-        case .number(let value): self = .number(value)
+        case .number(let value): self = .number(ProgramNumber(value))
         case .string(let value): self = .string(value)
         case .duration(let value): self = .duration(value)
         case .date(let value): self = .date(value)
@@ -58,6 +58,9 @@ public struct LoweredRequest: Sendable {
         let values: ContiguousArray<ProgramValue?>
         /// Whether the request's generator is differentially private by Charter's accounting.
         let isDifferentiallyPrivate: Bool
+        /// The generator's ε and δ, for the caps.
+        let epsilon: ProgramNumber?
+        let delta: ProgramNumber?
 
         init(_ request: GenerationRequest) {
             self.request = request
@@ -78,16 +81,18 @@ public struct LoweredRequest: Sendable {
             set(.sourceClassification, .string(source.classification.value))
             set(.sourceJurisdiction, source.jurisdiction.map { .string($0.value) })
             set(.sourcePrivacyUnit, source.privacyUnit.map { .string($0.value) })
-            set(.sourceRows, source.rows.map { .number(Decimal($0.value)) })
+            set(.sourceRows, source.rows.map { .number(ProgramNumber($0.value)) })
             set(.sourceTarget, source.target.map { .string($0.value) })
             set(.sourceQuasiIdentifiers, .strings(request.strings(of: .sourceQuasiIdentifiers)))
             set(.sourceSensitive, .strings(request.strings(of: .sourceSensitive)))
             set(.sourceProtected, .strings(request.strings(of: .sourceProtected)))
             set(.sourceExclude, .strings(request.strings(of: .sourceExclude)))
             set(.generatorType, .string(generator.type.value))
-            set(.generatorEpsilon, generator.epsilon.map { .number($0.value) })
-            set(.generatorDelta, generator.delta.map { .number($0.value) })
-            set(.outputRows, .number(Decimal(request.output.rows.value)))
+            epsilon = generator.epsilon.map { ProgramNumber($0.value) }
+            delta = generator.delta.map { ProgramNumber($0.value) }
+            set(.generatorEpsilon, epsilon.map(ProgramValue.number))
+            set(.generatorDelta, delta.map(ProgramValue.number))
+            set(.outputRows, .number(ProgramNumber(request.output.rows.value)))
             self.values = values
             isDifferentiallyPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
         }

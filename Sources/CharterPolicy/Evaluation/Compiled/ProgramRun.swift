@@ -266,11 +266,11 @@ struct ProgramRun {
                 remedy: "generator.type \(type.value) → one of: "
                     + generators.value.map(\.value).joined(separator: ", "))
         }
-        if let dp = controls.differentialPrivacy { check(dp, prefix: prefix) }
+        if let dp = controls.differentialPrivacy { check(dp, controls, prefix: prefix) }
         if let expiry = controls.expiryMax { check(expiry: expiry, prefix: prefix) }
     }
 
-    private mutating func check(_ dp: DifferentialPrivacyControl, prefix: String) {
+    private mutating func check(_ dp: DifferentialPrivacyControl, _ controls: ProgramControls, prefix: String) {
         let generator = input.request.generator
         let required = dp.required?.value ?? false
         let isPrivate = input.isDifferentiallyPrivate
@@ -284,21 +284,21 @@ struct ProgramRun {
         }
         guard required || isPrivate || generator.epsilon != nil else { return }
         checkCap(
-            dp.epsilonMax, generator.epsilon, field: "epsilon", control: "epsilon_max", code: .decisionEpsilon,
-            dp: required || isPrivate, prefix: prefix)
+            dp.epsilonMax, controls.epsilonMax, generator.epsilon, input.epsilon, field: "epsilon",
+            control: "epsilon_max", code: .decisionEpsilon, dp: required || isPrivate, prefix: prefix)
         checkCap(
-            dp.deltaMax, generator.delta, field: "delta", control: "delta_max", code: .decisionDelta,
-            dp: required || isPrivate, prefix: prefix)
+            dp.deltaMax, controls.deltaMax, generator.delta, input.delta, field: "delta", control: "delta_max",
+            code: .decisionDelta, dp: required || isPrivate, prefix: prefix)
     }
 
     /// One of the ε and δ caps: the stated value must not pass it, and a private run must state it.
     private mutating func checkCap(
-        _ cap: Located<Decimal>?, _ value: Located<Decimal>?, field: String, control: String, code: DiagnosticCode,
-        dp: Bool, prefix: String
+        _ cap: Located<Decimal>?, _ capNumber: ProgramNumber?, _ value: Located<Decimal>?, _ number: ProgramNumber?,
+        field: String, control: String, code: DiagnosticCode, dp: Bool, prefix: String
     ) {
-        guard let cap else { return }
-        if let value {
-            guard value.value > cap.value else { return }
+        guard let cap, let capNumber else { return }
+        if let value, let number {
+            guard ProgramNumber.order(number, capNumber) > 0 else { return }
             deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
