@@ -311,3 +311,32 @@ struct SplitMix64 {
     /// A number in `0..<bound`.
     mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
+
+/// The integer form of compiled numbers orders exactly as `Decimal` does.
+@Suite("compiled numbers")
+struct ProgramNumberTests {
+    @Test("ordering agrees with Decimal on seeded numbers of every scale, sign and size")
+    func agreesWithDecimal() throws {
+        var random = SplitMix64(seed: 0xDEC1_3A15)
+        let texts = [
+            "0", "0.0", "1", "1.0", "1.00", "10", "10.0", "1e-5", "0.00001", "1.0e-6", "0.000001", "5", "5.0", "686",
+            "200", "1000", "-3", "-3.0", "-0.5", "123456789012345678", "1234567890123456789012", "0.1234567890123456789",
+            "1e20", "1e-30", "999999999999999999",
+        ]
+        var numbers = texts.compactMap { Decimal.exact($0) }
+        #expect(numbers.count == texts.count)
+        for _ in 0..<300 {
+            let mantissa = Int(truncatingIfNeeded: random.next() % 2_000_001) - 1_000_000
+            let exponent = random.next(25) - 12
+            numbers.append(Decimal(mantissa) * pow(Decimal(10), exponent < 0 ? 0 : exponent) / pow(Decimal(10), exponent < 0 ? -exponent : 0))
+        }
+        for a in numbers {
+            for b in numbers {
+                let expected = a < b ? -1 : (a == b ? 0 : 1)
+                #expect(ProgramNumber.order(ProgramNumber(a), ProgramNumber(b)) == expected, "\(a) vs \(b)")
+            }
+        }
+        #expect(ProgramNumber.order(ProgramNumber(686), ProgramNumber(Decimal(200))) == 1)
+        #expect(ProgramNumber(Decimal.exact("1.0e-6") ?? 0).hasIntegerForm)
+    }
+}
