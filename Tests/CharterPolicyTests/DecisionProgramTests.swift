@@ -321,8 +321,17 @@ struct ProgramNumberTests {
         let texts = [
             "0", "0.0", "1", "1.0", "1.00", "10", "10.0", "1e-5", "0.00001", "1.0e-6", "0.000001", "5", "5.0", "686",
             "200", "1000", "-3", "-3.0", "-0.5", "123456789012345678", "1234567890123456789012", "0.1234567890123456789",
-            "1e20", "1e-30", "999999999999999999",
+            "1e20", "1e-30", "999999999999999999", "1.0e-6", "1E5", "+2.50", "-1.5e+3", "2.5E-0", "0e7", "12.5e-12",
         ]
+        // Numbers as written (the integer form read from the text) and as computed (from the value).
+        let written = try texts.map { text in ProgramNumber(try #require(Decimal.exact(text), "\(text)"), text: text) }
+        for a in written {
+            for b in written {
+                let expected = a.decimal < b.decimal ? -1 : (a.decimal == b.decimal ? 0 : 1)
+                #expect(ProgramNumber.order(a, b) == expected, "\(a.decimal) vs \(b.decimal)")
+            }
+            #expect(ProgramNumber.order(a, ProgramNumber(a.decimal)) == 0, "\(a.decimal)")
+        }
         var numbers = texts.compactMap { Decimal.exact($0) }
         #expect(numbers.count == texts.count)
         for _ in 0..<300 {

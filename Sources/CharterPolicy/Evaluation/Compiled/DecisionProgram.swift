@@ -187,8 +187,8 @@ final class ProgramControls: Sendable {
         consumers = controls.access?.consumers
         generators = controls.generators
         differentialPrivacy = controls.differentialPrivacy
-        epsilonMax = controls.differentialPrivacy?.epsilonMax.map { ProgramNumber($0.value) }
-        deltaMax = controls.differentialPrivacy?.deltaMax.map { ProgramNumber($0.value) }
+        epsilonMax = controls.differentialPrivacy?.epsilonMax.map { ProgramNumber($0) }
+        deltaMax = controls.differentialPrivacy?.deltaMax.map { ProgramNumber($0) }
         expiryMax = controls.expiry?.max
         approvals = controls.approvals
         allOf = controls.approvals?.allOf.map { ProgramRole($0, roles: roles) } ?? []

@@ -88,8 +88,8 @@ public struct LoweredRequest: Sendable {
             set(.sourceProtected, .strings(request.strings(of: .sourceProtected)))
             set(.sourceExclude, .strings(request.strings(of: .sourceExclude)))
             set(.generatorType, .string(generator.type.value))
-            epsilon = generator.epsilon.map { ProgramNumber($0.value) }
-            delta = generator.delta.map { ProgramNumber($0.value) }
+            epsilon = generator.epsilon.map { ProgramNumber($0) }
+            delta = generator.delta.map { ProgramNumber($0) }
             set(.generatorEpsilon, epsilon.map(ProgramValue.number))
             set(.generatorDelta, delta.map(ProgramValue.number))
             set(.outputRows, .number(ProgramNumber(request.output.rows.value)))

@@ -18,9 +18,11 @@ struct ProgramNumber: Sendable {
     /// Whether `mantissa` and `exponent` hold the value.
     let hasIntegerForm: Bool
 
-    init(_ decimal: Decimal) {
+    /// A number; `text`, when given, is how it was written (`1.0e-6`), read instead of printing
+    /// the decimal (the hot path: a request's ε and δ are lowered once per request).
+    init(_ decimal: Decimal, text: String? = nil) {
         self.decimal = decimal
-        if let (mantissa, exponent) = Self.integerForm(of: "\(decimal)") {
+        if let (mantissa, exponent) = text.flatMap(Self.integerForm) ?? Self.integerForm(of: "\(decimal)") {
             self.mantissa = mantissa
             self.exponent = exponent
             hasIntegerForm = true
@@ -31,6 +33,11 @@ struct ProgramNumber: Sendable {
         }
     }
 
+    /// A number as written or printed.
+    init(_ number: Located<Decimal>) {
+        self.init(number.value, text: number.source)
+    }
+
     init(_ integer: Int) {
         decimal = Decimal(integer)
         mantissa = Int64(integer)
@@ -38,17 +45,39 @@ struct ProgramNumber: Sendable {
         hasIntegerForm = true
     }
 
-    /// `-d.ddd` as digits and a power of ten; `nil` for anything else or more than 18 digits.
+    /// `-d.ddde-n` (sign, digits, an optional point, an optional exponent) as an integer and a
+    /// power of ten; `nil` for anything else (hex, octal, `_`) or more than 18 digits.
     private static func integerForm(of text: String) -> (Int64, Int)? {
         var mantissa: Int64 = 0
         var digits = 0
         var fraction = 0
         var negative = false
         var seenPoint = false
-        for (index, byte) in text.utf8.enumerated() {
+        var bytes = text.utf8.makeIterator()
+        var first = true
+        var exponentPart: (negative: Bool, value: Int, digits: Int)?
+        while let byte = bytes.next() {
+            defer { first = false }
+            if var exponent = exponentPart {
+                switch byte {
+                case UInt8(ascii: "-") where exponent.digits == 0 && !exponent.negative: exponent.negative = true
+                case UInt8(ascii: "+") where exponent.digits == 0 && !exponent.negative: break
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    exponent.digits += 1
+                    guard exponent.digits <= 4 else { return nil }
+                    exponent.value = exponent.value * 10 + Int(byte - UInt8(ascii: "0"))
+                default: return nil
+                }
+                exponentPart = exponent
+                continue
+            }
             switch byte {
-            case UInt8(ascii: "-") where index == 0: negative = true
+            case UInt8(ascii: "-") where first: negative = true
+            case UInt8(ascii: "+") where first: break
             case UInt8(ascii: ".") where !seenPoint: seenPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                guard digits > 0 else { return nil }
+                exponentPart = (false, 0, 0)
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 digits += 1
                 guard digits <= 18 else { return nil }
@@ -58,7 +87,12 @@ struct ProgramNumber: Sendable {
             }
         }
         guard digits > 0 else { return nil }
-        return (negative ? -mantissa : mantissa, -fraction)
+        var exponent = -fraction
+        if let part = exponentPart {
+            guard part.digits > 0 else { return nil }
+            exponent += part.negative ? -part.value : part.value
+        }
+        return (negative ? -mantissa : mantissa, exponent)
     }
 
     private static let powersOfTen: [Int64] = (0...18).map { power in
