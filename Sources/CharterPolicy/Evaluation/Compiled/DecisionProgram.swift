@@ -45,7 +45,7 @@ public struct DecisionProgram: Sendable {
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
     ) -> Decision {
-        decide(LoweredRequest(request), now: now, planDigest: planDigest, tracing: tracing, budget: nil)
+        decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: nil)
     }
 
     /// Decides a lowered request on the date `now`.
@@ -61,7 +61,13 @@ public struct DecisionProgram: Sendable {
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
         budget: SourceBudget?
     ) -> Decision {
-        decide(LoweredRequest(request), now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+        guard isCompiled else {
+            return DecisionEvaluator(policy: policy).decide(
+                request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+        }
+        return Self.run(
+            compiled, request, LoweredValues(request), now: now, planDigest: planDigest, tracing: tracing,
+            budget: budget)
     }
 
     /// Decides a lowered request with what the ledger says about its source.
@@ -73,9 +79,24 @@ public struct DecisionProgram: Sendable {
             return DecisionEvaluator(policy: policy).decide(
                 request.request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
         }
-        var run = ProgramRun(
-            program: compiled, input: request.storage, now: now, planDigest: planDigest, tracing: tracing)
-        return run.decide(budget: budget)
+        return Self.run(
+            compiled, request.request, request.values, now: now, planDigest: planDigest, tracing: tracing,
+            budget: budget)
+    }
+
+    /// Runs the decision on a request the caller holds, without copying it (a request's many
+    /// strings would cost a retain and a release each).
+    private static func run(
+        _ compiled: CompiledPolicy, _ request: borrowing GenerationRequest, _ values: LoweredValues, now: CalendarDate,
+        planDigest: String?, tracing: Bool, budget: SourceBudget?
+    ) -> Decision {
+        withUnsafePointer(to: request) { pointer in
+            // INVARIANT: the run lives only inside this closure, while `pointer` is valid.
+            var run = ProgramRun(
+                program: compiled, request: pointer, lowered: values, now: now, planDigest: planDigest,
+                tracing: tracing)
+            return run.decide(budget: budget)
+        }
     }
 }
 

@@ -11,7 +11,9 @@ public import CharterCore
 /// differs.
 struct ProgramRun {
     let program: CompiledPolicy
-    let input: LoweredRequest.Storage
+    /// The request decided, borrowed from the caller for the run.
+    let request: UnsafePointer<GenerationRequest>
+    let lowered: LoweredValues
     let now: CalendarDate
     let planDigest: String?
     let tracing: Bool
@@ -24,10 +26,13 @@ struct ProgramRun {
     var overrides: [(rule: String, by: String)] = []
     var trace: [ConditionTrace] = []
 
-    init(program: CompiledPolicy, input: LoweredRequest.Storage, now: CalendarDate, planDigest: String?, tracing: Bool)
-    {
+    init(
+        program: CompiledPolicy, request: UnsafePointer<GenerationRequest>, lowered: LoweredValues, now: CalendarDate,
+        planDigest: String?, tracing: Bool
+    ) {
         self.program = program
-        self.input = input
+        self.request = request
+        self.lowered = lowered
         self.now = now
         self.planDigest = planDigest
         self.tracing = tracing
@@ -44,17 +49,17 @@ struct ProgramRun {
         }
         for rule in program.rules { apply(rule) }
         var notes =
-            planDigest == nil && !input.request.approvals.isEmpty
+            planDigest == nil && !request.pointee.approvals.isEmpty
             ? program.notesUnbound : program.notesWithoutPlan
         if let budget {
-            let checked = BudgetCheck.check(budget, policy: program.policy, request: input.request)
+            let checked = BudgetCheck.check(budget, policy: program.policy, request: request.pointee)
             violations += checked.violations
             notes[0] = checked.note
         }
         let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
         return Decision(
-            outcome: outcome, requestID: input.request.id.value, requestLocation: input.request.location,
-            approvalsLocation: input.request.approvalsLocation ?? input.request.location, policy: program.name,
+            outcome: outcome, requestID: request.pointee.id.value, requestLocation: request.pointee.location,
+            approvalsLocation: request.pointee.approvalsLocation ?? request.pointee.location, policy: program.name,
             tier: tier?.name,
             violations: violations, warnings: warnings, missingApprovals: missing, approvals: verdicts,
             overrides: overrides, notes: notes, trace: trace)
@@ -64,12 +69,12 @@ struct ProgramRun {
 
     /// ``ApprovalValidator``'s verdicts, with the valid roles as a mask.
     private mutating func validateApprovals() {
-        guard !input.request.approvals.isEmpty else { return }
-        verdicts.reserveCapacity(input.request.approvals.count)
-        for approval in input.request.approvals {
+        guard !request.pointee.approvals.isEmpty else { return }
+        verdicts.reserveCapacity(request.pointee.approvals.count)
+        for approval in request.pointee.approvals {
             let rejection: ApprovalValidator.Rejection?
             if let index = program.roleNames.firstIndex(of: approval.role.value) {
-                if approval.by.value == input.request.requester.value {
+                if approval.by.value == request.pointee.requester.value {
                     rejection = .requester
                 } else if !program.roleMembers[index].contains(approval.by.value) {
                     rejection = .notMember
@@ -123,14 +128,14 @@ struct ProgramRun {
     ) -> Result<Bool, ConditionEvaluationError> {
         if let compiled = condition.compiled {
             let context = CompiledCondition.Context(
-                values: input.values, approvedRoles: approved, roleNames: program.roleNames, now: now)
+                values: lowered.values, approvedRoles: approved, roleNames: program.roleNames, now: now)
             do {
                 return .success(try compiled.holds(context, tracing: tracing, trace: &steps))
             } catch {
                 steps.removeAll()
             }
         }
-        let evaluator = ConditionEvaluator(request: input.request, approvedRoles: approvedRoleNames, now: now)
+        let evaluator = ConditionEvaluator(request: request.pointee, approvedRoles: approvedRoleNames, now: now)
         do {
             return .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
         } catch {
@@ -156,7 +161,7 @@ struct ProgramRun {
         let policy = program.policy
         deny(
             "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
-            request: input.request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
+            request: request.pointee.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
         return nil
     }
 
@@ -225,29 +230,29 @@ struct ProgramRun {
     // MARK: - Controls
 
     private mutating func checkPurpose() {
-        let purpose = input.request.purpose.value
+        let purpose = request.pointee.purpose.value
         guard !program.purposes.contains(purpose) else { return }
         let policy = program.policy
         deny(
             "purposes", .decisionPurpose, .hardMandatory,
             "purpose '\(purpose)' is not one policy '\(policy.name.value)' allows",
-            request: input.request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
+            request: request.pointee.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
             remedy: "request.purpose \"\(purpose)\" → one of: " + program.purposes.joined(separator: ", "))
     }
 
     private mutating func check(_ program: ProgramControls, prefix: String) {
         let controls = program
         if let audiences = controls.audiences,
-            !audiences.contains(where: { $0.value == input.request.audience.value })
+            !audiences.contains(where: { $0.value == request.pointee.audience.value })
         {
             deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
-                "audience '\(input.request.audience.value)' is not allowed in this tier", request: input.request.audience.location,
+                "audience '\(request.pointee.audience.value)' is not allowed in this tier", request: request.pointee.audience.location,
                 policy: audiences.first?.location ?? controls.location,
-                remedy: "request.audience \"\(input.request.audience.value)\" → one of: "
+                remedy: "request.audience \"\(request.pointee.audience.value)\" → one of: "
                     + audiences.map(\.value).joined(separator: ", "))
         }
-        if let allowed = controls.consumers, let consumers = input.request.consumers?.value {
+        if let allowed = controls.consumers, let consumers = request.pointee.consumers?.value {
             for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
                 deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
@@ -257,7 +262,7 @@ struct ProgramRun {
                         + allowed.map(\.value).joined(separator: ", ") + ")")
             }
         }
-        let type = input.request.generator.type
+        let type = request.pointee.generator.type
         if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
             deny(
                 prefix + "generators", .decisionGenerator, .hardMandatory,
@@ -271,9 +276,9 @@ struct ProgramRun {
     }
 
     private mutating func check(_ dp: DifferentialPrivacyControl, _ controls: ProgramControls, prefix: String) {
-        let generator = input.request.generator
+        let generator = request.pointee.generator
         let required = dp.required?.value ?? false
-        let isPrivate = input.isDifferentiallyPrivate
+        let isPrivate = lowered.isDifferentiallyPrivate
         if required, !isPrivate {
             deny(
                 prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
@@ -284,10 +289,10 @@ struct ProgramRun {
         }
         guard required || isPrivate || generator.epsilon != nil else { return }
         checkCap(
-            dp.epsilonMax, controls.epsilonMax, generator.epsilon, input.epsilon, field: "epsilon",
+            dp.epsilonMax, controls.epsilonMax, generator.epsilon, lowered.epsilon, field: "epsilon",
             control: "epsilon_max", code: .decisionEpsilon, dp: required || isPrivate, prefix: prefix)
         checkCap(
-            dp.deltaMax, controls.deltaMax, generator.delta, input.delta, field: "delta", control: "delta_max",
+            dp.deltaMax, controls.deltaMax, generator.delta, lowered.delta, field: "delta", control: "delta_max",
             code: .decisionDelta, dp: required || isPrivate, prefix: prefix)
     }
 
@@ -308,18 +313,18 @@ struct ProgramRun {
             deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "the request states no generator.\(field) and this tier caps it at \(cap.text)",
-                request: input.request.generator.location, policy: cap.location,
+                request: request.pointee.generator.location, policy: cap.location,
                 remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 
     private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
         let latest = now.adding(days: max.value.days) ?? now
-        guard let expiresAt = input.request.expiresAt else {
+        guard let expiresAt = request.pointee.expiresAt else {
             deny(
                 prefix + "expiry.max", .decisionExpiry, .hardMandatory,
                 "the request states no expires_at and this tier allows at most \(max.value)",
-                request: input.request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+                request: request.pointee.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
             return
         }
         if expiresAt.value <= now {
@@ -392,8 +397,8 @@ struct ProgramRun {
     /// The request node a condition is about: the first field it reads that the request writes.
     private func requestLocation(of condition: ProgramCondition) -> SourceLocation {
         for field in condition.fields {
-            if let location = input.request.location(of: field) { return location }
+            if let location = request.pointee.location(of: field) { return location }
         }
-        return input.request.location
+        return request.pointee.location
     }
 }
