@@ -25,6 +25,8 @@ struct ProgramRun {
     var missing: [Decision.MissingApproval] = []
     var overrides: [(rule: String, by: String)] = []
     var trace: [ConditionTrace] = []
+    /// What compiled conditions read, made once the approvals are known.
+    var context: CompiledCondition.Context
 
     init(
         program: CompiledPolicy, request: UnsafePointer<GenerationRequest>, lowered: LoweredValues, now: CalendarDate,
@@ -36,7 +38,10 @@ struct ProgramRun {
         self.now = now
         self.planDigest = planDigest
         self.tracing = tracing
+        context = CompiledCondition.Context(values: lowered.values, approvedRoles: 0, roleNames: [], now: now)
         validateApprovals()
+        context.approvedRoles = approved
+        context.roleNames = program.roleNames
     }
 
     mutating func decide(budget: SourceBudget?) -> Decision {
@@ -127,8 +132,6 @@ struct ProgramRun {
         _ condition: ProgramCondition, _ expression: ConditionExpression, _ steps: inout [TraceStep]
     ) -> Result<Bool, ConditionEvaluationError> {
         if let compiled = condition.compiled {
-            let context = CompiledCondition.Context(
-                values: lowered.values, approvedRoles: approved, roleNames: program.roleNames, now: now)
             do {
                 return .success(try compiled.holds(context, tracing: tracing, trace: &steps))
             } catch {
