@@ -12,7 +12,7 @@ struct AuditCommand: ParsableCommand {
     )
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every audit record, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "Print every audit record, oldest first.")
 
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var output: OutputOptions
@@ -48,6 +48,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the chain's hashes and links, and that the ledger and catalogue match it.",
             discussion: "Exits 1 and names the first edited, deleted or reordered record when the chain is broken.")
 

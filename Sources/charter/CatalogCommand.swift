@@ -13,6 +13,7 @@ struct CatalogCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List every certificate, oldest first.",
             discussion: "sarif, junit and github report expired certificates that were not revoked as warnings.")
 
@@ -39,7 +40,7 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one certificate.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one certificate.")
 
         @Argument(help: "The certificate id.")
         var id: String
@@ -68,6 +69,7 @@ struct CatalogCommand: ParsableCommand {
 
     struct Expiring: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "expiring",
             abstract: "List certificates that expire within a window, or have expired, and were not revoked.",
             discussion: "Exits 1 when a certificate has already expired without being revoked.")
 
@@ -110,7 +112,8 @@ struct CatalogCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a certificate, recording why and by whom.")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke", abstract: "Revoke a certificate, recording why and by whom.")
 
         @Argument(help: "The certificate id.")
         var id: String

@@ -31,11 +31,14 @@ struct CheckCommand: ParsableCommand {
                     tool: .charter, command: "check", files: [], diagnostics: selection.diagnostics, sources: sources))
             throw ExitStatus.usageError.exitCode
         }
+        let ledger = try decision.ledger(now: now, output: output, command: "check")
         let inputs = InputFiles(paths: requests, extensions: ["yaml", "yml"])
         var results =
             inputs.problems.isEmpty ? [] : [DecidedRequest(file: "", diagnostics: inputs.problems, unreadable: true)]
         for file in inputs.files {
-            results.append(decision.decide(file: file, policy: policy, now: now, tracing: false, sources: &sources))
+            results.append(
+                decision.decide(
+                    file: file, policy: policy, now: now, tracing: false, ledger: ledger, sources: &sources))
         }
         switch output.format {
         case .json:
@@ -86,7 +89,9 @@ struct ExplainCommand: ParsableCommand {
             )
             throw ExitStatus.usageError.exitCode
         }
-        let result = decision.decide(file: request, policy: policy, now: now, tracing: true, sources: &sources)
+        let ledger = try decision.ledger(now: now, output: output, command: "explain")
+        let result = decision.decide(
+            file: request, policy: policy, now: now, tracing: true, ledger: ledger, sources: &sources)
         switch output.format {
         case .json:
             Terminal.write(try decisionsJSON([result]).pretty())

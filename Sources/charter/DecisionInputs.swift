@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterPolicy
+import CharterRegistry
 import Foundation
 
 /// What `check` and `explain` share: the policy set, the evaluation date, the plan digest, and
@@ -15,6 +16,13 @@ struct DecisionOptions: ParsableArguments {
     @Option(name: .customLong("plan-digest"), help: "The plan digest approvals must be bound to (sha256:…).")
     var planDigest: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The registry whose ledger holds the sources' budgets (default: $CHARTER_REGISTRY, else .charter/registry.sqlite when it exists).",
+            valueName: "path"))
+    var registry: String?
+
     /// The evaluation date: `--now`, or today in UTC.
     func date() throws -> CalendarDate {
         if let now {
@@ -26,6 +34,26 @@ struct DecisionOptions: ParsableArguments {
         let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
         guard let today = CalendarDate(daysSinceEpoch: days) else { throw ValidationError("cannot tell today's date") }
         return today
+    }
+}
+
+extension DecisionOptions {
+    /// The budget ledger, read at the start of `--now` (UTC) or at the system clock's now; on
+    /// failure the diagnostic is reported in the chosen format and the command exits 2.
+    func ledger(now: CalendarDate, output: OutputOptions, command: String) throws -> DecisionLedger {
+        let instant =
+            self.now == nil
+            ? Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+            : Timestamp(millisecondsSinceEpoch: Int64(now.daysSinceEpoch) * 86_400_000)
+        switch DecisionLedger.open(
+            explicit: registry, environment: ProcessInfo.processInfo.environment, instant: instant)
+        {
+        case .success(let ledger): return ledger
+        case .failure(let error):
+            try output.emit(
+                DiagnosticReport(tool: .charter, command: command, files: [], diagnostics: [error.diagnostic]))
+            throw ExitStatus.usageError.exitCode
+        }
     }
 }
 
@@ -92,7 +120,8 @@ struct DecidedRequest {
 extension DecisionOptions {
     /// Reads `file` and decides every request in it.
     func decide(
-        file: String, policy: Policy, now: CalendarDate, tracing: Bool, sources: inout [String: String]
+        file: String, policy: Policy, now: CalendarDate, tracing: Bool, ledger: DecisionLedger,
+        sources: inout [String: String]
     ) -> DecidedRequest {
         var result = DecidedRequest(file: file)
         switch InputFiles.read(file) {
@@ -108,8 +137,21 @@ extension DecisionOptions {
                 return result
             }
             let evaluator = DecisionEvaluator(policy: policy)
-            result.decisions = loaded.requests.map {
-                evaluator.decide($0, now: now, planDigest: planDigest, tracing: tracing)
+            for request in loaded.requests {
+                let budget: SourceBudget?
+                do {
+                    budget = try ledger.budget(for: request)
+                } catch {
+                    result.diagnostics.append(
+                        .error(
+                            error.isUsageError ? .registryError : .unreadableInput,
+                            "cannot read the budget of source '\(request.source.dataset.value)': \(error.description)",
+                            at: request.source.dataset.location))
+                    result.unreadable = true
+                    continue
+                }
+                result.decisions.append(
+                    evaluator.decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: budget))
             }
         }
         return result

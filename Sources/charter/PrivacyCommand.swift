@@ -81,6 +81,7 @@ extension PrivacyCommand {
     /// `charter privacy epsilon`: ε spent by DP-SGD.
     struct Epsilon: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "epsilon",
             abstract: "The ε of T steps of the Poisson-subsampled Gaussian at a given δ.")
 
         @Option(help: "Poisson sampling rate q, in (0, 1].")

@@ -135,7 +135,9 @@ struct DecisionTests {
         #expect(decision.outcome == .deny)
         let violation = try #require(decision.violations.first)
         #expect(violation.id == "differential_privacy.epsilon_max")
-        #expect(violation.remedy == "generator.epsilon 6 → ≤ 5")
+        // Numbers as written in the request and the policy, not as the exact value prints them.
+        #expect(violation.remedy == "generator.epsilon 6.0 → ≤ 5.0")
+        #expect(violation.message == "generator.epsilon 6.0 is above this tier's cap 5.0")
         #expect(violation.requestLocation.file == "r.yaml")
         #expect(violation.requestLocation.line == 19)
         #expect(violation.policyLocation?.file.hasSuffix("health-synthetic.yaml") == true)

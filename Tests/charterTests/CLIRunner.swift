@@ -23,14 +23,19 @@ struct CLIRunner {
         return packageRoot.appendingPathComponent(".build/debug/charter")
     }()
 
-    /// Runs `charter` with the arguments, in `directory` (the fixtures folder by default).
-    static func run(_ arguments: [String], in directory: URL = fixtures) throws -> Result {
+    /// Runs `charter` with the arguments, in `directory` (the fixtures folder by default), with
+    /// `environment` added to this process's (`CHARTER_REGISTRY` left out unless given).
+    static func run(
+        _ arguments: [String], in directory: URL = fixtures, environment extra: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment["CHARTER_REGISTRY"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

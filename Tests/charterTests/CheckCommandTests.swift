@@ -46,7 +46,7 @@ struct CheckCommandTests {
         #expect(result.status == 1)
         #expect(result.stdout.contains("REQ-2026-0201: allow (tier medium, policy health-synthetic)"))
         #expect(result.stdout.contains("REQ-2026-0205: deny (tier high, policy health-synthetic)"))
-        #expect(result.stdout.contains("fix: generator.epsilon 3 → ≤ 1"))
+        #expect(result.stdout.contains("fix: generator.epsilon 3.0 → ≤ 1.0"))
         #expect(result.stdout.contains("note: budget not checked: no ledger"))
     }
 
@@ -109,7 +109,7 @@ struct CheckCommandTests {
         #expect(result.status == 1)
         #expect(result.stdout.contains("tier high: "))
         #expect(result.stdout.contains("request.audience = \"public\""))
-        #expect(result.stdout.contains("fix: generator.epsilon 3 → ≤ 1"))
+        #expect(result.stdout.contains("fix: generator.epsilon 3.0 → ≤ 1.0"))
         let pending = try CLIRunner.run(
             ["explain", "examples/requests/pending-nafld1-cross-border.yaml"] + Self.now, in: CLIRunner.packageRoot)
         #expect(pending.status == 3)

@@ -47,7 +47,9 @@ extension Decision {
         }
         for note in notes {
             let code: DiagnosticCode =
-                note == DecisionEvaluator.budgetNote ? .decisionBudgetUnchecked : .decisionIgnoredApproval
+                note.hasPrefix("budget not checked")
+                ? .decisionBudgetUnchecked
+                : note.hasPrefix("budget of source") ? .decisionBudgetChecked : .decisionIgnoredApproval
             result.append(Diagnostic(.note, code, note, at: requestLocation))
         }
         return result.sorted()

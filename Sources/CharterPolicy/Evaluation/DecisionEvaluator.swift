@@ -16,7 +16,9 @@ public import CharterCore
 /// condition cannot be evaluated is taken to hold (fail closed). The outcome is `deny` with any
 /// denying violation, `pending` when only approvals are missing, `allow` otherwise.
 ///
-/// The lifetime budget is not checked: there is no ledger yet, and the decision says so.
+/// The source's lifetime budget is checked when the caller hands in what the ledger says
+/// (``SourceBudget``, see ``decide(_:now:planDigest:tracing:budget:)``); without a ledger the
+/// decision says the budget was not checked.
 public struct DecisionEvaluator: Sendable {
     /// The policy decided with (composed with its bases).
     public let policy: Policy
@@ -26,7 +28,7 @@ public struct DecisionEvaluator: Sendable {
         self.policy = policy
     }
 
-    /// The note every decision carries until a ledger exists.
+    /// The note a decision made without a ledger carries.
     public static let budgetNote = "budget not checked: no ledger"
 
     /// Decides `request` on the date `now`. With `planDigest`, approvals bound to another plan
@@ -34,9 +36,19 @@ public struct DecisionEvaluator: Sendable {
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false
     ) -> Decision {
+        decide(request, now: now, planDigest: planDigest, tracing: tracing, budget: nil)
+    }
+
+    /// Decides `request` with what the ledger says about its source: a request that spends more
+    /// ε or δ than is left is denied (`budgets.per_source`), and a note says what is left before
+    /// and after. With `budget` `nil` no ledger was read, and the decision says so.
+    public func decide(
+        _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
+        budget: SourceBudget?
+    ) -> Decision {
         var run = DecisionRun(
             policy: policy, request: request, now: now, planDigest: planDigest, tracing: tracing)
-        return run.decide()
+        return run.decide(budget: budget)
     }
 }
 
@@ -66,7 +78,7 @@ private struct DecisionRun {
         evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
     }
 
-    mutating func decide() -> Decision {
+    mutating func decide(budget: SourceBudget?) -> Decision {
         checkPurpose()
         let tier = selectTier()
         if let tier {
@@ -74,7 +86,13 @@ private struct DecisionRun {
             requireApprovals(tier.controls.approvals)
         }
         for rule in policy.rules { apply(rule) }
-        notes.append(DecisionEvaluator.budgetNote)
+        if let budget {
+            let checked = BudgetCheck.check(budget, policy: policy, request: request)
+            violations += checked.violations
+            notes.append(checked.note)
+        } else {
+            notes.append(DecisionEvaluator.budgetNote)
+        }
         if planDigest == nil, !request.approvals.isEmpty {
             notes.append("plan digest not given: approvals not checked for staleness")
         }
@@ -172,7 +190,7 @@ private struct DecisionRun {
             }
         case .require(let roles, let controls):
             if rule.enforcement.value == .advisory {
-                for role in roles where !approvals.approvedRoles.contains(role.value) {
+                for role in roles where !isApproved(role.value) {
                     warn(
                         id, .decisionRuleWarning, .advisory,
                         (rule.message ?? "an approval by \(role.value) is advised") + note, request: at,
@@ -246,37 +264,34 @@ private struct DecisionRun {
         }
         // Caps bind whenever the run is differentially private, required or not.
         guard required || isPrivate || generator.epsilon != nil else { return }
-        if let cap = dp.epsilonMax {
-            if let epsilon = generator.epsilon {
-                if epsilon.value > cap.value {
-                    deny(
-                        prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
-                        "generator.epsilon \(epsilon.value) is above this tier's cap \(cap.value)",
-                        request: epsilon.location, policy: cap.location,
-                        remedy: "generator.epsilon \(epsilon.value) → ≤ \(cap.value)")
-                }
-            } else if required || isPrivate {
-                deny(
-                    prefix + "differential_privacy.epsilon_max", .decisionEpsilon, .hardMandatory,
-                    "the request states no generator.epsilon and this tier caps it at \(cap.value)",
-                    request: generator.location, policy: cap.location, remedy: "add generator.epsilon ≤ \(cap.value)")
-            }
-        }
-        if let cap = dp.deltaMax {
-            if let delta = generator.delta {
-                if delta.value > cap.value {
-                    deny(
-                        prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
-                        "generator.delta \(delta.value) is above this tier's cap \(cap.value)",
-                        request: delta.location, policy: cap.location,
-                        remedy: "generator.delta \(delta.value) → ≤ \(cap.value)")
-                }
-            } else if required || isPrivate {
-                deny(
-                    prefix + "differential_privacy.delta_max", .decisionDelta, .hardMandatory,
-                    "the request states no generator.delta and this tier caps it at \(cap.value)",
-                    request: generator.location, policy: cap.location, remedy: "add generator.delta ≤ \(cap.value)")
-            }
+        checkCap(
+            dp.epsilonMax, generator.epsilon, field: "epsilon", control: "epsilon_max", code: .decisionEpsilon,
+            dp: required || isPrivate, prefix: prefix)
+        checkCap(
+            dp.deltaMax, generator.delta, field: "delta", control: "delta_max", code: .decisionDelta,
+            dp: required || isPrivate, prefix: prefix)
+    }
+
+    /// One of the ε and δ caps: the stated value must not pass it, and a private run must state
+    /// it. Numbers are shown as written (`3.0 → ≤ 1.0`).
+    private mutating func checkCap(
+        _ cap: Located<Decimal>?, _ value: Located<Decimal>?, field: String, control: String, code: DiagnosticCode,
+        dp: Bool, prefix: String
+    ) {
+        guard let cap else { return }
+        if let value {
+            guard value.value > cap.value else { return }
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
+                request: value.location, policy: cap.location,
+                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
+        } else if dp {
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
+                request: request.generator.location, policy: cap.location,
+                remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 
@@ -310,7 +325,7 @@ private struct DecisionRun {
         for role in control.allOf { requireRole(role, source: "approvals.all_of") }
         let quorum = control.effectiveQuorum
         guard quorum > 0 else { return }
-        let have = Set(control.anyOf.map(\.value)).intersection(approvals.approvedRoles).count
+        let have = Set(control.anyOf.map(\.value)).filter(isApproved).count
         if have < quorum {
             let roles = control.anyOf.map(\.value)
             missing.append(
@@ -323,13 +338,17 @@ private struct DecisionRun {
     }
 
     private mutating func requireRole(_ role: Located<String>, source: String) {
-        guard !approvals.approvedRoles.contains(role.value) else { return }
+        guard !isApproved(role.value) else { return }
         guard !missing.contains(where: { $0.roles == [role.value] }) else { return }
         missing.append(
             Decision.MissingApproval(
                 roles: [role.value], count: 1, source: source, policyLocation: role.location,
                 remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
     }
+
+    /// Whether a valid approval in `role` is attached: the one approval check every control and
+    /// rule goes through.
+    private func isApproved(_ role: String) -> Bool { approvals.approvedRoles.contains(role) }
 
     private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
 

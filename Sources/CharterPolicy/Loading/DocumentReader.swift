@@ -131,7 +131,7 @@ final class DocumentReader {
                         at: node.location))
                 return nil
             }
-            return Located(value, at: node.location)
+            return Located(value, at: node.location, source: scalar.text)
         default:
             wrongType(node, expected: "a number", context: context)
             return nil

@@ -61,4 +61,10 @@ extension DiagnosticCode {
     /// No policy to decide with.
     public static let decisionNoPolicy = DiagnosticCode(
         "CH228", name: "no-policy", summary: "no usable policy to decide with")
+    /// The request spends more ε or δ than its source has left.
+    public static let decisionBudgetExceeded = DiagnosticCode(
+        "CH229", name: "budget-exceeded", summary: "the request spends more than its source's lifetime budget has left")
+    /// What the source's lifetime budget has left, before and after the request.
+    public static let decisionBudgetChecked = DiagnosticCode(
+        "CH230", name: "budget-checked", summary: "the lifetime privacy budget the request draws on")
 }

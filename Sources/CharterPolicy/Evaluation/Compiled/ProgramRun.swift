@@ -1,0 +1,407 @@
+public import CharterCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One decision made by a ``DecisionProgram``. It follows ``DecisionEvaluator``'s run step by
+/// step (the differential test holds the two together); only the work moved to compile time
+/// differs.
+struct ProgramRun {
+    let program: CompiledPolicy
+    /// The request decided, borrowed from the caller for the run.
+    let request: UnsafePointer<GenerationRequest>
+    let lowered: LoweredValues
+    let now: CalendarDate
+    let planDigest: String?
+    let tracing: Bool
+    var verdicts: [ApprovalValidator.Verdict] = []
+    /// Bit `i` set when role `i` has a valid approval.
+    var approved: UInt64 = 0
+    var violations: [Decision.Violation] = []
+    var warnings: [Decision.Violation] = []
+    var missing: [Decision.MissingApproval] = []
+    var overrides: [(rule: String, by: String)] = []
+    var trace: [ConditionTrace] = []
+    /// What compiled conditions read, made once the approvals are known.
+    var context: CompiledCondition.Context
+
+    init(
+        program: CompiledPolicy, request: UnsafePointer<GenerationRequest>, lowered: LoweredValues, now: CalendarDate,
+        planDigest: String?, tracing: Bool
+    ) {
+        self.program = program
+        self.request = request
+        self.lowered = lowered
+        self.now = now
+        self.planDigest = planDigest
+        self.tracing = tracing
+        context = CompiledCondition.Context(values: lowered.values, approvedRoles: 0, roleNames: [], now: now)
+        validateApprovals()
+        context.approvedRoles = approved
+        context.roleNames = program.roleNames
+    }
+
+    mutating func decide(budget: SourceBudget?) -> Decision {
+        trace.reserveCapacity(program.tiers.count + program.rules.count)
+        checkPurpose()
+        let tier = selectTier()
+        if let tier {
+            check(tier.controls, prefix: "")
+            requireApprovals(tier.controls)
+        }
+        for rule in program.rules { apply(rule) }
+        var notes =
+            planDigest == nil && !request.pointee.approvals.isEmpty
+            ? program.notesUnbound : program.notesWithoutPlan
+        if let budget {
+            let checked = BudgetCheck.check(budget, policy: program.policy, request: request.pointee)
+            violations += checked.violations
+            notes[0] = checked.note
+        }
+        let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
+        return Decision(
+            outcome: outcome, requestID: request.pointee.id.value, requestLocation: request.pointee.location,
+            approvalsLocation: request.pointee.approvalsLocation ?? request.pointee.location, policy: program.name,
+            tier: tier?.name,
+            violations: violations, warnings: warnings, missingApprovals: missing, approvals: verdicts,
+            overrides: overrides, notes: notes, trace: trace)
+    }
+
+    // MARK: - Approval verdicts
+
+    /// ``ApprovalValidator``'s verdicts, with the valid roles as a mask.
+    private mutating func validateApprovals() {
+        guard !request.pointee.approvals.isEmpty else { return }
+        verdicts.reserveCapacity(request.pointee.approvals.count)
+        for approval in request.pointee.approvals {
+            let rejection: ApprovalValidator.Rejection?
+            if let index = program.roleNames.firstIndex(of: approval.role.value) {
+                if approval.by.value == request.pointee.requester.value {
+                    rejection = .requester
+                } else if !program.roleMembers[index].contains(approval.by.value) {
+                    rejection = .notMember
+                } else if approval.at.value > now {
+                    rejection = .future
+                } else if let planDigest, let plan = approval.plan, plan.value != planDigest {
+                    rejection = .stale
+                } else if planDigest != nil, approval.plan == nil {
+                    rejection = .unbound
+                } else {
+                    rejection = nil
+                    approved |= 1 << UInt64(index)
+                }
+            } else {
+                rejection = .unknownRole
+            }
+            verdicts.append(ApprovalValidator.Verdict(approval: approval, rejection: rejection))
+        }
+    }
+
+    /// The roles with a valid approval by name, for the interpreter.
+    private var approvedRoleNames: Set<String> {
+        Set(verdicts.lazy.filter { $0.rejection == nil }.map(\.approval.role.value))
+    }
+
+    // MARK: - Conditions
+
+    private mutating func evaluate(_ condition: ProgramCondition) -> Result<Bool, ConditionEvaluationError> {
+        guard let expression = condition.expression else {
+            trace.append(
+                ConditionTrace(
+                    subject: condition.subject, condition: condition.text,
+                    location: condition.location, held: nil, steps: []))
+            return .failure(
+                ConditionEvaluationError(
+                    message: "the condition did not parse", location: condition.location))
+        }
+        var steps: [TraceStep] = []
+        let outcome = holds(condition, expression, &steps)
+        trace.append(
+            ConditionTrace(
+                subject: condition.subject, condition: tracing ? condition.canonical : condition.text,
+                location: condition.location, held: try? outcome.get(), steps: steps))
+        return outcome
+    }
+
+    /// The compiled condition's answer, or the interpreter's when the compiled form cannot give
+    /// it (then the interpreter's error and trace are the ones recorded).
+    private func holds(
+        _ condition: ProgramCondition, _ expression: ConditionExpression, _ steps: inout [TraceStep]
+    ) -> Result<Bool, ConditionEvaluationError> {
+        if let compiled = condition.compiled {
+            do {
+                return .success(try compiled.holds(context, tracing: tracing, trace: &steps))
+            } catch {
+                steps.removeAll()
+            }
+        }
+        let evaluator = ConditionEvaluator(request: request.pointee, approvedRoles: approvedRoleNames, now: now)
+        do {
+            return .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private mutating func selectTier() -> ProgramTier? {
+        for tier in program.tiers {
+            switch evaluate(tier.when) {
+            case .success(true): return tier
+            case .success(false): continue
+            case .failure(let error):
+                let name = tier.name.value
+                deny(
+                    tier.when.subject, .decisionConditionError, .hardMandatory,
+                    "cannot tell whether tier '\(name)' applies: \(error.message)",
+                    request: requestLocation(of: tier.when), policy: error.location,
+                    remedy: "state the field the condition reads")
+                return nil
+            }
+        }
+        let policy = program.policy
+        deny(
+            "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
+            request: request.pointee.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
+        return nil
+    }
+
+    // MARK: - Rules
+
+    private mutating func apply(_ rule: ProgramRule) {
+        let held: Bool
+        var note = ""
+        switch evaluate(rule.when) {
+        case .success(let value): held = value
+        case .failure(let error):
+            held = true
+            note = " (applied because its condition cannot be evaluated: \(error.message))"
+        }
+        guard held, let effect = rule.effect else { return }
+        let id = rule.id
+        let at = requestLocation(of: rule.when)
+        switch effect {
+        case .warn(let text):
+            warn(
+                id, .decisionRuleWarning, rule.enforcement, (rule.message ?? text) + note, request: at,
+                policy: rule.location)
+        case .deny(let text):
+            let message = (rule.message ?? text) + note
+            switch rule.enforcement {
+            case .advisory:
+                warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
+            case .softMandatory:
+                if let role = rule.overrideBy, let approval = override(of: id, by: role) {
+                    overrides.append((id, approval.by.value))
+                } else {
+                    let role = rule.overrideBy ?? "the override role"
+                    deny(
+                        id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
+                        remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
+                }
+            case .hardMandatory:
+                deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
+            }
+        case .require:
+            if rule.enforcement == .advisory {
+                for role in rule.required where !role.isApproved(in: approved) {
+                    warn(
+                        id, .decisionRuleWarning, .advisory,
+                        (rule.message ?? "an approval by \(role.role.value) is advised") + note, request: at,
+                        policy: role.role.location)
+                }
+            } else {
+                for role in rule.required { requireRole(role, source: id) }
+            }
+            if let controls = rule.controls { check(controls, prefix: id + ": ") }
+        }
+    }
+
+    /// A valid approval in `role` that overrides `rule`.
+    private func override(of rule: String, by role: String) -> GenerationRequest.Approval? {
+        for verdict in verdicts
+        where verdict.rejection == nil && verdict.approval.role.value == role
+            && verdict.approval.override?.value == rule
+        {
+            return verdict.approval
+        }
+        return nil
+    }
+
+    // MARK: - Controls
+
+    private mutating func checkPurpose() {
+        let purpose = request.pointee.purpose.value
+        guard !program.purposes.contains(purpose) else { return }
+        let policy = program.policy
+        deny(
+            "purposes", .decisionPurpose, .hardMandatory,
+            "purpose '\(purpose)' is not one policy '\(policy.name.value)' allows",
+            request: request.pointee.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
+            remedy: "request.purpose \"\(purpose)\" → one of: " + program.purposes.joined(separator: ", "))
+    }
+
+    private mutating func check(_ program: ProgramControls, prefix: String) {
+        let controls = program
+        if let audiences = controls.audiences,
+            !audiences.contains(where: { $0.value == request.pointee.audience.value })
+        {
+            deny(
+                prefix + "access.audiences", .decisionAudience, .hardMandatory,
+                "audience '\(request.pointee.audience.value)' is not allowed in this tier", request: request.pointee.audience.location,
+                policy: audiences.first?.location ?? controls.location,
+                remedy: "request.audience \"\(request.pointee.audience.value)\" → one of: "
+                    + audiences.map(\.value).joined(separator: ", "))
+        }
+        if let allowed = controls.consumers, let consumers = request.pointee.consumers?.value {
+            for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
+                deny(
+                    prefix + "access.consumers", .decisionConsumer, .hardMandatory,
+                    "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
+                    policy: allowed.first?.location ?? controls.location,
+                    remedy: "remove consumer \"\(consumer.value)\" (allowed: "
+                        + allowed.map(\.value).joined(separator: ", ") + ")")
+            }
+        }
+        let type = request.pointee.generator.type
+        if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
+            deny(
+                prefix + "generators", .decisionGenerator, .hardMandatory,
+                "generator '\(type.value)' is not allowed in this tier", request: type.location,
+                policy: generators.location,
+                remedy: "generator.type \(type.value) → one of: "
+                    + generators.value.map(\.value).joined(separator: ", "))
+        }
+        if let dp = controls.differentialPrivacy { check(dp, controls, prefix: prefix) }
+        if let expiry = controls.expiryMax { check(expiry: expiry, prefix: prefix) }
+    }
+
+    private mutating func check(_ dp: DifferentialPrivacyControl, _ controls: ProgramControls, prefix: String) {
+        let generator = request.pointee.generator
+        let required = dp.required?.value ?? false
+        let isPrivate = lowered.isDifferentiallyPrivate
+        if required, !isPrivate {
+            deny(
+                prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
+                "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
+                request: generator.type.location, policy: dp.required?.location ?? dp.location,
+                remedy: "generator.type \(generator.type.value) → "
+                    + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: " or "))
+        }
+        guard required || isPrivate || generator.epsilon != nil else { return }
+        checkCap(
+            dp.epsilonMax, controls.epsilonMax, generator.epsilon, lowered.epsilon, field: "epsilon",
+            control: "epsilon_max", code: .decisionEpsilon, dp: required || isPrivate, prefix: prefix)
+        checkCap(
+            dp.deltaMax, controls.deltaMax, generator.delta, lowered.delta, field: "delta", control: "delta_max",
+            code: .decisionDelta, dp: required || isPrivate, prefix: prefix)
+    }
+
+    /// One of the ε and δ caps: the stated value must not pass it, and a private run must state it.
+    private mutating func checkCap(
+        _ cap: Located<Decimal>?, _ capNumber: ProgramNumber?, _ value: Located<Decimal>?, _ number: ProgramNumber?,
+        field: String, control: String, code: DiagnosticCode, dp: Bool, prefix: String
+    ) {
+        guard let cap, let capNumber else { return }
+        if let value, let number {
+            guard ProgramNumber.order(number, capNumber) > 0 else { return }
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
+                request: value.location, policy: cap.location,
+                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
+        } else if dp {
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
+                request: request.pointee.generator.location, policy: cap.location,
+                remedy: "add generator.\(field) ≤ \(cap.text)")
+        }
+    }
+
+    private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
+        let latest = now.adding(days: max.value.days) ?? now
+        guard let expiresAt = request.pointee.expiresAt else {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "the request states no expires_at and this tier allows at most \(max.value)",
+                request: request.pointee.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+            return
+        }
+        if expiresAt.value <= now {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is not after \(now)", request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → after \(now) and ≤ \(latest)")
+        } else if expiresAt.value > latest {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is \(now.days(until: expiresAt.value)) days away; this tier allows at most \(max.value)",
+                request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → ≤ \(latest)")
+        }
+    }
+
+    // MARK: - Approvals
+
+    private mutating func requireApprovals(_ controls: ProgramControls) {
+        guard let control = controls.approvals else { return }
+        for role in controls.allOf { requireRole(role, source: "approvals.all_of") }
+        let quorum = control.effectiveQuorum
+        guard quorum > 0 else { return }
+        let have = (controls.anyOf & approved).nonzeroBitCount
+        if have < quorum {
+            let roles = control.anyOf.map(\.value)
+            missing.append(
+                Decision.MissingApproval(
+                    roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
+                    remedy:
+                        "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
+                        + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
+        }
+    }
+
+    private mutating func requireRole(_ role: ProgramRole, source: String) {
+        guard !role.isApproved(in: approved) else { return }
+        let name = role.role.value
+        guard !missing.contains(where: { $0.roles.count == 1 && $0.roles[0] == name }) else { return }
+        missing.append(
+            Decision.MissingApproval(
+                roles: [name], count: 1, source: source, policyLocation: role.role.location,
+                remedy: "an approval by a member of \(name) other than the requester" + planSuffix))
+    }
+
+    private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
+
+    // MARK: - Recording
+
+    private mutating func deny(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation, remedy: String?
+    ) {
+        violations.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: remedy))
+    }
+
+    private mutating func warn(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation
+    ) {
+        warnings.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: nil))
+    }
+
+    /// The request node a condition is about: the first field it reads that the request writes.
+    private func requestLocation(of condition: ProgramCondition) -> SourceLocation {
+        for field in condition.fields {
+            if let location = request.pointee.location(of: field) { return location }
+        }
+        return request.pointee.location
+    }
+}
