@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CharterStats", targets: ["CharterStats"]),
         .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
+        .library(name: "CharterEngine", targets: ["CharterEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,6 +84,15 @@ let package = Package(
         .target(
             name: "CharterSynth",
             dependencies: ["CharterPrivacy", "CharterStats", "CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        // The engine: runs a plan's stages, gates, signs the certificate, writes the reports.
+        .target(
+            name: "CharterEngine",
+            dependencies: [
+                "CharterSynth", "CharterStats", "CharterPrivacy", "CharterData", "CharterPolicy", "CharterRegistry",
+                "CharterCore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
@@ -158,6 +168,14 @@ let package = Package(
         .testTarget(
             name: "CharterPrivacyTests",
             dependencies: ["CharterTestSupport", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterEngineTests",
+            dependencies: [
+                "CharterEngine", "CharterSynth", "CharterRegistry", "CharterData", "CharterPolicy", "CharterCore",
+                "CharterPrivacyTestSupport", "CharterTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
