@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
         .library(name: "CharterEngine", targets: ["CharterEngine"]),
+        .library(name: "CharterPlan", targets: ["CharterPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,9 +91,15 @@ let package = Package(
         .target(
             name: "CharterEngine",
             dependencies: [
-                "CharterSynth", "CharterStats", "CharterPrivacy", "CharterData", "CharterPolicy", "CharterRegistry",
-                "CharterCore", .product(name: "Crypto", package: "swift-crypto"),
+                "CharterPlan", "CharterSynth", "CharterStats", "CharterPrivacy", "CharterData", "CharterPolicy",
+                "CharterRegistry", "CharterCore", .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
+        .target(
+            name: "CharterPlan",
+            dependencies: ["CharterPolicy", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
@@ -111,6 +118,9 @@ let package = Package(
                 "CharterData",
                 "CharterStats",
                 "CharterPrivacy",
+                "CharterPlan",
+                "CharterEngine",
+                "CharterSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -173,9 +183,15 @@ let package = Package(
         .testTarget(
             name: "CharterEngineTests",
             dependencies: [
-                "CharterEngine", "CharterSynth", "CharterRegistry", "CharterData", "CharterPolicy", "CharterCore",
-                "CharterPrivacyTestSupport", "CharterTestSupport",
+                "CharterEngine", "CharterPlan", "CharterSynth", "CharterRegistry", "CharterData", "CharterPolicy",
+                "CharterCore", "CharterPrivacyTestSupport", "CharterTestSupport",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterPlanTests",
+            dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

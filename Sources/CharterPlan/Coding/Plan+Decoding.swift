@@ -1,0 +1,186 @@
+public import CharterCore
+
+extension Plan {
+    /// Reads a plan written by ``json``. Unknown or missing members, wrong types and malformed
+    /// digests are errors; the digest is not checked here (see ``isIntact``), so that `apply` can
+    /// say "edited" rather than "unreadable".
+    public init(json value: JSONValue) throws(PlanDecodingError) {
+        let top = try PlanJSONReader(
+            value, path: "",
+            keys: ["charter_plan", "request", "policy", "inputs", "stages", "budget", "warnings", "approvals", "digest"])
+        let version = try top.int("charter_plan")
+        guard version == Self.formatVersion else {
+            throw PlanDecodingError(
+                path: "charter_plan", message: "plan format \(version) is not \(Self.formatVersion), the one this charter reads")
+        }
+        let request = try PlanJSONReader(top.value("request"), path: "request", keys: ["id", "ticket", "requester"])
+        self.request = RequestSummary(
+            id: try request.string("id"), ticket: try request.optionalString("ticket"),
+            requester: try request.string("requester"))
+        let policy = try PlanJSONReader(top.value("policy"), path: "policy", keys: ["name", "version", "tier"])
+        self.policy = PolicySummary(
+            name: try policy.string("name"), version: try policy.optionalString("version"), tier: try policy.string("tier"))
+        let inputs = try PlanJSONReader(top.value("inputs"), path: "inputs", keys: ["policy", "request", "source", "ledger"])
+        self.inputs = PlanDigests(
+            policy: try inputs.digest("policy"), request: try inputs.digest("request"),
+            source: try inputs.optionalDigest("source"), ledger: try inputs.digest("ledger"))
+        var stages: [PlanStage] = []
+        for (index, stage) in try top.array("stages").enumerated() {
+            stages.append(try PlanStage(json: stage, path: "stages[\(index)]"))
+        }
+        self.stages = stages
+        self.budget = try BudgetForecast(json: top.value("budget"))
+        var warnings: [PlanWarning] = []
+        for (index, item) in try top.array("warnings").enumerated() {
+            let warning = try PlanJSONReader(item, path: "warnings[\(index)]", keys: ["code", "severity", "message"])
+            warnings.append(
+                PlanWarning(
+                    code: try warning.string("code"), severity: try warning.oneOf("severity", PlanWarning.Severity.self),
+                    message: try warning.string("message")))
+        }
+        self.warnings = warnings
+        self.approvals = try ApprovalStatus(json: top.value("approvals"))
+        self.digest = try top.digest("digest")
+    }
+
+    /// Reads a plan from JSON text.
+    public init(jsonText text: String) throws(PlanDecodingError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(text)
+        } catch {
+            throw PlanDecodingError(path: "", message: "not JSON: \(error.description)")
+        }
+        try self.init(json: value)
+    }
+}
+
+extension ApprovalStatus {
+    init(json value: JSONValue) throws(PlanDecodingError) {
+        let top = try PlanJSONReader(value, path: "approvals", keys: ["state", "needed", "rejected"])
+        state = try top.oneOf("state", State.self)
+        needed = []
+        for (index, item) in try top.array("needed").enumerated() {
+            let need = try PlanJSONReader(
+                item, path: "approvals.needed[\(index)]", keys: ["roles", "count", "source", "override"])
+            needed.append(
+                Needed(
+                    roles: try need.strings("roles"), count: try need.int("count"), source: try need.string("source"),
+                    isOverride: try need.bool("override")))
+        }
+        rejected = []
+        for (index, item) in try top.array("rejected").enumerated() {
+            let entry = try PlanJSONReader(item, path: "approvals.rejected[\(index)]", keys: ["role", "by", "reason"])
+            rejected.append(
+                Rejected(role: try entry.string("role"), by: try entry.string("by"), reason: try entry.string("reason")))
+        }
+    }
+}
+
+extension BudgetForecast {
+    init(json value: JSONValue) throws(PlanDecodingError) {
+        let b = try PlanJSONReader(
+            value, path: "budget",
+            keys: [
+                "source", "draws", "cap_source", "cap_epsilon", "cap_delta", "spent_epsilon", "spent_delta",
+                "run_epsilon", "run_delta", "remaining_epsilon", "remaining_delta", "fits",
+            ])
+        self.init(
+            source: try b.string("source"), draws: try b.bool("draws"), capEpsilon: try b.optionalDecimal("cap_epsilon"),
+            capDelta: try b.optionalDecimal("cap_delta"), spentEpsilon: try b.optionalDecimal("spent_epsilon"),
+            spentDelta: try b.decimal("spent_delta"), runEpsilon: try b.optionalDecimal("run_epsilon"),
+            runDelta: try b.optionalDecimal("run_delta"), remainingEpsilon: try b.optionalDecimal("remaining_epsilon"),
+            remainingDelta: try b.optionalDecimal("remaining_delta"), fits: try b.bool("fits"),
+            capSource: try b.string("cap_source"))
+    }
+}
+
+extension PlanCheck {
+    init(json value: JSONValue, path: String) throws(PlanDecodingError) {
+        let c = try PlanJSONReader(
+            value, path: path, keys: ["id", "metric", "bound", "threshold", "source", "parameters"])
+        self.init(
+            id: try c.string("id"), metric: try c.string("metric"), bound: try c.oneOf("bound", Bound.self),
+            threshold: try c.decimal("threshold"), source: try c.string("source"), parameters: try c.object("parameters"))
+    }
+}
+
+extension PlanStage {
+    static let keys: [Kind: Set<String>] = [
+        .verifySource: [
+            "dataset", "path", "sha256", "rows", "classification", "privacy_unit", "quasi_identifiers", "sensitive",
+            "protected", "target", "exclude",
+        ],
+        .holdoutSplit: ["fraction", "seed", "stratify"],
+        .generate: [
+            "generator", "differentially_private", "epsilon", "delta", "seed", "rows", "declared_columns", "command",
+            "calibration",
+        ],
+        .privacyGate: ["checks"], .utilityGate: ["checks"], .fairnessGate: ["checks"],
+        .certify: [
+            "expires_at", "warn_days", "revalidate_every_days", "purpose", "audience", "consumers", "jurisdiction",
+            "signature",
+        ],
+        .publish: ["directory", "synthetic", "certificate", "report_json", "report_html"],
+    ]
+
+    init(json value: JSONValue, path: String) throws(PlanDecodingError) {
+        guard case .string(let name) = value["stage"] ?? .null else {
+            throw PlanDecodingError(path: PlanJSONReader.join(path, "stage"), message: "expected a stage name")
+        }
+        guard let kind = Kind(rawValue: name), let keys = Self.keys[kind] else {
+            throw PlanDecodingError(path: PlanJSONReader.join(path, "stage"), message: "unknown stage \"\(name)\"")
+        }
+        let s = try PlanJSONReader(value, path: path, keys: keys.union(["stage"]))
+        switch kind {
+        case .verifySource:
+            self = .verifySource(
+                SourceStage(
+                    dataset: try s.string("dataset"), path: try s.string("path"), sha256: try s.optionalDigest("sha256"),
+                    rows: try s.optionalInt("rows"), classification: try s.string("classification"),
+                    privacyUnit: try s.optionalString("privacy_unit"), quasiIdentifiers: try s.strings("quasi_identifiers"),
+                    sensitive: try s.strings("sensitive"), protected: try s.strings("protected"),
+                    target: try s.optionalString("target"), exclude: try s.strings("exclude")))
+        case .holdoutSplit:
+            self = .holdoutSplit(
+                HoldoutStage(
+                    fraction: try s.decimal("fraction"), seed: try s.int("seed"), stratify: try s.optionalString("stratify")))
+        case .generate:
+            self = .generate(
+                GenerateStage(
+                    generator: try s.string("generator"), differentiallyPrivate: try s.bool("differentially_private"),
+                    epsilon: try s.optionalDecimal("epsilon"), delta: try s.optionalDecimal("delta"), seed: try s.int("seed"),
+                    rows: try s.int("rows"), declaredColumns: try s.strings("declared_columns"),
+                    command: s.value("command") == .null ? nil : try s.strings("command"),
+                    calibration: try s.string("calibration")))
+        case .privacyGate, .utilityGate, .fairnessGate:
+            var checks: [PlanCheck] = []
+            for (index, item) in try s.array("checks").enumerated() {
+                checks.append(try PlanCheck(json: item, path: "\(path).checks[\(index)]"))
+            }
+            let gate = GateStage(checks: checks)
+            self = kind == .privacyGate ? .privacyGate(gate) : kind == .utilityGate ? .utilityGate(gate) : .fairnessGate(gate)
+        case .certify:
+            let expires = try s.optionalString("expires_at")
+            var date: CalendarDate?
+            if let expires {
+                guard let parsed = CalendarDate(iso: expires) else {
+                    throw PlanDecodingError(path: s.at("expires_at"), message: "expected a date written YYYY-MM-DD")
+                }
+                date = parsed
+            }
+            self = .certify(
+                CertifyStage(
+                    expiresAt: date, warnDays: try s.optionalInt("warn_days"),
+                    revalidateEveryDays: try s.optionalInt("revalidate_every_days"), purpose: try s.string("purpose"),
+                    audience: try s.string("audience"), consumers: try s.strings("consumers"),
+                    jurisdiction: try s.optionalString("jurisdiction"), signature: try s.string("signature")))
+        case .publish:
+            self = .publish(
+                PublishStage(
+                    directory: try s.string("directory"), synthetic: try s.string("synthetic"),
+                    certificate: try s.string("certificate"), reportJSON: try s.string("report_json"),
+                    reportHTML: try s.string("report_html")))
+        }
+    }
+}

@@ -1,0 +1,269 @@
+import CharterCore
+import CharterPolicy
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The stages, budget forecast and warnings of one plan, worked out from the request and the
+/// effective controls.
+struct PlanDraft {
+    var stages: [PlanStage] = []
+    var budget: BudgetForecast
+    var warnings: [PlanWarning] = []
+
+    /// The TSTR/TRTS protocol the utility gate pins (charter notes/metrics.md 2.6; CharterStats'
+    /// `TSTRProtocol.definition`).
+    static let utilityModel = "l2-logistic-regression"
+
+    init(
+        request: GenerationRequest, controls: EffectiveControls, policy: Policy, requestDigest: String,
+        holdoutFraction: Decimal, ledger: LedgerState, sourceDigest: String?
+    ) {
+        let source = request.source
+        let strings: (Located<[Located<String>]>?) -> [String] = { $0?.value.map(\.value) ?? [] }
+        let quasi = strings(source.quasiIdentifiers)
+        let sensitive = strings(source.sensitive)
+        let protected = strings(source.protected)
+        let exclude = strings(source.exclude)
+        let target = source.target?.value
+        let generator = request.generator
+        let isPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+        let rows = source.rows?.value
+
+        stages.append(
+            .verifySource(
+                SourceStage(
+                    dataset: source.dataset.value, path: source.path.value, sha256: sourceDigest, rows: rows,
+                    classification: source.classification.value, privacyUnit: source.privacyUnit?.value,
+                    quasiIdentifiers: quasi, sensitive: sensitive, protected: protected, target: target,
+                    exclude: exclude)))
+        stages.append(
+            .holdoutSplit(
+                HoldoutStage(
+                    fraction: holdoutFraction, seed: InputDigests.seed(from: requestDigest, purpose: "holdout"),
+                    stratify: target)))
+        let epsilon = generator.epsilon?.value
+        let delta = generator.delta?.value
+        stages.append(
+            .generate(
+                GenerateStage(
+                    generator: generator.type.value, differentiallyPrivate: isPrivate,
+                    epsilon: isPrivate || generator.type.value == "external" ? epsilon : nil,
+                    delta: isPrivate || generator.type.value == "external" ? delta : nil,
+                    seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
+                    rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
+                    command: generator.command?.map(\.value),
+                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta))))
+
+        // Privacy gate.
+        var privacy: [PlanCheck] = []
+        if isPrivate, let epsilon {
+            privacy.append(
+                PlanCheck(
+                    id: "epsilon_spent.max", metric: "epsilon_spent", bound: .atMost, threshold: epsilon,
+                    source: "request", parameters: ["accountant": "the generator's, converted to (ε, δ)"]))
+        }
+        if isPrivate, let delta {
+            privacy.append(
+                PlanCheck(
+                    id: "delta_spent.max", metric: "delta_spent", bound: .atMost, threshold: delta, source: "request"))
+        }
+        if let (k, from) = controls.strictest("k_min", isMinimum: true, in: { $0.kAnonymity.map { Decimal($0.minimum.value) } }) {
+            privacy.append(
+                PlanCheck(
+                    id: "k_anonymity.k_min", metric: "k_anonymity", bound: .atLeast, threshold: k, source: from,
+                    parameters: ["quasi_identifiers": .array(quasi.map { .string($0) }), "table": "synthetic"]))
+            if quasi.isEmpty {
+                warnings.append(
+                    PlanWarning(
+                        code: "unmeasurable-k-anonymity", severity: .error,
+                        message: "k-anonymity (k ≥ \(k.jsonText)) cannot be measured: the request declares no source.quasi_identifiers; the privacy gate fails closed"))
+            }
+        }
+        if let (l, from) = controls.strictest("l_min", isMinimum: true, in: { $0.lDiversity.map { Decimal($0.minimum.value) } }) {
+            privacy.append(
+                PlanCheck(
+                    id: "l_diversity.l_min", metric: "l_diversity", bound: .atLeast, threshold: l, source: from,
+                    parameters: [
+                        "quasi_identifiers": .array(quasi.map { .string($0) }),
+                        "sensitive": .array(sensitive.map { .string($0) }), "table": "synthetic",
+                    ]))
+            if sensitive.isEmpty || quasi.isEmpty {
+                warnings.append(
+                    PlanWarning(
+                        code: "unmeasurable-l-diversity", severity: .error,
+                        message: "l-diversity (l ≥ \(l.jsonText)) cannot be measured: the request declares no source.\(quasi.isEmpty ? "quasi_identifiers" : "sensitive") column; the privacy gate fails closed"))
+            }
+        }
+        let attack: [String: JSONValue] = ["members": "train", "non_members": "holdout", "released": "synthetic"]
+        for (key, pick) in [
+            ("accuracy_max", { (c: Controls) in c.membershipInference?.accuracyMax?.value }),
+            ("auc_max", { (c: Controls) in c.membershipInference?.aucMax?.value }),
+        ] {
+            if let (value, from) = controls.strictest(key, isMinimum: false, in: pick) {
+                privacy.append(
+                    PlanCheck(
+                        id: "membership_inference.\(key)", metric: "membership_inference.\(key.dropLast(4))",
+                        bound: .atMost, threshold: value, source: from, parameters: attack))
+            }
+        }
+        privacy += controls.checks(
+            "distance_to_closest_record", { $0.distanceToClosestRecord },
+            parameters: ["reference": "train", "holdout": "holdout", "released": "synthetic"])
+        stages.append(.privacyGate(GateStage(checks: privacy)))
+
+        // Utility gate.
+        var utility = controls.checks("fidelity", { $0.fidelity }, parameters: ["real": "train", "synthetic": "synthetic"])
+        let metric = controls.first { $0.tstr?.metric?.value }?.rawValue ?? "auc"
+        let protocolParameters: [String: JSONValue] = [
+            "model": .string(Self.utilityModel), "c": 1, "metric": .string(metric), "target": target.map { .string($0) } ?? .null,
+            "exclude": .array(exclude.map { .string($0) }), "evaluated_on": "holdout",
+        ]
+        var needsTarget: [String] = []
+        if let (ratio, from) = controls.strictest("ratio_min", isMinimum: true, in: { $0.tstr?.ratioMin?.value }) {
+            var parameters = protocolParameters
+            parameters["definition"] = "AUC(synthetic → holdout) / AUC(train → holdout)"
+            utility.append(
+                PlanCheck(id: "tstr.ratio_min", metric: "tstr.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+            needsTarget.append("TSTR")
+        }
+        if let (ratio, from) = controls.strictest("ratio_min", isMinimum: true, in: { $0.trts?.ratioMin?.value }) {
+            var parameters = protocolParameters
+            parameters["definition"] = "AUC(train → synthetic) / AUC(train → holdout)"
+            parameters["evaluated_on"] = "synthetic"
+            utility.append(
+                PlanCheck(id: "trts.ratio_min", metric: "trts.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+            needsTarget.append("TRTS")
+        }
+        if target == nil, !needsTarget.isEmpty {
+            warnings.append(
+                PlanWarning(
+                    code: "unmeasurable-utility", severity: .error,
+                    message: "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"))
+        }
+        stages.append(.utilityGate(GateStage(checks: utility)))
+
+        // Fairness gate.
+        let fairness = controls.checks(
+            "fairness", { $0.fairness },
+            parameters: [
+                "protected": .array(protected.map { .string($0) }), "target": target.map { .string($0) } ?? .null,
+                "model": .string(Self.utilityModel), "metric": .string(metric),
+            ])
+        if !fairness.isEmpty, protected.isEmpty || target == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "unmeasurable-fairness", severity: .error,
+                    message: "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"))
+        }
+        stages.append(.fairnessGate(GateStage(checks: fairness)))
+
+        // Certify and publish.
+        // The shortest revalidation interval of any layer is the strictest.
+        let revalidate = controls.layers.compactMap { $0.controls.expiry?.revalidateEvery?.value.days }.min()
+        stages.append(
+            .certify(
+                CertifyStage(
+                    expiresAt: request.expiresAt?.value, warnDays: controls.first { $0.expiry?.warn?.value.days },
+                    revalidateEveryDays: revalidate, purpose: request.purpose.value,
+                    audience: request.audience.value, consumers: strings(request.consumers),
+                    jurisdiction: request.jurisdiction?.value, signature: "ed25519")))
+        if request.expiresAt == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "no-expiry", severity: .warning,
+                    message: "the request states no expires_at: the certificate will not expire"))
+        }
+        stages.append(.publish(Self.publish(request)))
+
+        budget = Self.forecast(
+            ledger: ledger, policy: policy, draws: isPrivate, epsilon: isPrivate ? epsilon : nil,
+            delta: isPrivate ? delta : nil)
+        warnings += DPConfigurationCheck(
+            generator: generator.type.value, isPrivate: isPrivate, epsilon: epsilon, delta: delta, rows: rows,
+            declaredColumns: source.columns.count, budget: budget
+        ).warnings
+        warnings += Self.sourceWarnings(declared: source.sha256?.value, pinned: sourceDigest, rows: rows)
+        // Most severe first; the order found within a severity.
+        warnings = warnings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
+            .map(\.element)
+    }
+
+    static func calibration(_ generator: String, epsilon: Decimal?, delta: Decimal?) -> String {
+        switch generator {
+        case "dp-copula":
+            "noise calibrated by the generator to ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") over the modelled columns' marginals and correlations; the accountant and each mechanism's share are recorded in the certificate"
+        case "external":
+            "calibrated by the external tool; its ε and δ are claimed, not accounted by Charter"
+        default:
+            "none: '\(generator)' gives no differential-privacy guarantee"
+        }
+    }
+
+    static func publish(_ request: GenerationRequest) -> PublishStage {
+        let safeID = String(
+            request.id.value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        let synthetic = request.output.path?.value ?? "out/\(safeID)/synthetic.csv"
+        let slash = synthetic.lastIndex(of: "/")
+        let directory = slash.map { String(synthetic[..<$0]) } ?? "."
+        let prefix = directory == "." ? "" : directory + "/"
+        return PublishStage(
+            directory: directory, synthetic: synthetic, certificate: prefix + "certificate.json",
+            reportJSON: prefix + "report.json", reportHTML: prefix + "report.html")
+    }
+
+    static func forecast(
+        ledger: LedgerState, policy: Policy, draws: Bool, epsilon: Decimal?, delta: Decimal?
+    ) -> BudgetForecast {
+        let capEpsilon: Decimal?
+        let capDelta: Decimal?
+        let capSource: String
+        if ledger.isRegistered {
+            (capEpsilon, capDelta, capSource) = (ledger.capEpsilon, ledger.capDelta, "registry")
+        } else if let budgets = policy.budgets, budgets.perSourceEpsilon != nil || budgets.perSourceDelta != nil {
+            (capEpsilon, capDelta, capSource) = (budgets.perSourceEpsilon?.value, budgets.perSourceDelta?.value, "policy")
+        } else {
+            (capEpsilon, capDelta, capSource) = (nil, nil, "none")
+        }
+        let runEpsilon = draws ? epsilon ?? 0 : nil
+        let runDelta = draws ? delta ?? 0 : nil
+        let afterEpsilon = ledger.spentEpsilon.map { $0 + (runEpsilon ?? 0) }
+        let afterDelta = ledger.spentDelta + (runDelta ?? 0)
+        let remainingEpsilon = capEpsilon.flatMap { cap in afterEpsilon.map { max(0, cap - $0) } }
+        let remainingDelta = capDelta.map { max(0, $0 - afterDelta) }
+        var fits = true
+        if draws {
+            if let capEpsilon { fits = fits && (afterEpsilon.map { $0 <= capEpsilon } ?? false) }
+            if let capDelta { fits = fits && afterDelta <= capDelta }
+        }
+        return BudgetForecast(
+            source: ledger.source, draws: draws, capEpsilon: capEpsilon, capDelta: capDelta,
+            spentEpsilon: ledger.spentEpsilon, spentDelta: ledger.spentDelta, runEpsilon: runEpsilon, runDelta: runDelta,
+            remainingEpsilon: remainingEpsilon, remainingDelta: remainingDelta, fits: fits, capSource: capSource)
+    }
+
+    static func sourceWarnings(declared: String?, pinned: String?, rows: Int?) -> [PlanWarning] {
+        var warnings: [PlanWarning] = []
+        if pinned == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "source-not-pinned", severity: .warning,
+                    message: "the source file is not pinned: the request declares no sha256 and none was observed, so apply cannot tell whether it changed"))
+        } else if declared == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "source-digest-observed", severity: .note,
+                    message: "the request declares no source.sha256: the plan pins the digest the file had when the plan was made"))
+        }
+        if rows == nil {
+            warnings.append(
+                PlanWarning(
+                    code: "rows-not-declared", severity: .warning,
+                    message: "the request declares no source.rows: the row count is not verified and ε and δ cannot be checked against the data size"))
+        }
+        return warnings
+    }
+}

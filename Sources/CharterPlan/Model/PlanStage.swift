@@ -1,0 +1,219 @@
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
+
+public import CharterCore
+
+/// One step of a plan, with its concrete parameters.
+public enum PlanStage: Sendable, Equatable {
+    case verifySource(SourceStage)
+    case holdoutSplit(HoldoutStage)
+    case generate(GenerateStage)
+    case privacyGate(GateStage)
+    case utilityGate(GateStage)
+    case fairnessGate(GateStage)
+    case certify(CertifyStage)
+    case publish(PublishStage)
+
+    /// The kinds of stage, in the order a plan lists them.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case verifySource = "verify-source"
+        case holdoutSplit = "holdout-split"
+        case generate
+        case privacyGate = "privacy-gate"
+        case utilityGate = "utility-gate"
+        case fairnessGate = "fairness-gate"
+        case certify
+        case publish
+    }
+
+    /// The stage's kind.
+    public var kind: Kind {
+        switch self {
+        case .verifySource: .verifySource
+        case .holdoutSplit: .holdoutSplit
+        case .generate: .generate
+        case .privacyGate: .privacyGate
+        case .utilityGate: .utilityGate
+        case .fairnessGate: .fairnessGate
+        case .certify: .certify
+        case .publish: .publish
+        }
+    }
+
+    /// The checks, when the stage is a gate.
+    public var gate: GateStage? {
+        switch self {
+        case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate): gate
+        default: nil
+        }
+    }
+}
+
+/// `verify-source`: the file the request names must have the declared digest and row count.
+public struct SourceStage: Sendable, Equatable {
+    /// The ledger's key for the source.
+    public var dataset: String
+    /// The file, as the request writes it (relative to where `charter` runs).
+    public var path: String
+    /// The expected `sha256:…` of the file's bytes, when declared or observed.
+    public var sha256: String?
+    /// The expected number of data rows, when declared.
+    public var rows: Int?
+    /// `phi`, `pii`, `confidential`, `internal` or `public`.
+    public var classification: String
+    /// What one row is about.
+    public var privacyUnit: String?
+    public var quasiIdentifiers: [String]
+    public var sensitive: [String]
+    public var protected: [String]
+    /// The label for TSTR / TRTS.
+    public var target: String?
+    /// Columns never modelled.
+    public var exclude: [String]
+
+    /// Creates the stage.
+    public init(
+        dataset: String, path: String, sha256: String?, rows: Int?, classification: String, privacyUnit: String?,
+        quasiIdentifiers: [String], sensitive: [String], protected: [String], target: String?, exclude: [String]
+    ) {
+        self.dataset = dataset
+        self.path = path
+        self.sha256 = sha256
+        self.rows = rows
+        self.classification = classification
+        self.privacyUnit = privacyUnit
+        self.quasiIdentifiers = quasiIdentifiers
+        self.sensitive = sensitive
+        self.protected = protected
+        self.target = target
+        self.exclude = exclude
+    }
+}
+
+/// `holdout-split`: real rows set aside, never seen by the generator, for TSTR and the
+/// membership-inference and distance checks.
+public struct HoldoutStage: Sendable, Equatable {
+    /// The share of rows held out.
+    public var fraction: Decimal
+    /// The seed of the split's permutation.
+    public var seed: Int
+    /// The column the split is stratified on (the target), if any.
+    public var stratify: String?
+
+    /// Creates the stage.
+    public init(fraction: Decimal, seed: Int, stratify: String?) {
+        self.fraction = fraction
+        self.seed = seed
+        self.stratify = stratify
+    }
+}
+
+/// `generate`: the generator and its settings.
+public struct GenerateStage: Sendable, Equatable {
+    /// `gaussian-copula`, `dp-copula` or `external`.
+    public var generator: String
+    /// Whether Charter accounts a differential-privacy guarantee for it.
+    public var differentiallyPrivate: Bool
+    /// The target ε (`nil` for a generator without a guarantee).
+    public var epsilon: Decimal?
+    /// The target δ.
+    public var delta: Decimal?
+    /// The seed of the model's own randomness (privacy noise comes from the secure generator).
+    public var seed: Int
+    /// How many synthetic rows to sample.
+    public var rows: Int
+    /// The columns whose domains the request declares, in the order written.
+    public var declaredColumns: [String]
+    /// The command of an `external` generator.
+    public var command: [String]?
+    /// How the noise is calibrated to (ε, δ): which accountant, and how the budget is split.
+    public var calibration: String
+
+    /// Creates the stage.
+    public init(
+        generator: String, differentiallyPrivate: Bool, epsilon: Decimal?, delta: Decimal?, seed: Int, rows: Int,
+        declaredColumns: [String], command: [String]?, calibration: String
+    ) {
+        self.generator = generator
+        self.differentiallyPrivate = differentiallyPrivate
+        self.epsilon = epsilon
+        self.delta = delta
+        self.seed = seed
+        self.rows = rows
+        self.declaredColumns = declaredColumns
+        self.command = command
+        self.calibration = calibration
+    }
+}
+
+/// A gate: every check must pass, or nothing is published.
+public struct GateStage: Sendable, Equatable {
+    /// The checks, in policy order.
+    public var checks: [PlanCheck]
+
+    /// Creates a gate.
+    public init(checks: [PlanCheck]) {
+        self.checks = checks
+    }
+}
+
+/// `certify`: what the signed certificate will say about use.
+public struct CertifyStage: Sendable, Equatable {
+    /// When the certificate expires.
+    public var expiresAt: CalendarDate?
+    /// How long before expiry to warn.
+    public var warnDays: Int?
+    /// How often the data must be revalidated.
+    public var revalidateEveryDays: Int?
+    /// What the data may be used for.
+    public var purpose: String
+    /// `internal`, `partner` or `public`.
+    public var audience: String
+    /// Who may read it.
+    public var consumers: [String]
+    /// Where it will be used.
+    public var jurisdiction: String?
+    /// The signature algorithm.
+    public var signature: String
+
+    /// Creates the stage.
+    public init(
+        expiresAt: CalendarDate?, warnDays: Int?, revalidateEveryDays: Int?, purpose: String, audience: String,
+        consumers: [String], jurisdiction: String?, signature: String
+    ) {
+        self.expiresAt = expiresAt
+        self.warnDays = warnDays
+        self.revalidateEveryDays = revalidateEveryDays
+        self.purpose = purpose
+        self.audience = audience
+        self.consumers = consumers
+        self.jurisdiction = jurisdiction
+        self.signature = signature
+    }
+}
+
+/// `publish`: where the outputs go, only once every gate passed.
+public struct PublishStage: Sendable, Equatable {
+    /// The folder everything is written to.
+    public var directory: String
+    /// The synthetic CSV.
+    public var synthetic: String
+    /// The signed certificate.
+    public var certificate: String
+    /// The machine-readable report.
+    public var reportJSON: String
+    /// The self-contained HTML report.
+    public var reportHTML: String
+
+    /// Creates the stage.
+    public init(directory: String, synthetic: String, certificate: String, reportJSON: String, reportHTML: String) {
+        self.directory = directory
+        self.synthetic = synthetic
+        self.certificate = certificate
+        self.reportJSON = reportJSON
+        self.reportHTML = reportHTML
+    }
+}
