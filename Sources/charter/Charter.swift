@@ -16,6 +16,7 @@ struct Charter: ParsableCommand {
         subcommands: [
             LintCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
+            PlanCommand.self,
         ]
     )
 }

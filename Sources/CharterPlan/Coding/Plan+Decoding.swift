@@ -7,7 +7,8 @@ extension Plan {
     public init(json value: JSONValue) throws(PlanDecodingError) {
         let top = try PlanJSONReader(
             value, path: "",
-            keys: ["charter_plan", "request", "policy", "inputs", "stages", "budget", "warnings", "approvals", "digest"])
+            keys: ["charter_plan", "request", "policy", "inputs", "stages", "budget", "warnings", "approvals", "digest"],
+            optional: ["files"])
         let version = try top.int("charter_plan")
         guard version == Self.formatVersion else {
             throw PlanDecodingError(
@@ -41,6 +42,10 @@ extension Plan {
         self.warnings = warnings
         self.approvals = try ApprovalStatus(json: top.value("approvals"))
         self.digest = try top.digest("digest")
+        if top.value("files") != .null {
+            let files = try PlanJSONReader(top.value("files"), path: "files", keys: ["request", "policy"])
+            self.files = PlanFiles(request: try files.string("request"), policy: try files.string("policy"))
+        }
     }
 
     /// Reads a plan from JSON text.

@@ -13,10 +13,11 @@ extension Plan {
         var object = digestedJSON.objectValue ?? [:]
         object["approvals"] = approvals.json
         object["digest"] = .string(digest)
+        if let files { object["files"] = ["request": .string(files.request), "policy": .string(files.policy)] }
         return .object(object)
     }
 
-    /// What ``digest`` is computed over: everything but `digest` and `approvals`.
+    /// What ``digest`` is computed over: everything but `digest`, `approvals` and `files`.
     var digestedJSON: JSONValue {
         [
             "charter_plan": .integer(Self.formatVersion),

@@ -11,11 +11,11 @@ struct PlanJSONReader {
     let members: [String: JSONValue]
     let path: String
 
-    init(_ value: JSONValue, path: String, keys: Set<String>) throws(PlanDecodingError) {
+    init(_ value: JSONValue, path: String, keys: Set<String>, optional: Set<String> = []) throws(PlanDecodingError) {
         guard case .object(let members) = value else {
             throw PlanDecodingError(path: path, message: "expected an object")
         }
-        if let unknown = members.keys.filter({ !keys.contains($0) }).sorted().first {
+        if let unknown = members.keys.filter({ !keys.contains($0) && !optional.contains($0) }).sorted().first {
             throw PlanDecodingError(path: Self.join(path, unknown), message: "unknown member")
         }
         if let missing = keys.filter({ members[$0] == nil }).sorted().first {

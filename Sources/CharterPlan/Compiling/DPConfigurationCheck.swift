@@ -71,7 +71,7 @@ struct DPConfigurationCheck {
             warnings.append(
                 PlanWarning(
                     code: low ? "budget-low" : "budget-remaining", severity: low ? .warning : .note,
-                    message: "after this run source '\(budget.source)' has ε \(remaining.jsonText) of \(cap.jsonText) left (at most; the ledger's \(budget.capSource == "registry" ? "" : "new ")accounting may spend less)"))
+                    message: "after this run source '\(budget.source)' has ε \(remaining.jsonText) of \(cap.jsonText) left (an upper bound: the ledger's own composition may spend less)"))
         }
     }
 

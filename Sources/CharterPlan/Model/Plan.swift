@@ -5,8 +5,9 @@ import CharterCore
 ///
 /// A plan holds no timestamps and no data values: the same policy, request, source digest and
 /// ledger state give the same plan, byte for byte. ``digest`` is the sha256 of the plan's canonical
-/// JSON without `digest` and without `approvals`: the approval status changes as approvals bound to
-/// this digest arrive, and an approval cannot name a digest that covers itself.
+/// JSON without `digest`, `approvals` and `files`: the approval status changes as approvals bound to
+/// this digest arrive (an approval cannot name a digest that covers itself), and where the files
+/// were read from does not change what the plan does (their content is pinned by ``inputs``).
 public struct Plan: Sendable, Equatable {
     /// The version of the plan format this value follows.
     public static let formatVersion = 1
@@ -25,8 +26,10 @@ public struct Plan: Sendable, Equatable {
     public var warnings: [PlanWarning]
     /// Whether the plan may run, or which approvals (bound to ``digest``) it still needs.
     public var approvals: ApprovalStatus
-    /// `sha256:…` over the canonical JSON of everything but `digest` and `approvals`.
+    /// `sha256:…` over the canonical JSON of everything but `digest`, `approvals` and `files`.
     public var digest: String
+    /// Where the request and the policy set were read from, for `charter apply`; not digested.
+    public var files: PlanFiles?
 
     /// Creates a plan and computes its digest.
     public init(
@@ -64,6 +67,20 @@ public struct Plan: Sendable, Equatable {
 
     /// Warnings of severity ``PlanWarning/Severity/error``: the run will be refused or fail a gate.
     public var blockingWarnings: [PlanWarning] { warnings.filter { $0.severity == .error } }
+}
+
+/// Where a plan's request and policy set were read from (paths as the user gave them).
+public struct PlanFiles: Sendable, Equatable {
+    /// The request file.
+    public var request: String
+    /// The policy directory or file.
+    public var policy: String
+
+    /// Creates the record.
+    public init(request: String, policy: String) {
+        self.request = request
+        self.policy = policy
+    }
 }
 
 /// Who asked for what, as the plan repeats it.

@@ -1,0 +1,158 @@
+import ArgumentParser
+import CharterCore
+import CharterPlan
+import CharterPolicy
+import CharterRegistry
+import Foundation
+
+/// `charter plan REQUEST`: what a request would do, before anything runs.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the plan a request compiles to: stages, parameters, thresholds, warnings, digests.",
+        discussion: """
+            Decides the request against the policy set, then compiles the stages the engine would run: \
+            verify the source, split off a holdout, generate, the privacy, utility and fairness gates, \
+            certify, publish. Nothing is read but the request, the policies, the registry's ledger and, \
+            when the request declares no sha256, the source file's bytes (to pin them). The same inputs \
+            give the same plan, byte for byte.
+            Approvals count only when bound to the plan's digest (plan: sha256:… in the request); the \
+            digest leaves out the approvals, so binding them does not change it. With -o the plan's JSON \
+            is written for charter apply, which refuses it if the policy, request, source or ledger changed.
+            Exit codes: 0 plan ready to apply, 3 plan made but approvals pending, 1 denied (no plan \
+            written), 2 usage error or unreadable input.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+        case mermaid
+    }
+
+    @Argument(help: "The request manifest.")
+    var request: String
+
+    @Option(name: .long, help: "The policy directory or file.")
+    var policy: String = "policies"
+
+    @Option(name: .long, help: "The evaluation date, YYYY-MM-DD (default: today, UTC).")
+    var now: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The registry whose ledger the budget is read from (default: $CHARTER_REGISTRY, else \(SQLiteRegistry.defaultPath)).",
+            valueName: "path"))
+    var registry: String?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "What to print: text, json, mermaid.")
+    var format: Format = .text
+
+    func validate() throws {
+        if let now, CalendarDate(iso: now) == nil {
+            throw ValidationError("--now must be a date written YYYY-MM-DD, got \"\(now)\"")
+        }
+    }
+
+    func run() throws {
+        let date = try evaluationDate()
+        let registryPath = SQLiteRegistry.resolvePath(
+            explicit: registry, environment: ProcessInfo.processInfo.environment)
+        let inputs: PlanInputs
+        do throws(PlanInputs.Failure) {
+            inputs = try PlanInputs.load(
+                requestFile: request, policyPath: policy, registryPath: registryPath, at: instant(date))
+        } catch {
+            try report(error.diagnostics, sources: error.sources)
+            throw ExitStatus.usageError.exitCode
+        }
+        var plan: Plan
+        do throws(PlanCompileError) {
+            plan = try PlanCompiler(policy: inputs.policy).compile(
+                request: inputs.request, ledger: inputs.ledger, policyDigest: inputs.policyDigest,
+                sourceDigest: inputs.sourceDigest
+            ) { inputs.decide(now: date, planDigest: $0) }
+        } catch {
+            guard case .denied = error else {
+                try report([.error(.planNotCompiled, error.description, at: .file(request))], sources: inputs.sources)
+                throw ExitStatus.usageError.exitCode
+            }
+            let decision = inputs.decide(now: date, planDigest: nil)
+            switch format {
+            case .json: Terminal.write(try decision.json.pretty())
+            default: Terminal.write(DecisionTextRenderer().summary(decision, file: request))
+            }
+            Terminal.writeError("error: request \(inputs.request.id.value) is denied; no plan made\n")
+            throw ExitStatus.denied.exitCode
+        }
+        plan.files = PlanFiles(request: request, policy: policy)
+        if let output {
+            do {
+                try Self.write(try plan.json.pretty(), to: output)
+            } catch {
+                Terminal.writeError("error: cannot write the plan to \"\(output)\": \(error.localizedDescription)\n")
+                throw ExitStatus.usageError.exitCode
+            }
+        }
+        switch format {
+        case .text:
+            Terminal.write(PlanTextRenderer.render(plan))
+            for note in inputs.notes { Terminal.write("note: \(note)\n") }
+            if let output { Terminal.write("Saved the plan to \(output).\n") }
+        case .json:
+            Terminal.write(try plan.json.pretty())
+            for note in inputs.notes { Terminal.writeError("note: \(note)\n") }
+        case .mermaid:
+            Terminal.write(PlanMermaidRenderer.render(plan))
+            for note in inputs.notes { Terminal.writeError("note: \(note)\n") }
+        }
+        if !plan.isReady { throw ExitStatus.pending.exitCode }
+    }
+
+    /// `--now`, or today in UTC.
+    func evaluationDate() throws -> CalendarDate {
+        if let now, let date = CalendarDate(iso: now) { return date }
+        let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
+        guard let today = CalendarDate(daysSinceEpoch: days) else { throw ValidationError("cannot tell today's date") }
+        return today
+    }
+
+    /// The instant the ledger is read at: the end of `--now`'s day, or the clock.
+    func instant(_ date: CalendarDate) -> Timestamp {
+        guard now != nil else {
+            return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        }
+        return Timestamp(secondsSinceEpoch: Int64(date.daysSinceEpoch + 1) * 86_400 - 1)
+    }
+
+    /// Writes `text` to a temporary file beside `path`, then renames it: never a partial plan.
+    static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(text.utf8).write(to: temporary)
+        do {
+            if FileManager.default.fileExists(atPath: path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    private func report(_ diagnostics: [Diagnostic], sources: [String: String]) throws {
+        let report = DiagnosticReport(
+            tool: .charter, command: "plan", files: [request, policy], diagnostics: diagnostics, sources: sources)
+        if format == .json {
+            Terminal.write(try report.rendered(as: .json, colors: false))
+        } else {
+            Terminal.writeError(try report.rendered(as: .text, colors: false))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import CharterCore
+import CharterPlan
+import CharterPolicy
+import CharterRegistry
+import Foundation
+
+/// What a plan is made from, read from disk: the request, the policy set, the digests that pin
+/// them, and the source's ledger state. `charter plan` uses it to make a plan and `charter apply`
+/// to compute the digests now and compare them with the plan's (``PlanDrift``).
+struct PlanInputs {
+    /// Why the inputs could not be read: located diagnostics, and the texts they point into.
+    struct Failure: Error {
+        var diagnostics: [Diagnostic]
+        var sources: [String: String] = [:]
+    }
+
+    var requestFile: String
+    var policyPath: String
+    var request: GenerationRequest
+    var policy: Policy
+    /// ``InputDigests/policySet(_:)`` of every file the policy set was read from.
+    var policyDigest: String
+    /// The request's declared sha256, else the digest of the file as it is now, else `nil`.
+    var sourceDigest: String?
+    var ledger: LedgerState
+    /// What a person should know about how the inputs were read (no registry, observed digest).
+    var notes: [String] = []
+    /// File texts, for rendering diagnostics.
+    var sources: [String: String] = [:]
+
+    /// The digests of the inputs as they are now.
+    var digests: PlanDigests {
+        PlanDigests(
+            policy: policyDigest, request: InputDigests.request(request), source: sourceDigest, ledger: ledger.digest)
+    }
+
+    /// Decides the request on `now`, with approvals bound to `planDigest` (unchecked when `nil`).
+    func decide(now: CalendarDate, planDigest: String?) -> Decision {
+        DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest)
+    }
+
+    /// Reads everything a plan needs.
+    ///
+    /// - Parameters:
+    ///   - requestFile: the request manifest (exactly one request).
+    ///   - policyPath: the policy directory or file.
+    ///   - registryPath: the registry; when the file does not exist the ledger is empty, and a note
+    ///     says so.
+    ///   - instant: the time the ledger is read at (live reservations count until their lease ends).
+    static func load(
+        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp
+    ) throws(Failure) -> PlanInputs {
+        let selection = PolicySelection(path: policyPath)
+        guard let policy = selection.policy, selection.diagnostics.isEmpty else {
+            throw Failure(diagnostics: selection.diagnostics, sources: selection.sources)
+        }
+        var sources = selection.sources
+        let bytes: [UInt8]
+        switch InputFiles.read(requestFile) {
+        case .failure(let error): throw Failure(diagnostics: [error.diagnostic], sources: sources)
+        case .success(let read): bytes = read
+        }
+        sources[requestFile] = String(decoding: bytes, as: UTF8.self)
+        let loaded = RequestLoader().load(file: requestFile, bytes: bytes)
+        if loaded.diagnostics.contains(where: { $0.severity == .error }) {
+            throw Failure(diagnostics: loaded.diagnostics.filter { $0.severity == .error }, sources: sources)
+        }
+        guard loaded.requests.count == 1, let request = loaded.requests.first else {
+            throw Failure(
+                diagnostics: [
+                    .error(
+                        .unreadableInput,
+                        loaded.requests.isEmpty
+                            ? "no generation request in \"\(requestFile)\""
+                            : "\(loaded.requests.count) requests in \"\(requestFile)\"; a plan is made for one",
+                        at: .file(requestFile), help: "put each request in a file of its own")
+                ], sources: sources)
+        }
+        var notes: [String] = []
+        let policyDigest = InputDigests.policySet(
+            selection.sources.keys.sorted().map { (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8)) })
+        var sourceDigest = request.source.sha256?.value
+        if sourceDigest == nil {
+            if let data = FileManager.default.contents(atPath: request.source.path.value) {
+                sourceDigest = ContentDigest.sha256([UInt8](data))
+                notes.append("the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
+            } else {
+                notes.append("the request declares no source.sha256 and \"\(request.source.path.value)\" cannot be read: the source is not pinned")
+            }
+        }
+        let ledger = try ledgerState(
+            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes)
+        return PlanInputs(
+            requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
+            policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources)
+    }
+
+    /// The source's ledger state from the registry, or the empty ledger when there is none.
+    static func ledgerState(
+        source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
+    ) throws(Failure) -> LedgerState {
+        let composition = policy.budgets?.composition?.value.rawValue
+        guard FileManager.default.fileExists(atPath: registryPath) else {
+            notes.append("no registry at \"\(registryPath)\": planned against the empty ledger")
+            var empty = LedgerState.unregistered(source: source)
+            empty.composition = composition
+            return empty
+        }
+        do throws(RegistryError) {
+            let store = try SQLiteRegistry(path: registryPath, create: false)
+            let statement: BudgetStatement
+            do throws(RegistryError) {
+                statement = try store.budget(for: source, at: instant)
+            } catch {
+                guard case .unknownSource = error else { throw error }
+                notes.append("source '\(source)' is not registered in \"\(registryPath)\": nothing spent yet")
+                var empty = LedgerState.unregistered(source: source)
+                empty.composition = composition
+                return empty
+            }
+            return LedgerState(
+                source: source, isRegistered: true, capEpsilon: statement.cap.epsilon, capDelta: statement.cap.delta,
+                spentEpsilon: statement.held.epsilon, spentDelta: statement.held.delta, composition: composition,
+                events: statement.events.map { LedgerState.Event(id: $0.id, state: $0.state.rawValue) })
+        } catch {
+            throw Failure(diagnostics: [.error(.unreadableInput, error.description, at: .file(registryPath))])
+        }
+    }
+
+    /// `file` relative to the policy root, so that `policies`, `./policies` and `policies/` give
+    /// the same digest; a file outside the root keeps its standardised path.
+    static func relative(_ file: String, to root: String) -> String {
+        let standardRoot = (root as NSString).standardizingPath
+        let standardFile = (file as NSString).standardizingPath
+        if standardFile == standardRoot { return (standardFile as NSString).lastPathComponent }
+        let prefix = standardRoot.hasSuffix("/") ? standardRoot : standardRoot + "/"
+        return standardFile.hasPrefix(prefix) ? String(standardFile.dropFirst(prefix.count)) : standardFile
+    }
+}
