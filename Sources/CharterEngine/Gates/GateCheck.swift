@@ -66,7 +66,7 @@ public struct GateCheck: Sendable, Equatable, Codable {
     }
 
     /// Four significant decimals, trailing zeros dropped: `0.8123`, `5`, `0.0001`.
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         if abs(value) < 0.001 { return "\(value)" }
         var text = String(format4: value)
