@@ -189,6 +189,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CharterSynthTests",
+            dependencies: [
+                "CharterSynth", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterStats", "CharterData",
+                "CharterCore", "CharterTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CharterPlanTests",
             dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
             exclude: ["Golden"],
