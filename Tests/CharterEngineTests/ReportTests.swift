@@ -7,12 +7,16 @@ import Testing
 @Suite("Reports: marginals, gate checks, the self-contained HTML page")
 struct ReportTests {
     static let real = Table(columns: [
-        Column(name: "age", values: .numeric(NumericValues([20, 30, 40, 50, 60, 70]))),
-        Column(name: "grade", values: .categorical(CategoricalValues(["I", "II", "II", "III", nil, "II"]))),
+        Column(name: "age", values: .numeric(NumericValues(Array(stride(from: 20.0, through: 72.0, by: 4))))),
+        Column(
+            name: "grade",
+            values: .categorical(CategoricalValues(["I", "II", "II", "III", nil, "II", "I", "II", "II", "III", "II", "III", "I", nil]))),
+        Column(name: "flag", values: .numeric(NumericValues([0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1]))),
     ])
     static let synthetic = Table(columns: [
         Column(name: "age", values: .numeric(NumericValues([25, 35, 45, 55]))),
         Column(name: "grade", values: .categorical(CategoricalValues(["II", "II", "IV", "I"]))),
+        Column(name: "flag", values: .numeric(NumericValues([0.1, 0.9, 1, 0.8]))),
     ])
 
     @Test("a numeric marginal bins both tables on their joint range; shares sum to 1")
@@ -20,19 +24,25 @@ struct ReportTests {
         let marginal = try #require(Marginal(column: "age", real: Self.real, synthetic: Self.synthetic))
         #expect(marginal.kind == "numeric")
         #expect(marginal.labels.count == Marginal.binCount)
-        #expect(marginal.labels.first == "[20, 22.5)")
-        #expect(marginal.labels.last == "[67.5, 70]")
+        #expect(marginal.labels.first == "[20, 22.6)")
+        #expect(marginal.labels.last == "[69.4, 72]")
+        #expect(marginal.range?.lower == 20 && marginal.range?.upper == 72)
         #expect(abs(marginal.real.reduce(0, +) - 1) < 1e-12)
         #expect(abs(marginal.synthetic.reduce(0, +) - 1) < 1e-12)
-        #expect(marginal.real.last == 1.0 / 6)  // 70 falls in the closed last bin
+        #expect(marginal.real.last == 1.0 / 14)  // 72 falls in the closed last bin
     }
 
     @Test("a categorical marginal orders categories by real frequency and keeps synthetic-only ones")
     func categoricalMarginal() throws {
         let marginal = try #require(Marginal(column: "grade", real: Self.real, synthetic: Self.synthetic))
         #expect(marginal.labels == ["II", "I", "III", "IV"])
-        #expect(marginal.real == [0.6, 0.2, 0.2, 0])  // the missing value is left out of the shares
+        #expect(marginal.real == [0.5, 0.25, 0.25, 0])  // missing values are left out of the shares
         #expect(marginal.synthetic == [0.5, 0.25, 0, 0.25])
+        // A numeric column with few distinct values is drawn per value, synthetic values rounded to the nearest.
+        let flag = try #require(Marginal(column: "flag", real: Self.real, synthetic: Self.synthetic))
+        #expect(flag.kind == "categorical" && flag.range == nil)
+        #expect(flag.labels == ["1", "0"])
+        #expect(flag.synthetic == [0.75, 0.25])
         #expect(Marginal(column: "nope", real: Self.real, synthetic: Self.synthetic) == nil)
     }
 
@@ -68,6 +78,7 @@ struct ReportTests {
         #expect(page.contains("REQ-&lt;1&gt;"))
         #expect(page.contains("a &amp; b"))
         #expect(page.components(separatedBy: "<svg").count - 1 == 4)  // two marginals, two heat maps
+        #expect(page.contains(">72</text>"))  // the histogram's upper end on its axis
         #expect(page.contains("Not published"))
         #expect(page.contains("short by 0.4"))
         let json = report.json

@@ -68,12 +68,27 @@ public struct GateCheck: Sendable, Equatable, Codable {
     /// Four significant decimals, trailing zeros dropped: `0.8123`, `5`, `0.0001`.
     public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        if abs(value) < 0.001 { return "\(value)" }
+        if abs(value) < 0.001 { return scientific(value) }
         var text = String(format4: value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
     }
+}
+
+/// `3.362e-4`: four significant digits for magnitudes under 0.001.
+func scientific(_ value: Double) -> String {
+    guard value != 0, value.isFinite else { return "\(value)" }
+    var exponent = 0
+    var mantissa = abs(value)
+    while mantissa < 1 {
+        mantissa *= 10
+        exponent -= 1
+    }
+    var text = String(format4: (mantissa * 1000).rounded() / 1000)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return (value < 0 ? "-" : "") + text + "e\(exponent)"
 }
 
 extension String {

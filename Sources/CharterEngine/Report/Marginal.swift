@@ -14,6 +14,18 @@ public struct Marginal: Sendable, Equatable {
     public var real: [Double]
     /// Shares of the synthetic rows' present values.
     public var synthetic: [Double]
+    /// The joint range the bins cover, for a numeric column.
+    public var range: (lower: Double, upper: Double)?
+
+    public static func == (lhs: Marginal, rhs: Marginal) -> Bool {
+        lhs.column == rhs.column && lhs.kind == rhs.kind && lhs.labels == rhs.labels && lhs.real == rhs.real
+            && lhs.synthetic == rhs.synthetic && lhs.range?.lower == rhs.range?.lower
+            && lhs.range?.upper == rhs.range?.upper
+    }
+
+    /// Numeric columns with at most this many distinct values are drawn as categories (0/1 flags,
+    /// grades coded as numbers).
+    public static let discreteLimit = 12
 
     /// The number of equal-width bins a numeric column gets.
     public static let binCount = 20
@@ -27,9 +39,22 @@ public struct Marginal: Sendable, Equatable {
             let synthetic = syntheticTable.column(named: column)?.values
         else { return nil }
         self.column = column
-        if case .numeric(let r) = real, case .numeric(let s) = synthetic {
+        if case .numeric(let r) = real, case .numeric(let s) = synthetic,
+            Set(r.present).count > Self.discreteLimit
+        {
             kind = "numeric"
             (labels, self.real, self.synthetic) = Self.histogram(r.present, s.present)
+            let all = r.present + s.present
+            if let low = all.min(), let high = all.max() { range = (low, high) }
+        } else if case .numeric(let r) = real, case .numeric(let s) = synthetic {
+            // Few distinct real values: one bar per real value, synthetic values rounded to the nearest.
+            kind = "categorical"
+            let levels = Set(r.present).sorted()
+            func nearest(_ value: Double) -> String {
+                let closest = levels.min { abs($0 - value) < abs($1 - value) } ?? value
+                return GateCheck.format(closest)
+            }
+            (labels, self.real, self.synthetic) = Self.categories(r.present.map(nearest), s.present.map(nearest))
         } else {
             kind = "categorical"
             (labels, self.real, self.synthetic) = Self.categories(Self.texts(real), Self.texts(synthetic))

@@ -74,6 +74,14 @@ public struct ReportHTMLRenderer: Sendable {
         return html
     }
 
+    /// Three significant digits, for axis ticks.
+    static func short(_ value: Double) -> String {
+        let magnitude = abs(value)
+        if magnitude >= 100 || value == value.rounded() { return GateCheck.format(value.rounded()) }
+        let scale = magnitude >= 10 ? 10.0 : (magnitude >= 1 ? 100.0 : 1000.0)
+        return GateCheck.format((value * scale).rounded() / scale)
+    }
+
     static let realColor = "#0969da"
     static let syntheticColor = "#fb8f44"
 
@@ -128,16 +136,22 @@ public struct ReportHTMLRenderer: Sendable {
                 svg += "height=\"\(fmt(h))\" fill=\"\(color)\"/>"
             }
         }
-        // Label the first, middle and last bins of a histogram; every category when there are few.
-        let labelled: [Int] =
-            marginal.kind == "numeric" || count > 8
-            ? Array(Set([0, count / 2, count - 1])).sorted() : Array(0..<marginal.labels.count)
-        for index in labelled where index < marginal.labels.count {
-            let x = left + slot * (Double(index) + 0.5)
-            var label = marginal.labels[index]
-            if label.count > 14 { label = String(label.prefix(13)) + "…" }
-            svg += "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotHeight + 14))\" text-anchor=\"middle\" font-size=\"9\">"
-            svg += "\(escape(label))</text>"
+        if let range = marginal.range {
+            // A histogram: the range's ends and middle on the axis.
+            for (fraction, anchor) in [(0.0, "start"), (0.5, "middle"), (1.0, "end")] {
+                let value = range.lower + (range.upper - range.lower) * fraction
+                svg += "<text x=\"\(fmt(left + plotWidth * fraction))\" y=\"\(fmt(top + plotHeight + 14))\" "
+                svg += "text-anchor=\"\(anchor)\" font-size=\"10\">\(escape(Self.short(value)))</text>"
+            }
+        } else {
+            let step = max(1, (marginal.labels.count + 7) / 8)
+            for index in stride(from: 0, to: marginal.labels.count, by: step) {
+                let x = left + slot * (Double(index) + 0.5)
+                var label = marginal.labels[index]
+                if label.count > 12 { label = String(label.prefix(11)) + "…" }
+                svg += "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotHeight + 14))\" text-anchor=\"middle\" font-size=\"9\">"
+                svg += "\(escape(label))</text>"
+            }
         }
         svg += "<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#57606a\">"
         svg += "share of rows (\(marginal.kind == "numeric" ? "\(marginal.labels.count) bins" : "categories"))</text>"
