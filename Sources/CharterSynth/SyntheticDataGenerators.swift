@@ -2,7 +2,7 @@
 public enum SyntheticDataGenerators {
     /// Every generator, in name order.
     public static let all: [any SyntheticDataGenerator] = [
-        GaussianCopulaGenerator()
+        DPCopulaGenerator(), GaussianCopulaGenerator(),
     ]
 
     /// The names, sorted.
