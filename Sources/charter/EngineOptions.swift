@@ -99,10 +99,8 @@ struct EngineOptions: ParsableArguments {
         let outcome: EngineOutcome
         do {
             outcome = try PlanEngine(environment: environment).run(plan: plan, request: request)
-        } catch let error as EngineError {
-            fail(error.kind, error.stage, error.message, notes: error.notes, plan: plan)
         } catch {
-            fail(.failed, "engine", "\(error)", notes: [])
+            fail(error.kind, error.stage, error.message, notes: error.notes, plan: plan)
         }
         switch outcome {
         case .published(let run):

@@ -16,9 +16,10 @@ struct ResamplingGenerator: SyntheticDataGenerator {
     var isDifferentiallyPrivate = true
     var independent = false
     var fails = false
+    var failure = "CH799"
 
     func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError) -> GeneratorOutput {
-        if fails { throw GeneratorError(code: "CH799", message: "the test generator was told to fail") }
+        if fails { throw GeneratorError(code: failure, message: "the test generator was told to fail") }
         var random = SplitMix64(seed: settings.seed)
         func draw() -> [Int] { (0..<rowCount).map { _ in Int(random.next() % UInt64(training.rowCount)) } }
         let shared = draw()

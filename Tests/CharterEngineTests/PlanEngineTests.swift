@@ -151,6 +151,15 @@ struct PlanEngineTests {
         }
         #expect(try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [.committed])
         #expect(!FileManager.default.fileExists(atPath: fixture.outputDirectory))
+        // A generator that refuses its settings before any mechanism ran gives the budget back.
+        #expect {
+            try fixture.engine(ResamplingGenerator(fails: true, failure: "CH707")).run(
+                plan: fixture.plan(), request: EngineFixture.request)
+        } throws: { ($0 as? EngineError)?.notes.contains { $0.contains("released") } == true }
+        #expect(
+            try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [
+                .committed, .released,
+            ])
     }
 
     @Test("a check the engine cannot measure fails closed, with the reason")
@@ -189,6 +198,44 @@ struct PlanEngineTests {
         #expect(gap.protected == "menostat")
         #expect(gap.subgroups.map(\.value).sorted() == ["Post", "Pre"])
         #expect(run.certificate.gates.first?.measured == gap.tstrGap)
+    }
+}
+
+@Suite("Disclosure measures of the privacy gate")
+struct DisclosureMeasureTests {
+    static func table(_ ages: [Double], _ sexes: [String]) -> Table {
+        Table(columns: [
+            Column(name: "age", values: .numeric(NumericValues(ages))),
+            Column(name: "sex", values: .categorical(CategoricalValues(sexes))),
+        ])
+    }
+
+    @Test("k is the smallest training class a synthetic row falls into; unmatched rows link to nobody")
+    func linkedK() {
+        let train = Self.table([30, 30, 30, 40, 40, 50], ["f", "f", "f", "m", "m", "f"])
+        #expect(GateMeasurements.linkedK(train, Self.table([30, 40, 60], ["f", "m", "f"]), ["age", "sex"]) == 2)
+        #expect(GateMeasurements.linkedK(train, Self.table([30, 50], ["f", "f"]), ["age", "sex"]) == 1)
+        #expect(GateMeasurements.linkedK(train, Self.table([31, 40], ["f", "f"]), ["age", "sex"]) == nil)
+        #expect(GateMeasurements.linkedK(train, Self.table([30], ["f"]), ["sex"]) == 4)
+        #expect(GateMeasurements.linkedK(train, Self.table([30], ["f"]), []) == nil)
+        #expect(GateMeasurements.linkedK(train, Self.table([30], ["f"]), ["nope"]) == nil)
+    }
+
+    @Test("DCR samples are disjoint, as large as the holdout, seeded")
+    func samples() {
+        let table = Self.table((0..<10).map(Double.init), Array(repeating: "f", count: 10))
+        let samples = GateMeasurements.samples(table, rows: 3, count: 4, seed: 5)
+        #expect(samples.count == 3)
+        let values = samples.flatMap { sample -> [Double] in
+            guard case .numeric(let numbers)? = sample.column(named: "age")?.values else { return [] }
+            return numbers.values
+        }
+        #expect(values.count == 9 && Set(values).count == 9)
+        #expect(GateMeasurements.samples(table, rows: 3, count: 4, seed: 5) == samples)
+        #expect(GateMeasurements.samples(table, rows: 20, count: 4, seed: 5) == [table])
+        #expect(GateMeasurements.samples(table, rows: 3, count: 1, seed: 5).count == 1)
+        let summary = GateMeasurements.dcrSummary([])
+        #expect(summary.closerToTraining == 0 && summary.score == 1)
     }
 }
 

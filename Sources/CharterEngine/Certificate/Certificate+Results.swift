@@ -57,8 +57,8 @@ extension Certificate {
     /// k-anonymity of the release over the declared quasi-identifiers.
     public struct KAnonymityResult: Sendable, Equatable, Codable {
         public var quasiIdentifiers: [String]
-        /// The smallest training class that a synthetic row reproduces (`nil` when no synthetic row
-        /// reproduces the quasi-identifiers of a training row): the gate's measure.
+        /// The gate's measure: the smallest training class (over the quasi-identifiers) that a
+        /// synthetic row falls into; `nil` when no synthetic row shares a training row's values.
         public var k: Int?
         /// The smallest class of the training table.
         public var kTrain: Int
@@ -126,7 +126,8 @@ extension Certificate {
         }
     }
 
-    /// Distance to closest record, as SDMetrics 0.32's DCROverfittingProtection defines it.
+    /// Distance to closest record, as SDMetrics 0.32's DCROverfittingProtection defines it, averaged
+    /// over disjoint seeded samples of the training rows as large as the holdout.
     public struct DCRResult: Sendable, Equatable, Codable {
         /// `min(1, 2 × (1 − share closer to train))`: 1 means no overfitting.
         public var overfittingProtection: Double

@@ -84,7 +84,11 @@ struct PlanRun {
                     domains: Self.domains(request.source.columns),
                     parameters: generate.command.map { ["command": .array($0.map(JSONValue.string))] } ?? [:]))
         } catch {
-            try commitBudget(after: "the generator failed")
+            if Self.refusedBeforeAnyMechanism.contains(error.code) {
+                releaseBudget(reason: "the generator refused its settings (\(error.code)) before any mechanism ran")
+            } else {
+                try commitBudget(after: "the generator failed")
+            }
             throw EngineError(.failed, stage: "generate", error.description, notes: notes)
         }
         try commitBudget(after: "the generator ran")
@@ -183,6 +187,14 @@ struct PlanRun {
     }
 
     // MARK: Budget
+
+    /// Generator errors raised while checking settings, before any privacy mechanism touched the
+    /// data: the reservation is given back. Any other failure counts the budget as spent.
+    static let refusedBeforeAnyMechanism: Set<String> = [
+        DiagnosticCode.generatorInvalidRowCount, .generatorUnknownColumn, .generatorInvalidDomain,
+        .generatorMissingDomain, .generatorInvalidPrivacyTarget, .generatorInvalidParameter, .externalCommandInvalid,
+        .externalWorkingDirectoryFailed,
+    ].reduce(into: []) { $0.insert($1.id) }
 
     private mutating func reserveBudget(source: SourceStage, generate: GenerateStage) throws(EngineError) {
         guard generate.differentiallyPrivate || generate.epsilon != nil else {

@@ -9,7 +9,7 @@ extension GateMeasurements {
         var lResult: Certificate.LDiversityResult?
         if case .success(let k)? = kAnonymity {
             kResult = Certificate.KAnonymityResult(
-                quasiIdentifiers: k.quasiIdentifiers, k: k.synthetic.k, kTrain: k.train.k, kSynthetic: k.synthetic.k,
+                quasiIdentifiers: k.quasiIdentifiers, k: linkedK, kTrain: k.train.k, kSynthetic: k.synthetic.k,
                 syntheticRowsInSmallTrainClasses: k.syntheticRowsInSmallTrainClasses,
                 smallClassThreshold: k.smallClassThreshold)
             if let sensitive = k.sensitive, let l = k.synthetic.distinctL, let entropy = k.synthetic.entropyL {
@@ -22,11 +22,12 @@ extension GateMeasurements {
                 attack: outcome.attack, accuracy: outcome.accuracy, auc: outcome.auc)
         }
         var dcrResult: Certificate.DCRResult?
-        if case .success(let d) = dcr {
+        if case .success(let results) = dcr, !results.isEmpty {
+            let summary = Self.dcrSummary(results)
             dcrResult = Certificate.DCRResult(
-                overfittingProtection: d.score, closerToTraining: d.closerToTraining,
-                medianToTraining: DCROverfittingProtection.median(d.dcrTrain),
-                medianToHoldout: DCROverfittingProtection.median(d.dcrHoldout))
+                overfittingProtection: summary.score, closerToTraining: summary.closerToTraining,
+                medianToTraining: DCROverfittingProtection.median(results.flatMap(\.dcrTrain)),
+                medianToHoldout: DCROverfittingProtection.median(results[0].dcrHoldout))
         }
         var newRows: Double?
         if case .success(let n) = newRowSynthesis { newRows = n.score }

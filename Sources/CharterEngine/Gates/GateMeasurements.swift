@@ -55,7 +55,11 @@ public struct GateMeasurements: Sendable {
     /// Why TSTR could not be set up (no target, a target without two classes).
     public var tstrProblem: String?
     var kAnonymity: Result<KAnonymity, DisclosureInputError>?
-    var dcr: Result<DCROverfittingProtection, DisclosureInputError>
+    /// DCROverfittingProtection against each disjoint training sample as large as the holdout.
+    var dcr: Result<[DCROverfittingProtection], DisclosureInputError>
+    /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
+    /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
+    var linkedK: Int?
     var newRowSynthesis: Result<NewRowSynthesis, DisclosureInputError>
     public var membershipInference: Result<MembershipInferenceAttack.Outcome, MeasureFailure>
     /// Per protected attribute, the TSTR evaluation with that attribute's subgroups.
@@ -86,10 +90,19 @@ public struct GateMeasurements: Sendable {
                     sensitive: inputs.sensitive.first, smallClassThreshold: max(1, inputs.smallClassThreshold))
             }
         }
+        // DCROverfittingProtection compares the share of synthetic rows closer to training rows
+        // with the share closer to holdout rows, which is fair only when both sets are the same
+        // size (SDMetrics recommends equal halves). The training side is therefore split into
+        // disjoint seeded samples as large as the holdout (at most four), and the shares averaged,
+        // as SDMetrics averages its subsampling iterations.
+        let samples = Self.samples(inputs.train, rows: inputs.holdout.rowCount, count: 4, seed: inputs.seed)
         dcr = Result { () throws(DisclosureInputError) in
-            try DCROverfittingProtection(
-                train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
+            try samples.map { sample throws(DisclosureInputError) in
+                try DCROverfittingProtection(
+                    train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
+            }
         }
+        linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         newRowSynthesis = Result { () throws(DisclosureInputError) in
             try NewRowSynthesis(train: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         }
@@ -117,6 +130,41 @@ public struct GateMeasurements: Sendable {
                 fairness.append((attribute, result))
             }
         }
+    }
+
+    /// Up to `count` disjoint samples of `rows` rows of `table`, drawn with SplitMix64 from
+    /// `seed`, each in table order; the whole table when it has no more rows than that.
+    static func samples(_ table: Table, rows: Int, count: Int, seed: UInt64) -> [Table] {
+        guard rows > 0, rows < table.rowCount else { return [table] }
+        var indices = Array(0..<table.rowCount)
+        var random = SplitMix64(seed: seed ^ 0x4443_5253_414D_504C)
+        for i in stride(from: indices.count - 1, to: 0, by: -1) {
+            indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+        }
+        let chunks = min(count, table.rowCount / rows)
+        return (0..<chunks).map { chunk in
+            table.selectingRows(indices[(chunk * rows)..<((chunk + 1) * rows)].sorted())
+        }
+    }
+
+    /// The smallest training equivalence class over `quasiIdentifiers` that a synthetic row falls
+    /// into (policies/README.md: k measured "on synthetic rows that fall into small classes of the
+    /// training data"): a synthetic row whose quasi-identifiers match a class of one training row
+    /// points at one real person; a row matching no training row points at nobody.
+    static func linkedK(_ train: Table, _ synthetic: Table, _ quasiIdentifiers: [String]) -> Int? {
+        let trainColumns = quasiIdentifiers.compactMap { train.column(named: $0)?.values }
+        let syntheticColumns = quasiIdentifiers.compactMap { synthetic.column(named: $0)?.values }
+        guard !quasiIdentifiers.isEmpty, trainColumns.count == quasiIdentifiers.count,
+            syntheticColumns.count == quasiIdentifiers.count
+        else { return nil }
+        func key(_ columns: [ColumnValues], _ row: Int) -> [String?] { columns.map { $0.text(at: row) } }
+        var sizes: [[String?]: Int] = [:]
+        for row in 0..<train.rowCount { sizes[key(trainColumns, row), default: 0] += 1 }
+        var smallest: Int?
+        for row in 0..<synthetic.rowCount {
+            if let size = sizes[key(syntheticColumns, row)] { smallest = min(smallest ?? size, size) }
+        }
+        return smallest
     }
 
     /// The positive class of a binary target: `1` for 0/1, `true` for booleans, else the class
@@ -158,10 +206,16 @@ public struct GateMeasurements: Sendable {
             switch kAnonymity {
             case .success(let k)?:
                 if parameters["table"]?.stringValue == "train" { return Measure(Double(k.train.k)) }
-                return Measure(
-                    Double(k.synthetic.k),
-                    note: "smallest synthetic class over \(k.quasiIdentifiers.joined(separator: ", ")); "
-                        + "\(k.syntheticRowsInSmallTrainClasses) synthetic rows fall in training classes under \(k.smallClassThreshold)")
+                let context =
+                    "over \(k.quasiIdentifiers.joined(separator: ", ")): the smallest training class a synthetic row "
+                    + "falls into (synthetic table's own k \(k.synthetic.k); \(k.syntheticRowsInSmallTrainClasses) "
+                    + "synthetic rows in training classes under \(k.smallClassThreshold))"
+                guard let linkedK else {
+                    return Measure(
+                        Double(k.train.rowCount),
+                        note: "no synthetic row shares its quasi-identifiers with a training row: k counted as all \(k.train.rowCount) training rows")
+                }
+                return Measure(Double(linkedK), note: context)
             case .failure(let error)?: return Measure(nil, note: error.message)
             case nil: return Measure(nil, note: "no quasi-identifiers declared")
             }
@@ -181,9 +235,9 @@ public struct GateMeasurements: Sendable {
             case .failure(let failure): return Measure(nil, note: failure.message)
             }
         case "distance_to_closest_record.overfitting_protection":
-            return disclosure(dcr) { $0.score }
+            return disclosure(dcr) { Self.dcrSummary($0).score }
         case "distance_to_closest_record.closer_to_training":
-            return disclosure(dcr) { $0.closerToTraining }
+            return disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
             return disclosure(newRowSynthesis) { $0.score }
         case "fidelity.column_shapes":
@@ -240,6 +294,12 @@ public struct GateMeasurements: Sendable {
         default:
             return Measure(nil, note: "charter does not measure '\(metric)'")
         }
+    }
+
+    /// The share closer to training averaged over the samples, and SDMetrics' score from it.
+    static func dcrSummary(_ results: [DCROverfittingProtection]) -> (closerToTraining: Double, score: Double) {
+        let share = results.map(\.closerToTraining).reduce(0, +) / Double(max(1, results.count))
+        return (share, min(1, 2 * (1 - share)))
     }
 
     private func disclosure<T>(_ result: Result<T, DisclosureInputError>, _ value: (T) -> Double) -> Measure {
