@@ -1,6 +1,6 @@
 import CharterCore
 import CharterData
-import CharterPrivacy
+@testable import CharterPrivacy
 import Foundation
 import CharterTestSupport
 import Testing
@@ -119,6 +119,88 @@ import Testing
                 best = min(best, (term("c", i, j) + term("x", i, j) + term("y", i, j)) / 3)
             }
             #expect(fast[i] == best, "row \(i)")
+        }
+    }
+
+    /// The block scan against the scalar scan, bit for bit: random tables with missing values in
+    /// every column (the pivot too), a constant numerical column, a category first, fewer rows than
+    /// a block, and values so large that no sentinel fits (the scalar path then answers).
+    @Test(arguments: [(60, 90), (5, 3), (200, 130), (1, 1)] as [(Int, Int)])
+    func blockScanEqualsScalarScan(queries: Int, references: Int) throws {
+        var state: UInt64 = UInt64(queries * 1000 + references)
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func table(_ rows: Int) -> Table {
+            Table(columns: [
+                Column(name: "c", values: .categorical(CategoricalValues((0..<rows).map { _ in ["a", "b", nil][next(3)] }))),
+                Column(
+                    name: "x",
+                    values: .numeric(
+                        NumericValues(
+                            values: (0..<rows).map { _ in Double(next(20)) / 4 },
+                            isMissing: (0..<rows).map { _ in next(6) == 0 }))),
+                Column(
+                    name: "k",
+                    values: .numeric(
+                        NumericValues(values: (0..<rows).map { _ in 7 }, isMissing: (0..<rows).map { _ in next(5) == 0 }))),
+                Column(
+                    name: "y",
+                    values: .numeric(
+                        NumericValues(
+                            values: (0..<rows).map { _ in (Double(next(1000)) - 500) / 3 },
+                            isMissing: (0..<rows).map { _ in next(9) == 0 }))),
+                Column(name: "b", values: .boolean(BooleanValues(
+                    values: (0..<rows).map { _ in next(2) == 0 }, isMissing: (0..<rows).map { _ in next(8) == 0 }))),
+            ])
+        }
+        let schema = TableSchema(
+            types: ["c": .categorical, "x": .numerical, "k": .numerical, "y": .numerical, "b": .boolean])
+        let columns = ["c", "x", "k", "y", "b"]
+        let query = table(queries)
+        let reference = table(references)
+        let fast = try #require(
+            try DistanceToClosestRecord.blockPerRow(
+                synthetic: query, reference: reference, columns: columns, schema: schema))
+        let plain = try DistanceToClosestRecord.scalarPerRow(
+            synthetic: query, reference: reference, columns: columns, schema: schema)
+        #expect(fast == plain)
+    }
+
+    /// Values spanning nearly the whole double range leave no room for the block scan's sentinel:
+    /// it declines, and perRow answers by the scalar scan.
+    @Test func noSentinelFallsBack() throws {
+        let table = Table(columns: [
+            Column(name: "x", values: .numeric(NumericValues(values: [0, 1.5e308, 3], isMissing: [false, false, true])))
+        ])
+        let schema = TableSchema(types: ["x": .numerical])
+        #expect(try DistanceToClosestRecord.blockPerRow(synthetic: table, reference: table, columns: ["x"], schema: schema) == nil)
+        #expect(try DistanceToClosestRecord.perRow(synthetic: table, reference: table, columns: ["x"], schema: schema) == [0, 0, 0])
+        let moderate = Table(columns: [
+            Column(name: "x", values: .numeric(NumericValues(values: [0, 1e300, 3], isMissing: [false, false, true])))
+        ])
+        let query = Table(columns: [Column(name: "x", values: .numeric(NumericValues([5e299, 2e300])))])
+        #expect(
+            try DistanceToClosestRecord.blockPerRow(synthetic: query, reference: moderate, columns: ["x"], schema: schema)
+                == [0.5, 1])
+    }
+
+    /// Both scans on the real fixtures, in the directions the metrics use (the small ones: the
+    /// scalar scan is slow in debug builds).
+    @Test(arguments: ["gbsg2", "actg175"])
+    func blockScanOnFixtures(_ name: String) throws {
+        let fixture = try DisclosureFixture(name: name)
+        let columns = DistanceToClosestRecord.columns(of: fixture.synthetic, schema: fixture.schema).used
+        for (query, reference) in [
+            (fixture.synthetic, fixture.train), (fixture.train, fixture.synthetic), (fixture.holdout, fixture.synthetic),
+        ] {
+            let fast = try #require(
+                try DistanceToClosestRecord.blockPerRow(
+                    synthetic: query, reference: reference, columns: columns, schema: fixture.schema))
+            let plain = try DistanceToClosestRecord.scalarPerRow(
+                synthetic: query, reference: reference, columns: columns, schema: fixture.schema)
+            #expect(fast == plain)
         }
     }
 }
