@@ -53,7 +53,8 @@ struct ApplyCommand: ParsableCommand {
                 requestFile: requestFile, policyPath: policyPath, registryPath: options.registryPath,
                 at: options.instant)
         } catch {
-            try Self.report(error.diagnostics, sources: error.sources, files: [requestFile, policyPath], options: options)
+            try Self.report(
+                error.diagnostics, sources: error.sources, files: [requestFile, policyPath], options: options)
             throw ExitStatus.usageError.exitCode
         }
         // The source as it is now, not as the request declares it: a replaced file is drift.
@@ -72,7 +73,8 @@ struct ApplyCommand: ParsableCommand {
             } else {
                 Terminal.writeError(
                     "error: refusing to apply \(plan): the plan no longer matches its inputs\n"
-                        + drift.messages.map { "  - \($0)\n" }.joined() + "help: make a new plan with charter plan \(requestFile)\n")
+                        + drift.messages.map { "  - \($0)\n" }.joined()
+                        + "help: make a new plan with charter plan \(requestFile)\n")
             }
             throw ExitStatus.denied.exitCode
         }
@@ -104,7 +106,8 @@ struct ApplyCommand: ParsableCommand {
     static func report(_ diagnostics: [Diagnostic], sources: [String: String], files: [String], options: EngineOptions)
         throws
     {
-        let report = DiagnosticReport(tool: .charter, command: "apply", files: files, diagnostics: diagnostics, sources: sources)
+        let report = DiagnosticReport(
+            tool: .charter, command: "apply", files: files, diagnostics: diagnostics, sources: sources)
         if options.format == .json {
             Terminal.write(try report.rendered(as: .json, colors: false))
         } else {

@@ -35,7 +35,9 @@ struct CertVerifyCommand: ParsableCommand {
     @Argument(help: "The certificate file.")
     var file: String
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("A trusted public key file (repeatable).", valueName: "path"))
+    @Option(
+        name: .customLong("public-key"),
+        help: ArgumentHelp("A trusted public key file (repeatable).", valueName: "path"))
     var publicKeys: [String] = []
 
     @Option(
@@ -108,7 +110,8 @@ struct CertVerifyCommand: ParsableCommand {
 
     private func fail(_ message: String) -> ExitCode {
         if format == .json {
-            Terminal.write((try? (["file": .string(file), "valid": false, "error": .string(message)] as JSONValue).pretty()) ?? "")
+            Terminal.write(
+                (try? (["file": .string(file), "valid": false, "error": .string(message)] as JSONValue).pretty()) ?? "")
         } else {
             Terminal.writeError("error: \(message)\n")
         }

@@ -83,7 +83,8 @@ struct EngineOptions: ParsableArguments {
             signingKey = loaded
             if created {
                 Terminal.writeError(
-                    "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(loaded.publicKey.id)\n")
+                    "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(loaded.publicKey.id)\n"
+                )
             }
         } catch {
             fail(.unreadable, "certify", error.description, notes: [])
@@ -127,7 +128,8 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// Prints an engine error and exits: 2 for unreadable input, 1 otherwise.
-    func fail(_ kind: EngineError.Kind, _ stage: String, _ message: String, notes: [String], plan: Plan? = nil) -> Never {
+    func fail(_ kind: EngineError.Kind, _ stage: String, _ message: String, notes: [String], plan: Plan? = nil) -> Never
+    {
         if format == .json {
             let value: JSONValue = [
                 "outcome": "error", "stage": .string(stage), "error": .string(message),

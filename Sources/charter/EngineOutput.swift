@@ -28,11 +28,13 @@ enum EngineOutput {
         let certificate = run.certificate
         var text = "Published \(plan.request.id) (tier \(plan.policy.tier), plan \(plan.digest))\n"
         text += "  gates: all \(certificate.gates.count) checks passed\n" + gateTable(certificate.gates)
-        text += "  synthetic data  \(run.syntheticPath) (\(certificate.lineage.synthetic.rows) rows, \(certificate.lineage.synthetic.sha256))\n"
+        text +=
+            "  synthetic data  \(run.syntheticPath) (\(certificate.lineage.synthetic.rows) rows, \(certificate.lineage.synthetic.sha256))\n"
         text += "  certificate     \(run.certificatePath) (\(certificate.id), expires \(certificate.expiresAt))\n"
         text += "  reports         \(run.reportJSONPath), \(run.reportHTMLPath)\n"
         if let spent = certificate.privacy.epsilonSpent {
-            text += "  privacy         ε \(GateCheck.format(spent)), δ \(certificate.privacy.deltaSpent.map { "\($0)" } ?? "0") "
+            text +=
+                "  privacy         ε \(GateCheck.format(spent)), δ \(certificate.privacy.deltaSpent.map { "\($0)" } ?? "0") "
                 + "(\(certificate.privacy.accountant ?? "?"))\n"
         } else {
             text += "  privacy         no differential-privacy guarantee (\(certificate.lineage.generator.name))\n"
@@ -40,14 +42,17 @@ enum EngineOutput {
         if verification.isValid {
             text += "  verified        signature (key \(verification.keyID ?? "?")), expiry and catalogue: valid\n"
         } else {
-            text += "  verification FAILED:\n" + verification.findings.map { "    \($0.kind.rawValue): \($0.message)\n" }.joined()
+            text +=
+                "  verification FAILED:\n"
+                + verification.findings.map { "    \($0.kind.rawValue): \($0.message)\n" }.joined()
         }
         text += run.notes.map { "note: \($0)\n" }.joined()
         return text
     }
 
     static func failedText(_ run: FailedRun, plan: Plan) -> String {
-        var text = "Not published: \(run.failed.count) of \(run.report.gates.count) checks failed for \(plan.request.id) "
+        var text =
+            "Not published: \(run.failed.count) of \(run.report.gates.count) checks failed for \(plan.request.id) "
         text += "(tier \(plan.policy.tier), plan \(plan.digest))\n"
         text += run.failed.map { "  ✗ \($0.gate.rawValue) \($0.summary)\n" }.joined()
         text += "  all checks:\n" + gateTable(run.report.gates)
@@ -58,7 +63,9 @@ enum EngineOutput {
         return text
     }
 
-    static func publishedJSON(_ run: PublishedRun, plan: Plan, verification: CertificateVerification) throws -> JSONValue {
+    static func publishedJSON(_ run: PublishedRun, plan: Plan, verification: CertificateVerification) throws
+        -> JSONValue
+    {
         [
             "outcome": "published", "request_id": .string(plan.request.id), "plan_digest": .string(plan.digest),
             "certificate_id": .string(run.certificate.id),
@@ -68,7 +75,8 @@ enum EngineOutput {
             ],
             "gates": .array(run.certificate.gates.map(\.json)),
             "verified": .bool(verification.isValid),
-            "verification_findings": .array(verification.findings.map { .string("\($0.kind.rawValue): \($0.message)") }),
+            "verification_findings": .array(
+                verification.findings.map { .string("\($0.kind.rawValue): \($0.message)") }),
             "notes": .array(run.notes.map(JSONValue.string)),
         ]
     }

@@ -40,7 +40,8 @@ struct RunCommand: ParsableCommand {
             inputs = try PlanInputs.load(
                 requestFile: request, policyPath: policy, registryPath: options.registryPath, at: options.instant)
         } catch {
-            try ApplyCommand.report(error.diagnostics, sources: error.sources, files: [request, policy], options: options)
+            try ApplyCommand.report(
+                error.diagnostics, sources: error.sources, files: [request, policy], options: options)
             throw ExitStatus.usageError.exitCode
         }
         var plan: Plan
@@ -61,7 +62,8 @@ struct RunCommand: ParsableCommand {
                 Terminal.write(try decision.json.pretty())
             } else {
                 Terminal.write(DecisionTextRenderer().summary(decision, file: request))
-                Terminal.write("Denied: nothing was read from \(inputs.request.source.path.value) and no budget was touched.\n")
+                Terminal.write(
+                    "Denied: nothing was read from \(inputs.request.source.path.value) and no budget was touched.\n")
             }
             throw ExitStatus.denied.exitCode
         }
@@ -72,7 +74,8 @@ struct RunCommand: ParsableCommand {
             } else {
                 Terminal.write(PlanTextRenderer.render(plan))
                 Terminal.write(
-                    "Pending: the plan needs the approvals above, bound to plan: \(plan.digest); nothing was read or spent.\n")
+                    "Pending: the plan needs the approvals above, bound to plan: \(plan.digest); nothing was read or spent.\n"
+                )
             }
             throw ExitStatus.pending.exitCode
         }

@@ -14,7 +14,8 @@ struct CertificateSchemaTests {
 
     /// The schema's error messages for each document (empty: valid).
     static func errors(_ documents: [JSONValue]) throws -> [String] {
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-cert-\(UUID().uuidString).json")
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-cert-\(UUID().uuidString).json")
         try JSONValue.array(documents).canonical().write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """
@@ -35,7 +36,8 @@ struct CertificateSchemaTests {
         var certificate = CertificateFixtures.certificate()
         let key = SigningKey.generate()
         certificate.signature = .init(
-            algorithm: "ed25519", keyID: key.publicKey.id, value: try key.sign(CertificateCodec.signingPayload(certificate)))
+            algorithm: "ed25519", keyID: key.publicKey.id,
+            value: try key.sign(CertificateCodec.signingPayload(certificate)))
         let valid = try CertificateCodec.json(certificate)
         var unsigned = valid.objectValue ?? [:]
         unsigned["signature"] = nil

@@ -39,7 +39,8 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
-        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(fileBytes: bytes, registry: registry)
+        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(
+            fileBytes: bytes, registry: registry)
         #expect(result.findings.isEmpty, "\(result.findings)")
         #expect(result.isValid)
         #expect(result.keyID == key.publicKey.id)
@@ -81,12 +82,14 @@ struct CertificateTests {
         let trusted = SigningKey.generate()
         let other = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: other, registry: registry)
-        let result = CertificateVerifier(trustedKeys: [trusted.publicKey], now: now).verify(fileBytes: bytes, registry: registry)
+        let result = CertificateVerifier(trustedKeys: [trusted.publicKey], now: now).verify(
+            fileBytes: bytes, registry: registry)
         #expect(result.findings.map(\.kind) == [.unknownKey])
 
         var stranger = CertificateFixtures.certificate(id: "cert-never-recorded")
         stranger.signature = .init(
-            algorithm: "ed25519", keyID: trusted.publicKey.id, value: try trusted.sign(CertificateCodec.signingPayload(stranger)))
+            algorithm: "ed25519", keyID: trusted.publicKey.id,
+            value: try trusted.sign(CertificateCodec.signingPayload(stranger)))
         let unknown = CertificateVerifier(trustedKeys: [trusted.publicKey], now: now)
             .verify(fileBytes: Array(try CertificateCodec.fileText(stranger).utf8), registry: registry)
         #expect(unknown.findings.map(\.kind) == [.catalogue])
@@ -100,8 +103,10 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
-        _ = try registry.revokeCertificate("cert-test-0001", reason: "source withdrawn", actor: "bob@hospital.example", at: now)
-        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(fileBytes: bytes, registry: registry)
+        _ = try registry.revokeCertificate(
+            "cert-test-0001", reason: "source withdrawn", actor: "bob@hospital.example", at: now)
+        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(
+            fileBytes: bytes, registry: registry)
         #expect(result.findings.map(\.kind) == [.revoked])
         #expect(result.findings.first?.message.contains("source withdrawn") == true)
     }
@@ -129,11 +134,14 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let verifier = CertificateVerifier(trustedKeys: [key.publicKey], now: now)
-        for bytes in [[], Array("{".utf8), Array("[1,2]".utf8), Array("{\"charter_certificate\": 2}".utf8), [0xFF, 0xFE]] {
+        for bytes in [
+            [], Array("{".utf8), Array("[1,2]".utf8), Array("{\"charter_certificate\": 2}".utf8), [0xFF, 0xFE],
+        ] {
             let result = verifier.verify(fileBytes: bytes, registry: registry)
             #expect(result.isUnreadable, "\(bytes)")
         }
-        let missing = verifier.verify(fileBytes: Array("{\"charter_certificate\": 1, \"id\": \"x\"}".utf8), registry: registry)
+        let missing = verifier.verify(
+            fileBytes: Array("{\"charter_certificate\": 1, \"id\": \"x\"}".utf8), registry: registry)
         #expect(missing.isUnreadable)
         #expect(missing.findings.first?.message.contains("missing") == true)
         let unsigned = Array(try CertificateCodec.fileText(CertificateFixtures.certificate()).utf8)

@@ -18,7 +18,8 @@ struct ResamplingGenerator: SyntheticDataGenerator {
     var fails = false
     var failure = "CH799"
 
-    func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError) -> GeneratorOutput {
+    func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError) -> GeneratorOutput
+    {
         if fails { throw GeneratorError(code: failure, message: "the test generator was told to fail") }
         var random = SplitMix64(seed: settings.seed)
         func draw() -> [Int] { (0..<rowCount).map { _ in Int(random.next() % UInt64(training.rowCount)) } }
@@ -36,9 +37,12 @@ struct ResamplingGenerator: SyntheticDataGenerator {
         return GeneratorOutput(
             table: Table(columns: columns, rowCount: rowCount),
             privacy: isDifferentiallyPrivate
-                ? PrivacySpend(epsilon: settings.epsilon ?? 0, delta: settings.delta ?? 0, accountant: "test: claimed, not accounted")
+                ? PrivacySpend(
+                    epsilon: settings.epsilon ?? 0, delta: settings.delta ?? 0,
+                    accountant: "test: claimed, not accounted")
                 : nil,
-            lineage: GeneratorLineage(generator: name, version: version, seed: settings.seed, parameters: ["independent": .bool(independent)]),
+            lineage: GeneratorLineage(
+                generator: name, version: version, seed: settings.seed, parameters: ["independent": .bool(independent)]),
             warnings: ["test generator: no privacy"])
     }
 }
@@ -68,7 +72,10 @@ struct EngineFixture {
 
     var outputDirectory: String { directory.appendingPathComponent("out/REQ-T").path }
 
-    static func check(_ id: String, _ metric: String, _ bound: PlanCheck.Bound, _ threshold: Decimal, _ parameters: [String: JSONValue] = [:])
+    static func check(
+        _ id: String, _ metric: String, _ bound: PlanCheck.Bound, _ threshold: Decimal,
+        _ parameters: [String: JSONValue] = [:]
+    )
         -> PlanCheck
     {
         PlanCheck(id: id, metric: metric, bound: bound, threshold: threshold, source: "test", parameters: parameters)
@@ -85,7 +92,8 @@ struct EngineFixture {
             request: RequestSummary(id: "REQ-T", ticket: "GOV-T", requester: "alice@hospital.example"),
             policy: PolicySummary(name: "health-synthetic", version: "1.0.0", tier: "medium"),
             inputs: PlanDigests(
-                policy: "sha256:" + String(repeating: "a", count: 64), request: "sha256:" + String(repeating: "b", count: 64),
+                policy: "sha256:" + String(repeating: "a", count: 64),
+                request: "sha256:" + String(repeating: "b", count: 64),
                 source: sha256 ?? sourceDigest, ledger: "sha256:" + String(repeating: "c", count: 64)),
             stages: [
                 .verifySource(
@@ -97,7 +105,8 @@ struct EngineFixture {
                 .generate(
                     GenerateStage(
                         generator: generator, differentiallyPrivate: epsilon != nil, epsilon: epsilon,
-                        delta: epsilon == nil ? nil : Decimal(string: "0.000001")!, seed: 7, rows: 1000, declaredColumns: [],
+                        delta: epsilon == nil ? nil : Decimal(string: "0.000001")!, seed: 7, rows: 1000,
+                        declaredColumns: [],
                         command: nil, calibration: "test")),
                 .privacyGate(GateStage(checks: privacy)),
                 .utilityGate(GateStage(checks: utility)),
@@ -143,6 +152,7 @@ struct EngineFixture {
                 registry: registry, signingKey: key, now: Self.now, actor: "tester",
                 generator: { $0 == generator.name ? generator : nil },
                 membershipInference: attack
-                    ? MembershipInferenceAttack { _, _, _, _, _ in .init(attack: "stand-in", accuracy: 0.5, auc: 0.5) } : nil))
+                    ? MembershipInferenceAttack { _, _, _, _, _ in .init(attack: "stand-in", accuracy: 0.5, auc: 0.5) }
+                    : nil))
     }
 }

@@ -15,7 +15,8 @@ struct PlanEngineTests {
     ]
     static let privacy: [PlanCheck] = [
         EngineFixture.check("epsilon_spent.max", "epsilon_spent", .atMost, 1),
-        EngineFixture.check("membership_inference.accuracy_max", "membership_inference.accuracy", .atMost, Decimal(string: "0.55")!),
+        EngineFixture.check(
+            "membership_inference.accuracy_max", "membership_inference.accuracy", .atMost, Decimal(string: "0.55")!),
         EngineFixture.check("k_anonymity.k_min", "k_anonymity", .atLeast, 1, ["table": "synthetic"]),
     ]
 
@@ -74,7 +75,8 @@ struct PlanEngineTests {
         defer { fixture.remove() }
         let utility = [EngineFixture.check("tstr.ratio_min", "tstr.ratio", .atLeast, Decimal(string: "0.99")!)]
         let plan = fixture.plan(privacy: Self.privacy, utility: utility)
-        let outcome = try fixture.engine(ResamplingGenerator(independent: true)).run(plan: plan, request: EngineFixture.request)
+        let outcome = try fixture.engine(ResamplingGenerator(independent: true)).run(
+            plan: plan, request: EngineFixture.request)
         guard case .gateFailed(let run) = outcome else {
             Issue.record("expected a gate failure, got \(outcome)")
             return
@@ -87,7 +89,8 @@ struct PlanEngineTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.outputDirectory))
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.appendingPathComponent("out").path))
         #expect(try fixture.registry.certificates().isEmpty)
-        #expect(try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [.committed])
+        #expect(
+            try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [.committed])
         #expect(run.report.outcome == .gateFailed)
         #expect(run.report.json["gates"]?.arrayValue?.last?["passed"] == false)
     }
@@ -129,11 +132,15 @@ struct PlanEngineTests {
         defer { fixture.remove() }
         var pending = fixture.plan()
         pending.approvals = ApprovalStatus(
-            state: .pending, needed: [.init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)],
+            state: .pending,
+            needed: [.init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)],
             rejected: [])
         var edited = fixture.plan()
         edited.request.requester = "mallory@hospital.example"
-        for plan in [pending, edited, fixture.plan(expires: nil), fixture.plan(expires: CalendarDate(year: 2026, month: 1, day: 1))] {
+        for plan in [
+            pending, edited, fixture.plan(expires: nil),
+            fixture.plan(expires: CalendarDate(year: 2026, month: 1, day: 1)),
+        ] {
             #expect(throws: EngineError.self) { try fixture.engine().run(plan: plan, request: EngineFixture.request) }
         }
         #expect(try fixture.registry.budgets(at: EngineFixture.now).isEmpty)
@@ -144,12 +151,14 @@ struct PlanEngineTests {
         let fixture = try EngineFixture()
         defer { fixture.remove() }
         #expect {
-            try fixture.engine(ResamplingGenerator(fails: true)).run(plan: fixture.plan(), request: EngineFixture.request)
+            try fixture.engine(ResamplingGenerator(fails: true)).run(
+                plan: fixture.plan(), request: EngineFixture.request)
         } throws: { error in
             let error = error as? EngineError
             return error?.stage == "generate" && error?.notes.contains { $0.contains("spent") } == true
         }
-        #expect(try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [.committed])
+        #expect(
+            try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.map(\.state) == [.committed])
         #expect(!FileManager.default.fileExists(atPath: fixture.outputDirectory))
         // A generator that refuses its settings before any mechanism ran gives the budget back.
         #expect {
@@ -167,11 +176,13 @@ struct PlanEngineTests {
         let fixture = try EngineFixture()
         defer { fixture.remove() }
         let privacy = [
-            EngineFixture.check("membership_inference.accuracy_max", "membership_inference.accuracy", .atMost, Decimal(string: "0.55")!),
+            EngineFixture.check(
+                "membership_inference.accuracy_max", "membership_inference.accuracy", .atMost, Decimal(string: "0.55")!),
             EngineFixture.check("mystery.max", "mystery", .atMost, 1),
             EngineFixture.check("fairness.tstr_gap_max", "fairness.tstr_gap", .atMost, Decimal(string: "0.05")!),
         ]
-        let outcome = try fixture.engine(attack: false).run(plan: fixture.plan(privacy: privacy), request: EngineFixture.request)
+        let outcome = try fixture.engine(attack: false).run(
+            plan: fixture.plan(privacy: privacy), request: EngineFixture.request)
         guard case .gateFailed(let run) = outcome else {
             Issue.record("expected a gate failure")
             return

@@ -10,7 +10,8 @@ struct ReportTests {
         Column(name: "age", values: .numeric(NumericValues(Array(stride(from: 20.0, through: 72.0, by: 4))))),
         Column(
             name: "grade",
-            values: .categorical(CategoricalValues(["I", "II", "II", "III", nil, "II", "I", "II", "II", "III", "II", "III", "I", nil]))),
+            values: .categorical(
+                CategoricalValues(["I", "II", "II", "III", nil, "II", "I", "II", "II", "III", "II", "III", "I", nil]))),
         Column(name: "flag", values: .numeric(NumericValues([0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1]))),
     ])
     static let synthetic = Table(columns: [
@@ -54,10 +55,13 @@ struct ReportTests {
         #expect(!fail.passed)
         #expect(abs((fail.shortfall ?? 0) - 0.0877) < 1e-12)
         #expect(fail.summary == "tstr.ratio_min: 0.8123 < 0.9 (short by 0.0877)")
-        let over = GateCheck(gate: .privacy, check: "membership_inference.accuracy_max", measured: 0.6, threshold: 0.55, bound: .maximum)
+        let over = GateCheck(
+            gate: .privacy, check: "membership_inference.accuracy_max", measured: 0.6, threshold: 0.55, bound: .maximum)
         #expect(!over.passed)
         #expect(over.summary.contains("over by 0.05"))
-        let missing = GateCheck(gate: .privacy, check: "k_anonymity.k_min", measured: nil, threshold: 5, bound: .minimum, note: "no quasi-identifiers")
+        let missing = GateCheck(
+            gate: .privacy, check: "k_anonymity.k_min", measured: nil, threshold: 5, bound: .minimum,
+            note: "no quasi-identifiers")
         #expect(!missing.passed && missing.shortfall == nil)
         #expect(!GateCheck(gate: .privacy, check: "x", measured: .nan, threshold: 1, bound: .maximum).passed)
     }
@@ -70,7 +74,8 @@ struct ReportTests {
             gates: [GateCheck(gate: .utility, check: "tstr.ratio_min", measured: 0.5, threshold: 0.9, bound: .minimum)],
             lineage: [("source", "a & b")], privacy: [("ε spent", "1")], marginals: marginals,
             correlationColumns: ["age", "x"], realCorrelations: [[1, 0.5], [0.5, 1]],
-            syntheticCorrelations: [[1, nil], [nil, 1]], warnings: ["budget spent"], evaluation: [:], certificateID: nil)
+            syntheticCorrelations: [[1, nil], [nil, 1]], warnings: ["budget spent"], evaluation: [:], certificateID: nil
+        )
         let page = ReportHTMLRenderer().render(report)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(!page.contains("<script"))

@@ -61,10 +61,14 @@ private final class RunProject {
         try manager.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
         let data = try Data(contentsOf: CLIRunner.packageRoot.appendingPathComponent("examples/data/gbsg2.csv"))
         try data.write(to: directory.appendingPathComponent("data/gbsg2.csv"))
-        try write("policies/policy.yaml", Self.policy.replacingOccurrences(of: "FIDELITY", with: fidelity)
-            .replacingOccurrences(of: "TSTR", with: tstr))
-        try write("request.yaml", Self.request.replacingOccurrences(of: "SHA", with: ContentDigest.sha256([UInt8](data)))
-            .replacingOccurrences(of: "PURPOSE", with: purpose))
+        try write(
+            "policies/policy.yaml",
+            Self.policy.replacingOccurrences(of: "FIDELITY", with: fidelity)
+                .replacingOccurrences(of: "TSTR", with: tstr))
+        try write(
+            "request.yaml",
+            Self.request.replacingOccurrences(of: "SHA", with: ContentDigest.sha256([UInt8](data)))
+                .replacingOccurrences(of: "PURPOSE", with: purpose))
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -77,7 +81,9 @@ private final class RunProject {
         try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
     }
 
-    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path) }
+    func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path)
+    }
 
     static let state = ["--registry", "state/registry.sqlite", "--key", "state/signing-key"]
 
@@ -107,15 +113,18 @@ struct RunCommandTests {
         for file in ["synthetic.csv", "certificate.json", "report.json", "report.html"] {
             #expect(project.exists("out/REQ-CLI-1/\(file)"))
         }
-        let mode = try FileManager.default.attributesOfItem(
-            atPath: project.directory.appendingPathComponent("state/signing-key").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(
+                atPath: project.directory.appendingPathComponent("state/signing-key").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
         let valid = try project.verify()
         #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
         #expect(valid.stdout.contains("valid certificate"))
         let json = try project.charter(
-            ["cert", "verify", "out/REQ-CLI-1/certificate.json", "--format", "json"] + RunProject.state + ["--now", RunProject.now])
+            ["cert", "verify", "out/REQ-CLI-1/certificate.json", "--format", "json"] + RunProject.state + [
+                "--now", RunProject.now,
+            ])
         let parsed = try JSONParser().parse(json.stdout)
         #expect(parsed["valid"] == true)
         let id = try #require(parsed["certificate_id"]?.stringValue)
@@ -136,8 +145,10 @@ struct RunCommandTests {
 
         // Revoked through the catalogue.
         let revoke = try project.charter(
-            ["catalog", "revoke", id, "--reason", "source withdrawn", "--actor", "bob@hospital.example",
-             "--registry", "state/registry.sqlite", "--now", RunProject.now])
+            [
+                "catalog", "revoke", id, "--reason", "source withdrawn", "--actor", "bob@hospital.example",
+                "--registry", "state/registry.sqlite", "--now", RunProject.now,
+            ])
         #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")
         let revoked = try project.verify()
         #expect(revoked.status == 1)
@@ -149,8 +160,10 @@ struct RunCommandTests {
         #expect(try project.verify("garbage.json").status == 2)
         try project.write("other.pub", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
         let unknown = try project.charter(
-            ["cert", "verify", "out/REQ-CLI-1/certificate.json", "--public-key", "other.pub", "--registry",
-             "state/registry.sqlite", "--now", RunProject.now])
+            [
+                "cert", "verify", "out/REQ-CLI-1/certificate.json", "--public-key", "other.pub", "--registry",
+                "state/registry.sqlite", "--now", RunProject.now,
+            ])
         #expect(unknown.status == 1)
         #expect(unknown.stdout.contains("unknown-key"))
 
@@ -190,11 +203,13 @@ struct RunCommandTests {
         let pending = try RunProject()
         try pending.write(
             "policies/policy.yaml",
-            RunProject.policy.replacingOccurrences(of: "FIDELITY", with: "0.5").replacingOccurrences(of: "TSTR", with: "0.5")
+            RunProject.policy.replacingOccurrences(of: "FIDELITY", with: "0.5").replacingOccurrences(
+                of: "TSTR", with: "0.5")
                 + "\n" + "")
         var policy = try pending.read("policies/policy.yaml")
         policy = policy.replacingOccurrences(
-            of: "      expiry: { max: 365d }", with: "      expiry: { max: 365d }\n      approvals: { all_of: [data_steward] }")
+            of: "      expiry: { max: 365d }",
+            with: "      expiry: { max: 365d }\n      approvals: { all_of: [data_steward] }")
         try pending.write("policies/policy.yaml", policy)
         let waiting = try pending.run()
         #expect(waiting.status == 3, "\(waiting.stdout)\(waiting.stderr)")
@@ -231,7 +246,8 @@ struct RunCommandTests {
         #expect(refused.stderr.contains("the source file changed"))
         try project.write("data/gbsg2.csv", data)
 
-        try project.write("plan.json", try project.read("plan.json").replacingOccurrences(of: "\"rows\": 800", with: "\"rows\": 80"))
+        try project.write(
+            "plan.json", try project.read("plan.json").replacingOccurrences(of: "\"rows\": 800", with: "\"rows\": 80"))
         refused = try project.charter(["apply", "plan.json"] + RunProject.state + ["--now", RunProject.now])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("the plan was edited"))

@@ -71,7 +71,9 @@ public enum CertificateCodec {
             throw Failure(message: "not a Charter certificate (no \"charter_certificate\" member)")
         }
         guard format == .integer(Certificate.currentFormat) else {
-            throw Failure(message: "certificate format \(format) is not supported (this build reads \(Certificate.currentFormat))")
+            throw Failure(
+                message: "certificate format \(format) is not supported (this build reads \(Certificate.currentFormat))"
+            )
         }
         let text: String
         do {

@@ -42,7 +42,9 @@ public struct CertificateVerifier: Sendable {
         }
         result.certificate = certificate
         if let written = try? CertificateCodec.fileText(certificate), Array(written.utf8) != fileBytes {
-            let offset = Array(zip(written.utf8, fileBytes)).firstIndex { $0.0 != $0.1 } ?? min(written.utf8.count, fileBytes.count)
+            let offset =
+                Array(zip(written.utf8, fileBytes)).firstIndex { $0.0 != $0.1 }
+                ?? min(written.utf8.count, fileBytes.count)
             result.findings.append(
                 .init(.form, "the file is not as charter writes this certificate (first difference at byte \(offset))"))
         }
@@ -52,7 +54,9 @@ public struct CertificateVerifier: Sendable {
         return result
     }
 
-    private func checkSignature(_ value: JSONValue, _ certificate: Certificate, into result: inout CertificateVerification) {
+    private func checkSignature(
+        _ value: JSONValue, _ certificate: Certificate, into result: inout CertificateVerification
+    ) {
         guard let signature = certificate.signature else {
             result.findings.append(.init(.signature, "the certificate is not signed"))
             return
@@ -74,7 +78,8 @@ public struct CertificateVerifier: Sendable {
             key.isValidSignature(signature.value, for: payload)
         else {
             result.findings.append(
-                .init(.signature, "the signature does not match the certificate's content: it was altered after signing"))
+                .init(
+                    .signature, "the signature does not match the certificate's content: it was altered after signing"))
             return
         }
     }
@@ -115,11 +120,13 @@ public struct CertificateVerifier: Sendable {
         let digest = ContentDigest.sha256(fileBytes)
         if record.digest != digest {
             result.findings.append(
-                .init(.catalogue, "the file's digest \(digest) is not the one the catalogue recorded (\(record.digest))"))
+                .init(
+                    .catalogue, "the file's digest \(digest) is not the one the catalogue recorded (\(record.digest))"))
         }
         if Timestamp(rfc3339: certificate.expiresAt) != record.expiresAt {
             result.findings.append(
-                .init(.catalogue, "expires_at \(certificate.expiresAt) differs from the catalogue's \(record.expiresAt)"))
+                .init(
+                    .catalogue, "expires_at \(certificate.expiresAt) differs from the catalogue's \(record.expiresAt)"))
         }
         if let revocation = record.revocation {
             result.findings.append(

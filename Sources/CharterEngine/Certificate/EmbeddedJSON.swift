@@ -26,7 +26,9 @@ public struct EmbeddedJSON: Sendable, Equatable, Codable {
         }
         if let object = try? decoder.container(keyedBy: Key.self) {
             var members: [String: JSONValue] = [:]
-            for key in object.allKeys { members[key.stringValue] = try object.decode(EmbeddedJSON.self, forKey: key).value }
+            for key in object.allKeys {
+                members[key.stringValue] = try object.decode(EmbeddedJSON.self, forKey: key).value
+            }
             value = .object(members)
             return
         }
@@ -61,7 +63,11 @@ public struct EmbeddedJSON: Sendable, Equatable, Codable {
         case .decimal(let text):
             // An exact decimal keeps its text: as a number when Double reads it back exactly.
             var single = encoder.singleValueContainer()
-            if let number = Double(text), "\(number)" == text { try single.encode(number) } else { try single.encode(text) }
+            if let number = Double(text), "\(number)" == text {
+                try single.encode(number)
+            } else {
+                try single.encode(text)
+            }
         case .string(let string):
             var single = encoder.singleValueContainer()
             try single.encode(string)

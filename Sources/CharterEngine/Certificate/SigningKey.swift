@@ -106,7 +106,8 @@ public struct SigningKey: Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw Failure(
-                message: "the signing key \"\(path)\" is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+                message:
+                    "the signing key \"\(path)\" is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(message: "cannot read the signing key \"\(path)\"")

@@ -17,11 +17,14 @@ public struct HoldoutSplit: Sendable, Equatable {
     /// - Complexity: O(n log n) in the rows.
     public init(table: Table, fraction: Double, seed: UInt64, stratify: String?) throws(EngineError) {
         guard fraction > 0, fraction < 1 else {
-            throw EngineError(.unreadable, stage: "holdout-split", "the holdout fraction must lie in (0, 1), got \(fraction)")
+            throw EngineError(
+                .unreadable, stage: "holdout-split", "the holdout fraction must lie in (0, 1), got \(fraction)")
         }
         var groups: [String: [Int]] = [:]
         if let stratify, let column = table.column(named: stratify) {
-            for row in 0..<table.rowCount { groups[column.values.text(at: row) ?? "\u{0}missing", default: []].append(row) }
+            for row in 0..<table.rowCount {
+                groups[column.values.text(at: row) ?? "\u{0}missing", default: []].append(row)
+            }
         } else {
             groups[""] = Array(0..<table.rowCount)
         }

@@ -23,7 +23,8 @@ enum OutputPublisher {
         where FileManager.default.fileExists(atPath: path) {
             throw EngineError(
                 .refused, stage: "publish",
-                "\"\(path)\" already exists; a run never overwrites published outputs (move them away, or set output.path)")
+                "\"\(path)\" already exists; a run never overwrites published outputs (move them away, or set output.path)"
+            )
         }
     }
 
@@ -73,7 +74,8 @@ enum OutputPublisher {
 
     private static func checkFree(_ paths: [String]) throws(EngineError) {
         for path in paths where FileManager.default.fileExists(atPath: path) {
-            throw EngineError(.refused, stage: "publish", "\"\(path)\" appeared while the run was going; nothing is published")
+            throw EngineError(
+                .refused, stage: "publish", "\"\(path)\" appeared while the run was going; nothing is published")
         }
     }
 }

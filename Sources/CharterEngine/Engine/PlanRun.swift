@@ -96,7 +96,8 @@ struct PlanRun {
         guard output.table.columnNames == train.columnNames else {
             throw EngineError(
                 .failed, stage: "generate",
-                "the generator returned columns \(output.table.columnNames) instead of \(train.columnNames)", notes: notes)
+                "the generator returned columns \(output.table.columnNames) instead of \(train.columnNames)",
+                notes: notes)
         }
 
         // Gates: every check runs, so that the report lists every failure.
@@ -122,7 +123,8 @@ struct PlanRun {
                 let measure = measurements.measure(check.metric, parameters: check.parameters, spend: spend)
                 checks.append(
                     GateCheck(
-                        gate: gate, check: check.id, measured: measure.value, threshold: check.threshold.approximateDouble,
+                        gate: gate, check: check.id, measured: measure.value,
+                        threshold: check.threshold.approximateDouble,
                         bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note))
             }
         }
@@ -132,7 +134,9 @@ struct PlanRun {
         let failed = checks.filter { !$0.passed }
         guard failed.isEmpty else {
             progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")
-            return .gateFailed(FailedRun(report: builder.report(outcome: .gateFailed, certificateID: nil), failed: failed, notes: notes))
+            return .gateFailed(
+                FailedRun(
+                    report: builder.report(outcome: .gateFailed, certificateID: nil), failed: failed, notes: notes))
         }
 
         // Certify and publish.
@@ -140,7 +144,9 @@ struct PlanRun {
         let syntheticText = CSVWriter().write(output.table)
         let syntheticDigest = ContentDigest.sha256(syntheticText)
         let issued = environment.now
-        let id = "cert-" + String(ContentDigest.sha256("\(plan.digest)|\(issued)|\(syntheticDigest)").dropFirst(7).prefix(20))
+        let id =
+            "cert-"
+            + String(ContentDigest.sha256("\(plan.digest)|\(issued)|\(syntheticDigest)").dropFirst(7).prefix(20))
         let report = builder.report(outcome: .published, certificateID: id)
         var certificate = builder.certificate(
             id: id, syntheticFile: String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv"),
@@ -208,7 +214,8 @@ struct PlanRun {
         do {
             reservation = try environment.registry.reserve(
                 ReservationRequest(
-                    source: source.dataset, run: plan.digest, mechanism: "\(generate.generator): \(generate.calibration)",
+                    source: source.dataset, run: plan.digest,
+                    mechanism: "\(generate.generator): \(generate.calibration)",
                     cost: cost, lease: environment.lease, actor: environment.actor),
                 at: environment.now)
             progress("budget: reserved \(cost.summary) of \(source.dataset)")
@@ -230,7 +237,8 @@ struct PlanRun {
         guard let epsilon = plan.budget.capEpsilon, let delta = plan.budget.capDelta else {
             throw EngineError(
                 .refused, stage: "budget",
-                "the registry does not know source '\(dataset)' and the policy sets no budgets.per_source to register it with")
+                "the registry does not know source '\(dataset)' and the policy sets no budgets.per_source to register it with"
+            )
         }
         do {
             try environment.registry.registerSource(
@@ -249,18 +257,21 @@ struct PlanRun {
                 "budget: \(event.cost.summary) of '\(event.source)' is spent (ledger event \(event.id)): \(what), "
                     + "and budget spent on noise stays spent whatever the gates decide")
         } catch {
-            throw EngineError(.failed, stage: "budget", "cannot commit ledger event \(event.id): \(error)", notes: notes)
+            throw EngineError(
+                .failed, stage: "budget", "cannot commit ledger event \(event.id): \(error)", notes: notes)
         }
     }
 
     private mutating func releaseBudget(reason: String) {
         guard let event = reservation else { return }
         do {
-            _ = try environment.registry.release(event.id, reason: reason, actor: environment.actor, at: environment.now)
+            _ = try environment.registry.release(
+                event.id, reason: reason, actor: environment.actor, at: environment.now)
             notes.append("budget: the reservation of \(event.cost.summary) was released: nothing was spent")
         } catch {
             notes.append(
-                "budget: could not release ledger event \(event.id) (\(error)); it lapses when its lease ends at \(event.leaseExpiresAt)")
+                "budget: could not release ledger event \(event.id) (\(error)); it lapses when its lease ends at \(event.leaseExpiresAt)"
+            )
         }
         reservation = nil
     }
@@ -316,7 +327,9 @@ struct PlanRun {
                         integral: column.type?.value == "integer")
                 }
             case "categorical":
-                if let categories = column.categories { domains[column.name.value] = .categorical(categories.map(\.value)) }
+                if let categories = column.categories {
+                    domains[column.name.value] = .categorical(categories.map(\.value))
+                }
             case "boolean":
                 domains[column.name.value] = .boolean
             default:
@@ -329,13 +342,5 @@ struct PlanRun {
             }
         }
         return domains
-    }
-}
-
-extension Error {
-    /// The error's one-line message.
-    var message: String {
-        if let engine = self as? EngineError { return engine.message }
-        return "\(self)"
     }
 }

@@ -24,7 +24,10 @@ struct ReportBuilder {
     func report(outcome: RunReport.Outcome, certificateID: String?) -> RunReport {
         let lineage = output.lineage
         var lineageLines: [(label: String, value: String)] = [
-            ("request", "\(plan.request.id) by \(plan.request.requester)" + (plan.request.ticket.map { " (\($0))" } ?? "")),
+            (
+                "request",
+                "\(plan.request.id) by \(plan.request.requester)" + (plan.request.ticket.map { " (\($0))" } ?? "")
+            ),
             ("policy", "\(plan.policy.name) \(plan.policy.version ?? "") tier \(plan.policy.tier)"),
             ("plan", plan.digest),
             ("source", "\(verified.stage.dataset): \(verified.stage.path), \(verified.rows) rows, \(verified.digest)"),
@@ -54,7 +57,8 @@ struct ReportBuilder {
         }
         privacyLines.append(
             (
-                "budget", "\(plan.budget.source): ε cap \(plan.budget.capEpsilon.map { "\($0)" } ?? "none"), "
+                "budget",
+                "\(plan.budget.source): ε cap \(plan.budget.capEpsilon.map { "\($0)" } ?? "none"), "
                     + "δ cap \(plan.budget.capDelta.map { "\($0)" } ?? "none")"
             ))
         let marginals = train.columnNames.compactMap { Marginal(column: $0, real: train, synthetic: output.table) }

@@ -58,7 +58,8 @@ enum SourceVerifier {
         for (field, column) in named where !names.contains(column) {
             throw EngineError(
                 .refused, stage: "verify-source",
-                "source.\(field) names column '\(column)', which is not in \"\(stage.path)\" (columns: \(table.columnNames.joined(separator: ", ")))")
+                "source.\(field) names column '\(column)', which is not in \"\(stage.path)\" (columns: \(table.columnNames.joined(separator: ", ")))"
+            )
         }
         for column in stage.exclude {
             if stage.target == column || stage.quasiIdentifiers.contains(column) || stage.sensitive.contains(column)

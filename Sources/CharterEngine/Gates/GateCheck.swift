@@ -55,14 +55,16 @@ public struct GateCheck: Sendable, Equatable, Codable {
     public var summary: String {
         let comparison = bound == .minimum ? "≥" : "≤"
         guard let measured, measured.isFinite else {
-            return "\(check): not measured, needs \(comparison) \(Self.format(threshold))" + (note.map { " (\($0))" } ?? "")
+            return "\(check): not measured, needs \(comparison) \(Self.format(threshold))"
+                + (note.map { " (\($0))" } ?? "")
         }
         if passed {
             return "\(check): \(Self.format(measured)) \(comparison) \(Self.format(threshold))"
         }
         let failed = bound == .minimum ? "<" : ">"
         let by = shortfall.map { Self.format($0) } ?? "?"
-        return "\(check): \(Self.format(measured)) \(failed) \(Self.format(threshold)) (\(bound == .minimum ? "short" : "over") by \(by))"
+        return
+            "\(check): \(Self.format(measured)) \(failed) \(Self.format(threshold)) (\(bound == .minimum ? "short" : "over") by \(by))"
     }
 
     /// Four significant decimals, trailing zeros dropped: `0.8123`, `5`, `0.0001`.

@@ -49,7 +49,9 @@ extension GateMeasurements {
                 aucTRTS: result.overall.aucTRTS, ratio: result.overall.ratio)
         }
         return Certificate.UtilityResults(
-            columns: quality.shapes.map { Certificate.ColumnScore(column: $0.column, metric: $0.metric, score: $0.score) },
+            columns: quality.shapes.map {
+                Certificate.ColumnScore(column: $0.column, metric: $0.metric, score: $0.score)
+            },
             pairs: quality.pairs.map {
                 Certificate.PairScore(column1: $0.column1, column2: $0.column2, metric: $0.metric, score: $0.score)
             },

@@ -181,7 +181,9 @@ public struct GateMeasurements: Sendable {
         guard counts.count == 2 else {
             return .failure(
                 MeasureFailure(
-                    message: "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two"))
+                    message:
+                        "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two"
+                ))
         }
         let keys = counts.keys.sorted()
         if case .boolean = column.values { return .success("true") }
@@ -213,7 +215,9 @@ public struct GateMeasurements: Sendable {
                 guard let linkedK else {
                     return Measure(
                         Double(k.train.rowCount),
-                        note: "no synthetic row shares its quasi-identifiers with a training row: k counted as all \(k.train.rowCount) training rows")
+                        note:
+                            "no synthetic row shares its quasi-identifiers with a training row: k counted as all \(k.train.rowCount) training rows"
+                    )
                 }
                 return Measure(Double(linkedK), note: context)
             case .failure(let error)?: return Measure(nil, note: error.message)
@@ -244,13 +248,16 @@ public struct GateMeasurements: Sendable {
             return Measure(evaluation.quality.thresholdsDisabled.columnShapes, note: "SDMetrics Column Shapes")
         case "fidelity.column_pair_trends":
             return Measure(
-                evaluation.quality.thresholdsDisabled.columnPairTrends, note: "SDMetrics Column Pair Trends, every pair")
+                evaluation.quality.thresholdsDisabled.columnPairTrends, note: "SDMetrics Column Pair Trends, every pair"
+            )
         case "fidelity.overall", "fidelity.quality":
             return Measure(evaluation.quality.thresholdsDisabled.overall, note: "SDMetrics quality score")
         case "fidelity.ks_complement":
-            return minimum(evaluation.quality.shapes.filter { $0.metric == "KSComplement" }.map(\.score), "KSComplement")
+            return minimum(
+                evaluation.quality.shapes.filter { $0.metric == "KSComplement" }.map(\.score), "KSComplement")
         case "fidelity.tv_complement":
-            return minimum(evaluation.quality.shapes.filter { $0.metric == "TVComplement" }.map(\.score), "TVComplement")
+            return minimum(
+                evaluation.quality.shapes.filter { $0.metric == "TVComplement" }.map(\.score), "TVComplement")
         case "fidelity.correlation_similarity":
             return minimum(
                 evaluation.quality.pairs.filter { $0.metric == "CorrelationSimilarity" }.map(\.score),
@@ -280,7 +287,8 @@ public struct GateMeasurements: Sendable {
             for (attribute, result) in fairness {
                 switch result {
                 case .success(let evaluation):
-                    let gap = metric == "fairness.tstr_gap" ? evaluation.fairnessGap.aucTSTR : evaluation.fairnessGap.ratio
+                    let gap =
+                        metric == "fairness.tstr_gap" ? evaluation.fairnessGap.aucTSTR : evaluation.fairnessGap.ratio
                     guard let gap else {
                         return Measure(nil, note: "'\(attribute)' has fewer than two subgroups with a defined AUC")
                     }

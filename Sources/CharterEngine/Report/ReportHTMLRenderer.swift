@@ -43,9 +43,11 @@ public struct ReportHTMLRenderer: Sendable {
             """
         let failed = report.failedGates
         if report.outcome == .published {
-            html += "<div class=\"banner published\">Published: every gate passed (\(report.gates.count) checks).</div>\n"
+            html +=
+                "<div class=\"banner published\">Published: every gate passed (\(report.gates.count) checks).</div>\n"
         } else {
-            html += "<div class=\"banner gate-failed\">Not published: \(failed.count) of \(report.gates.count) checks failed — "
+            html +=
+                "<div class=\"banner gate-failed\">Not published: \(failed.count) of \(report.gates.count) checks failed — "
             html += failed.map { escape($0.summary) }.joined(separator: "; ") + ".</div>\n"
         }
         if !report.warnings.isEmpty {
@@ -65,8 +67,11 @@ public struct ReportHTMLRenderer: Sendable {
         html += "</div>\n"
         if !report.correlationColumns.isEmpty {
             html += "<h2>Correlations (Pearson)</h2>\n<div class=\"plots\">\n"
-            html += "<div class=\"plot\">" + heatMap("real", report.correlationColumns, report.realCorrelations) + "</div>\n"
-            html += "<div class=\"plot\">"
+            html +=
+                "<div class=\"plot\">" + heatMap("real", report.correlationColumns, report.realCorrelations)
+                + "</div>\n"
+            html +=
+                "<div class=\"plot\">"
                 + heatMap("synthetic", report.correlationColumns, report.syntheticCorrelations) + "</div>\n"
             html += "</div>\n"
         }
@@ -90,8 +95,10 @@ public struct ReportHTMLRenderer: Sendable {
         html += "<th>threshold</th><th>result</th><th>shortfall</th></tr>\n"
         for check in gates {
             let measured = check.measured.map { GateCheck.format($0) } ?? "—"
-            html += "<tr><td>\(check.gate.rawValue)</td><td>\(escape(check.check))</td><td class=\"num\">\(measured)</td>"
-            html += "<td>\(check.bound == .minimum ? "≥" : "≤")</td><td class=\"num\">\(GateCheck.format(check.threshold))</td>"
+            html +=
+                "<tr><td>\(check.gate.rawValue)</td><td>\(escape(check.check))</td><td class=\"num\">\(measured)</td>"
+            html +=
+                "<td>\(check.bound == .minimum ? "≥" : "≤")</td><td class=\"num\">\(GateCheck.format(check.threshold))</td>"
             html += check.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">fail</td>"
             html += "<td class=\"num\">\(check.shortfall.map { GateCheck.format($0) } ?? "")</td></tr>\n"
         }
@@ -99,7 +106,8 @@ public struct ReportHTMLRenderer: Sendable {
     }
 
     private func keyValueTable(_ items: [(label: String, value: String)]) -> String {
-        "<table>\n" + items.map { "<tr><th>\(escape($0.label))</th><td><code>\(escape($0.value))</code></td></tr>\n" }.joined()
+        "<table>\n"
+            + items.map { "<tr><th>\(escape($0.label))</th><td><code>\(escape($0.value))</code></td></tr>\n" }.joined()
             + "</table>\n"
     }
 
@@ -120,7 +128,8 @@ public struct ReportHTMLRenderer: Sendable {
         svg += "role=\"img\" aria-label=\"\(escape(marginal.column)) marginal\">"
         svg += "<text x=\"\(Int(width / 2))\" y=\"15\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\">"
         svg += "\(escape(marginal.column))</text>"
-        svg += line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
+        svg +=
+            line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
         for tick in [0.0, 0.5, 1.0] {
             let y = top + plotHeight * (1 - tick)
             svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\" font-size=\"10\">"
@@ -149,11 +158,13 @@ public struct ReportHTMLRenderer: Sendable {
                 let x = left + slot * (Double(index) + 0.5)
                 var label = marginal.labels[index]
                 if label.count > 12 { label = String(label.prefix(11)) + "…" }
-                svg += "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotHeight + 14))\" text-anchor=\"middle\" font-size=\"9\">"
+                svg +=
+                    "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotHeight + 14))\" text-anchor=\"middle\" font-size=\"9\">"
                 svg += "\(escape(label))</text>"
             }
         }
-        svg += "<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#57606a\">"
+        svg +=
+            "<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\" font-size=\"10\" fill=\"#57606a\">"
         svg += "share of rows (\(marginal.kind == "numeric" ? "\(marginal.labels.count) bins" : "categories"))</text>"
         return svg + "</svg>"
     }
@@ -179,7 +190,8 @@ public struct ReportHTMLRenderer: Sendable {
                 let value = i < matrix.count && j < matrix[i].count ? matrix[i][j] : nil
                 svg += "<rect x=\"\(fmt(left + cell * Double(j)))\" y=\"\(fmt(top + cell * Double(i)))\" "
                 svg += "width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"\(color(value))\" stroke=\"#ffffff\">"
-                svg += "<title>\(escape(name)) × \(escape(columns[j])): \(value.map { GateCheck.format($0) } ?? "undefined")</title>"
+                svg +=
+                    "<title>\(escape(name)) × \(escape(columns[j])): \(value.map { GateCheck.format($0) } ?? "undefined")</title>"
                 svg += "</rect>"
             }
         }
