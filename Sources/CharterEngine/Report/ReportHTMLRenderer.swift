@@ -33,7 +33,8 @@ public struct ReportHTMLRenderer: Sendable {
             .plot { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px; }
             .legend span { display: inline-block; margin-right: 14px; font-size: 13px; }
             .swatch { display: inline-block; width: 12px; height: 12px; vertical-align: middle; margin-right: 4px; }
-            code { font-size: 12px; }
+            code { font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+            table { max-width: 100%; }
             </style>
             </head>
             <body>
