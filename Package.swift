@@ -97,9 +97,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
+        // CharterPrivacy only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
             name: "CharterPlan",
-            dependencies: ["CharterPolicy", "CharterCore"],
+            dependencies: ["CharterPolicy", "CharterPrivacy", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
@@ -205,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "charterTests",
             dependencies: [
-                "charter", "CharterCore", "CharterRegistry", "CharterTestSupport",
+                "charter", "CharterCore", "CharterRegistry", "CharterTestSupport", "CharterPlan",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

@@ -46,7 +46,8 @@ struct PlanCommand: ParsableCommand {
             valueName: "path"))
     var registry: String?
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
     var output: String?
 
     @Option(help: "What to print: text, json, mermaid.")
@@ -132,17 +133,14 @@ struct PlanCommand: ParsableCommand {
     /// Writes `text` to a temporary file beside `path`, then renames it: never a partial plan.
     static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid()).tmp")
         try Data(text.utf8).write(to: temporary)
-        do {
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
-            }
-        } catch {
+        // rename(2) replaces an existing file atomically.
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
         }
     }
 

@@ -78,18 +78,24 @@ struct PlanInputs {
         }
         var notes: [String] = []
         let policyDigest = InputDigests.policySet(
-            selection.sources.keys.sorted().map { (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8)) })
+            selection.sources.keys.sorted().map {
+                (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8))
+            })
         var sourceDigest = request.source.sha256?.value
         if sourceDigest == nil {
             if let data = FileManager.default.contents(atPath: request.source.path.value) {
                 sourceDigest = ContentDigest.sha256([UInt8](data))
-                notes.append("the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
+                notes.append(
+                    "the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
             } else {
-                notes.append("the request declares no source.sha256 and \"\(request.source.path.value)\" cannot be read: the source is not pinned")
+                notes.append(
+                    "the request declares no source.sha256 and \"\(request.source.path.value)\" cannot be read: the source is not pinned"
+                )
             }
         }
         let ledger = try ledgerState(
-            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes)
+            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes
+        )
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources)
@@ -127,13 +133,33 @@ struct PlanInputs {
         }
     }
 
-    /// `file` relative to the policy root, so that `policies`, `./policies` and `policies/` give
-    /// the same digest; a file outside the root keeps its standardised path.
+    /// `file` relative to the policy root (the folder named, or the folder of the file named), so
+    /// that the digest is the same whatever folder charter runs in and however the root is written
+    /// (`policies`, `./policies/`, an absolute path); a base outside the root gets `../` steps.
     static func relative(_ file: String, to root: String) -> String {
-        let standardRoot = (root as NSString).standardizingPath
-        let standardFile = (file as NSString).standardizingPath
-        if standardFile == standardRoot { return (standardFile as NSString).lastPathComponent }
-        let prefix = standardRoot.hasSuffix("/") ? standardRoot : standardRoot + "/"
-        return standardFile.hasPrefix(prefix) ? String(standardFile.dropFirst(prefix.count)) : standardFile
+        var isDirectory: ObjCBool = false
+        let rootIsDirectory =
+            FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+        let rootComponents = absoluteComponents(root)
+        let base = rootIsDirectory ? rootComponents : Array(rootComponents.dropLast())
+        let target = absoluteComponents(file)
+        var common = 0
+        while common < base.count, common < target.count, base[common] == target[common] { common += 1 }
+        return (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
+    }
+
+    /// The components of a path made absolute against the working folder, `.` and `..` resolved
+    /// (symbolic links are not followed).
+    static func absoluteComponents(_ path: String) -> [String] {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components: [String] = []
+        for component in full.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(String(component))
+            }
+        }
+        return components
     }
 }

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Plan compiler")
 struct PlanCompilerTests {
-    @Test("every example request: allowed and pending compile, denied are refused", arguments: PlanFixture.exampleRequests)
+    @Test(
+        "every example request: allowed and pending compile, denied are refused", arguments: PlanFixture.exampleRequests
+    )
     func examples(_ path: String) throws {
         let request = try PlanFixture.request(path)
         let name = (path as NSString).lastPathComponent
@@ -75,7 +77,9 @@ struct PlanCompilerTests {
         let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
         #expect(plan.policy.tier == "high")
         let ids = plan.checks.map(\.id)
-        #expect(ids.contains("l_diversity.l_min") && ids.contains("trts.ratio_min") && ids.contains("fairness.tstr_gap_max"))
+        #expect(
+            ids.contains("l_diversity.l_min") && ids.contains("trts.ratio_min") && ids.contains("fairness.tstr_gap_max")
+        )
         #expect(plan.checks.first { $0.id == "k_anonymity.k_min" }?.threshold == 10)
         #expect(plan.warnings.contains { $0.code == "unmeasurable-fairness" && $0.severity == .error })
         guard case .certify(let certify) = try #require(plan.stage(.certify)) else { return }
@@ -134,7 +138,10 @@ struct PlanCompilerTests {
     func bindingApprovals() throws {
         let pending = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
         #expect(pending.approvals.state == .pending)
-        #expect(pending.approvals.needed == [.init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)])
+        #expect(
+            pending.approvals.needed == [
+                .init(roles: ["data_steward"], count: 1, source: "approvals.all_of", isOverride: false)
+            ])
         let bound = "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: \"\(pending.digest)\" }]"
         let ready = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(approvals: bound)))
         #expect(ready.digest == pending.digest, "approvals are not digested")
@@ -142,9 +149,14 @@ struct PlanCompilerTests {
         #expect(ready.isReady)
         let other = "sha256:" + String(repeating: "b", count: 64)
         let staleText = "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20, plan: \"\(other)\" }]"
-        let stale = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(approvals: staleText)))
+        let stale = try PlanFixture.compile(
+            try PlanFixture.request(text: PlanFixture.requestText(approvals: staleText)))
         #expect(stale.approvals.state == .pending)
-        #expect(stale.approvals.rejected == [.init(role: "data_steward", by: "carol@hospital.example", reason: "the approval is for a different plan")])
+        #expect(
+            stale.approvals.rejected == [
+                .init(
+                    role: "data_steward", by: "carol@hospital.example", reason: "the approval is for a different plan")
+            ])
     }
 
     @Test("a soft-mandatory denial overridden by an unbound approval becomes a pending override")
@@ -153,7 +165,10 @@ struct PlanCompilerTests {
             rows: "150",
             approvals: "[{ role: privacy_officer, by: bob@hospital.example, at: 2026-11-20, override: tiny-source }]")
         let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
-        #expect(plan.approvals.needed.contains { $0.isOverride && $0.source == "tiny-source" && $0.roles == ["privacy_officer"] })
+        #expect(
+            plan.approvals.needed.contains {
+                $0.isOverride && $0.source == "tiny-source" && $0.roles == ["privacy_officer"]
+            })
         #expect(plan.approvals.state == .pending)
     }
 
@@ -167,7 +182,8 @@ struct PlanCompilerTests {
         let ledger = LedgerState.unregistered(source: "gbsg2-2026q3")
         #expect(throws: PlanCompileError.self) {
             try compiler.compile(
-                request: request, decision: denied, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: request, decision: denied, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
         let good = try PlanFixture.request(text: PlanFixture.requestText())
         let decision = evaluator.decide(good, now: PlanFixture.now)
@@ -175,7 +191,8 @@ struct PlanCompilerTests {
         other.id = Located("REQ-OTHER", at: good.id.location)
         #expect(throws: PlanCompileError.mismatchedDecision("request")) {
             try compiler.compile(
-                request: other, decision: decision, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: other, decision: decision, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
         #expect(throws: PlanCompileError.mismatchedLedger(request: "gbsg2-2026q3", ledger: "elsewhere")) {
             try compiler.compile(
@@ -186,7 +203,8 @@ struct PlanCompilerTests {
         noTier.tier = nil
         #expect(throws: PlanCompileError.unknownTier(nil)) {
             try compiler.compile(
-                request: good, decision: noTier, ledger: ledger, policyDigest: PlanFixture.policyDigest, sourceDigest: nil)
+                request: good, decision: noTier, ledger: ledger, policyDigest: PlanFixture.policyDigest,
+                sourceDigest: nil)
         }
     }
 
@@ -198,8 +216,98 @@ struct PlanCompilerTests {
         #expect(generate.seed == 1234)
         let a = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
         let b = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(epsilon: "0.5")))
-        guard case .generate(let ga) = try #require(a.stage(.generate)), case .generate(let gb) = try #require(b.stage(.generate)) else { return }
+        guard case .generate(let ga) = try #require(a.stage(.generate)),
+            case .generate(let gb) = try #require(b.stage(.generate))
+        else { return }
         #expect(ga.seed != gb.seed, "another request, another derived seed")
         #expect(ga.seed == InputDigests.seed(from: a.inputs.request, purpose: "generate"))
+    }
+}
+
+@Suite("Plan noise calibration")
+struct PlanCalibrationTests {
+    @Test("dp-copula: ρ from (ε, δ) by the CKS20 conversion, split half and half, marginal_share handed on")
+    func zcdpSplit() throws {
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
+        guard case .generate(let generate) = try #require(plan.stage(.generate)) else { return }
+        let split = try #require(generate.budgetSplit)
+        let rho = split.total.approximateDouble
+        // The total converts back to at most ε = 1 at δ = 1e-6, and a hair more does not.
+        #expect(ZeroConcentratedDPCheck.epsilon(rho: rho) <= 1.000001)
+        #expect(ZeroConcentratedDPCheck.epsilon(rho: rho * 1.001) > 1)
+        #expect(split.shares.map(\.fraction) == [Decimal(string: "0.5")!, Decimal(string: "0.5")!])
+        for share in split.shares {
+            let budget = try #require(share.budget).approximateDouble
+            #expect(abs(budget - rho / 2) <= rho * 1e-5)
+        }
+        #expect(generate.parameters == ["marginal_share": .number(0.5)])
+        // Six significant digits at most, so the plan is the same on every platform.
+        let digits = split.total.jsonText.drop { $0 == "0" || $0 == "." }
+        #expect(digits.count <= 6, "\(split.total)")
+        #expect(plan.warnings.contains { $0.code == "domains-undeclared" && $0.severity == .error })
+    }
+
+    @Test("declared domains clear the warning; a generator without a guarantee has no split")
+    func domainsAndNonPrivate() throws {
+        let declared = PlanFixture.requestText().replacingOccurrences(
+            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n")
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: declared))
+        #expect(!plan.warnings.contains { $0.code == "domains-undeclared" })
+        let text = PlanFixture.requestText(generator: "gaussian-copula", classification: "internal")
+            .replacingOccurrences(of: "  epsilon: 1.0\n  delta: 1.0e-6\n", with: "")
+        let open = try PlanFixture.compile(try PlanFixture.request(text: text))
+        guard case .generate(let generate) = try #require(open.stage(.generate)) else { return }
+        #expect(generate.budgetSplit == nil && generate.parameters.isEmpty)
+    }
+}
+
+/// The CKS20 conversion, recomputed here on a fine grid of orders (independent of the bisection).
+enum ZeroConcentratedDPCheck {
+    static func epsilon(rho: Double, delta: Double = 1e-6) -> Double {
+        var best = Double.infinity
+        var alpha = 1.0001
+        while alpha < 10_000 {
+            let value = alpha * rho + (log(1 / delta) + (alpha - 1) * log1p(-1 / alpha) - log(alpha)) / (alpha - 1)
+            best = min(best, value)
+            alpha *= 1.0005
+        }
+        return best
+    }
+}
+
+@Suite("Plan publish stage")
+struct PlanPublishTests {
+    static func publish(id: String = "REQ-TEST-1", output: String? = nil) throws -> (PublishStage, [String]) {
+        var text = PlanFixture.requestText().replacingOccurrences(of: "id: REQ-TEST-1", with: "id: \"\(id)\"")
+        if let output {
+            text = text.replacingOccurrences(of: "  rows: 5000\n", with: "  rows: 5000\n  path: \"\(output)\"\n")
+        }
+        let plan = try PlanFixture.compile(try PlanFixture.request(text: text))
+        guard case .publish(let stage) = try #require(plan.stage(.publish)) else {
+            throw PlanDecodingError(path: "", message: "")
+        }
+        return (stage, plan.warnings.map(\.code))
+    }
+
+    @Test("the default folder is out/<id>, with the id made safe")
+    func defaultFolder() throws {
+        #expect(try Self.publish().0.synthetic == "out/REQ-TEST-1/synthetic.csv")
+        #expect(try Self.publish().0.reportHTML == "out/REQ-TEST-1/report.html")
+        #expect(try Self.publish(id: "../../etc").0.directory == "out/_.._.._etc")
+        #expect(try Self.publish(id: "..").0.directory == "out/_..")
+        #expect(try Self.publish(id: "a b/ü").0.directory == "out/a_b__")
+    }
+
+    @Test("output.path sets the folder; one outside the working folder is warned about")
+    func outputPath() throws {
+        let (inside, insideWarnings) = try Self.publish(output: "results/run1/synth.csv")
+        #expect(inside.directory == "results/run1" && inside.certificate == "results/run1/certificate.json")
+        #expect(!insideWarnings.contains("output-outside"))
+        let (bare, _) = try Self.publish(output: "synth.csv")
+        #expect(bare.directory == "." && bare.certificate == "certificate.json")
+        for outside in ["/tmp/synth.csv", "../synth.csv", "a/../../synth.csv", "~/synth.csv"] {
+            #expect(try Self.publish(output: outside).1.contains("output-outside"), "\(outside)")
+        }
+        #expect(try !Self.publish(output: "a/../synth.csv").1.contains("output-outside"))
     }
 }

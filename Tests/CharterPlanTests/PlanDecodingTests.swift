@@ -54,7 +54,8 @@ struct PlanDecodingTests {
         generate["epsilon"] = "one"
         stages[2] = .object(generate)
         plan["stages"] = .array(stages)
-        #expect(try Self.error(plan) == PlanDecodingError(path: "stages[2].epsilon", message: "expected a decimal number"))
+        #expect(
+            try Self.error(plan) == PlanDecodingError(path: "stages[2].epsilon", message: "expected a decimal number"))
         generate["epsilon"] = .decimal("1e999")
         stages[2] = .object(generate)
         plan["stages"] = .array(stages)
@@ -63,7 +64,9 @@ struct PlanDecodingTests {
         var approvals = try #require(plan["approvals"]?.objectValue)
         approvals["state"] = "approved"
         plan["approvals"] = .object(approvals)
-        #expect(try Self.error(plan) == PlanDecodingError(path: "approvals.state", message: "unexpected value \"approved\""))
+        #expect(
+            try Self.error(plan) == PlanDecodingError(path: "approvals.state", message: "unexpected value \"approved\"")
+        )
         plan = try Self.json()
         stages = try #require(plan["stages"]?.arrayValue)
         var certify = try #require(stages[6].objectValue)

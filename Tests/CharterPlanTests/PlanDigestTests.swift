@@ -11,7 +11,9 @@ struct PlanDigestTests {
         try PlanFixture.compile(try PlanFixture.request(text: text), ledger: ledger)
     }
 
-    @Test("the same inputs give the same bytes, whatever the request's formatting", arguments: PlanFixture.exampleRequests.filter { !$0.contains("denied-") })
+    @Test(
+        "the same inputs give the same bytes, whatever the request's formatting",
+        arguments: PlanFixture.exampleRequests.filter { !$0.contains("denied-") })
     func deterministic(_ path: String) throws {
         let a = try PlanFixture.compile(try PlanFixture.request(path))
         let b = try PlanFixture.compile(try PlanFixture.request(path))
@@ -73,7 +75,8 @@ struct PlanDigestTests {
         current.request = InputDigests.request(edited)
         #expect(PlanDrift(plan: plan, current: current).changes.map(\.input) == [.request])
         let approved = try PlanFixture.request(
-            text: PlanFixture.requestText(approvals: "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20 }]"))
+            text: PlanFixture.requestText(
+                approvals: "[{ role: data_steward, by: carol@hospital.example, at: 2026-11-20 }]"))
         #expect(InputDigests.request(approved) == plan.inputs.request)
 
         // The policy set.
@@ -81,7 +84,10 @@ struct PlanDigestTests {
         current.policy = InputDigests.policySet([("health-synthetic.yaml", Array("changed".utf8))])
         let policyDrift = PlanDrift(plan: plan, current: current)
         #expect(policyDrift.changes == [.init(input: .policy, planned: plan.inputs.policy, current: current.policy)])
-        #expect(policyDrift.messages == ["the policy set changed since the plan was made: \(plan.inputs.policy) → \(current.policy)"])
+        #expect(
+            policyDrift.messages == [
+                "the policy set changed since the plan was made: \(plan.inputs.policy) → \(current.policy)"
+            ])
 
         // The ledger: another committed event.
         current = plan.inputs
@@ -91,12 +97,16 @@ struct PlanDigestTests {
 
         // The source: a pinned digest that changed, or a file now gone.
         let pinned = try PlanFixture.compile(
-            try PlanFixture.request(text: PlanFixture.requestText()), sourceDigest: "sha256:" + String(repeating: "d", count: 64))
+            try PlanFixture.request(text: PlanFixture.requestText()),
+            sourceDigest: "sha256:" + String(repeating: "d", count: 64))
         current = pinned.inputs
         current.source = "sha256:" + String(repeating: "e", count: 64)
         #expect(PlanDrift(plan: pinned, current: current).changes.map(\.input) == [.source])
         current.source = nil
-        #expect(PlanDrift(plan: pinned, current: current).changes == [.init(input: .source, planned: pinned.inputs.source, current: nil)])
+        #expect(
+            PlanDrift(plan: pinned, current: current).changes == [
+                .init(input: .source, planned: pinned.inputs.source, current: nil)
+            ])
         // A plan that pinned no source has nothing to compare.
         current = plan.inputs
         current.source = "sha256:" + String(repeating: "e", count: 64)
@@ -104,8 +114,10 @@ struct PlanDigestTests {
 
         // Everything at once, in input order.
         let all = PlanDigests(
-            policy: "sha256:" + String(repeating: "1", count: 64), request: "sha256:" + String(repeating: "2", count: 64),
-            source: "sha256:" + String(repeating: "3", count: 64), ledger: "sha256:" + String(repeating: "4", count: 64))
+            policy: "sha256:" + String(repeating: "1", count: 64),
+            request: "sha256:" + String(repeating: "2", count: 64),
+            source: "sha256:" + String(repeating: "3", count: 64), ledger: "sha256:" + String(repeating: "4", count: 64)
+        )
         #expect(PlanDrift(plan: pinned, current: all).changes.map(\.input) == [.policy, .request, .source, .ledger])
     }
 
@@ -132,5 +144,35 @@ struct PlanDigestTests {
         changed.spentDelta = 0
         #expect(changed.digest != base.digest)
         #expect(LedgerState.unregistered(source: "x").digest != LedgerState.unregistered(source: "y").digest)
+    }
+}
+
+/// The request digest lists every field by hand; a field added to the request model must be added
+/// to it too, or editing that field would not count as drift.
+@Suite("Request digest coverage")
+struct RequestDigestCoverageTests {
+    static func labels(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap(\.label)) }
+
+    @Test("every stored field of the request model is digested (approvals and locations excepted)")
+    func everyField() throws {
+        let text = PlanFixture.requestText().replacingOccurrences(
+            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n")
+        let request = try PlanFixture.request(text: text)
+        let content = InputDigests.requestContent(request)
+        func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.keys.map { $0 } ?? []) }
+        func snake(_ label: String) -> String {
+            let special = [
+                "highRiskAI": "high_risk_ai", "expiresAt": "expires_at", "quasiIdentifiers": "quasi_identifiers",
+                "privacyUnit": "privacy_unit", "minimum": "minimum", "maximum": "maximum",
+            ]
+            return special[label] ?? label
+        }
+        let ignored: Set<String> = ["location", "approvals", "approvalsLocation"]
+        #expect(Set(Self.labels(request).subtracting(ignored).map(snake)) == keys(content))
+        #expect(Set(Self.labels(request.source).subtracting(ignored).map(snake)) == keys(content["source"]))
+        #expect(Set(Self.labels(request.generator).subtracting(ignored).map(snake)) == keys(content["generator"]))
+        #expect(Set(Self.labels(request.output).subtracting(ignored).map(snake)) == keys(content["output"]))
+        let column = try #require(request.source.columns.first)
+        #expect(Set(Self.labels(column).subtracting(ignored).map(snake)) == keys(content["source"]?["columns"]?[0]))
     }
 }

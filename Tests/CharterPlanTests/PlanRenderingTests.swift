@@ -25,7 +25,8 @@ struct PlanRenderingTests {
             try actual.write(to: url, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "\(name) differs from its golden file; rerun with CHARTER_UPDATE_GOLDEN=1 if intended")
+        #expect(
+            actual == expected, "\(name) differs from its golden file; rerun with CHARTER_UPDATE_GOLDEN=1 if intended")
     }
 
     @Test("text rendering")
@@ -72,7 +73,8 @@ struct PlanRenderingTests {
         broken = plan
         broken["timestamp"] = "2026-11-23T10:00:00Z"
         cases.append(.array(["extra member", .object(broken), false]))
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-plan-schema-\(UUID().uuidString).json")
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-plan-schema-\(UUID().uuidString).json")
         try JSONValue.array(cases).canonical().write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
         let script = """

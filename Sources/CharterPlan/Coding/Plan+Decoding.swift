@@ -7,12 +7,15 @@ extension Plan {
     public init(json value: JSONValue) throws(PlanDecodingError) {
         let top = try PlanJSONReader(
             value, path: "",
-            keys: ["charter_plan", "request", "policy", "inputs", "stages", "budget", "warnings", "approvals", "digest"],
+            keys: [
+                "charter_plan", "request", "policy", "inputs", "stages", "budget", "warnings", "approvals", "digest",
+            ],
             optional: ["files"])
         let version = try top.int("charter_plan")
         guard version == Self.formatVersion else {
             throw PlanDecodingError(
-                path: "charter_plan", message: "plan format \(version) is not \(Self.formatVersion), the one this charter reads")
+                path: "charter_plan",
+                message: "plan format \(version) is not \(Self.formatVersion), the one this charter reads")
         }
         let request = try PlanJSONReader(top.value("request"), path: "request", keys: ["id", "ticket", "requester"])
         self.request = RequestSummary(
@@ -20,8 +23,10 @@ extension Plan {
             requester: try request.string("requester"))
         let policy = try PlanJSONReader(top.value("policy"), path: "policy", keys: ["name", "version", "tier"])
         self.policy = PolicySummary(
-            name: try policy.string("name"), version: try policy.optionalString("version"), tier: try policy.string("tier"))
-        let inputs = try PlanJSONReader(top.value("inputs"), path: "inputs", keys: ["policy", "request", "source", "ledger"])
+            name: try policy.string("name"), version: try policy.optionalString("version"),
+            tier: try policy.string("tier"))
+        let inputs = try PlanJSONReader(
+            top.value("inputs"), path: "inputs", keys: ["policy", "request", "source", "ledger"])
         self.inputs = PlanDigests(
             policy: try inputs.digest("policy"), request: try inputs.digest("request"),
             source: try inputs.optionalDigest("source"), ledger: try inputs.digest("ledger"))
@@ -36,7 +41,8 @@ extension Plan {
             let warning = try PlanJSONReader(item, path: "warnings[\(index)]", keys: ["code", "severity", "message"])
             warnings.append(
                 PlanWarning(
-                    code: try warning.string("code"), severity: try warning.oneOf("severity", PlanWarning.Severity.self),
+                    code: try warning.string("code"),
+                    severity: try warning.oneOf("severity", PlanWarning.Severity.self),
                     message: try warning.string("message")))
         }
         self.warnings = warnings
@@ -77,7 +83,8 @@ extension ApprovalStatus {
         for (index, item) in try top.array("rejected").enumerated() {
             let entry = try PlanJSONReader(item, path: "approvals.rejected[\(index)]", keys: ["role", "by", "reason"])
             rejected.append(
-                Rejected(role: try entry.string("role"), by: try entry.string("by"), reason: try entry.string("reason")))
+                Rejected(role: try entry.string("role"), by: try entry.string("by"), reason: try entry.string("reason"))
+            )
         }
     }
 }
@@ -91,12 +98,29 @@ extension BudgetForecast {
                 "run_epsilon", "run_delta", "remaining_epsilon", "remaining_delta", "fits",
             ])
         self.init(
-            source: try b.string("source"), draws: try b.bool("draws"), capEpsilon: try b.optionalDecimal("cap_epsilon"),
+            source: try b.string("source"), draws: try b.bool("draws"),
+            capEpsilon: try b.optionalDecimal("cap_epsilon"),
             capDelta: try b.optionalDecimal("cap_delta"), spentEpsilon: try b.optionalDecimal("spent_epsilon"),
             spentDelta: try b.decimal("spent_delta"), runEpsilon: try b.optionalDecimal("run_epsilon"),
             runDelta: try b.optionalDecimal("run_delta"), remainingEpsilon: try b.optionalDecimal("remaining_epsilon"),
             remainingDelta: try b.optionalDecimal("remaining_delta"), fits: try b.bool("fits"),
             capSource: try b.string("cap_source"))
+    }
+}
+
+extension BudgetSplit {
+    init(json value: JSONValue, path: String) throws(PlanDecodingError) {
+        let split = try PlanJSONReader(value, path: path, keys: ["accountant", "total", "shares"])
+        var shares: [Share] = []
+        for (index, item) in try split.array("shares").enumerated() {
+            let share = try PlanJSONReader(
+                item, path: "\(path).shares[\(index)]", keys: ["mechanism", "fraction", "budget"])
+            shares.append(
+                Share(
+                    mechanism: try share.string("mechanism"), fraction: try share.decimal("fraction"),
+                    budget: try share.optionalDecimal("budget")))
+        }
+        self.init(accountant: try split.string("accountant"), total: try split.decimal("total"), shares: shares)
     }
 }
 
@@ -106,7 +130,8 @@ extension PlanCheck {
             value, path: path, keys: ["id", "metric", "bound", "threshold", "source", "parameters"])
         self.init(
             id: try c.string("id"), metric: try c.string("metric"), bound: try c.oneOf("bound", Bound.self),
-            threshold: try c.decimal("threshold"), source: try c.string("source"), parameters: try c.object("parameters"))
+            threshold: try c.decimal("threshold"), source: try c.string("source"),
+            parameters: try c.object("parameters"))
     }
 }
 
@@ -119,7 +144,7 @@ extension PlanStage {
         .holdoutSplit: ["fraction", "seed", "stratify"],
         .generate: [
             "generator", "differentially_private", "epsilon", "delta", "seed", "rows", "declared_columns", "command",
-            "calibration",
+            "calibration", "parameters", "budget_split",
         ],
         .privacyGate: ["checks"], .utilityGate: ["checks"], .fairnessGate: ["checks"],
         .certify: [
@@ -141,30 +166,38 @@ extension PlanStage {
         case .verifySource:
             self = .verifySource(
                 SourceStage(
-                    dataset: try s.string("dataset"), path: try s.string("path"), sha256: try s.optionalDigest("sha256"),
+                    dataset: try s.string("dataset"), path: try s.string("path"),
+                    sha256: try s.optionalDigest("sha256"),
                     rows: try s.optionalInt("rows"), classification: try s.string("classification"),
-                    privacyUnit: try s.optionalString("privacy_unit"), quasiIdentifiers: try s.strings("quasi_identifiers"),
+                    privacyUnit: try s.optionalString("privacy_unit"),
+                    quasiIdentifiers: try s.strings("quasi_identifiers"),
                     sensitive: try s.strings("sensitive"), protected: try s.strings("protected"),
                     target: try s.optionalString("target"), exclude: try s.strings("exclude")))
         case .holdoutSplit:
             self = .holdoutSplit(
                 HoldoutStage(
-                    fraction: try s.decimal("fraction"), seed: try s.int("seed"), stratify: try s.optionalString("stratify")))
+                    fraction: try s.decimal("fraction"), seed: try s.int("seed"),
+                    stratify: try s.optionalString("stratify")))
         case .generate:
             self = .generate(
                 GenerateStage(
                     generator: try s.string("generator"), differentiallyPrivate: try s.bool("differentially_private"),
-                    epsilon: try s.optionalDecimal("epsilon"), delta: try s.optionalDecimal("delta"), seed: try s.int("seed"),
+                    epsilon: try s.optionalDecimal("epsilon"), delta: try s.optionalDecimal("delta"),
+                    seed: try s.int("seed"),
                     rows: try s.int("rows"), declaredColumns: try s.strings("declared_columns"),
                     command: s.value("command") == .null ? nil : try s.strings("command"),
-                    calibration: try s.string("calibration")))
+                    calibration: try s.string("calibration"), parameters: try s.object("parameters"),
+                    budgetSplit: s.value("budget_split") == .null
+                        ? nil : try BudgetSplit(json: s.value("budget_split"), path: s.at("budget_split"))))
         case .privacyGate, .utilityGate, .fairnessGate:
             var checks: [PlanCheck] = []
             for (index, item) in try s.array("checks").enumerated() {
                 checks.append(try PlanCheck(json: item, path: "\(path).checks[\(index)]"))
             }
             let gate = GateStage(checks: checks)
-            self = kind == .privacyGate ? .privacyGate(gate) : kind == .utilityGate ? .utilityGate(gate) : .fairnessGate(gate)
+            self =
+                kind == .privacyGate
+                ? .privacyGate(gate) : kind == .utilityGate ? .utilityGate(gate) : .fairnessGate(gate)
         case .certify:
             let expires = try s.optionalString("expires_at")
             var date: CalendarDate?

@@ -41,12 +41,17 @@ extension PolicySummary {
 
 extension PlanDigests {
     var json: JSONValue {
-        ["policy": .string(policy), "request": .string(request), "source": .optional(source), "ledger": .string(ledger)]
+        [
+            "policy": .string(policy), "request": .string(request), "source": .optional(source),
+            "ledger": .string(ledger),
+        ]
     }
 }
 
 extension PlanWarning {
-    var json: JSONValue { ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message)] }
+    var json: JSONValue {
+        ["code": .string(code), "severity": .string(severity.rawValue), "message": .string(message)]
+    }
 }
 
 extension ApprovalStatus {
@@ -75,6 +80,21 @@ extension BudgetForecast {
             "run_epsilon": .optional(runEpsilon), "run_delta": .optional(runDelta),
             "remaining_epsilon": .optional(remainingEpsilon), "remaining_delta": .optional(remainingDelta),
             "fits": .bool(fits),
+        ]
+    }
+}
+
+extension BudgetSplit {
+    var json: JSONValue {
+        [
+            "accountant": .string(accountant), "total": .exact(total),
+            "shares": .array(
+                shares.map {
+                    [
+                        "mechanism": .string($0.mechanism), "fraction": .exact($0.fraction),
+                        "budget": .optional($0.budget),
+                    ]
+                }),
         ]
     }
 }
@@ -109,12 +129,14 @@ extension PlanStage {
                 "epsilon": .optional(s.epsilon), "delta": .optional(s.delta), "seed": .integer(s.seed),
                 "rows": .integer(s.rows), "declared_columns": .strings(s.declaredColumns),
                 "command": s.command.map { .strings($0) } ?? .null, "calibration": .string(s.calibration),
+                "parameters": .object(s.parameters), "budget_split": s.budgetSplit?.json ?? .null,
             ]
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             object = ["checks": .array(gate.checks.map(\.json))]
         case .certify(let s):
             object = [
-                "expires_at": .optional(s.expiresAt?.description), "warn_days": s.warnDays.map { .integer($0) } ?? .null,
+                "expires_at": .optional(s.expiresAt?.description),
+                "warn_days": s.warnDays.map { .integer($0) } ?? .null,
                 "revalidate_every_days": s.revalidateEveryDays.map { .integer($0) } ?? .null,
                 "purpose": .string(s.purpose), "audience": .string(s.audience), "consumers": .strings(s.consumers),
                 "jurisdiction": .optional(s.jurisdiction), "signature": .string(s.signature),

@@ -32,7 +32,9 @@ struct PlanJSONReader {
     func value(_ key: String) -> JSONValue { members[key] ?? .null }
 
     func string(_ key: String) throws(PlanDecodingError) -> String {
-        guard case .string(let text) = value(key) else { throw PlanDecodingError(path: at(key), message: "expected a string") }
+        guard case .string(let text) = value(key) else {
+            throw PlanDecodingError(path: at(key), message: "expected a string")
+        }
         return text
     }
 
@@ -42,7 +44,9 @@ struct PlanJSONReader {
     }
 
     func bool(_ key: String) throws(PlanDecodingError) -> Bool {
-        guard case .bool(let flag) = value(key) else { throw PlanDecodingError(path: at(key), message: "expected a boolean") }
+        guard case .bool(let flag) = value(key) else {
+            throw PlanDecodingError(path: at(key), message: "expected a boolean")
+        }
         return flag
     }
 
@@ -79,7 +83,9 @@ struct PlanJSONReader {
     }
 
     func strings(_ key: String) throws(PlanDecodingError) -> [String] {
-        guard case .array(let items) = value(key) else { throw PlanDecodingError(path: at(key), message: "expected an array") }
+        guard case .array(let items) = value(key) else {
+            throw PlanDecodingError(path: at(key), message: "expected an array")
+        }
         var result: [String] = []
         for (index, item) in items.enumerated() {
             guard case .string(let text) = item else {
@@ -91,12 +97,16 @@ struct PlanJSONReader {
     }
 
     func array(_ key: String) throws(PlanDecodingError) -> [JSONValue] {
-        guard case .array(let items) = value(key) else { throw PlanDecodingError(path: at(key), message: "expected an array") }
+        guard case .array(let items) = value(key) else {
+            throw PlanDecodingError(path: at(key), message: "expected an array")
+        }
         return items
     }
 
     func object(_ key: String) throws(PlanDecodingError) -> [String: JSONValue] {
-        guard case .object(let object) = value(key) else { throw PlanDecodingError(path: at(key), message: "expected an object") }
+        guard case .object(let object) = value(key) else {
+            throw PlanDecodingError(path: at(key), message: "expected an object")
+        }
         return object
     }
 
@@ -113,7 +123,8 @@ struct PlanJSONReader {
         return try digest(key)
     }
 
-    func oneOf<T: RawRepresentable>(_ key: String, _ type: T.Type) throws(PlanDecodingError) -> T where T.RawValue == String {
+    func oneOf<T: RawRepresentable>(_ key: String, _ type: T.Type) throws(PlanDecodingError) -> T
+    where T.RawValue == String {
         let text = try string(key)
         guard let result = T(rawValue: text) else {
             throw PlanDecodingError(path: at(key), message: "unexpected value \"\(text)\"")
@@ -126,6 +137,9 @@ struct PlanJSONReader {
         guard text.hasPrefix("sha256:") else { return false }
         let hex = text.utf8.dropFirst(7)
         return hex.count == 64
-            && hex.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }
+            && hex.allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                    || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
+            }
     }
 }

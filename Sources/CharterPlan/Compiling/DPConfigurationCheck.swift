@@ -37,27 +37,35 @@ struct DPConfigurationCheck {
                 warnings.append(
                     PlanWarning(
                         code: "epsilon-infeasible", severity: .warning,
-                        message: "ε \(epsilon.jsonText)\(split) is small for \(rows) rows: the noise on one count (Laplace scale \(Self.rounded(Decimal(columns) / epsilon))) is \(Self.percent(share)) of the rows, so marginals will be mostly noise; raise ε or use a larger source"))
+                        message:
+                            "ε \(epsilon.jsonText)\(split) is small for \(rows) rows: the noise on one count (Laplace scale \(Self.rounded(Decimal(columns) / epsilon))) is \(Self.percent(share)) of the rows, so marginals will be mostly noise; raise ε or use a larger source"
+                    ))
             }
         }
         if let delta, let rows, rows > 0, delta * Decimal(rows) >= 1 {
             warnings.append(
                 PlanWarning(
                     code: "delta-above-inverse-rows", severity: .warning,
-                    message: "δ \(delta.jsonText) is not below 1/n = \(Self.rounded(Decimal(1) / Decimal(rows))) for \(rows) rows: the guarantee allows exposing a whole record with probability δ; choose δ well below 1/n"))
+                    message:
+                        "δ \(delta.jsonText) is not below 1/n = \(Self.rounded(Decimal(1) / Decimal(rows))) for \(rows) rows: the guarantee allows exposing a whole record with probability δ; choose δ well below 1/n"
+                ))
         }
         if epsilon == nil || delta == nil {
             warnings.append(
                 PlanWarning(
                     code: "dp-parameters-missing", severity: .error,
-                    message: "the request states no generator.\(epsilon == nil ? "epsilon" : "delta") for a differentially private generator"))
+                    message:
+                        "the request states no generator.\(epsilon == nil ? "epsilon" : "delta") for a differentially private generator"
+                ))
         }
         guard budget.draws else { return }
         guard let cap = budget.capEpsilon else {
             warnings.append(
                 PlanWarning(
                     code: "budget-uncapped", severity: .warning,
-                    message: "source '\(budget.source)' has no lifetime budget in the registry or the policy: nothing limits repeated runs"))
+                    message:
+                        "source '\(budget.source)' has no lifetime budget in the registry or the policy: nothing limits repeated runs"
+                ))
             return
         }
         if !budget.fits {
@@ -65,13 +73,17 @@ struct DPConfigurationCheck {
             warnings.append(
                 PlanWarning(
                     code: "budget-exceeded", severity: .error,
-                    message: "this run needs ε \(budget.runEpsilon?.jsonText ?? "?"), δ \(budget.runDelta?.jsonText ?? "?"); source '\(budget.source)' has ε \(left?.jsonText ?? "none") of \(cap.jsonText) left (δ cap \(budget.capDelta?.jsonText ?? "none")): the ledger will refuse the reservation"))
+                    message:
+                        "this run needs ε \(budget.runEpsilon?.jsonText ?? "?"), δ \(budget.runDelta?.jsonText ?? "?"); source '\(budget.source)' has ε \(left?.jsonText ?? "none") of \(cap.jsonText) left (δ cap \(budget.capDelta?.jsonText ?? "none")): the ledger will refuse the reservation"
+                ))
         } else if let remaining = budget.remainingEpsilon {
             let low = remaining < cap * Self.lowBudgetShare
             warnings.append(
                 PlanWarning(
                     code: low ? "budget-low" : "budget-remaining", severity: low ? .warning : .note,
-                    message: "after this run source '\(budget.source)' has ε \(remaining.jsonText) of \(cap.jsonText) left (an upper bound: the ledger's own composition may spend less)"))
+                    message:
+                        "after this run source '\(budget.source)' has at least ε \(remaining.jsonText) of \(cap.jsonText) left (the ledger's own composition may spend less than the sum)"
+                ))
         }
     }
 
@@ -85,9 +97,11 @@ struct DPConfigurationCheck {
 }
 
 extension Double {
-    /// Four significant digits as plain decimal text (`0.001458`, `15`, `1.458`), locale-free,
-    /// never in exponent form.
-    var significant4: String {
+    /// Four significant digits as plain decimal text (`0.001458`, `15`, `1.458`).
+    var significant4: String { significant(4) }
+
+    /// `digits` significant digits as plain decimal text, locale-free, never in exponent form.
+    func significant(_ digits: Int) -> String {
         guard isFinite, self != 0 else { return isFinite ? "0" : "\(self)" }
         var magnitude = abs(self)
         var exponent = 0
@@ -99,7 +113,7 @@ extension Double {
             magnitude *= 10
             exponent -= 1
         }
-        let decimals = max(0, 3 - exponent)
+        let decimals = max(0, digits - 1 - exponent)
         guard decimals <= 17 else { return "0" }
         var factor = 1.0
         for _ in 0..<decimals { factor *= 10 }

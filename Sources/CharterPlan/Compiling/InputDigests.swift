@@ -45,11 +45,13 @@ public enum InputDigests {
         }
         return [
             "id": .string(r.id.value), "ticket": text(r.ticket), "requester": .string(r.requester.value),
-            "purpose": .string(r.purpose.value), "audience": .string(r.audience.value), "consumers": strings(r.consumers),
+            "purpose": .string(r.purpose.value), "audience": .string(r.audience.value),
+            "consumers": strings(r.consumers),
             "jurisdiction": text(r.jurisdiction), "high_risk_ai": r.highRiskAI.map { .bool($0.value) } ?? .null,
             "expires_at": r.expiresAt.map { .string($0.value.description) } ?? .null,
             "source": [
-                "dataset": .string(source.dataset.value), "path": .string(source.path.value), "sha256": text(source.sha256),
+                "dataset": .string(source.dataset.value), "path": .string(source.path.value),
+                "sha256": text(source.sha256),
                 "rows": source.rows.map { .integer($0.value) } ?? .null,
                 "classification": .string(source.classification.value), "jurisdiction": text(source.jurisdiction),
                 "privacy_unit": text(source.privacyUnit), "quasi_identifiers": strings(source.quasiIdentifiers),

@@ -15,7 +15,8 @@ public enum PlanCompileError: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .denied(let id, let violations):
             "request \(id) is denied; nothing is planned"
-                + (violations.isEmpty ? "" : ": " + violations.map { "[\($0.id)] \($0.message)" }.joined(separator: "; "))
+                + (violations.isEmpty
+                    ? "" : ": " + violations.map { "[\($0.id)] \($0.message)" }.joined(separator: "; "))
         case .unknownTier(let tier):
             tier.map { "the decision's tier '\($0)' is not in the policy" } ?? "the decision names no tier"
         case .mismatchedDecision(let what): "the decision is not about this \(what)"

@@ -77,7 +77,8 @@ public struct PlanCompiler: Sendable {
             request: request, controls: controls, policy: policy, requestDigest: requestDigest,
             holdoutFraction: holdoutFraction, ledger: ledger, sourceDigest: sourceDigest)
         return Plan(
-            request: RequestSummary(id: request.id.value, ticket: request.ticket?.value, requester: request.requester.value),
+            request: RequestSummary(
+                id: request.id.value, ticket: request.ticket?.value, requester: request.requester.value),
             policy: PolicySummary(name: policy.name.value, version: policy.version?.value, tier: tierName),
             inputs: PlanDigests(
                 policy: policyDigest, request: requestDigest, source: sourceDigest, ledger: ledger.digest),

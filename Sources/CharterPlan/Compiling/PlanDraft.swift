@@ -1,5 +1,6 @@
 import CharterCore
 import CharterPolicy
+import CharterPrivacy
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -56,7 +57,18 @@ struct PlanDraft {
                     seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
                     rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
                     command: generator.command?.map(\.value),
-                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta))))
+                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
+                    parameters: generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:],
+                    budgetSplit: generator.type.value == "dp-copula"
+                        ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)))
+        if isPrivate, source.columns.isEmpty {
+            warnings.append(
+                PlanWarning(
+                    code: "domains-undeclared", severity: .error,
+                    message:
+                        "\(generator.type.value) needs a declared domain for each modelled column (source.columns) and the request declares none; domains are never read from the data, so the generate stage will fail"
+                ))
+        }
 
         // Privacy gate.
         var privacy: [PlanCheck] = []
@@ -71,7 +83,9 @@ struct PlanDraft {
                 PlanCheck(
                     id: "delta_spent.max", metric: "delta_spent", bound: .atMost, threshold: delta, source: "request"))
         }
-        if let (k, from) = controls.strictest("k_min", isMinimum: true, in: { $0.kAnonymity.map { Decimal($0.minimum.value) } }) {
+        if let (k, from) = controls.strictest(
+            "k_min", isMinimum: true, in: { $0.kAnonymity.map { Decimal($0.minimum.value) } })
+        {
             privacy.append(
                 PlanCheck(
                     id: "k_anonymity.k_min", metric: "k_anonymity", bound: .atLeast, threshold: k, source: from,
@@ -80,10 +94,14 @@ struct PlanDraft {
                 warnings.append(
                     PlanWarning(
                         code: "unmeasurable-k-anonymity", severity: .error,
-                        message: "k-anonymity (k ≥ \(k.jsonText)) cannot be measured: the request declares no source.quasi_identifiers; the privacy gate fails closed"))
+                        message:
+                            "k-anonymity (k ≥ \(k.jsonText)) cannot be measured: the request declares no source.quasi_identifiers; the privacy gate fails closed"
+                    ))
             }
         }
-        if let (l, from) = controls.strictest("l_min", isMinimum: true, in: { $0.lDiversity.map { Decimal($0.minimum.value) } }) {
+        if let (l, from) = controls.strictest(
+            "l_min", isMinimum: true, in: { $0.lDiversity.map { Decimal($0.minimum.value) } })
+        {
             privacy.append(
                 PlanCheck(
                     id: "l_diversity.l_min", metric: "l_diversity", bound: .atLeast, threshold: l, source: from,
@@ -95,7 +113,9 @@ struct PlanDraft {
                 warnings.append(
                     PlanWarning(
                         code: "unmeasurable-l-diversity", severity: .error,
-                        message: "l-diversity (l ≥ \(l.jsonText)) cannot be measured: the request declares no source.\(quasi.isEmpty ? "quasi_identifiers" : "sensitive") column; the privacy gate fails closed"))
+                        message:
+                            "l-diversity (l ≥ \(l.jsonText)) cannot be measured: the request declares no source.\(quasi.isEmpty ? "quasi_identifiers" : "sensitive") column; the privacy gate fails closed"
+                    ))
             }
         }
         let attack: [String: JSONValue] = ["members": "train", "non_members": "holdout", "released": "synthetic"]
@@ -116,10 +136,12 @@ struct PlanDraft {
         stages.append(.privacyGate(GateStage(checks: privacy)))
 
         // Utility gate.
-        var utility = controls.checks("fidelity", { $0.fidelity }, parameters: ["real": "train", "synthetic": "synthetic"])
+        var utility = controls.checks(
+            "fidelity", { $0.fidelity }, parameters: ["real": "train", "synthetic": "synthetic"])
         let metric = controls.first { $0.tstr?.metric?.value }?.rawValue ?? "auc"
         let protocolParameters: [String: JSONValue] = [
-            "model": .string(Self.utilityModel), "c": 1, "metric": .string(metric), "target": target.map { .string($0) } ?? .null,
+            "model": .string(Self.utilityModel), "c": 1, "metric": .string(metric),
+            "target": target.map { .string($0) } ?? .null,
             "exclude": .array(exclude.map { .string($0) }), "evaluated_on": "holdout",
         ]
         var needsTarget: [String] = []
@@ -127,7 +149,9 @@ struct PlanDraft {
             var parameters = protocolParameters
             parameters["definition"] = "AUC(synthetic → holdout) / AUC(train → holdout)"
             utility.append(
-                PlanCheck(id: "tstr.ratio_min", metric: "tstr.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+                PlanCheck(
+                    id: "tstr.ratio_min", metric: "tstr.ratio", bound: .atLeast, threshold: ratio, source: from,
+                    parameters: parameters))
             needsTarget.append("TSTR")
         }
         if let (ratio, from) = controls.strictest("ratio_min", isMinimum: true, in: { $0.trts?.ratioMin?.value }) {
@@ -135,14 +159,18 @@ struct PlanDraft {
             parameters["definition"] = "AUC(train → synthetic) / AUC(train → holdout)"
             parameters["evaluated_on"] = "synthetic"
             utility.append(
-                PlanCheck(id: "trts.ratio_min", metric: "trts.ratio", bound: .atLeast, threshold: ratio, source: from, parameters: parameters))
+                PlanCheck(
+                    id: "trts.ratio_min", metric: "trts.ratio", bound: .atLeast, threshold: ratio, source: from,
+                    parameters: parameters))
             needsTarget.append("TRTS")
         }
         if target == nil, !needsTarget.isEmpty {
             warnings.append(
                 PlanWarning(
                     code: "unmeasurable-utility", severity: .error,
-                    message: "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"))
+                    message:
+                        "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"
+                ))
         }
         stages.append(.utilityGate(GateStage(checks: utility)))
 
@@ -157,7 +185,9 @@ struct PlanDraft {
             warnings.append(
                 PlanWarning(
                     code: "unmeasurable-fairness", severity: .error,
-                    message: "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"))
+                    message:
+                        "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"
+                ))
         }
         stages.append(.fairnessGate(GateStage(checks: fairness)))
 
@@ -178,14 +208,23 @@ struct PlanDraft {
                     message: "the request states no expires_at: the certificate will not expire"))
         }
         stages.append(.publish(Self.publish(request)))
+        if let path = request.output.path?.value, Self.escapes(path) {
+            warnings.append(
+                PlanWarning(
+                    code: "output-outside", severity: .warning,
+                    message:
+                        "output.path \"\(path)\" is absolute or leaves the folder charter runs in: the synthetic data and its certificate are written there"
+                ))
+        }
 
         budget = Self.forecast(
             ledger: ledger, policy: policy, draws: isPrivate, epsilon: isPrivate ? epsilon : nil,
             delta: isPrivate ? delta : nil)
-        warnings += DPConfigurationCheck(
-            generator: generator.type.value, isPrivate: isPrivate, epsilon: epsilon, delta: delta, rows: rows,
-            declaredColumns: source.columns.count, budget: budget
-        ).warnings
+        warnings +=
+            DPConfigurationCheck(
+                generator: generator.type.value, isPrivate: isPrivate, epsilon: epsilon, delta: delta, rows: rows,
+                declaredColumns: source.columns.count, budget: budget
+            ).warnings
         warnings += Self.sourceWarnings(declared: source.sha256?.value, pinned: sourceDigest, rows: rows)
         // Most severe first; the order found within a severity.
         warnings = warnings.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
@@ -195,7 +234,7 @@ struct PlanDraft {
     static func calibration(_ generator: String, epsilon: Decimal?, delta: Decimal?) -> String {
         switch generator {
         case "dp-copula":
-            "noise calibrated by the generator to ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") over the modelled columns' marginals and correlations; the accountant and each mechanism's share are recorded in the certificate"
+            "discrete Gaussian noise for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") under zCDP, split as planned; each mechanism's noise and spend are recorded in the certificate"
         case "external":
             "calibrated by the external tool; its ε and δ are claimed, not accounted by Charter"
         default:
@@ -203,9 +242,36 @@ struct PlanDraft {
         }
     }
 
+    /// dp-copula's split under zCDP (Bun & Steinke 2016): ρ is the largest whose conversion by
+    /// Canonne, Kamath & Steinke 2020 (Cor. 13) gives at most ε at δ; `marginal_share` 0.5 of it
+    /// goes to the marginal histograms in equal parts, the rest to the correlation. `nil` when ε
+    /// or δ is missing or out of range (the plan warns about that separately).
+    static func zcdpSplit(epsilon: Decimal?, delta: Decimal?) -> BudgetSplit? {
+        guard let epsilon, let delta else { return nil }
+        let e = epsilon.approximateDouble
+        let d = delta.approximateDouble
+        guard e > 0, e.isFinite, e <= 10_000, d > 0, d < 1 else { return nil }
+        let rho = ZeroConcentratedDP.rho(epsilon: e, delta: d)
+        let half = Decimal(5) / Decimal(10)
+        func rounded(_ value: Double) -> Decimal { Decimal.exact(value.significant(6)) ?? 0 }
+        return BudgetSplit(
+            accountant: "zCDP (Bun & Steinke 2016), converted by Canonne, Kamath & Steinke 2020, Cor. 13",
+            total: rounded(rho),
+            shares: [
+                .init(
+                    mechanism: "marginal histograms, discrete Gaussian, equal parts per modelled column",
+                    fraction: half, budget: rounded(rho / 2)),
+                .init(
+                    mechanism: "score-product correlation vector, discrete Gaussian", fraction: half,
+                    budget: rounded(rho / 2)),
+            ])
+    }
+
     static func publish(_ request: GenerationRequest) -> PublishStage {
-        let safeID = String(
+        var safeID = String(
             request.id.value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        // No `.`, `..` or hidden folder: the id names one visible folder under out/.
+        if safeID.hasPrefix(".") || safeID.isEmpty { safeID = "_" + safeID }
         let synthetic = request.output.path?.value ?? "out/\(safeID)/synthetic.csv"
         let slash = synthetic.lastIndex(of: "/")
         let directory = slash.map { String(synthetic[..<$0]) } ?? "."
@@ -213,6 +279,21 @@ struct PlanDraft {
         return PublishStage(
             directory: directory, synthetic: synthetic, certificate: prefix + "certificate.json",
             reportJSON: prefix + "report.json", reportHTML: prefix + "report.html")
+    }
+
+    /// Whether a path is absolute or climbs above where it starts.
+    static func escapes(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("~") { return true }
+        var depth = 0
+        for component in path.split(separator: "/") {
+            if component == ".." {
+                depth -= 1
+                if depth < 0 { return true }
+            } else if component != "." {
+                depth += 1
+            }
+        }
+        return false
     }
 
     static func forecast(
@@ -224,7 +305,9 @@ struct PlanDraft {
         if ledger.isRegistered {
             (capEpsilon, capDelta, capSource) = (ledger.capEpsilon, ledger.capDelta, "registry")
         } else if let budgets = policy.budgets, budgets.perSourceEpsilon != nil || budgets.perSourceDelta != nil {
-            (capEpsilon, capDelta, capSource) = (budgets.perSourceEpsilon?.value, budgets.perSourceDelta?.value, "policy")
+            (capEpsilon, capDelta, capSource) = (
+                budgets.perSourceEpsilon?.value, budgets.perSourceDelta?.value, "policy"
+            )
         } else {
             (capEpsilon, capDelta, capSource) = (nil, nil, "none")
         }
@@ -241,7 +324,8 @@ struct PlanDraft {
         }
         return BudgetForecast(
             source: ledger.source, draws: draws, capEpsilon: capEpsilon, capDelta: capDelta,
-            spentEpsilon: ledger.spentEpsilon, spentDelta: ledger.spentDelta, runEpsilon: runEpsilon, runDelta: runDelta,
+            spentEpsilon: ledger.spentEpsilon, spentDelta: ledger.spentDelta, runEpsilon: runEpsilon,
+            runDelta: runDelta,
             remainingEpsilon: remainingEpsilon, remainingDelta: remainingDelta, fits: fits, capSource: capSource)
     }
 
@@ -251,18 +335,24 @@ struct PlanDraft {
             warnings.append(
                 PlanWarning(
                     code: "source-not-pinned", severity: .warning,
-                    message: "the source file is not pinned: the request declares no sha256 and none was observed, so apply cannot tell whether it changed"))
+                    message:
+                        "the source file is not pinned: the request declares no sha256 and none was observed, so apply cannot tell whether it changed"
+                ))
         } else if declared == nil {
             warnings.append(
                 PlanWarning(
                     code: "source-digest-observed", severity: .note,
-                    message: "the request declares no source.sha256: the plan pins the digest the file had when the plan was made"))
+                    message:
+                        "the request declares no source.sha256: the plan pins the digest the file had when the plan was made"
+                ))
         }
         if rows == nil {
             warnings.append(
                 PlanWarning(
                     code: "rows-not-declared", severity: .warning,
-                    message: "the request declares no source.rows: the row count is not verified and ε and δ cannot be checked against the data size"))
+                    message:
+                        "the request declares no source.rows: the row count is not verified and ε and δ cannot be checked against the data size"
+                ))
         }
         return warnings
     }

@@ -1,10 +1,10 @@
+public import CharterCore
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-
-public import CharterCore
 
 /// One step of a plan, with its concrete parameters.
 public enum PlanStage: Sendable, Equatable {
@@ -131,12 +131,20 @@ public struct GenerateStage: Sendable, Equatable {
     public var command: [String]?
     /// How the noise is calibrated to (ε, δ): which accountant, and how the budget is split.
     public var calibration: String
+    /// Parameters the engine hands to the generator verbatim (`GeneratorSettings.parameters`), such
+    /// as dp-copula's `marginal_share`: the plan fixes them, so the budget split is planned.
+    public var parameters: [String: JSONValue] = [:]
+    /// The budget split the calibration gives, for a generator Charter accounts for.
+    public var budgetSplit: BudgetSplit?
 
     /// Creates the stage.
     public init(
         generator: String, differentiallyPrivate: Bool, epsilon: Decimal?, delta: Decimal?, seed: Int, rows: Int,
-        declaredColumns: [String], command: [String]?, calibration: String
+        declaredColumns: [String], command: [String]?, calibration: String, parameters: [String: JSONValue] = [:],
+        budgetSplit: BudgetSplit? = nil
     ) {
+        self.parameters = parameters
+        self.budgetSplit = budgetSplit
         self.generator = generator
         self.differentiallyPrivate = differentiallyPrivate
         self.epsilon = epsilon
@@ -146,6 +154,43 @@ public struct GenerateStage: Sendable, Equatable {
         self.declaredColumns = declaredColumns
         self.command = command
         self.calibration = calibration
+    }
+}
+
+/// How a differentially private generator's (ε, δ) becomes noise: the accountant, the total
+/// budget in its own unit, and each mechanism's share of it.
+public struct BudgetSplit: Sendable, Equatable {
+    /// One mechanism's part.
+    public struct Share: Sendable, Equatable {
+        /// What the mechanism releases.
+        public var mechanism: String
+        /// Its fraction of the total.
+        public var fraction: Decimal
+        /// Its budget, in the accountant's unit (ρ for zCDP), to six significant digits; `nil`
+        /// when it depends on the data (the number of modelled columns).
+        public var budget: Decimal?
+
+        /// Creates a share.
+        public init(mechanism: String, fraction: Decimal, budget: Decimal?) {
+            self.mechanism = mechanism
+            self.fraction = fraction
+            self.budget = budget
+        }
+    }
+
+    /// The accountant and conversion.
+    public var accountant: String
+    /// The total budget in the accountant's unit, to six significant digits (the generator
+    /// computes the exact value from ε and δ; six digits keep the plan the same on every platform).
+    public var total: Decimal
+    /// The shares, in the order the mechanisms run.
+    public var shares: [Share]
+
+    /// Creates a split.
+    public init(accountant: String, total: Decimal, shares: [Share]) {
+        self.accountant = accountant
+        self.total = total
+        self.shares = shares
     }
 }
 

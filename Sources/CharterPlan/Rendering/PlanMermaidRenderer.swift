@@ -31,17 +31,24 @@ public enum PlanMermaidRenderer {
     static func summary(_ stage: PlanStage) -> [String] {
         switch stage {
         case .verifySource(let s):
-            return [s.dataset, s.rows.map { "\($0) rows" } ?? "rows not declared", s.sha256.map { String($0.prefix(19)) + "…" } ?? "not pinned"]
+            return [
+                s.dataset, s.rows.map { "\($0) rows" } ?? "rows not declared",
+                s.sha256.map { String($0.prefix(19)) + "…" } ?? "not pinned",
+            ]
         case .holdoutSplit(let s):
             return ["fraction \(s.fraction.jsonText), seed \(s.seed)"]
         case .generate(let s):
             var lines = [s.generator, "\(s.rows) rows, seed \(s.seed)"]
             if let epsilon = s.epsilon { lines.append("ε \(epsilon.jsonText), δ \(s.delta?.jsonText ?? "?")") }
+            if let split = s.budgetSplit { lines.append("zCDP ρ \(split.total.jsonText)") }
             return lines
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             return gate.checks.isEmpty ? ["no checks"] : gate.checks.map { "\($0.metric) \($0.comparison)" }
         case .certify(let s):
-            return ["expires \(s.expiresAt?.description ?? "never")", "\(s.audience): \(s.consumers.joined(separator: ", "))"]
+            return [
+                "expires \(s.expiresAt?.description ?? "never")",
+                "\(s.audience): \(s.consumers.joined(separator: ", "))",
+            ]
         case .publish(let s):
             return [s.directory]
         }

@@ -47,7 +47,9 @@ public enum PlanTextRenderer {
             + "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s")"
             + (errors > 0 ? " (\(errors) blocking)" : "") + ". "
             + (plan.isReady
-                ? "Ready to apply: charter apply PLAN.json"
+                ? (errors > 0
+                    ? "Approved, but the run will stop where the blocking warnings say."
+                    : "Ready to apply: charter apply plan.json")
                 : "Pending: approvals bound to \(plan.digest) are needed before apply.")
         out.append(summary)
         return out.joined(separator: "\n") + "\n"
@@ -77,6 +79,21 @@ public enum PlanTextRenderer {
             if !s.declaredColumns.isEmpty { rows.append(("declared columns", list(s.declaredColumns))) }
             if let command = s.command { rows.append(("command", command.joined(separator: " "))) }
             rows.append(("noise", s.calibration))
+            if let split = s.budgetSplit {
+                rows.append(("accountant", split.accountant))
+                rows.append(("budget", "ρ " + split.total.jsonText))
+                for share in split.shares {
+                    rows.append(
+                        (
+                            "",
+                            share.fraction.jsonText + (share.budget.map { " (ρ \($0.jsonText))" } ?? "") + "  "
+                                + share.mechanism
+                        ))
+                }
+            }
+            for key in s.parameters.keys.sorted() {
+                rows.append(("parameter", "\(key) = " + ((try? s.parameters[key]?.canonical()) ?? "?")))
+            }
             return table(rows)
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             guard !gate.checks.isEmpty else { return ["(no checks: the policy sets none for this tier)"] }
