@@ -60,6 +60,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SynthBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterSynth", package: "Charter"),
+                .product(name: "CharterData", package: "Charter"),
+            ],
+            path: "Benchmarks/SynthBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "YAMLBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -2,7 +2,7 @@
 public enum SyntheticDataGenerators {
     /// Every generator, in name order.
     public static let all: [any SyntheticDataGenerator] = [
-        DPCopulaGenerator(), GaussianCopulaGenerator(),
+        DPCopulaGenerator(), ExternalGenerator(), GaussianCopulaGenerator(),
     ]
 
     /// The names, sorted.

@@ -174,6 +174,22 @@ struct TestLCG {
         #expect(output.warnings.contains { $0.contains("'empty' has no values") })
     }
 
+    @Test func fitOnceSampleManyTimes() throws {
+        let table = Self.training()
+        let settings = GeneratorSettings(seed: 3, schema: Self.schema)
+        let fitted = try GaussianCopulaGenerator().fit(training: table, settings: settings)
+        let whole = try GaussianCopulaGenerator().generate(training: table, rowCount: 700, settings: settings)
+        #expect(try fitted.sample(rowCount: 700, seed: 3) == whole.table)
+        #expect(fitted.lineageParameters == whole.lineage.parameters)
+        #expect(try fitted.sample(rowCount: 10, seed: 4).rowCount == 10)
+        let error = SynthFixtures.error { () throws(GeneratorError) in
+            GeneratorOutput(
+                table: try fitted.sample(rowCount: 0, seed: 1), privacy: nil,
+                lineage: GeneratorLineage(generator: "", version: "", seed: 0, parameters: .null))
+        }
+        #expect(error?.code == "CH702")
+    }
+
     @Test func lookupByName() {
         #expect(SyntheticDataGenerators.generator(named: "gaussian-copula")?.name == "gaussian-copula")
         #expect(SyntheticDataGenerators.generator(named: "gaussian-copula")?.isDifferentiallyPrivate == false)

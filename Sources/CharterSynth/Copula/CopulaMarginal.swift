@@ -66,20 +66,32 @@ struct NumericMarginal: Sendable {
         }
     }
 
-    /// The value at normal score `z`.
-    @inline(__always)
-    func value(_ z: Double, table t: UnsafeBufferPointer<Double>) -> Double {
-        var position = (z + Self.zMax) * (Double(Self.cells) / (2 * Self.zMax))
-        position = min(max(position, 0), Double(Self.cells) - 0x1p-20)
-        let i = Int(position)
-        let f = position - Double(i)
-        var x = t[i] + f * (t[i + 1] - t[i])
-        switch rounding {
-        case .none: break
-        case .integer: x = x.rounded()
-        case .decimals: x = (x * scale).rounded() / scale
+    /// The values at normal scores `z`, written to `out`.
+    func values(_ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        table.withUnsafeBufferPointer { t in
+            switch rounding {
+            case .none: Self.map(z, out, t, lower, upper) { $0 }
+            case .integer: Self.map(z, out, t, lower, upper) { $0.rounded() }
+            case .decimals:
+                let scale = scale
+                Self.map(z, out, t, lower, upper) { ($0 * scale).rounded() / scale }
+            }
         }
-        return min(max(x, lower), upper)
+    }
+
+    @inline(__always)
+    private static func map(
+        _ z: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>, _ t: UnsafeBufferPointer<Double>,
+        _ lower: Double, _ upper: Double, _ round: (Double) -> Double
+    ) {
+        let perUnit = Double(cells) / (2 * zMax)
+        let last = Double(cells) - 0x1p-20
+        for r in 0..<z.count {
+            let position = min(max((z[r] + zMax) * perUnit, 0), last)
+            let i = Int(position)
+            let f = position - Double(i)
+            out[r] = min(max(round(t[i] + f * (t[i + 1] - t[i])), lower), upper)
+        }
     }
 
     /// The fewest decimal places (at most 6) at which every value is exact, or `nil` when some

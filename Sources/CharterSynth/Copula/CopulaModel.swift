@@ -98,10 +98,8 @@ struct CopulaModel: Sendable {
                     let zs = UnsafeBufferPointer(rebasing: z[(j * block)..<(j * block + m)])
                     switch column.marginal {
                     case .numeric(let marginal):
-                        marginal.table.withUnsafeBufferPointer { t in
-                            numeric[j].withUnsafeMutableBufferPointer { out in
-                                for r in 0..<m { out[start + r] = marginal.value(zs[r], table: t) }
-                            }
+                        numeric[j].withUnsafeMutableBufferPointer { out in
+                            marginal.values(zs, into: UnsafeMutableBufferPointer(rebasing: out[start..<(start + m)]))
                         }
                     case .categorical(let marginal, _, _):
                         marginal.thresholds.withUnsafeBufferPointer { t in

@@ -1,4 +1,4 @@
-import CharterCore
+public import CharterCore
 public import CharterData
 
 /// `gaussian-copula`: a Gaussian copula fitted on the training data, without differential privacy.
@@ -29,8 +29,23 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
     public func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError)
         -> GeneratorOutput
     {
-        let data = try TrainingData.prepare(
-            training: training, rowCount: rowCount, settings: settings, requireDomains: false)
+        guard rowCount >= 1, rowCount <= TrainingData.maximumRowCount else {
+            throw GeneratorError(
+                .generatorInvalidRowCount,
+                "cannot sample \(rowCount) rows; ask for 1 to \(TrainingData.maximumRowCount)")
+        }
+        let fitted = try fit(training: training, settings: settings)
+        let table = try fitted.sample(rowCount: rowCount, seed: settings.seed)
+        let lineage = GeneratorLineage(
+            generator: name, version: version, seed: settings.seed, parameters: fitted.lineageParameters)
+        return GeneratorOutput(table: table, privacy: nil, lineage: lineage, warnings: fitted.warnings)
+    }
+
+    /// Fits the model without sampling, for sampling several times (this generator has no privacy
+    /// guarantee, so its fitted model may be kept).
+    /// - Complexity: O(n·d) plus a radix sort per numeric column and O(n·d²) for the correlation.
+    public func fit(training: Table, settings: GeneratorSettings) throws(GeneratorError) -> FittedGaussianCopula {
+        let data = try TrainingData.prepare(training: training, rowCount: 1, settings: settings, requireDomains: false)
         var correct = true
         if let value = settings.parameters["attenuation_correction"] {
             guard case .bool(let flag) = value else {
@@ -40,11 +55,9 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
         }
         let target = settings.parameters["target"]?.stringValue
         let (model, warnings) = Self.fit(Self.orderedByTarget(data, target: target), correctAttenuation: correct)
-        let table = model.sample(rowCount: rowCount, seed: settings.seed)
-        let lineage = GeneratorLineage(
-            generator: name, version: version, seed: settings.seed,
-            parameters: Self.lineageParameters(data, model: model, correct: correct))
-        return GeneratorOutput(table: table, privacy: nil, lineage: lineage, warnings: warnings)
+        return FittedGaussianCopula(
+            model: model, warnings: warnings,
+            lineageParameters: Self.lineageParameters(data, model: model, correct: correct))
     }
 
     /// Fits the copula: marginals, missing rates and the projected score correlation.
@@ -250,5 +263,26 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
             "missing_values": "independent rate per column",
             "normal_score_grid": ["cells": .integer(NumericMarginal.cells), "z_max": .number(NumericMarginal.zMax)],
         ]
+    }
+}
+
+/// A fitted `gaussian-copula` model: sample it as often as needed.
+public struct FittedGaussianCopula: Sendable {
+    let model: CopulaModel
+    /// What a person should know about the fit.
+    public let warnings: [String]
+    /// The parameters the lineage records.
+    public let lineageParameters: JSONValue
+
+    /// `rowCount` rows drawn with the model's own randomness from `seed`; the same seed gives the
+    /// same rows.
+    /// - Complexity: O(rowCount · d²/2).
+    public func sample(rowCount: Int, seed: UInt64) throws(GeneratorError) -> Table {
+        guard rowCount >= 1, rowCount <= TrainingData.maximumRowCount else {
+            throw GeneratorError(
+                .generatorInvalidRowCount,
+                "cannot sample \(rowCount) rows; ask for 1 to \(TrainingData.maximumRowCount)")
+        }
+        return model.sample(rowCount: rowCount, seed: seed)
     }
 }
