@@ -42,6 +42,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "DisclosureBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CharterData", package: "Charter"),
+                .product(name: "CharterPrivacy", package: "Charter"),
+            ],
+            path: "Benchmarks/DisclosureBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "PrivacyBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

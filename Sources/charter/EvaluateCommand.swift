@@ -16,7 +16,10 @@ struct EvaluateCommand: ParsableCommand {
             Reads the real training table, a real holdout table the generator never saw, and the synthetic \
             table; all three must have the same columns in the same order. Computes SDMetrics 0.32 column \
             shapes, column pair trends and quality score, scipy KS and chi-squared tests, correlation \
-            matrices and, with --target, TSTR/TRTS AUCs (and per subgroup with --protected).
+            matrices and, with --target, TSTR/TRTS AUCs (and per subgroup with --protected). Disclosure: \
+            SDMetrics DCROverfittingProtection and NewRowSynthesis, a distance-based membership-inference \
+            attack (AUC, accuracy), and with --quasi-identifier k-anonymity, with --sensitive l-diversity and an \
+            anonymeter-style attribute-inference risk on the sensitive column.
             The schema is SDV metadata JSON ({"columns": {"age": {"sdtype": "numerical"}}}); a reference \
             metrics.json works too. Without one, numeric columns are numerical and the rest categorical.
             Exit codes: 0 computed, 2 unreadable or unusable input.
@@ -66,6 +69,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("small-class"), help: "k-anonymity classes smaller than this are small.")
     var smallClassThreshold: Int = 5
 
+    @Option(
+        name: .customLong("attack-seed"),
+        help: "Seed of the membership-inference attack's balanced sample and folds.")
+    var attackSeed: UInt64 = MembershipInference.defaultSeed
+
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 
@@ -84,6 +92,9 @@ struct EvaluateCommand: ParsableCommand {
         for section in EvaluationSections.all {
             if let json = section(inputs.inputs) { report.merging(json) }
         }
+        if let json = DisclosureSections.membershipInference(inputs.inputs, seed: attackSeed) {
+            report.merging(json)
+        }
         if !quasiIdentifiers.isEmpty || sensitive != nil {
             do throws(DisclosureInputError) {
                 report.merging(
@@ -94,6 +105,18 @@ struct EvaluateCommand: ParsableCommand {
                             smallClassThreshold: smallClassThreshold)))
             } catch {
                 try emit([.error(.dataUnusable, "k-anonymity: \(error.message)", at: nil)])
+                throw ExitStatus.usageError.exitCode
+            }
+        }
+        if let sensitive, !quasiIdentifiers.isEmpty {
+            do throws(DisclosureInputError) {
+                report.merging(
+                    DisclosureSections.attributeInference(
+                        try AttributeInference(auxiliaryColumns: quasiIdentifiers, secret: sensitive).measure(
+                            train: inputs.inputs.train, holdout: inputs.inputs.holdout,
+                            synthetic: inputs.inputs.synthetic, schema: inputs.inputs.schema)))
+            } catch {
+                try emit([.error(.dataUnusable, "attribute inference: \(error.message)", at: nil)])
                 throw ExitStatus.usageError.exitCode
             }
         }

@@ -4,7 +4,8 @@ import CharterPrivacy
 import CharterStats
 
 /// The disclosure sections of `charter evaluate`, named as in `shared/reference-metrics/*/metrics.json`:
-/// `sdmetrics.dcr_overfitting_protection`, `sdmetrics.new_row_synthesis` and `k_anonymity`.
+/// `sdmetrics.dcr_overfitting_protection`, `sdmetrics.new_row_synthesis` and `k_anonymity`; and
+/// Charter's `membership_inference` and `attribute_inference` (no reference names them).
 enum DisclosureSections {
     /// `sdmetrics.dcr_overfitting_protection`, or nil when no column qualifies.
     @Sendable static func dcrOverfittingProtection(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
@@ -75,6 +76,86 @@ enum DisclosureSections {
             ]
         ]
     }
+
+    /// `membership_inference`: the distance-based attack of ``MembershipInference`` with the default
+    /// seed and 95% intervals, or nil when no column qualifies or a table is too small.
+    @Sendable static func membershipInference(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
+        membershipInference(inputs, seed: MembershipInference.defaultSeed)
+    }
+
+    static func membershipInference(_ inputs: EvaluationReport.Inputs, seed: UInt64) -> JSONValue? {
+        guard
+            let result = try? MembershipInference(seed: seed).measure(
+                train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
+        else { return nil }
+        let record: JSONValue = [
+            "auc": finite(result.auc),
+            "auc_interval": interval(result.aucInterval, method: "DeLong"),
+            "accuracy": finite(result.accuracy),
+            "accuracy_interval": interval(result.accuracyInterval, method: "Wilson score"),
+            "n_correct": count(result.correctCount),
+            "n_balanced": count(result.balancedRecordCount),
+            "n_members": count(result.memberCount),
+            "n_non_members": count(result.nonMemberCount),
+            "median_dcr_members": finite(result.medianMemberDistance),
+            "median_dcr_non_members": finite(result.medianNonMemberDistance),
+            "seed": count(Int(result.seed)),
+            "columns_used": .array(result.columnsUsed.map(JSONValue.string)),
+        ]
+        return ["membership_inference": record, "definitions": ["membership_inference": .string(membershipDefinition)]]
+    }
+
+    static let membershipDefinition = """
+        Charter distance-based membership inference: score = -DCR of a real record to the synthetic table \
+        (SDMetrics 0.32 DCR distance, numerical terms scaled by the synthetic range); members = train, \
+        non-members = holdout. AUC = Mann-Whitney over all train x holdout pairs, ties 1/2, DeLong interval. \
+        Accuracy = threshold attack 'member iff DCR <= t' on a balanced sample (seeded), t fitted by \
+        2-fold cross-validation (best midpoint threshold of one fold scored on the other), Wilson score interval. \
+        0.5 = no membership signal.
+        """
+
+    /// `attribute_inference`: the anonymeter-style attack of ``AttributeInference`` on `secret` knowing
+    /// the quasi-identifiers.
+    static func attributeInference(_ result: AttributeInferenceResult) -> JSONValue {
+        func rate(_ r: AttributeInferenceResult.SuccessRate) -> JSONValue {
+            [
+                "n_targets": count(r.trials), "n_successes": finite(r.successes), "rate": finite(r.rate),
+                "interval": interval(r.interval, method: "Wilson score"),
+            ]
+        }
+        let record: JSONValue = [
+            "secret": .string(result.secret),
+            "auxiliary_columns": .array(result.auxiliaryColumns.map(JSONValue.string)),
+            "secret_is_numerical": .bool(result.secretIsNumerical),
+            "numerical_tolerance": finite(result.tolerance),
+            "attack": rate(result.attack),
+            "control": rate(result.control),
+            "baseline": rate(result.baseline),
+            "risk": finite(result.risk),
+            "risk_interval": interval(
+                result.riskInterval, method: "anonymeter error propagation of Wilson half-widths"),
+            "risk_unclipped": finite(result.unclippedRisk),
+        ]
+        return ["attribute_inference": record, "definitions": ["attribute_inference": .string(attributeDefinition)]]
+    }
+
+    static let attributeDefinition = """
+        anonymeter 1.0 InferenceEvaluator style: the attacker knows a target's quasi-identifiers and guesses the \
+        secret of the closest synthetic record (Gower-like distance: numerical |a/range - b/range| with the joint \
+        range of synthetic and targets, categories 0/1, a missing value adds 1; lowest synthetic row on ties). Every train record is attacked (attack) and every holdout \
+        record (control); baseline = expected success of the secret of a uniformly random synthetic record. \
+        Numerical guesses count when |g-s|/(|g|+1e-12) <= 0.05. Rates are Wilson centres (k+z^2/2)/(n+z^2); \
+        risk = (attack - control)/(1 - control), clipped to [0, 1], interval by first-order error propagation.
+        """
+
+    private static func interval(_ interval: ConfidenceInterval, method: String) -> JSONValue {
+        [
+            "lower": finite(interval.lower), "upper": finite(interval.upper), "level": finite(interval.level),
+            "method": .string(method),
+        ]
+    }
+
+    private static func finite(_ value: Double) -> JSONValue { value.isFinite ? .number(value) : .null }
 
     private static func count(_ value: Int) -> JSONValue { .number(Double(value)) }
 }

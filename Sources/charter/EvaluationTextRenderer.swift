@@ -72,6 +72,7 @@ enum EvaluationTextRenderer {
                 }
             }
         }
+        lines += DisclosureTextRenderer.lines(report.json())
         return lines.joined(separator: "\n") + "\n"
     }
 }

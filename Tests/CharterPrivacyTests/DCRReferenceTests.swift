@@ -1,9 +1,10 @@
 import CharterCore
 import CharterData
-@testable import CharterPrivacy
-import Foundation
 import CharterTestSupport
+import Foundation
 import Testing
+
+@testable import CharterPrivacy
 
 /// DCR per row, DCROverfittingProtection and NewRowSynthesis of every reference fixture.
 @Suite struct DCRReferenceTests {
@@ -67,10 +68,12 @@ import Testing
             synthetic: synthetic, reference: reference, columns: ["x", "c"], schema: schema)
         #expect(dcr == [0.25, 0.5])
         #expect(DistanceToClosestRecord.columns(of: synthetic, schema: schema).ignored == ["o"])
-        let rows = try NewRowSynthesis(train: reference, synthetic: synthetic, schema: TableSchema(types: ["x": .numerical]))
+        let rows = try NewRowSynthesis(
+            train: reference, synthetic: synthetic, schema: TableSchema(types: ["x": .numerical]))
         #expect(rows.newRows == 2)
         let near = Table(columns: [Column(name: "x", values: .numeric(NumericValues([1.0099, 5.2])))])
-        let matches = try NewRowSynthesis(train: reference, synthetic: near, schema: TableSchema(types: ["x": .numerical]))
+        let matches = try NewRowSynthesis(
+            train: reference, synthetic: near, schema: TableSchema(types: ["x": .numerical]))
         #expect(matches.matchedRows == 1)
     }
 
@@ -88,7 +91,9 @@ import Testing
             let y = (0..<rows).map { _ in Double(next(1000)) - 500 }
             let yMissing = (0..<rows).map { _ in next(9) == 0 }
             return Table(columns: [
-                Column(name: "c", values: .categorical(CategoricalValues((0..<rows).map { _ in ["a", "b", nil][next(3)] }))),
+                Column(
+                    name: "c",
+                    values: .categorical(CategoricalValues((0..<rows).map { _ in ["a", "b", nil][next(3)] }))),
                 Column(name: "x", values: .numeric(NumericValues(values: x, isMissing: xMissing))),
                 Column(name: "y", values: .numeric(NumericValues(values: y, isMissing: yMissing))),
             ])
@@ -108,7 +113,9 @@ import Testing
             let r = try? #require(reference.column(named: name)).values
             guard let s, let r else { return .nan }
             if s.isMissing(i) || r.isMissing(j) { return s.isMissing(i) && r.isMissing(j) ? 0 : 1 }
-            guard case .numeric(let sv) = s, case .numeric(let rv) = r else { return s.text(at: i) == r.text(at: j) ? 0 : 1 }
+            guard case .numeric(let sv) = s, case .numeric(let rv) = r else {
+                return s.text(at: i) == r.text(at: j) ? 0 : 1
+            }
             let width = range(name)
             if width == 0 { return sv.values[i] == rv.values[j] ? 0 : 1 }
             return min(abs(sv.values[i] - rv.values[j]) / width, 1)
@@ -134,7 +141,9 @@ import Testing
         }
         func table(_ rows: Int) -> Table {
             Table(columns: [
-                Column(name: "c", values: .categorical(CategoricalValues((0..<rows).map { _ in ["a", "b", nil][next(3)] }))),
+                Column(
+                    name: "c",
+                    values: .categorical(CategoricalValues((0..<rows).map { _ in ["a", "b", nil][next(3)] }))),
                 Column(
                     name: "x",
                     values: .numeric(
@@ -144,15 +153,20 @@ import Testing
                 Column(
                     name: "k",
                     values: .numeric(
-                        NumericValues(values: (0..<rows).map { _ in 7 }, isMissing: (0..<rows).map { _ in next(5) == 0 }))),
+                        NumericValues(
+                            values: (0..<rows).map { _ in 7 }, isMissing: (0..<rows).map { _ in next(5) == 0 }))),
                 Column(
                     name: "y",
                     values: .numeric(
                         NumericValues(
                             values: (0..<rows).map { _ in (Double(next(1000)) - 500) / 3 },
                             isMissing: (0..<rows).map { _ in next(9) == 0 }))),
-                Column(name: "b", values: .boolean(BooleanValues(
-                    values: (0..<rows).map { _ in next(2) == 0 }, isMissing: (0..<rows).map { _ in next(8) == 0 }))),
+                Column(
+                    name: "b",
+                    values: .boolean(
+                        BooleanValues(
+                            values: (0..<rows).map { _ in next(2) == 0 },
+                            isMissing: (0..<rows).map { _ in next(8) == 0 }))),
             ])
         }
         let schema = TableSchema(
@@ -172,17 +186,24 @@ import Testing
     /// it declines, and perRow answers by the scalar scan.
     @Test func noSentinelFallsBack() throws {
         let table = Table(columns: [
-            Column(name: "x", values: .numeric(NumericValues(values: [0, 1.5e308, 3], isMissing: [false, false, true])))
+            Column(
+                name: "x", values: .numeric(NumericValues(values: [0, 1.5e308, 3], isMissing: [false, false, true])))
         ])
         let schema = TableSchema(types: ["x": .numerical])
-        #expect(try DistanceToClosestRecord.blockPerRow(synthetic: table, reference: table, columns: ["x"], schema: schema) == nil)
-        #expect(try DistanceToClosestRecord.perRow(synthetic: table, reference: table, columns: ["x"], schema: schema) == [0, 0, 0])
+        #expect(
+            try DistanceToClosestRecord.blockPerRow(synthetic: table, reference: table, columns: ["x"], schema: schema)
+                == nil)
+        #expect(
+            try DistanceToClosestRecord.perRow(synthetic: table, reference: table, columns: ["x"], schema: schema) == [
+                0, 0, 0,
+            ])
         let moderate = Table(columns: [
             Column(name: "x", values: .numeric(NumericValues(values: [0, 1e300, 3], isMissing: [false, false, true])))
         ])
         let query = Table(columns: [Column(name: "x", values: .numeric(NumericValues([5e299, 2e300])))])
         #expect(
-            try DistanceToClosestRecord.blockPerRow(synthetic: query, reference: moderate, columns: ["x"], schema: schema)
+            try DistanceToClosestRecord.blockPerRow(
+                synthetic: query, reference: moderate, columns: ["x"], schema: schema)
                 == [0.5, 1])
     }
 
@@ -193,7 +214,8 @@ import Testing
         let fixture = try DisclosureFixture(name: name)
         let columns = DistanceToClosestRecord.columns(of: fixture.synthetic, schema: fixture.schema).used
         for (query, reference) in [
-            (fixture.synthetic, fixture.train), (fixture.train, fixture.synthetic), (fixture.holdout, fixture.synthetic),
+            (fixture.synthetic, fixture.train), (fixture.train, fixture.synthetic),
+            (fixture.holdout, fixture.synthetic),
         ] {
             let fast = try #require(
                 try DistanceToClosestRecord.blockPerRow(

@@ -178,7 +178,9 @@ import Testing
 
     // MARK: attribute inference
 
-    @Test("the nearest synthetic record equals a brute-force argmin (lowest index on ties)", arguments: [21, 22, 23] as [UInt64])
+    @Test(
+        "the nearest synthetic record equals a brute-force argmin (lowest index on ties)",
+        arguments: [21, 22, 23] as [UInt64])
     func nearestAgainstBruteForce(seed: UInt64) throws {
         var draws = Draws(state: seed)
         func table(_ rows: Int) -> Table {
@@ -219,7 +221,7 @@ import Testing
             guard let t = values(targets, name), let s = values(synthetic, name) else { return .nan }
             if t.isMissing(i) || s.isMissing(j) { return 1 }
             if case .numeric(let tn) = t, case .numeric(let sn) = s {
-                return abs(tn.values[i] - sn.values[j]) / range(name)
+                return abs(tn.values[i] / range(name) - sn.values[j] / range(name))
             }
             return t.text(at: i) == s.text(at: j) ? 0 : 1
         }
@@ -227,7 +229,8 @@ import Testing
             var best = Double.infinity
             var bestRow = -1
             for j in 0..<synthetic.rowCount {
-                let d = term("c", i, j) + term("x", i, j) + term("y", i, j)
+                // anonymeter's order: numerical columns by name, then the others.
+                let d = term("x", i, j) + term("y", i, j) + term("c", i, j)
                 if d < best {
                     best = d
                     bestRow = j
@@ -278,13 +281,26 @@ import Testing
 
     @Test("a numerical secret counts a guess within 5% of the guess; missing matches missing")
     func numericalTolerance() {
-        #expect(AttributeInference.numericalHit(guess: 100, guessMissing: false, truth: 105, truthMissing: false, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: 100, guessMissing: false, truth: 105.01, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: -100, guessMissing: false, truth: -96, truthMissing: false, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: -100, guessMissing: false, truth: 50, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 1, truthMissing: true, tolerance: 0.05))
-        #expect(!AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 0, truthMissing: false, tolerance: 0.05))
-        #expect(AttributeInference.numericalHit(guess: 0, guessMissing: false, truth: 0, truthMissing: false, tolerance: 0))
+        #expect(
+            AttributeInference.numericalHit(
+                guess: 100, guessMissing: false, truth: 105, truthMissing: false, tolerance: 0.05))
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: 100, guessMissing: false, truth: 105.01, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(
+                guess: -100, guessMissing: false, truth: -96, truthMissing: false, tolerance: 0.05))
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: -100, guessMissing: false, truth: 50, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(guess: 0, guessMissing: true, truth: 1, truthMissing: true, tolerance: 0.05)
+        )
+        #expect(
+            !AttributeInference.numericalHit(
+                guess: 0, guessMissing: true, truth: 0, truthMissing: false, tolerance: 0.05))
+        #expect(
+            AttributeInference.numericalHit(guess: 0, guessMissing: false, truth: 0, truthMissing: false, tolerance: 0))
     }
 
     @Test("the expected baseline hits of a numerical secret equal the pairwise count", arguments: [31, 32] as [UInt64])
@@ -319,8 +335,11 @@ import Testing
         func table(_ rows: Int) -> Table {
             Table(columns: [
                 Column(name: "age", values: .numeric(NumericValues((0..<rows).map { _ in draws.uniform() * 80 }))),
-                Column(name: "zip", values: .categorical(CategoricalValues((0..<rows).map { _ in "z\(draws.next(20))" }))),
-                Column(name: "income", values: .numeric(NumericValues((0..<rows).map { _ in 1000 + draws.uniform() * 9000 }))),
+                Column(
+                    name: "zip", values: .categorical(CategoricalValues((0..<rows).map { _ in "z\(draws.next(20))" }))),
+                Column(
+                    name: "income",
+                    values: .numeric(NumericValues((0..<rows).map { _ in 1000 + draws.uniform() * 9000 }))),
             ])
         }
         let train = table(400)
@@ -384,5 +403,67 @@ import Testing
         #expect(inference.control.trials == fixture.holdout.rowCount)
         #expect(inference.riskInterval.lower <= inference.risk && inference.risk <= inference.riskInterval.upper)
         #expect(inference.risk < 0.2, "\(name): risk \(inference.risk)")
+    }
+
+    /// anonymeter 1.1.0 itself on the reference fixtures, every train record attacked and every holdout
+    /// record a control: its `mixed_types_transform` and numba `gower_distance` for the distances
+    /// (first minimum on ties, i.e. np.argmin), `evaluate_inference_guesses` for the hits, and
+    /// `EvaluationResults(n_attacks=(n_train, n_train, n_holdout), …).risk()` for the risk; the baseline
+    /// is the mean over train targets of `evaluate_inference_guesses` against every synthetic secret.
+    /// CSV columns read as float for numerical sdtypes and as str otherwise.
+    @Test(
+        arguments: [
+            (
+                "gbsg2", ["age", "menostat"], "cens", 239, 101, 246.40416666666718, 0.014649181793299318,
+                0.17198361050658428
+            ),
+            ("gbsg2", ["age", "menostat", "tgrade"], "tsize", 38, 16, 31.60208333333328, 0, 0.045363555274078204),
+            (
+                "actg175", ["age", "gender", "race"], "cens", 926, 378, 947.5564462257938, 0.0728853467704557,
+                0.17712342834146472
+            ),
+            ("actg175", ["age", "wtkg", "gender"], "cd40", 104, 48, 121.01937207748848, 0, 0.019054622143337037),
+        ] as [(String, [String], String, Int, Int, Double, Double, Double)])
+    func agreesWithAnonymeter(
+        name: String, auxiliary: [String], secret: String, attack: Int, control: Int, baseline: Double, risk: Double,
+        upper: Double
+    ) throws {
+        let fixture = try DisclosureFixture(name: name)
+        let result = try AttributeInference(auxiliaryColumns: auxiliary, secret: secret).measure(
+            train: fixture.train, holdout: fixture.holdout, synthetic: fixture.synthetic, schema: fixture.schema)
+        #expect(result.attack.successes == Double(attack))
+        #expect(result.control.successes == Double(control))
+        #expect(abs(result.baseline.successes - baseline) <= 1e-9)
+        #expect(abs(result.risk - risk) <= 1e-12)
+        #expect(result.riskInterval.lower == 0)
+        #expect(abs(result.riskInterval.upper - upper) <= 1e-12)
+    }
+
+    /// The AUC and its DeLong interval from an independent numpy/scipy implementation (per-column SDMetrics
+    /// DCR terms of every train and holdout record to the synthetic table, `scipy.stats.rankdata`
+    /// midranks for the placements, `norm.ppf(0.975)`).
+    @Test(
+        arguments: [
+            (
+                "gbsg2", 0.4657766990291262, 0.41884253754219336, 0.5127108605160591, 0.04311596450043443,
+                0.03965886761933182
+            ),
+            (
+                "actg175", 0.4884337730497339, 0.4621672758346953, 0.5147002702647725, 0.05215142664717968,
+                0.05154581336791308
+            ),
+        ] as [(String, Double, Double, Double, Double, Double)])
+    func membershipAgreesWithNumpy(
+        name: String, auc: Double, lower: Double, upper: Double, medianMember: Double, medianNonMember: Double
+    ) throws {
+        let fixture = try DisclosureFixture(name: name)
+        let result = try MembershipInference().measure(
+            train: fixture.train, holdout: fixture.holdout, synthetic: fixture.synthetic, schema: fixture.schema)
+        for (ours, theirs) in [
+            (result.auc, auc), (result.aucInterval.lower, lower), (result.aucInterval.upper, upper),
+            (result.medianMemberDistance, medianMember), (result.medianNonMemberDistance, medianNonMember),
+        ] {
+            #expect(abs(ours - theirs) <= 1e-12, "\(name): \(ours) vs \(theirs)")
+        }
     }
 }

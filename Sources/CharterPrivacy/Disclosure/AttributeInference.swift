@@ -5,13 +5,16 @@ public import CharterData
 ///
 /// The attacker knows the auxiliary columns (the quasi-identifiers) of a target and guesses its
 /// secret column as the secret of the closest synthetic record. The distance is anonymeter's
-/// Gower-like one over the auxiliary columns: a numerical column adds |a − b| / range, with the range
-/// (max − min) of the synthetic table and the attacked targets together (1 when that range is 0); a
-/// categorical, ordinal or boolean column adds 0 when equal and 1 otherwise; a missing value adds 1,
-/// also when both are missing. Ties go to the lowest synthetic row.
+/// Gower-like one over the auxiliary columns: a numerical column adds |a/range − b/range|, with the
+/// range (max − min) of the synthetic table and the attacked targets together (1 when that range is
+/// 0); a categorical, ordinal or boolean column adds 0 when equal and 1 otherwise; a missing value
+/// adds 1, also when both are missing. Terms are summed numerical columns first, each group in name
+/// order, as anonymeter 1.1 does. Ties go to the lowest synthetic row (anonymeter takes numpy's
+/// `argsort` order, which is unspecified for ties).
 ///
-/// A guess is correct when it equals the secret (categorical), or when |g − s| ≤ tolerance·|g|
-/// (numerical, tolerance 0.05 as anonymeter's); a missing guess is correct only for a missing secret.
+/// A guess is correct when it equals the secret (categorical), or when |g − s| / (|g| + 1e-12) ≤
+/// tolerance (numerical, tolerance 0.05 as anonymeter's); a missing guess is correct only for a
+/// missing secret.
 /// Success rates are Wilson estimates r = (k + z²/2)/(n + z²) with their Wilson intervals, and
 /// risk = (r_attack − r_control)/(1 − r_control), the error propagated to first order and the value
 /// and interval clipped to [0, 1] (anonymeter's `residual_success` and `bind_value`).
@@ -22,9 +25,9 @@ public import CharterData
 ///   are as tight as the data allow;
 /// - the random baseline is the exact expected success of guessing the secret of a uniformly drawn
 ///   synthetic record, averaged over the train targets, rather than one random draw;
-/// - a numerical guess is compared with |g| (anonymeter divides by g + 1e-12, which turns every
-///   negative guess into a hit), and a value missing on one side adds 1 to the distance (anonymeter's
-///   numerical term is NaN there, which ranks the record last);
+/// - a numerical guess is compared with |g| + 1e-12 (anonymeter divides by g + 1e-12, which turns
+///   every negative guess into a hit), and a value missing on one side adds 1 to the distance
+///   (anonymeter's numerical term is NaN there, which ranks the record last);
 /// - column kinds come from the declared sdtype (numerical is numeric), not from the pandas dtype.
 public struct AttributeInference: Sendable, Equatable {
     /// The columns the attacker knows (non-empty, without the secret).
@@ -78,7 +81,8 @@ public struct AttributeInference: Sendable, Equatable {
         let trainSecret = try DisclosureInputError.column(secret, in: train, role: "train").values
         let holdoutSecret = try DisclosureInputError.column(secret, in: holdout, role: "holdout").values
         var numericalSecret: (synthetic: NumericValues, train: NumericValues, holdout: NumericValues)?
-        if schema.types[secret] == .numerical, case .numeric(let s) = syntheticSecret, case .numeric(let t) = trainSecret,
+        if schema.types[secret] == .numerical, case .numeric(let s) = syntheticSecret,
+            case .numeric(let t) = trainSecret,
             case .numeric(let h) = holdoutSecret
         {
             numericalSecret = (s, t, h)
@@ -136,31 +140,33 @@ public struct AttributeInference: Sendable, Equatable {
         let residual = (attack.rate - control.rate) / (1 - control.rate)
         let derivativeAttack = 1 / abs(1 - control.rate)
         let derivativeControl = (attack.rate - 1) / ((1 - control.rate) * (1 - control.rate))
-        let error = (
-            (attackError * derivativeAttack) * (attackError * derivativeAttack)
-            + (controlError * derivativeControl) * (controlError * derivativeControl)
-        ).squareRoot()
+        let error =
+            ((attackError * derivativeAttack) * (attackError * derivativeAttack)
+            + (controlError * derivativeControl) * (controlError * derivativeControl)).squareRoot()
         func clip(_ x: Double) -> Double { min(max(x, 0), 1) }
         return AttributeInferenceResult(
             secret: secret, auxiliaryColumns: auxiliaryColumns, secretIsNumerical: numericalSecret != nil,
             tolerance: tolerance, attack: attack, control: control, baseline: baseline, risk: clip(residual),
-            riskInterval: ConfidenceInterval(lower: clip(residual - error), upper: clip(residual + error), level: level),
+            riskInterval: ConfidenceInterval(
+                lower: clip(residual - error), upper: clip(residual + error), level: level),
             unclippedRisk: residual)
     }
 
-    /// Whether a numerical guess is correct: both missing, or both present with |g − s| ≤ tolerance·|g|.
+    /// Whether a numerical guess is correct: both missing, or both present with
+    /// |g − s| / (|g| + 1e-12) ≤ tolerance (anonymeter's `evaluate_inference_guesses`, with |g|).
     static func numericalHit(
         guess: Double, guessMissing: Bool, truth: Double, truthMissing: Bool, tolerance: Double
     ) -> Bool {
         if guessMissing || truthMissing { return guessMissing && truthMissing }
-        return abs(guess - truth) <= tolerance * abs(guess)
+        return abs(guess - truth) / (abs(guess) + 1e-12) <= tolerance
     }
 
     /// Σ over the truths of the share of `guesses` that would be a correct guess for it.
     ///
-    /// For a present s the correct g form the interval [s/(1+τ), s/(1−τ)] (s ≥ 0) or [s/(1−τ), s/(1+τ)]
-    /// (s < 0). The sorted guesses well inside it are counted by binary search; those within a relative
-    /// 1e-9 of its ends are checked one by one with ``numericalHit``, so the count is exact.
+    /// For a present s the correct g form, up to the 1e-12 guard, the interval [s/(1+τ), s/(1−τ)]
+    /// (s ≥ 0) or [s/(1−τ), s/(1+τ)] (s < 0). The sorted guesses well inside it are counted by binary
+    /// search; those near its ends (a relative 1e-9 plus an absolute margin that covers the guard) are
+    /// checked one by one with ``numericalHit``, so the count is exact.
     /// - Complexity: O((n + m) log m) for n truths and m guesses, plus the few values near the ends.
     static func expectedNumericalHits(guesses: NumericValues, truths: NumericValues, tolerance: Double) -> Double {
         let sorted = guesses.present.sorted()
@@ -193,10 +199,11 @@ public struct AttributeInference: Sendable, Equatable {
             let (low, high) =
                 s >= 0 ? (s / (1 + tolerance), s / (1 - tolerance)) : (s / (1 - tolerance), s / (1 + tolerance))
             let slack = 1e-9
-            let outerLow = firstIndex(notBelow: low - abs(low) * slack - Double.leastNormalMagnitude)
-            let outerHigh = firstIndex(above: high + abs(high) * slack + Double.leastNormalMagnitude)
-            let innerLow = firstIndex(notBelow: low + abs(low) * slack + Double.leastNormalMagnitude)
-            let innerHigh = firstIndex(above: high - abs(high) * slack - Double.leastNormalMagnitude)
+            let margin = 1e-10 + 4 * tolerance * 1e-12 / (1 - tolerance)
+            let outerLow = firstIndex(notBelow: low - abs(low) * slack - margin)
+            let outerHigh = firstIndex(above: high + abs(high) * slack + margin)
+            let innerLow = firstIndex(notBelow: low + abs(low) * slack + margin)
+            let innerHigh = firstIndex(above: high - abs(high) * slack - margin)
             func check(_ range: Range<Int>) -> Int {
                 var hits = 0
                 for index in range

@@ -30,7 +30,7 @@ public struct AttributeInferenceResult: Sendable, Equatable, Hashable, Codable {
     public var auxiliaryColumns: [String]
     /// Whether the secret is numerical (a guess within ``tolerance`` counts) or categorical (exact).
     public var secretIsNumerical: Bool
-    /// A numerical guess g of secret s is correct when |g − s| ≤ tolerance·|g|.
+    /// A numerical guess g of secret s is correct when |g − s| / (|g| + 1e-12) ≤ tolerance.
     public var tolerance: Double
     /// The attack on training targets (records the generator saw).
     public var attack: SuccessRate

@@ -2,7 +2,7 @@ internal import CharterData
 internal import Dispatch
 
 /// The fast path of ``DistanceToClosestRecord``: the same minimum, bit for bit, from a column-major
-/// reference scanned eight rows at a time on every core.
+/// reference scanned eight rows at a time on every core, skipping rows that provably cannot win.
 ///
 /// Encoding (per column, in table order):
 /// - a numerical column whose reference range is nonzero is *scaled*: term = min(|s − r| / range, 1);
@@ -14,11 +14,16 @@ internal import Dispatch
 ///
 /// Each lane of a `SIMD8<Double>` accumulator sums one reference row's terms in column order, as the
 /// scalar loop does, so every row distance and therefore the minimum are identical to the definition.
-/// Reference rows are sorted by the first scaled column (the pivot); rows are visited in blocks of
-/// eight outwards from the query's pivot value, and a direction stops once the pivot term of its
-/// nearest unvisited row reaches the best sum: every row further out has a pivot term at least as
-/// large, hence a sum at least as large (terms are non-negative and rounding is monotone). Sentinel
-/// rows sort last and have pivot term 1, so they are visited only when the best sum exceeds 1.
+///
+/// Pruning, which never changes the minimum (terms are non-negative and rounding is monotone, so a
+/// floating-point sum is at least the floating-point sum of any of its terms with the others zeroed):
+/// - reference rows are grouped by their tuple of equality codes; a group whose tuple differs from the
+///   query's in k columns has every sum ≥ k, so groups are visited in increasing k and the scan ends
+///   at the first k ≥ the best sum;
+/// - within a group, rows are sorted by the first scaled column (the pivot) and visited in blocks of
+///   eight outwards from the query's pivot value; a direction stops once (k + pivot term) · (1 − 4(n+1)u)
+///   reaches the best sum (u = 2⁻⁵³, n columns: the factor covers the rounding of an n-term sum), since
+///   every row further out has a pivot term at least as large. Sentinel rows sort last.
 struct ClosestDistanceSearch {
     static let lanes = 8
 
@@ -27,13 +32,23 @@ struct ClosestDistanceSearch {
     let referenceRows: Int
     /// Query rows, row-major.
     var queries: [Double]
-    /// Reference rows sorted by the pivot, column-major with `stride` slots per column (the last
-    /// `lanes` slots are padding that masked lanes may read).
+    /// Reference rows sorted by group, then pivot; column-major with `stride` slots per column (the
+    /// last `lanes` slots are padding that masked lanes may read).
     var reference: [Double]
     let stride: Int
     /// Per column: the reference range of a scaled column, 0 for an equality column.
     var ranges: [Double]
     let pivot: Int?
+    /// The equality columns, in table order.
+    var equalityColumns: [Int]
+    /// Per group, its first position in `reference` (and, last, `referenceRows`).
+    var groupStarts: [Int]
+    /// Group tuples, column-major: the code of equality column e for group g at e · groupStride + g
+    /// (padded with NaN, which matches no code, to a multiple of `lanes`).
+    var groupKeys: [Double]
+    let groupStride: Int
+    /// 1 − 4(n + 1)·2⁻⁵³: scales a lower bound k + p down past the rounding of an n-term sum.
+    let safety: Double
 
     /// Encodes both tables, or returns nil when no sentinel fits (values so large that M would not be
     /// finite); the caller then takes the scalar path.
@@ -118,10 +133,28 @@ struct ClosestDistanceSearch {
             }
         }
         let pivot = (0..<columnCount).first { ranges[$0] > 0 }
+        let equalityColumns = (0..<columnCount).filter { ranges[$0] == 0 }
+        // Group reference rows by their equality tuple (group ids in order of first appearance).
+        var groupOf = [Int](repeating: 0, count: referenceRows)
+        var groupIds: [[Double]: Int] = [:]
+        var tuples: [[Double]] = []
+        var key = [Double](repeating: 0, count: equalityColumns.count)
+        for row in 0..<referenceRows {
+            for (e, column) in equalityColumns.enumerated() { key[e] = unsortedReference[column * referenceRows + row] }
+            if let id = groupIds[key] {
+                groupOf[row] = id
+            } else {
+                groupIds[key] = tuples.count
+                groupOf[row] = tuples.count
+                tuples.append(key)
+            }
+        }
         var order = Array(0..<referenceRows)
-        if let pivot {
-            let base = pivot * referenceRows
-            order.sort { unsortedReference[base + $0] < unsortedReference[base + $1] }
+        let pivotBase = (pivot ?? 0) * referenceRows
+        order.sort {
+            if groupOf[$0] != groupOf[$1] { return groupOf[$0] < groupOf[$1] }
+            guard pivot != nil else { return $0 < $1 }
+            return unsortedReference[pivotBase + $0] < unsortedReference[pivotBase + $1]
         }
         var reference = [Double](repeating: 0, count: stride * columnCount)
         for column in 0..<columnCount {
@@ -129,10 +162,25 @@ struct ClosestDistanceSearch {
                 reference[column * stride + position] = unsortedReference[column * referenceRows + row]
             }
         }
+        var groupStarts: [Int] = []
+        for (position, row) in order.enumerated() where position == 0 || groupOf[row] != groupOf[order[position - 1]] {
+            groupStarts.append(position)
+        }
+        groupStarts.append(referenceRows)
+        let groupStride = (tuples.count + Self.lanes - 1) / Self.lanes * Self.lanes
+        var groupKeys = [Double](repeating: .nan, count: max(1, equalityColumns.count) * groupStride)
+        for (g, tuple) in tuples.enumerated() {
+            for e in tuple.indices { groupKeys[e * groupStride + g] = tuple[e] }
+        }
         self.queries = queries
         self.reference = reference
         self.ranges = ranges
         self.pivot = pivot
+        self.equalityColumns = equalityColumns
+        self.groupStarts = groupStarts
+        self.groupKeys = groupKeys
+        self.groupStride = groupStride
+        safety = 1 - 4 * Double(columnCount + 1) * 0x1p-53
     }
 
     /// The smallest row sum (not yet divided by the column count) of every query row.
@@ -142,29 +190,37 @@ struct ClosestDistanceSearch {
         guard columnCount > 0, referenceRows > 0, queryRows > 0 else { return result }
         let chunkSize = 64
         let chunks = (queryRows + chunkSize - 1) / chunkSize
-        let (columnCount, queryRows, referenceRows, stride, pivot) = (
-            self.columnCount, self.queryRows, self.referenceRows, self.stride, self.pivot
-        )
+        let scan = Scan(
+            columnCount: columnCount, referenceRows: referenceRows, stride: stride, pivot: pivot,
+            equalityColumns: equalityColumns, groupCount: groupStarts.count - 1, groupStride: groupStride,
+            safety: safety)
+        let queryRows = queryRows
         queries.withUnsafeBufferPointer { queries in
             reference.withUnsafeBufferPointer { reference in
                 ranges.withUnsafeBufferPointer { ranges in
-                    result.withUnsafeMutableBufferPointer { result in
-                        let buffers = Buffers(
-                            queries: queries.baseAddress!, reference: reference.baseAddress!,
-                            ranges: ranges.baseAddress!, result: result.baseAddress!)
-                        let work = { @Sendable (chunk: Int) in
-                            let end = min(queryRows, (chunk + 1) * chunkSize)
-                            for row in chunk * chunkSize..<end {
-                                buffers.result[row] = Self.closest(
-                                    query: buffers.queries + row * columnCount, reference: buffers.reference,
-                                    stride: stride, referenceRows: referenceRows, ranges: buffers.ranges,
-                                    columnCount: columnCount, pivot: pivot)
+                    groupStarts.withUnsafeBufferPointer { groupStarts in
+                        groupKeys.withUnsafeBufferPointer { groupKeys in
+                            result.withUnsafeMutableBufferPointer { result in
+                                let buffers = Buffers(
+                                    queries: queries.baseAddress!, reference: reference.baseAddress!,
+                                    ranges: ranges.baseAddress!, groupStarts: groupStarts.baseAddress!,
+                                    groupKeys: groupKeys.baseAddress!, result: result.baseAddress!)
+                                let work = { @Sendable (chunk: Int) in
+                                    var mismatches = [Double](repeating: 0, count: scan.groupStride)
+                                    mismatches.withUnsafeMutableBufferPointer { mismatches in
+                                        for row in chunk * chunkSize..<min(queryRows, (chunk + 1) * chunkSize) {
+                                            buffers.result[row] = scan.closest(
+                                                query: buffers.queries + row * scan.columnCount, buffers,
+                                                mismatches: mismatches.baseAddress!)
+                                        }
+                                    }
+                                }
+                                if queryRows * scan.referenceRows >= 1 << 20 {
+                                    DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+                                } else {
+                                    for chunk in 0..<chunks { work(chunk) }
+                                }
                             }
-                        }
-                        if queryRows * referenceRows >= 1 << 20 {
-                            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
-                        } else {
-                            for chunk in 0..<chunks { work(chunk) }
                         }
                     }
                 }
@@ -181,54 +237,102 @@ struct ClosestDistanceSearch {
         let queries: UnsafePointer<Double>
         let reference: UnsafePointer<Double>
         let ranges: UnsafePointer<Double>
+        let groupStarts: UnsafePointer<Int>
+        let groupKeys: UnsafePointer<Double>
         let result: UnsafeMutablePointer<Double>
     }
 
-    static func closest(
-        query: UnsafePointer<Double>, reference: UnsafePointer<Double>, stride: Int, referenceRows: Int,
-        ranges: UnsafePointer<Double>, columnCount: Int, pivot: Int?
-    ) -> Double {
-        var best = Double.infinity
-        guard let pivot else {
-            var start = 0
-            while start < referenceRows {
-                best = block(
-                    query: query, reference: reference, start: start, valid: min(lanes, referenceRows - start),
-                    stride: stride, ranges: ranges, columnCount: columnCount, best: best)
-                start += lanes
+    /// The shape of the scan, copied into every chunk.
+    struct Scan: Sendable {
+        let columnCount: Int
+        let referenceRows: Int
+        let stride: Int
+        let pivot: Int?
+        let equalityColumns: [Int]
+        let groupCount: Int
+        let groupStride: Int
+        let safety: Double
+
+        /// The smallest row sum of one query.
+        func closest(query: UnsafePointer<Double>, _ buffers: Buffers, mismatches: UnsafeMutablePointer<Double>)
+            -> Double
+        {
+            typealias Lanes = SIMD8<Double>
+            let lanes = ClosestDistanceSearch.lanes
+            // Mismatching equality columns of every group, eight groups at a time.
+            var g = 0
+            while g < groupStride {
+                var count = Lanes(repeating: 0)
+                for (e, column) in equalityColumns.enumerated() {
+                    let keys = UnsafeRawPointer(buffers.groupKeys + e * groupStride + g).loadUnaligned(as: Lanes.self)
+                    count += Lanes(repeating: 0).replacing(with: 1, where: keys .!= Lanes(repeating: query[column]))
+                }
+                UnsafeMutableRawPointer(mismatches + g).storeBytes(of: count, as: Lanes.self)
+                g += lanes
+            }
+            var best = Double.infinity
+            var k = 0
+            while k <= equalityColumns.count && Double(k) < best {
+                let level = Double(k)
+                for group in 0..<groupCount where mismatches[group] == level {
+                    best = scanGroup(
+                        query: query, buffers, start: buffers.groupStarts[group], end: buffers.groupStarts[group + 1],
+                        mismatches: level, best: best)
+                }
+                k += 1
             }
             return best
         }
-        let pivotValues = reference + pivot * stride
-        let value = query[pivot]
-        let range = ranges[pivot]
-        // First position whose pivot value is ≥ the query's.
-        var low = 0
-        var high = referenceRows
-        while low < high {
-            let middle = (low + high) / 2
-            if pivotValues[middle] < value { low = middle + 1 } else { high = middle }
+
+        /// min(best, the sums of the group's rows that can beat it).
+        @inline(__always)
+        func scanGroup(
+            query: UnsafePointer<Double>, _ buffers: Buffers, start: Int, end: Int, mismatches: Double, best: Double
+        ) -> Double {
+            var best = best
+            guard let pivot else {
+                var position = start
+                while position < end {
+                    best = ClosestDistanceSearch.block(
+                        query: query, reference: buffers.reference, start: position,
+                        valid: min(ClosestDistanceSearch.lanes, end - position), stride: stride,
+                        ranges: buffers.ranges, columnCount: columnCount, best: best)
+                    position += ClosestDistanceSearch.lanes
+                }
+                return best
+            }
+            let pivotValues = buffers.reference + pivot * stride
+            let value = query[pivot]
+            let range = buffers.ranges[pivot]
+            // First position in the group whose pivot value is ≥ the query's.
+            var low = start
+            var high = end
+            while low < high {
+                let middle = (low + high) / 2
+                if pivotValues[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            var up = low
+            while up < end {
+                let d = (pivotValues[up] - value) / range
+                if (mismatches + (d < 1 ? d : 1)) * safety >= best { break }
+                best = ClosestDistanceSearch.block(
+                    query: query, reference: buffers.reference, start: up,
+                    valid: min(ClosestDistanceSearch.lanes, end - up),
+                    stride: stride, ranges: buffers.ranges, columnCount: columnCount, best: best)
+                up += ClosestDistanceSearch.lanes
+            }
+            var down = low
+            while down > start {
+                let d = (value - pivotValues[down - 1]) / range
+                if (mismatches + (d < 1 ? d : 1)) * safety >= best { break }
+                let blockStart = max(start, down - ClosestDistanceSearch.lanes)
+                best = ClosestDistanceSearch.block(
+                    query: query, reference: buffers.reference, start: blockStart, valid: down - blockStart,
+                    stride: stride, ranges: buffers.ranges, columnCount: columnCount, best: best)
+                down = blockStart
+            }
+            return best
         }
-        var up = low
-        while up < referenceRows {
-            let d = (pivotValues[up] - value) / range
-            if (d < 1 ? d : 1) >= best { break }
-            best = block(
-                query: query, reference: reference, start: up, valid: min(lanes, referenceRows - up), stride: stride,
-                ranges: ranges, columnCount: columnCount, best: best)
-            up += lanes
-        }
-        var down = low
-        while down > 0 {
-            let d = (value - pivotValues[down - 1]) / range
-            if (d < 1 ? d : 1) >= best { break }
-            let start = max(0, down - lanes)
-            best = block(
-                query: query, reference: reference, start: start, valid: down - start, stride: stride,
-                ranges: ranges, columnCount: columnCount, best: best)
-            down = start
-        }
-        return best
     }
 
     /// min(best, the row sums of reference positions start..<start + valid), eight lanes at a time.

@@ -85,8 +85,10 @@ public enum DistanceToClosestRecord {
             reference = [Double](repeating: .nan, count: referenceRows * columnCount)
             ranges = [Double](repeating: 0, count: columnCount)
             for (index, name) in columns.enumerated() {
-                let syntheticColumn = try DisclosureInputError.column(name, in: syntheticTable, role: "synthetic").values
-                let referenceColumn = try DisclosureInputError.column(name, in: referenceTable, role: "reference").values
+                let syntheticColumn = try DisclosureInputError.column(name, in: syntheticTable, role: "synthetic")
+                    .values
+                let referenceColumn = try DisclosureInputError.column(name, in: referenceTable, role: "reference")
+                    .values
                 if schema.types[name] == .numerical, case .numeric(let s) = syntheticColumn,
                     case .numeric(let r) = referenceColumn
                 {
@@ -110,10 +112,14 @@ public enum DistanceToClosestRecord {
                         return next
                     }
                     for row in 0..<referenceRows {
-                        if let text = referenceColumn.text(at: row) { reference[row * columnCount + index] = code(text) }
+                        if let text = referenceColumn.text(at: row) {
+                            reference[row * columnCount + index] = code(text)
+                        }
                     }
                     for row in 0..<syntheticRows {
-                        if let text = syntheticColumn.text(at: row) { synthetic[row * columnCount + index] = code(text) }
+                        if let text = syntheticColumn.text(at: row) {
+                            synthetic[row * columnCount + index] = code(text)
+                        }
                     }
                 }
             }
@@ -166,7 +172,9 @@ public enum DistanceToClosestRecord {
                 let s = synthetic + i * columnCount
                 var best = Double.infinity
                 guard let pivot, !s[pivot].isNaN else {
-                    for j in 0..<referenceRows { best = pairSum(s, reference + j * columnCount, ranges, columnCount, best) }
+                    for j in 0..<referenceRows {
+                        best = pairSum(s, reference + j * columnCount, ranges, columnCount, best)
+                    }
                     result[i] = best / Double(columnCount)
                     continue
                 }

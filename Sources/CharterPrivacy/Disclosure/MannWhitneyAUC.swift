@@ -15,7 +15,8 @@ package struct MannWhitneyAUC: Sendable, Equatable {
     /// - Complexity: O((m + n) log(m + n)).
     package init(positives: [Double], negatives: [Double]) {
         precondition(!positives.isEmpty && !negatives.isEmpty, "an AUC needs both classes")
-        precondition(!positives.contains(where: \.isNaN) && !negatives.contains(where: \.isNaN), "scores must not be NaN")
+        precondition(
+            !positives.contains(where: \.isNaN) && !negatives.contains(where: \.isNaN), "scores must not be NaN")
         let m = Double(positives.count)
         let n = Double(negatives.count)
         let combined = Self.midranks(positives + negatives)

@@ -1,92 +1,89 @@
 internal import CharterData
 
 /// For each target, the synthetic record closest over the auxiliary columns, by the Gower-like distance
-/// of ``AttributeInference`` (anonymeter's `MixedTypeKNeighbors` with one neighbour).
+/// of ``AttributeInference`` (anonymeter 1.1 `MixedTypeKNeighbors` with one neighbour, computed the
+/// same way: values pre-scaled by the joint range, terms summed numerical columns first).
 struct NearestAuxiliaryRecord {
     let columnCount: Int
     let syntheticRows: Int
     let targetRows: Int
-    /// Row-major values: numbers as they are, categories as shared codes; missing is NaN.
+    /// Row-major values, columns in anonymeter's order (numerical columns by name, then the others by
+    /// name): numbers divided by their column's joint range, categories as shared codes; missing is NaN.
     var synthetic: [Double]
     var targets: [Double]
-    /// Per column: the joint range of a numerical column (1 when it is 0), or 0 for a categorical one.
-    var ranges: [Double]
-    /// Rows with every auxiliary value present, keyed by those values: the lowest synthetic row of each.
-    var exactMatches: [[DisclosureCell]: Int] = [:]
-    var targetKeys: [[DisclosureCell]?]
+    /// Per column: whether it is numerical (term |a − b| of the scaled values) or not (term 0 or 1).
+    var numerical: [Bool]
+    /// The lowest synthetic row of each tuple of encoded values without a missing value.
+    var exactMatches: [[Double]: Int] = [:]
 
     init(synthetic syntheticTable: Table, targets targetTable: Table, columns: [String], schema: TableSchema)
         throws(DisclosureInputError)
     {
+        var numericalColumns: [(String, NumericValues, NumericValues)] = []
+        var otherColumns: [(String, ColumnValues, ColumnValues)] = []
+        for name in columns {
+            let s = try DisclosureInputError.column(name, in: syntheticTable, role: "synthetic").values
+            let t = try DisclosureInputError.column(name, in: targetTable, role: "target").values
+            if schema.types[name] == .numerical, case .numeric(let sn) = s, case .numeric(let tn) = t {
+                numericalColumns.append((name, sn, tn))
+            } else {
+                otherColumns.append((name, s, t))
+            }
+        }
+        numericalColumns.sort { $0.0 < $1.0 }
+        otherColumns.sort { $0.0 < $1.0 }
         columnCount = columns.count
         syntheticRows = syntheticTable.rowCount
         targetRows = targetTable.rowCount
         synthetic = [Double](repeating: .nan, count: syntheticRows * columnCount)
         targets = [Double](repeating: .nan, count: targetRows * columnCount)
-        ranges = [Double](repeating: 0, count: columnCount)
-        var syntheticColumns: [ColumnValues] = []
-        var targetColumns: [ColumnValues] = []
-        for (index, name) in columns.enumerated() {
-            let s = try DisclosureInputError.column(name, in: syntheticTable, role: "synthetic").values
-            let t = try DisclosureInputError.column(name, in: targetTable, role: "target").values
-            syntheticColumns.append(s)
-            targetColumns.append(t)
-            if schema.types[name] == .numerical, case .numeric(let sn) = s, case .numeric(let tn) = t {
-                var low = Double.infinity
-                var high = -Double.infinity
-                for row in 0..<syntheticRows where !sn.isMissing[row] {
-                    synthetic[row * columnCount + index] = sn.values[row]
-                    low = min(low, sn.values[row])
-                    high = max(high, sn.values[row])
-                }
-                for row in 0..<targetRows where !tn.isMissing[row] {
-                    targets[row * columnCount + index] = tn.values[row]
-                    low = min(low, tn.values[row])
-                    high = max(high, tn.values[row])
-                }
-                ranges[index] = high > low ? high - low : 1
-            } else {
-                var codes: [String: Double] = [:]
-                func code(_ text: String) -> Double {
-                    if let existing = codes[text] { return existing }
-                    let next = Double(codes.count)
-                    codes[text] = next
-                    return next
-                }
-                for row in 0..<syntheticRows {
-                    if let text = s.text(at: row) { synthetic[row * columnCount + index] = code(text) }
-                }
-                for row in 0..<targetRows {
-                    if let text = t.text(at: row) { targets[row * columnCount + index] = code(text) }
-                }
+        numerical =
+            Array(repeating: true, count: numericalColumns.count)
+            + Array(repeating: false, count: otherColumns.count)
+        for (index, (_, s, t)) in numericalColumns.enumerated() {
+            // anonymeter `_scale_numerical`: x / (max − min over both tables), a zero range left at 1.
+            let present = s.present + t.present
+            var range = (present.max() ?? 0) - (present.min() ?? 0)
+            if range == 0 { range = 1 }
+            for row in 0..<syntheticRows where !s.isMissing[row] {
+                synthetic[row * columnCount + index] = s.values[row] / range
+            }
+            for row in 0..<targetRows where !t.isMissing[row] {
+                targets[row * columnCount + index] = t.values[row] / range
             }
         }
-        func key(_ columns: [ColumnValues], _ row: Int) -> [DisclosureCell]? {
-            var cells: [DisclosureCell] = []
-            cells.reserveCapacity(columns.count)
-            for column in columns {
-                let cell = DisclosureCell(column, row: row)
-                if cell == .missing { return nil }
-                cells.append(cell)
+        for (offset, (_, s, t)) in otherColumns.enumerated() {
+            let index = numericalColumns.count + offset
+            var codes: [String: Double] = [:]
+            func code(_ text: String) -> Double {
+                if let existing = codes[text] { return existing }
+                let next = Double(codes.count)
+                codes[text] = next
+                return next
             }
-            return cells
+            for row in 0..<syntheticRows {
+                if let text = s.text(at: row) { synthetic[row * columnCount + index] = code(text) }
+            }
+            for row in 0..<targetRows {
+                if let text = t.text(at: row) { targets[row * columnCount + index] = code(text) }
+            }
         }
         for row in stride(from: syntheticRows - 1, through: 0, by: -1) {
-            if let cells = key(syntheticColumns, row) { exactMatches[cells] = row }
+            let values = Array(synthetic[row * columnCount..<(row + 1) * columnCount])
+            if !values.contains(where: \.isNaN) { exactMatches[values] = row }
         }
-        targetKeys = (0..<targetRows).map { key(targetColumns, $0) }
     }
 
     /// The index of the closest synthetic row of every target (the lowest index on ties).
     ///
-    /// A target whose auxiliary values all occur together in a synthetic row is at distance 0 from it,
+    /// A target whose encoded values all occur together in a synthetic row is at distance 0 from it,
     /// the smallest possible, so the lowest such row is taken without a scan. Otherwise synthetic rows
-    /// are visited outwards in the order of a pivot (the first numerical column with a nonzero range):
+    /// are visited outwards in the order of a pivot (the first numerical column):
     /// a row whose pivot term alone exceeds the best distance cannot win, and neither can any row
     /// further out, so the scan stops there with the same answer as a full scan.
     func nearest() -> [Int] {
         var result = [Int](repeating: 0, count: targetRows)
-        let pivot = (0..<columnCount).first { ranges[$0] > 0 }
+        let pivot = numerical.firstIndex(of: true)
         var ordered: [Int] = []
         var orderedValues: [Double] = []
         var missingPivot: [Int] = []
@@ -103,9 +100,10 @@ struct NearestAuxiliaryRecord {
         }
         synthetic.withUnsafeBufferPointer { synthetic in
             targets.withUnsafeBufferPointer { targets in
-                ranges.withUnsafeBufferPointer { ranges in
+                numerical.withUnsafeBufferPointer { numerical in
                     for i in 0..<targetRows {
-                        if let cells = targetKeys[i], let row = exactMatches[cells] {
+                        let key = Array(targets[i * columnCount..<(i + 1) * columnCount])
+                        if !key.contains(where: \.isNaN), let row = exactMatches[key] {
                             result[i] = row
                             continue
                         }
@@ -114,7 +112,7 @@ struct NearestAuxiliaryRecord {
                         var bestRow = Int.max
                         @inline(__always) func visit(_ j: Int) {
                             let sum = Self.distance(
-                                t, synthetic.baseAddress! + j * columnCount, ranges.baseAddress!, columnCount, best)
+                                t, synthetic.baseAddress! + j * columnCount, numerical.baseAddress!, columnCount, best)
                             if sum < best || (sum == best && j < bestRow) {
                                 best = sum
                                 bestRow = j
@@ -126,7 +124,6 @@ struct NearestAuxiliaryRecord {
                             continue
                         }
                         let value = t[pivot]
-                        let range = ranges[pivot]
                         var low = 0
                         var high = orderedValues.count
                         while low < high {
@@ -134,12 +131,12 @@ struct NearestAuxiliaryRecord {
                             if orderedValues[middle] < value { low = middle + 1 } else { high = middle }
                         }
                         var up = low
-                        while up < ordered.count, (orderedValues[up] - value) / range <= best {
+                        while up < ordered.count, orderedValues[up] - value <= best {
                             visit(ordered[up])
                             up += 1
                         }
                         var down = low - 1
-                        while down >= 0, (value - orderedValues[down]) / range <= best {
+                        while down >= 0, value - orderedValues[down] <= best {
                             visit(ordered[down])
                             down -= 1
                         }
@@ -152,11 +149,12 @@ struct NearestAuxiliaryRecord {
         return result
     }
 
-    /// The distance of a target and a synthetic row, summed in column order; it stops early (returning
-    /// a value above `best`) once the partial sum exceeds `best`.
+    /// The distance of a target and a synthetic row, summed in column order (anonymeter's
+    /// `gower_distance`); it stops early (returning a value above `best`) once the partial sum exceeds
+    /// `best`.
     @inline(__always)
     static func distance(
-        _ t: UnsafePointer<Double>, _ s: UnsafePointer<Double>, _ ranges: UnsafePointer<Double>, _ columnCount: Int,
+        _ t: UnsafePointer<Double>, _ s: UnsafePointer<Double>, _ numerical: UnsafePointer<Bool>, _ columnCount: Int,
         _ best: Double
     ) -> Double {
         var sum = 0.0
@@ -166,8 +164,7 @@ struct NearestAuxiliaryRecord {
             if a != a || b != b {
                 sum += 1  // missing on either side, or both, adds 1 (anonymeter: both missing add 1)
             } else if a != b {
-                let range = ranges[c]
-                sum += range == 0 ? 1 : (a > b ? a - b : b - a) / range
+                sum += numerical[c] ? (a > b ? a - b : b - a) : 1
             } else {
                 continue
             }
