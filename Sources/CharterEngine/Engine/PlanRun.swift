@@ -82,7 +82,7 @@ struct PlanRun {
                     seed: UInt64(generate.seed), epsilon: generate.epsilon?.approximateDouble,
                     delta: generate.delta?.approximateDouble, schema: schema,
                     domains: Self.domains(request.source.columns),
-                    parameters: generate.command.map { ["command": .array($0.map(JSONValue.string))] } ?? [:]))
+                    parameters: Self.generatorParameters(generate)))
         } catch {
             if Self.refusedBeforeAnyMechanism.contains(error.code) {
                 releaseBudget(reason: "the generator refused its settings (\(error.code)) before any mechanism ran")
@@ -299,6 +299,14 @@ struct PlanRun {
         } catch {
             throw EngineError(.failed, stage: "certify", "cannot read the audit chain: \(error)", notes: notes)
         }
+    }
+
+    /// What the generator is handed: the plan's parameters verbatim, and an external generator's
+    /// command.
+    static func generatorParameters(_ generate: GenerateStage) -> [String: JSONValue] {
+        var parameters = generate.parameters
+        if let command = generate.command { parameters["command"] = .array(command.map(JSONValue.string)) }
+        return parameters
     }
 
     /// The semantic types: the request's declared column types where given, else inferred.
