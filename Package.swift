@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CharterStats", targets: ["CharterStats"]),
         .library(name: "CharterPrivacy", targets: ["CharterPrivacy"]),
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
+        .library(name: "CharterEngine", targets: ["CharterEngine"]),
         .library(name: "CharterPlan", targets: ["CharterPlan"]),
     ],
     dependencies: [
@@ -86,6 +87,15 @@ let package = Package(
             dependencies: ["CharterPrivacy", "CharterStats", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        // The engine: runs a plan's stages, gates, signs the certificate, writes the reports.
+        .target(
+            name: "CharterEngine",
+            dependencies: [
+                "CharterPlan", "CharterSynth", "CharterStats", "CharterPrivacy", "CharterData", "CharterPolicy",
+                "CharterRegistry", "CharterCore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
         // CharterPrivacy only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
@@ -110,6 +120,8 @@ let package = Package(
                 "CharterStats",
                 "CharterPrivacy",
                 "CharterPlan",
+                "CharterEngine",
+                "CharterSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -173,6 +185,14 @@ let package = Package(
             name: "CharterPlanTests",
             dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
             exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterEngineTests",
+            dependencies: [
+                "CharterEngine", "CharterPlan", "CharterSynth", "CharterRegistry", "CharterData", "CharterPolicy",
+                "CharterCore", "CharterPrivacyTestSupport", "CharterTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,354 @@
+internal import CharterCore
+internal import CharterData
+internal import CharterPlan
+internal import CharterPolicy
+internal import CharterRegistry
+internal import CharterSynth
+
+#if canImport(FoundationEssentials)
+    internal import FoundationEssentials
+#else
+    internal import Foundation
+#endif
+
+/// One execution of a plan: the stages' state as they run.
+struct PlanRun {
+    let plan: Plan
+    let request: GenerationRequest
+    let environment: EngineEnvironment
+    var notes: [String] = []
+    var reservation: LedgerEvent?
+
+    init(plan: Plan, request: GenerationRequest, environment: EngineEnvironment) {
+        self.plan = plan
+        self.request = request
+        self.environment = environment
+    }
+
+    private func progress(_ line: String) {
+        environment.progress?(line)
+    }
+
+    mutating func execute() throws(EngineError) -> EngineOutcome {
+        guard plan.isIntact else {
+            throw EngineError(.refused, stage: "plan", "the plan was edited: its digest does not match its content")
+        }
+        guard plan.isReady else {
+            let needed = plan.approvals.needed.map { $0.roles.joined(separator: " or ") }.joined(separator: "; ")
+            throw EngineError(.refused, stage: "plan", "the plan still needs approvals: \(needed)")
+        }
+        guard case .verifySource(let source)? = plan.stage(.verifySource),
+            case .holdoutSplit(let split)? = plan.stage(.holdoutSplit),
+            case .generate(let generate)? = plan.stage(.generate),
+            case .certify(let certify)? = plan.stage(.certify),
+            case .publish(let publish)? = plan.stage(.publish)
+        else {
+            throw EngineError(.unreadable, stage: "plan", "the plan lacks one of its stages")
+        }
+        let expires = try expiry(certify)
+        try OutputPublisher.checkFree(publish)
+        guard let generator = environment.generator(generate.generator) else {
+            throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
+        }
+
+        // Budget first: nothing is read before the run's (ε, δ) is reserved.
+        try reserveBudget(source: source, generate: generate)
+
+        let verified: VerifiedSource
+        let train: Table
+        let holdout: Table
+        let output: GeneratorOutput
+        do {
+            progress("verify-source: \(source.path)")
+            verified = try SourceVerifier.verify(source)
+            progress("holdout-split: \(split.fraction) of \(verified.table.rowCount) rows, seed \(split.seed)")
+            let rows = try HoldoutSplit(
+                table: verified.table, fraction: split.fraction.approximateDouble, seed: UInt64(split.seed),
+                stratify: split.stratify)
+            train = verified.table.selectingRows(rows.trainRows)
+            holdout = verified.table.selectingRows(rows.holdoutRows)
+        } catch {
+            releaseBudget(reason: "the run stopped at \(error.stage) before generating")
+            var error = error
+            error.notes += notes
+            throw error
+        }
+        let schema = Self.schema(train, declared: request.source.columns)
+        progress("generate: \(generate.generator), \(generate.rows) rows")
+        do {
+            output = try generator.generate(
+                training: train, rowCount: generate.rows,
+                settings: GeneratorSettings(
+                    seed: UInt64(generate.seed), epsilon: generate.epsilon?.approximateDouble,
+                    delta: generate.delta?.approximateDouble, schema: schema,
+                    domains: Self.domains(request.source.columns),
+                    parameters: Self.generatorParameters(generate)))
+        } catch {
+            if Self.refusedBeforeAnyMechanism.contains(error.code) {
+                releaseBudget(reason: "the generator refused its settings (\(error.code)) before any mechanism ran")
+            } else {
+                try commitBudget(after: "the generator failed")
+            }
+            throw EngineError(.failed, stage: "generate", error.description, notes: notes)
+        }
+        try commitBudget(after: "the generator ran")
+        notes += output.warnings.map { "generator: \($0)" }
+        guard output.table.columnNames == train.columnNames else {
+            throw EngineError(
+                .failed, stage: "generate",
+                "the generator returned columns \(output.table.columnNames) instead of \(train.columnNames)",
+                notes: notes)
+        }
+
+        // Gates: every check runs, so that the report lists every failure.
+        progress("gates: privacy, utility, fairness")
+        let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
+        let measurements = GateMeasurements(
+            .init(
+                train: train, holdout: holdout, synthetic: output.table, schema: schema,
+                quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
+                target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin),
+            attack: environment.membershipInference)
+        let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
+        var checks: [GateCheck] = []
+        for stage in plan.stages {
+            let gate: GateCheck.Gate
+            switch stage {
+            case .privacyGate: gate = .privacy
+            case .utilityGate: gate = .utility
+            case .fairnessGate: gate = .fairness
+            default: continue
+            }
+            for check in stage.gate?.checks ?? [] {
+                let measure = measurements.measure(check.metric, parameters: check.parameters, spend: spend)
+                checks.append(
+                    GateCheck(
+                        gate: gate, check: check.id, measured: measure.value,
+                        threshold: check.threshold.approximateDouble,
+                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note))
+            }
+        }
+        let builder = ReportBuilder(
+            plan: plan, verified: verified, train: train, holdout: holdout, output: output, measurements: measurements,
+            checks: checks, notes: notes)
+        let failed = checks.filter { !$0.passed }
+        guard failed.isEmpty else {
+            progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")
+            return .gateFailed(
+                FailedRun(
+                    report: builder.report(outcome: .gateFailed, certificateID: nil), failed: failed, notes: notes))
+        }
+
+        // Certify and publish.
+        progress("certify: signing with key \(environment.signingKey.publicKey.id)")
+        let syntheticText = CSVWriter().write(output.table)
+        let syntheticDigest = ContentDigest.sha256(syntheticText)
+        let issued = environment.now
+        let id =
+            "cert-"
+            + String(ContentDigest.sha256("\(plan.digest)|\(issued)|\(syntheticDigest)").dropFirst(7).prefix(20))
+        let report = builder.report(outcome: .published, certificateID: id)
+        var certificate = builder.certificate(
+            id: id, syntheticFile: String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv"),
+            syntheticDigest: syntheticDigest, schemaColumns: output.table.columnNames, certify: certify,
+            issued: issued, expires: expires, auditHead: try auditHead(), requestDigest: plan.inputs.request)
+        do {
+            certificate.signature = Certificate.Signature(
+                algorithm: "ed25519", keyID: environment.signingKey.publicKey.id,
+                value: try environment.signingKey.sign(CertificateCodec.signingPayload(certificate)))
+        } catch {
+            throw EngineError(.failed, stage: "certify", "\(error)", notes: notes)
+        }
+        let certificateText: String
+        let reportJSON: String
+        do {
+            certificateText = try CertificateCodec.fileText(certificate)
+            reportJSON = try report.json.pretty()
+        } catch {
+            throw EngineError(.failed, stage: "certify", "\(error)", notes: notes)
+        }
+        progress("publish: \(publish.directory)")
+        let files: [(path: String, text: String)] = [
+            (publish.reportHTML, ReportHTMLRenderer().render(report)), (publish.reportJSON, reportJSON),
+            (publish.synthetic, syntheticText), (publish.certificate, certificateText),
+        ]
+        let record = CertificateRecord(
+            id: id, source: source.dataset, tier: plan.policy.tier, audience: certify.audience,
+            consumers: certify.consumers, issuedAt: issued, expiresAt: expires,
+            digest: ContentDigest.sha256(certificateText))
+        try OutputPublisher.publish(files, directory: publish.directory) { () throws(EngineError) in
+            do {
+                try environment.registry.recordCertificate(record, actor: environment.actor, at: issued)
+            } catch {
+                throw EngineError(.failed, stage: "publish", "cannot record the certificate: \(error)", notes: notes)
+            }
+        } rollback: {
+            _ = try? environment.registry.revokeCertificate(
+                id, reason: "publishing the files failed", actor: environment.actor, at: issued)
+        }
+        return .published(
+            PublishedRun(
+                certificate: certificate, syntheticPath: publish.synthetic, certificatePath: publish.certificate,
+                reportJSONPath: publish.reportJSON, reportHTMLPath: publish.reportHTML, report: report, notes: notes))
+    }
+
+    // MARK: Budget
+
+    /// Generator errors raised while checking settings, before any privacy mechanism touched the
+    /// data: the reservation is given back. Any other failure counts the budget as spent.
+    static let refusedBeforeAnyMechanism: Set<String> = [
+        DiagnosticCode.generatorInvalidRowCount, .generatorUnknownColumn, .generatorInvalidDomain,
+        .generatorMissingDomain, .generatorInvalidPrivacyTarget, .generatorInvalidParameter, .externalCommandInvalid,
+        .externalWorkingDirectoryFailed,
+    ].reduce(into: []) { $0.insert($1.id) }
+
+    private mutating func reserveBudget(source: SourceStage, generate: GenerateStage) throws(EngineError) {
+        guard generate.differentiallyPrivate || generate.epsilon != nil else {
+            try registerSource(source.dataset)
+            return
+        }
+        try registerSource(source.dataset)
+        let cost: PrivacyCost =
+            generate.delta.map { .approximate(epsilon: generate.epsilon ?? 0, delta: $0) }
+            ?? .pure(epsilon: generate.epsilon ?? 0)
+        do {
+            reservation = try environment.registry.reserve(
+                ReservationRequest(
+                    source: source.dataset, run: plan.digest,
+                    mechanism: "\(generate.generator): \(generate.calibration)",
+                    cost: cost, lease: environment.lease, actor: environment.actor),
+                at: environment.now)
+            progress("budget: reserved \(cost.summary) of \(source.dataset)")
+        } catch {
+            throw EngineError(.refused, stage: "budget", error.description)
+        }
+    }
+
+    /// Registers the source with the plan's cap when the registry does not know it: the catalogue
+    /// needs it, and the ledger needs a cap before a reservation.
+    private func registerSource(_ dataset: String) throws(EngineError) {
+        do {
+            _ = try environment.registry.budget(for: dataset, at: environment.now)
+            return
+        } catch .unknownSource {
+        } catch {
+            throw EngineError(.failed, stage: "budget", error.description)
+        }
+        guard let epsilon = plan.budget.capEpsilon, let delta = plan.budget.capDelta else {
+            throw EngineError(
+                .refused, stage: "budget",
+                "the registry does not know source '\(dataset)' and the policy sets no budgets.per_source to register it with"
+            )
+        }
+        do {
+            try environment.registry.registerSource(
+                dataset, cap: BudgetCap(epsilon: epsilon, delta: delta), actor: environment.actor, at: environment.now)
+        } catch {
+            throw EngineError(.failed, stage: "budget", error.description)
+        }
+    }
+
+    private mutating func commitBudget(after what: String) throws(EngineError) {
+        guard let event = reservation else { return }
+        do {
+            _ = try environment.registry.commit(event.id, actor: environment.actor, at: environment.now)
+            reservation = nil
+            notes.append(
+                "budget: \(event.cost.summary) of '\(event.source)' is spent (ledger event \(event.id)): \(what), "
+                    + "and budget spent on noise stays spent whatever the gates decide")
+        } catch {
+            throw EngineError(
+                .failed, stage: "budget", "cannot commit ledger event \(event.id): \(error)", notes: notes)
+        }
+    }
+
+    private mutating func releaseBudget(reason: String) {
+        guard let event = reservation else { return }
+        do {
+            _ = try environment.registry.release(
+                event.id, reason: reason, actor: environment.actor, at: environment.now)
+            notes.append("budget: the reservation of \(event.cost.summary) was released: nothing was spent")
+        } catch {
+            notes.append(
+                "budget: could not release ledger event \(event.id) (\(error)); it lapses when its lease ends at \(event.leaseExpiresAt)"
+            )
+        }
+        reservation = nil
+    }
+
+    // MARK: Helpers
+
+    private func expiry(_ certify: CertifyStage) throws(EngineError) -> Timestamp {
+        guard let date = certify.expiresAt else {
+            throw EngineError(
+                .refused, stage: "certify", "the request states no expires_at: a certificate must expire")
+        }
+        guard let expires = Timestamp(rfc3339: date.description), expires > environment.now else {
+            throw EngineError(
+                .refused, stage: "certify", "the request's expires_at \(date) is not after now (\(environment.now))")
+        }
+        return expires
+    }
+
+    private func auditHead() throws(EngineError) -> Certificate.AuditHead {
+        do {
+            guard let last = try environment.registry.auditRecords().last else {
+                return Certificate.AuditHead(seq: 0, hash: AuditRecord.genesisHash)
+            }
+            return Certificate.AuditHead(seq: last.seq, hash: last.hash)
+        } catch {
+            throw EngineError(.failed, stage: "certify", "cannot read the audit chain: \(error)", notes: notes)
+        }
+    }
+
+    /// What the generator is handed: the plan's parameters verbatim, and an external generator's
+    /// command.
+    static func generatorParameters(_ generate: GenerateStage) -> [String: JSONValue] {
+        var parameters = generate.parameters
+        if let command = generate.command { parameters["command"] = .array(command.map(JSONValue.string)) }
+        return parameters
+    }
+
+    /// The semantic types: the request's declared column types where given, else inferred.
+    static func schema(_ table: Table, declared: [GenerationRequest.ColumnDomain]) -> TableSchema {
+        var schema = TableSchema.inferred(from: table)
+        for column in declared where schema.types[column.name.value] != nil {
+            switch column.type?.value {
+            case "numeric", "integer": schema.types[column.name.value] = .numerical
+            case "categorical": schema.types[column.name.value] = .categorical
+            case "boolean": schema.types[column.name.value] = .boolean
+            default: break
+            }
+        }
+        return schema
+    }
+
+    /// The declared domains, as the generator takes them.
+    static func domains(_ declared: [GenerationRequest.ColumnDomain]) -> [String: DeclaredDomain] {
+        var domains: [String: DeclaredDomain] = [:]
+        for column in declared {
+            switch column.type?.value {
+            case "numeric", "integer":
+                if let low = column.minimum?.value, let high = column.maximum?.value {
+                    domains[column.name.value] = .numeric(
+                        lower: low.approximateDouble, upper: high.approximateDouble,
+                        integral: column.type?.value == "integer")
+                }
+            case "categorical":
+                if let categories = column.categories {
+                    domains[column.name.value] = .categorical(categories.map(\.value))
+                }
+            case "boolean":
+                domains[column.name.value] = .boolean
+            default:
+                if let categories = column.categories {
+                    domains[column.name.value] = .categorical(categories.map(\.value))
+                } else if let low = column.minimum?.value, let high = column.maximum?.value {
+                    domains[column.name.value] = .numeric(
+                        lower: low.approximateDouble, upper: high.approximateDouble, integral: false)
+                }
+            }
+        }
+        return domains
+    }
+}

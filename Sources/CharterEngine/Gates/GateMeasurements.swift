@@ -1,0 +1,325 @@
+public import CharterCore
+public import CharterData
+internal import CharterPrivacy
+public import CharterStats
+
+/// Every quantity the gates can check, measured once on the training, holdout and synthetic rows,
+/// with the certificate's privacy, utility and fairness sections built from the same numbers.
+public struct GateMeasurements: Sendable {
+    /// A measured value, or why there is none.
+    public struct Measure: Sendable, Equatable {
+        public var value: Double?
+        public var note: String?
+
+        public init(_ value: Double?, note: String? = nil) {
+            self.value = value
+            self.note = note
+        }
+    }
+
+    /// What the measurements need besides the tables.
+    public struct Inputs: Sendable {
+        public var train: Table
+        public var holdout: Table
+        public var synthetic: Table
+        public var schema: TableSchema
+        public var quasiIdentifiers: [String]
+        public var sensitive: [String]
+        public var protected: [String]
+        public var target: String?
+        /// The seed of the membership-inference attack's sampling.
+        public var seed: UInt64
+        /// The smallest class size k-anonymity checks against (the strictest `k_min`), for counting
+        /// synthetic rows in small training classes.
+        public var smallClassThreshold: Int
+
+        public init(
+            train: Table, holdout: Table, synthetic: Table, schema: TableSchema, quasiIdentifiers: [String],
+            sensitive: [String], protected: [String], target: String?, seed: UInt64, smallClassThreshold: Int
+        ) {
+            self.train = train
+            self.holdout = holdout
+            self.synthetic = synthetic
+            self.schema = schema
+            self.quasiIdentifiers = quasiIdentifiers
+            self.sensitive = sensitive
+            self.protected = protected
+            self.target = target
+            self.seed = seed
+            self.smallClassThreshold = smallClassThreshold
+        }
+    }
+
+    public var evaluation: EvaluationReport
+    public var tstrProtocol: TSTRProtocol?
+    /// Why TSTR could not be set up (no target, a target without two classes).
+    public var tstrProblem: String?
+    var kAnonymity: Result<KAnonymity, DisclosureInputError>?
+    /// DCROverfittingProtection against each disjoint training sample as large as the holdout.
+    var dcr: Result<[DCROverfittingProtection], DisclosureInputError>
+    /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
+    /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
+    var linkedK: Int?
+    var newRowSynthesis: Result<NewRowSynthesis, DisclosureInputError>
+    public var membershipInference: Result<MembershipInferenceAttack.Outcome, MeasureFailure>
+    /// Per protected attribute, the TSTR evaluation with that attribute's subgroups.
+    public var fairness: [(attribute: String, result: Result<TSTREvaluation, TSTREvaluation.Failure>)]
+
+    /// A measurement that could not be made, with its reason.
+    public struct MeasureFailure: Error, Sendable, Equatable {
+        public var message: String
+    }
+
+    /// Measures everything. Tables must share column names and order.
+    public init(_ inputs: Inputs, attack: MembershipInferenceAttack? = MembershipInferenceAttack.available) {
+        let reportInputs = EvaluationReport.Inputs(
+            train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
+        if let target = inputs.target {
+            switch Self.positiveLabel(inputs.train, target) {
+            case .success(let label): tstrProtocol = TSTRProtocol(target: target, positiveLabel: label)
+            case .failure(let problem): tstrProblem = problem.message
+            }
+        } else {
+            tstrProblem = "the request names no source.target"
+        }
+        evaluation = EvaluationReport(reportInputs, protocol: tstrProtocol)
+        if !inputs.quasiIdentifiers.isEmpty {
+            kAnonymity = Result { () throws(DisclosureInputError) in
+                try KAnonymity(
+                    train: inputs.train, synthetic: inputs.synthetic, quasiIdentifiers: inputs.quasiIdentifiers,
+                    sensitive: inputs.sensitive.first, smallClassThreshold: max(1, inputs.smallClassThreshold))
+            }
+        }
+        // DCROverfittingProtection compares the share of synthetic rows closer to training rows
+        // with the share closer to holdout rows, which is fair only when both sets are the same
+        // size (SDMetrics recommends equal halves). The training side is therefore split into
+        // disjoint seeded samples as large as the holdout (at most four), and the shares averaged,
+        // as SDMetrics averages its subsampling iterations.
+        let samples = Self.samples(inputs.train, rows: inputs.holdout.rowCount, count: 4, seed: inputs.seed)
+        dcr = Result { () throws(DisclosureInputError) in
+            try samples.map { sample throws(DisclosureInputError) in
+                try DCROverfittingProtection(
+                    train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
+            }
+        }
+        linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
+        newRowSynthesis = Result { () throws(DisclosureInputError) in
+            try NewRowSynthesis(train: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
+        }
+        if let attack {
+            do {
+                membershipInference = .success(
+                    try attack.run(inputs.train, inputs.holdout, inputs.synthetic, inputs.schema, inputs.seed))
+            } catch {
+                membershipInference = .failure(MeasureFailure(message: "membership inference: \(error)"))
+            }
+        } else {
+            membershipInference = .failure(
+                MeasureFailure(message: "no membership-inference attack is available in this build"))
+        }
+        fairness = []
+        if let tstrProtocol {
+            for attribute in inputs.protected {
+                var p = tstrProtocol
+                p.subgroupColumn = attribute
+                let result = Result { () throws(TSTREvaluation.Failure) in
+                    try TSTREvaluation(
+                        train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic,
+                        schema: inputs.schema, protocol: p)
+                }
+                fairness.append((attribute, result))
+            }
+        }
+    }
+
+    /// Up to `count` disjoint samples of `rows` rows of `table`, drawn with SplitMix64 from
+    /// `seed`, each in table order; the whole table when it has no more rows than that.
+    static func samples(_ table: Table, rows: Int, count: Int, seed: UInt64) -> [Table] {
+        guard rows > 0, rows < table.rowCount else { return [table] }
+        var indices = Array(0..<table.rowCount)
+        var random = SplitMix64(seed: seed ^ 0x4443_5253_414D_504C)
+        for i in stride(from: indices.count - 1, to: 0, by: -1) {
+            indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+        }
+        let chunks = min(count, table.rowCount / rows)
+        return (0..<chunks).map { chunk in
+            table.selectingRows(indices[(chunk * rows)..<((chunk + 1) * rows)].sorted())
+        }
+    }
+
+    /// The smallest training equivalence class over `quasiIdentifiers` that a synthetic row falls
+    /// into (policies/README.md: k measured "on synthetic rows that fall into small classes of the
+    /// training data"): a synthetic row whose quasi-identifiers match a class of one training row
+    /// points at one real person; a row matching no training row points at nobody.
+    static func linkedK(_ train: Table, _ synthetic: Table, _ quasiIdentifiers: [String]) -> Int? {
+        let trainColumns = quasiIdentifiers.compactMap { train.column(named: $0)?.values }
+        let syntheticColumns = quasiIdentifiers.compactMap { synthetic.column(named: $0)?.values }
+        guard !quasiIdentifiers.isEmpty, trainColumns.count == quasiIdentifiers.count,
+            syntheticColumns.count == quasiIdentifiers.count
+        else { return nil }
+        func key(_ columns: [ColumnValues], _ row: Int) -> [String?] { columns.map { $0.text(at: row) } }
+        var sizes: [[String?]: Int] = [:]
+        for row in 0..<train.rowCount { sizes[key(trainColumns, row), default: 0] += 1 }
+        var smallest: Int?
+        for row in 0..<synthetic.rowCount {
+            if let size = sizes[key(syntheticColumns, row)] { smallest = min(smallest ?? size, size) }
+        }
+        return smallest
+    }
+
+    /// The positive class of a binary target: `1` for 0/1, `true` for booleans, else the class
+    /// rarer in the training rows (ties: the first in text order). AUC does not depend on which
+    /// class is called positive; the choice is recorded so that the numbers can be reproduced.
+    static func positiveLabel(_ table: Table, _ target: String) -> Result<String, MeasureFailure> {
+        guard let column = table.column(named: target) else {
+            return .failure(MeasureFailure(message: "the target column '\(target)' is not in the data"))
+        }
+        var counts: [String: Int] = [:]
+        for row in 0..<table.rowCount {
+            if let text = column.values.text(at: row) { counts[text, default: 0] += 1 }
+        }
+        guard counts.count == 2 else {
+            return .failure(
+                MeasureFailure(
+                    message:
+                        "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two"
+                ))
+        }
+        let keys = counts.keys.sorted()
+        if case .boolean = column.values { return .success("true") }
+        if Set(keys) == ["0", "1"] { return .success("1") }
+        if Set(keys.map { $0.lowercased() }) == ["false", "true"] {
+            return .success(keys.first { $0.lowercased() == "true" } ?? keys[0])
+        }
+        let rarer = keys.min { (counts[$0] ?? 0, $0) < (counts[$1] ?? 0, $1) } ?? keys[0]
+        return .success(rarer)
+    }
+
+    /// The value of a plan check's metric (`tstr.ratio`, `k_anonymity`, …).
+    public func measure(_ metric: String, parameters: [String: JSONValue], spend: (epsilon: Double, delta: Double)?)
+        -> Measure
+    {
+        switch metric {
+        case "epsilon_spent":
+            return spend.map { Measure($0.epsilon) } ?? Measure(nil, note: "the generator reported no privacy spend")
+        case "delta_spent":
+            return spend.map { Measure($0.delta) } ?? Measure(nil, note: "the generator reported no privacy spend")
+        case "k_anonymity":
+            switch kAnonymity {
+            case .success(let k)?:
+                if parameters["table"]?.stringValue == "train" { return Measure(Double(k.train.k)) }
+                let context =
+                    "over \(k.quasiIdentifiers.joined(separator: ", ")): the smallest training class a synthetic row "
+                    + "falls into (synthetic table's own k \(k.synthetic.k); \(k.syntheticRowsInSmallTrainClasses) "
+                    + "synthetic rows in training classes under \(k.smallClassThreshold))"
+                guard let linkedK else {
+                    return Measure(
+                        Double(k.train.rowCount),
+                        note:
+                            "no synthetic row shares its quasi-identifiers with a training row: k counted as all \(k.train.rowCount) training rows"
+                    )
+                }
+                return Measure(Double(linkedK), note: context)
+            case .failure(let error)?: return Measure(nil, note: error.message)
+            case nil: return Measure(nil, note: "no quasi-identifiers declared")
+            }
+        case "l_diversity":
+            switch kAnonymity {
+            case .success(let k)?:
+                guard let l = k.synthetic.distinctL else { return Measure(nil, note: "no sensitive column declared") }
+                return Measure(Double(l), note: "distinct l over '\(k.sensitive ?? "")'")
+            case .failure(let error)?: return Measure(nil, note: error.message)
+            case nil: return Measure(nil, note: "no quasi-identifiers declared")
+            }
+        case "membership_inference.accuracy", "membership_inference.auc":
+            switch membershipInference {
+            case .success(let outcome):
+                if metric.hasSuffix("accuracy") { return Measure(outcome.accuracy, note: outcome.attack) }
+                return Measure(outcome.auc, note: outcome.auc == nil ? "the attack gives no AUC" : outcome.attack)
+            case .failure(let failure): return Measure(nil, note: failure.message)
+            }
+        case "distance_to_closest_record.overfitting_protection":
+            return disclosure(dcr) { Self.dcrSummary($0).score }
+        case "distance_to_closest_record.closer_to_training":
+            return disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
+        case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
+            return disclosure(newRowSynthesis) { $0.score }
+        case "fidelity.column_shapes":
+            return Measure(evaluation.quality.thresholdsDisabled.columnShapes, note: "SDMetrics Column Shapes")
+        case "fidelity.column_pair_trends":
+            return Measure(
+                evaluation.quality.thresholdsDisabled.columnPairTrends, note: "SDMetrics Column Pair Trends, every pair"
+            )
+        case "fidelity.overall", "fidelity.quality":
+            return Measure(evaluation.quality.thresholdsDisabled.overall, note: "SDMetrics quality score")
+        case "fidelity.ks_complement":
+            return minimum(
+                evaluation.quality.shapes.filter { $0.metric == "KSComplement" }.map(\.score), "KSComplement")
+        case "fidelity.tv_complement":
+            return minimum(
+                evaluation.quality.shapes.filter { $0.metric == "TVComplement" }.map(\.score), "TVComplement")
+        case "fidelity.correlation_similarity":
+            return minimum(
+                evaluation.quality.pairs.filter { $0.metric == "CorrelationSimilarity" }.map(\.score),
+                "CorrelationSimilarity")
+        case "tstr.ratio", "trts.ratio", "tstr.auc", "trts.auc":
+            guard let tstr = evaluation.tstr else { return Measure(nil, note: tstrProblem) }
+            switch tstr {
+            case .success(let result):
+                let scores = result.overall
+                switch metric {
+                case "tstr.ratio": return Measure(scores.ratio, note: "AUC(synthetic → holdout) / AUC(train → holdout)")
+                case "tstr.auc": return Measure(scores.aucTSTR)
+                case "trts.auc": return Measure(scores.aucTRTS)
+                default:
+                    guard let trts = scores.aucTRTS, let trtr = scores.aucTRTR, trtr > 0 else {
+                        return Measure(nil, note: "TRTS or TRTR AUC undefined")
+                    }
+                    return Measure(trts / trtr, note: "AUC(train → synthetic) / AUC(train → holdout)")
+                }
+            case .failure(let failure): return Measure(nil, note: failure.description)
+            }
+        case "fairness.tstr_gap", "fairness.ratio_gap":
+            guard tstrProtocol != nil else { return Measure(nil, note: tstrProblem) }
+            guard !fairness.isEmpty else { return Measure(nil, note: "no protected attribute declared") }
+            var worst: Double?
+            var notes: [String] = []
+            for (attribute, result) in fairness {
+                switch result {
+                case .success(let evaluation):
+                    let gap =
+                        metric == "fairness.tstr_gap" ? evaluation.fairnessGap.aucTSTR : evaluation.fairnessGap.ratio
+                    guard let gap else {
+                        return Measure(nil, note: "'\(attribute)' has fewer than two subgroups with a defined AUC")
+                    }
+                    worst = max(worst ?? gap, gap)
+                    notes.append("\(attribute): \(GateCheck.format(gap))")
+                case .failure(let failure):
+                    return Measure(nil, note: "'\(attribute)': \(failure.description)")
+                }
+            }
+            return Measure(worst, note: "largest subgroup gap (" + notes.joined(separator: ", ") + ")")
+        default:
+            return Measure(nil, note: "charter does not measure '\(metric)'")
+        }
+    }
+
+    /// The share closer to training averaged over the samples, and SDMetrics' score from it.
+    static func dcrSummary(_ results: [DCROverfittingProtection]) -> (closerToTraining: Double, score: Double) {
+        let share = results.map(\.closerToTraining).reduce(0, +) / Double(max(1, results.count))
+        return (share, min(1, 2 * (1 - share)))
+    }
+
+    private func disclosure<T>(_ result: Result<T, DisclosureInputError>, _ value: (T) -> Double) -> Measure {
+        switch result {
+        case .success(let measured): Measure(value(measured))
+        case .failure(let error): Measure(nil, note: error.message)
+        }
+    }
+
+    private func minimum(_ scores: [Double?], _ name: String) -> Measure {
+        let defined = scores.compactMap { $0 }
+        guard let low = defined.min() else { return Measure(nil, note: "no column has a \(name) score") }
+        return Measure(low, note: "the lowest \(name) over \(defined.count) columns")
+    }
+}

@@ -1,0 +1,71 @@
+public import CharterData
+internal import CharterPrivacy
+
+/// The membership-inference attack the privacy gate runs: members are the training rows,
+/// non-members the holdout rows, and the attacker holds the synthetic rows.
+///
+/// A seam, so that tests can stand in an attack and a build without one fails every
+/// `membership_inference.*` check closed, with a note that says so. This build runs CharterPrivacy's
+/// ``MembershipInference``.
+public struct MembershipInferenceAttack: Sendable {
+    /// One attack's outcome.
+    public struct Outcome: Sendable, Equatable {
+        /// The attack's name and definition, for the certificate.
+        public var attack: String
+        public var accuracy: Double
+        public var auc: Double?
+
+        public init(attack: String, accuracy: Double, auc: Double?) {
+            self.attack = attack
+            self.accuracy = accuracy
+            self.auc = auc
+        }
+    }
+
+    /// Runs the attack; throws a one-line reason when the tables do not allow it.
+    public var run:
+        @Sendable (_ train: Table, _ holdout: Table, _ synthetic: Table, _ schema: TableSchema, _ seed: UInt64) throws
+            -> Outcome
+
+    public init(
+        run:
+            @escaping @Sendable (
+                _ train: Table, _ holdout: Table, _ synthetic: Table, _ schema: TableSchema, _ seed: UInt64
+            )
+            throws -> Outcome
+    ) {
+        self.run = run
+    }
+
+    /// How many balanced samples and fold splits the accuracy is averaged over.
+    public static let repetitions: UInt64 = 8
+
+    /// The attack this build has: CharterPrivacy's distance-based attack (−DCR to the synthetic rows;
+    /// Mann–Whitney AUC over every member and non-member; accuracy of a cross-validated threshold on
+    /// a balanced sample). With far more training rows than holdout rows, one balanced sample uses a
+    /// fraction of the members and one fold split, so the accuracy is averaged over
+    /// ``repetitions`` seeds (seed, seed + 1, …): the same attack, less sampling noise in the gate.
+    /// The AUC uses every record and does not depend on the seed.
+    public static let available: MembershipInferenceAttack? = MembershipInferenceAttack {
+        train, holdout, synthetic, schema, seed in
+        var accuracies: [Double] = []
+        var auc: Double?
+        var records = 0
+        for offset in 0..<repetitions {
+            let result = try MembershipInference(seed: seed &+ offset).measure(
+                train: train, holdout: holdout, synthetic: synthetic, schema: schema)
+            accuracies.append(result.accuracy)
+            auc = result.auc
+            records = result.balancedRecordCount
+        }
+        let accuracy = accuracies.reduce(0, +) / Double(accuracies.count)
+        let low = accuracies.min() ?? accuracy
+        let high = accuracies.max() ?? accuracy
+        return Outcome(
+            attack:
+                "distance to closest synthetic record (CharterPrivacy MembershipInference): accuracy averaged over "
+                + "\(repetitions) balanced samples of \(records) records from seed \(seed) "
+                + "(range \(String(format4: low))–\(String(format4: high)))",
+            accuracy: accuracy, auc: auc)
+    }
+}
