@@ -62,6 +62,9 @@ struct PolicySelection {
     var policy: Policy?
     var diagnostics: [Diagnostic] = []
     var sources: [String: String] = [:]
+    /// The files the policies were read from, their bases included (not policy tests or requests
+    /// that share the folder), sorted.
+    var policyFiles: [String] = []
 
     /// Loads every policy under `path` (overlays composed with their bases) and picks the one no
     /// other policy there extends. Errors in the policies, or several candidates, leave `policy` nil.
@@ -77,13 +80,16 @@ struct PolicySelection {
             case .success(let bytes):
                 sources[file] = String(decoding: bytes, as: UTF8.self)
                 var sources = self.sources
+                var bases: Set<String> = []
                 let result = linter.loadPolicies(file: file, bytes: bytes) { reference, from in
                     let base = LintCommand.resolve(reference, from: from)
                     guard case .success(let bytes) = InputFiles.read(base) else { throw BaseUnreadable(path: base) }
                     sources[base] = String(decoding: bytes, as: UTF8.self)
+                    bases.insert(base)
                     return (base, bytes)
                 }
                 self.sources = sources
+                if !result.policies.isEmpty { policyFiles += [file] + bases }
                 diagnostics += result.diagnostics.filter { $0.severity == .error }
                 for policy in result.policies {
                     loaded.append((file, policy))

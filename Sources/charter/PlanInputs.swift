@@ -34,9 +34,28 @@ struct PlanInputs {
             policy: policyDigest, request: InputDigests.request(request), source: sourceDigest, ledger: ledger.digest)
     }
 
-    /// Decides the request on `now`, with approvals bound to `planDigest` (unchecked when `nil`).
+    /// The registry the ledger was read from (or would be: the ledger is empty when it does not exist).
+    var registryPath: String = ""
+
+    /// Decides the request on `now`, with approvals bound to `planDigest` (unchecked when `nil`) and
+    /// the source's remaining lifetime budget from the ledger state the plan pins: a run that spends
+    /// more than is left is denied, not merely warned about.
     func decide(now: CalendarDate, planDigest: String?) -> Decision {
-        DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest)
+        DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest, budget: sourceBudget)
+    }
+
+    /// The ledger state as the decision reads it.
+    var sourceBudget: SourceBudget {
+        guard ledger.isRegistered, let capEpsilon = ledger.capEpsilon, let capDelta = ledger.capDelta else {
+            return SourceBudget(ledger: registryPath, source: ledger.source, standing: .unregistered)
+        }
+        // A held spend with no finite ε leaves nothing.
+        let remainingEpsilon = ledger.spentEpsilon.map { max(0, capEpsilon - $0) } ?? 0
+        return SourceBudget(
+            ledger: registryPath, source: ledger.source,
+            standing: .registered(
+                capEpsilon: capEpsilon, capDelta: capDelta, remainingEpsilon: remainingEpsilon,
+                remainingDelta: max(0, capDelta - ledger.spentDelta)))
     }
 
     /// Reads everything a plan needs.
@@ -78,7 +97,7 @@ struct PlanInputs {
         }
         var notes: [String] = []
         let policyDigest = InputDigests.policySet(
-            selection.sources.keys.sorted().map {
+            Set(selection.policyFiles).sorted().map {
                 (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8))
             })
         var sourceDigest = request.source.sha256?.value
@@ -98,7 +117,8 @@ struct PlanInputs {
         )
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
-            policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources)
+            policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources,
+            registryPath: registryPath)
     }
 
     /// The source's ledger state from the registry, or the empty ledger when there is none.

@@ -160,10 +160,11 @@ struct PlanCommandTests {
                 cost: .pure(epsilon: Decimal(string: "9.5")!),
                 lease: .seconds(3600), actor: "engine"), at: at)
         _ = try registry.commit(event.id, actor: "engine", at: at)
+        // Over the budget the ledger has left, the decision itself denies the run: no plan is made.
         let spent = try Self.plan([request], registry: path)
-        #expect(spent.status == 3)
-        #expect(spent.stdout.contains("error[budget-exceeded]"), "\(spent.stdout)")
-        #expect(spent.stdout.contains("DOES NOT FIT"))
+        #expect(spent.status == 1)
+        #expect(spent.stdout.contains("budgets.per_source"), "\(spent.stdout)")
+        #expect(spent.stdout.contains("generator.epsilon 4.0 is more than the 0.5 left"), "\(spent.stdout)")
         #expect(!spent.stdout.contains("note: no registry"))
     }
 
