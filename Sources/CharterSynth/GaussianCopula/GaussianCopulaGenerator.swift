@@ -1,5 +1,6 @@
 public import CharterCore
 public import CharterData
+internal import CharterStats
 
 /// `gaussian-copula`: a Gaussian copula fitted on the training data, without differential privacy.
 ///
@@ -159,7 +160,7 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
                 knotsU: [0, 1], knotsX: [zero, zero], lower: zero, upper: zero, rounding: .none)
             return (marginal, .init(values: scores, present: column.values.isMissing.map { !$0 }))
         }
-        let order = Argsort.order(present)
+        let order = RadixSort.order(present)
         var sorted = [Double](repeating: 0, count: m)
         for i in 0..<m { sorted[i] = present[Int(order[i])] }
         // Tie blocks: positions [start, end) share one value and one score.
