@@ -11,8 +11,6 @@ public import CharterCore
 /// differs.
 struct ProgramRun {
     let program: CompiledPolicy
-    /// The request decided, borrowed from the caller for the run.
-    let request: UnsafePointer<GenerationRequest>
     let lowered: LoweredValues
     let now: CalendarDate
     let planDigest: String?
@@ -29,42 +27,41 @@ struct ProgramRun {
     var context: CompiledCondition.Context
 
     init(
-        program: CompiledPolicy, request: UnsafePointer<GenerationRequest>, lowered: LoweredValues, now: CalendarDate,
+        program: CompiledPolicy, request: borrowing GenerationRequest, lowered: LoweredValues, now: CalendarDate,
         planDigest: String?, tracing: Bool
     ) {
         self.program = program
-        self.request = request
         self.lowered = lowered
         self.now = now
         self.planDigest = planDigest
         self.tracing = tracing
         context = CompiledCondition.Context(values: lowered.values, approvedRoles: 0, roleNames: [], now: now)
-        validateApprovals()
+        validateApprovals(request)
         context.approvedRoles = approved
         context.roleNames = program.roleNames
     }
 
-    mutating func decide(budget: SourceBudget?) -> Decision {
+    mutating func decide(_ request: borrowing GenerationRequest, budget: SourceBudget?) -> Decision {
         trace.reserveCapacity(program.tiers.count + program.rules.count)
-        checkPurpose()
-        let tier = selectTier()
+        checkPurpose(request)
+        let tier = selectTier(request)
         if let tier {
-            check(tier.controls, prefix: "")
+            check(request, tier.controls, prefix: "")
             requireApprovals(tier.controls)
         }
-        for rule in program.rules { apply(rule) }
+        for rule in program.rules { apply(request, rule) }
         var notes =
-            planDigest == nil && !request.pointee.approvals.isEmpty
+            planDigest == nil && !request.approvals.isEmpty
             ? program.notesUnbound : program.notesWithoutPlan
         if let budget {
-            let checked = BudgetCheck.check(budget, policy: program.policy, request: request.pointee)
+            let checked = BudgetCheck.check(budget, policy: program.policy, request: request)
             violations += checked.violations
             notes[0] = checked.note
         }
         let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
         return Decision(
-            outcome: outcome, requestID: request.pointee.id.value, requestLocation: request.pointee.location,
-            approvalsLocation: request.pointee.approvalsLocation ?? request.pointee.location, policy: program.name,
+            outcome: outcome, requestID: request.id.value, requestLocation: request.location,
+            approvalsLocation: request.approvalsLocation ?? request.location, policy: program.name,
             tier: tier?.name,
             violations: violations, warnings: warnings, missingApprovals: missing, approvals: verdicts,
             overrides: overrides, notes: notes, trace: trace)
@@ -73,13 +70,13 @@ struct ProgramRun {
     // MARK: - Approval verdicts
 
     /// ``ApprovalValidator``'s verdicts, with the valid roles as a mask.
-    private mutating func validateApprovals() {
-        guard !request.pointee.approvals.isEmpty else { return }
-        verdicts.reserveCapacity(request.pointee.approvals.count)
-        for approval in request.pointee.approvals {
+    private mutating func validateApprovals(_ request: borrowing GenerationRequest) {
+        guard !request.approvals.isEmpty else { return }
+        verdicts.reserveCapacity(request.approvals.count)
+        for approval in request.approvals {
             let rejection: ApprovalValidator.Rejection?
             if let index = program.roleNames.firstIndex(of: approval.role.value) {
-                if approval.by.value == request.pointee.requester.value {
+                if approval.by.value == request.requester.value {
                     rejection = .requester
                 } else if !program.roleMembers[index].contains(approval.by.value) {
                     rejection = .notMember
@@ -107,8 +104,12 @@ struct ProgramRun {
 
     // MARK: - Conditions
 
-    private mutating func evaluate(_ condition: ProgramCondition) -> Result<Bool, ConditionEvaluationError> {
-        guard let expression = condition.expression else {
+    private mutating func evaluate(
+        _ request: borrowing GenerationRequest, _ condition: ProgramCondition
+    ) -> Result<Bool, ConditionEvaluationError> {
+        // Whether it parsed is read as a flag: binding the expression would copy the whole
+        // parsed tree per condition per decision (measured: that copy showed in the profile).
+        guard condition.parsed else {
             trace.append(
                 ConditionTrace(
                     subject: condition.subject, condition: condition.text,
@@ -118,7 +119,7 @@ struct ProgramRun {
                     message: "the condition did not parse", location: condition.location))
         }
         var steps: [TraceStep] = []
-        let outcome = holds(condition, expression, &steps)
+        let outcome = holds(request, condition, &steps)
         trace.append(
             ConditionTrace(
                 subject: condition.subject, condition: tracing ? condition.canonical : condition.text,
@@ -129,7 +130,7 @@ struct ProgramRun {
     /// The compiled condition's answer, or the interpreter's when the compiled form cannot give
     /// it (then the interpreter's error and trace are the ones recorded).
     private func holds(
-        _ condition: ProgramCondition, _ expression: ConditionExpression, _ steps: inout [TraceStep]
+        _ request: borrowing GenerationRequest, _ condition: ProgramCondition, _ steps: inout [TraceStep]
     ) -> Result<Bool, ConditionEvaluationError> {
         if let compiled = condition.compiled {
             do {
@@ -138,7 +139,10 @@ struct ProgramRun {
                 steps.removeAll()
             }
         }
-        let evaluator = ConditionEvaluator(request: request.pointee, approvedRoles: approvedRoleNames, now: now)
+        guard let expression = condition.expression else {
+            preconditionFailure("a condition that did not parse is never evaluated")
+        }
+        let evaluator = ConditionEvaluator(request: copy request, approvedRoles: approvedRoleNames, now: now)
         do {
             return .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
         } catch {
@@ -146,9 +150,9 @@ struct ProgramRun {
         }
     }
 
-    private mutating func selectTier() -> ProgramTier? {
+    private mutating func selectTier(_ request: borrowing GenerationRequest) -> ProgramTier? {
         for tier in program.tiers {
-            switch evaluate(tier.when) {
+            switch evaluate(request, tier.when) {
             case .success(true): return tier
             case .success(false): continue
             case .failure(let error):
@@ -156,7 +160,7 @@ struct ProgramRun {
                 deny(
                     tier.when.subject, .decisionConditionError, .hardMandatory,
                     "cannot tell whether tier '\(name)' applies: \(error.message)",
-                    request: requestLocation(of: tier.when), policy: error.location,
+                    request: requestLocation(request, of: tier.when), policy: error.location,
                     remedy: "state the field the condition reads")
                 return nil
             }
@@ -164,16 +168,16 @@ struct ProgramRun {
         let policy = program.policy
         deny(
             "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
-            request: request.pointee.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
+            request: request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
         return nil
     }
 
     // MARK: - Rules
 
-    private mutating func apply(_ rule: ProgramRule) {
+    private mutating func apply(_ request: borrowing GenerationRequest, _ rule: ProgramRule) {
         let held: Bool
         var note = ""
-        switch evaluate(rule.when) {
+        switch evaluate(request, rule.when) {
         case .success(let value): held = value
         case .failure(let error):
             held = true
@@ -181,7 +185,7 @@ struct ProgramRun {
         }
         guard held, let effect = rule.effect else { return }
         let id = rule.id
-        let at = requestLocation(of: rule.when)
+        let at = requestLocation(request, of: rule.when)
         switch effect {
         case .warn(let text):
             warn(
@@ -215,7 +219,7 @@ struct ProgramRun {
             } else {
                 for role in rule.required { requireRole(role, source: id) }
             }
-            if let controls = rule.controls { check(controls, prefix: id + ": ") }
+            if let controls = rule.controls { check(request, controls, prefix: id + ": ") }
         }
     }
 
@@ -232,30 +236,32 @@ struct ProgramRun {
 
     // MARK: - Controls
 
-    private mutating func checkPurpose() {
-        let purpose = request.pointee.purpose.value
+    private mutating func checkPurpose(_ request: borrowing GenerationRequest) {
+        let purpose = request.purpose.value
         guard !program.purposes.contains(purpose) else { return }
         let policy = program.policy
         deny(
             "purposes", .decisionPurpose, .hardMandatory,
             "purpose '\(purpose)' is not one policy '\(policy.name.value)' allows",
-            request: request.pointee.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
+            request: request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
             remedy: "request.purpose \"\(purpose)\" → one of: " + program.purposes.joined(separator: ", "))
     }
 
-    private mutating func check(_ program: ProgramControls, prefix: String) {
+    private mutating func check(
+        _ request: borrowing GenerationRequest, _ program: ProgramControls, prefix: String
+    ) {
         let controls = program
         if let audiences = controls.audiences,
-            !audiences.contains(where: { $0.value == request.pointee.audience.value })
+            !audiences.contains(where: { $0.value == request.audience.value })
         {
             deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
-                "audience '\(request.pointee.audience.value)' is not allowed in this tier", request: request.pointee.audience.location,
+                "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
                 policy: audiences.first?.location ?? controls.location,
-                remedy: "request.audience \"\(request.pointee.audience.value)\" → one of: "
+                remedy: "request.audience \"\(request.audience.value)\" → one of: "
                     + audiences.map(\.value).joined(separator: ", "))
         }
-        if let allowed = controls.consumers, let consumers = request.pointee.consumers?.value {
+        if let allowed = controls.consumers, let consumers = request.consumers?.value {
             for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
                 deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
@@ -265,7 +271,7 @@ struct ProgramRun {
                         + allowed.map(\.value).joined(separator: ", ") + ")")
             }
         }
-        let type = request.pointee.generator.type
+        let type = request.generator.type
         if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
             deny(
                 prefix + "generators", .decisionGenerator, .hardMandatory,
@@ -274,12 +280,15 @@ struct ProgramRun {
                 remedy: "generator.type \(type.value) → one of: "
                     + generators.value.map(\.value).joined(separator: ", "))
         }
-        if let dp = controls.differentialPrivacy { check(dp, controls, prefix: prefix) }
-        if let expiry = controls.expiryMax { check(expiry: expiry, prefix: prefix) }
+        if let dp = controls.differentialPrivacy { check(request, dp, controls, prefix: prefix) }
+        if let expiry = controls.expiryMax { check(request, expiry: expiry, prefix: prefix) }
     }
 
-    private mutating func check(_ dp: DifferentialPrivacyControl, _ controls: ProgramControls, prefix: String) {
-        let generator = request.pointee.generator
+    private mutating func check(
+        _ request: borrowing GenerationRequest, _ dp: DifferentialPrivacyControl, _ controls: ProgramControls,
+        prefix: String
+    ) {
+        let generator = request.generator
         let required = dp.required?.value ?? false
         let isPrivate = lowered.isDifferentiallyPrivate
         if required, !isPrivate {
@@ -292,16 +301,18 @@ struct ProgramRun {
         }
         guard required || isPrivate || generator.epsilon != nil else { return }
         checkCap(
-            dp.epsilonMax, controls.epsilonMax, generator.epsilon, lowered.epsilon, field: "epsilon",
+            request, dp.epsilonMax, controls.epsilonMax, generator.epsilon, lowered.epsilon, field: "epsilon",
             control: "epsilon_max", code: .decisionEpsilon, dp: required || isPrivate, prefix: prefix)
         checkCap(
-            dp.deltaMax, controls.deltaMax, generator.delta, lowered.delta, field: "delta", control: "delta_max",
+            request, dp.deltaMax, controls.deltaMax, generator.delta, lowered.delta, field: "delta",
+            control: "delta_max",
             code: .decisionDelta, dp: required || isPrivate, prefix: prefix)
     }
 
     /// One of the ε and δ caps: the stated value must not pass it, and a private run must state it.
     private mutating func checkCap(
-        _ cap: Located<Decimal>?, _ capNumber: ProgramNumber?, _ value: Located<Decimal>?, _ number: ProgramNumber?,
+        _ request: borrowing GenerationRequest, _ cap: Located<Decimal>?, _ capNumber: ProgramNumber?,
+        _ value: Located<Decimal>?, _ number: ProgramNumber?,
         field: String, control: String, code: DiagnosticCode, dp: Bool, prefix: String
     ) {
         guard let cap, let capNumber else { return }
@@ -316,18 +327,20 @@ struct ProgramRun {
             deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "the request states no generator.\(field) and this tier caps it at \(cap.text)",
-                request: request.pointee.generator.location, policy: cap.location,
+                request: request.generator.location, policy: cap.location,
                 remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 
-    private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
+    private mutating func check(
+        _ request: borrowing GenerationRequest, expiry max: Located<CalendarDuration>, prefix: String
+    ) {
         let latest = now.adding(days: max.value.days) ?? now
-        guard let expiresAt = request.pointee.expiresAt else {
+        guard let expiresAt = request.expiresAt else {
             deny(
                 prefix + "expiry.max", .decisionExpiry, .hardMandatory,
                 "the request states no expires_at and this tier allows at most \(max.value)",
-                request: request.pointee.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+                request: request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
             return
         }
         if expiresAt.value <= now {
@@ -398,10 +411,10 @@ struct ProgramRun {
     }
 
     /// The request node a condition is about: the first field it reads that the request writes.
-    private func requestLocation(of condition: ProgramCondition) -> SourceLocation {
+    private func requestLocation(_ request: borrowing GenerationRequest, of condition: ProgramCondition) -> SourceLocation {
         for field in condition.fields {
-            if let location = request.pointee.location(of: field) { return location }
+            if let location = request.location(of: field) { return location }
         }
-        return request.pointee.location
+        return request.location
     }
 }
