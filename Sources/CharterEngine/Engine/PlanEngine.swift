@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 internal import CharterData
 public import CharterPlan
 public import CharterPolicy

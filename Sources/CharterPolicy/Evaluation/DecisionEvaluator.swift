@@ -61,9 +61,7 @@ private struct DecisionRun {
     let tracing: Bool
     let approvals: ApprovalValidator
     let evaluator: ConditionEvaluator
-    var violations: [Decision.Violation] = []
-    var warnings: [Decision.Violation] = []
-    var missing: [Decision.MissingApproval] = []
+    var findings: DecisionFindings
     var overrides: [(rule: String, by: String)] = []
     var notes: [String] = []
     var trace: [ConditionTrace] = []
@@ -73,6 +71,7 @@ private struct DecisionRun {
         self.request = request
         self.now = now
         self.planDigest = planDigest
+        self.findings = DecisionFindings(planDigest: planDigest)
         self.tracing = tracing
         approvals = ApprovalValidator(request: request, policy: policy, now: now, planDigest: planDigest)
         evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
@@ -88,7 +87,7 @@ private struct DecisionRun {
         for rule in policy.rules { apply(rule) }
         if let budget {
             let checked = BudgetCheck.check(budget, policy: policy, request: request)
-            violations += checked.violations
+            findings.violations += checked.violations
             notes.append(checked.note)
         } else {
             notes.append(DecisionEvaluator.budgetNote)
@@ -96,12 +95,12 @@ private struct DecisionRun {
         if planDigest == nil, !request.approvals.isEmpty {
             notes.append("plan digest not given: approvals not checked for staleness")
         }
-        let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
+        let outcome: Decision.Outcome = !findings.violations.isEmpty ? .deny : (findings.missing.isEmpty ? .allow : .pending)
         return Decision(
             outcome: outcome, requestID: request.id.value, requestLocation: request.location,
             approvalsLocation: request.approvalsLocation ?? request.location, policy: policy.name.value,
             tier: tier?.name,
-            violations: violations, warnings: warnings, missingApprovals: missing, approvals: approvals.verdicts,
+            violations: findings.violations, warnings: findings.warnings, missingApprovals: findings.missing, approvals: approvals.verdicts,
             overrides: overrides, notes: notes, trace: trace)
     }
 
@@ -138,7 +137,7 @@ private struct DecisionRun {
             case .success(true): return tier
             case .success(false): continue
             case .failure(let error):
-                deny(
+                findings.deny(
                     "tier \(tier.name.value)", .decisionConditionError, .hardMandatory,
                     "cannot tell whether tier '\(tier.name.value)' applies: \(error.message)",
                     request: requestLocation(of: tier.when), policy: error.location,
@@ -146,7 +145,7 @@ private struct DecisionRun {
                 return nil
             }
         }
-        deny(
+        findings.deny(
             "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
             request: request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
         return nil
@@ -168,30 +167,30 @@ private struct DecisionRun {
         let at = requestLocation(of: rule.when)
         switch effect {
         case .warn(let text):
-            warn(
+            findings.warn(
                 id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at,
                 policy: rule.location)
         case .deny(let text):
             let message = (rule.message ?? text) + note
             switch rule.enforcement.value {
             case .advisory:
-                warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
+                findings.warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
             case .softMandatory:
                 if let role = rule.overrideBy?.value, let approval = approvals.override(of: id, by: role) {
                     overrides.append((id, approval.by.value))
                 } else {
                     let role = rule.overrideBy?.value ?? "the override role"
-                    deny(
+                    findings.deny(
                         id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
                         remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
                 }
             case .hardMandatory:
-                deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
+                findings.deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
             }
         case .require(let roles, let controls):
             if rule.enforcement.value == .advisory {
                 for role in roles where !isApproved(role.value) {
-                    warn(
+                    findings.warn(
                         id, .decisionRuleWarning, .advisory,
                         (rule.message ?? "an approval by \(role.value) is advised") + note, request: at,
                         policy: role.location)
@@ -208,7 +207,7 @@ private struct DecisionRun {
     private mutating func checkPurpose() {
         guard !policy.purposes.contains(where: { $0.value == request.purpose.value }) else { return }
         let allowed = policy.purposes.map(\.value)
-        deny(
+        findings.deny(
             "purposes", .decisionPurpose, .hardMandatory,
             "purpose '\(request.purpose.value)' is not one policy '\(policy.name.value)' allows",
             request: request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
@@ -219,7 +218,7 @@ private struct DecisionRun {
         if let audiences = controls.access?.audiences,
             !audiences.contains(where: { $0.value == request.audience.value })
         {
-            deny(
+            findings.deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
                 "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
                 policy: audiences.first?.location ?? controls.location,
@@ -229,7 +228,7 @@ private struct DecisionRun {
         if let allowed = controls.access?.consumers {
             for consumer in request.consumers?.value ?? []
             where !allowed.contains(where: { $0.value == consumer.value }) {
-                deny(
+                findings.deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
                     "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
                     policy: allowed.first?.location ?? controls.location,
@@ -239,7 +238,7 @@ private struct DecisionRun {
         }
         let type = request.generator.type
         if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
-            deny(
+            findings.deny(
                 prefix + "generators", .decisionGenerator, .hardMandatory,
                 "generator '\(type.value)' is not allowed in this tier", request: type.location,
                 policy: generators.location,
@@ -255,7 +254,7 @@ private struct DecisionRun {
         let required = dp.required?.value ?? false
         let isPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
         if required, !isPrivate {
-            deny(
+            findings.deny(
                 prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
                 "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
                 request: generator.type.location, policy: dp.required?.location ?? dp.location,
@@ -281,13 +280,13 @@ private struct DecisionRun {
         guard let cap else { return }
         if let value {
             guard value.value > cap.value else { return }
-            deny(
+            findings.deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
                 request: value.location, policy: cap.location,
                 remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
         } else if dp {
-            deny(
+            findings.deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "the request states no generator.\(field) and this tier caps it at \(cap.text)",
                 request: request.generator.location, policy: cap.location,
@@ -296,26 +295,8 @@ private struct DecisionRun {
     }
 
     private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {
-        let latest = now.adding(days: max.value.days) ?? now
-        guard let expiresAt = request.expiresAt else {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "the request states no expires_at and this tier allows at most \(max.value)",
-                request: request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
-            return
-        }
-        if expiresAt.value <= now {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "expires_at \(expiresAt.value) is not after \(now)", request: expiresAt.location, policy: max.location,
-                remedy: "expires_at \(expiresAt.value) → after \(now) and ≤ \(latest)")
-        } else if expiresAt.value > latest {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "expires_at \(expiresAt.value) is \(now.days(until: expiresAt.value)) days away; this tier allows at most \(max.value)",
-                request: expiresAt.location, policy: max.location,
-                remedy: "expires_at \(expiresAt.value) → ≤ \(latest)")
-        }
+        findings.check(
+            expiresAt: request.expiresAt, max: max, now: now, prefix: prefix, requestLocation: request.location)
     }
 
     // MARK: - Approvals
@@ -323,56 +304,18 @@ private struct DecisionRun {
     private mutating func requireApprovals(_ control: ApprovalControl?) {
         guard let control else { return }
         for role in control.allOf { requireRole(role, source: "approvals.all_of") }
-        let quorum = control.effectiveQuorum
-        guard quorum > 0 else { return }
-        let have = Set(control.anyOf.map(\.value)).filter(isApproved).count
-        if have < quorum {
-            let roles = control.anyOf.map(\.value)
-            missing.append(
-                Decision.MissingApproval(
-                    roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
-                    remedy:
-                        "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
-                        + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
-        }
+        findings.requireQuorum(of: control, have: Set(control.anyOf.map(\.value)).filter(isApproved).count)
     }
 
     private mutating func requireRole(_ role: Located<String>, source: String) {
-        guard !isApproved(role.value) else { return }
-        guard !missing.contains(where: { $0.roles == [role.value] }) else { return }
-        missing.append(
-            Decision.MissingApproval(
-                roles: [role.value], count: 1, source: source, policyLocation: role.location,
-                remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
+        findings.requireRole(role, source: source, approved: isApproved(role.value))
     }
 
     /// Whether a valid approval in `role` is attached: the one approval check every control and
     /// rule goes through.
     private func isApproved(_ role: String) -> Bool { approvals.approvedRoles.contains(role) }
 
-    private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
 
-    // MARK: - Recording
-
-    private mutating func deny(
-        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
-        request: SourceLocation, policy: SourceLocation, remedy: String?
-    ) {
-        violations.append(
-            Decision.Violation(
-                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
-                policyLocation: policy, remedy: remedy))
-    }
-
-    private mutating func warn(
-        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
-        request: SourceLocation, policy: SourceLocation
-    ) {
-        warnings.append(
-            Decision.Violation(
-                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
-                policyLocation: policy, remedy: nil))
-    }
 
     /// The request node a condition is about: the first field it reads that the request writes.
     private func requestLocation(of condition: Condition) -> SourceLocation {

@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -18,9 +18,7 @@ struct ProgramRun {
     var verdicts: [ApprovalValidator.Verdict] = []
     /// Bit `i` set when role `i` has a valid approval.
     var approved: UInt64 = 0
-    var violations: [Decision.Violation] = []
-    var warnings: [Decision.Violation] = []
-    var missing: [Decision.MissingApproval] = []
+    var findings: DecisionFindings
     var overrides: [(rule: String, by: String)] = []
     var trace: [ConditionTrace] = []
     /// What compiled conditions read, made once the approvals are known.
@@ -34,6 +32,7 @@ struct ProgramRun {
         self.lowered = lowered
         self.now = now
         self.planDigest = planDigest
+        self.findings = DecisionFindings(planDigest: planDigest)
         self.tracing = tracing
         context = CompiledCondition.Context(values: lowered.values, approvedRoles: 0, roleNames: [], now: now)
         validateApprovals(request)
@@ -55,15 +54,15 @@ struct ProgramRun {
             ? program.notesUnbound : program.notesWithoutPlan
         if let budget {
             let checked = BudgetCheck.check(budget, policy: program.policy, request: request)
-            violations += checked.violations
+            findings.violations += checked.violations
             notes[0] = checked.note
         }
-        let outcome: Decision.Outcome = !violations.isEmpty ? .deny : (missing.isEmpty ? .allow : .pending)
+        let outcome: Decision.Outcome = !findings.violations.isEmpty ? .deny : (findings.missing.isEmpty ? .allow : .pending)
         return Decision(
             outcome: outcome, requestID: request.id.value, requestLocation: request.location,
             approvalsLocation: request.approvalsLocation ?? request.location, policy: program.name,
             tier: tier?.name,
-            violations: violations, warnings: warnings, missingApprovals: missing, approvals: verdicts,
+            violations: findings.violations, warnings: findings.warnings, missingApprovals: findings.missing, approvals: verdicts,
             overrides: overrides, notes: notes, trace: trace)
     }
 
@@ -157,7 +156,7 @@ struct ProgramRun {
             case .success(false): continue
             case .failure(let error):
                 let name = tier.name.value
-                deny(
+                findings.deny(
                     tier.when.subject, .decisionConditionError, .hardMandatory,
                     "cannot tell whether tier '\(name)' applies: \(error.message)",
                     request: requestLocation(request, of: tier.when), policy: error.location,
@@ -166,7 +165,7 @@ struct ProgramRun {
             }
         }
         let policy = program.policy
-        deny(
+        findings.deny(
             "tiers", .decisionNoTier, .hardMandatory, "no tier of policy '\(policy.name.value)' applies",
             request: request.location, policy: policy.tiers.first?.location ?? policy.location, remedy: nil)
         return nil
@@ -188,30 +187,30 @@ struct ProgramRun {
         let at = requestLocation(request, of: rule.when)
         switch effect {
         case .warn(let text):
-            warn(
+            findings.warn(
                 id, .decisionRuleWarning, rule.enforcement, (rule.message ?? text) + note, request: at,
                 policy: rule.location)
         case .deny(let text):
             let message = (rule.message ?? text) + note
             switch rule.enforcement {
             case .advisory:
-                warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
+                findings.warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
             case .softMandatory:
                 if let role = rule.overrideBy, let approval = override(of: id, by: role) {
                     overrides.append((id, approval.by.value))
                 } else {
                     let role = rule.overrideBy ?? "the override role"
-                    deny(
+                    findings.deny(
                         id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
                         remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
                 }
             case .hardMandatory:
-                deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
+                findings.deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
             }
         case .require:
             if rule.enforcement == .advisory {
                 for role in rule.required where !role.isApproved(in: approved) {
-                    warn(
+                    findings.warn(
                         id, .decisionRuleWarning, .advisory,
                         (rule.message ?? "an approval by \(role.role.value) is advised") + note, request: at,
                         policy: role.role.location)
@@ -240,7 +239,7 @@ struct ProgramRun {
         let purpose = request.purpose.value
         guard !program.purposes.contains(purpose) else { return }
         let policy = program.policy
-        deny(
+        findings.deny(
             "purposes", .decisionPurpose, .hardMandatory,
             "purpose '\(purpose)' is not one policy '\(policy.name.value)' allows",
             request: request.purpose.location, policy: policy.purposes.first?.location ?? policy.location,
@@ -254,7 +253,7 @@ struct ProgramRun {
         if let audiences = controls.audiences,
             !audiences.contains(where: { $0.value == request.audience.value })
         {
-            deny(
+            findings.deny(
                 prefix + "access.audiences", .decisionAudience, .hardMandatory,
                 "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
                 policy: audiences.first?.location ?? controls.location,
@@ -263,7 +262,7 @@ struct ProgramRun {
         }
         if let allowed = controls.consumers, let consumers = request.consumers?.value {
             for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
-                deny(
+                findings.deny(
                     prefix + "access.consumers", .decisionConsumer, .hardMandatory,
                     "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
                     policy: allowed.first?.location ?? controls.location,
@@ -273,7 +272,7 @@ struct ProgramRun {
         }
         let type = request.generator.type
         if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
-            deny(
+            findings.deny(
                 prefix + "generators", .decisionGenerator, .hardMandatory,
                 "generator '\(type.value)' is not allowed in this tier", request: type.location,
                 policy: generators.location,
@@ -292,7 +291,7 @@ struct ProgramRun {
         let required = dp.required?.value ?? false
         let isPrivate = lowered.isDifferentiallyPrivate
         if required, !isPrivate {
-            deny(
+            findings.deny(
                 prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
                 "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
                 request: generator.type.location, policy: dp.required?.location ?? dp.location,
@@ -318,13 +317,13 @@ struct ProgramRun {
         guard let cap, let capNumber else { return }
         if let value, let number {
             guard ProgramNumber.order(number, capNumber) > 0 else { return }
-            deny(
+            findings.deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
                 request: value.location, policy: cap.location,
                 remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
         } else if dp {
-            deny(
+            findings.deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "the request states no generator.\(field) and this tier caps it at \(cap.text)",
                 request: request.generator.location, policy: cap.location,
@@ -335,26 +334,8 @@ struct ProgramRun {
     private mutating func check(
         _ request: borrowing GenerationRequest, expiry max: Located<CalendarDuration>, prefix: String
     ) {
-        let latest = now.adding(days: max.value.days) ?? now
-        guard let expiresAt = request.expiresAt else {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "the request states no expires_at and this tier allows at most \(max.value)",
-                request: request.location, policy: max.location, remedy: "add expires_at ≤ \(latest)")
-            return
-        }
-        if expiresAt.value <= now {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "expires_at \(expiresAt.value) is not after \(now)", request: expiresAt.location, policy: max.location,
-                remedy: "expires_at \(expiresAt.value) → after \(now) and ≤ \(latest)")
-        } else if expiresAt.value > latest {
-            deny(
-                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
-                "expires_at \(expiresAt.value) is \(now.days(until: expiresAt.value)) days away; this tier allows at most \(max.value)",
-                request: expiresAt.location, policy: max.location,
-                remedy: "expires_at \(expiresAt.value) → ≤ \(latest)")
-        }
+        findings.check(
+            expiresAt: request.expiresAt, max: max, now: now, prefix: prefix, requestLocation: request.location)
     }
 
     // MARK: - Approvals
@@ -362,52 +343,11 @@ struct ProgramRun {
     private mutating func requireApprovals(_ controls: ProgramControls) {
         guard let control = controls.approvals else { return }
         for role in controls.allOf { requireRole(role, source: "approvals.all_of") }
-        let quorum = control.effectiveQuorum
-        guard quorum > 0 else { return }
-        let have = (controls.anyOf & approved).nonzeroBitCount
-        if have < quorum {
-            let roles = control.anyOf.map(\.value)
-            missing.append(
-                Decision.MissingApproval(
-                    roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
-                    remedy:
-                        "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
-                        + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
-        }
+        findings.requireQuorum(of: control, have: (controls.anyOf & approved).nonzeroBitCount)
     }
 
     private mutating func requireRole(_ role: ProgramRole, source: String) {
-        guard !role.isApproved(in: approved) else { return }
-        let name = role.role.value
-        guard !missing.contains(where: { $0.roles.count == 1 && $0.roles[0] == name }) else { return }
-        missing.append(
-            Decision.MissingApproval(
-                roles: [name], count: 1, source: source, policyLocation: role.role.location,
-                remedy: "an approval by a member of \(name) other than the requester" + planSuffix))
-    }
-
-    private var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
-
-    // MARK: - Recording
-
-    private mutating func deny(
-        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
-        request: SourceLocation, policy: SourceLocation, remedy: String?
-    ) {
-        violations.append(
-            Decision.Violation(
-                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
-                policyLocation: policy, remedy: remedy))
-    }
-
-    private mutating func warn(
-        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
-        request: SourceLocation, policy: SourceLocation
-    ) {
-        warnings.append(
-            Decision.Violation(
-                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
-                policyLocation: policy, remedy: nil))
+        findings.requireRole(role.role, source: source, approved: role.isApproved(in: approved))
     }
 
     /// The request node a condition is about: the first field it reads that the request writes.

@@ -1,0 +1,85 @@
+internal import CharterCore
+
+/// What a decision in progress has found — denying violations, advisory warnings and missing
+/// approvals — and the checks whose wording both evaluation paths share (the interpreter,
+/// ``DecisionEvaluator``, and the compiled ``DecisionProgram``), so that the two cannot drift apart.
+struct DecisionFindings {
+    /// The plan digest approvals must be bound to, named in the remedies.
+    let planDigest: String?
+    var violations: [Decision.Violation] = []
+    var warnings: [Decision.Violation] = []
+    var missing: [Decision.MissingApproval] = []
+
+    /// ` for plan sha256:…` when approvals must be bound to a plan.
+    var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
+
+    mutating func deny(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation, remedy: String?
+    ) {
+        violations.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: remedy))
+    }
+
+    mutating func warn(
+        _ id: String, _ code: DiagnosticCode, _ enforcement: Enforcement, _ message: String,
+        request: SourceLocation, policy: SourceLocation
+    ) {
+        warnings.append(
+            Decision.Violation(
+                id: id, enforcement: enforcement, code: code, message: message, requestLocation: request,
+                policyLocation: policy, remedy: nil))
+    }
+
+    /// The tier's `expiry.max`: the request must state an expiry after `now` and at most `max` away.
+    mutating func check(
+        expiresAt: Located<CalendarDate>?, max: Located<CalendarDuration>, now: CalendarDate, prefix: String,
+        requestLocation: SourceLocation
+    ) {
+        let latest = now.adding(days: max.value.days) ?? now
+        guard let expiresAt else {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "the request states no expires_at and this tier allows at most \(max.value)",
+                request: requestLocation, policy: max.location, remedy: "add expires_at ≤ \(latest)")
+            return
+        }
+        if expiresAt.value <= now {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is not after \(now)", request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → after \(now) and ≤ \(latest)")
+        } else if expiresAt.value > latest {
+            deny(
+                prefix + "expiry.max", .decisionExpiry, .hardMandatory,
+                "expires_at \(expiresAt.value) is \(now.days(until: expiresAt.value)) days away; this tier allows at most \(max.value)",
+                request: expiresAt.location, policy: max.location,
+                remedy: "expires_at \(expiresAt.value) → ≤ \(latest)")
+        }
+    }
+
+    /// An approval by a member of `role` is needed unless `approved`; asked for once per role.
+    mutating func requireRole(_ role: Located<String>, source: String, approved: Bool) {
+        guard !approved else { return }
+        guard !missing.contains(where: { $0.roles.count == 1 && $0.roles[0] == role.value }) else { return }
+        missing.append(
+            Decision.MissingApproval(
+                roles: [role.value], count: 1, source: source, policyLocation: role.location,
+                remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
+    }
+
+    /// The `any_of` quorum of `control`, of which `have` distinct roles have approved.
+    mutating func requireQuorum(of control: ApprovalControl, have: Int) {
+        let quorum = control.effectiveQuorum
+        guard quorum > 0, have < quorum else { return }
+        let roles = control.anyOf.map(\.value)
+        missing.append(
+            Decision.MissingApproval(
+                roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
+                remedy:
+                    "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
+                    + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
+    }
+}
