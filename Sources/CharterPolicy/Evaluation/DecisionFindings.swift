@@ -33,6 +33,41 @@ struct DecisionFindings {
                 policyLocation: policy, remedy: nil))
     }
 
+    /// The tier's access controls (audiences, consumers) and its generator allow-list.
+    mutating func check(
+        _ request: borrowing GenerationRequest, audiences: [Located<String>]?, consumers: [Located<String>]?,
+        generators: Located<[Located<String>]>?, controls: SourceLocation, prefix: String
+    ) {
+        if let audiences, !audiences.contains(where: { $0.value == request.audience.value }) {
+            deny(
+                prefix + "access.audiences", .decisionAudience, .hardMandatory,
+                "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
+                policy: audiences.first?.location ?? controls,
+                remedy: "request.audience \"\(request.audience.value)\" → one of: "
+                    + audiences.map(\.value).joined(separator: ", "))
+        }
+        if let allowed = consumers {
+            for consumer in request.consumers?.value ?? []
+            where !allowed.contains(where: { $0.value == consumer.value }) {
+                deny(
+                    prefix + "access.consumers", .decisionConsumer, .hardMandatory,
+                    "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
+                    policy: allowed.first?.location ?? controls,
+                    remedy: "remove consumer \"\(consumer.value)\" (allowed: "
+                        + allowed.map(\.value).joined(separator: ", ") + ")")
+            }
+        }
+        let type = request.generator.type
+        if let generators, !generators.value.contains(where: { $0.value == type.value }) {
+            deny(
+                prefix + "generators", .decisionGenerator, .hardMandatory,
+                "generator '\(type.value)' is not allowed in this tier", request: type.location,
+                policy: generators.location,
+                remedy: "generator.type \(type.value) → one of: "
+                    + generators.value.map(\.value).joined(separator: ", "))
+        }
+    }
+
     /// The tier's `expiry.max`: the request must state an expiry after `now` and at most `max` away.
     mutating func check(
         expiresAt: Located<CalendarDate>?, max: Located<CalendarDuration>, now: CalendarDate, prefix: String,

@@ -250,35 +250,9 @@ struct ProgramRun {
         _ request: borrowing GenerationRequest, _ program: ProgramControls, prefix: String
     ) {
         let controls = program
-        if let audiences = controls.audiences,
-            !audiences.contains(where: { $0.value == request.audience.value })
-        {
-            findings.deny(
-                prefix + "access.audiences", .decisionAudience, .hardMandatory,
-                "audience '\(request.audience.value)' is not allowed in this tier", request: request.audience.location,
-                policy: audiences.first?.location ?? controls.location,
-                remedy: "request.audience \"\(request.audience.value)\" → one of: "
-                    + audiences.map(\.value).joined(separator: ", "))
-        }
-        if let allowed = controls.consumers, let consumers = request.consumers?.value {
-            for consumer in consumers where !allowed.contains(where: { $0.value == consumer.value }) {
-                findings.deny(
-                    prefix + "access.consumers", .decisionConsumer, .hardMandatory,
-                    "consumer '\(consumer.value)' is not allowed in this tier", request: consumer.location,
-                    policy: allowed.first?.location ?? controls.location,
-                    remedy: "remove consumer \"\(consumer.value)\" (allowed: "
-                        + allowed.map(\.value).joined(separator: ", ") + ")")
-            }
-        }
-        let type = request.generator.type
-        if let generators = controls.generators, !generators.value.contains(where: { $0.value == type.value }) {
-            findings.deny(
-                prefix + "generators", .decisionGenerator, .hardMandatory,
-                "generator '\(type.value)' is not allowed in this tier", request: type.location,
-                policy: generators.location,
-                remedy: "generator.type \(type.value) → one of: "
-                    + generators.value.map(\.value).joined(separator: ", "))
-        }
+        findings.check(
+            request, audiences: controls.audiences, consumers: controls.consumers, generators: controls.generators,
+            controls: controls.location, prefix: prefix)
         if let dp = controls.differentialPrivacy { check(request, dp, controls, prefix: prefix) }
         if let expiry = controls.expiryMax { check(request, expiry: expiry, prefix: prefix) }
     }
