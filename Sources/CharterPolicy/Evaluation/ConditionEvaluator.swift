@@ -172,52 +172,15 @@ public struct ConditionEvaluator: Sendable {
 
     /// The value of a request field (``RequestSchema``'s paths).
     func field(_ path: [String], at location: SourceLocation) throws(ConditionEvaluationError) -> ConditionValue {
-        func given<T>(_ value: Located<T>?, _ make: (T) -> ConditionValue) throws(ConditionEvaluationError)
-            -> ConditionValue
-        {
-            guard let value else {
-                throw ConditionEvaluationError(
-                    message: "the request does not give \(path.joined(separator: "."))", location: location)
-            }
-            return make(value.value)
-        }
-        func strings(_ list: Located<[Located<String>]>?) -> ConditionValue {
-            .list(list?.value.map { .string($0.value) } ?? [])
-        }
-        let source = request.source
-        let generator = request.generator
-        // Matched on the two components, without joining them: this runs once per field per decision.
-        guard path.count == 2 else {
-            throw ConditionEvaluationError(message: "unknown field \(path.joined(separator: "."))", location: location)
-        }
-        switch (path[0], path[1]) {
-        case ("request", "id"): return .string(request.id.value)
-        case ("request", "ticket"): return try given(request.ticket) { .string($0) }
-        case ("request", "requester"): return .string(request.requester.value)
-        case ("request", "purpose"): return .string(request.purpose.value)
-        case ("request", "audience"): return .string(request.audience.value)
-        case ("request", "consumers"): return strings(request.consumers)
-        case ("request", "jurisdiction"): return try given(request.jurisdiction) { .string($0) }
-        case ("request", "high_risk_ai"): return .bool(request.highRiskAI?.value ?? false)
-        case ("request", "expires_at"): return try given(request.expiresAt) { .date($0) }
-        case ("source", "dataset"): return .string(source.dataset.value)
-        case ("source", "classification"): return .string(source.classification.value)
-        case ("source", "jurisdiction"): return try given(source.jurisdiction) { .string($0) }
-        case ("source", "privacy_unit"): return try given(source.privacyUnit) { .string($0) }
-        case ("source", "rows"): return try given(source.rows) { .number(Decimal($0)) }
-        case ("source", "target"): return try given(source.target) { .string($0) }
-        case ("source", "quasi_identifiers"): return strings(source.quasiIdentifiers)
-        case ("source", "sensitive"): return strings(source.sensitive)
-        case ("source", "protected"): return strings(source.protected)
-        case ("source", "exclude"): return strings(source.exclude)
-        case ("generator", "type"): return .string(generator.type.value)
-        case ("generator", "epsilon"): return try given(generator.epsilon) { .number($0) }
-        case ("generator", "delta"): return try given(generator.delta) { .number($0) }
-        case ("output", "rows"): return .number(Decimal(request.output.rows.value))
-        default:
+        guard let field = RequestField(path: path) else {
             throw ConditionEvaluationError(
                 message: "unknown field \(path.joined(separator: "."))", location: location)
         }
+        guard let value = request.conditionValue(of: field) else {
+            throw ConditionEvaluationError(
+                message: "the request does not give \(path.joined(separator: "."))", location: location)
+        }
+        return value
     }
 }
 

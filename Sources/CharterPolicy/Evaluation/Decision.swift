@@ -81,14 +81,57 @@ public struct Decision: Sendable, Equatable {
 
 /// One condition evaluated while deciding, with its sub-expressions.
 public struct ConditionTrace: Sendable, Equatable {
+    /// What a trace says of the condition itself, made once per condition and shared by every
+    /// decision that evaluates it (a decision then retains one reference per condition, not three
+    /// strings).
+    final class Header: Sendable {
+        let subject: String
+        let condition: String
+        let location: SourceLocation
+
+        init(subject: String, condition: String, location: SourceLocation) {
+            self.subject = subject
+            self.condition = condition
+            self.location = location
+        }
+    }
+
+    private var header: Header
+
     /// `tier high` or `rule tiny-source`.
-    public var subject: String
+    public var subject: String {
+        get { header.subject }
+        set { header = Header(subject: newValue, condition: condition, location: location) }
+    }
     /// The condition as written.
-    public var condition: String
+    public var condition: String {
+        get { header.condition }
+        set { header = Header(subject: subject, condition: newValue, location: location) }
+    }
     /// Where it is written.
-    public var location: SourceLocation
+    public var location: SourceLocation {
+        get { header.location }
+        set { header = Header(subject: subject, condition: condition, location: newValue) }
+    }
     /// Whether it held; `nil` when it could not be evaluated.
     public var held: Bool?
     /// Sub-expressions with their values (empty unless tracing was asked for).
     public var steps: [TraceStep]
+
+    /// A condition evaluated.
+    public init(subject: String, condition: String, location: SourceLocation, held: Bool?, steps: [TraceStep]) {
+        self.init(Header(subject: subject, condition: condition, location: location), held: held, steps: steps)
+    }
+
+    /// A condition evaluated, with what is said of the condition made beforehand.
+    init(_ header: Header, held: Bool?, steps: [TraceStep]) {
+        self.header = header
+        self.held = held
+        self.steps = steps
+    }
+
+    public static func == (lhs: ConditionTrace, rhs: ConditionTrace) -> Bool {
+        lhs.subject == rhs.subject && lhs.condition == rhs.condition && lhs.location == rhs.location
+            && lhs.held == rhs.held && lhs.steps == rhs.steps
+    }
 }

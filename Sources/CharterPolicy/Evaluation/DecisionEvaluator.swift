@@ -166,33 +166,22 @@ private struct DecisionRun {
         guard held, let effect = rule.effect else { return }
         let at = requestLocation(of: rule.when)
         switch effect {
-        case .warn(let text):
-            findings.warn(
-                id, .decisionRuleWarning, rule.enforcement.value, (rule.message ?? text) + note, request: at,
+        case .warn(let text), .deny(let text):
+            var denies = false
+            if case .deny = effect { denies = true }
+            let approver = findings.applyEffect(
+                of: id, denies: denies, enforcement: rule.enforcement.value, message: rule.message ?? text, note: note,
+                overrideBy: rule.overrideBy?.value,
+                overrider: rule.overrideBy.flatMap { approvals.override(of: id, by: $0.value)?.by.value }, request: at,
                 policy: rule.location)
-        case .deny(let text):
-            let message = (rule.message ?? text) + note
-            switch rule.enforcement.value {
-            case .advisory:
-                findings.warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
-            case .softMandatory:
-                if let role = rule.overrideBy?.value, let approval = approvals.override(of: id, by: role) {
-                    overrides.append((id, approval.by.value))
-                } else {
-                    let role = rule.overrideBy?.value ?? "the override role"
-                    findings.deny(
-                        id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
-                        remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
-                }
-            case .hardMandatory:
-                findings.deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
-            }
+            if let approver { overrides.append((id, approver)) }
         case .require(let roles, let controls):
             if rule.enforcement.value == .advisory {
                 for role in roles where !isApproved(role.value) {
                     findings.warn(
                         id, .decisionRuleWarning, .advisory,
-                        (rule.message ?? "an approval by \(role.value) is advised") + note, request: at,
+                        DecisionFindings.message(rule.message ?? "an approval by \(role.value) is advised", note: note),
+                        request: at,
                         policy: role.location)
                 }
             } else {
@@ -293,55 +282,23 @@ private struct DecisionRun {
     /// The request node a condition is about: the first field it reads that the request writes.
     private func requestLocation(of condition: Condition) -> SourceLocation {
         guard let expression = condition.expression else { return request.location }
-        for path in expression.fieldPaths {
-            if let location = request.location(ofField: path) { return location }
+        for field in expression.fields {
+            if let location = request.location(of: field) { return location }
         }
         return request.location
     }
 }
 
 extension ConditionExpression {
-    /// Every field path the expression reads, left to right.
-    var fieldPaths: [String] {
+    /// Every request field the expression reads, left to right (paths the schema lacks left out).
+    var fields: [RequestField] {
         switch kind {
         case .literal: []
-        case .field(let path): [path.joined(separator: ".")]
-        case .not(let operand): operand.fieldPaths
+        case .field(let path): RequestField(path: path).map { [$0] } ?? []
+        case .not(let operand): operand.fields
         case .logical(_, let lhs, let rhs), .comparison(_, let lhs, let rhs), .membership(_, let lhs, let rhs):
-            lhs.fieldPaths + rhs.fieldPaths
-        case .list(let items), .call(_, let items): items.flatMap(\.fieldPaths)
-        }
-    }
-}
-
-extension GenerationRequest {
-    /// Where the request writes the field a condition names, if it does.
-    func location(ofField path: String) -> SourceLocation? {
-        switch path {
-        case "request.id": id.location
-        case "request.ticket": ticket?.location
-        case "request.requester": requester.location
-        case "request.purpose": purpose.location
-        case "request.audience": audience.location
-        case "request.consumers": consumers?.location
-        case "request.jurisdiction": jurisdiction?.location
-        case "request.high_risk_ai": highRiskAI?.location
-        case "request.expires_at": expiresAt?.location
-        case "source.dataset": source.dataset.location
-        case "source.classification": source.classification.location
-        case "source.jurisdiction": source.jurisdiction?.location
-        case "source.privacy_unit": source.privacyUnit?.location
-        case "source.rows": source.rows?.location
-        case "source.target": source.target?.location
-        case "source.quasi_identifiers": source.quasiIdentifiers?.location ?? source.location
-        case "source.sensitive": source.sensitive?.location
-        case "source.protected": source.protected?.location
-        case "source.exclude": source.exclude?.location
-        case "generator.type": generator.type.location
-        case "generator.epsilon": generator.epsilon?.location
-        case "generator.delta": generator.delta?.location
-        case "output.rows": output.rows.location
-        default: nil
+            lhs.fields + rhs.fields
+        case .list(let items), .call(_, let items): items.flatMap(\.fields)
         }
     }
 }

@@ -33,6 +33,36 @@ struct DecisionFindings {
                 policyLocation: policy, remedy: nil))
     }
 
+    /// A rule's `warn` or `deny` effect, its message followed by `note` (why it was applied, when
+    /// its condition could not be evaluated). A soft-mandatory denial is cleared by a valid approval
+    /// in the rule's `override_by` role that names the rule, whose approver is `overrider`; it is
+    /// returned for the decision's overrides.
+    mutating func applyEffect(
+        of id: String, denies: Bool, enforcement: Enforcement, message text: String, note: String,
+        overrideBy: String?, overrider: String?, request: SourceLocation, policy: SourceLocation
+    ) -> String? {
+        let message = Self.message(text, note: note)
+        guard denies else {
+            warn(id, .decisionRuleWarning, enforcement, message, request: request, policy: policy)
+            return nil
+        }
+        switch enforcement {
+        case .advisory:
+            warn(id, .decisionRuleWarning, .advisory, message, request: request, policy: policy)
+        case .softMandatory:
+            if overrideBy != nil, let overrider { return overrider }
+            deny(
+                id, .decisionRuleDenied, .softMandatory, message, request: request, policy: policy,
+                remedy: "an approval by a member of \(overrideBy ?? "the override role") other than the requester with override: \(id)")
+        case .hardMandatory:
+            deny(id, .decisionRuleDenied, .hardMandatory, message, request: request, policy: policy, remedy: nil)
+        }
+        return nil
+    }
+
+    /// A finding's message followed by `note`, copied only when there is a note.
+    static func message(_ text: String, note: String) -> String { note.isEmpty ? text : text + note }
+
     /// The tier's access controls (audiences, consumers) and its generator allow-list.
     mutating func check(
         _ request: borrowing GenerationRequest, audiences: [Located<String>]?, consumers: [Located<String>]?,

@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -6,9 +6,9 @@ public import CharterCore
     import Foundation
 #endif
 
-/// A condition compiled into a flat array of operations over request field slots: fields,
-/// roles and functions are resolved once, so evaluating it matches no names, builds no lists
-/// and allocates nothing unless a trace is asked for.
+/// A condition compiled into a flat array of operations over request fields: fields, roles and
+/// functions are resolved once, so evaluating it matches no names, copies no strings, builds no
+/// lists and allocates nothing unless a trace is asked for.
 ///
 /// It evaluates exactly as ``ConditionEvaluator`` does: the same short-circuits, the same
 /// equality and ordering, the same trace steps in the same order. Whatever it cannot take
@@ -32,7 +32,8 @@ final class CompiledCondition: Sendable {
 
     /// One operation; operands are indices of earlier operations.
     enum Operation: Sendable {
-        case literal(ProgramValue)
+        /// Constant `index`: a literal, or a list of literals.
+        case constant(Int)
         case field(RequestField)
         case not(Int)
         case and(Int, Int)
@@ -59,8 +60,6 @@ final class CompiledCondition: Sendable {
 
     /// What a condition reads besides the request: the roles validly approved and the date.
     struct Context {
-        /// The request's field values (``LoweredRequest/values``).
-        var values: ContiguousArray<ProgramValue?>
         /// Bit `i` set when role `i` of the policy has a valid approval.
         var approvedRoles: UInt64
         /// The policy's role names, for `has_approval` of a computed name.
@@ -70,15 +69,20 @@ final class CompiledCondition: Sendable {
 
     let operations: ContiguousArray<Operation>
     let steps: [Step]
+    /// The literals (a list of literals is a run of them, and a constant of its own).
     let constants: ContiguousArray<ProgramValue>
+    /// Each constant as the trace shows it.
+    let constantValues: [ConditionValue]
+    /// The string literals, which ``ProgramString/constant(_:)`` indexes.
+    let strings: [String]
     let root: Int
 
-    private init(
-        operations: ContiguousArray<Operation>, steps: [Step], constants: ContiguousArray<ProgramValue>, root: Int
-    ) {
-        self.operations = operations
-        self.steps = steps
-        self.constants = constants
+    private init(_ builder: Builder, root: Int) {
+        operations = builder.operations
+        steps = builder.steps
+        constants = builder.constants
+        constantValues = builder.constantValues
+        strings = builder.strings
         self.root = root
     }
 
@@ -89,8 +93,7 @@ final class CompiledCondition: Sendable {
     static func compile(_ expression: ConditionExpression, roles: [String]) -> CompiledCondition? {
         var builder = Builder(roles: roles)
         guard let root = builder.add(expression, depth: 0) else { return nil }
-        return CompiledCondition(
-            operations: builder.operations, steps: builder.steps, constants: builder.constants, root: root)
+        return CompiledCondition(builder, root: root)
     }
 
     private struct Builder {
@@ -98,12 +101,17 @@ final class CompiledCondition: Sendable {
         var operations: ContiguousArray<Operation> = []
         var steps: [Step] = []
         var constants: ContiguousArray<ProgramValue> = []
+        var constantValues: [ConditionValue] = []
+        var strings: [String] = []
 
         mutating func add(_ expression: ConditionExpression, depth: Int) -> Int? {
             let operation: Operation
             switch expression.kind {
             case .literal(let literal):
-                operation = .literal(ProgramValue(literal))
+                guard let value = constant(literal) else { return nil }
+                operation = .constant(constants.count)
+                constants.append(value)
+                constantValues.append(ConditionValue(literal))
             case .field(let path):
                 guard let field = RequestField(path: path) else { return nil }
                 operation = .field(field)
@@ -126,9 +134,13 @@ final class CompiledCondition: Sendable {
                     guard let list = add(rhs, depth: depth + 1) else { return nil }
                     operation = .membership(negated: negated, element: element, list: list)
                 }
-            case .list:
-                guard let items = literals(expression) else { return nil }
-                operation = .literal(.constantList(items))
+            case .list(let items):
+                guard let run = literals(expression) else { return nil }
+                operation = .constant(constants.count)
+                constants.append(.constantList(run))
+                constantValues.append(.list(items.compactMap { item in
+                    if case .literal(let literal) = item.kind { ConditionValue(literal) } else { nil }
+                }))
             case .call(let name, let arguments):
                 guard let function = ConditionFunction(rawValue: name), arguments.count == 1,
                     let argument = add(arguments[0], depth: depth + 1)
@@ -158,132 +170,173 @@ final class CompiledCondition: Sendable {
         mutating func literals(_ expression: ConditionExpression) -> Range<Int>? {
             guard case .list(let items) = expression.kind else { return nil }
             var values: [ProgramValue] = []
+            var shown: [ConditionValue] = []
             for item in items {
-                guard case .literal(let literal) = item.kind else { return nil }
-                values.append(ProgramValue(literal))
+                guard case .literal(let literal) = item.kind, let value = constant(literal) else { return nil }
+                values.append(value)
+                shown.append(ConditionValue(literal))
             }
             let start = constants.count
             constants.append(contentsOf: values)
+            constantValues.append(contentsOf: shown)
             return start..<constants.count
+        }
+
+        /// A literal as a value; `nil` for a number without an integer form (left to the
+        /// interpreter).
+        mutating func constant(_ literal: Literal) -> ProgramValue? {
+            switch literal {
+            case .bool(let value): return .bool(value)
+            case .number(let value): return ProgramNumber(value).map(ProgramValue.number)
+            case .string(let value):
+                strings.append(value)
+                return .string(.constant(strings.count - 1))
+            case .duration(let value): return .duration(value)
+            case .date(let value): return .date(value)
+            }
         }
     }
 
     // MARK: - Evaluating
 
-    /// Whether the condition holds; with `tracing`, every sub-expression evaluated is appended
-    /// to `trace` (post-order, as ``ConditionEvaluator/holds(_:trace:)`` records it).
+    /// Whether the condition holds for `request`; with `tracing`, every sub-expression evaluated
+    /// is appended to `trace` (post-order, as ``ConditionEvaluator/holds(_:trace:)`` records it).
     func holds(
-        _ context: Context, tracing: Bool, trace: inout [TraceStep]
+        _ request: borrowing GenerationRequest, _ context: Context, tracing: Bool, trace: inout [TraceStep]
     ) throws(Fallback) -> Bool {
-        try boolean(root, context, tracing, &trace)
+        try boolean(root, request, context, tracing, &trace)
     }
 
     @inline(__always)
     private func boolean(
-        _ index: Int, _ context: Context, _ tracing: Bool, _ trace: inout [TraceStep]
+        _ index: Int, _ request: borrowing GenerationRequest, _ context: Context, _ tracing: Bool,
+        _ trace: inout [TraceStep]
     ) throws(Fallback) -> Bool {
-        guard case .bool(let value) = try value(index, context, tracing, &trace) else { throw Fallback() }
+        guard case .bool(let value) = try value(index, request, context, tracing, &trace) else { throw Fallback() }
         return value
     }
 
     private func value(
-        _ index: Int, _ context: Context, _ tracing: Bool, _ trace: inout [TraceStep]
+        _ index: Int, _ request: borrowing GenerationRequest, _ context: Context, _ tracing: Bool,
+        _ trace: inout [TraceStep]
     ) throws(Fallback) -> ProgramValue {
-        let result = try compute(index, context, tracing, &trace)
+        let result = try compute(index, request, context, tracing, &trace)
         if tracing {
             let step = steps[index]
             if !step.isConstant {
                 trace.append(
                     TraceStep(
                         expression: step.description, location: step.location,
-                        value: conditionValue(result, context), error: nil, depth: step.depth))
+                        value: conditionValue(result, of: index, request), error: nil, depth: step.depth))
             }
         }
         return result
     }
 
     private func compute(
-        _ index: Int, _ context: Context, _ tracing: Bool, _ trace: inout [TraceStep]
+        _ index: Int, _ request: borrowing GenerationRequest, _ context: Context, _ tracing: Bool,
+        _ trace: inout [TraceStep]
     ) throws(Fallback) -> ProgramValue {
         switch operations[index] {
-        case .literal(let value):
-            return value
+        case .constant(let constant):
+            return constants[constant]
         case .field(let field):
-            guard let value = context.values[field.rawValue] else { throw Fallback() }
+            guard let value = Self.read(field, request) else { throw Fallback() }
             return value
         case .not(let operand):
-            return .bool(!(try boolean(operand, context, tracing, &trace)))
+            return .bool(!(try boolean(operand, request, context, tracing, &trace)))
         case .and(let lhs, let rhs):
-            guard try boolean(lhs, context, tracing, &trace) else { return .bool(false) }
-            return .bool(try boolean(rhs, context, tracing, &trace))
+            guard try boolean(lhs, request, context, tracing, &trace) else { return .bool(false) }
+            return .bool(try boolean(rhs, request, context, tracing, &trace))
         case .or(let lhs, let rhs):
-            if try boolean(lhs, context, tracing, &trace) { return .bool(true) }
-            return .bool(try boolean(rhs, context, tracing, &trace))
+            if try boolean(lhs, request, context, tracing, &trace) { return .bool(true) }
+            return .bool(try boolean(rhs, request, context, tracing, &trace))
         case .comparison(let op, let lhs, let rhs):
-            let left = try value(lhs, context, tracing, &trace)
-            let right = try value(rhs, context, tracing, &trace)
-            return .bool(try compare(op, left, right, context))
+            let left = try value(lhs, request, context, tracing, &trace)
+            let right = try value(rhs, request, context, tracing, &trace)
+            return .bool(try compare(op, left, right, request))
         case .memberOfConstants(let negated, let element, let items):
-            let value = try value(element, context, tracing, &trace)
+            let value = try value(element, request, context, tracing, &trace)
             var found = false
-            for item in items where equal(constants[item], value, context) {
+            for item in items where equal(constants[item], value, request) {
                 found = true
                 break
             }
             return .bool(found != negated)
         case .membership(let negated, let element, let list):
-            let value = try value(element, context, tracing, &trace)
-            let items = try self.value(list, context, tracing, &trace)
-            switch items {
-            case .strings(let list):
-                guard case .string(let text) = value else { return .bool(negated) }
-                let found = list.contains { $0.value == text }
-                return .bool(found != negated)
-            case .constantList(let range):
-                var found = false
-                for item in range where equal(constants[item], value, context) {
-                    found = true
-                    break
-                }
-                return .bool(found != negated)
-            default:
-                throw Fallback()
+            let value = try value(element, request, context, tracing, &trace)
+            let items = try self.value(list, request, context, tracing, &trace)
+            guard let count = count(items, request) else { throw Fallback() }
+            var found = false
+            for offset in 0..<count where equal(item(items, offset), value, request) {
+                found = true
+                break
             }
+            return .bool(found != negated)
         case .hasApproval(let argument, let role):
             switch role {
             case .index(let bit): return .bool(context.approvedRoles & (1 << UInt64(bit)) != 0)
             case .unknown: return .bool(false)
             case .dynamic:
-                guard case .string(let name) = try value(argument, context, tracing, &trace) else {
+                guard case .string(let name) = try value(argument, request, context, tracing, &trace) else {
                     throw Fallback()
                 }
-                guard let bit = context.roleNames.firstIndex(of: name) else { return .bool(false) }
+                guard let bit = context.roleNames.firstIndex(of: string(name, request)) else { return .bool(false) }
                 return .bool(context.approvedRoles & (1 << UInt64(bit)) != 0)
             }
         case .length(let argument):
-            switch try value(argument, context, tracing, &trace) {
-            case .strings(let list): return .number(ProgramNumber(list.count))
-            case .constantList(let range): return .number(ProgramNumber(range.count))
-            case .string(let text): return .number(ProgramNumber(text.count))
-            default: throw Fallback()
-            }
+            let value = try value(argument, request, context, tracing, &trace)
+            if case .string(let text) = value { return .number(ProgramNumber(string(text, request).count)) }
+            guard let count = count(value, request) else { throw Fallback() }
+            return .number(ProgramNumber(count))
         case .daysUntil(let argument):
-            guard case .date(let date) = try value(argument, context, tracing, &trace) else { throw Fallback() }
+            guard case .date(let date) = try value(argument, request, context, tracing, &trace) else {
+                throw Fallback()
+            }
             return .number(ProgramNumber(context.now.days(until: date)))
         }
     }
 
+    /// A request field as a value, read in place; `nil` when the request leaves it out and it has
+    /// no default, or for a number without an integer form (the interpreter then answers).
+    @inline(__always)
+    private static func read(_ field: RequestField, _ request: borrowing GenerationRequest) -> ProgramValue? {
+        switch field {
+        case .requestID, .requester, .purpose, .audience, .sourceDataset, .sourceClassification, .generatorType:
+            return .string(.field(field))
+        case .ticket, .jurisdiction, .sourceJurisdiction, .sourcePrivacyUnit, .sourceTarget:
+            return request.string(of: field) == nil ? nil : .string(.field(field))
+        case .consumers, .sourceQuasiIdentifiers, .sourceSensitive, .sourceProtected, .sourceExclude:
+            return .strings(field)
+        case .highRiskAI: return .bool(request.highRiskAI?.value ?? false)
+        case .expiresAt: return request.expiresAt.map { .date($0.value) }
+        case .sourceRows: return request.source.rows.map { .number(ProgramNumber($0.value)) }
+        case .generatorEpsilon: return request.generator.epsilon.flatMap { ProgramNumber($0) }.map(ProgramValue.number)
+        case .generatorDelta: return request.generator.delta.flatMap { ProgramNumber($0) }.map(ProgramValue.number)
+        case .outputRows: return .number(ProgramNumber(request.output.rows.value))
+        }
+    }
+
+    /// The text of a string value.
+    private func string(_ value: ProgramString, _ request: borrowing GenerationRequest) -> String {
+        switch value {
+        case .constant(let index): strings[index]
+        case .field(let field): request.string(of: field) ?? ""
+        case .item(let field, let offset): request.strings(of: field)[offset].value
+        }
+    }
+
     /// Equality as ``ConditionValue`` has it: the same kind and the same value; lists item by item.
-    private func equal(_ lhs: ProgramValue, _ rhs: ProgramValue, _ context: Context) -> Bool {
+    private func equal(_ lhs: ProgramValue, _ rhs: ProgramValue, _ request: borrowing GenerationRequest) -> Bool {
         switch (lhs, rhs) {
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return ProgramNumber.order(a, b) == 0
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b || string(a, request) == string(b, request)
         case (.duration(let a), .duration(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
         case (.strings, _), (.constantList, _):
-            guard let a = listCount(lhs, context), let b = listCount(rhs, context), a == b else { return false }
-            for offset in 0..<a where !equal(item(lhs, offset, context), item(rhs, offset, context), context) {
+            guard let a = count(lhs, request), let b = count(rhs, request), a == b else { return false }
+            for offset in 0..<a where !equal(item(lhs, offset), item(rhs, offset), request) {
                 return false
             }
             return true
@@ -291,28 +344,29 @@ final class CompiledCondition: Sendable {
         }
     }
 
-    private func listCount(_ value: ProgramValue, _ context: Context) -> Int? {
+    /// The number of items of a list; `nil` for a value that is not a list.
+    private func count(_ value: ProgramValue, _ request: borrowing GenerationRequest) -> Int? {
         switch value {
-        case .strings(let list): list.count
+        case .strings(let field): request.strings(of: field).count
         case .constantList(let range): range.count
         default: nil
         }
     }
 
-    private func item(_ list: ProgramValue, _ offset: Int, _ context: Context) -> ProgramValue {
+    private func item(_ list: ProgramValue, _ offset: Int) -> ProgramValue {
         switch list {
-        case .strings(let list): .string(list[offset].value)
+        case .strings(let field): .string(.item(field, offset))
         case .constantList(let range): constants[range.lowerBound + offset]
         default: preconditionFailure("item of a value that is not a list")
         }
     }
 
     private func compare(
-        _ op: ComparisonOperator, _ lhs: ProgramValue, _ rhs: ProgramValue, _ context: Context
+        _ op: ComparisonOperator, _ lhs: ProgramValue, _ rhs: ProgramValue, _ request: borrowing GenerationRequest
     ) throws(Fallback) -> Bool {
         switch op {
-        case .equal: return equal(lhs, rhs, context)
-        case .notEqual: return !equal(lhs, rhs, context)
+        case .equal: return equal(lhs, rhs, request)
+        case .notEqual: return !equal(lhs, rhs, request)
         default: break
         }
         let ordering: Int
@@ -330,16 +384,26 @@ final class CompiledCondition: Sendable {
         }
     }
 
-    /// A value as the trace shows it.
-    private func conditionValue(_ value: ProgramValue, _ context: Context) -> ConditionValue {
+    /// The value operation `index` computed, as the trace shows it: a field as the request
+    /// gives it (numbers as written), a constant as the policy writes it.
+    private func conditionValue(
+        _ value: ProgramValue, of index: Int, _ request: borrowing GenerationRequest
+    ) -> ConditionValue {
+        switch operations[index] {
+        case .field(let field):
+            if let value = request.conditionValue(of: field) { return value }
+        case .constant(let constant):
+            return constantValues[constant]
+        default: break
+        }
         switch value {
-        case .bool(let value): .bool(value)
-        case .number(let value): .number(value.decimal)
-        case .string(let value): .string(value)
-        case .duration(let value): .duration(value)
-        case .date(let value): .date(value)
-        case .strings(let list): .list(list.map { .string($0.value) })
-        case .constantList(let range): .list(constants[range].map { conditionValue($0, context) })
+        case .bool(let value): return .bool(value)
+        case .number(let value): return .number(value.decimal)
+        case .string(let value): return .string(string(value, request))
+        case .duration(let value): return .duration(value)
+        case .date(let value): return .date(value)
+        case .strings(let field): return request.conditionValue(of: field) ?? .list([])
+        case .constantList(let range): return .list(Array(constantValues[range]))
         }
     }
 }

@@ -93,9 +93,7 @@ public struct DecisionProgram: Sendable {
         // The request is passed down borrowed, never stored: a pointer to it (or a stored copy)
         // copied the whole request, a retain and a release per string (measured: a third of a
         // decision).
-        var run = ProgramRun(
-            program: compiled, request: request, lowered: values, now: now, planDigest: planDigest,
-            tracing: tracing)
+        var run = ProgramRun(program: compiled, lowered: values, now: now, planDigest: planDigest, tracing: tracing)
         return run.decide(request, budget: budget)
     }
 }
@@ -159,33 +157,30 @@ struct ProgramRole: Sendable {
 final class ProgramCondition: Sendable {
     /// `tier high` or `rule tiny-source`.
     let subject: String
-    /// The condition as written.
-    let text: String
     let location: SourceLocation
     /// The parsed condition, for the interpreter; `nil` when it did not parse.
     let expression: ConditionExpression?
     /// Whether the condition parsed (`expression != nil`), read without copying the expression.
     let parsed: Bool
-    /// The canonical form the trace shows when tracing.
-    let canonical: String
     /// `nil` when the condition is left to the interpreter.
     let compiled: CompiledCondition?
     /// The fields the condition reads, left to right: the first the request writes is where a
     /// violation of the condition points.
     let fields: [RequestField]
+    /// What a decision's trace says of the condition, as written and (when tracing) canonical.
+    let header: ConditionTrace.Header
+    let canonicalHeader: ConditionTrace.Header
 
     init(_ condition: Condition, subject: String, roles: [String]) {
         self.subject = subject
-        text = condition.text
         location = condition.location
         expression = condition.expression
         parsed = condition.expression != nil
-        canonical = condition.expression?.description ?? condition.text
         compiled = condition.expression.flatMap { CompiledCondition.compile($0, roles: roles) }
-        fields =
-            condition.expression?.fieldPaths.compactMap {
-                RequestField(path: $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init))
-            } ?? []
+        fields = condition.expression?.fields ?? []
+        header = ConditionTrace.Header(subject: subject, condition: condition.text, location: location)
+        canonicalHeader = ConditionTrace.Header(
+            subject: subject, condition: condition.expression?.description ?? condition.text, location: location)
     }
 }
 
@@ -196,7 +191,7 @@ final class ProgramControls: Sendable {
     let consumers: [Located<String>]?
     let generators: Located<[Located<String>]>?
     let differentialPrivacy: DifferentialPrivacyControl?
-    /// The ε and δ caps, for integer comparison.
+    /// The ε and δ caps, for integer comparison (`nil` without an integer form).
     let epsilonMax: ProgramNumber?
     let deltaMax: ProgramNumber?
     let expiryMax: Located<CalendarDuration>?
@@ -211,8 +206,8 @@ final class ProgramControls: Sendable {
         consumers = controls.access?.consumers
         generators = controls.generators
         differentialPrivacy = controls.differentialPrivacy
-        epsilonMax = controls.differentialPrivacy?.epsilonMax.map { ProgramNumber($0) }
-        deltaMax = controls.differentialPrivacy?.deltaMax.map { ProgramNumber($0) }
+        epsilonMax = controls.differentialPrivacy?.epsilonMax.flatMap { ProgramNumber($0) }
+        deltaMax = controls.differentialPrivacy?.deltaMax.flatMap { ProgramNumber($0) }
         expiryMax = controls.expiry?.max
         approvals = controls.approvals
         allOf = controls.approvals?.allOf.map { ProgramRole($0, roles: roles) } ?? []

@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -6,36 +6,36 @@ public import CharterCore
     import Foundation
 #endif
 
-/// A value while a compiled condition runs. Lists are never built: a list is a request field or
-/// a run of a condition's constants, read in place.
+/// A value while a compiled condition runs: plain bits, so that copying one retains nothing.
+/// Strings and lists are never copied out of where they live: a string is a constant of the
+/// condition or a field of the request, a list is a request field or a run of constants, each
+/// read in place when a comparison needs it.
 enum ProgramValue: Sendable {
     case bool(Bool)
     case number(ProgramNumber)
-    case string(String)
+    case string(ProgramString)
     case duration(CalendarDuration)
     case date(CalendarDate)
-    /// A list-of-strings field of the request, read in place.
-    case strings([Located<String>])
+    /// A list-of-strings field of the request.
+    case strings(RequestField)
     /// Constants `range` of the condition, a list of literals.
     case constantList(Range<Int>)
-
-    init(_ literal: Literal) {
-        switch literal {
-        case .bool(let value): self = .bool(value)
-        case .number(let value): self = .number(ProgramNumber(value))
-        case .string(let value): self = .string(value)
-        case .duration(let value): self = .duration(value)
-        case .date(let value): self = .date(value)
-        }
-    }
 }
 
-/// A request lowered once into a flat array of field values, indexed by field, for
-/// ``DecisionProgram``: compiled conditions read a slot, never a name.
-///
-/// Lowering reads every field a condition may name once (`source.rows` becomes an exact decimal
-/// once, not once per comparison; an optional list the request leaves out becomes the empty
-/// list); the request itself is kept for the approvals and the locations a decision points at.
+/// Where a string value lives.
+enum ProgramString: Sendable, Equatable {
+    /// String constant `i` of the condition.
+    case constant(Int)
+    /// A string field of the request (one the request gives).
+    case field(RequestField)
+    /// Item `i` of a list field of the request.
+    case item(RequestField, Int)
+}
+
+/// A request with what a decision reads from it more than once made once, for
+/// ``DecisionProgram``: the generator's ε and δ as integer forms (read from their text) and
+/// whether the generator is differentially private. Condition fields are read from the request
+/// in place, when a condition reads them.
 public struct LoweredRequest: Sendable {
     /// The request lowered.
     public let request: GenerationRequest
@@ -43,53 +43,25 @@ public struct LoweredRequest: Sendable {
     let values: LoweredValues
 
     /// Lowers a request.
-    /// - Complexity: O(number of fields); one allocation.
+    /// - Complexity: O(1); no allocation.
     public init(_ request: GenerationRequest) {
         self.request = request
         values = LoweredValues(request)
     }
 }
 
-/// A request's field values, flat, as compiled conditions and caps read them.
+/// What the ε and δ caps read of a request, made once.
 struct LoweredValues: Sendable {
-    /// Field values by ``RequestField/rawValue``; `nil` where the request leaves a field out that
-    /// has no default (reading it is an evaluation error).
-    let values: ContiguousArray<ProgramValue?>
     /// Whether the request's generator is differentially private by Charter's accounting.
     let isDifferentiallyPrivate: Bool
-    /// The generator's ε and δ, for the caps.
+    /// The generator's ε and δ in integer form; `nil` when the request states none or the
+    /// number has no integer form (then the caps compare the `Decimal`s).
     let epsilon: ProgramNumber?
     let delta: ProgramNumber?
 
     init(_ request: borrowing GenerationRequest) {
-        var values = ContiguousArray<ProgramValue?>(repeating: nil, count: RequestField.allCases.count)
-        func set(_ field: RequestField, _ value: ProgramValue?) { values[field.rawValue] = value }
-        set(.requestID, .string(request.id.value))
-        set(.ticket, request.ticket.map { .string($0.value) })
-        set(.requester, .string(request.requester.value))
-        set(.purpose, .string(request.purpose.value))
-        set(.audience, .string(request.audience.value))
-        set(.consumers, .strings(request.consumers?.value ?? []))
-        set(.jurisdiction, request.jurisdiction.map { .string($0.value) })
-        set(.highRiskAI, .bool(request.highRiskAI?.value ?? false))
-        set(.expiresAt, request.expiresAt.map { .date($0.value) })
-        set(.sourceDataset, .string(request.source.dataset.value))
-        set(.sourceClassification, .string(request.source.classification.value))
-        set(.sourceJurisdiction, request.source.jurisdiction.map { .string($0.value) })
-        set(.sourcePrivacyUnit, request.source.privacyUnit.map { .string($0.value) })
-        set(.sourceRows, request.source.rows.map { .number(ProgramNumber($0.value)) })
-        set(.sourceTarget, request.source.target.map { .string($0.value) })
-        set(.sourceQuasiIdentifiers, .strings(request.source.quasiIdentifiers?.value ?? []))
-        set(.sourceSensitive, .strings(request.source.sensitive?.value ?? []))
-        set(.sourceProtected, .strings(request.source.protected?.value ?? []))
-        set(.sourceExclude, .strings(request.source.exclude?.value ?? []))
-        set(.generatorType, .string(request.generator.type.value))
-        epsilon = request.generator.epsilon.map { ProgramNumber($0) }
-        delta = request.generator.delta.map { ProgramNumber($0) }
-        set(.generatorEpsilon, epsilon.map(ProgramValue.number))
-        set(.generatorDelta, delta.map(ProgramValue.number))
-        set(.outputRows, .number(ProgramNumber(request.output.rows.value)))
-        self.values = values
+        epsilon = request.generator.epsilon.flatMap { ProgramNumber($0) }
+        delta = request.generator.delta.flatMap { ProgramNumber($0) }
         isDifferentiallyPrivate = Self.privateGenerators.contains(request.generator.type.value)
     }
 

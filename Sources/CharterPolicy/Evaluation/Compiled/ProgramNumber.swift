@@ -4,59 +4,60 @@
     import Foundation
 #endif
 
-/// An exact decimal for compiled conditions, with an integer form (`mantissa × 10^exponent`)
-/// read once, so that comparing two numbers is integer arithmetic instead of `Decimal`'s
-/// normalisation (measured: `Decimal` comparison was most of a decision's time).
+/// An exact decimal for compiled conditions as an integer and a power of ten
+/// (`mantissa × 10^exponent`), read once, so that comparing two numbers is integer arithmetic
+/// instead of `Decimal`'s normalisation (measured: `Decimal` comparison was most of a
+/// decision's time). Plain bits: copying one retains nothing.
 ///
-/// Comparisons give exactly `Decimal`'s answers: the integer form is used only when both sides
-/// have one and the scaling does not overflow; otherwise the `Decimal`s are compared.
-struct ProgramNumber: Sendable {
-    /// The exact value (what the trace shows).
-    let decimal: Decimal
+/// Comparisons give exactly `Decimal`'s answers. A number that has no such form (more than 18
+/// digits) is not made: the compiled condition then leaves the answer to the interpreter.
+struct ProgramNumber: Sendable, Equatable {
     let mantissa: Int64
     let exponent: Int
-    /// Whether `mantissa` and `exponent` hold the value.
-    let hasIntegerForm: Bool
 
-    /// A number; `text`, when given, is how it was written (`1.0e-6`), read instead of printing
-    /// the decimal (the hot path: a request's ε and δ are lowered once per request).
-    init(_ decimal: Decimal, text: String? = nil) {
-        self.decimal = decimal
-        if let (mantissa, exponent) = text.flatMap(Self.integerForm) ?? Self.integerForm(of: "\(decimal)") {
-            self.mantissa = mantissa
-            self.exponent = exponent
-            hasIntegerForm = true
-        } else {
-            mantissa = 0
-            exponent = 0
-            hasIntegerForm = false
+    /// A number as `text` writes it (`1.0e-6`), or as `decimal` prints when there is no text;
+    /// `nil` when it has no integer form.
+    init?(_ decimal: Decimal, text: String? = nil) {
+        guard let (mantissa, exponent) = text.flatMap(Self.integerForm) ?? Self.integerForm(of: "\(decimal)") else {
+            return nil
         }
+        self.mantissa = mantissa
+        self.exponent = exponent
     }
 
     /// A number as written or printed.
-    init(_ number: Located<Decimal>) {
+    init?(_ number: Located<Decimal>) {
         self.init(number.value, text: number.source)
     }
 
     init(_ integer: Int) {
-        decimal = Decimal(integer)
         mantissa = Int64(integer)
         exponent = 0
-        hasIntegerForm = true
+    }
+
+    /// The exact value, for the trace.
+    var decimal: Decimal {
+        let magnitude = Decimal(mantissa.magnitude)
+        return Decimal(sign: mantissa < 0 ? .minus : .plus, exponent: exponent, significand: magnitude)
     }
 
     /// `-d.ddde-n` (sign, digits, an optional point, an optional exponent) as an integer and a
     /// power of ten; `nil` for anything else (hex, octal, `_`) or more than 18 digits.
     private static func integerForm(of text: String) -> (Int64, Int)? {
+        var text = text
+        // Read from the contiguous UTF-8 (the hot path: a request's ε and δ, every decision).
+        return text.withUTF8(integerForm)
+    }
+
+    private static func integerForm(of bytes: UnsafeBufferPointer<UInt8>) -> (Int64, Int)? {
         var mantissa: Int64 = 0
         var digits = 0
         var fraction = 0
         var negative = false
         var seenPoint = false
-        var bytes = text.utf8.makeIterator()
         var first = true
         var exponentPart: (negative: Bool, value: Int, digits: Int)?
-        while let byte = bytes.next() {
+        for byte in bytes {
             defer { first = false }
             if var exponent = exponentPart {
                 switch byte {
@@ -101,23 +102,34 @@ struct ProgramNumber: Sendable {
         return value
     }
 
-    /// -1, 0 or 1 as `lhs` is less than, equal to or greater than `rhs`.
+    /// -1, 0 or 1 as `lhs` is less than, equal to or greater than `rhs`, exactly as `Decimal`
+    /// orders them.
     @inline(__always)
     static func order(_ lhs: ProgramNumber, _ rhs: ProgramNumber) -> Int {
-        if lhs.hasIntegerForm, rhs.hasIntegerForm {
-            if lhs.exponent == rhs.exponent { return lhs.mantissa < rhs.mantissa ? -1 : (lhs.mantissa == rhs.mantissa ? 0 : 1) }
-            let difference = abs(lhs.exponent - rhs.exponent)
-            if difference <= 18 {
-                // Scale the side with the larger exponent down to the other's exponent.
-                if lhs.exponent > rhs.exponent {
-                    let (scaled, overflow) = lhs.mantissa.multipliedReportingOverflow(by: powersOfTen[difference])
-                    if !overflow { return scaled < rhs.mantissa ? -1 : (scaled == rhs.mantissa ? 0 : 1) }
-                } else {
-                    let (scaled, overflow) = rhs.mantissa.multipliedReportingOverflow(by: powersOfTen[difference])
-                    if !overflow { return lhs.mantissa < scaled ? -1 : (lhs.mantissa == scaled ? 0 : 1) }
-                }
+        if lhs.exponent == rhs.exponent { return compare(lhs.mantissa, rhs.mantissa) }
+        // The side with the larger exponent is scaled down to the other's exponent. When that
+        // overflows, its magnitude passes every Int64, so its sign alone orders the two.
+        if lhs.exponent > rhs.exponent {
+            guard let scaled = scaled(lhs.mantissa, by: lhs.exponent - rhs.exponent) else {
+                return lhs.mantissa < 0 ? -1 : 1
             }
+            return compare(scaled, rhs.mantissa)
         }
-        return lhs.decimal < rhs.decimal ? -1 : (lhs.decimal == rhs.decimal ? 0 : 1)
+        guard let scaled = scaled(rhs.mantissa, by: rhs.exponent - lhs.exponent) else {
+            return rhs.mantissa < 0 ? 1 : -1
+        }
+        return compare(lhs.mantissa, scaled)
+    }
+
+    @inline(__always)
+    private static func compare(_ lhs: Int64, _ rhs: Int64) -> Int { lhs < rhs ? -1 : (lhs == rhs ? 0 : 1) }
+
+    /// `mantissa × 10^power`, or `nil` when it does not fit an Int64 (never for 0).
+    @inline(__always)
+    private static func scaled(_ mantissa: Int64, by power: Int) -> Int64? {
+        if mantissa == 0 { return 0 }
+        guard power <= 18 else { return nil }
+        let (scaled, overflow) = mantissa.multipliedReportingOverflow(by: powersOfTen[power])
+        return overflow ? nil : scaled
     }
 }

@@ -24,23 +24,19 @@ struct ProgramRun {
     /// What compiled conditions read, made once the approvals are known.
     var context: CompiledCondition.Context
 
-    init(
-        program: CompiledPolicy, request: borrowing GenerationRequest, lowered: LoweredValues, now: CalendarDate,
-        planDigest: String?, tracing: Bool
-    ) {
+    init(program: CompiledPolicy, lowered: LoweredValues, now: CalendarDate, planDigest: String?, tracing: Bool) {
         self.program = program
         self.lowered = lowered
         self.now = now
         self.planDigest = planDigest
         self.findings = DecisionFindings(planDigest: planDigest)
         self.tracing = tracing
-        context = CompiledCondition.Context(values: lowered.values, approvedRoles: 0, roleNames: [], now: now)
-        validateApprovals(request)
-        context.approvedRoles = approved
-        context.roleNames = program.roleNames
+        context = CompiledCondition.Context(approvedRoles: 0, roleNames: program.roleNames, now: now)
     }
 
     mutating func decide(_ request: borrowing GenerationRequest, budget: SourceBudget?) -> Decision {
+        validateApprovals(request)
+        context.approvedRoles = approved
         trace.reserveCapacity(program.tiers.count + program.rules.count)
         checkPurpose(request)
         let tier = selectTier(request)
@@ -109,10 +105,7 @@ struct ProgramRun {
         // Whether it parsed is read as a flag: binding the expression would copy the whole
         // parsed tree per condition per decision (measured: that copy showed in the profile).
         guard condition.parsed else {
-            trace.append(
-                ConditionTrace(
-                    subject: condition.subject, condition: condition.text,
-                    location: condition.location, held: nil, steps: []))
+            trace.append(ConditionTrace(condition.header, held: nil, steps: []))
             return .failure(
                 ConditionEvaluationError(
                     message: "the condition did not parse", location: condition.location))
@@ -121,8 +114,7 @@ struct ProgramRun {
         let outcome = holds(request, condition, &steps)
         trace.append(
             ConditionTrace(
-                subject: condition.subject, condition: tracing ? condition.canonical : condition.text,
-                location: condition.location, held: try? outcome.get(), steps: steps))
+                tracing ? condition.canonicalHeader : condition.header, held: try? outcome.get(), steps: steps))
         return outcome
     }
 
@@ -133,7 +125,7 @@ struct ProgramRun {
     ) -> Result<Bool, ConditionEvaluationError> {
         if let compiled = condition.compiled {
             do {
-                return .success(try compiled.holds(context, tracing: tracing, trace: &steps))
+                return .success(try compiled.holds(request, context, tracing: tracing, trace: &steps))
             } catch {
                 steps.removeAll()
             }
@@ -186,33 +178,22 @@ struct ProgramRun {
         let id = rule.id
         let at = requestLocation(request, of: rule.when)
         switch effect {
-        case .warn(let text):
-            findings.warn(
-                id, .decisionRuleWarning, rule.enforcement, (rule.message ?? text) + note, request: at,
+        case .warn(let text), .deny(let text):
+            var denies = false
+            if case .deny = effect { denies = true }
+            let approver = findings.applyEffect(
+                of: id, denies: denies, enforcement: rule.enforcement, message: rule.message ?? text, note: note,
+                overrideBy: rule.overrideBy,
+                overrider: rule.overrideBy.flatMap { override(of: id, by: $0)?.by.value }, request: at,
                 policy: rule.location)
-        case .deny(let text):
-            let message = (rule.message ?? text) + note
-            switch rule.enforcement {
-            case .advisory:
-                findings.warn(id, .decisionRuleWarning, .advisory, message, request: at, policy: rule.location)
-            case .softMandatory:
-                if let role = rule.overrideBy, let approval = override(of: id, by: role) {
-                    overrides.append((id, approval.by.value))
-                } else {
-                    let role = rule.overrideBy ?? "the override role"
-                    findings.deny(
-                        id, .decisionRuleDenied, .softMandatory, message, request: at, policy: rule.location,
-                        remedy: "an approval by a member of \(role) other than the requester with override: \(id)")
-                }
-            case .hardMandatory:
-                findings.deny(id, .decisionRuleDenied, .hardMandatory, message, request: at, policy: rule.location, remedy: nil)
-            }
+            if let approver { overrides.append((id, approver)) }
         case .require:
             if rule.enforcement == .advisory {
                 for role in rule.required where !role.isApproved(in: approved) {
                     findings.warn(
                         id, .decisionRuleWarning, .advisory,
-                        (rule.message ?? "an approval by \(role.role.value) is advised") + note, request: at,
+                        DecisionFindings.message(rule.message ?? "an approval by \(role.role.value) is advised", note: note),
+                        request: at,
                         policy: role.role.location)
                 }
             } else {
@@ -288,9 +269,13 @@ struct ProgramRun {
         _ value: Located<Decimal>?, _ number: ProgramNumber?,
         field: String, control: String, code: DiagnosticCode, dp: Bool, prefix: String
     ) {
-        guard let cap, let capNumber else { return }
-        if let value, let number {
-            guard ProgramNumber.order(number, capNumber) > 0 else { return }
+        guard let cap else { return }
+        if let value {
+            if let number, let capNumber {
+                guard ProgramNumber.order(number, capNumber) > 0 else { return }
+            } else {
+                guard value.value > cap.value else { return }
+            }
             findings.deny(
                 prefix + "differential_privacy." + control, code, .hardMandatory,
                 "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",

@@ -47,7 +47,7 @@ enum RequestField: Int, Sendable, CaseIterable {
 }
 
 extension GenerationRequest {
-    /// Where the request writes a field, if it does (the same answers as ``location(ofField:)``).
+    /// Where the request writes a field, if it does.
     func location(of field: RequestField) -> SourceLocation? {
         switch field {
         case .requestID: id.location
@@ -85,6 +85,45 @@ extension GenerationRequest {
         case .sourceProtected: source.protected?.value ?? []
         case .sourceExclude: source.exclude?.value ?? []
         default: []
+        }
+    }
+}
+
+extension GenerationRequest {
+    /// A field's value as a condition sees it (``RequestSchema``): an optional boolean the request
+    /// leaves out is `false` and an optional list is empty; `nil` when the request leaves out any
+    /// other field.
+    func conditionValue(of field: RequestField) -> ConditionValue? {
+        switch field {
+        case .consumers, .sourceQuasiIdentifiers, .sourceSensitive, .sourceProtected, .sourceExclude:
+            .list(strings(of: field).map { .string($0.value) })
+        case .highRiskAI: .bool(highRiskAI?.value ?? false)
+        case .expiresAt: expiresAt.map { .date($0.value) }
+        case .sourceRows: source.rows.map { .number(Decimal($0.value)) }
+        case .generatorEpsilon: generator.epsilon.map { .number($0.value) }
+        case .generatorDelta: generator.delta.map { .number($0.value) }
+        case .outputRows: .number(Decimal(output.rows.value))
+        default: string(of: field).map { .string($0) }
+        }
+    }
+
+    /// The value of a string field; `nil` when the request leaves it out, or for a field that is
+    /// not a string.
+    func string(of field: RequestField) -> String? {
+        switch field {
+        case .requestID: id.value
+        case .ticket: ticket?.value
+        case .requester: requester.value
+        case .purpose: purpose.value
+        case .audience: audience.value
+        case .jurisdiction: jurisdiction?.value
+        case .sourceDataset: source.dataset.value
+        case .sourceClassification: source.classification.value
+        case .sourceJurisdiction: source.jurisdiction?.value
+        case .sourcePrivacyUnit: source.privacyUnit?.value
+        case .sourceTarget: source.target?.value
+        case .generatorType: generator.type.value
+        default: nil
         }
     }
 }
