@@ -318,6 +318,7 @@ final class CompiledCondition: Sendable {
     }
 
     /// The text of a string value.
+    @inline(__always)
     private func string(_ value: ProgramString, _ request: borrowing GenerationRequest) -> String {
         switch value {
         case .constant(let index): strings[index]

@@ -99,33 +99,36 @@ struct ProgramRun {
 
     // MARK: - Conditions
 
+    /// Whether `condition` holds, recorded in the trace.
     private mutating func evaluate(
         _ request: borrowing GenerationRequest, _ condition: ProgramCondition
-    ) -> Result<Bool, ConditionEvaluationError> {
+    ) throws(ConditionEvaluationError) -> Bool {
         // Whether it parsed is read as a flag: binding the expression would copy the whole
         // parsed tree per condition per decision (measured: that copy showed in the profile).
         guard condition.parsed else {
             trace.append(ConditionTrace(condition.header, held: nil, steps: []))
-            return .failure(
-                ConditionEvaluationError(
-                    message: "the condition did not parse", location: condition.location))
+            throw ConditionEvaluationError(message: "the condition did not parse", location: condition.location)
         }
+        let header = tracing ? condition.canonicalHeader : condition.header
         var steps: [TraceStep] = []
-        let outcome = holds(request, condition, &steps)
-        trace.append(
-            ConditionTrace(
-                tracing ? condition.canonicalHeader : condition.header, held: try? outcome.get(), steps: steps))
-        return outcome
+        do {
+            let held = try holds(request, condition, &steps)
+            trace.append(ConditionTrace(header, held: held, steps: steps))
+            return held
+        } catch {
+            trace.append(ConditionTrace(header, held: nil, steps: steps))
+            throw error
+        }
     }
 
     /// The compiled condition's answer, or the interpreter's when the compiled form cannot give
     /// it (then the interpreter's error and trace are the ones recorded).
     private func holds(
         _ request: borrowing GenerationRequest, _ condition: ProgramCondition, _ steps: inout [TraceStep]
-    ) -> Result<Bool, ConditionEvaluationError> {
+    ) throws(ConditionEvaluationError) -> Bool {
         if let compiled = condition.compiled {
             do {
-                return .success(try compiled.holds(request, context, tracing: tracing, trace: &steps))
+                return try compiled.holds(request, context, tracing: tracing, trace: &steps)
             } catch {
                 steps.removeAll()
             }
@@ -134,19 +137,14 @@ struct ProgramRun {
             preconditionFailure("a condition that did not parse is never evaluated")
         }
         let evaluator = ConditionEvaluator(request: copy request, approvedRoles: approvedRoleNames, now: now)
-        do {
-            return .success(tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression))
-        } catch {
-            return .failure(error)
-        }
+        return tracing ? try evaluator.holds(expression, trace: &steps) : try evaluator.holds(expression)
     }
 
     private mutating func selectTier(_ request: borrowing GenerationRequest) -> ProgramTier? {
         for tier in program.tiers {
-            switch evaluate(request, tier.when) {
-            case .success(true): return tier
-            case .success(false): continue
-            case .failure(let error):
+            do {
+                if try evaluate(request, tier.when) { return tier }
+            } catch {
                 let name = tier.name.value
                 findings.deny(
                     tier.when.subject, .decisionConditionError, .hardMandatory,
@@ -168,9 +166,9 @@ struct ProgramRun {
     private mutating func apply(_ request: borrowing GenerationRequest, _ rule: ProgramRule) {
         let held: Bool
         var note = ""
-        switch evaluate(request, rule.when) {
-        case .success(let value): held = value
-        case .failure(let error):
+        do {
+            held = try evaluate(request, rule.when)
+        } catch {
             held = true
             note = " (applied because its condition cannot be evaluated: \(error.message))"
         }

@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -109,6 +109,7 @@ extension GenerationRequest {
 
     /// The value of a string field; `nil` when the request leaves it out, or for a field that is
     /// not a string.
+    @inline(__always)
     func string(of field: RequestField) -> String? {
         switch field {
         case .requestID: id.value
