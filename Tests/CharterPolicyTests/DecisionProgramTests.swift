@@ -86,7 +86,10 @@ struct DecisionProgramTests {
 
     @Test("seeded random mutations of the requests decide the same on both paths")
     func mutations() throws {
-        let policies = [try DecisionTests.referencePolicy(), try DecisionTests.policy(Self.conditionPolicy)]
+        let policies = [
+            try DecisionTests.referencePolicy(), try DecisionTests.policy(Self.conditionPolicy),
+            try DecisionTests.policy(SeparationOfDutiesTests.policyText),
+        ]
         let bases = try Self.exampleRequests().map(\.request)
         var random = SplitMix64(seed: 0x5EED_4)
         var decided = 0
@@ -106,7 +109,7 @@ struct DecisionProgramTests {
                 decided += 1
             }
         }
-        #expect(decided == 1200)
+        #expect(decided == 1800)
         // The mutations reach every outcome and conditions that cannot be evaluated.
         #expect(outcomes == [.allow, .deny, .pending])
         #expect(fallbacks > 0)

@@ -74,6 +74,7 @@ private struct DecisionRun {
         self.findings = DecisionFindings(planDigest: planDigest)
         self.tracing = tracing
         approvals = ApprovalValidator(request: request, policy: policy, now: now, planDigest: planDigest)
+        findings.separateDuties(approvals.verdicts)
         evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
     }
 
@@ -85,6 +86,7 @@ private struct DecisionRun {
             requireApprovals(tier.controls.approvals)
         }
         for rule in policy.rules { apply(rule) }
+        findings.settleApprovals()
         if let budget {
             let checked = BudgetCheck.check(budget, policy: policy, request: request)
             findings.violations += checked.violations

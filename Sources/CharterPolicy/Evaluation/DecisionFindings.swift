@@ -9,6 +9,23 @@ struct DecisionFindings {
     var violations: [Decision.Violation] = []
     var warnings: [Decision.Violation] = []
     var missing: [Decision.MissingApproval] = []
+    /// The approvals that count, when some person's count in two roles (see ``separateDuties(_:)``).
+    private var sharedApprovers: [ApprovalValidator.Verdict]?
+    /// The approvals required so far, in order, while `sharedApprovers` is set.
+    private var requirements: [ApprovalRequirement] = []
+
+    /// An approval a decision requires.
+    private enum ApprovalRequirement {
+        /// A member of a role (from `all_of` or a rule's `require`).
+        case role(Located<String>, source: String)
+        /// The tier's `any_of` quorum.
+        case quorum(ApprovalControl)
+    }
+
+    /// Findings of a decision whose approvals must be bound to `planDigest` (`nil`: not checked).
+    init(planDigest: String?) {
+        self.planDigest = planDigest
+    }
 
     /// ` for plan sha256:…` when approvals must be bound to a plan.
     var planSuffix: String { planDigest.map { " for plan \($0)" } ?? "" }
@@ -125,26 +142,93 @@ struct DecisionFindings {
         }
     }
 
-    /// An approval by a member of `role` is needed unless `approved`; asked for once per role.
+    /// Makes approvals that count be settled with separation of duties when some person's count
+    /// in two roles: the roles required are then collected and settled together by
+    /// ``settleApprovals()``, because one person fills one role only. Otherwise (the common case)
+    /// each requirement is settled as it is made, by whether its role has an approval that counts.
+    mutating func separateDuties(_ verdicts: [ApprovalValidator.Verdict]) {
+        if ApproverAssignment.someoneApprovesTwice(verdicts) { sharedApprovers = verdicts }
+    }
+
+    /// Requires an approval by a member of `role`, once per role; `approved` says whether an
+    /// approval in it counts.
     mutating func requireRole(_ role: Located<String>, source: String, approved: Bool) {
+        guard sharedApprovers == nil else {
+            for case .role(let required, _) in requirements where required.value == role.value { return }
+            requirements.append(.role(role, source: source))
+            return
+        }
         guard !approved else { return }
+        addMissing(role, source: source, approversElsewhere: [])
+    }
+
+    /// Requires the `any_of` quorum of `control`, of which `have` distinct roles have an approval
+    /// that counts.
+    mutating func requireQuorum(of control: ApprovalControl, have: Int) {
+        guard control.effectiveQuorum > 0 else { return }
+        guard sharedApprovers == nil else {
+            requirements.append(.quorum(control))
+            return
+        }
+        addMissing(control, have: have)
+    }
+
+    /// Settles the requirements collected when some person's approvals count in two roles: a
+    /// required role is filled when some member approved in it who fills no other role; the
+    /// quorum counts the distinct roles of `any_of` so filled (a role both required and in
+    /// `any_of` counts with the same approver). Required roles are filled first, then the
+    /// quorum's, by ``ApproverAssignment``; what stays unfilled is missing, in the order required.
+    mutating func settleApprovals() {
+        guard let verdicts = sharedApprovers, !requirements.isEmpty else { return }
+        var roles: [String] = []
+        var quorumRoles: [String] = []
+        for requirement in requirements {
+            switch requirement {
+            case .role(let role, _): roles.append(role.value)
+            case .quorum(let control):
+                for role in control.anyOf where !roles.contains(role.value) && !quorumRoles.contains(role.value) {
+                    quorumRoles.append(role.value)
+                }
+            }
+        }
+        let assignment = ApproverAssignment(roles: roles + quorumRoles, verdicts: verdicts)
+        for requirement in requirements {
+            switch requirement {
+            case .role(let role, let source):
+                guard assignment.approver(of: role.value) == nil else { continue }
+                addMissing(role, source: source, approversElsewhere: assignment.approversElsewhere(of: role.value))
+            case .quorum(let control):
+                var names: [String] = []
+                for role in control.anyOf where !names.contains(role.value) { names.append(role.value) }
+                addMissing(control, have: names.count { assignment.approver(of: $0) != nil })
+            }
+        }
+    }
+
+    /// An approval by a member of `role` is missing (said once per role); `approversElsewhere`
+    /// approved in it but fill other roles.
+    private mutating func addMissing(_ role: Located<String>, source: String, approversElsewhere: [String]) {
         guard !missing.contains(where: { $0.roles.count == 1 && $0.roles[0] == role.value }) else { return }
+        let separation =
+            approversElsewhere.isEmpty
+            ? "" : " and other than " + approversElsewhere.joined(separator: ", ") + " (who fill other roles)"
         missing.append(
             Decision.MissingApproval(
                 roles: [role.value], count: 1, source: source, policyLocation: role.location,
-                remedy: "an approval by a member of \(role.value) other than the requester" + planSuffix))
+                remedy: "an approval by a member of \(role.value) other than the requester" + separation + planSuffix))
     }
 
-    /// The `any_of` quorum of `control`, of which `have` distinct roles have approved.
-    mutating func requireQuorum(of control: ApprovalControl, have: Int) {
+    /// The quorum of `control` is missing approvals when fewer than it of its roles, `have`, are filled.
+    private mutating func addMissing(_ control: ApprovalControl, have: Int) {
         let quorum = control.effectiveQuorum
-        guard quorum > 0, have < quorum else { return }
+        guard have < quorum else { return }
         let roles = control.anyOf.map(\.value)
         missing.append(
             Decision.MissingApproval(
                 roles: roles, count: quorum - have, source: "approvals.any_of", policyLocation: control.location,
                 remedy:
                     "\(quorum - have) more approval\(quorum - have == 1 ? "" : "s") by members of distinct roles of "
-                    + roles.joined(separator: ", ") + " other than the requester" + planSuffix))
+                    + roles.joined(separator: ", ") + " other than the requester, each by a different person"
+                    + planSuffix))
     }
 }

@@ -36,6 +36,7 @@ struct ProgramRun {
 
     mutating func decide(_ request: borrowing GenerationRequest, budget: SourceBudget?) -> Decision {
         validateApprovals(request)
+        findings.separateDuties(verdicts)
         context.approvedRoles = approved
         trace.reserveCapacity(program.tiers.count + program.rules.count)
         checkPurpose(request)
@@ -45,6 +46,7 @@ struct ProgramRun {
             requireApprovals(tier.controls)
         }
         for rule in program.rules { apply(request, rule) }
+        findings.settleApprovals()
         var notes =
             planDigest == nil && !request.approvals.isEmpty
             ? program.notesUnbound : program.notesWithoutPlan
