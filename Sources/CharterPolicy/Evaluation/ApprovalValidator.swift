@@ -31,27 +31,29 @@ public struct ApprovalValidator: Sendable {
     /// staleness is not checked.
     public init(request: GenerationRequest, policy: Policy, now: CalendarDate, planDigest: String?) {
         verdicts = request.approvals.map { approval in
-            let rejection: Rejection?
-            if let role = policy.role(named: approval.role.value) {
-                if approval.by.value == request.requester.value {
-                    rejection = .requester
-                } else if !role.members.contains(where: { $0.value == approval.by.value }) {
-                    rejection = .notMember
-                } else if approval.at.value > now {
-                    rejection = .future
-                } else if let planDigest, let plan = approval.plan, plan.value != planDigest {
-                    rejection = .stale
-                } else if planDigest != nil, approval.plan == nil {
-                    rejection = .unbound
-                } else {
-                    rejection = nil
-                }
-            } else {
-                rejection = .unknownRole
+            guard let role = policy.role(named: approval.role.value) else {
+                return Verdict(approval: approval, rejection: .unknownRole)
             }
+            let rejection = Self.rejection(
+                of: approval, requester: request.requester.value, now: now, planDigest: planDigest
+            ) { person in role.members.contains { $0.value == person } }
             return Verdict(approval: approval, rejection: rejection)
         }
         approvedRoles = Set(verdicts.lazy.filter { $0.rejection == nil }.map(\.approval.role.value))
+    }
+
+    /// Why an approval in a role of the policy does not count (`nil` when it counts), in the
+    /// order the reasons are checked; `isMember` says whether a person is a member of its role.
+    static func rejection(
+        of approval: GenerationRequest.Approval, requester: String, now: CalendarDate, planDigest: String?,
+        isMember: (String) -> Bool
+    ) -> Rejection? {
+        if approval.by.value == requester { return .requester }
+        if !isMember(approval.by.value) { return .notMember }
+        if approval.at.value > now { return .future }
+        if let planDigest, let plan = approval.plan, plan.value != planDigest { return .stale }
+        if planDigest != nil, approval.plan == nil { return .unbound }
+        return nil
     }
 
     /// The valid approvals.

@@ -73,20 +73,11 @@ struct ProgramRun {
         for approval in request.approvals {
             let rejection: ApprovalValidator.Rejection?
             if let index = program.roleNames.firstIndex(of: approval.role.value) {
-                if approval.by.value == request.requester.value {
-                    rejection = .requester
-                } else if !program.roleMembers[index].contains(approval.by.value) {
-                    rejection = .notMember
-                } else if approval.at.value > now {
-                    rejection = .future
-                } else if let planDigest, let plan = approval.plan, plan.value != planDigest {
-                    rejection = .stale
-                } else if planDigest != nil, approval.plan == nil {
-                    rejection = .unbound
-                } else {
-                    rejection = nil
-                    approved |= 1 << UInt64(index)
-                }
+                let members = program.roleMembers[index]
+                rejection = ApprovalValidator.rejection(
+                    of: approval, requester: request.requester.value, now: now, planDigest: planDigest,
+                    isMember: members.contains)
+                if rejection == nil { approved |= 1 << UInt64(index) }
             } else {
                 rejection = .unknownRole
             }
