@@ -332,7 +332,14 @@ final class CompiledCondition: Sendable {
         switch (lhs, rhs) {
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return ProgramNumber.order(a, b) == 0
-        case (.string(let a), .string(let b)): return a == b || string(a, request) == string(b, request)
+        case (.string(let a), .string(let b)):
+            if a == b { return true }
+            // A field against a constant, the common case, compares in place (no copies).
+            switch (a, b) {
+            case (.field(let field), .constant(let index)), (.constant(let index), .field(let field)):
+                return request.string(of: field, equals: strings[index])
+            default: return string(a, request) == string(b, request)
+            }
         case (.duration(let a), .duration(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
         case (.strings, _), (.constantList, _):

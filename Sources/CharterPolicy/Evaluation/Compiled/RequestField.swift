@@ -127,4 +127,25 @@ extension GenerationRequest {
         default: nil
         }
     }
+
+    /// Whether string field `field` is given and equals `text` (as ``string(of:)`` would read it),
+    /// compared where the request holds it.
+    @inline(__always)
+    func string(of field: RequestField, equals text: String) -> Bool {
+        switch field {
+        case .requestID: id.value == text
+        case .ticket: ticket?.value == text
+        case .requester: requester.value == text
+        case .purpose: purpose.value == text
+        case .audience: audience.value == text
+        case .jurisdiction: jurisdiction?.value == text
+        case .sourceDataset: source.dataset.value == text
+        case .sourceClassification: source.classification.value == text
+        case .sourceJurisdiction: source.jurisdiction?.value == text
+        case .sourcePrivacyUnit: source.privacyUnit?.value == text
+        case .sourceTarget: source.target?.value == text
+        case .generatorType: generator.type.value == text
+        default: false
+        }
+    }
 }
