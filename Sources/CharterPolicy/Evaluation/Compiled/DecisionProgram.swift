@@ -10,18 +10,20 @@ public import CharterCore
 /// ``DecisionEvaluator``, byte for byte, without its per-decision work.
 ///
 /// Compiling resolves what a decision would otherwise look up every time: each condition
-/// becomes a ``CompiledCondition`` over request field slots (no field names, no dictionaries, no
-/// existentials: an enum switch), roles become bit positions (an approval check is a mask test),
-/// and the strings a decision carries (trace subjects, canonical conditions, notes) are made
-/// once. A request is lowered once (``LoweredRequest``); deciding it then allocates only what
-/// the ``Decision`` holds (its trace, the approvals' verdicts, and violations or warnings when
-/// there are any).
+/// becomes a ``CompiledCondition`` over request fields (no field names, no dictionaries, no
+/// existentials: an enum switch; values are plain bits, and a string is compared where the
+/// request or the condition holds it, never copied), roles become bit positions (an approval
+/// check is a mask test), and what a decision carries of the policy (trace headers, canonical
+/// conditions, notes) is made once and shared. Deciding a request then allocates only what the
+/// ``Decision`` holds (its trace, the approvals' verdicts, and violations or warnings when there
+/// are any). ``LoweredRequest`` keeps the little a request needs read once (its ε and δ as
+/// integers) for deciding it again.
 ///
 /// What the compiled form cannot take is left to the interpreter, so the answer never differs:
-/// a condition with an unknown field or function, or a list built from fields, is evaluated by
-/// ``ConditionEvaluator``, as is any condition whose evaluation fails (a missing field), so that
-/// its error reads the same; a policy with more than 64 roles is decided by
-/// ``DecisionEvaluator`` outright.
+/// a condition with an unknown field or function, a list built from fields, or a number of more
+/// than 18 digits, is evaluated by ``ConditionEvaluator``, as is any condition whose evaluation
+/// fails (a missing field), so that its error reads the same; a policy with more than 64 roles
+/// is decided by ``DecisionEvaluator`` outright.
 public struct DecisionProgram: Sendable {
     /// The compiled form, shared by copies: a decision reads it through one reference instead of
     /// copying the policy's structs.
