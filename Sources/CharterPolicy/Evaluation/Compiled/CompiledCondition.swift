@@ -216,10 +216,22 @@ final class CompiledCondition: Sendable {
         return value
     }
 
+    @inline(__always)
     private func value(
         _ index: Int, _ request: borrowing GenerationRequest, _ context: Context, _ tracing: Bool,
         _ trace: inout [TraceStep]
     ) throws(Fallback) -> ProgramValue {
+        if !tracing {
+            // Leaves (a constant, a field) are read here rather than through another call: they
+            // are half of a condition's operations.
+            switch operations[index] {
+            case .constant(let constant): return constants[constant]
+            case .field(let field):
+                guard let value = Self.read(field, request) else { throw Fallback() }
+                return value
+            default: return try compute(index, request, context, tracing, &trace)
+            }
+        }
         let result = try compute(index, request, context, tracing, &trace)
         if tracing {
             let step = steps[index]
