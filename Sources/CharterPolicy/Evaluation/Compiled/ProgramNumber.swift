@@ -25,9 +25,19 @@ struct ProgramNumber: Sendable, Equatable {
         self.exponent = exponent
     }
 
-    /// A number as written or printed.
+    /// A number as written or printed. The text a loader keeps is the value's own; a `Located`
+    /// made in code with other text would be read wrongly, which debug builds catch.
     init?(_ number: Located<Decimal>) {
         self.init(number.value, text: number.source)
+        assert(
+            number.source == nil || Self.integerForm(of: "\(number.value)").map { ProgramNumber(mantissa: $0.0, exponent: $0.1) }
+                .map { Self.order($0, self) == 0 } ?? true,
+            "the source text \(number.source ?? "") of a number is not its value \(number.value)")
+    }
+
+    private init(mantissa: Int64, exponent: Int) {
+        self.mantissa = mantissa
+        self.exponent = exponent
     }
 
     init(_ integer: Int) {
