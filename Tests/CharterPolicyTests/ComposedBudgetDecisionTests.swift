@@ -122,7 +122,8 @@ struct ComposedBudgetDecisionTests {
     @Test("basic composition keeps the note and messages of the remainders")
     func composedBasic() throws {
         let request = try DecisionTests.request(["epsilon": "4.0"], approvals: [DecisionTests.steward])
-        let fits = Self.composed(before: "2", after: "6.0", afterDelta: "0.000001", beforeMethod: .basic, afterMethod: .basic)
+        let fits = Self.composed(
+            before: "2", after: "6.0", afterDelta: "0.000001", beforeMethod: .basic, afterMethod: .basic)
         var fitsBudget = Self.budget(fits)
         fitsBudget.composed?.before.delta = 0
         let allowed = try BudgetDecisionTests.decide(request, fitsBudget)
@@ -137,13 +138,16 @@ struct ComposedBudgetDecisionTests {
         var overBudget = Self.budget(over)
         overBudget.composed?.before.delta = 0
         let denied = try BudgetDecisionTests.decide(request, overBudget)
-        #expect(denied.violations.map(\.message) == [
-            "generator.epsilon 4.0 is more than the 0.5 left of the lifetime budget of source 'gbsg2'"
-        ])
+        #expect(
+            denied.violations.map(\.message) == [
+                "generator.epsilon 4.0 is more than the 0.5 left of the lifetime budget of source 'gbsg2'"
+            ])
         #expect(denied.violations.map(\.remedy) == ["generator.epsilon 4.0 → ≤ 0.5"])
     }
 
-    @Test("a run that reserves nothing is never over, and a reserved ε the request does not state is located at the generator")
+    @Test(
+        "a run that reserves nothing is never over, and a reserved ε the request does not state is located at the generator"
+    )
     func composedNothingOrUnstated() throws {
         var plain = try DecisionTests.request(approvals: [DecisionTests.steward])
         plain.generator.type = Located("gaussian-copula", at: plain.generator.type.location)
@@ -184,7 +188,8 @@ struct ComposedBudgetDecisionTests {
         #expect(decision.outcome == .allow)
         #expect(
             decision.notes.first
-                == "budget not checked: source 'gbsg2' has no budget in the ledger reg.sqlite and policy 'plain' sets none")
+                == "budget not checked: source 'gbsg2' has no budget in the ledger reg.sqlite and policy 'plain' sets none"
+        )
     }
 
     @Test("a policy declaring basic composition is told when the ledger composed by RDP")
@@ -192,7 +197,8 @@ struct ComposedBudgetDecisionTests {
         let text = try String(
             contentsOf: DecisionTests.root.appendingPathComponent("policies/health-synthetic.yaml"), encoding: .utf8)
         #expect(text.contains("composition: rdp"))
-        let policy = try DecisionTests.policy(text.replacingOccurrences(of: "composition: rdp", with: "composition: basic"))
+        let policy = try DecisionTests.policy(
+            text.replacingOccurrences(of: "composition: rdp", with: "composition: basic"))
         let request = try DecisionTests.request(approvals: [DecisionTests.steward])
         let composed = Self.composed(
             before: "3.2", after: "5.9", beforeMethod: Self.renyiBefore, afterMethod: Self.renyiAfter)
@@ -200,7 +206,8 @@ struct ComposedBudgetDecisionTests {
         #expect(decision.outcome == .allow)
         #expect(
             decision.notes.first?.hasSuffix(
-                "; the policy declares composition basic, but the ledger composes zCDP and Rényi events by RDP") == true)
+                "; the policy declares composition basic, but the ledger composes zCDP and Rényi events by RDP") == true
+        )
         let reference = try BudgetDecisionTests.decide(request, Self.budget(composed))
         #expect(reference.notes.first?.contains("declares composition") == false)
     }

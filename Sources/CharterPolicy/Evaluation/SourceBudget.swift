@@ -232,7 +232,10 @@ enum BudgetCheck {
                     ""
                 }
             for (field, value, left, largest, over, cap) in [
-                ("epsilon", generator.epsilon, leftEpsilon, composed.largestEpsilon, epsilonOver, caps?.perSourceEpsilon),
+                (
+                    "epsilon", generator.epsilon, leftEpsilon, composed.largestEpsilon, epsilonOver,
+                    caps?.perSourceEpsilon
+                ),
                 ("delta", generator.delta, leftDelta, composed.largestDelta, deltaOver, caps?.perSourceDelta),
             ] where over {
                 let limit = largest ?? left
@@ -294,7 +297,7 @@ enum BudgetCheck {
         return (violations, note)
     }
 
-    /// A composed ε, or `no finite ε`.
+    /// A composed ε, or `(no finite bound)`.
     private static func spentText(_ spend: SourceBudget.Spend) -> String {
         spend.epsilon.map { "\($0)" } ?? "(no finite bound)"
     }
