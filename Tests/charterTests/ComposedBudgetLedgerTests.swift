@@ -163,7 +163,7 @@ struct ComposedBudgetLedgerTests {
     }
 
     @Test(
-        "charter check: allowed on a zCDP ledger the remainders would deny; denied at the request's ε with the largest ε that fits"
+        "charter check and plan: allowed on a zCDP ledger the remainders would deny; denied at the request's ε with the largest ε that fits"
     )
     func checkCommand() throws {
         let example = "examples/requests/allowed-gbsg2-prototyping.yaml"
@@ -186,6 +186,11 @@ struct ComposedBudgetLedgerTests {
             "\(note)")
         #expect(note.contains("reserved as ε=4 δ=0.000001; after this run: ε "), "\(note)")
 
+        let plan = try CLIRunner.run(
+            ["plan", example, "--registry", registry.path, "--now", "2026-11-23"], in: CLIRunner.packageRoot)
+        // `plan` decides on the same composed budget: pending on approvals, not denied on the budget.
+        #expect(plan.status == 3, "\(plan.stdout)\(plan.stderr)")
+        #expect(!plan.stdout.contains("budgets.per_source"), "\(plan.stdout)")
         try commit(.zeroConcentrated(rho: Self.decimal("0.5")))
         let denied = try CLIRunner.run(arguments + ["--format", "sarif"], in: CLIRunner.packageRoot)
         #expect(denied.status == 1, "\(denied.stdout)\(denied.stderr)")
@@ -312,6 +317,77 @@ struct ComposedBudgetLedgerTests {
             Issue.record("expected an RDP composition, got \(composed.afterMethod)")
         }
         #expect(composed.fits)
+    }
+
+    @Test("extreme ε and δ are judged without a crash, as the registry judges them")
+    func extremes() throws {
+        let policy = try Self.policy()
+        for curve in [false, true] {
+            let registry = try Registry()
+            try registry.spend(.approximate(epsilon: 2, delta: Self.decimal("0.000001")))
+            if curve { try registry.spend(.zeroConcentrated(rho: Self.decimal("0.2"))) }
+            for epsilon in ["1e-30", "0.000001", "9.99", "1000000", "1e20"] {
+                for delta in ["0", "1.0e-12", "0.000009", "0.00001", "0.5"] {
+                    let request = try Self.request(type: "external", epsilon: epsilon, delta: delta)
+                    let budget = try #require(try registry.budget(for: request, policy: policy))
+                    let violations = Self.budgetViolations(request, budget, policy: policy)
+                    let cost = try #require(RunReservation.cost(of: request))
+                    #expect(
+                        violations.isEmpty == (try registry.reserves(cost)),
+                        "curve \(curve) ε \(epsilon) δ \(delta): \(violations.map(\.message))")
+                    for violation in violations {
+                        #expect(violation.remedy?.contains("→ ≤ ") == true)
+                        #expect(violation.requestLocation.line > 0)
+                    }
+                    // A largest value worked out is one the registry reserves.
+                    guard case .approximate(let e, let d) = cost, let composed = budget.composed else { continue }
+                    if let largest = composed.largestEpsilon {
+                        #expect(try registry.reserves(.approximate(epsilon: largest, delta: d)), "ε \(largest)")
+                    }
+                    if let largest = composed.largestDelta {
+                        #expect(try registry.reserves(.approximate(epsilon: e, delta: largest)), "δ \(largest)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("folding the ledger's events ahead gives the same spend, bit for bit, with any run appended")
+    func foldedIsExact() throws {
+        var random = SplitMix64(state: 0xF01D)
+        for _ in 0..<200 {
+            var costs: [PrivacyCost] = []
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: costs.append(.pure(epsilon: Decimal(Int.random(in: 0...900, using: &random)) / 1000))
+                case 1:
+                    costs.append(
+                        .approximate(
+                            epsilon: Decimal(Int.random(in: 0...3000, using: &random)) / 1000,
+                            delta: Decimal(Int.random(in: 0...30, using: &random)) / 10_000_000))
+                case 2: costs.append(.zeroConcentrated(rho: Decimal(Int.random(in: 0...700, using: &random)) / 10_000))
+                default:
+                    let scale = Double.random(in: 0...0.03, using: &random)
+                    costs.append(.renyi(try #require(RDPCurve(values: RDPCurve.orders.map { $0 * scale }))))
+                }
+            }
+            let run: PrivacyCost =
+                Bool.random(using: &random)
+                ? .approximate(
+                    epsilon: Decimal(Int.random(in: 1...5000, using: &random)) / 1000,
+                    delta: Decimal(Int.random(in: 0...10, using: &random)) / 1_000_000)
+                : .pure(epsilon: Decimal(Int.random(in: 1...5000, using: &random)) / 1000)
+            let folded = RunBudgetProjection.folded(costs)
+            #expect(folded.count <= 3 + costs.filter { if case .pure = $0 { true } else { false } }.count)
+            for deltaCap in [Self.cap.delta, Self.decimal("0.000003")] {
+                #expect(
+                    BudgetComposition.compose(folded + [run], deltaCap: deltaCap)
+                        == BudgetComposition.compose(costs + [run], deltaCap: deltaCap), "\(costs) + \(run)")
+                #expect(
+                    BudgetComposition.compose(folded, deltaCap: deltaCap)
+                        == BudgetComposition.compose(costs, deltaCap: deltaCap))
+            }
+        }
     }
 
     /// SplitMix64, for the test's own random choices (seeded, so a failure can be replayed).
