@@ -49,10 +49,11 @@ public struct SourceBudget: Sendable, Equatable {
     /// What the ledger would hold once it reserved the request's run, composed the way the ledger
     /// composes, worked out by whoever read the ledger (the policy layer composes nothing).
     ///
-    /// The spends are composed against ``capEpsilon`` and ``capDelta``, which is the cap the run is judged by: the
-    /// ledger's own, tightened component by component to the policy's `budgets.per_source` where
-    /// that is lower (a Rényi curve is converted at the tightened δ). When the policy's cap is not
-    /// the lower one the run fits here exactly when the ledger's reservation would succeed.
+    /// The spends are composed against ``capEpsilon`` and ``capDelta``, the cap the run is judged
+    /// by: the ledger's own, tightened component by component to the policy's `budgets.per_source`
+    /// where that is lower (a Rényi curve is then converted within the tightened δ). When the
+    /// policy's cap is not the lower one, the run fits here exactly when the ledger's reservation
+    /// would succeed.
     public struct Composed: Sendable, Equatable {
         /// The ε cap the spends are checked against.
         public var capEpsilon: Decimal
