@@ -146,7 +146,7 @@ extension DecisionOptions {
             for request in loaded.requests {
                 let budget: SourceBudget?
                 do {
-                    budget = try ledger.budget(for: request)
+                    budget = try ledger.budget(for: request, policy: policy)
                 } catch {
                     result.diagnostics.append(
                         .error(

@@ -35,19 +35,19 @@ struct DecisionLedger {
         }
     }
 
-    /// What the ledger says about the request's source; `nil` when there is no ledger.
-    func budget(for request: GenerationRequest) throws(RegistryError) -> SourceBudget? {
+    /// What the ledger says about the request's source, with the spend before and after the
+    /// request's run composed as the ledger composes (``RunBudgetProjection``) against the ledger's
+    /// cap, tightened to `policy`'s where that is lower; `nil` when there is no ledger.
+    func budget(for request: GenerationRequest, policy: Policy) throws(RegistryError) -> SourceBudget? {
         guard let store else { return nil }
         let source = request.source.dataset.value
+        let statement: BudgetStatement?
         do {
-            let statement = try store.budget(for: source, at: instant)
-            return SourceBudget(
-                ledger: path, source: source,
-                standing: .registered(
-                    capEpsilon: statement.cap.epsilon, capDelta: statement.cap.delta,
-                    remainingEpsilon: statement.remainingEpsilon, remainingDelta: statement.remainingDelta))
+            statement = try store.budget(for: source, at: instant)
         } catch .unknownSource {
-            return SourceBudget(ledger: path, source: source, standing: .unregistered)
+            statement = nil
         }
+        return RunBudgetProjection.sourceBudget(
+            ledger: path, source: source, statement: statement, policy: policy, request: request)
     }
 }

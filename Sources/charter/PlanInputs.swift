@@ -23,6 +23,9 @@ struct PlanInputs {
     /// The request's declared sha256, else the digest of the file as it is now, else `nil`.
     var sourceDigest: String?
     var ledger: LedgerState
+    /// The registry's statement of the source's budget at the instant read; `nil` when there is no
+    /// registry or it does not know the source.
+    var statement: BudgetStatement?
     /// What a person should know about how the inputs were read (no registry, observed digest).
     var notes: [String] = []
     /// File texts, for rendering diagnostics.
@@ -44,18 +47,11 @@ struct PlanInputs {
         DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest, budget: sourceBudget)
     }
 
-    /// The ledger state as the decision reads it.
+    /// The ledger state as the decision reads it: the source's standing, and the spend before and
+    /// after this request's run composed the way the ledger composes (``RunBudgetProjection``).
     var sourceBudget: SourceBudget {
-        guard ledger.isRegistered, let capEpsilon = ledger.capEpsilon, let capDelta = ledger.capDelta else {
-            return SourceBudget(ledger: registryPath, source: ledger.source, standing: .unregistered)
-        }
-        // A held spend with no finite ε leaves nothing.
-        let remainingEpsilon = ledger.spentEpsilon.map { max(0, capEpsilon - $0) } ?? 0
-        return SourceBudget(
-            ledger: registryPath, source: ledger.source,
-            standing: .registered(
-                capEpsilon: capEpsilon, capDelta: capDelta, remainingEpsilon: remainingEpsilon,
-                remainingDelta: max(0, capDelta - ledger.spentDelta)))
+        RunBudgetProjection.sourceBudget(
+            ledger: registryPath, source: ledger.source, statement: statement, policy: policy, request: request)
     }
 
     /// Reads everything a plan needs.
@@ -112,25 +108,26 @@ struct PlanInputs {
                 )
             }
         }
-        let ledger = try ledgerState(
+        let (ledger, statement) = try ledgerState(
             source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes
         )
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
-            policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, notes: notes, sources: sources,
-            registryPath: registryPath)
+            policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
+            sources: sources, registryPath: registryPath)
     }
 
-    /// The source's ledger state from the registry, or the empty ledger when there is none.
+    /// The source's ledger state from the registry, or the empty ledger when there is none, with
+    /// the registry's statement it was read from (`nil` for the empty ledger).
     static func ledgerState(
         source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
-    ) throws(Failure) -> LedgerState {
+    ) throws(Failure) -> (LedgerState, BudgetStatement?) {
         let composition = policy.budgets?.composition?.value.rawValue
         guard FileManager.default.fileExists(atPath: registryPath) else {
             notes.append("no registry at \"\(registryPath)\": planned against the empty ledger")
             var empty = LedgerState.unregistered(source: source)
             empty.composition = composition
-            return empty
+            return (empty, nil)
         }
         do throws(RegistryError) {
             let store = try SQLiteRegistry(path: registryPath, create: false)
@@ -142,12 +139,13 @@ struct PlanInputs {
                 notes.append("source '\(source)' is not registered in \"\(registryPath)\": nothing spent yet")
                 var empty = LedgerState.unregistered(source: source)
                 empty.composition = composition
-                return empty
+                return (empty, nil)
             }
-            return LedgerState(
+            let state = LedgerState(
                 source: source, isRegistered: true, capEpsilon: statement.cap.epsilon, capDelta: statement.cap.delta,
                 spentEpsilon: statement.held.epsilon, spentDelta: statement.held.delta, composition: composition,
                 events: statement.events.map { LedgerState.Event(id: $0.id, state: $0.state.rawValue) })
+            return (state, statement)
         } catch {
             throw Failure(diagnostics: [.error(.unreadableInput, error.description, at: .file(registryPath))])
         }
