@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
