@@ -138,25 +138,13 @@ extension SQLiteRegistry {
     }
 
     public func budget(for source: String, at now: Timestamp) throws(RegistryError) -> BudgetStatement {
-        try read { db in
-            guard let (cap, registered) = try Self.cap(db, source) else { throw RegistryError.unknownSource(source) }
-            return BudgetStatement(
-                source: source, cap: cap, registeredAt: registered, asOf: now,
-                events: try Self.events(db, source: source))
-        }
+        try read { db in try Self.statement(db, source: source, at: now) }
     }
 
     public func budgets(at now: Timestamp) throws(RegistryError) -> [BudgetStatement] {
         try read { db in
             let sources = try String.fetchAll(db, sql: "SELECT id FROM sources ORDER BY id")
-            return try sources.map { source in
-                guard let (cap, registered) = try Self.cap(db, source) else {
-                    throw RegistryError.unknownSource(source)
-                }
-                return BudgetStatement(
-                    source: source, cap: cap, registeredAt: registered, asOf: now,
-                    events: try Self.events(db, source: source))
-            }
+            return try sources.map { source in try Self.statement(db, source: source, at: now) }
         }
     }
 
@@ -202,6 +190,14 @@ extension SQLiteRegistry {
             throw RegistryError.leaseExpired(event: id, expiredAt: event.leaseExpiresAt)
         }
         return event
+    }
+
+    /// One source's statement from its cap and every event; shared with ``RegistryReader`` so
+    /// that both compose the budget the same way.
+    static func statement(_ db: Database, source: String, at now: Timestamp) throws -> BudgetStatement {
+        guard let (cap, registered) = try cap(db, source) else { throw RegistryError.unknownSource(source) }
+        return BudgetStatement(
+            source: source, cap: cap, registeredAt: registered, asOf: now, events: try events(db, source: source))
     }
 
     static func cap(_ db: Database, _ source: String) throws -> (cap: BudgetCap, registeredAt: Timestamp)? {
