@@ -1,6 +1,7 @@
 import CharterCore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import CharterRegistry
@@ -114,6 +115,75 @@ struct RegistryReaderTests {
         }
     }
 
+    @Test("in a rollback journal the reader waits for a writer's exclusive lock up to its busy timeout")
+    func rollbackJournalLock() throws {
+        let fixture = try RegistryFixture()
+        let committed = try populatedLedger(fixture).budget(for: "gbsg2", at: now)  // the store closes
+        let other = try DatabaseQueue(path: fixture.path)
+        try other.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            try db.execute(sql: "UPDATE sources SET registered_at = registered_at + 1 WHERE id = 'gbsg2'")
+            do {
+                _ = try RegistryReader(path: fixture.path, busyTimeout: .zero)
+                Issue.record("a read went past an exclusive lock")
+            } catch {
+                guard case .cannotOpen(_, let reason)? = error as? RegistryError else {
+                    Issue.record("\(error)")
+                    return
+                }
+                #expect(reason.contains("locked"), "\(reason)")
+            }
+            // A reader that may wait gets the state the writer commits while it waits.
+            let waited = Outcomes()
+            let (path, at) = (fixture.path, now)
+            Thread.detachNewThread {
+                let statement = try? RegistryReader(path: path, busyTimeout: .seconds(10)).budget(for: "gbsg2", at: at)
+                waited.append(statement)
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+            #expect(waited.values.isEmpty)
+            try db.execute(sql: "COMMIT")
+            let deadline = Date().addingTimeInterval(10)
+            while waited.values.isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            let statement = try #require(waited.values.first ?? nil)
+            #expect(statement.events == committed.events)
+            #expect(statement.registeredAt == committed.registeredAt.advanced(by: .milliseconds(1)))
+        }
+    }
+
+    @Test("a corrupted row is the same database error through the reader as through the store")
+    func corruptedRows() throws {
+        let fixture = try RegistryFixture()
+        let registry = try populatedLedger(fixture)
+        for (sql, source) in [
+            ("UPDATE ledger_events SET cost = 'not json' WHERE id = 2", "gbsg2"),
+            ("UPDATE ledger_events SET cost = '{\"kind\":\"pure\",\"epsilon\":\"-1\"}' WHERE id = 3", "gbsg2"),
+            ("UPDATE sources SET delta_cap = 'ten' WHERE id = 'flchain'", "flchain"),
+        ] {
+            try fixture.tamper(sql)
+            var storeError: RegistryError?
+            do { _ = try registry.budget(for: source, at: now) } catch { storeError = error }
+            var readerError: RegistryError?
+            do { _ = try RegistryReader(path: fixture.path).budget(for: source, at: now) } catch { readerError = error }
+            #expect(storeError != nil, "\(sql)")
+            #expect(readerError == storeError, "\(sql)")
+        }
+    }
+
+    @Test("one reader shared by many threads gives every one the same statement")
+    func sharedAcrossThreads() throws {
+        let fixture = try RegistryFixture()
+        let registry = try populatedLedger(fixture)
+        let expected = try registry.budget(for: "gbsg2", at: now)
+        let reader = try RegistryReader(path: fixture.path)
+        let at = now
+        let results = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 32) { _ in results.append(try? reader.budget(for: "gbsg2", at: at))
+        }
+        #expect(results.values == Array(repeating: expected, count: 32))
+    }
+
     @Test("a missing file is not found, and is not created")
     func missing() throws {
         let fixture = try RegistryFixture()
@@ -188,4 +258,13 @@ struct RegistryReaderTests {
             #expect(reason.contains("not a charter registry"))
         }
     }
+}
+
+/// Statements read on other threads.
+private final class Outcomes: Sendable {
+    private let storage = Mutex<[BudgetStatement?]>([])
+
+    func append(_ statement: BudgetStatement?) { storage.withLock { $0.append(statement) } }
+
+    var values: [BudgetStatement?] { storage.withLock { $0 } }
 }

@@ -109,11 +109,6 @@ public final class SQLiteRegistry: RegistryStore {
 
     /// Runs `body` in a read transaction (one consistent snapshot).
     func read<T>(_ body: (Database) throws -> T) throws(RegistryError) -> T {
-        try Self.read(queue, body)
-    }
-
-    /// Runs `body` in a read transaction on `queue`; shared with ``RegistryReader``.
-    static func read<T>(_ queue: DatabaseQueue, _ body: (Database) throws -> T) throws(RegistryError) -> T {
         do {
             return try queue.read { db in try body(db) }
         } catch let error as RegistryError {
