@@ -55,6 +55,8 @@ let package = Package(
                 "CharterCore",
                 "CharterPrivacy",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API GRDB links, for the read-only RegistryReader.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

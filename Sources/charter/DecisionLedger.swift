@@ -8,8 +8,9 @@ import Foundation
 /// (each decision then says the budget was not checked); no registry where `--registry` or
 /// `CHARTER_REGISTRY` points is an error, never a silent "not checked".
 struct DecisionLedger {
-    /// The registry, or `nil` when there is none at the default path.
-    let store: SQLiteRegistry?
+    /// The registry, opened read-only (`check` and `explain` never write to it), or `nil` when there
+    /// is none at the default path.
+    let store: RegistryReader?
     /// The registry path as resolved.
     let path: String
     /// The instant budgets are read at (live reservations count until their lease ends).
@@ -25,7 +26,7 @@ struct DecisionLedger {
             return .success(DecisionLedger(store: nil, path: path, instant: instant))
         }
         do {
-            return .success(DecisionLedger(store: try SQLiteRegistry(path: path, create: false), path: path, instant: instant))
+            return .success(DecisionLedger(store: try RegistryReader(path: path), path: path, instant: instant))
         } catch {
             return .failure(
                 DiagnosticError(

@@ -1,6 +1,7 @@
 import CharterCore
 import CharterRegistry
 import Foundation
+import GRDB
 import Testing
 
 /// `charter check` with the registry's budget ledger: over-budget requests denied at the
@@ -80,6 +81,44 @@ struct CheckBudgetTests {
             let note = json["decisions"]?[0]?["notes"]?[0]?.stringValue ?? ""
             #expect(note.hasPrefix("budget of source 'gbsg2-2026q3' (in the ledger "), "\(note)")
             #expect(note.contains("ε 8, δ 0.00001 left; this request spends ε 4.0, δ 1.0e-6; after this run: ε 4"), "\(note)")
+        }
+    }
+
+    @Test("check and explain read the ledger without writing a byte to the registry")
+    func readsWithoutWriting() throws {
+        let ledger = try Ledger(spent: 2)
+        // An empty `-wal` SQLite may create beside the file holds no more than none.
+        let files = [ledger.path, ledger.path + "-wal"]
+        let before = files.map { FileManager.default.contents(atPath: $0) ?? Data() }
+        for command in [["check", "--format", "sarif"], ["check", "--format", "json"], ["explain"]] {
+            let result = try CLIRunner.run(
+                command + [Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.packageRoot)
+            #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("ε 8, δ 0.00001 left"), "\(command): \(result.stdout)")
+            #expect(
+                files.map { FileManager.default.contents(atPath: $0) ?? Data() } == before,
+                "\(command) wrote to the registry")
+        }
+    }
+
+    @Test("an empty file or another application's database named as the registry exits 2 and is left alone")
+    func notARegistry() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("charter-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = directory.appendingPathComponent("empty.sqlite")
+        try Data().write(to: empty)
+        let other = directory.appendingPathComponent("other.sqlite")
+        try DatabaseQueue(path: other.path).write { db in try db.execute(sql: "CREATE TABLE patients (id INTEGER)") }
+        for file in [empty, other] {
+            let before = try Data(contentsOf: file)
+            let result = try CLIRunner.run(
+                ["check", Self.request, "--registry", file.path, "--format", "sarif"] + Self.now,
+                in: CLIRunner.packageRoot)
+            #expect(result.status == 2, "\(file.lastPathComponent): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("not a charter registry"), "\(result.stdout)")
+            #expect(try Data(contentsOf: file) == before, "\(file.lastPathComponent) was changed")
         }
     }
 

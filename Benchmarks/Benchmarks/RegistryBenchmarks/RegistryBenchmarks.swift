@@ -48,6 +48,28 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // What `charter check` and `explain` do with the registry: open it read-only (schema check
+    // only, nothing written) and read one source's budget.
+    Benchmark("read-only open + budget (ledger of 100 events)") { benchmark in
+        let path = try registry(events: 100).path
+        let now = Timestamp(secondsSinceEpoch: 1_790_000_000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try RegistryReader(path: path).budget(for: "gbsg2", at: now))
+        }
+    }
+
+    // The same through the read-write store, as `check` did before: GRDB's WAL setup writes a
+    // table and drops it, the migrator runs, and the close checkpoints (with fsyncs).
+    Benchmark("read-write open + budget (ledger of 100 events)") { benchmark in
+        let path = try registry(events: 100).path
+        let now = Timestamp(secondsSinceEpoch: 1_790_000_000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try SQLiteRegistry(path: path, create: false).budget(for: "gbsg2", at: now))
+        }
+    }
+
     // Composing a ledger of 1,000 mixed events into one (ε, δ), without the database.
     Benchmark("compose 1,000 mixed events") { benchmark in
         let costs: [PrivacyCost] = (0..<1_000).map {

@@ -138,25 +138,13 @@ extension SQLiteRegistry {
     }
 
     public func budget(for source: String, at now: Timestamp) throws(RegistryError) -> BudgetStatement {
-        try read { db in
-            guard let (cap, registered) = try Self.cap(db, source) else { throw RegistryError.unknownSource(source) }
-            return BudgetStatement(
-                source: source, cap: cap, registeredAt: registered, asOf: now,
-                events: try Self.events(db, source: source))
-        }
+        try read { db in try Self.statement(db, source: source, at: now) }
     }
 
     public func budgets(at now: Timestamp) throws(RegistryError) -> [BudgetStatement] {
         try read { db in
             let sources = try String.fetchAll(db, sql: "SELECT id FROM sources ORDER BY id")
-            return try sources.map { source in
-                guard let (cap, registered) = try Self.cap(db, source) else {
-                    throw RegistryError.unknownSource(source)
-                }
-                return BudgetStatement(
-                    source: source, cap: cap, registeredAt: registered, asOf: now,
-                    events: try Self.events(db, source: source))
-            }
+            return try sources.map { source in try Self.statement(db, source: source, at: now) }
         }
     }
 
@@ -204,17 +192,20 @@ extension SQLiteRegistry {
         return event
     }
 
+    /// One source's statement from its cap and every event.
+    static func statement(_ db: Database, source: String, at now: Timestamp) throws -> BudgetStatement {
+        guard let (cap, registered) = try cap(db, source) else { throw RegistryError.unknownSource(source) }
+        return BudgetStatement(
+            source: source, cap: cap, registeredAt: registered, asOf: now, events: try events(db, source: source))
+    }
+
     static func cap(_ db: Database, _ source: String) throws -> (cap: BudgetCap, registeredAt: Timestamp)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [source]) else {
-            return nil
-        }
-        guard let epsilon = Decimal(string: try row.text("epsilon_cap")),
-            let delta = Decimal(string: try row.text("delta_cap"))
-        else { throw RegistryError.database("the cap of source \"\(source)\" is not a decimal") }
-        return (
-            BudgetCap(epsilon: epsilon, delta: delta),
-            Timestamp(millisecondsSinceEpoch: try row.integer("registered_at"))
-        )
+        let sql = "SELECT epsilon_cap, delta_cap, registered_at FROM sources WHERE id = ?"
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [source]) else { return nil }
+        return try SourceColumns(
+            source: source, epsilonCap: try row.text("epsilon_cap"), deltaCap: try row.text("delta_cap"),
+            registeredAt: try row.integer("registered_at")
+        ).cap()
     }
 
     static func event(_ db: Database, _ id: Int64) throws -> LedgerEvent? {
@@ -227,22 +218,12 @@ extension SQLiteRegistry {
     }
 
     static func event(from row: Row) throws -> LedgerEvent {
-        let id = try row.integer("id")
-        guard let state = LedgerEvent.State(rawValue: try row.text("state")) else {
-            throw RegistryError.database("ledger event \(id) has an unknown state")
-        }
-        let costJSON: JSONValue
-        do {
-            costJSON = try JSONParser().parse(try row.text("cost"))
-        } catch {
-            throw RegistryError.database("the cost of ledger event \(id) is not JSON")
-        }
-        return LedgerEvent(
-            id: id, source: try row.text("source"), run: try row.text("run"), mechanism: try row.text("mechanism"),
-            cost: try PrivacyCost(json: costJSON), state: state, actor: try row.text("actor"),
-            reservedAt: Timestamp(millisecondsSinceEpoch: try row.integer("reserved_at")),
-            leaseExpiresAt: Timestamp(millisecondsSinceEpoch: try row.integer("lease_expires_at")),
-            settledAt: try row.optionalInteger("settled_at").map(Timestamp.init(millisecondsSinceEpoch:)),
-            releaseReason: try row.optionalText("release_reason"))
+        try LedgerEventColumns(
+            id: try row.integer("id"), source: try row.text("source"), run: try row.text("run"),
+            mechanism: try row.text("mechanism"), cost: try row.text("cost"), state: try row.text("state"),
+            actor: try row.text("actor"), reservedAt: try row.integer("reserved_at"),
+            leaseExpiresAt: try row.integer("lease_expires_at"), settledAt: try row.optionalInteger("settled_at"),
+            releaseReason: try row.optionalText("release_reason")
+        ).event()
     }
 }
