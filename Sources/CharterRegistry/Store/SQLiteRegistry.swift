@@ -1,4 +1,4 @@
-public import CharterCore
+internal import CharterCore
 import GRDB
 
 #if canImport(FoundationEssentials)
