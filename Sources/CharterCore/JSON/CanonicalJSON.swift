@@ -91,6 +91,13 @@ extension JSONValue {
 package enum JSONStringEscaping {
     package static func append(_ value: String, to output: inout String) {
         output.append("\"")
+        // Most strings need no escape: appended whole (every byte that needs one is ASCII).
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        else {
+            output.append(value)
+            output.append("\"")
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output.append("\\\"")
