@@ -8,6 +8,7 @@
 //   CharterRegistryWorker churn DB SOURCE SEED NOW_MS
 //       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
 //       certificate now and then; prints one line per change after it is durable; never exits
+import CharterCore
 import CharterRegistry
 
 #if canImport(FoundationEssentials)
@@ -36,17 +37,6 @@ guard arguments.count >= 6 else { fail("usage: reserve DB SOURCE EPSILON NOW_MS 
 let (command, path, source) = (arguments[1], arguments[2], arguments[3])
 guard let nowMillis = Int64(arguments[5]) else { fail("NOW_MS must be an integer") }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator, so a failing run can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 do {
     let registry = try SQLiteRegistry(path: path, create: false)
@@ -54,7 +44,7 @@ do {
     case "reserve":
         if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {
             // Say "ready" with a file beside the gate, then wait for the gate to open.
-            FileManager.default.createFile(atPath: gate + ".ready-\(getpid())", contents: nil)
+            _ = FileManager.default.createFile(atPath: gate + ".ready-\(getpid())", contents: nil)
             while !FileManager.default.fileExists(atPath: gate) { usleep(500) }
         }
         guard arguments.count >= 7, let epsilon = Decimal(string: arguments[4]) else {
@@ -77,7 +67,7 @@ do {
         }
     case "churn":
         guard let seed = UInt64(arguments[4]) else { fail("churn needs an integer SEED") }
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var step: Int64 = 0
         while true {
             step += 1

@@ -296,25 +296,6 @@ struct DecisionProgramTests {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator, so that the mutations are the
-/// same on every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound`.
-    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 /// The integer form of compiled numbers orders exactly as `Decimal` does.
 @Suite("compiled numbers")
 struct ProgramNumberTests {
@@ -366,4 +347,9 @@ struct ProgramNumberTests {
             #expect(number.decimal == decimal, "\(decimal)")
         }
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<bound`.
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -38,17 +38,6 @@ private final class Worker {
     }
 }
 
-/// SplitMix64, for the test's own random choices (seeded, so a failure can be replayed).
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("many processes", .serialized)
 struct MultiProcessTests {
@@ -79,7 +68,7 @@ struct MultiProcessTests {
             if ready.count == workers.count { break }
             usleep(10_000)
         }
-        FileManager.default.createFile(atPath: gate, contents: Data())
+        _ = FileManager.default.createFile(atPath: gate, contents: Data())
         let results = workers.map { $0.finish() }
         let succeeded = results.filter { $0.status == 0 }
         let refused = results.filter { $0.status == 1 }
@@ -110,7 +99,7 @@ struct MultiProcessTests {
             let registry = try fixture.open()
             try registry.registerSource("gbsg2", cap: cap, actor: "policy", at: now)
         }
-        var random = SplitMix64(state: 0xC4A2_7E12)
+        var random = SplitMix64(seed: 0xC4A2_7E12)
         var printed: [String: Set<Int64>] = [:]
         var certificates: Set<String> = []
         var lastReserved: [Int64] = []  // per killed worker: the event it may have settled without saying so

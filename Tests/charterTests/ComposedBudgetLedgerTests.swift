@@ -354,7 +354,7 @@ struct ComposedBudgetLedgerTests {
 
     @Test("folding the ledger's events ahead gives the same spend, bit for bit, with any run appended")
     func foldedIsExact() throws {
-        var random = SplitMix64(state: 0xF01D)
+        var random = SplitMix64(seed: 0xF01D)
         for _ in 0..<200 {
             var costs: [PrivacyCost] = []
             for _ in 0..<Int.random(in: 0...12, using: &random) {
@@ -390,23 +390,12 @@ struct ComposedBudgetLedgerTests {
         }
     }
 
-    /// SplitMix64, for the test's own random choices (seeded, so a failure can be replayed).
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test(
         "on seeded random sequences of runs the decision allows exactly what the registry reserves",
         arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
     func agreement(seed: UInt64) throws {
-        var random = SplitMix64(state: seed &* 0x1234_5678_9ABC)
+        var random = SplitMix64(seed: seed &* 0x1234_5678_9ABC)
         let registry = try Registry()
         let policy = try Self.policy()
         var clock = Self.at

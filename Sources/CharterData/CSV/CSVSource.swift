@@ -1,4 +1,4 @@
-public import CharterCore
+package import CharterCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 public import CharterData
+internal import CharterCore
 
 /// A seeded, stratified split of a table's rows into training rows (what the generator sees) and
 /// holdout rows (kept for TSTR, membership inference and distance checks).
@@ -53,19 +54,3 @@ public struct HoldoutSplit: Sendable, Equatable {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator for the split, never for noise.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
