@@ -151,6 +151,28 @@ import Testing
         #expect(a.balancedRecordCount == 140)
     }
 
+    @Test("repetitions give the results of consecutive seeds, with the distances measured once")
+    func repetitionsAreConsecutiveSeeds() throws {
+        var draws = Draws(state: 7)
+        let train = Self.randomTable(150, &draws)
+        let holdout = Self.randomTable(40, &draws)
+        let synthetic = Self.randomTable(90, &draws)
+        let results = try MembershipInference(seed: 41).measure(
+            train: train, holdout: holdout, synthetic: synthetic, schema: Self.schema, repetitions: 3)
+        let singles = try (41...43 as ClosedRange<UInt64>).map { seed in
+            try MembershipInference(seed: seed).measure(
+                train: train, holdout: holdout, synthetic: synthetic, schema: Self.schema)
+        }
+        #expect(results == singles)
+        #expect(results.map(\.seed) == [41, 42, 43])
+        for bad in [0, -1, 65_537] {
+            #expect(throws: DisclosureInputError.self) {
+                try MembershipInference().measure(
+                    train: train, holdout: holdout, synthetic: synthetic, schema: Self.schema, repetitions: bad)
+            }
+        }
+    }
+
     @Test("membership inference rejects unusable input")
     func membershipBadInput() {
         let two = Self.table([1, 2], ["a", "b"])

@@ -48,7 +48,7 @@ struct CheckBudgetTests {
         let results = sarif["runs"]?[0]?["results"]?.arrayValue ?? []
         let budget = try #require(results.first { $0["ruleId"]?.stringValue == "CH229" })
         #expect(budget["level"] == .string("error"))
-        #expect(budget["message"]?["text"]?.stringValue?.contains("[budgets.per_source] generator.epsilon 4.0 is more than the 0.5 left") == true)
+        #expect(budget["message"]?["text"]?.stringValue?.contains("[budgets.per_source] generator.epsilon 5.0 is more than the 0.5 left") == true)
         let region = budget["locations"]?[0]?["physicalLocation"]?["region"]
         #expect(region?["startLine"] == .integer(39))
         let related = budget["relatedLocations"]?[0]?["physicalLocation"]
@@ -57,7 +57,7 @@ struct CheckBudgetTests {
 
         let text = try CLIRunner.run(["check", Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.packageRoot)
         #expect(text.status == 1)
-        #expect(text.stdout.contains("fix: generator.epsilon 4.0 → ≤ 0.5"))
+        #expect(text.stdout.contains("fix: generator.epsilon 5.0 → ≤ 0.5"))
         #expect(!text.stdout.contains("budget not checked"))
     }
 
@@ -80,7 +80,7 @@ struct CheckBudgetTests {
             let json = try JSONParser().parse(result.stdout)
             let note = json["decisions"]?[0]?["notes"]?[0]?.stringValue ?? ""
             #expect(note.hasPrefix("budget of source 'gbsg2-2026q3' (in the ledger "), "\(note)")
-            #expect(note.contains("ε 8, δ 0.00001 left; this request spends ε 4.0, δ 1.0e-6; after this run: ε 4"), "\(note)")
+            #expect(note.contains("ε 8, δ 0.00001 left; this request spends ε 5.0, δ 1.0e-6; after this run: ε 3"), "\(note)")
         }
     }
 

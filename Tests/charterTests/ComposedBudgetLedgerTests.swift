@@ -184,7 +184,7 @@ struct ComposedBudgetLedgerTests {
         #expect(
             note.hasPrefix("budget of source 'gbsg2-2026q3' (in the ledger \(registry.path), composed by RDP): ε 3."),
             "\(note)")
-        #expect(note.contains("reserved as ε=4 δ=0.000001; after this run: ε "), "\(note)")
+        #expect(note.contains("reserved as ε=5 δ=0.000001; after this run: ε "), "\(note)")
 
         let plan = try CLIRunner.run(
             ["plan", example, "--registry", registry.path, "--now", "2026-11-23"], in: CLIRunner.packageRoot)
@@ -203,9 +203,9 @@ struct ComposedBudgetLedgerTests {
         let text = try CLIRunner.run(arguments, in: CLIRunner.packageRoot)
         #expect(text.status == 1)
         let fix = try #require(
-            text.stdout.split(separator: "\n").first { $0.contains("fix: generator.epsilon 4.0 → ≤ ") })
+            text.stdout.split(separator: "\n").first { $0.contains("fix: generator.epsilon 5.0 → ≤ ") })
         let largest = try #require(Decimal.exact(String(fix.split(separator: " ").last ?? "")))
-        #expect(largest > 1 && largest < 4, "\(fix)")
+        #expect(largest > 1 && largest < 5, "\(fix)")
         // The registry reserves the fix and refuses the request.
         func reserves(_ epsilon: Decimal) throws -> Bool {
             do {
@@ -221,7 +221,7 @@ struct ComposedBudgetLedgerTests {
             }
         }
         #expect(try reserves(largest))
-        #expect(try !reserves(4))
+        #expect(try !reserves(5))
     }
 
     @Test("both deny a run over the cap; the remedy's ε fits and a step more does not")

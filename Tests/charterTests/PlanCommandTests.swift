@@ -164,7 +164,7 @@ struct PlanCommandTests {
         let spent = try Self.plan([request], registry: path)
         #expect(spent.status == 1)
         #expect(spent.stdout.contains("budgets.per_source"), "\(spent.stdout)")
-        #expect(spent.stdout.contains("generator.epsilon 4.0 is more than the 0.5 left"), "\(spent.stdout)")
+        #expect(spent.stdout.contains("generator.epsilon 5.0 is more than the 0.5 left"), "\(spent.stdout)")
         #expect(!spent.stdout.contains("note: no registry"))
     }
 

@@ -39,6 +39,19 @@ public struct MembershipInference: Sendable, Equatable {
     public func measure(
         train: Table, holdout: Table, synthetic: Table, schema: TableSchema
     ) throws(DisclosureInputError) -> MembershipInferenceResult {
+        try measure(train: train, holdout: holdout, synthetic: synthetic, schema: schema, repetitions: 1)[0]
+    }
+
+    /// Runs the attack with each of `repetitions` consecutive seeds (``seed``, ``seed`` + 1, …), in
+    /// that order: element i is what `MembershipInference(seed: seed + i).measure(…)` returns. The
+    /// distances to the synthetic rows, which do not depend on the seed, are measured once; only the
+    /// balanced sample and the fold split are drawn again. `repetitions` must lie in 1…65,536.
+    public func measure(
+        train: Table, holdout: Table, synthetic: Table, schema: TableSchema, repetitions: Int
+    ) throws(DisclosureInputError) -> [MembershipInferenceResult] {
+        guard (1...65_536).contains(repetitions) else {
+            throw DisclosureInputError("membership inference needs 1 to 65536 repetitions, not \(repetitions)")
+        }
         guard confidenceLevel > 0 && confidenceLevel < 1 else {
             throw DisclosureInputError("the confidence level must lie strictly between 0 and 1, not \(confidenceLevel)")
         }
@@ -57,8 +70,11 @@ public struct MembershipInference: Sendable, Equatable {
             synthetic: train, reference: synthetic, columns: columns, schema: schema)
         let nonMembers = try DistanceToClosestRecord.perRow(
             synthetic: holdout, reference: synthetic, columns: columns, schema: schema)
-        return Self.result(
-            members: members, nonMembers: nonMembers, seed: seed, level: confidenceLevel, columns: columns)
+        return (0..<UInt64(repetitions)).map { offset in
+            Self.result(
+                members: members, nonMembers: nonMembers, seed: seed &+ offset, level: confidenceLevel,
+                columns: columns)
+        }
     }
 
     /// The statistics of the attack from the per-record distances.
