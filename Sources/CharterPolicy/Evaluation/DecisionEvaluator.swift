@@ -242,20 +242,9 @@ private struct DecisionRun {
         dp: Bool, prefix: String
     ) {
         guard let cap else { return }
-        if let value {
-            guard value.value > cap.value else { return }
-            findings.deny(
-                prefix + "differential_privacy." + control, code, .hardMandatory,
-                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
-                request: value.location, policy: cap.location,
-                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
-        } else if dp {
-            findings.deny(
-                prefix + "differential_privacy." + control, code, .hardMandatory,
-                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
-                request: request.generator.location, policy: cap.location,
-                remedy: "add generator.\(field) ≤ \(cap.text)")
-        }
+        findings.checkCap(
+            cap, value: value, above: value.map { $0.value > cap.value } ?? false, field: field, control: control,
+            code: code, mustState: dp, prefix: prefix, generator: request.generator.location)
     }
 
     private mutating func check(expiry max: Located<CalendarDuration>, prefix: String) {

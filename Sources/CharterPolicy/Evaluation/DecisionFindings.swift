@@ -1,5 +1,11 @@
 internal import CharterCore
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// What a decision in progress has found — denying violations, advisory warnings and missing
 /// approvals — and the checks whose wording both evaluation paths share (the interpreter,
 /// ``DecisionEvaluator``, and the compiled ``DecisionProgram``), so that the two cannot drift apart.
@@ -112,6 +118,29 @@ struct DecisionFindings {
                 policy: generators.location,
                 remedy: "generator.type \(type.value) → one of: "
                     + generators.value.map(\.value).joined(separator: ", "))
+        }
+    }
+
+    /// One of the ε and δ caps (`epsilon_max`, `delta_max`): a stated value must not pass it
+    /// (`above` says whether it does, compared as the caller compares numbers), and a private run
+    /// (`mustState`) must state one. Numbers are shown as written (`3.0 → ≤ 1.0`).
+    mutating func checkCap(
+        _ cap: Located<Decimal>, value: Located<Decimal>?, above: Bool, field: String, control: String,
+        code: DiagnosticCode, mustState: Bool, prefix: String, generator: SourceLocation
+    ) {
+        if let value {
+            guard above else { return }
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
+                request: value.location, policy: cap.location,
+                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
+        } else if mustState {
+            deny(
+                prefix + "differential_privacy." + control, code, .hardMandatory,
+                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
+                request: generator, policy: cap.location,
+                remedy: "add generator.\(field) ≤ \(cap.text)")
         }
     }
 

@@ -261,24 +261,17 @@ struct ProgramRun {
         field: String, control: String, code: DiagnosticCode, dp: Bool, prefix: String
     ) {
         guard let cap else { return }
+        var above = false
         if let value {
             if let number, let capNumber {
-                guard ProgramNumber.order(number, capNumber) > 0 else { return }
+                above = ProgramNumber.order(number, capNumber) > 0
             } else {
-                guard value.value > cap.value else { return }
+                above = value.value > cap.value
             }
-            findings.deny(
-                prefix + "differential_privacy." + control, code, .hardMandatory,
-                "generator.\(field) \(value.text) is above this tier's cap \(cap.text)",
-                request: value.location, policy: cap.location,
-                remedy: "generator.\(field) \(value.text) → ≤ \(cap.text)")
-        } else if dp {
-            findings.deny(
-                prefix + "differential_privacy." + control, code, .hardMandatory,
-                "the request states no generator.\(field) and this tier caps it at \(cap.text)",
-                request: request.generator.location, policy: cap.location,
-                remedy: "add generator.\(field) ≤ \(cap.text)")
         }
+        findings.checkCap(
+            cap, value: value, above: above, field: field, control: control, code: code, mustState: dp,
+            prefix: prefix, generator: request.generator.location)
     }
 
     private mutating func check(
