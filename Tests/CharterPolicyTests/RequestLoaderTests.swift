@@ -63,6 +63,21 @@ struct RequestLoaderTests {
         #expect(diagnostic.message.contains(message), "\(diagnostic.message)")
     }
 
+    @Test("generator.parameters is refused, not ignored, wherever it stands and whatever it holds")
+    func parametersRefused() throws {
+        for parameters in ["{ marginal_share: 0.9 }", "{}", "[bins]", "7"] {
+            let text = Self.valid.replacingOccurrences(
+                of: "  delta: 1.0e-6\n", with: "  delta: 1.0e-6\n  parameters: \(parameters)\n")
+            let loaded = load(text)
+            let refusal = try #require(
+                loaded.diagnostics.first { $0.code == .requestUnsupportedParameters }, "\(parameters)")
+            #expect(refusal.severity == .error)
+            #expect(refusal.location?.line == 15, "\(parameters)")
+            #expect(refusal.message.hasPrefix("generator.parameters is not read"))
+        }
+        #expect(!load(Self.valid).diagnostics.contains { $0.code == .requestUnsupportedParameters })
+    }
+
     @Test("unknown keys suggest the closest")
     func suggestion() throws {
         let loaded = load(Self.valid.replacingOccurrences(of: "audience:", with: "audiance:"))

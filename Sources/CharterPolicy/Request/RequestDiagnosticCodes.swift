@@ -10,6 +10,9 @@ extension DiagnosticCode {
     /// The same person approves twice in one role.
     public static let requestDuplicateApproval = DiagnosticCode(
         "CH201", name: "duplicate-approval", summary: "the same person approves twice in one role")
+    /// `generator.parameters`, which this version does not read: refused rather than ignored.
+    public static let requestUnsupportedParameters = DiagnosticCode(
+        "CH202", name: "unsupported-parameters", summary: "generator.parameters is not read, so it is refused")
     /// The purpose is not one of the policy's purposes.
     public static let decisionPurpose = DiagnosticCode(
         "CH210", name: "purpose-not-allowed", summary: "the purpose is not one the policy allows")

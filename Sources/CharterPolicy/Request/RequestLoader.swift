@@ -229,8 +229,14 @@ private struct RequestBuilder {
                 reader.wrongType(node, expected: "a non-empty list", context: "generator.command")
             }
         }
-        if let node = fields["parameters"], node.mapping == nil {
-            reader.wrongType(node, expected: "a mapping", context: "generator.parameters")
+        if let node = fields["parameters"] {
+            // Refused, not ignored: a request must not look as if it tuned what the plan fixes.
+            reader.report(
+                .error(
+                    .requestUnsupportedParameters,
+                    "generator.parameters is not read: the plan fixes each generator's settings (dp-copula splits "
+                        + "its budget half and half; an external tool gets a 600 s timeout and no tool_parameters)",
+                    at: node.location, help: "remove generator.parameters; the plan shows the settings a run uses"))
         }
         if type?.value == "external", fields["command"] == nil {
             reader.report(
