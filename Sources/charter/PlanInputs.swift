@@ -130,7 +130,9 @@ struct PlanInputs {
             return (empty, nil)
         }
         do throws(RegistryError) {
-            let store = try SQLiteRegistry(path: registryPath, create: false)
+            // Read-only: planning writes nothing to the registry (apply and run reserve later,
+            // through a writer of their own).
+            let store = try RegistryReader(path: registryPath)
             let statement: BudgetStatement
             do throws(RegistryError) {
                 statement = try store.budget(for: source, at: instant)

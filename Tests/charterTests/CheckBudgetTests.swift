@@ -101,6 +101,22 @@ struct CheckBudgetTests {
         }
     }
 
+    @Test("plan reads the ledger without writing a byte to the registry")
+    func planReadsWithoutWriting() throws {
+        let ledger = try Ledger(spent: 2)
+        let files = [ledger.path, ledger.path + "-wal"]
+        let before = files.map { FileManager.default.contents(atPath: $0) ?? Data() }
+        for format in ["text", "json"] {
+            let result = try CLIRunner.run(
+                ["plan", Self.request, "--registry", ledger.path, "--format", format], in: CLIRunner.packageRoot)
+            // Pending: the example's approval is bound to the plan made against the empty ledger.
+            #expect(result.status == 3, "\(format): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("gbsg2-2026q3"), "\(format): \(result.stdout)")
+            #expect(
+                files.map { FileManager.default.contents(atPath: $0) ?? Data() } == before, "plan wrote to the registry")
+        }
+    }
+
     @Test("an empty file or another application's database named as the registry exits 2 and is left alone")
     func notARegistry() throws {
         let directory = FileManager.default.temporaryDirectory
