@@ -203,14 +203,11 @@ struct PlanRun {
     ].reduce(into: []) { $0.insert($1.id) }
 
     private mutating func reserveBudget(source: SourceStage, generate: GenerateStage) throws(EngineError) {
-        guard generate.differentiallyPrivate || generate.epsilon != nil else {
-            try registerSource(source.dataset)
-            return
-        }
         try registerSource(source.dataset)
-        let cost: PrivacyCost =
-            generate.delta.map { .approximate(epsilon: generate.epsilon ?? 0, delta: $0) }
-            ?? .pure(epsilon: generate.epsilon ?? 0)
+        guard
+            let cost = PrivacyCost.ofRun(
+                epsilon: generate.epsilon, delta: generate.delta, differentiallyPrivate: generate.differentiallyPrivate)
+        else { return }
         do {
             reservation = try environment.registry.reserve(
                 ReservationRequest(

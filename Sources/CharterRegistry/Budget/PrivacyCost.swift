@@ -20,6 +20,15 @@ public enum PrivacyCost: Sendable, Hashable {
     /// A Rényi-DP curve over the ledger's fixed order grid (Mironov 2017).
     case renyi(RDPCurve)
 
+    /// What a generator's run reserves from its source: nothing when the generator is not
+    /// differentially private and states no ε; else (ε, δ) when it states a δ, and pure ε otherwise
+    /// (an ε not stated counts as 0). The engine reserves this, and decisions compose it onto the
+    /// ledger, so both ask here.
+    public static func ofRun(epsilon: Decimal?, delta: Decimal?, differentiallyPrivate: Bool) -> PrivacyCost? {
+        guard differentiallyPrivate || epsilon != nil else { return nil }
+        return delta.map { .approximate(epsilon: epsilon ?? 0, delta: $0) } ?? .pure(epsilon: epsilon ?? 0)
+    }
+
     /// Checks the numbers: ε ≥ 0, 0 ≤ δ < 1, ρ ≥ 0. (Curves are checked when made.)
     public func validate() throws(RegistryError) {
         switch self {
