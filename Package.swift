@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
         .library(name: "CharterEngine", targets: ["CharterEngine"]),
         .library(name: "CharterPlan", targets: ["CharterPlan"]),
+        .library(name: "CharterWorkflow", targets: ["CharterWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,6 +106,16 @@ let package = Package(
             dependencies: ["CharterPolicy", "CharterPrivacy", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        // The operations every front end calls (lint, decide, test, plan, apply, run, evaluate, verify,
+        // the registry's reads): values in, values out; no printing, no clock, no environment, no exit.
+        .target(
+            name: "CharterWorkflow",
+            dependencies: [
+                "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
+                "CharterData", "CharterPolicy", "CharterCore",
+            ],
+            swiftSettings: strictSettings
+        ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
         .target(
             name: "CharterPrivacyTestSupport",
@@ -114,6 +125,7 @@ let package = Package(
         .executableTarget(
             name: "charter",
             dependencies: [
+                "CharterWorkflow",
                 "CharterCore",
                 "CharterYAML",
                 "CharterPolicy",
@@ -209,6 +221,14 @@ let package = Package(
             name: "CharterSynthTests",
             dependencies: [
                 "CharterSynth", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterStats", "CharterData",
+                "CharterCore", "CharterTestSupport",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterWorkflowTests",
+            dependencies: [
+                "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterData",
                 "CharterCore", "CharterTestSupport",
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterPolicy
+import CharterWorkflow
 import Foundation
 
 /// `charter check REQUEST...`: decides each request against the policy set.
@@ -23,7 +24,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let now = try decision.date()
-        let selection = PolicySelection(path: decision.policy)
+        let selection = PolicySelection(path: decision.policy, in: FileSystemInputStore())
         var sources = selection.sources
         guard let policy = selection.policy else {
             try output.emit(
@@ -32,7 +33,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitStatus.usageError.exitCode
         }
         let ledger = try decision.ledger(now: now, output: output, command: "check")
-        let inputs = InputFiles(paths: requests, extensions: ["yaml", "yml"])
+        let inputs = InputFileSet(paths: requests, extensions: ["yaml", "yml"], in: FileSystemInputStore())
         var results =
             inputs.problems.isEmpty ? [] : [DecidedRequest(file: "", diagnostics: inputs.problems, unreadable: true)]
         for file in inputs.files {
@@ -80,7 +81,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let now = try decision.date()
-        let selection = PolicySelection(path: decision.policy)
+        let selection = PolicySelection(path: decision.policy, in: FileSystemInputStore())
         var sources = selection.sources
         guard let policy = selection.policy else {
             try output.emit(

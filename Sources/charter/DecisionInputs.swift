@@ -2,6 +2,7 @@ import ArgumentParser
 import CharterCore
 import CharterPolicy
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// What `check` and `explain` share: the policy set, the evaluation date, the plan digest, and
@@ -57,64 +58,6 @@ extension DecisionOptions {
     }
 }
 
-/// The one policy requests are decided against, or the diagnostics that explain why there is none.
-struct PolicySelection {
-    var policy: Policy?
-    var diagnostics: [Diagnostic] = []
-    var sources: [String: String] = [:]
-    /// The files the policies were read from, their bases included (not policy tests or requests
-    /// that share the folder), sorted.
-    var policyFiles: [String] = []
-
-    /// Loads every policy under `path` (overlays composed with their bases) and picks the one no
-    /// other policy there extends. Errors in the policies, or several candidates, leave `policy` nil.
-    init(path: String) {
-        let inputs = InputFiles(paths: [path], extensions: ["yaml", "yml"])
-        diagnostics = inputs.problems
-        var loaded: [(file: String, policy: Policy)] = []
-        var extended: Set<String> = []
-        let linter = PolicyLinter()
-        for file in inputs.files {
-            switch InputFiles.read(file) {
-            case .failure(let error): diagnostics.append(error.diagnostic)
-            case .success(let bytes):
-                sources[file] = String(decoding: bytes, as: UTF8.self)
-                var sources = self.sources
-                var bases: Set<String> = []
-                let result = linter.loadPolicies(file: file, bytes: bytes) { reference, from in
-                    let base = LintCommand.resolve(reference, from: from)
-                    guard case .success(let bytes) = InputFiles.read(base) else { throw BaseUnreadable(path: base) }
-                    sources[base] = String(decoding: bytes, as: UTF8.self)
-                    bases.insert(base)
-                    return (base, bytes)
-                }
-                self.sources = sources
-                if !result.policies.isEmpty { policyFiles += [file] + bases }
-                diagnostics += result.diagnostics.filter { $0.severity == .error }
-                for policy in result.policies {
-                    loaded.append((file, policy))
-                    if let extends = policy.extends {
-                        extended.insert((LintCommand.resolve(extends.value, from: file) as NSString).standardizingPath)
-                    }
-                }
-            }
-        }
-        guard diagnostics.isEmpty else { return }
-        let leaves = loaded.filter { !extended.contains(($0.file as NSString).standardizingPath) }
-        guard leaves.count == 1, let leaf = leaves.first else {
-            diagnostics.append(
-                .error(
-                    .decisionNoPolicy,
-                    leaves.isEmpty
-                        ? "no policy under \"\(path)\""
-                        : "\(leaves.count) policies under \"\(path)\" extend none of the others; name one with --policy FILE",
-                    at: nil, notes: leaves.map { "\($0.policy.name.value) in \($0.file)" }))
-            return
-        }
-        policy = leaf.policy
-    }
-}
-
 /// One request file read and decided.
 struct DecidedRequest {
     var file: String
@@ -130,7 +73,7 @@ extension DecisionOptions {
         sources: inout [String: String]
     ) -> DecidedRequest {
         var result = DecidedRequest(file: file)
-        switch InputFiles.read(file) {
+        switch FileSystemInputStore().read(file) {
         case .failure(let error):
             result.diagnostics = [error.diagnostic]
             result.unreadable = true

@@ -1,6 +1,7 @@
 import CharterCore
 import CharterPolicy
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// The privacy-budget ledger `check` and `explain` consult: the registry at `--registry`, else

@@ -1,6 +1,7 @@
 import CharterCore
 import CharterPlan
 import CharterPolicy
+import CharterWorkflow
 import CharterRegistry
 import Foundation
 
@@ -65,13 +66,13 @@ struct PlanInputs {
     static func load(
         requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp
     ) throws(Failure) -> PlanInputs {
-        let selection = PolicySelection(path: policyPath)
+        let selection = PolicySelection(path: policyPath, in: FileSystemInputStore())
         guard let policy = selection.policy, selection.diagnostics.isEmpty else {
             throw Failure(diagnostics: selection.diagnostics, sources: selection.sources)
         }
         var sources = selection.sources
         let bytes: [UInt8]
-        switch InputFiles.read(requestFile) {
+        switch FileSystemInputStore().read(requestFile) {
         case .failure(let error): throw Failure(diagnostics: [error.diagnostic], sources: sources)
         case .success(let read): bytes = read
         }

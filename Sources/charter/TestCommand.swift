@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterPolicy
+import CharterWorkflow
 import Foundation
 
 /// `charter test [DIR]`: runs the `kind: policy-test` files under a folder against their policy,
@@ -69,15 +70,15 @@ struct PolicyTestRun {
     var sources: [String: String] = [:]
 
     init(directory: String, defaultNow: CalendarDate) {
-        let inputs = InputFiles(paths: [directory], extensions: ["yaml", "yml"])
+        let inputs = InputFileSet(paths: [directory], extensions: ["yaml", "yml"], in: FileSystemInputStore())
         diagnostics = inputs.problems
         var byPolicy: [String: (runner: PolicyTestRunner, results: [PolicyTestResult])] = [:]
         var policyOrder: [String] = []
         var selections: [String: PolicySelection] = [:]
-        let loader = PolicyTestLoader { path in try? InputFiles.read(path).get() }
+        let loader = PolicyTestLoader { path in try? FileSystemInputStore().read(path).get() }
         for file in inputs.files {
             let bytes: [UInt8]
-            switch InputFiles.read(file) {
+            switch FileSystemInputStore().read(file) {
             case .failure(let error):
                 diagnostics.append(error.diagnostic)
                 continue
@@ -99,7 +100,7 @@ struct PolicyTestRun {
             guard errors.isEmpty else { continue }
             for suite in loaded.suites {
                 let path = suite.policy.map { PolicyTestLoader.resolve($0.value, from: file) } ?? directory
-                let selection = selections[path] ?? PolicySelection(path: path)
+                let selection = selections[path] ?? PolicySelection(path: path, in: FileSystemInputStore())
                 selections[path] = selection
                 guard let policy = selection.policy else {
                     diagnostics += selection.diagnostics

@@ -1,0 +1,63 @@
+public import CharterCore
+public import CharterPolicy
+import Foundation
+
+/// The one policy requests are decided against, or the diagnostics that explain why there is none.
+///
+/// Every policy under a path is loaded (overlays composed with their bases) and the one no other
+/// policy there extends is chosen: a folder holding a base and one overlay decides by the overlay.
+public struct PolicySelection: Sendable {
+    /// The policy chosen; `nil` when a policy has errors, or none or several are candidates.
+    public var policy: Policy?
+    /// Why there is no policy (errors only).
+    public var diagnostics: [Diagnostic] = []
+    /// The texts read, by path, for rendering diagnostics.
+    public var sources: [String: String] = [:]
+    /// The files the policies were read from, their bases included (not policy tests or requests
+    /// that share the folder), sorted.
+    public var policyFiles: [String] = []
+
+    /// Loads every policy under `path` in `store` and picks the one no other policy there extends.
+    public init(path: String, in store: any InputStore) {
+        let inputs = InputFileSet(paths: [path], extensions: ["yaml", "yml"], in: store)
+        diagnostics = inputs.problems
+        var loaded: [(file: String, policy: Policy)] = []
+        var extended: Set<String> = []
+        let linter = PolicyLinter()
+        for file in inputs.files {
+            switch store.read(file) {
+            case .failure(let error): diagnostics.append(error.diagnostic)
+            case .success(let bytes):
+                sources[file] = String(decoding: bytes, as: UTF8.self)
+                let texts = Texts(sources)
+                let bases = Texts()
+                let result = linter.loadPolicies(
+                    file: file, bytes: bytes,
+                    resolveBase: PolicyReference.baseResolver(store: store, sources: texts, bases: bases))
+                sources = texts.byPath
+                if !result.policies.isEmpty { policyFiles += [file] + bases.byPath.keys.sorted() }
+                diagnostics += result.diagnostics.filter { $0.severity == .error }
+                for policy in result.policies {
+                    loaded.append((file, policy))
+                    if let extends = policy.extends {
+                        extended.insert(
+                            (PolicyReference.resolve(extends.value, from: file) as NSString).standardizingPath)
+                    }
+                }
+            }
+        }
+        guard diagnostics.isEmpty else { return }
+        let leaves = loaded.filter { !extended.contains(($0.file as NSString).standardizingPath) }
+        guard leaves.count == 1, let leaf = leaves.first else {
+            diagnostics.append(
+                .error(
+                    .decisionNoPolicy,
+                    leaves.isEmpty
+                        ? "no policy under \"\(path)\""
+                        : "\(leaves.count) policies under \"\(path)\" extend none of the others; name one with --policy FILE",
+                    at: nil, notes: leaves.map { "\($0.policy.name.value) in \($0.file)" }))
+            return
+        }
+        policy = leaf.policy
+    }
+}
