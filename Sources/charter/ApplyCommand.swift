@@ -3,7 +3,7 @@ import CharterCore
 import CharterEngine
 import CharterPlan
 import CharterPolicy
-import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter apply plan.json`: runs a saved plan, exactly as made, if nothing it was made from changed.
@@ -33,37 +33,20 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: EngineOptions
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: plan) else {
-            options.fail(.unreadable, "plan", "cannot read the plan \"\(plan)\"", notes: [])
+        let store = FileSystemInputStore()
+        guard let bytes = store.contents(of: plan) else {
+            options.fail(EngineError(.unreadable, stage: "plan", "cannot read the plan \"\(plan)\""), plan: nil)
         }
-        var saved: Plan
-        do throws(PlanDecodingError) {
-            saved = try Plan(jsonText: String(decoding: data, as: UTF8.self))
-        } catch {
-            options.fail(.unreadable, "plan", "\"\(plan)\" is not a plan: \(error)", notes: [])
-        }
-        guard let requestFile = request ?? saved.files?.request, let policyPath = policy ?? saved.files?.policy else {
-            options.fail(
-                .unreadable, "plan", "the plan does not name its request and policy files; give --request and --policy",
-                notes: [])
-        }
-        let inputs: PlanInputs
-        do throws(PlanInputs.Failure) {
-            inputs = try PlanInputs.load(
-                requestFile: requestFile, policyPath: policyPath, registryPath: options.registryPath,
-                at: options.instant)
-        } catch {
-            try Self.report(
-                error.diagnostics, sources: error.sources, files: [requestFile, policyPath], options: options)
+        let check = Applying.check(
+            planBytes: bytes, requestFile: request, policyPath: policy, registryPath: options.registryPath,
+            instant: try options.instant(), store: store, planFile: plan)
+        switch check {
+        case .unreadablePlan(let message):
+            options.fail(EngineError(.unreadable, stage: "plan", message), plan: nil)
+        case .unreadableInputs(let diagnostics, let sources, let files):
+            try options.report(diagnostics, sources: sources, files: files, command: "apply")
             throw ExitStatus.usageError.exitCode
-        }
-        // The source as it is now, not as the request declares it: a replaced file is drift.
-        var current = inputs.digests
-        if let bytes = FileManager.default.contents(atPath: inputs.request.source.path.value) {
-            current.source = ContentDigest.sha256([UInt8](bytes))
-        }
-        let drift = PlanDrift(plan: saved, current: current)
-        guard drift.isEmpty else {
+        case .drifted(let saved, let drift):
             if options.format == .json {
                 let value: JSONValue = [
                     "outcome": "refused", "plan_digest": .string(saved.digest),
@@ -74,21 +57,17 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.writeError(
                     "error: refusing to apply \(plan): the plan no longer matches its inputs\n"
                         + drift.messages.map { "  - \($0)\n" }.joined()
-                        + "help: make a new plan with charter plan \(requestFile)\n")
+                        + "help: make a new plan with charter plan \(saved.files?.request ?? request ?? "REQUEST")\n")
             }
             throw ExitStatus.denied.exitCode
-        }
-        let decision = inputs.decide(now: options.date, planDigest: saved.digest)
-        saved.approvals = PlanCompiler.approvalStatus(for: decision, policy: inputs.policy)
-        if decision.outcome == .deny, decision.violations.contains(where: { $0.enforcement != .softMandatory }) {
+        case .denied(let saved, let decision):
             if options.format == .json {
                 Terminal.write(try decision.json.pretty())
             } else {
-                Terminal.write(DecisionTextRenderer().summary(decision, file: requestFile))
+                Terminal.write(DecisionTextRenderer().summary(decision, file: request ?? saved.files?.request ?? ""))
             }
             throw ExitStatus.denied.exitCode
-        }
-        guard saved.isReady else {
+        case .pending(let saved):
             if options.format == .json {
                 Terminal.write(try saved.json.pretty())
             } else {
@@ -96,22 +75,10 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.write("Pending: the plan needs the approvals above, bound to plan: \(saved.digest).\n")
             }
             throw ExitStatus.pending.exitCode
-        }
-        try options.execute(
-            plan: saved, request: inputs.request,
-            prelude: ["Applying plan \(saved.digest) for \(saved.request.id): inputs unchanged, approvals in"])
-    }
-
-    /// Prints diagnostics about unreadable inputs.
-    static func report(_ diagnostics: [Diagnostic], sources: [String: String], files: [String], options: EngineOptions)
-        throws
-    {
-        let report = DiagnosticReport(
-            tool: .charter, command: "apply", files: files, diagnostics: diagnostics, sources: sources)
-        if options.format == .json {
-            Terminal.write(try report.rendered(as: .json, colors: false))
-        } else {
-            Terminal.writeError(try report.rendered(as: .text, colors: false))
+        case .ready(let saved, let inputs):
+            try options.execute(
+                plan: saved, request: inputs.request,
+                prelude: ["Applying plan \(saved.digest) for \(saved.request.id): inputs unchanged, approvals in"])
         }
     }
 }

@@ -4,10 +4,11 @@ import CharterEngine
 import CharterPlan
 import CharterPolicy
 import CharterRegistry
-import CharterSynth
+import CharterWorkflow
 import Foundation
 
-/// What `apply` and `run` share: the registry, the signing key, the clock, who acts, the format.
+/// What `apply` and `run` share: the registry, the signing key, the time, who acts, where outputs
+/// go, the format.
 struct EngineOptions: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text
@@ -31,83 +32,59 @@ struct EngineOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The time to act at: YYYY-MM-DD or RFC 3339 (default: the system clock). Approvals and expiry are judged on its date.",
+            "The time to act at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock). Approvals and expiry are judged on its date.",
             valueName: "time"))
     var now: String?
 
     @Option(name: .long, help: "Who runs it, as the ledger and the audit chain record (default: $USER).")
     var actor: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder outputs are published under, as <dir>/<request id>/ (default: \(PublishStage.defaultRoot)); a request's own output.path outside it is kept.",
+            valueName: "dir"))
+    var out: String?
+
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 
     func validate() throws {
-        if let now, Timestamp(rfc3339: now) == nil {
-            throw ValidationError("--now must be a date (2026-11-23) or an RFC 3339 time, got \"\(now)\"")
-        }
+        try CommandLineContext.validate(now: now)
+        if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
-    var registryPath: String {
-        SQLiteRegistry.resolvePath(explicit: registry, environment: ProcessInfo.processInfo.environment)
-    }
-
-    var keyPath: String { SigningKey.resolvePath(explicit: key, environment: ProcessInfo.processInfo.environment) }
+    var registryPath: String { CommandLineContext.registry(registry).path }
 
     /// The instant: `--now` or the clock.
-    var instant: Timestamp {
-        if let now, let timestamp = Timestamp(rfc3339: now) { return timestamp }
-        return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
+    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
-    /// The date decisions are made on: the instant's date in UTC.
-    var date: CalendarDate {
-        CalendarDate(iso: instant.dateDescription) ?? CalendarDate(year: 1970, month: 1, day: 1)!
-    }
-
-    var actorName: String {
-        actor ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "charter"
-    }
-
-    /// Opens (creating when missing) the registry and the signing key, runs `plan`, prints the
-    /// outcome and exits with its status.
+    /// Opens the registry and the signing key, runs `plan`, prints the outcome and exits with its
+    /// status.
     func execute(plan: Plan, request: GenerationRequest, prelude: [String]) throws -> Never {
-        let store: SQLiteRegistry
-        do {
-            store = try SQLiteRegistry(path: registryPath, create: true)
-        } catch {
-            fail(.unreadable, "registry", "\(error)", notes: [])
-        }
-        let signingKey: SigningKey
-        do {
-            let (loaded, created) = try SigningKey.loadOrCreate(at: keyPath)
-            signingKey = loaded
-            if created {
-                Terminal.writeError(
-                    "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(loaded.publicKey.id)\n"
-                )
-            }
-        } catch {
-            fail(.unreadable, "certify", error.description, notes: [])
-        }
+        let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
         var progress: (@Sendable (String) -> Void)?
         if isatty(STDERR_FILENO) == 1 {
             progress = { @Sendable line in Terminal.writeError("… \(line)\n") }
         }
-        let lookup: @Sendable (String) -> (any SyntheticDataGenerator)? = { GeneratorLookup.generator(named: $0) }
-        let environment = EngineEnvironment(
-            registry: store, signingKey: signingKey, now: instant, actor: actorName, generator: lookup,
-            progress: progress)
-        let outcome: EngineOutcome
-        do {
-            outcome = try PlanEngine(environment: environment).run(plan: plan, request: request)
-        } catch {
-            fail(error.kind, error.stage, error.message, notes: error.notes, plan: plan)
+        let opened: RunExecution.Opened
+        switch RunExecution.open(
+            registryPath: registryPath, keyPath: keyPath, instant: try instant(), actor: CommandLineContext.actor(actor),
+            outputRoot: out, progress: progress)
+        {
+        case .failure(let error): fail(error, plan: nil)
+        case .success(let value): opened = value
         }
+        if opened.createdKey {
+            Terminal.writeError(
+                "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(opened.execution.signingKey.publicKey.id)\n"
+            )
+        }
+        let outcome = opened.execution.execute(plan: plan, request: request)
         switch outcome {
-        case .published(let run):
-            let bytes = FileManager.default.contents(atPath: run.certificatePath).map { [UInt8]($0) } ?? []
-            let verification = CertificateVerifier(trustedKeys: [signingKey.publicKey], now: instant)
-                .verify(fileBytes: bytes, registry: store)
+        case .failed(let error):
+            fail(error, plan: plan)
+        case .published(let run, let verification):
             if format == .json {
                 Terminal.write(
                     (try? EngineOutput.publishedJSON(run, plan: plan, verification: verification).pretty()) ?? "{}\n")
@@ -115,7 +92,6 @@ struct EngineOptions: ParsableArguments {
                 Terminal.write(prelude.map { $0 + "\n" }.joined())
                 Terminal.write(EngineOutput.publishedText(run, plan: plan, verification: verification))
             }
-            Foundation.exit(verification.isValid ? ExitStatus.clean.rawValue : ExitStatus.denied.rawValue)
         case .gateFailed(let run):
             if format == .json {
                 Terminal.write((try? EngineOutput.failedJSON(run, plan: plan).pretty()) ?? "{}\n")
@@ -123,23 +99,35 @@ struct EngineOptions: ParsableArguments {
                 Terminal.write(prelude.map { $0 + "\n" }.joined())
                 Terminal.write(EngineOutput.failedText(run, plan: plan))
             }
-            Foundation.exit(ExitStatus.denied.rawValue)
         }
+        Foundation.exit(outcome.status.exitStatus.rawValue)
     }
 
     /// Prints an engine error and exits: 2 for unreadable input, 1 otherwise.
-    func fail(_ kind: EngineError.Kind, _ stage: String, _ message: String, notes: [String], plan: Plan? = nil) -> Never
-    {
+    func fail(_ error: EngineError, plan: Plan?) -> Never {
         if format == .json {
             let value: JSONValue = [
-                "outcome": "error", "stage": .string(stage), "error": .string(message),
+                "outcome": "error", "stage": .string(error.stage), "error": .string(error.message),
                 "plan_digest": plan.map { .string($0.digest) } ?? .null,
-                "notes": .array(notes.map(JSONValue.string)),
+                "notes": .array(error.notes.map(JSONValue.string)),
             ]
             Terminal.write((try? value.pretty()) ?? "{}\n")
         } else {
-            Terminal.writeError("error: \(stage): \(message)\n" + notes.map { "note: \($0)\n" }.joined())
+            Terminal.writeError(
+                "error: \(error.stage): \(error.message)\n" + error.notes.map { "note: \($0)\n" }.joined())
         }
-        Foundation.exit(kind == .unreadable ? ExitStatus.usageError.rawValue : ExitStatus.denied.rawValue)
+        Foundation.exit(
+            ExecutionOutcome.failed(error).status.exitStatus.rawValue)
+    }
+
+    /// Prints diagnostics about unreadable inputs (stdout as JSON, else stderr as text).
+    func report(_ diagnostics: [Diagnostic], sources: [String: String], files: [String], command: String) throws {
+        let report = DiagnosticReport(
+            tool: .charter, command: command, files: files, diagnostics: diagnostics, sources: sources)
+        if format == .json {
+            Terminal.write(try report.rendered(as: .json, colors: false))
+        } else {
+            Terminal.writeError(try report.rendered(as: .text, colors: false))
+        }
     }
 }

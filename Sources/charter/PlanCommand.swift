@@ -3,6 +3,7 @@ import CharterCore
 import CharterPlan
 import CharterPolicy
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter plan REQUEST`: what a request would do, before anything runs.
@@ -36,7 +37,11 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "The policy directory or file.")
     var policy: String = "policies"
 
-    @Option(name: .long, help: "The evaluation date, YYYY-MM-DD (default: today, UTC).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The time to plan at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock).",
+            valueName: "time"))
     var now: String?
 
     @Option(
@@ -54,46 +59,41 @@ struct PlanCommand: ParsableCommand {
     var format: Format = .text
 
     func validate() throws {
-        if let now, CalendarDate(iso: now) == nil {
-            throw ValidationError("--now must be a date written YYYY-MM-DD, got \"\(now)\"")
-        }
+        try CommandLineContext.validate(now: now)
     }
 
     func run() throws {
-        let date = try evaluationDate()
-        let registryPath = SQLiteRegistry.resolvePath(
-            explicit: registry, environment: ProcessInfo.processInfo.environment)
-        let inputs: PlanInputs
-        do throws(PlanInputs.Failure) {
-            inputs = try PlanInputs.load(
-                requestFile: request, policyPath: policy, registryPath: registryPath, at: instant(date))
-        } catch {
-            try report(error.diagnostics, sources: error.sources)
-            throw ExitStatus.usageError.exitCode
-        }
-        var plan: Plan
-        do throws(PlanCompileError) {
-            plan = try PlanCompiler(policy: inputs.policy).compile(
-                request: inputs.request, ledger: inputs.ledger, policyDigest: inputs.policyDigest,
-                sourceDigest: inputs.sourceDigest
-            ) { inputs.decide(now: date, planDigest: $0) }
-        } catch {
-            guard case .denied = error else {
-                try report([.error(.planNotCompiled, error.description, at: .file(request))], sources: inputs.sources)
-                throw ExitStatus.usageError.exitCode
+        let outcome = Planning.plan(
+            requestFile: request, policyPath: policy, registryPath: CommandLineContext.registry(registry).path,
+            instant: try CommandLineContext.instant(now), store: FileSystemInputStore())
+        switch outcome {
+        case .failed(let diagnostics, let sources):
+            let report = DiagnosticReport(
+                tool: .charter, command: "plan", files: [request, policy], diagnostics: diagnostics, sources: sources)
+            if format == .json {
+                Terminal.write(try report.rendered(as: .json, colors: false))
+            } else {
+                Terminal.writeError(try report.rendered(as: .text, colors: false))
             }
-            let decision = inputs.decide(now: date, planDigest: nil)
+            throw ExitStatus.usageError.exitCode
+        case .denied(let decision, let inputs):
             switch format {
             case .json: Terminal.write(try decision.json.pretty())
             default: Terminal.write(DecisionTextRenderer().summary(decision, file: request))
             }
             Terminal.writeError("error: request \(inputs.request.id.value) is denied; no plan made\n")
             throw ExitStatus.denied.exitCode
+        case .planned(let plan, let inputs):
+            try show(plan, notes: inputs.notes)
+            if !plan.isReady { throw ExitStatus.pending.exitCode }
         }
-        plan.files = PlanFiles(request: request, policy: policy)
+    }
+
+    /// Writes the plan to `-o` and prints it in the chosen format.
+    private func show(_ plan: Plan, notes: [String]) throws {
         if let output {
             do {
-                try Self.write(try plan.json.pretty(), to: output)
+                try AtomicFile.write(try plan.json.pretty(), to: output)
             } catch {
                 Terminal.writeError("error: cannot write the plan to \"\(output)\": \(error.localizedDescription)\n")
                 throw ExitStatus.usageError.exitCode
@@ -102,35 +102,21 @@ struct PlanCommand: ParsableCommand {
         switch format {
         case .text:
             Terminal.write(PlanTextRenderer.render(plan))
-            for note in inputs.notes { Terminal.write("note: \(note)\n") }
+            for note in notes { Terminal.write("note: \(note)\n") }
             if let output { Terminal.write("Saved the plan to \(output).\n") }
         case .json:
             Terminal.write(try plan.json.pretty())
-            for note in inputs.notes { Terminal.writeError("note: \(note)\n") }
+            for note in notes { Terminal.writeError("note: \(note)\n") }
         case .mermaid:
             Terminal.write(PlanMermaidRenderer.render(plan))
-            for note in inputs.notes { Terminal.writeError("note: \(note)\n") }
+            for note in notes { Terminal.writeError("note: \(note)\n") }
         }
-        if !plan.isReady { throw ExitStatus.pending.exitCode }
     }
+}
 
-    /// `--now`, or today in UTC.
-    func evaluationDate() throws -> CalendarDate {
-        if let now, let date = CalendarDate(iso: now) { return date }
-        let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
-        guard let today = CalendarDate(daysSinceEpoch: days) else { throw ValidationError("cannot tell today's date") }
-        return today
-    }
-
-    /// The instant the ledger is read at: the end of `--now`'s day, or the clock.
-    func instant(_ date: CalendarDate) -> Timestamp {
-        guard now != nil else {
-            return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-        }
-        return Timestamp(secondsSinceEpoch: Int64(date.daysSinceEpoch + 1) * 86_400 - 1)
-    }
-
-    /// Writes `text` to a temporary file beside `path`, then renames it: never a partial plan.
+/// Writing a file whole or not at all.
+enum AtomicFile {
+    /// Writes `text` to a temporary file beside `path`, then renames it: never a partial file.
     static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
@@ -141,16 +127,6 @@ struct PlanCommand: ParsableCommand {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
-        }
-    }
-
-    private func report(_ diagnostics: [Diagnostic], sources: [String: String]) throws {
-        let report = DiagnosticReport(
-            tool: .charter, command: "plan", files: [request, policy], diagnostics: diagnostics, sources: sources)
-        if format == .json {
-            Terminal.write(try report.rendered(as: .json, colors: false))
-        } else {
-            Terminal.writeError(try report.rendered(as: .text, colors: false))
         }
     }
 }

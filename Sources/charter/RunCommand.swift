@@ -1,10 +1,8 @@
 import ArgumentParser
 import CharterCore
-import CharterEngine
 import CharterPlan
 import CharterPolicy
-import CharterRegistry
-import Foundation
+import CharterWorkflow
 
 /// `charter run REQUEST`: plan and apply in one step.
 struct RunCommand: ParsableCommand {
@@ -35,29 +33,14 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: EngineOptions
 
     func run() throws {
-        let inputs: PlanInputs
-        do throws(PlanInputs.Failure) {
-            inputs = try PlanInputs.load(
-                requestFile: request, policyPath: policy, registryPath: options.registryPath, at: options.instant)
-        } catch {
-            try ApplyCommand.report(
-                error.diagnostics, sources: error.sources, files: [request, policy], options: options)
+        let outcome = Planning.plan(
+            requestFile: request, policyPath: policy, registryPath: options.registryPath,
+            instant: try options.instant(), store: FileSystemInputStore())
+        switch outcome {
+        case .failed(let diagnostics, let sources):
+            try options.report(diagnostics, sources: sources, files: [request, policy], command: "run")
             throw ExitStatus.usageError.exitCode
-        }
-        var plan: Plan
-        do throws(PlanCompileError) {
-            plan = try PlanCompiler(policy: inputs.policy).compile(
-                request: inputs.request, ledger: inputs.ledger, policyDigest: inputs.policyDigest,
-                sourceDigest: inputs.sourceDigest
-            ) { inputs.decide(now: options.date, planDigest: $0) }
-        } catch {
-            guard case .denied = error else {
-                try ApplyCommand.report(
-                    [.error(.planNotCompiled, error.description, at: .file(request))], sources: inputs.sources,
-                    files: [request, policy], options: options)
-                throw ExitStatus.usageError.exitCode
-            }
-            let decision = inputs.decide(now: options.date, planDigest: nil)
+        case .denied(let decision, let inputs):
             if options.format == .json {
                 Terminal.write(try decision.json.pretty())
             } else {
@@ -66,23 +49,23 @@ struct RunCommand: ParsableCommand {
                     "Denied: nothing was read from \(inputs.request.source.path.value) and no budget was touched.\n")
             }
             throw ExitStatus.denied.exitCode
-        }
-        plan.files = PlanFiles(request: request, policy: policy)
-        guard plan.isReady else {
-            if options.format == .json {
-                Terminal.write(try plan.json.pretty())
-            } else {
-                Terminal.write(PlanTextRenderer.render(plan))
-                Terminal.write(
-                    "Pending: the plan needs the approvals above, bound to plan: \(plan.digest); nothing was read or spent.\n"
-                )
+        case .planned(let plan, let inputs):
+            guard plan.isReady else {
+                if options.format == .json {
+                    Terminal.write(try plan.json.pretty())
+                } else {
+                    Terminal.write(PlanTextRenderer.render(plan))
+                    Terminal.write(
+                        "Pending: the plan needs the approvals above, bound to plan: \(plan.digest); nothing was read or spent.\n"
+                    )
+                }
+                throw ExitStatus.pending.exitCode
             }
-            throw ExitStatus.pending.exitCode
+            let prelude =
+                ["Plan \(plan.digest) for \(plan.request.id): tier \(plan.policy.tier), ready"]
+                + inputs.notes.map { "note: \($0)" }
+                + plan.warnings.map { "\($0.severity.rawValue): \($0.message)" }
+            try options.execute(plan: plan, request: inputs.request, prelude: prelude)
         }
-        let prelude =
-            ["Plan \(plan.digest) for \(plan.request.id): tier \(plan.policy.tier), ready"]
-            + inputs.notes.map { "note: \($0)" }
-            + plan.warnings.map { "\($0.severity.rawValue): \($0.message)" }
-        try options.execute(plan: plan, request: inputs.request, prelude: prelude)
     }
 }

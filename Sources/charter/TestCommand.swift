@@ -41,9 +41,7 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let minimum = coverageMin.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
-        var options = DecisionOptions()
-        options.now = now
-        let defaultNow = try options.date()
+        let defaultNow = try CommandLineContext.instant(now).date
         let run = PolicyTestRun(directory: directory, defaultNow: defaultNow)
         let coverageMet = minimum.map { min in run.coverages.allSatisfy { $0.coverage.tiers.meets(min) && $0.coverage.rules.meets(min) } } ?? true
         switch format {

@@ -52,13 +52,18 @@ public struct EngineEnvironment: Sendable {
     public var progress: (@Sendable (String) -> Void)?
     /// How long the budget reservation is held without a commit.
     public var lease: Duration
+    /// The folder that stands for the plan's default output folder (``PublishStage/defaultRoot``):
+    /// a plan publishes `out/ID/…`, and with a root `R` the run writes `R/ID/…` instead. `nil`
+    /// writes where the plan says. Paths outside `out/` (a request's own `output.path`) are kept.
+    public var outputRoot: String?
 
     public init(
         registry: any RegistryStore, signingKey: SigningKey, now: Timestamp, actor: String,
         generator: @escaping @Sendable (String) -> (any SyntheticDataGenerator)?,
         membershipInference: MembershipInferenceAttack? = MembershipInferenceAttack.available,
-        progress: (@Sendable (String) -> Void)? = nil, lease: Duration = .seconds(3600)
+        progress: (@Sendable (String) -> Void)? = nil, lease: Duration = .seconds(3600), outputRoot: String? = nil
     ) {
+        self.outputRoot = outputRoot
         self.registry = registry
         self.signingKey = signingKey
         self.now = now

@@ -41,10 +41,11 @@ struct PlanRun {
             case .holdoutSplit(let split)? = plan.stage(.holdoutSplit),
             case .generate(let generate)? = plan.stage(.generate),
             case .certify(let certify)? = plan.stage(.certify),
-            case .publish(let publish)? = plan.stage(.publish)
+            case .publish(let planned)? = plan.stage(.publish)
         else {
             throw EngineError(.unreadable, stage: "plan", "the plan lacks one of its stages")
         }
+        let publish = environment.outputRoot.map { planned.relocated(to: $0) } ?? planned
         let expires = try expiry(certify)
         try OutputPublisher.checkFree(publish)
         guard let generator = environment.generator(generate.generator) else {

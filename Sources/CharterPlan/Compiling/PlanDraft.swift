@@ -31,7 +31,8 @@ struct PlanDraft {
         let exclude = strings(source.exclude)
         let target = source.target?.value
         let generator = request.generator
-        let isPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
+        let kept = BudgetTerms(of: request)
+        let isPrivate = kept.differentiallyPrivate
         let rows = source.rows?.value
 
         stages.append(
@@ -51,9 +52,8 @@ struct PlanDraft {
         stages.append(
             .generate(
                 GenerateStage(
-                    generator: generator.type.value, differentiallyPrivate: isPrivate,
-                    epsilon: isPrivate || generator.type.value == "external" ? epsilon : nil,
-                    delta: isPrivate || generator.type.value == "external" ? delta : nil,
+                    generator: generator.type.value, differentiallyPrivate: kept.differentiallyPrivate,
+                    epsilon: kept.epsilon, delta: kept.delta,
                     seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
                     rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
                     command: generator.command?.map(\.value),
@@ -272,7 +272,7 @@ struct PlanDraft {
             request.id.value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
         // No `.`, `..` or hidden folder: the id names one visible folder under out/.
         if safeID.hasPrefix(".") || safeID.isEmpty { safeID = "_" + safeID }
-        let synthetic = request.output.path?.value ?? "out/\(safeID)/synthetic.csv"
+        let synthetic = request.output.path?.value ?? "\(PublishStage.defaultRoot)/\(safeID)/synthetic.csv"
         let slash = synthetic.lastIndex(of: "/")
         let directory = slash.map { String(synthetic[..<$0]) } ?? "."
         let prefix = directory == "." ? "" : directory + "/"

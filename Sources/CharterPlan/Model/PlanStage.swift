@@ -253,6 +253,21 @@ public struct PublishStage: Sendable, Equatable {
     /// The self-contained HTML report.
     public var reportHTML: String
 
+    /// The folder a request's outputs go under when it names no `output.path`: `out/ID/`.
+    public static let defaultRoot = "out"
+
+    /// The stage with the default folder (``defaultRoot``) replaced by `root`: `out/ID/x` becomes
+    /// `root/ID/x`. Paths outside it (a request's own `output.path` elsewhere) are kept.
+    public func relocated(to root: String) -> PublishStage {
+        let prefix = Self.defaultRoot + "/"
+        guard directory.hasPrefix(prefix) else { return self }
+        let newPrefix = root.hasSuffix("/") ? root : root + "/"
+        func move(_ path: String) -> String { newPrefix + path.dropFirst(prefix.count) }
+        return PublishStage(
+            directory: move(directory), synthetic: move(synthetic), certificate: move(certificate),
+            reportJSON: move(reportJSON), reportHTML: move(reportHTML))
+    }
+
     /// Creates the stage.
     public init(directory: String, synthetic: String, certificate: String, reportJSON: String, reportHTML: String) {
         self.directory = directory

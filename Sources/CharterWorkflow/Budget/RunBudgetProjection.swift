@@ -1,7 +1,7 @@
 import CharterCore
-import CharterPolicy
-import CharterRegistry
-import Foundation
+public import CharterPolicy
+public import CharterRegistry
+public import Foundation
 
 /// A source's spend before and after one more run, composed the way the ledger composes
 /// (``BudgetComposition``): what a decision hands the policy layer as ``SourceBudget/Composed``.
@@ -11,15 +11,15 @@ import Foundation
 /// curve is converted within the tightened δ. With the policy's cap not the lower one this is the
 /// computation `SQLiteRegistry.reserve` makes (the same events, in the same order, then the run),
 /// so the decision allows a run exactly when the ledger would reserve it.
-struct RunBudgetProjection {
+public struct RunBudgetProjection: Sendable {
     /// The live events' costs (committed, and reservations whose lease has not ended), folded
     /// ahead by ``folded(_:)``.
-    let costs: [PrivacyCost]
+    public let costs: [PrivacyCost]
     /// The cap the run is judged by.
-    let cap: BudgetCap
+    public let cap: BudgetCap
 
     /// A projection over the live events' `costs`, in the ledger's id order.
-    init(costs: [PrivacyCost], cap: BudgetCap) {
+    public init(costs: [PrivacyCost], cap: BudgetCap) {
         self.costs = Self.folded(costs)
         self.cap = cap
     }
@@ -29,7 +29,7 @@ struct RunBudgetProjection {
     /// composition bounds each on its own): the same spend, to the last bit, with any cost
     /// appended, for a fraction of the work when a denied run's largest ε is bisected.
     /// - Complexity: O(n·k) for n events and k orders.
-    static func folded(_ costs: [PrivacyCost]) -> [PrivacyCost] {
+    public static func folded(_ costs: [PrivacyCost]) -> [PrivacyCost] {
         var pure: [PrivacyCost] = []
         var approximate: (epsilon: Decimal, delta: Decimal)?
         var rho: Decimal?
@@ -54,7 +54,7 @@ struct RunBudgetProjection {
     /// composed before and after the run. `statement` is `nil` for a source the ledger does not
     /// know: nothing is spent, and the policy's cap applies (none without a policy ε cap: the
     /// budget is then not checked).
-    static func sourceBudget(
+    public static func sourceBudget(
         ledger: String, source: String, statement: BudgetStatement?, policy: Policy, request: GenerationRequest
     ) -> SourceBudget {
         let policyEpsilon = policy.budgets?.perSourceEpsilon?.value
@@ -80,7 +80,7 @@ struct RunBudgetProjection {
 
     /// The costs a reservation at the statement's instant is checked against: committed events and
     /// reservations whose lease has not ended (the writer releases the others first), in id order.
-    static func liveCosts(_ statement: BudgetStatement) -> [PrivacyCost] {
+    public static func liveCosts(_ statement: BudgetStatement) -> [PrivacyCost] {
         statement.events.filter {
             $0.state == .committed || ($0.state == .reserved && !$0.leaseExpired(at: statement.asOf))
         }
@@ -89,7 +89,7 @@ struct RunBudgetProjection {
 
     /// The spend before and after `request`'s run (``RunReservation``), and for a run that does
     /// not fit, the largest ε and δ the request could state instead.
-    func composed(for request: GenerationRequest) -> SourceBudget.Composed {
+    public func composed(for request: GenerationRequest) -> SourceBudget.Composed {
         let before = BudgetComposition.compose(costs, deltaCap: cap.delta)
         let cost = RunReservation.cost(of: request)
         let after = cost.map { compose($0) } ?? before
@@ -104,18 +104,18 @@ struct RunBudgetProjection {
     }
 
     /// The spend with `cost` reserved on top of the live events.
-    func compose(_ cost: PrivacyCost) -> BudgetSpend {
+    public func compose(_ cost: PrivacyCost) -> BudgetSpend {
         BudgetComposition.compose(costs + [cost], deltaCap: cap.delta)
     }
 
     /// Whether `cost` reserved on top of the live events stays within the cap.
-    func fits(_ cost: PrivacyCost) -> Bool {
+    public func fits(_ cost: PrivacyCost) -> Bool {
         compose(cost).fits(cap)
     }
 
     /// The largest ε a run of `cost`'s kind could reserve, its δ unchanged; `nil` when not even
     /// ε 0 fits, or for a kind the request does not state an ε for.
-    func largestEpsilon(_ cost: PrivacyCost, before: BudgetSpend) -> Decimal? {
+    public func largestEpsilon(_ cost: PrivacyCost, before: BudgetSpend) -> Decimal? {
         let make: (Decimal) -> PrivacyCost
         let stated: Decimal
         switch cost {
@@ -133,7 +133,7 @@ struct RunBudgetProjection {
 
     /// The largest δ a run of `cost`'s kind could reserve, its ε unchanged; `nil` when not even
     /// δ 0 fits, or for a run that states no δ.
-    func largestDelta(_ cost: PrivacyCost, before: BudgetSpend) -> Decimal? {
+    public func largestDelta(_ cost: PrivacyCost, before: BudgetSpend) -> Decimal? {
         guard case .approximate(let epsilon, let delta) = cost else { return nil }
         return Self.largest(below: delta, exact: cap.delta - before.delta) {
             fits(.approximate(epsilon: epsilon, delta: $0))
@@ -145,7 +145,7 @@ struct RunBudgetProjection {
     /// six significant digits of `stated`, rounded down, then `exact` where that fits and is
     /// larger. Every value returned was checked to fit; `nil` when 0 does not.
     /// - Complexity: O(log₂ 10⁶) calls of `fits`.
-    static func largest(below stated: Decimal, exact: Decimal?, fits: (Decimal) -> Bool) -> Decimal? {
+    public static func largest(below stated: Decimal, exact: Decimal?, fits: (Decimal) -> Bool) -> Decimal? {
         guard stated > 0, fits(0) else { return nil }
         let magnitude = Int(log10(stated.approximateDouble).rounded(.down))
         let scale = 5 - magnitude

@@ -1,56 +1,55 @@
-import CharterCore
-import CharterPlan
-import CharterPolicy
-import CharterWorkflow
-import CharterRegistry
+public import CharterCore
+public import CharterPlan
+public import CharterPolicy
+public import CharterRegistry
 import Foundation
 
-/// What a plan is made from, read from disk: the request, the policy set, the digests that pin
-/// them, and the source's ledger state. `charter plan` uses it to make a plan and `charter apply`
-/// to compute the digests now and compare them with the plan's (``PlanDrift``).
-struct PlanInputs {
+/// What a plan is made from: the request, the policy set, the digests that pin them, and the
+/// source's ledger state. Planning uses it to make a plan and applying to compute the digests now
+/// and compare them with the plan's (``PlanDrift``).
+public struct PlanInputs: Sendable {
     /// Why the inputs could not be read: located diagnostics, and the texts they point into.
-    struct Failure: Error {
-        var diagnostics: [Diagnostic]
-        var sources: [String: String] = [:]
+    public struct Failure: Error, Sendable {
+        public var diagnostics: [Diagnostic]
+        public var sources: [String: String] = [:]
     }
 
-    var requestFile: String
-    var policyPath: String
-    var request: GenerationRequest
-    var policy: Policy
+    public var requestFile: String
+    public var policyPath: String
+    public var request: GenerationRequest
+    public var policy: Policy
     /// ``InputDigests/policySet(_:)`` of every file the policy set was read from.
-    var policyDigest: String
+    public var policyDigest: String
     /// The request's declared sha256, else the digest of the file as it is now, else `nil`.
-    var sourceDigest: String?
-    var ledger: LedgerState
+    public var sourceDigest: String?
+    public var ledger: LedgerState
     /// The registry's statement of the source's budget at the instant read; `nil` when there is no
     /// registry or it does not know the source.
-    var statement: BudgetStatement?
+    public var statement: BudgetStatement?
     /// What a person should know about how the inputs were read (no registry, observed digest).
-    var notes: [String] = []
+    public var notes: [String] = []
     /// File texts, for rendering diagnostics.
-    var sources: [String: String] = [:]
+    public var sources: [String: String] = [:]
 
     /// The digests of the inputs as they are now.
-    var digests: PlanDigests {
+    public var digests: PlanDigests {
         PlanDigests(
             policy: policyDigest, request: InputDigests.request(request), source: sourceDigest, ledger: ledger.digest)
     }
 
     /// The registry the ledger was read from (or would be: the ledger is empty when it does not exist).
-    var registryPath: String = ""
+    public var registryPath: String = ""
 
     /// Decides the request on `now`, with approvals bound to `planDigest` (unchecked when `nil`) and
     /// the source's remaining lifetime budget from the ledger state the plan pins: a run that spends
     /// more than is left is denied, not merely warned about.
-    func decide(now: CalendarDate, planDigest: String?) -> Decision {
+    public func decide(now: CalendarDate, planDigest: String?) -> Decision {
         DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest, budget: sourceBudget)
     }
 
     /// The ledger state as the decision reads it: the source's standing, and the spend before and
     /// after this request's run composed the way the ledger composes (``RunBudgetProjection``).
-    var sourceBudget: SourceBudget {
+    public var sourceBudget: SourceBudget {
         RunBudgetProjection.sourceBudget(
             ledger: registryPath, source: ledger.source, statement: statement, policy: policy, request: request)
     }
@@ -63,16 +62,18 @@ struct PlanInputs {
     ///   - registryPath: the registry; when the file does not exist the ledger is empty, and a note
     ///     says so.
     ///   - instant: the time the ledger is read at (live reservations count until their lease ends).
-    static func load(
-        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp
+    ///   - store: where the request, the policies and (to pin it when the request declares no
+    ///     sha256) the source are read.
+    public static func load(
+        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp, store: any InputStore
     ) throws(Failure) -> PlanInputs {
-        let selection = PolicySelection(path: policyPath, in: FileSystemInputStore())
+        let selection = PolicySelection(path: policyPath, in: store)
         guard let policy = selection.policy, selection.diagnostics.isEmpty else {
             throw Failure(diagnostics: selection.diagnostics, sources: selection.sources)
         }
         var sources = selection.sources
         let bytes: [UInt8]
-        switch FileSystemInputStore().read(requestFile) {
+        switch store.read(requestFile) {
         case .failure(let error): throw Failure(diagnostics: [error.diagnostic], sources: sources)
         case .success(let read): bytes = read
         }
@@ -95,12 +96,12 @@ struct PlanInputs {
         var notes: [String] = []
         let policyDigest = InputDigests.policySet(
             Set(selection.policyFiles).sorted().map {
-                (relative($0, to: policyPath), Array(selection.sources[$0, default: ""].utf8))
+                (relative($0, to: policyPath, in: store), Array(selection.sources[$0, default: ""].utf8))
             })
         var sourceDigest = request.source.sha256?.value
         if sourceDigest == nil {
-            if let data = FileManager.default.contents(atPath: request.source.path.value) {
-                sourceDigest = ContentDigest.sha256([UInt8](data))
+            if let data = store.contents(of: request.source.path.value) {
+                sourceDigest = ContentDigest.sha256(data)
                 notes.append(
                     "the request declares no source.sha256: pinned the digest \"\(request.source.path.value)\" has now")
             } else {
@@ -110,8 +111,8 @@ struct PlanInputs {
             }
         }
         let (ledger, statement) = try ledgerState(
-            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy, notes: &notes
-        )
+            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy,
+            exists: RegistryLocation(path: registryPath, isNamed: true).exists, notes: &notes)
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
@@ -121,10 +122,11 @@ struct PlanInputs {
     /// The source's ledger state from the registry, or the empty ledger when there is none, with
     /// the registry's statement it was read from (`nil` for the empty ledger).
     static func ledgerState(
-        source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
+        source: String, registryPath: String, at instant: Timestamp, policy: Policy, exists: Bool,
+        notes: inout [String]
     ) throws(Failure) -> (LedgerState, BudgetStatement?) {
         let composition = policy.budgets?.composition?.value.rawValue
-        guard FileManager.default.fileExists(atPath: registryPath) else {
+        guard exists else {
             notes.append("no registry at \"\(registryPath)\": planned against the empty ledger")
             var empty = LedgerState.unregistered(source: source)
             empty.composition = composition
@@ -157,30 +159,12 @@ struct PlanInputs {
     /// `file` relative to the policy root (the folder named, or the folder of the file named), so
     /// that the digest is the same whatever folder charter runs in and however the root is written
     /// (`policies`, `./policies/`, an absolute path); a base outside the root gets `../` steps.
-    static func relative(_ file: String, to root: String) -> String {
-        var isDirectory: ObjCBool = false
-        let rootIsDirectory =
-            FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
-        let rootComponents = absoluteComponents(root)
-        let base = rootIsDirectory ? rootComponents : Array(rootComponents.dropLast())
-        let target = absoluteComponents(file)
+    static func relative(_ file: String, to root: String, in store: any InputStore) -> String {
+        let rootComponents = store.absoluteComponents(root)
+        let base = store.kind(of: root) == .directory ? rootComponents : Array(rootComponents.dropLast())
+        let target = store.absoluteComponents(file)
         var common = 0
         while common < base.count, common < target.count, base[common] == target[common] { common += 1 }
         return (Array(repeating: "..", count: base.count - common) + target[common...]).joined(separator: "/")
-    }
-
-    /// The components of a path made absolute against the working folder, `.` and `..` resolved
-    /// (symbolic links are not followed).
-    static func absoluteComponents(_ path: String) -> [String] {
-        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var components: [String] = []
-        for component in full.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": if !components.isEmpty { components.removeLast() }
-            default: components.append(String(component))
-            }
-        }
-        return components
     }
 }

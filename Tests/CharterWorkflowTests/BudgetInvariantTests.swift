@@ -1,17 +1,16 @@
 import CharterCore
 import CharterPolicy
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 import Testing
-
-@testable import charter
 
 /// The decision's budget check against the registry's own reservation: a decision reads the
 /// ledger (``DecisionLedger``), composes the run onto it the way the ledger composes
 /// (``RunBudgetProjection``), and allows the run exactly when `SQLiteRegistry.reserve` of the cost
 /// the engine reserves (``RunReservation``) succeeds.
 @Suite("budget decisions composed as the ledger composes", .serialized)
-struct ComposedBudgetLedgerTests {
+struct BudgetInvariantTests {
     static let at = Timestamp(millisecondsSinceEpoch: 1_795_000_000_000)
     static let now = CalendarDate(iso: "2026-11-23")!
     static let cap = BudgetCap(epsilon: 10, delta: decimal("0.00001"))
@@ -25,14 +24,14 @@ struct ComposedBudgetLedgerTests {
         let store: SQLiteRegistry
         var runs = 0
 
-        init(cap: BudgetCap? = ComposedBudgetLedgerTests.cap) throws {
+        init(cap: BudgetCap? = BudgetInvariantTests.cap) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "charter-rdp-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             path = directory.appendingPathComponent("registry.sqlite").path
             store = try SQLiteRegistry(path: path, create: true)
             if let cap {
-                try store.registerSource("gbsg2", cap: cap, actor: "policy", at: ComposedBudgetLedgerTests.at)
+                try store.registerSource("gbsg2", cap: cap, actor: "policy", at: BudgetInvariantTests.at)
             }
         }
 
@@ -41,7 +40,7 @@ struct ComposedBudgetLedgerTests {
         /// Reserves `cost` for a new run; committed unless `commit` is false.
         @discardableResult
         func spend(
-            _ cost: PrivacyCost, commit: Bool = true, at: Timestamp = ComposedBudgetLedgerTests.at,
+            _ cost: PrivacyCost, commit: Bool = true, at: Timestamp = BudgetInvariantTests.at,
             lease: Duration = .seconds(3600)
         )
             throws(RegistryError) -> LedgerEvent
@@ -56,7 +55,7 @@ struct ComposedBudgetLedgerTests {
 
         /// Whether the registry reserves `cost` now; a reservation made is released again, so the
         /// ledger's spend is unchanged.
-        func reserves(_ cost: PrivacyCost, at: Timestamp = ComposedBudgetLedgerTests.at) throws -> Bool {
+        func reserves(_ cost: PrivacyCost, at: Timestamp = BudgetInvariantTests.at) throws -> Bool {
             do {
                 let event = try spend(cost, commit: false, at: at)
                 _ = try store.release(event.id, reason: "probe", actor: "test", at: at)
@@ -67,16 +66,17 @@ struct ComposedBudgetLedgerTests {
         }
 
         /// The budget a decision reads at `at`, as `charter check` reads it.
-        func budget(for request: GenerationRequest, policy: Policy, at: Timestamp = ComposedBudgetLedgerTests.at)
+        func budget(for request: GenerationRequest, policy: Policy, at: Timestamp = BudgetInvariantTests.at)
             throws -> SourceBudget?
         {
-            let ledger = try DecisionLedger.open(explicit: path, environment: [:], instant: at).get()
+            let ledger = try DecisionLedger.open(RegistryLocation(path: path, isNamed: true), at: at).get()
             return try ledger.budget(for: request, policy: policy)
         }
     }
 
     static let policyText: String = {
-        let url = CLIRunner.packageRoot.appendingPathComponent("policies/health-synthetic.yaml")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("policies/health-synthetic.yaml")
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 
@@ -122,13 +122,15 @@ struct ComposedBudgetLedgerTests {
         return try #require(loaded.requests.first)
     }
 
-    /// The decision's budget violations.
+    /// The decision's budget violations, the same on both decision paths (the interpreter and the
+    /// compiled program): the test fails where they differ.
     static func budgetViolations(_ request: GenerationRequest, _ budget: SourceBudget?, policy: Policy)
         -> [Decision.Violation]
     {
-        DecisionEvaluator(policy: policy).decide(request, now: now, budget: budget).violations.filter {
-            $0.id == "budgets.per_source"
-        }
+        let interpreted = DecisionEvaluator(policy: policy).decide(request, now: now, budget: budget)
+        let compiled = DecisionProgram(policy: policy).decide(request, now: now, budget: budget)
+        #expect(compiled.json == interpreted.json, "the decision paths disagree on \(request.id.value)")
+        return interpreted.violations.filter { $0.id == "budgets.per_source" }
     }
 
     @Test("the ledger's RDP composition allows a run the remainders deny, and the registry reserves it")
@@ -160,68 +162,6 @@ struct ComposedBudgetLedgerTests {
         )
         // The registry agrees with the composed decision.
         #expect(try registry.reserves(try #require(RunReservation.cost(of: request))))
-    }
-
-    @Test(
-        "charter check and plan: allowed on a zCDP ledger the remainders would deny; denied at the request's ε with the largest ε that fits"
-    )
-    func checkCommand() throws {
-        let example = "examples/requests/allowed-gbsg2-prototyping.yaml"
-        let registry = try Registry(cap: nil)
-        try registry.store.registerSource("gbsg2-2026q3", cap: Self.cap, actor: "policy", at: Self.at)
-        func commit(_ cost: PrivacyCost) throws {
-            let event = try registry.store.reserve(
-                ReservationRequest(
-                    source: "gbsg2-2026q3", run: "RUN-\(UUID().uuidString)", mechanism: "test", cost: cost,
-                    lease: .seconds(3600), actor: "alice"), at: Self.at)
-            _ = try registry.store.commit(event.id, actor: "engine", at: Self.at)
-        }
-        try commit(.zeroConcentrated(rho: Self.decimal("0.3")))
-        let arguments = ["check", example, "--registry", registry.path, "--now", "2026-11-23"]
-        let allowed = try CLIRunner.run(arguments + ["--format", "json"], in: CLIRunner.packageRoot)
-        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
-        let note = try JSONParser().parse(allowed.stdout)["decisions"]?[0]?["notes"]?[0]?.stringValue ?? ""
-        #expect(
-            note.hasPrefix("budget of source 'gbsg2-2026q3' (in the ledger \(registry.path), composed by RDP): ε 3."),
-            "\(note)")
-        #expect(note.contains("reserved as ε=5 δ=0.000001; after this run: ε "), "\(note)")
-
-        let plan = try CLIRunner.run(
-            ["plan", example, "--registry", registry.path, "--now", "2026-11-23"], in: CLIRunner.packageRoot)
-        // `plan` decides on the same composed budget: pending on approvals, not denied on the budget.
-        #expect(plan.status == 3, "\(plan.stdout)\(plan.stderr)")
-        #expect(!plan.stdout.contains("budgets.per_source"), "\(plan.stdout)")
-        try commit(.zeroConcentrated(rho: Self.decimal("0.5")))
-        let denied = try CLIRunner.run(arguments + ["--format", "sarif"], in: CLIRunner.packageRoot)
-        #expect(denied.status == 1, "\(denied.stdout)\(denied.stderr)")
-        let results = try JSONParser().parse(denied.stdout)["runs"]?[0]?["results"]?.arrayValue ?? []
-        let budget = try #require(results.first { $0["ruleId"]?.stringValue == "CH229" })
-        #expect(budget["locations"]?[0]?["physicalLocation"]?["region"]?["startLine"] == .integer(39))
-        #expect(budget["relatedLocations"]?[0]?["physicalLocation"]?["region"]?["startLine"] == .integer(77))
-        let message = budget["message"]?["text"]?.stringValue ?? ""
-        #expect(message.contains("(composed by RDP, the run would bring it to ε "), "\(message)")
-        let text = try CLIRunner.run(arguments, in: CLIRunner.packageRoot)
-        #expect(text.status == 1)
-        let fix = try #require(
-            text.stdout.split(separator: "\n").first { $0.contains("fix: generator.epsilon 5.0 → ≤ ") })
-        let largest = try #require(Decimal.exact(String(fix.split(separator: " ").last ?? "")))
-        #expect(largest > 1 && largest < 5, "\(fix)")
-        // The registry reserves the fix and refuses the request.
-        func reserves(_ epsilon: Decimal) throws -> Bool {
-            do {
-                let event = try registry.store.reserve(
-                    ReservationRequest(
-                        source: "gbsg2-2026q3", run: "PROBE", mechanism: "test",
-                        cost: .approximate(epsilon: epsilon, delta: Self.decimal("0.000001")), lease: .seconds(60),
-                        actor: "alice"), at: Self.at)
-                _ = try registry.store.release(event.id, reason: "probe", actor: "test", at: Self.at)
-                return true
-            } catch .budgetExceeded {
-                return false
-            }
-        }
-        #expect(try reserves(largest))
-        #expect(try !reserves(5))
     }
 
     @Test("both deny a run over the cap; the remedy's ε fits and a step more does not")

@@ -1,0 +1,73 @@
+import CharterCore
+public import CharterPolicy
+public import CharterRegistry
+
+/// The privacy-budget ledger decisions consult (`check`, `explain`), opened read-only: decisions
+/// never write to the registry.
+public struct DecisionLedger: Sendable {
+    /// The registry, or `nil` when there is none (each decision then says the budget was not
+    /// checked).
+    public let store: RegistryReader?
+    /// The registry's path as resolved.
+    public let path: String
+    /// The instant budgets are read at (live reservations count until their lease ends).
+    public let instant: Timestamp
+
+    /// No ledger: budgets are not checked.
+    public static func none(path: String, instant: Timestamp) -> DecisionLedger {
+        DecisionLedger(store: nil, path: path, instant: instant)
+    }
+
+    /// Opens the registry at `location`. A registry the front end did not name that does not exist
+    /// is no ledger; one it named (an option, a variable) that does not exist is an error, never a
+    /// silent "not checked".
+    public static func open(_ location: RegistryLocation, at instant: Timestamp) -> Result<
+        DecisionLedger, DiagnosticError
+    > {
+        guard location.isNamed || location.exists else { return .success(.none(path: location.path, instant: instant)) }
+        do {
+            return .success(
+                DecisionLedger(store: try RegistryReader(path: location.path), path: location.path, instant: instant))
+        } catch {
+            return .failure(
+                DiagnosticError(
+                    .error(
+                        error.isUsageError ? .registryError : .unreadableInput, error.description,
+                        at: .file(location.path),
+                        help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil
+                    )))
+        }
+    }
+
+    /// What the ledger says about the request's source, with the spend before and after the
+    /// request's run composed as the ledger composes (``RunBudgetProjection``) against the ledger's
+    /// cap, tightened to `policy`'s where that is lower; `nil` when there is no ledger.
+    public func budget(for request: GenerationRequest, policy: Policy) throws(RegistryError) -> SourceBudget? {
+        guard let store else { return nil }
+        let source = request.source.dataset.value
+        let statement: BudgetStatement?
+        do {
+            statement = try store.budget(for: source, at: instant)
+        } catch .unknownSource {
+            statement = nil
+        }
+        return RunBudgetProjection.sourceBudget(
+            ledger: path, source: source, statement: statement, policy: policy, request: request)
+    }
+}
+
+/// Where the registry is, as a front end resolved it.
+public struct RegistryLocation: Sendable, Equatable {
+    /// The registry file.
+    public var path: String
+    /// Whether a person named it (an option, an environment variable) rather than the default.
+    public var isNamed: Bool
+
+    public init(path: String, isNamed: Bool) {
+        self.path = path
+        self.isNamed = isNamed
+    }
+
+    /// Whether a file is there.
+    var exists: Bool { FileSystemInputStore().kind(of: path) != nil }
+}

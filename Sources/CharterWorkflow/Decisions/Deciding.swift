@@ -1,0 +1,155 @@
+public import CharterCore
+public import CharterPolicy
+
+/// One request file read and decided.
+public struct DecidedRequest: Sendable {
+    /// The file, as named.
+    public var file: String
+    /// A decision per request in the file.
+    public var decisions: [Decision] = []
+    /// Why the file or a request in it could not be read or decided.
+    public var diagnostics: [Diagnostic] = []
+    /// Whether the file could not be read, or a request in it not decided.
+    public var unreadable = false
+
+    public init(file: String, decisions: [Decision] = [], diagnostics: [Diagnostic] = [], unreadable: Bool = false) {
+        self.file = file
+        self.decisions = decisions
+        self.diagnostics = diagnostics
+        self.unreadable = unreadable
+    }
+}
+
+/// `check` and `explain`: request files decided against the policy set, with each source's budget
+/// read from the ledger.
+public struct Deciding: Sendable {
+    /// Why nothing was decided (no single policy, an unreadable ledger), or `nil`.
+    public var failure: [Diagnostic]?
+    /// Each request file and its decisions, in the order read.
+    public var results: [DecidedRequest] = []
+    /// The request files read.
+    public var files: [String] = []
+    /// The texts read, by path, for rendering diagnostics.
+    public var sources: [String: String] = [:]
+
+    /// Decides every request in `requests`.
+    ///
+    /// - Parameters:
+    ///   - requests: request files; with `expand`, folders too (walked for `.yaml` and `.yml`).
+    ///   - policyPath: the policy folder or file (``PolicySelection``).
+    ///   - instant: the decision date, and the instant the ledger is read at.
+    ///   - planDigest: the plan digest approvals must be bound to (`nil`: not checked).
+    ///   - tracing: whether decisions record every condition's values.
+    ///   - registry: where the budget ledger is (``DecisionLedger/open(_:at:)``).
+    ///   - store: where files are read.
+    public init(
+        requests: [String], expand: Bool = true, policyPath: String, instant: ActingInstant, planDigest: String?,
+        tracing: Bool, registry: RegistryLocation, store: any InputStore
+    ) {
+        let selection = PolicySelection(path: policyPath, in: store)
+        sources = selection.sources
+        guard let policy = selection.policy else {
+            failure = selection.diagnostics
+            return
+        }
+        let ledger: DecisionLedger
+        switch DecisionLedger.open(registry, at: instant.timestamp) {
+        case .success(let opened): ledger = opened
+        case .failure(let error):
+            failure = [error.diagnostic]
+            return
+        }
+        if expand {
+            let inputs = InputFileSet(paths: requests, extensions: ["yaml", "yml"], in: store)
+            if !inputs.problems.isEmpty {
+                results.append(DecidedRequest(file: "", diagnostics: inputs.problems, unreadable: true))
+            }
+            files = inputs.files
+        } else {
+            files = requests
+        }
+        let evaluator = DecisionEvaluator(policy: policy)
+        for file in files {
+            results.append(
+                Self.decide(
+                    file: file, evaluator: evaluator, policy: policy, date: instant.date, planDigest: planDigest,
+                    tracing: tracing, ledger: ledger, store: store, sources: &sources))
+        }
+    }
+
+    /// Reads `file` and decides every request in it.
+    static func decide(
+        file: String, evaluator: DecisionEvaluator, policy: Policy, date: CalendarDate, planDigest: String?,
+        tracing: Bool, ledger: DecisionLedger, store: any InputStore, sources: inout [String: String]
+    ) -> DecidedRequest {
+        var result = DecidedRequest(file: file)
+        let bytes: [UInt8]
+        switch store.read(file) {
+        case .failure(let error):
+            result.diagnostics = [error.diagnostic]
+            result.unreadable = true
+            return result
+        case .success(let read): bytes = read
+        }
+        sources[file] = String(decoding: bytes, as: UTF8.self)
+        let loaded = RequestLoader().load(file: file, bytes: bytes)
+        result.diagnostics = loaded.diagnostics
+        if loaded.diagnostics.contains(where: { $0.severity == .error }) || loaded.requests.isEmpty {
+            result.unreadable = true
+            return result
+        }
+        for request in loaded.requests {
+            let budget: SourceBudget?
+            do {
+                budget = try ledger.budget(for: request, policy: policy)
+            } catch {
+                result.diagnostics.append(
+                    .error(
+                        error.isUsageError ? .registryError : .unreadableInput,
+                        "cannot read the budget of source '\(request.source.dataset.value)': \(error.description)",
+                        at: request.source.dataset.location))
+                result.unreadable = true
+                continue
+            }
+            result.decisions.append(
+                evaluator.decide(request, now: date, planDigest: planDigest, tracing: tracing, budget: budget))
+        }
+        return result
+    }
+
+    /// Every diagnostic: the files' and, with `decisions`, each decision's.
+    public func diagnostics(includingDecisions decisions: Bool) -> [Diagnostic] {
+        if let failure { return failure }
+        return results.flatMap { $0.diagnostics + (decisions ? $0.decisions.flatMap(\.diagnostics) : []) }
+    }
+
+    /// How the decisions end: unreadable input first, then any deny, then any pending, else clean.
+    public var status: OperationStatus {
+        if failure != nil || results.contains(where: \.unreadable) { return .unreadable }
+        let outcomes = results.flatMap(\.decisions).map(\.outcome)
+        if outcomes.contains(.deny) { return .denied }
+        if outcomes.contains(.pending) { return .pending }
+        return .clean
+    }
+
+    /// The decisions as `check --format json` prints them, each with its file, and the errors.
+    public var json: JSONValue {
+        .object([
+            "decisions": .array(
+                results.flatMap { result in
+                    result.decisions.map { decision in
+                        var object = decision.json.objectValue ?? [:]
+                        object["file"] = .string(result.file)
+                        return .object(object)
+                    }
+                }),
+            "errors": .array(
+                results.flatMap(\.diagnostics).filter { $0.severity == .error }.map {
+                    .object([
+                        "code": .string($0.code.id), "message": .string($0.message),
+                        "location": .string($0.location?.description ?? ""),
+                    ])
+                }),
+        ])
+    }
+}

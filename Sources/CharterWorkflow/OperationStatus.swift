@@ -1,0 +1,12 @@
+/// How an operation ended, as every front end reports it (DESIGN §7): the CLI maps it to an exit
+/// code (0, 1, 2, 3), a server to an HTTP status.
+public enum OperationStatus: Sendable, Equatable {
+    /// Allowed, published, or nothing wrong found.
+    case clean
+    /// Denied, refused, a gate failed, or errors found.
+    case denied
+    /// Input that could not be read or used.
+    case unreadable
+    /// Only approvals are missing.
+    case pending
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CharterCore
+import CharterRegistry
+import CharterWorkflow
+import Foundation
+
+/// What the command line hands the workflow that a library must not read itself: the clock, the
+/// environment, the user. Read here and nowhere else in charter.
+enum CommandLineContext {
+    /// The process's environment.
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The system clock, to the millisecond.
+    static func clock() -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The instant `--now` names (``ActingInstant``: a date is the start of that day in UTC), else
+    /// the clock's.
+    static func instant(_ now: String?) throws -> ActingInstant {
+        if let now {
+            guard let instant = ActingInstant(parsing: now) else {
+                throw ValidationError("--now must be \(ActingInstant.syntax), got \"\(now)\"")
+            }
+            return instant
+        }
+        guard let instant = ActingInstant(clock()) else { throw ValidationError("cannot tell the time from the clock") }
+        return instant
+    }
+
+    /// Checks `--now` while arguments are validated.
+    static func validate(now: String?) throws {
+        if let now, ActingInstant(parsing: now) == nil {
+            throw ValidationError("--now must be \(ActingInstant.syntax), got \"\(now)\"")
+        }
+    }
+
+    /// The registry `--registry` names, else `$CHARTER_REGISTRY`, else the default path.
+    static func registry(_ explicit: String?) -> RegistryLocation {
+        RegistryLocation(
+            path: SQLiteRegistry.resolvePath(explicit: explicit, environment: environment),
+            isNamed: explicit?.isEmpty == false || environment["CHARTER_REGISTRY"]?.isEmpty == false)
+    }
+
+    /// Who acts: `--actor`, else `$USER`, else "charter".
+    static func actor(_ explicit: String?) -> String {
+        explicit ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "charter"
+    }
+}
+
+extension OperationStatus {
+    /// The exit status of DESIGN §7.
+    var exitStatus: ExitStatus {
+        switch self {
+        case .clean: .clean
+        case .denied: .denied
+        case .unreadable: .usageError
+        case .pending: .pending
+        }
+    }
+
+    /// Exits unless clean.
+    func exitUnlessClean() throws {
+        if self != .clean { throw exitStatus.exitCode }
+    }
+}
