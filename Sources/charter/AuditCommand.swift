@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter audit log|verify`: the registry's tamper-evident audit chain.
@@ -27,21 +28,7 @@ struct AuditCommand: ParsableCommand {
                     : records.map { record in
                         "\(record.seq)  \(record.at)  \(record.actor)  \(record.action)  \(record.subject)  \(record.details)\n"
                     }.joined()
-                try reporter.emit(
-                    text: text,
-                    json: [
-                        "records": .array(
-                            records.map { record in
-                                [
-                                    "seq": .integer(Int(record.seq)), "at": .string(record.at),
-                                    "actor": .string(record.actor),
-                                    "action": .string(record.action), "subject": .string(record.subject),
-                                    "details": record.detailsValue ?? .string(record.details),
-                                    "previous_hash": .string(record.previousHash), "hash": .string(record.hash),
-                                ]
-                            })
-                    ],
-                    findings: [])
+                try reporter.emit(text: text, json: ["records": .array(records.map(\.json))], findings: [])
             }
         }
     }
@@ -71,22 +58,7 @@ struct AuditCommand: ParsableCommand {
                     text +=
                         "audit chain broken: \(diagnostics.count) finding\(diagnostics.count == 1 ? "" : "s") in \(verification.recordCount) records\n"
                 }
-                try reporter.emit(
-                    text: text,
-                    json: [
-                        "intact": .bool(verification.isIntact), "records": .integer(verification.recordCount),
-                        "head": ["seq": .integer(Int(verification.headSeq)), "hash": .string(verification.headHash)],
-                        "findings": .array(
-                            verification.findings.map { finding in
-                                [
-                                    "kind": .string(finding.kind.rawValue), "code": .string(finding.kind.code.id),
-                                    "seq": finding.seq.map { .integer(Int($0)) } ?? .null,
-                                    "message": .string(finding.message),
-                                    "notes": .array(finding.notes.map { .string($0) }),
-                                ]
-                            }),
-                    ],
-                    findings: diagnostics)
+                try reporter.emit(text: text, json: verification.json, findings: diagnostics)
             }
             if !intact { throw ExitStatus.denied.exitCode }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter budget [SOURCE]`: each source's privacy budget: cap, committed, reserved, remaining,
@@ -26,12 +27,12 @@ struct BudgetCommand: ParsableCommand {
         let reporter = RegistryReporter(output: output, path: registry.path, command: "budget")
         try reporter.run {
             let store = try registry.open()
-            let now = registry.instant
+            let now = try registry.instant().timestamp
             let statements = try source.map { [try store.budget(for: $0, at: now)] } ?? store.budgets(at: now)
             try reporter.emit(
                 text: BudgetRendering.text(statements, asOf: now),
-                json: ["as_of": .string(now.description), "sources": .array(statements.map(BudgetRendering.json))],
-                findings: statements.flatMap { BudgetRendering.findings($0, registry: registry.path) })
+                json: ["as_of": .string(now.description), "sources": .array(statements.map(\.json))],
+                findings: statements.flatMap { $0.findings(registry: registry.path) })
         }
     }
 }
@@ -85,62 +86,5 @@ enum BudgetRendering {
         case .basic: "basic (ε and δ added)"
         case .renyi(let order, let delta): "RDP/zCDP converted once at δ \(delta.text) (order \(order)), the rest basic"
         }
-    }
-
-    static func json(_ statement: BudgetStatement) -> JSONValue {
-        func spend(_ epsilon: Decimal?, _ delta: Decimal) -> JSONValue {
-            ["epsilon": epsilon.map { .string($0.text) } ?? .null, "delta": .string(delta.text)]
-        }
-        var composition: JSONValue = ["method": "basic"]
-        switch statement.held.method {
-        case .none: composition = ["method": "none"]
-        case .basic: break
-        case .renyi(let order, let delta):
-            composition = ["method": "rdp", "order": .number(order), "conversion_delta": .string(delta.text)]
-        }
-        let expired = Set(statement.expiredLeases.map(\.id))
-        return [
-            "source": .string(statement.source),
-            "registered_at": .string(statement.registeredAt.description),
-            "cap": spend(statement.cap.epsilon, statement.cap.delta),
-            "committed": spend(statement.committed.epsilon, statement.committed.delta),
-            "reserved": spend(statement.reservedEpsilon, statement.reservedDelta),
-            "remaining": spend(statement.remainingEpsilon, statement.remainingDelta),
-            "exhausted": .bool(statement.isExhausted),
-            "composition": composition,
-            "runs": .array(
-                statement.events.map { event in
-                    var object: [String: JSONValue] = [
-                        "event": .integer(Int(event.id)), "run": .string(event.run),
-                        "mechanism": .string(event.mechanism),
-                        "cost": event.cost.json, "state": .string(event.state.rawValue), "actor": .string(event.actor),
-                        "reserved_at": .string(event.reservedAt.description),
-                        "lease_expires_at": .string(event.leaseExpiresAt.description),
-                        "lease_expired": .bool(expired.contains(event.id)),
-                    ]
-                    if let settled = event.settledAt { object["settled_at"] = .string(settled.description) }
-                    if let reason = event.releaseReason { object["release_reason"] = .string(reason) }
-                    return .object(object)
-                }),
-        ]
-    }
-
-    static func findings(_ statement: BudgetStatement, registry path: String) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        if statement.isExhausted {
-            findings.append(
-                .warning(
-                    .budgetExhausted,
-                    "privacy budget of \"\(statement.source)\" is used up: ε \(epsilon(statement.held.epsilon)) of \(statement.cap.epsilon.text) held",
-                    at: .file(path)))
-        }
-        for event in statement.expiredLeases {
-            findings.append(
-                .warning(
-                    .leaseExpired,
-                    "reservation #\(event.id) of run \"\(event.run)\" on \"\(statement.source)\" expired at \(event.leaseExpiresAt)",
-                    at: .file(path), help: "the next reservation on this registry releases it"))
-        }
-        return findings
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter catalog list|show|expiring|revoke`: the certificate catalogue.
@@ -23,17 +24,17 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog list")
             try reporter.run {
-                let now = registry.instant
+                let now = try registry.instant().timestamp
                 let certificates = try registry.open().certificates()
                 try reporter.emit(
                     text: certificates.isEmpty
                         ? "no certificates\n" : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
                     json: [
                         "as_of": .string(now.description),
-                        "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
+                        "certificates": .array(certificates.map { $0.json(at: now) }),
                     ],
                     findings: certificates.compactMap {
-                        CatalogRendering.finding($0, now: now, registry: registry.path, expiredSeverity: .warning)
+                        $0.finding(at: now, registry: registry.path, expiredSeverity: .warning)
                     })
             }
         }
@@ -51,16 +52,15 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog show")
             try reporter.run {
-                let now = registry.instant
+                let now = try registry.instant().timestamp
                 guard let certificate = try registry.open().certificate(id) else {
                     throw RegistryError.unknownCertificate(id)
                 }
                 try reporter.emit(
                     text: CatalogRendering.detail(certificate, now: now),
-                    json: CatalogRendering.json(certificate, now: now),
+                    json: certificate.json(at: now),
                     findings: [
-                        CatalogRendering.finding(
-                            certificate, now: now, registry: registry.path, expiredSeverity: .warning)
+                        certificate.finding(at: now, registry: registry.path, expiredSeverity: .warning)
                     ]
                     .compactMap { $0 })
             }
@@ -90,7 +90,7 @@ struct CatalogCommand: ParsableCommand {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog expiring")
             var anyExpired = false
             try reporter.run {
-                let now = registry.instant
+                let now = try registry.instant().timestamp
                 let window = DurationText.parse(within) ?? .zero
                 let certificates = try registry.open().certificates(expiringWithin: window, at: now)
                 anyExpired = certificates.contains { $0.expiresAt <= now }
@@ -100,11 +100,10 @@ struct CatalogCommand: ParsableCommand {
                         : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
                     json: [
                         "as_of": .string(now.description), "within": .string(within),
-                        "certificates": .array(certificates.map { CatalogRendering.json($0, now: now) }),
+                        "certificates": .array(certificates.map { $0.json(at: now) }),
                     ],
                     findings: certificates.compactMap {
-                        CatalogRendering.finding(
-                            $0, now: now, registry: registry.path, expiredSeverity: .error, window: window)
+                        $0.finding(at: now, registry: registry.path, expiredSeverity: .error, window: window)
                     })
             }
             if anyExpired { throw ExitStatus.denied.exitCode }
@@ -130,11 +129,11 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog revoke")
             try reporter.run {
-                let now = registry.instant
+                let now = try registry.instant().timestamp
                 let certificate = try registry.open().revokeCertificate(id, reason: reason, actor: actor, at: now)
                 try reporter.emit(
                     text: "revoked \(certificate.id) at \(now) by \(actor): \(reason)\n",
-                    json: CatalogRendering.json(certificate, now: now), findings: [])
+                    json: certificate.json(at: now), findings: [])
             }
         }
     }
@@ -142,20 +141,15 @@ struct CatalogCommand: ParsableCommand {
 
 /// How certificates are written out.
 enum CatalogRendering {
-    static func status(_ certificate: CertificateRecord, now: Timestamp) -> String {
-        if certificate.revocation != nil { return "revoked" }
-        return certificate.expiresAt <= now ? "expired" : "valid"
-    }
-
     static func line(_ certificate: CertificateRecord, now: Timestamp) -> String {
-        "\(certificate.id)  \(status(certificate, now: now))  source \(certificate.source)  tier \(certificate.tier)  "
+        "\(certificate.id)  \(certificate.status(at: now))  source \(certificate.source)  tier \(certificate.tier)  "
             + "\(certificate.audience)  expires \(certificate.expiresAt)\n"
     }
 
     static func detail(_ certificate: CertificateRecord, now: Timestamp) -> String {
         var text = "certificate \(certificate.id)\n"
         let rows: [(String, String)] = [
-            ("status", status(certificate, now: now)), ("source", certificate.source), ("tier", certificate.tier),
+            ("status", certificate.status(at: now)), ("source", certificate.source), ("tier", certificate.tier),
             ("audience", certificate.audience), ("consumers", certificate.consumers.joined(separator: ", ")),
             ("issued", certificate.issuedAt.description), ("expires", certificate.expiresAt.description),
             ("digest", certificate.digest),
@@ -165,44 +159,5 @@ enum CatalogRendering {
             text += "  revoked   \(revocation.at) by \(revocation.actor): \(revocation.reason)\n"
         }
         return text
-    }
-
-    static func json(_ certificate: CertificateRecord, now: Timestamp) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .string(certificate.id), "source": .string(certificate.source), "tier": .string(certificate.tier),
-            "audience": .string(certificate.audience), "consumers": .array(certificate.consumers.map { .string($0) }),
-            "issued_at": .string(certificate.issuedAt.description),
-            "expires_at": .string(certificate.expiresAt.description),
-            "digest": .string(certificate.digest), "status": .string(status(certificate, now: now)),
-        ]
-        if let revocation = certificate.revocation {
-            object["revoked"] = [
-                "at": .string(revocation.at.description), "actor": .string(revocation.actor),
-                "reason": .string(revocation.reason),
-            ]
-        }
-        return .object(object)
-    }
-
-    /// Expired (and not revoked) at the given severity; expiring within `window` as a warning.
-    static func finding(
-        _ certificate: CertificateRecord, now: Timestamp, registry path: String, expiredSeverity: Diagnostic.Severity,
-        window: Duration = .zero
-    ) -> Diagnostic? {
-        guard certificate.revocation == nil else { return nil }
-        if certificate.expiresAt <= now {
-            return Diagnostic(
-                expiredSeverity, .certificateExpired,
-                "certificate \"\(certificate.id)\" expired at \(certificate.expiresAt)",
-                at: .file(path), help: "stop using the data it covers, or re-certify it")
-        }
-        if certificate.expiresAt <= now.advanced(by: window) {
-            let days = now.duration(to: certificate.expiresAt).components.seconds / 86_400
-            return .warning(
-                .certificateExpiring,
-                "certificate \"\(certificate.id)\" expires at \(certificate.expiresAt), in \(days) day\(days == 1 ? "" : "s")",
-                at: .file(path), help: "re-certify it before it expires")
-        }
-        return nil
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CharterCore
 import CharterEngine
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `charter cert`: certificate commands.
@@ -53,24 +54,15 @@ struct CertVerifyCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let bytes = FileSystemInputStore().contents(of: file) else {
             throw fail("cannot read the certificate \"\(file)\"")
         }
-        var trusted: [VerificationKey] = []
-        do {
-            if publicKeys.isEmpty {
-                let path = SigningKey.resolvePath(explicit: key, environment: ProcessInfo.processInfo.environment)
-                if FileManager.default.fileExists(atPath: path + ".pub") {
-                    trusted = [try VerificationKey.load(at: path + ".pub")]
-                } else if FileManager.default.fileExists(atPath: path) {
-                    trusted = [try SigningKey.load(at: path).publicKey]
-                } else {
-                    throw fail("no trusted key: \"\(path)\" does not exist; give --public-key")
-                }
-            } else {
-                trusted = try publicKeys.map { path throws(SigningKey.Failure) in try VerificationKey.load(at: path) }
-            }
-        } catch let error as SigningKey.Failure {
+        let trusted: [VerificationKey]
+        do throws(SigningKey.Failure) {
+            trusted = try CertificateCheck.trustedKeys(
+                publicKeyPaths: publicKeys,
+                signingKeyPath: SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment))
+        } catch {
             throw fail(error.message)
         }
         let store: SQLiteRegistry
@@ -79,19 +71,10 @@ struct CertVerifyCommand: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        let result = CertificateVerifier(trustedKeys: trusted, now: registryOptions.instant)
-            .verify(fileBytes: [UInt8](data), registry: store)
+        let result = CertificateCheck.verify(bytes, keys: trusted, instant: try registryOptions.instant(), registry: store)
         switch format {
         case .json:
-            let value: JSONValue = [
-                "file": .string(file), "valid": .bool(result.isValid),
-                "certificate_id": result.certificate.map { .string($0.id) } ?? .null,
-                "key_id": result.keyID.map(JSONValue.string) ?? .null,
-                "expires_at": result.certificate.map { .string($0.expiresAt) } ?? .null,
-                "findings": .array(
-                    result.findings.map { ["check": .string($0.kind.rawValue), "message": .string($0.message)] }),
-            ]
-            Terminal.write(try value.pretty())
+            Terminal.write(try result.json(file: file).pretty())
         case .text:
             if result.isValid, let certificate = result.certificate {
                 Terminal.write(

@@ -81,23 +81,18 @@ struct EngineOptions: ParsableArguments {
             )
         }
         let outcome = opened.execution.execute(plan: plan, request: request)
-        switch outcome {
-        case .failed(let error):
-            fail(error, plan: plan)
-        case .published(let run, let verification):
-            if format == .json {
-                Terminal.write(
-                    (try? EngineOutput.publishedJSON(run, plan: plan, verification: verification).pretty()) ?? "{}\n")
-            } else {
-                Terminal.write(prelude.map { $0 + "\n" }.joined())
+        if case .failed(let error) = outcome { fail(error, plan: plan) }
+        if format == .json {
+            Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")
+        } else {
+            Terminal.write(prelude.map { $0 + "\n" }.joined())
+            switch outcome {
+            case .published(let run, let verification):
                 Terminal.write(EngineOutput.publishedText(run, plan: plan, verification: verification))
-            }
-        case .gateFailed(let run):
-            if format == .json {
-                Terminal.write((try? EngineOutput.failedJSON(run, plan: plan).pretty()) ?? "{}\n")
-            } else {
-                Terminal.write(prelude.map { $0 + "\n" }.joined())
+            case .gateFailed(let run):
                 Terminal.write(EngineOutput.failedText(run, plan: plan))
+            case .failed:
+                break
             }
         }
         Foundation.exit(outcome.status.exitStatus.rawValue)
@@ -105,19 +100,14 @@ struct EngineOptions: ParsableArguments {
 
     /// Prints an engine error and exits: 2 for unreadable input, 1 otherwise.
     func fail(_ error: EngineError, plan: Plan?) -> Never {
+        let outcome = ExecutionOutcome.failed(error)
         if format == .json {
-            let value: JSONValue = [
-                "outcome": "error", "stage": .string(error.stage), "error": .string(error.message),
-                "plan_digest": plan.map { .string($0.digest) } ?? .null,
-                "notes": .array(error.notes.map(JSONValue.string)),
-            ]
-            Terminal.write((try? value.pretty()) ?? "{}\n")
+            Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")
         } else {
             Terminal.writeError(
                 "error: \(error.stage): \(error.message)\n" + error.notes.map { "note: \($0)\n" }.joined())
         }
-        Foundation.exit(
-            ExecutionOutcome.failed(error).status.exitStatus.rawValue)
+        Foundation.exit(outcome.status.exitStatus.rawValue)
     }
 
     /// Prints diagnostics about unreadable inputs (stdout as JSON, else stderr as text).

@@ -62,30 +62,4 @@ enum EngineOutput {
         text += run.notes.map { "note: \($0)\n" }.joined()
         return text
     }
-
-    static func publishedJSON(_ run: PublishedRun, plan: Plan, verification: CertificateVerification) throws
-        -> JSONValue
-    {
-        [
-            "outcome": "published", "request_id": .string(plan.request.id), "plan_digest": .string(plan.digest),
-            "certificate_id": .string(run.certificate.id),
-            "files": [
-                "synthetic": .string(run.syntheticPath), "certificate": .string(run.certificatePath),
-                "report_json": .string(run.reportJSONPath), "report_html": .string(run.reportHTMLPath),
-            ],
-            "gates": .array(run.certificate.gates.map(\.json)),
-            "verified": .bool(verification.isValid),
-            "verification_findings": .array(
-                verification.findings.map { .string("\($0.kind.rawValue): \($0.message)") }),
-            "notes": .array(run.notes.map(JSONValue.string)),
-        ]
-    }
-
-    static func failedJSON(_ run: FailedRun, plan: Plan) throws -> JSONValue {
-        [
-            "outcome": "gate-failed", "request_id": .string(plan.request.id), "plan_digest": .string(plan.digest),
-            "failed": .array(run.failed.map(\.json)), "gates": .array(run.report.gates.map(\.json)),
-            "notes": .array(run.notes.map(JSONValue.string)),
-        ]
-    }
 }

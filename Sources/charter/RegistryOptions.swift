@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// `--registry` and `--now`, shared by the commands that read or change the registry.
@@ -13,25 +14,20 @@ struct RegistryOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The time to act at, RFC 3339 (default: the system clock).", valueName: "time"))
+        help: ArgumentHelp(
+            "The time to act at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock).",
+            valueName: "time"))
     var now: String?
 
     func validate() throws {
-        if let now, Timestamp(rfc3339: now) == nil {
-            throw ValidationError("--now must be an RFC 3339 time such as 2026-11-20T10:00:00Z, got \"\(now)\"")
-        }
+        try CommandLineContext.validate(now: now)
     }
 
     /// The registry path after `--registry` and `CHARTER_REGISTRY`.
-    var path: String {
-        SQLiteRegistry.resolvePath(explicit: registry, environment: ProcessInfo.processInfo.environment)
-    }
+    var path: String { CommandLineContext.registry(registry).path }
 
     /// The time to act at.
-    var instant: Timestamp {
-        if let now, let timestamp = Timestamp(rfc3339: now) { return timestamp }
-        return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
+    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
     /// Opens the existing registry; a missing file is an error, never a new empty registry.
     func open() throws(RegistryError) -> SQLiteRegistry {

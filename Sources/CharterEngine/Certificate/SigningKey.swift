@@ -24,6 +24,10 @@ public struct SigningKey: Sendable {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 
     /// Where the key lives unless `--key` or `CHARTER_SIGNING_KEY` says otherwise.

@@ -22,7 +22,7 @@ public struct Linting: Sendable {
         hasUnreadableInput = !inputs.problems.isEmpty
         let texts = Texts()
         let linter = PolicyLinter()
-        let resolver = PolicyReference.baseResolver(store: store, sources: texts)
+        let resolver = RelativeReference.baseResolver(store: store, sources: texts)
         for file in inputs.files {
             switch store.read(file) {
             case .failure(let error):

@@ -33,7 +33,7 @@ public struct PolicySelection: Sendable {
                 let bases = Texts()
                 let result = linter.loadPolicies(
                     file: file, bytes: bytes,
-                    resolveBase: PolicyReference.baseResolver(store: store, sources: texts, bases: bases))
+                    resolveBase: RelativeReference.baseResolver(store: store, sources: texts, bases: bases))
                 sources = texts.byPath
                 if !result.policies.isEmpty { policyFiles += [file] + bases.byPath.keys.sorted() }
                 diagnostics += result.diagnostics.filter { $0.severity == .error }
@@ -41,7 +41,7 @@ public struct PolicySelection: Sendable {
                     loaded.append((file, policy))
                     if let extends = policy.extends {
                         extended.insert(
-                            (PolicyReference.resolve(extends.value, from: file) as NSString).standardizingPath)
+                            (RelativeReference.resolve(extends.value, from: file) as NSString).standardizingPath)
                     }
                 }
             }

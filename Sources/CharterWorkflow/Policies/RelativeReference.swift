@@ -2,7 +2,7 @@ import Foundation
 
 /// How a path written inside a file (a policy's `extends:`, a policy test's `policy:`) is read:
 /// relative to that file's folder.
-public enum PolicyReference {
+public enum RelativeReference {
     /// `reference` as written in `file`: absolute paths as they are, others against `file`'s folder,
     /// with `.` and `..` resolved.
     public static func resolve(_ reference: String, from file: String) -> String {
