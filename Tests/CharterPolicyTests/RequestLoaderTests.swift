@@ -78,6 +78,19 @@ struct RequestLoaderTests {
         #expect(!load(Self.valid).diagnostics.contains { $0.code == .requestUnsupportedParameters })
     }
 
+    @Test("an id that cannot name the output folder is refused at its place (128 bytes pass, 129 do not)")
+    func idNamesAFolder() throws {
+        let longest = String(repeating: "R", count: 128)
+        #expect(load(Self.valid.replacingOccurrences(of: "REQ-1", with: longest)).diagnostics.isEmpty)
+        for bad in [String(repeating: "R", count: 129), String(repeating: "é", count: 65), "\"REQ\\u0007-1\""] {
+            let loaded = load(Self.valid.replacingOccurrences(of: "REQ-1", with: bad))
+            #expect(loaded.requests.isEmpty, "\(bad)")
+            let diagnostic = try #require(loaded.diagnostics.first)
+            #expect(diagnostic.code == .requestInvalidID)
+            #expect(diagnostic.location?.line == 3 && diagnostic.location?.column == 5)
+        }
+    }
+
     @Test("unknown keys suggest the closest")
     func suggestion() throws {
         let loaded = load(Self.valid.replacingOccurrences(of: "audience:", with: "audiance:"))

@@ -13,6 +13,9 @@ extension DiagnosticCode {
     /// `generator.parameters`, which this version does not read: refused rather than ignored.
     public static let requestUnsupportedParameters = DiagnosticCode(
         "CH202", name: "unsupported-parameters", summary: "generator.parameters is not read, so it is refused")
+    /// The id cannot name the run's output folder: too long, or with control characters.
+    public static let requestInvalidID = DiagnosticCode(
+        "CH203", name: "invalid-request-id", summary: "an id that cannot name the run's output folder")
     /// The purpose is not one of the policy's purposes.
     public static let decisionPurpose = DiagnosticCode(
         "CH210", name: "purpose-not-allowed", summary: "the purpose is not one the policy allows")

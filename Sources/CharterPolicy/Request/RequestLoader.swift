@@ -77,12 +77,35 @@ public struct RequestLoader: Sendable {
 private struct RequestBuilder {
     let reader: DocumentReader
 
+    /// The longest id a request may have: it names the run's output folder (`out/ID/`, one path
+    /// component, well under the 255 bytes a file name may take) and is recorded in the ledger.
+    static let maximumIDLength = 128
+
+    /// `id` when it can name the run's output folder; else a diagnostic, so that such a request is
+    /// refused before anything runs rather than after its budget is spent, at publish.
+    func checkedID(_ id: Located<String>) -> Located<String>? {
+        if id.value.utf8.count > Self.maximumIDLength {
+            reader.report(
+                .error(
+                    .requestInvalidID,
+                    "id is \(id.value.utf8.count) bytes long; an id names the run's output folder and may have at most \(Self.maximumIDLength)",
+                    at: id.location, help: "use a short id, e.g. the ticket's"))
+            return nil
+        }
+        if id.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            reader.report(
+                .error(.requestInvalidID, "id contains a control character", at: id.location))
+            return nil
+        }
+        return id
+    }
+
     func request(_ node: YAMLNode) -> GenerationRequest? {
         guard
             let fields = reader.mapping(
                 node, "the request", known: RequestLoader.requestKeys, required: RequestLoader.requiredKeys)
         else { return nil }
-        let id = fields["id"].flatMap { reader.string($0, "id") }
+        let id = fields["id"].flatMap { reader.string($0, "id") }.flatMap(checkedID)
         let ticket = fields["ticket"].flatMap { reader.string($0, "ticket") }
         let requester = fields["requester"].flatMap { reader.string($0, "requester") }
         let purpose = fields["purpose"].flatMap { reader.string($0, "purpose") }
