@@ -40,7 +40,7 @@ struct BudgetCommand: ParsableCommand {
 /// How budgets are written out.
 enum BudgetRendering {
     static func epsilon(_ value: Decimal?) -> String {
-        value.map(\.text) ?? "unbounded"
+        value.map(\.description) ?? "unbounded"
     }
 
     static func text(_ statements: [BudgetStatement], asOf now: Timestamp) -> String {
@@ -50,10 +50,10 @@ enum BudgetRendering {
             if !text.isEmpty { text += "\n" }
             text += "source \(statement.source)  (as of \(now))\n"
             let rows: [(String, String, String)] = [
-                ("cap", statement.cap.epsilon.text, statement.cap.delta.text),
-                ("committed", epsilon(statement.committed.epsilon), statement.committed.delta.text),
-                ("reserved", epsilon(statement.reservedEpsilon), statement.reservedDelta.text),
-                ("remaining", statement.remainingEpsilon.text, statement.remainingDelta.text),
+                ("cap", statement.cap.epsilon.description, statement.cap.delta.description),
+                ("committed", epsilon(statement.committed.epsilon), statement.committed.delta.description),
+                ("reserved", epsilon(statement.reservedEpsilon), statement.reservedDelta.description),
+                ("remaining", statement.remainingEpsilon.description, statement.remainingDelta.description),
             ]
             let width = max(8, rows.map(\.1.count).max() ?? 0)
             text +=
@@ -84,7 +84,7 @@ enum BudgetRendering {
         switch method {
         case .none: "nothing spent"
         case .basic: "basic (ε and δ added)"
-        case .renyi(let order, let delta): "RDP/zCDP converted once at δ \(delta.text) (order \(order)), the rest basic"
+        case .renyi(let order, let delta): "RDP/zCDP converted once at δ \(delta.description) (order \(order)), the rest basic"
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CharterCore
 
 /// The root command: subcommands only.
 struct Charter: ParsableCommand {
@@ -20,4 +21,10 @@ struct Charter: ParsableCommand {
             ApplyCommand.self, RunCommand.self, CertCommand.self,
         ]
     )
+}
+
+extension DiagnosticReport.Tool {
+    /// This program.
+    static let charter = DiagnosticReport.Tool(
+        name: "charter", version: Charter.version, informationURI: Charter.informationURI)
 }

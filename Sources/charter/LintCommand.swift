@@ -35,9 +35,3 @@ struct LintCommand: ParsableCommand {
         if linting.fails(strict: strict) { throw ExitStatus.denied.exitCode }
     }
 }
-
-extension DiagnosticReport.Tool {
-    /// This program.
-    static let charter = DiagnosticReport.Tool(
-        name: "charter", version: Charter.version, informationURI: Charter.informationURI)
-}
