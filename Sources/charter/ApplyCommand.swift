@@ -35,14 +35,14 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let store = FileSystemInputStore()
         guard let bytes = store.contents(of: plan) else {
-            options.fail(EngineError(.unreadable, stage: "plan", "cannot read the plan \"\(plan)\""), plan: nil)
+            throw options.fail(EngineError(.unreadable, stage: "plan", "cannot read the plan \"\(plan)\""), plan: nil)
         }
         let check = Applying.check(
             planBytes: bytes, requestFile: request, policyPath: policy, registryPath: options.registryPath,
             instant: try options.instant(), store: store, planFile: plan)
         switch check {
         case .unreadablePlan(let message):
-            options.fail(EngineError(.unreadable, stage: "plan", message), plan: nil)
+            throw options.fail(EngineError(.unreadable, stage: "plan", message), plan: nil)
         case .unreadableInputs(let diagnostics, let sources, let files):
             try options.report(diagnostics, sources: sources, files: files, command: "apply")
             throw ExitStatus.usageError.exitCode

@@ -59,8 +59,8 @@ struct EngineOptions: ParsableArguments {
     /// The instant: `--now` or the clock.
     func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
-    /// Opens the registry and the signing key, runs `plan`, prints the outcome and exits with its
-    /// status.
+    /// Opens the registry and the signing key, runs `plan`, prints the outcome and ends with its
+    /// exit status (thrown, as every command's status is).
     func execute(plan: Plan, request: GenerationRequest, prelude: [String]) throws -> Never {
         let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
         var progress: (@Sendable (String) -> Void)?
@@ -72,7 +72,7 @@ struct EngineOptions: ParsableArguments {
             registryPath: registryPath, keyPath: keyPath, instant: try instant(), actor: CommandLineContext.actor(actor),
             outputRoot: out, progress: progress)
         {
-        case .failure(let error): fail(error, plan: nil)
+        case .failure(let error): throw fail(error, plan: nil)
         case .success(let value): opened = value
         }
         if opened.createdKey {
@@ -81,7 +81,7 @@ struct EngineOptions: ParsableArguments {
             )
         }
         let outcome = opened.execution.execute(plan: plan, request: request)
-        if case .failed(let error) = outcome { fail(error, plan: plan) }
+        if case .failed(let error) = outcome { throw fail(error, plan: plan) }
         if format == .json {
             Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")
         } else {
@@ -95,11 +95,12 @@ struct EngineOptions: ParsableArguments {
                 break
             }
         }
-        Foundation.exit(outcome.status.exitStatus.rawValue)
+        throw outcome.status.exitStatus.exitCode
     }
 
-    /// Prints an engine error and exits: 2 for unreadable input, 1 otherwise.
-    func fail(_ error: EngineError, plan: Plan?) -> Never {
+    /// Prints an engine error and returns the exit status to end with: 2 for unreadable input, 1
+    /// otherwise.
+    func fail(_ error: EngineError, plan: Plan?) -> ExitCode {
         let outcome = ExecutionOutcome.failed(error)
         if format == .json {
             Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")
@@ -107,7 +108,7 @@ struct EngineOptions: ParsableArguments {
             Terminal.writeError(
                 "error: \(error.stage): \(error.message)\n" + error.notes.map { "note: \($0)\n" }.joined())
         }
-        Foundation.exit(outcome.status.exitStatus.rawValue)
+        return outcome.status.exitStatus.exitCode
     }
 
     /// Prints diagnostics about unreadable inputs (stdout as JSON, else stderr as text).
