@@ -64,3 +64,21 @@ extension OperationStatus {
         if self != .clean { throw exitStatus.exitCode }
     }
 }
+
+/// `--now`, shared by every command that decides, plans, runs or reads the registry: one text, one
+/// meaning (``ActingInstant``).
+struct InstantOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The time to act at: YYYY-MM-DD (the start of that day in UTC) or RFC 3339 (default: the system clock); decisions use its UTC date.",
+            valueName: "time"))
+    var now: String?
+
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
+
+    /// `--now`, else the clock.
+    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
+}

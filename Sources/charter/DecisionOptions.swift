@@ -7,12 +7,7 @@ struct DecisionOptions: ParsableArguments {
     @Option(name: .long, help: "The policy directory or file.")
     var policy: String = "policies"
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The time to decide at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock).",
-            valueName: "time"))
-    var now: String?
+    @OptionGroup var time: InstantOption
 
     @Option(name: .customLong("plan-digest"), help: "The plan digest approvals must be bound to (sha256:…).")
     var planDigest: String?
@@ -24,14 +19,11 @@ struct DecisionOptions: ParsableArguments {
             valueName: "path"))
     var registry: String?
 
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
 
     /// Decides `requests` as these options say.
     func decide(_ requests: [String], expand: Bool, tracing: Bool) throws -> Deciding {
         Deciding(
-            requests: requests, expand: expand, policyPath: policy, instant: try CommandLineContext.instant(now),
+            requests: requests, expand: expand, policyPath: policy, instant: try time.instant(),
             planDigest: planDigest, tracing: tracing, registry: CommandLineContext.registry(registry),
             store: FileSystemInputStore())
     }

@@ -29,12 +29,7 @@ struct EngineOptions: ParsableArguments {
             valueName: "path"))
     var key: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The time to act at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock). Approvals and expiry are judged on its date.",
-            valueName: "time"))
-    var now: String?
+    @OptionGroup var time: InstantOption
 
     @Option(name: .long, help: "Who runs it, as the ledger and the audit chain record (default: $USER).")
     var actor: String?
@@ -50,14 +45,13 @@ struct EngineOptions: ParsableArguments {
     var format: Format = .text
 
     func validate() throws {
-        try CommandLineContext.validate(now: now)
         if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
     var registryPath: String { CommandLineContext.registry(registry).path }
 
     /// The instant: `--now` or the clock.
-    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
+    func instant() throws -> ActingInstant { try time.instant() }
 
     /// Opens the registry and the signing key, runs `plan`, prints the outcome and ends with its
     /// exit status (thrown, as every command's status is).

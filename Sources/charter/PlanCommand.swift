@@ -37,12 +37,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "The policy directory or file.")
     var policy: String = "policies"
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The time to plan at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock).",
-            valueName: "time"))
-    var now: String?
+    @OptionGroup var time: InstantOption
 
     @Option(
         name: .long,
@@ -58,14 +53,11 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "What to print: text, json, mermaid.")
     var format: Format = .text
 
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
 
     func run() throws {
         let outcome = Planning.plan(
             requestFile: request, policyPath: policy, registryPath: CommandLineContext.registry(registry).path,
-            instant: try CommandLineContext.instant(now), store: FileSystemInputStore())
+            instant: try time.instant(), store: FileSystemInputStore())
         switch outcome {
         case .failed(let diagnostics, let sources):
             let report = DiagnosticReport(

@@ -12,22 +12,14 @@ struct RegistryOptions: ParsableArguments {
             "The registry file (default: $CHARTER_REGISTRY, else \(SQLiteRegistry.defaultPath)).", valueName: "path"))
     var registry: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The time to act at: YYYY-MM-DD (the start of that day, UTC) or RFC 3339 (default: the system clock).",
-            valueName: "time"))
-    var now: String?
+    @OptionGroup var time: InstantOption
 
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
 
     /// The registry path after `--registry` and `CHARTER_REGISTRY`.
     var path: String { CommandLineContext.registry(registry).path }
 
     /// The time to act at.
-    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
+    func instant() throws -> ActingInstant { try time.instant() }
 
     /// Opens the existing registry; a missing file is an error, never a new empty registry.
     func open() throws(RegistryError) -> SQLiteRegistry {
