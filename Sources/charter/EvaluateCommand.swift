@@ -47,7 +47,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The label column for TSTR/TRTS.")
     var target: String?
 
-    @Option(help: "The target value that is the positive class (default: 1 of 0/1, true, else the rarer of two classes).")
+    @Option(
+        help: "The target value that is the positive class (default: 1 of 0/1, true, else the rarer of two classes).")
     var positive: String?
 
     @Option(name: .customLong("drop-target-value"), help: "Leave out rows whose target has this value (repeatable).")

@@ -37,7 +37,8 @@ struct TestCommand: ParsableCommand {
             throw ValidationError("charter test writes text, json or junit")
         }
         if let coverageMin {
-            guard let value = Decimal(string: coverageMin, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value <= 1
+            guard let value = Decimal(string: coverageMin, locale: Locale(identifier: "en_US_POSIX")), value >= 0,
+                value <= 1
             else { throw ValidationError("--coverage-min must be a number from 0 to 1") }
         }
     }
@@ -92,15 +93,24 @@ extension PolicyTestRun {
         for covered in coverages {
             let (policy, coverage) = (covered.policy, covered.coverage)
             out += "\ncoverage of \(policy):\n"
-            out += "  tiers \(coverage.tiers)" + (coverage.unselectedTiers.isEmpty ? "" : " (never selected: \(coverage.unselectedTiers.joined(separator: ", ")))") + "\n"
-            out += "  rules \(coverage.rules)" + (coverage.unfiredRules.isEmpty ? "" : " (never applied: \(coverage.unfiredRules.joined(separator: ", ")))") + "\n"
+            out +=
+                "  tiers \(coverage.tiers)"
+                + (coverage.unselectedTiers.isEmpty
+                    ? "" : " (never selected: \(coverage.unselectedTiers.joined(separator: ", ")))") + "\n"
+            out +=
+                "  rules \(coverage.rules)"
+                + (coverage.unfiredRules.isEmpty
+                    ? "" : " (never applied: \(coverage.unfiredRules.joined(separator: ", ")))") + "\n"
             out += "  branches per condition (each and/or operand seen true and false):\n"
             for condition in coverage.conditions {
                 out += "    \(condition.subject): \(condition.branches)"
-                out += condition.unobserved.isEmpty ? "\n" : " (not seen: \(condition.unobserved.joined(separator: "; ")))\n"
+                out +=
+                    condition.unobserved.isEmpty
+                    ? "\n" : " (not seen: \(condition.unobserved.joined(separator: "; ")))\n"
             }
             if let minimum {
-                out += "  tier and rule coverage \(covered.meets(minimum) ? "meets" : "is below") --coverage-min \(minimum)\n"
+                out +=
+                    "  tier and rule coverage \(covered.meets(minimum) ? "meets" : "is below") --coverage-min \(minimum)\n"
             }
         }
         return out

@@ -282,7 +282,8 @@ struct HoldoutSplitTests {
         let real = Table(columns: [Column(name: "x", values: .numeric(NumericValues([1, 2])))])
         let synthetic = Table(columns: [Column(name: "x", values: .categorical(CategoricalValues(["1", "two"])))])
         #expect(PlanRun.schema([real, real], declared: []).types["x"] == .numerical)
-        #expect(PlanRun.schema([real, real, synthetic], declared: []) == TableSchema.inferred(from: [real, real, synthetic]))
+        let all = [real, real, synthetic]
+        #expect(PlanRun.schema(all, declared: []) == TableSchema.inferred(from: all))
         #expect(PlanRun.schema([real, real, synthetic], declared: []).types["x"] == .categorical)
     }
 }

@@ -15,7 +15,8 @@ import Testing
         let binary = Self.label(.numeric(NumericValues([0, 1, 1, 0, 0])))
         #expect(binary?.label == "1" && binary?.basis == .conventional)
         #expect(Self.label(.categorical(CategoricalValues(["1", "0", "0"])))?.label == "1")
-        let boolean = ColumnValues.boolean(BooleanValues(values: [true, false, false], isMissing: [false, false, false]))
+        let boolean = ColumnValues.boolean(
+            BooleanValues(values: [true, false, false], isMissing: [false, false, false]))
         #expect(Self.label(boolean)?.label == "true")
         #expect(Self.label(.categorical(CategoricalValues(["True", "False", "False"])))?.label == "True")
         // 1 is positive even where it is the commoner class.

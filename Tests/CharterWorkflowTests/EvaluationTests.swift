@@ -108,7 +108,9 @@ struct EvaluationTests {
                 == ["--target column 'zzz' is not in the tables"])
         #expect(
             Self.errors(evaluate([:], options: Self.options(target: "grade")))
-                == ["cannot tell which value of target 'grade' is positive: it has 3 distinct values in the train table"])
+                == [
+                    "cannot tell which value of target 'grade' is positive: it has 3 distinct values in the train table"
+                ])
         #expect(
             Self.errors(evaluate([:], options: Self.options(target: "y", positive: "2")))
                 == ["--positive '2' is not a value of target 'y' in the train table"])
@@ -138,11 +140,14 @@ struct EvaluationTests {
         try CSVReader().read(bytes: try #require(tables[path]), name: path)
     }
 
-    @Test("the engine and evaluate choose the same positive class, the rarer one included", arguments: ["y", "outcome"])
+    @Test(
+        "the engine and evaluate choose the same positive class, the rarer one included", arguments: ["y", "outcome"])
     func positiveClassAgrees(_ target: String) throws {
         let evaluation = Evaluation(Self.files, options: Self.options(target: target), in: Self.tables)
         let report = try #require(evaluation.report)
-        let (train, holdout, synthetic) = (try Self.table("train.csv"), try Self.table("holdout.csv"), try Self.table("synthetic.csv"))
+        let (train, holdout, synthetic) = (
+            try Self.table("train.csv"), try Self.table("holdout.csv"), try Self.table("synthetic.csv")
+        )
         let gates = GateMeasurements(
             .init(
                 train: train, holdout: holdout, synthetic: synthetic,
@@ -162,10 +167,14 @@ struct EvaluationTests {
     func schemaAgrees() throws {
         // `age` is numeric in the real tables and text in the synthetic one: categorical for both.
         var store = Self.tables
-        store["synthetic.csv"] = Array(Self.csv(rows: 60, offset: 2).replacingOccurrences(of: "\n31,", with: "\nold,").utf8)
+        store["synthetic.csv"] = Array(
+            Self.csv(rows: 60, offset: 2).replacingOccurrences(of: "\n31,", with: "\nold,").utf8)
         let evaluation = Evaluation(Self.files, in: store)
         let report = try #require(evaluation.report, "\(evaluation.diagnostics)")
-        let tables = [try Self.table("train.csv"), try Self.table("holdout.csv"), try CSVReader().read(bytes: try #require(store["synthetic.csv"]))]
+        let tables = [
+            try Self.table("train.csv"), try Self.table("holdout.csv"),
+            try CSVReader().read(bytes: try #require(store["synthetic.csv"])),
+        ]
         #expect(report.inputs.schema == TableSchema.inferred(from: tables))
         #expect(report.inputs.schema.types["age"] == .categorical)
         #expect(report.inputs.schema.types["y"] == .numerical)

@@ -72,7 +72,9 @@ public struct PositiveClass: Sendable, Equatable {
             guard Self.isClass(declared, of: column.values, counts: counts) else {
                 throw Problem(
                     kind: .declaredAbsent(declared),
-                    message: "the positive class '\(declared)' is not a value of the target '\(target)' in the training rows")
+                    message:
+                        "the positive class '\(declared)' is not a value of the target '\(target)' in the training rows"
+                )
             }
             label = declared
             basis = .declared
@@ -81,7 +83,8 @@ public struct PositiveClass: Sendable, Equatable {
         guard counts.count == 2 else {
             throw Problem(
                 kind: .notTwoClasses(count: counts.count),
-                message: "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two")
+                message:
+                    "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two")
         }
         let classes = counts.keys.sorted()
         if case .boolean = column.values {

@@ -56,7 +56,8 @@ struct EvaluationInputs {
         }
         guard diagnostics.isEmpty, tables.count == 3 else { throw Failure(diagnostics: diagnostics) }
         let names = tables[0].columnNames
-        for (index, path) in [files.holdout, files.synthetic].enumerated() where tables[index + 1].columnNames != names {
+        for (index, path) in [files.holdout, files.synthetic].enumerated() where tables[index + 1].columnNames != names
+        {
             throw Failure(diagnostics: [
                 .error(
                     .dataUnusable, "the columns differ from the train table's",
