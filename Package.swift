@@ -229,7 +229,7 @@ let package = Package(
             name: "CharterWorkflowTests",
             dependencies: [
                 "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterData",
-                "CharterCore", "CharterTestSupport",
+                "CharterStats", "CharterCore", "CharterTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,13 +1,12 @@
 import ArgumentParser
 import CharterCore
-import CharterData
 import CharterPrivacy
-import CharterStats
+import CharterWorkflow
 
 /// `charter evaluate`: every fidelity and utility metric on three tables made elsewhere.
 ///
-/// JSON output names each quantity as `shared/reference-metrics/*/metrics.json` does, so the two
-/// can be diffed. Privacy and disclosure metrics join through ``EvaluationSections``.
+/// Parses the options, runs the workflow's ``Evaluation`` on the file system and renders the report
+/// (JSON as `shared/reference-metrics/*/metrics.json` names each quantity, or a text summary).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
@@ -21,7 +20,9 @@ struct EvaluateCommand: ParsableCommand {
             attack (AUC, accuracy), and with --quasi-identifier k-anonymity, with --sensitive l-diversity and an \
             anonymeter-style attribute-inference risk on the sensitive column.
             The schema is SDV metadata JSON ({"columns": {"age": {"sdtype": "numerical"}}}); a reference \
-            metrics.json works too. Without one, numeric columns are numerical and the rest categorical.
+            metrics.json works too. Without one, a column is numerical when numeric in all three tables, boolean \
+            when boolean in all three, else categorical. The positive class: --positive, else 1 of a 0/1 target \
+            and true of a boolean one, else the rarer of two classes in the train table (a note names it).
             Exit codes: 0 computed, 2 unreadable or unusable input.
             """
     )
@@ -46,7 +47,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The label column for TSTR/TRTS.")
     var target: String?
 
-    @Option(help: "The target value that is the positive class (default: 1 or true when the target is binary).")
+    @Option(
+        help: "The target value that is the positive class (default: 1 of 0/1, true, else the rarer of two classes).")
     var positive: String?
 
     @Option(name: .customLong("drop-target-value"), help: "Leave out rows whose target has this value (repeatable).")
@@ -78,48 +80,26 @@ struct EvaluateCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let inputs: EvaluationInputLoader.Loaded
-        do throws(EvaluationInputLoader.Failure) {
-            inputs = try EvaluationInputLoader(
-                train: train, holdout: holdout, synthetic: synthetic, schemaPath: schema, target: target,
-                positive: positive, dropTargetValues: dropTargetValues, excluded: excluded, protected: protected
-            ).load()
-        } catch {
-            try emit(error.diagnostics)
+        var options = Evaluation.Options()
+        options.target = target
+        options.positive = positive
+        options.dropTargetValues = dropTargetValues
+        options.excluded = excluded
+        options.protected = protected
+        options.quasiIdentifiers = quasiIdentifiers
+        options.sensitive = sensitive
+        options.smallClassThreshold = smallClassThreshold
+        options.attackSeed = attackSeed
+        let evaluation = Evaluation(
+            Evaluation.Files(train: train, holdout: holdout, synthetic: synthetic, schema: schema), options: options,
+            in: FileSystemInputStore())
+        guard let report = evaluation.report else {
+            try emitErrors(evaluation)
             throw ExitStatus.usageError.exitCode
         }
-        var report = EvaluationReport(inputs.inputs, protocol: inputs.tstrProtocol)
-        for section in EvaluationSections.all {
-            if let json = section(inputs.inputs) { report.merging(json) }
-        }
-        if let json = DisclosureSections.membershipInference(inputs.inputs, seed: attackSeed) {
-            report.merging(json)
-        }
-        if !quasiIdentifiers.isEmpty || sensitive != nil {
-            do throws(DisclosureInputError) {
-                report.merging(
-                    DisclosureSections.kAnonymity(
-                        try KAnonymity(
-                            train: inputs.inputs.train, synthetic: inputs.inputs.synthetic,
-                            quasiIdentifiers: quasiIdentifiers, sensitive: sensitive,
-                            smallClassThreshold: smallClassThreshold)))
-            } catch {
-                try emit([.error(.dataUnusable, "k-anonymity: \(error.message)", at: nil)])
-                throw ExitStatus.usageError.exitCode
-            }
-        }
-        if let sensitive, !quasiIdentifiers.isEmpty {
-            do throws(DisclosureInputError) {
-                report.merging(
-                    DisclosureSections.attributeInference(
-                        try AttributeInference(auxiliaryColumns: quasiIdentifiers, secret: sensitive).measure(
-                            train: inputs.inputs.train, holdout: inputs.inputs.holdout,
-                            synthetic: inputs.inputs.synthetic, schema: inputs.inputs.schema)))
-            } catch {
-                try emit([.error(.dataUnusable, "attribute inference: \(error.message)", at: nil)])
-                throw ExitStatus.usageError.exitCode
-            }
-        }
+        var notes = ""
+        for note in evaluation.diagnostics { TextDiagnosticRenderer().render(note, sources: [:], into: &notes) }
+        Terminal.writeError(notes)
         switch format {
         case .json:
             Terminal.write(try report.json().pretty())
@@ -128,20 +108,12 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func emit(_ diagnostics: [Diagnostic]) throws {
+    /// Writes why there is no report: JSON on stdout, text on stderr.
+    private func emitErrors(_ evaluation: Evaluation) throws {
         let report = DiagnosticReport(
-            tool: .charter, command: "evaluate", files: [train, holdout, synthetic] + (schema.map { [$0] } ?? []),
-            diagnostics: diagnostics, sources: [:])
+            tool: .charter, command: "evaluate", files: evaluation.files.all, diagnostics: evaluation.diagnostics,
+            sources: [:])
         let rendered = try report.rendered(as: format == .json ? .json : .text, colors: false)
         if format == .json { Terminal.write(rendered) } else { Terminal.writeError(rendered) }
     }
-}
-
-/// The sections `evaluate` adds beyond fidelity and utility. Each takes the loaded tables and
-/// returns a JSON object deep-merged into the report (e.g. `{"sdmetrics": {"dcr_overfitting_protection": …}}`),
-/// or `nil`. The privacy module (CharterPrivacy: k-anonymity, DCR, NewRowSynthesis, …) registers here.
-enum EvaluationSections {
-    static let all: [@Sendable (EvaluationReport.Inputs) -> JSONValue?] = [
-        DisclosureSections.dcrOverfittingProtection, DisclosureSections.newRowSynthesis,
-    ]
 }

@@ -5,7 +5,7 @@ import CharterWorkflow
 import Foundation
 
 /// `charter test [DIR]`: runs the `kind: policy-test` files under a folder against their policy,
-/// with behavioural coverage.
+/// with behavioural coverage (the workflow's ``PolicyTestRun``), and renders the result.
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
@@ -23,7 +23,9 @@ struct TestCommand: ParsableCommand {
     @Option(name: .customLong("coverage-min"), help: "The least tier and rule coverage, a fraction from 0 to 1.")
     var coverageMin: String?
 
-    @Option(name: .long, help: "The evaluation date for files without `now:`, YYYY-MM-DD (default: today, UTC).")
+    @Option(
+        name: .long,
+        help: "The evaluation date for files without `now:`: \(ActingInstant.syntax) (default: today, UTC).")
     var now: String?
 
     @Option(name: .long, help: "Output format: text, json or junit.")
@@ -34,16 +36,16 @@ struct TestCommand: ParsableCommand {
             throw ValidationError("charter test writes text, json or junit")
         }
         if let coverageMin {
-            guard let value = Decimal(string: coverageMin, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value <= 1
+            guard let value = Decimal(string: coverageMin, locale: Locale(identifier: "en_US_POSIX")), value >= 0,
+                value <= 1
             else { throw ValidationError("--coverage-min must be a number from 0 to 1") }
         }
     }
 
     func run() throws {
         let minimum = coverageMin.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
-        let defaultNow = try CommandLineContext.instant(now).date
-        let run = PolicyTestRun(directory: directory, defaultNow: defaultNow)
-        let coverageMet = minimum.map { min in run.coverages.allSatisfy { $0.coverage.tiers.meets(min) && $0.coverage.rules.meets(min) } } ?? true
+        let run = PolicyTestRun(
+            path: directory, defaultNow: try CommandLineContext.instant(now).date, in: FileSystemInputStore())
         switch format {
         case .json: Terminal.write(try run.json(minimum: minimum).pretty())
         case .junit: Terminal.write(run.junit())
@@ -52,77 +54,15 @@ struct TestCommand: ParsableCommand {
         if !run.diagnostics.isEmpty {
             let report = DiagnosticReport(
                 tool: .charter, command: "test", files: run.files, diagnostics: run.diagnostics, sources: run.sources)
-            FileHandle.standardError.write(Data(try report.rendered(as: .text, colors: false).utf8))
+            Terminal.writeError(try report.rendered(as: .text, colors: false))
             throw ExitStatus.usageError.exitCode
         }
-        if run.results.contains(where: { !$0.passed }) || !coverageMet { throw ExitStatus.denied.exitCode }
+        if !run.failed.isEmpty || !run.meetsCoverage(minimum) { throw ExitStatus.denied.exitCode }
     }
 }
 
-/// Every test file under a folder loaded and run.
-struct PolicyTestRun {
-    var files: [String] = []
-    var results: [PolicyTestResult] = []
-    var coverages: [(policy: String, coverage: PolicyCoverage)] = []
-    var diagnostics: [Diagnostic] = []
-    var sources: [String: String] = [:]
-
-    init(directory: String, defaultNow: CalendarDate) {
-        let inputs = InputFileSet(paths: [directory], extensions: ["yaml", "yml"], in: FileSystemInputStore())
-        diagnostics = inputs.problems
-        var byPolicy: [String: (runner: PolicyTestRunner, results: [PolicyTestResult])] = [:]
-        var policyOrder: [String] = []
-        var selections: [String: PolicySelection] = [:]
-        let loader = PolicyTestLoader { path in try? FileSystemInputStore().read(path).get() }
-        for file in inputs.files {
-            let bytes: [UInt8]
-            switch FileSystemInputStore().read(file) {
-            case .failure(let error):
-                diagnostics.append(error.diagnostic)
-                continue
-            case .success(let read): bytes = read
-            }
-            switch PolicyTestLoader.isPolicyTest(file: file, bytes: bytes) {
-            case .failure(let error):
-                diagnostics.append(error.diagnostic)
-                sources[file] = String(decoding: bytes, as: UTF8.self)
-                continue
-            case .success(false): continue
-            case .success(true): break
-            }
-            files.append(file)
-            sources[file] = String(decoding: bytes, as: UTF8.self)
-            let loaded = loader.load(file: file, bytes: bytes)
-            let errors = loaded.diagnostics.filter { $0.severity == .error }
-            diagnostics += errors
-            guard errors.isEmpty else { continue }
-            for suite in loaded.suites {
-                let path = suite.policy.map { PolicyTestLoader.resolve($0.value, from: file) } ?? directory
-                let selection = selections[path] ?? PolicySelection(path: path, in: FileSystemInputStore())
-                selections[path] = selection
-                guard let policy = selection.policy else {
-                    diagnostics += selection.diagnostics
-                    sources.merge(selection.sources) { first, _ in first }
-                    continue
-                }
-                if byPolicy[path] == nil {
-                    byPolicy[path] = (PolicyTestRunner(policy: policy), [])
-                    policyOrder.append(path)
-                }
-                let found = byPolicy[path]!.runner.run(suite, defaultNow: defaultNow)
-                byPolicy[path]!.results += found
-                results += found
-            }
-        }
-        if files.isEmpty, diagnostics.isEmpty {
-            diagnostics.append(.error(.noInputs, "no kind: policy-test files under \"\(directory)\"", at: nil))
-        }
-        coverages = policyOrder.map { path in
-            let entry = byPolicy[path]!
-            return (entry.runner.policy.name.value + " (" + path + ")", entry.runner.coverage(of: entry.results))
-        }
-    }
-
+extension PolicyTestRun {
+    /// The text report: PASS/FAIL per case, the totals, then each policy's coverage.
     func text(minimum: Decimal?) -> String {
         var out = ""
         for result in results {
@@ -136,88 +76,30 @@ struct PolicyTestRun {
                 }
             }
         }
-        let failed = results.filter { !$0.passed }.count
-        out += "\n\(results.count - failed) passed, \(failed) failed\n"
-        for (policy, coverage) in coverages {
+        out += "\n\(results.count - failed.count) passed, \(failed.count) failed\n"
+        for covered in coverages {
+            let (policy, coverage) = (covered.policy, covered.coverage)
             out += "\ncoverage of \(policy):\n"
-            out += "  tiers \(coverage.tiers)" + (coverage.unselectedTiers.isEmpty ? "" : " (never selected: \(coverage.unselectedTiers.joined(separator: ", ")))") + "\n"
-            out += "  rules \(coverage.rules)" + (coverage.unfiredRules.isEmpty ? "" : " (never applied: \(coverage.unfiredRules.joined(separator: ", ")))") + "\n"
+            out +=
+                "  tiers \(coverage.tiers)"
+                + (coverage.unselectedTiers.isEmpty
+                    ? "" : " (never selected: \(coverage.unselectedTiers.joined(separator: ", ")))") + "\n"
+            out +=
+                "  rules \(coverage.rules)"
+                + (coverage.unfiredRules.isEmpty
+                    ? "" : " (never applied: \(coverage.unfiredRules.joined(separator: ", ")))") + "\n"
             out += "  branches per condition (each and/or operand seen true and false):\n"
             for condition in coverage.conditions {
                 out += "    \(condition.subject): \(condition.branches)"
-                out += condition.unobserved.isEmpty ? "\n" : " (not seen: \(condition.unobserved.joined(separator: "; ")))\n"
+                out +=
+                    condition.unobserved.isEmpty
+                    ? "\n" : " (not seen: \(condition.unobserved.joined(separator: "; ")))\n"
             }
             if let minimum {
-                let met = coverage.tiers.meets(minimum) && coverage.rules.meets(minimum)
-                out += "  tier and rule coverage \(met ? "meets" : "is below") --coverage-min \(minimum)\n"
+                out +=
+                    "  tier and rule coverage \(covered.meets(minimum) ? "meets" : "is below") --coverage-min \(minimum)\n"
             }
         }
         return out
-    }
-
-    func json(minimum: Decimal?) throws -> JSONValue {
-        func fraction(_ value: CoverageFraction) -> JSONValue {
-            .object(["covered": .integer(value.covered), "total": .integer(value.total), "fraction": .string(value.description)])
-        }
-        return .object([
-            "cases": .array(
-                results.map { result in
-                    .object([
-                        "name": .string(result.name), "file": .string(result.file),
-                        "location": .string(result.location.description), "passed": .bool(result.passed),
-                        "decision": .string(result.decision.outcome.rawValue),
-                        "tier": result.decision.tier.map { .string($0.value) } ?? .null,
-                        "mismatches": .array(
-                            result.mismatches.map {
-                                .object([
-                                    "field": .string($0.field), "expected": .string($0.expected),
-                                    "actual": .string($0.actual), "location": .string($0.location.description),
-                                ])
-                            }),
-                    ])
-                }),
-            "coverage": .array(
-                coverages.map { policy, coverage in
-                    .object([
-                        "policy": .string(policy), "tiers": fraction(coverage.tiers), "rules": fraction(coverage.rules),
-                        "conditions": .array(
-                            coverage.conditions.map {
-                                .object([
-                                    "subject": .string($0.subject), "branches": fraction($0.branches),
-                                    "unobserved": .array($0.unobserved.map { .string($0) }),
-                                ])
-                            }),
-                        "meets_minimum": minimum.map { .bool(coverage.tiers.meets($0) && coverage.rules.meets($0)) } ?? .null,
-                    ])
-                }),
-            "passed": .integer(results.filter(\.passed).count),
-            "failed": .integer(results.filter { !$0.passed }.count),
-        ])
-    }
-
-    /// JUnit XML (Jenkins xUnit schema): one `<testsuite>` per test file, one `<testcase>` per case.
-    func junit() -> String {
-        let failures = results.filter { !$0.passed }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"charter test\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\">\n"
-        for file in files {
-            let cases = results.filter { $0.file == file }
-            let failed = cases.filter { !$0.passed }.count
-            xml += "  <testsuite name=\"\(file.xmlEscaped)\" tests=\"\(cases.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
-            for result in cases {
-                let open = "    <testcase name=\"\(result.name.xmlEscaped)\" classname=\"\(file.xmlEscaped)\""
-                if result.passed {
-                    xml += open + "/>\n"
-                } else {
-                    xml += open + ">\n"
-                    xml += "      <failure type=\"\(DiagnosticCode.policyTestFailed.id)\" message=\"\(result.failureMessage.xmlEscaped)\">"
-                    xml += ("\(result.location): " + result.failureMessage).xmlEscaped + "</failure>\n"
-                    xml += "    </testcase>\n"
-                }
-            }
-            xml += "  </testsuite>\n"
-        }
-        xml += "</testsuites>\n"
-        return xml
     }
 }

@@ -250,7 +250,7 @@ struct DisclosureMeasureTests {
     }
 }
 
-@Suite("Holdout split and the positive class")
+@Suite("Holdout split")
 struct HoldoutSplitTests {
     static let table: Table = {
         let labels = (0..<100).map { $0 % 4 == 0 ? "yes" : "no" }
@@ -277,13 +277,13 @@ struct HoldoutSplitTests {
         #expect(throws: EngineError.self) { try HoldoutSplit(table: one, fraction: 0.5, seed: 1, stratify: nil) }
     }
 
-    @Test("the positive class: 1 for 0/1, the rarer class otherwise; not two classes is an error")
-    func positiveLabel() {
-        #expect((try? GateMeasurements.positiveLabel(Self.table, "label").get()) == "yes")
-        let binary = Table(columns: [Column(name: "y", values: .numeric(NumericValues([0, 1, 1])))])
-        #expect((try? GateMeasurements.positiveLabel(binary, "y").get()) == "1")
-        let three = Table(columns: [Column(name: "y", values: .categorical(CategoricalValues(["a", "b", "c"])))])
-        #expect((try? GateMeasurements.positiveLabel(three, "y").get()) == nil)
-        #expect((try? GateMeasurements.positiveLabel(three, "nope").get()) == nil)
+    @Test("the gates' schema is inferred over all three tables, as charter evaluate infers it")
+    func schemaOverTables() {
+        let real = Table(columns: [Column(name: "x", values: .numeric(NumericValues([1, 2])))])
+        let synthetic = Table(columns: [Column(name: "x", values: .categorical(CategoricalValues(["1", "two"])))])
+        #expect(PlanRun.schema([real, real], declared: []).types["x"] == .numerical)
+        let all = [real, real, synthetic]
+        #expect(PlanRun.schema(all, declared: []) == TableSchema.inferred(from: all))
+        #expect(PlanRun.schema([real, real, synthetic], declared: []).types["x"] == .categorical)
     }
 }

@@ -158,7 +158,7 @@ struct TestLCG {
         ])
         let output = try GaussianCopulaGenerator().generate(
             training: table, rowCount: 4000,
-            settings: GeneratorSettings(seed: 1, schema: TableSchema.inferred(from: table)))
+            settings: GeneratorSettings(seed: 1, schema: TableSchema.inferred(from: [table])))
         guard case .boolean(let b) = output.table.columns[0].values,
             case .numeric(let empty) = output.table.columns[1].values,
             case .numeric(let constant) = output.table.columns[2].values

@@ -17,7 +17,7 @@ import Testing
             try GaussianCopulaGenerator().generate(
                 training: table, rowCount: rows,
                 settings: GeneratorSettings(
-                    seed: 1, schema: schema ?? TableSchema.inferred(from: table), domains: domains,
+                    seed: 1, schema: schema ?? TableSchema.inferred(from: [table]), domains: domains,
                     parameters: parameters))
         }?.code
     }
@@ -73,7 +73,7 @@ import Testing
             try GaussianCopulaGenerator().generate(
                 training: oneClass, rowCount: 5,
                 settings: GeneratorSettings(
-                    seed: 1, schema: TableSchema.inferred(from: oneClass), parameters: ["target": "dead"]))
+                    seed: 1, schema: TableSchema.inferred(from: [oneClass]), parameters: ["target": "dead"]))
         }
         #expect(error?.code == "CH708")
         #expect(error?.message.contains("only the class '1'") == true)

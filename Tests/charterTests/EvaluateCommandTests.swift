@@ -90,6 +90,7 @@ import Testing
             ], in: Self.fixtures)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(!result.stdout.contains("NaN"))
+        #expect(result.stderr.contains("note[CH603]: the positive class of target 'c' is '1'"), "\(result.stderr)")
         let json = try JSONParser().parse(result.stdout)
         #expect(json["sdmetrics"]?["column_shapes"]?["e"]?["score"] == .null)
         let notes = try #require(json["notes"]?.arrayValue).compactMap(\.stringValue)

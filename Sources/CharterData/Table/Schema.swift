@@ -1,4 +1,4 @@
-public import CharterCore
+import CharterCore
 
 /// What a column means for the metrics, as SDV's metadata calls it (`sdtype`).
 public enum SemanticType: String, Sendable, Hashable, CaseIterable, Codable {
@@ -11,6 +11,16 @@ public enum SemanticType: String, Sendable, Hashable, CaseIterable, Codable {
     case ordinal
     /// `true`/`false`.
     case boolean
+
+    /// The meaning of a column read without a schema: numeric → numerical, boolean → boolean,
+    /// text → categorical (``TableSchema/inferred(from:)`` applies it across tables).
+    public static func inferred(from type: ColumnType) -> SemanticType {
+        switch type {
+        case .numeric: .numerical
+        case .categorical: .categorical
+        case .boolean: .boolean
+        }
+    }
 
     /// The physical type a CSV column of this meaning is read as.
     public var storage: ColumnType {
@@ -32,17 +42,27 @@ public struct TableSchema: Sendable, Equatable {
         self.types = types
     }
 
-    /// A schema inferred from a table read without one: numeric → numerical, boolean → boolean,
-    /// text → categorical. (SDV would call small integer codes ordinal; declare those in a schema.)
-    public static func inferred(from table: Table) -> TableSchema {
+    /// The schema of tables read without one: one rule for `charter evaluate` (train, holdout and
+    /// synthetic tables) and the engine (the run's training, holdout and synthetic rows).
+    ///
+    /// A column is numerical when it was read as numeric in every table, boolean when boolean in
+    /// every table, and categorical otherwise: a column that is numbers in the real rows but text
+    /// in the synthetic ones is compared as categories, not silently dropped from the numeric
+    /// metrics. SDV would call small integer codes ordinal; declare those in a schema. Columns are
+    /// matched by name; the first table's columns are the schema's, and a column missing from a
+    /// later table does not affect its type.
+    /// - Complexity: O(tables × columns²) name look-ups.
+    public static func inferred(from tables: [Table]) -> TableSchema {
+        precondition(!tables.isEmpty, "a schema is inferred from at least one table")
         var types: [String: SemanticType] = [:]
-        for column in table.columns {
-            types[column.name] =
-                switch column.type {
-                case .numeric: .numerical
-                case .categorical: .categorical
-                case .boolean: .boolean
+        for column in tables[0].columns {
+            var type = SemanticType.inferred(from: column.type)
+            for table in tables.dropFirst() {
+                if let other = table.column(named: column.name), SemanticType.inferred(from: other.type) != type {
+                    type = .categorical
                 }
+            }
+            types[column.name] = type
         }
         return TableSchema(types: types)
     }

@@ -74,7 +74,7 @@ struct PlanRun {
             error.notes += notes
             throw error
         }
-        let schema = Self.schema(train, declared: request.source.columns)
+        let schema = Self.schema([train, holdout], declared: request.source.columns)
         progress("generate: \(generate.generator), \(generate.rows) rows")
         do {
             output = try generator.generate(
@@ -104,9 +104,11 @@ struct PlanRun {
         // Gates: every check runs, so that the report lists every failure.
         progress("gates: privacy, utility, fairness")
         let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
+        // The gates measure with the schema `charter evaluate` infers on the same three tables.
         let measurements = GateMeasurements(
             .init(
-                train: train, holdout: holdout, synthetic: output.table, schema: schema,
+                train: train, holdout: holdout, synthetic: output.table,
+                schema: Self.schema([train, holdout, output.table], declared: request.source.columns),
                 quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
                 target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin),
             attack: environment.membershipInference)
@@ -307,9 +309,10 @@ struct PlanRun {
         return parameters
     }
 
-    /// The semantic types: the request's declared column types where given, else inferred.
-    static func schema(_ table: Table, declared: [GenerationRequest.ColumnDomain]) -> TableSchema {
-        var schema = TableSchema.inferred(from: table)
+    /// The semantic types: the request's declared column types where given, else inferred over
+    /// `tables` (``TableSchema/inferred(from:)``, the rule `charter evaluate` follows).
+    static func schema(_ tables: [Table], declared: [GenerationRequest.ColumnDomain]) -> TableSchema {
+        var schema = TableSchema.inferred(from: tables)
         for column in declared where schema.types[column.name.value] != nil {
             switch column.type?.value {
             case "numeric", "integer": schema.types[column.name.value] = .numerical

@@ -75,9 +75,12 @@ public struct GateMeasurements: Sendable {
         let reportInputs = EvaluationReport.Inputs(
             train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
         if let target = inputs.target {
-            switch Self.positiveLabel(inputs.train, target) {
-            case .success(let label): tstrProtocol = TSTRProtocol(target: target, positiveLabel: label)
-            case .failure(let problem): tstrProblem = problem.message
+            // A request declares no positive class: the one rule picks 1/true, else the rarer class.
+            do throws(PositiveClass.Problem) {
+                let positive = try PositiveClass(target: target, in: inputs.train)
+                tstrProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
+            } catch {
+                tstrProblem = error.message
             }
         } else {
             tstrProblem = "the request names no source.target"
@@ -165,34 +168,6 @@ public struct GateMeasurements: Sendable {
             if let size = sizes[key(syntheticColumns, row)] { smallest = min(smallest ?? size, size) }
         }
         return smallest
-    }
-
-    /// The positive class of a binary target: `1` for 0/1, `true` for booleans, else the class
-    /// rarer in the training rows (ties: the first in text order). AUC does not depend on which
-    /// class is called positive; the choice is recorded so that the numbers can be reproduced.
-    static func positiveLabel(_ table: Table, _ target: String) -> Result<String, MeasureFailure> {
-        guard let column = table.column(named: target) else {
-            return .failure(MeasureFailure(message: "the target column '\(target)' is not in the data"))
-        }
-        var counts: [String: Int] = [:]
-        for row in 0..<table.rowCount {
-            if let text = column.values.text(at: row) { counts[text, default: 0] += 1 }
-        }
-        guard counts.count == 2 else {
-            return .failure(
-                MeasureFailure(
-                    message:
-                        "the target '\(target)' has \(counts.count) distinct values in the training rows; TSTR needs two"
-                ))
-        }
-        let keys = counts.keys.sorted()
-        if case .boolean = column.values { return .success("true") }
-        if Set(keys) == ["0", "1"] { return .success("1") }
-        if Set(keys.map { $0.lowercased() }) == ["false", "true"] {
-            return .success(keys.first { $0.lowercased() == "true" } ?? keys[0])
-        }
-        let rarer = keys.min { (counts[$0] ?? 0, $0) < (counts[$1] ?? 0, $1) } ?? keys[0]
-        return .success(rarer)
     }
 
     /// The value of a plan check's metric (`tstr.ratio`, `k_anonymity`, …).

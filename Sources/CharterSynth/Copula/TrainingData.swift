@@ -101,19 +101,10 @@ struct TrainingData: Sendable {
                         + "read bounds or categories from the data")
             }
             if let domain { try validate(domain, of: column.name) }
-            let semantic = settings.schema.types[column.name] ?? inferredType(column.type)
+            let semantic = settings.schema.types[column.name] ?? SemanticType.inferred(from: column.type)
             columns.append(try encode(column, semantic: semantic, domain: domain))
         }
         return TrainingData(columns: columns, rowCount: training.rowCount)
-    }
-
-    /// The meaning a column without a schema entry gets (as ``TableSchema/inferred(from:)``).
-    static func inferredType(_ type: ColumnType) -> SemanticType {
-        switch type {
-        case .numeric: .numerical
-        case .categorical: .categorical
-        case .boolean: .boolean
-        }
     }
 
     /// The optional `target` parameter: the column must exist and hold at least two classes.

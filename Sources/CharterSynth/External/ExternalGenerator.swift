@@ -176,7 +176,7 @@ public struct ExternalGenerator: SyntheticDataGenerator {
     static func schemaJSON(_ training: Table, _ settings: GeneratorSettings) throws(GeneratorError) -> String {
         var columns: [String: JSONValue] = [:]
         for column in training.columns {
-            let semantic = settings.schema.types[column.name] ?? TrainingData.inferredType(column.type)
+            let semantic = settings.schema.types[column.name] ?? SemanticType.inferred(from: column.type)
             var entry: [String: JSONValue] = ["sdtype": .string(semantic.rawValue)]
             if let domain = settings.domains[column.name] { entry["domain"] = domainJSON(domain) }
             columns[column.name] = .object(entry)

@@ -3,12 +3,12 @@ import CharterData
 import CharterPrivacy
 import CharterStats
 
-/// The disclosure sections of `charter evaluate`, named as in `shared/reference-metrics/*/metrics.json`:
+/// The disclosure sections of an ``Evaluation``, named as in `shared/reference-metrics/*/metrics.json`:
 /// `sdmetrics.dcr_overfitting_protection`, `sdmetrics.new_row_synthesis` and `k_anonymity`; and
 /// Charter's `membership_inference` and `attribute_inference` (no reference names them).
 enum DisclosureSections {
     /// `sdmetrics.dcr_overfitting_protection`, or nil when no column qualifies.
-    @Sendable static func dcrOverfittingProtection(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
+    static func dcrOverfittingProtection(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
         guard
             let dcr = try? DCROverfittingProtection(
                 train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
@@ -30,7 +30,7 @@ enum DisclosureSections {
     }
 
     /// `sdmetrics.new_row_synthesis` against train.
-    @Sendable static func newRowSynthesis(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
+    static func newRowSynthesis(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
         guard let rows = try? NewRowSynthesis(train: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         else { return nil }
         let record: JSONValue = [
@@ -77,12 +77,8 @@ enum DisclosureSections {
         ]
     }
 
-    /// `membership_inference`: the distance-based attack of ``MembershipInference`` with the default
-    /// seed and 95% intervals, or nil when no column qualifies or a table is too small.
-    @Sendable static func membershipInference(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
-        membershipInference(inputs, seed: MembershipInference.defaultSeed)
-    }
-
+    /// `membership_inference`: the distance-based attack of ``MembershipInference`` seeded with `seed`,
+    /// with 95% intervals, or nil when no column qualifies or a table is too small.
     static func membershipInference(_ inputs: EvaluationReport.Inputs, seed: UInt64) -> JSONValue? {
         guard
             let result = try? MembershipInference(seed: seed).measure(
