@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterYAMLTests",
-            dependencies: ["CharterYAML", "CharterCore"],
+            dependencies: ["CharterYAML", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -170,14 +170,14 @@ let package = Package(
         .testTarget(
             name: "CharterRegistryTests",
             dependencies: [
-                "CharterRegistry", "CharterCore", "CharterRegistryWorker",
+                "CharterRegistry", "CharterCore", "CharterRegistryWorker", "CharterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CharterDataTests",
-            dependencies: ["CharterData", "CharterCore"],
+            dependencies: ["CharterData", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

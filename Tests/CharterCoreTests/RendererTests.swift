@@ -39,7 +39,7 @@ let sampleReport: DiagnosticReport = {
 
 @Suite("renderers")
 struct RendererTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.url("Tests/CharterCoreTests/Fixtures")
 
     /// Compares with a golden file; `CHARTER_UPDATE_GOLDEN=1 swift test` rewrites them.
     func expectGolden(_ actual: String, _ name: String) throws {
@@ -139,13 +139,11 @@ struct RendererTests {
 }
 
 /// Runs the reference validators: Python's jsonschema for SARIF and xmlschema for JUnit, against
-/// the schemas in `../shared/conformance/schemas`.
+/// the schemas in `Tests/Fixtures/schemas`.
 enum SchemaValidator {
     enum Kind { case sarif, junit }
 
-    static let schemas = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/conformance/schemas")
+    static let schemas = Fixtures.url("Tests/Fixtures/schemas")
 
     static func validate(_ document: String, kind: Kind) throws -> (status: Int32, output: String) {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString)")

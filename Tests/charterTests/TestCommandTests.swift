@@ -28,8 +28,7 @@ struct TestCommandTests {
         """
 
     static func validateJUnit(_ xml: String) throws -> (status: Int32, output: String) {
-        let schema = CLIRunner.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/conformance/schemas/jenkins-xunit-junit-10.xsd")
+        let schema = Fixtures.url("Tests/Fixtures/schemas/jenkins-xunit-junit-10.xsd")
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString).xml")
         try xml.write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
