@@ -98,7 +98,7 @@ struct RendererTests {
         #expect(text.contains("::error title=CH000 unreadable-input::no such file"))
     }
 
-    @Test("SARIF output validates against the SARIF 2.1.0 schema")
+    @Test("SARIF output validates against the SARIF 2.1.0 schema", .requiresPython("jsonschema"))
     func sarifSchema() throws {
         let empty = DiagnosticReport(tool: sampleReport.tool, command: "lint", files: [], diagnostics: [])
         for report in [sampleReport, empty] {
@@ -107,7 +107,9 @@ struct RendererTests {
         }
     }
 
-    @Test("the validators reject what the schemas forbid, so a pass means something")
+    @Test(
+        "the validators reject what the schemas forbid, so a pass means something",
+        .requiresPython("jsonschema", "xmlschema"))
     func validatorsCanFail() throws {
         #expect(try SchemaValidator.validate(#"{"version": "2.1.0", "runs": [{"results": []}]}"#, kind: .sarif).status != 0)
         #expect(try SchemaValidator.validate("<testsuite name=\"x\"/>", kind: .junit).status != 0)
@@ -128,7 +130,7 @@ struct RendererTests {
         #expect(run["artifacts"]?.arrayValue?.first?["location"]?["uri"] == "policies/base%20policy.yaml")
     }
 
-    @Test("JUnit output validates against the xUnit JUnit schema")
+    @Test("JUnit output validates against the xUnit JUnit schema", .requiresPython("xmlschema"))
     func junitSchema() throws {
         let empty = DiagnosticReport(tool: sampleReport.tool, command: "lint", files: [], diagnostics: [])
         for report in [sampleReport, empty] {

@@ -97,7 +97,8 @@ struct TestCommandTests {
         #expect(try CLIRunner.run(["test", Self.examples]).status == 2)
     }
 
-    @Test("JUnit output has one testcase per case and validates against the xUnit schema")
+    @Test(
+        "JUnit output has one testcase per case and validates against the xUnit schema", .requiresPython("xmlschema"))
     func junit() throws {
         let directory = try Self.folder(Self.failingCase)
         defer { try? FileManager.default.removeItem(at: directory) }
