@@ -86,7 +86,8 @@ struct HelpGoldenTests {
     @Test("every golden file belongs to a command")
     func noStaleFiles() throws {
         let wanted = Set(Self.commands.map(Self.fileName))
-        let present = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".txt") }
+        let present = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
+            .filter { $0.hasSuffix(".txt") }
         for stale in present where !wanted.contains(stale) {
             if Self.updating {
                 try FileManager.default.removeItem(at: Self.folder.appendingPathComponent(stale))
