@@ -138,15 +138,10 @@ let package = Package(
                 "CharterSynth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings,
-            // A release build links the Swift runtime and Foundation statically: the dynamic loader's
-            // symbol binding was a third of `charter check`'s instructions (54M → 40M; 17.6 → 11.9 ms
-            // wall). Debug builds, which `swift test` and `swift run` use, stay dynamic.
-            linkerSettings: [
-                .unsafeFlags(
-                    ["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections"],
-                    .when(platforms: [.linux], configuration: .release))
-            ]
+            // Release builds link the Swift runtime and Foundation statically through SwiftPM's own
+            // `swift build -c release --static-swift-stdlib` (README), not through flags here, which
+            // would make the package unusable as a dependency.
+            swiftSettings: strictSettings
         ),
         // libFuzzer entry point for the YAML layer. A normal build gets a replay `main` that runs the
         // inputs named on the command line; `-DCHARTER_FUZZING` swaps it for libFuzzer's (README).
@@ -170,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterYAMLTests",
-            dependencies: ["CharterYAML", "CharterCore"],
+            dependencies: ["CharterYAML", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -182,14 +177,14 @@ let package = Package(
         .testTarget(
             name: "CharterRegistryTests",
             dependencies: [
-                "CharterRegistry", "CharterCore", "CharterRegistryWorker",
+                "CharterRegistry", "CharterCore", "CharterRegistryWorker", "CharterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CharterDataTests",
-            dependencies: ["CharterData", "CharterCore"],
+            dependencies: ["CharterData", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

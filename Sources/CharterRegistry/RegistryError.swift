@@ -1,9 +1,9 @@
-public import CharterCore
+import CharterCore
 
 #if canImport(FoundationEssentials)
-    public import FoundationEssentials
+    import FoundationEssentials
 #else
-    public import Foundation
+    import Foundation
 #endif
 
 /// Everything the registry refuses or fails at. Messages follow the project style: lowercase, one

@@ -39,7 +39,7 @@ let sampleReport: DiagnosticReport = {
 
 @Suite("renderers")
 struct RendererTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.url("Tests/CharterCoreTests/Fixtures")
 
     /// Compares with a golden file; `CHARTER_UPDATE_GOLDEN=1 swift test` rewrites them.
     func expectGolden(_ actual: String, _ name: String) throws {
@@ -98,7 +98,7 @@ struct RendererTests {
         #expect(text.contains("::error title=CH000 unreadable-input::no such file"))
     }
 
-    @Test("SARIF output validates against the SARIF 2.1.0 schema")
+    @Test("SARIF output validates against the SARIF 2.1.0 schema", .requiresPython("jsonschema"))
     func sarifSchema() throws {
         let empty = DiagnosticReport(tool: sampleReport.tool, command: "lint", files: [], diagnostics: [])
         for report in [sampleReport, empty] {
@@ -107,7 +107,9 @@ struct RendererTests {
         }
     }
 
-    @Test("the validators reject what the schemas forbid, so a pass means something")
+    @Test(
+        "the validators reject what the schemas forbid, so a pass means something",
+        .requiresPython("jsonschema", "xmlschema"))
     func validatorsCanFail() throws {
         #expect(try SchemaValidator.validate(#"{"version": "2.1.0", "runs": [{"results": []}]}"#, kind: .sarif).status != 0)
         #expect(try SchemaValidator.validate("<testsuite name=\"x\"/>", kind: .junit).status != 0)
@@ -128,7 +130,7 @@ struct RendererTests {
         #expect(run["artifacts"]?.arrayValue?.first?["location"]?["uri"] == "policies/base%20policy.yaml")
     }
 
-    @Test("JUnit output validates against the xUnit JUnit schema")
+    @Test("JUnit output validates against the xUnit JUnit schema", .requiresPython("xmlschema"))
     func junitSchema() throws {
         let empty = DiagnosticReport(tool: sampleReport.tool, command: "lint", files: [], diagnostics: [])
         for report in [sampleReport, empty] {
@@ -139,13 +141,11 @@ struct RendererTests {
 }
 
 /// Runs the reference validators: Python's jsonschema for SARIF and xmlschema for JUnit, against
-/// the schemas in `../shared/conformance/schemas`.
+/// the schemas in `Tests/Fixtures/schemas`.
 enum SchemaValidator {
     enum Kind { case sarif, junit }
 
-    static let schemas = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/conformance/schemas")
+    static let schemas = Fixtures.url("Tests/Fixtures/schemas")
 
     static func validate(_ document: String, kind: Kind) throws -> (status: Int32, output: String) {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString)")

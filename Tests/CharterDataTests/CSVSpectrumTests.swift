@@ -1,13 +1,12 @@
 import CharterCore
 import CharterData
+import CharterTestSupport
 import Foundation
 import Testing
 
-/// csv-spectrum (github.com/maxogden/csv-spectrum), from `../shared/conformance/csv-spectrum`.
+/// csv-spectrum (github.com/maxogden/csv-spectrum), from `Tests/Fixtures/csv-spectrum`.
 enum CSVSpectrum {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/conformance/csv-spectrum")
+    static let root = Fixtures.url("Tests/Fixtures/csv-spectrum")
 
     static let cases: [String] = {
         ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()

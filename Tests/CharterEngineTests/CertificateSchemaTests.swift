@@ -7,10 +7,9 @@ import Testing
 
 /// `grammar/certificate.schema.json` accepts the certificates Charter writes and rejects broken
 /// ones, judged by Python's jsonschema (Draft 2020-12).
-@Suite("Certificate JSON Schema")
+@Suite("Certificate JSON Schema", .requiresPython("jsonschema"))
 struct CertificateSchemaTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Fixtures.packageRoot
 
     /// The schema's error messages for each document (empty: valid).
     static func errors(_ documents: [JSONValue]) throws -> [String] {

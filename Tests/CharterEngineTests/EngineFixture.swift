@@ -4,6 +4,7 @@ import CharterPlan
 import CharterPolicy
 import CharterRegistry
 import CharterSynth
+import CharterTestSupport
 import Foundation
 
 @testable import CharterEngine
@@ -49,8 +50,7 @@ struct ResamplingGenerator: SyntheticDataGenerator {
 
 /// Plans built by hand over a copy of gbsg2, a scratch registry and key.
 struct EngineFixture {
-    static let sourceFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/gbsg2.csv")
+    static let sourceFile = Fixtures.url("examples/data/gbsg2.csv")
     static let now = Timestamp(rfc3339: "2026-11-23T10:00:00Z")!
 
     let directory: URL

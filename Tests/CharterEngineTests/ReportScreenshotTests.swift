@@ -1,3 +1,4 @@
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,7 @@ import Testing
 /// shows the page with its plots. Skipped, with a message, where no Chromium is on PATH.
 @Suite("The HTML report in headless Chromium", .serialized)
 struct ReportScreenshotTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Fixtures.packageRoot
     static let script = root.appendingPathComponent("scripts/report-screenshot.sh").path
 
     static var chromium: String? {

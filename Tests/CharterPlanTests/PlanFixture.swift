@@ -1,13 +1,13 @@
 import CharterCore
 import CharterPlan
 import CharterPolicy
+import CharterTestSupport
 import Foundation
 import Testing
 
 /// The reference policy and the example requests, loaded and decided as `charter plan` does.
 enum PlanFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Fixtures.packageRoot
     static let now = CalendarDate(year: 2026, month: 11, day: 23)!
     static let policyDigest = "sha256:" + String(repeating: "a", count: 64)
 

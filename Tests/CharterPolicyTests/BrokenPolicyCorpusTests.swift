@@ -1,5 +1,6 @@
 import CharterCore
 import CharterPolicy
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// give, by code, line and column — no more, no fewer.
 @Suite("broken policy corpus")
 struct BrokenPolicyCorpusTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.url("Tests/CharterPolicyTests/Fixtures")
 
     static let files: [String] = ["broken", "overlays"].flatMap { folder in
         ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(folder).path)) ?? [])

@@ -1,4 +1,5 @@
 import CharterCore
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -8,8 +9,7 @@ import Testing
 /// written for one behaviour each.
 @Suite("decisions")
 struct DecisionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Fixtures.packageRoot
     static let now = CalendarDate(year: 2026, month: 11, day: 23)!
 
     static func referencePolicy() throws -> Policy {

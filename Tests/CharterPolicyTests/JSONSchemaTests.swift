@@ -7,10 +7,9 @@ import Testing
 /// `grammar/policy.schema.json` and `grammar/request.schema.json` (for editors, through
 /// yaml-language-server) accept every policy and request we ship, and reject broken ones. Judged by
 /// Python's jsonschema (Draft 2020-12), an independent implementation.
-@Suite("JSON Schemas")
+@Suite("JSON Schemas", .requiresPython("jsonschema"))
 struct JSONSchemaTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Fixtures.packageRoot
 
     /// Every YAML file under the folders, relative to the package root.
     static func yamlFiles(under folders: [String]) -> [String] {

@@ -1,6 +1,7 @@
+import CharterTestSupport
 import Foundation
 
-/// The reference vectors in `../shared/dp-vectors/dp-vectors.csv` (dp-accounting 0.6.0, Opacus 1.6.0,
+/// The reference vectors in `Tests/Fixtures/dp-vectors/dp-vectors.csv` (dp-accounting 0.6.0, Opacus 1.6.0,
 /// OpenDP 0.16.0, mpmath), one row per (case, method).
 struct DPVector: CustomStringConvertible {
     var fields: [String: String]
@@ -18,9 +19,7 @@ struct DPVector: CustomStringConvertible {
 
     func int(_ column: String) -> Int? { double(column).map { Int($0) } }
 
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/dp-vectors/dp-vectors.csv")
+    static let file = Fixtures.url("Tests/Fixtures/dp-vectors/dp-vectors.csv")
 
     static let all: [DPVector] = {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }

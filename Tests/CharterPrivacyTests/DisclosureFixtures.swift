@@ -4,5 +4,5 @@ import Foundation
 import CharterTestSupport
 import Testing
 
-/// A reference folder of `../shared/reference-metrics/`: the three tables and their metrics.json.
+/// A reference folder of `Tests/Fixtures/reference-metrics/`: the three tables and their metrics.json.
 typealias DisclosureFixture = ReferenceFixture

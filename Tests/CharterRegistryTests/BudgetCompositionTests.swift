@@ -1,4 +1,5 @@
 import CharterCore
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ struct BudgetCompositionTests {
         #expect(zip(orders, orders.dropFirst()).allSatisfy { $0 < $1 })
     }
 
-    /// One row of `shared/dp-vectors/dp-vectors.csv`.
+    /// One row of `Tests/Fixtures/dp-vectors/dp-vectors.csv`.
     struct VectorRow: Sendable, CustomStringConvertible {
         var caseID: String
         var delta: Double
@@ -29,7 +30,7 @@ struct BudgetCompositionTests {
     }
 
     static func zcdpRows() throws -> [VectorRow] {
-        let url = Sample.packageRoot.appendingPathComponent("../shared/dp-vectors/dp-vectors.csv")
+        let url = Fixtures.url("Tests/Fixtures/dp-vectors/dp-vectors.csv")
         let text = try String(contentsOf: url, encoding: .utf8)
         // The file has CRLF line ends, which Swift reads as one Character.
         var lines = text.split(whereSeparator: \.isNewline).map { parseCSVLine(String($0)) }

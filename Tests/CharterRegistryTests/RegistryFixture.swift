@@ -1,4 +1,5 @@
 import CharterCore
+import CharterTestSupport
 import Foundation
 import GRDB
 
@@ -72,8 +73,7 @@ enum Sample {
     }
 
     /// The package root, from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = Fixtures.packageRoot
 
     /// The test-helper executable SwiftPM built beside this test bundle.
     static let worker: URL = {

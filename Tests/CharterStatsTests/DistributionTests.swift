@@ -1,4 +1,5 @@
 import CharterCore
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -8,8 +9,7 @@ import Testing
 /// `generator` field), covering every branch of the KS distributions and both KS modes.
 enum ScipyVectors {
     static let value: JSONValue = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/scipy-vectors.json")
+        let url = Fixtures.url("Tests/CharterStatsTests/Fixtures/scipy-vectors.json")
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? "{}"
         return (try? JSONParser().parse(text)) ?? .null
     }()

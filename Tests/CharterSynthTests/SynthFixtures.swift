@@ -8,8 +8,8 @@ import Testing
 
 /// Helpers shared by the generator tests.
 enum SynthFixtures {
-    /// `../shared/datasets`.
-    static let datasets = ReferenceFixture.root.deletingLastPathComponent().appendingPathComponent("datasets")
+    /// `examples/data`: the datasets the example requests name.
+    static let datasets = Fixtures.url("examples/data")
 
     /// The TSTR protocol a reference fixture pins (`tstr.target`, `tstr.primary.excluded_columns`,
     /// `tstr.primary.subgroups.column`), read as the statistics tests read it.

@@ -2,14 +2,12 @@ public import CharterCore
 public import CharterData
 public import Foundation
 
-/// A reference fixture in `../shared/reference-metrics/<dataset>/`: train, holdout and synthetic
+/// A reference fixture in `Tests/Fixtures/reference-metrics/<dataset>/`: train, holdout and synthetic
 /// CSVs and the numbers SDMetrics, scipy and scikit-learn give on them (`metrics.json`). Shared by
 /// the statistics and privacy tests.
 public struct ReferenceFixture: Sendable {
     /// The folder holding the fixtures.
-    public static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/reference-metrics")
+    public static let root = Fixtures.url("Tests/Fixtures/reference-metrics")
 
     /// Every folder holding a metrics.json.
     public static let names: [String] = {

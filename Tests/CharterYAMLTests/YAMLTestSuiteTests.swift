@@ -1,13 +1,12 @@
 import CharterCore
+import CharterTestSupport
 import CharterYAML
 import Foundation
 import Testing
 
-/// The official YAML test suite (data-2022-01-17), from `../shared/conformance/yaml-test-suite`.
+/// The official YAML test suite (data-2022-01-17), from `Tests/Fixtures/yaml-test-suite`.
 enum YAMLTestSuite {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/conformance/yaml-test-suite")
+    static let root = Fixtures.url("Tests/Fixtures/yaml-test-suite")
 
     /// Every case id, sorted.
     static let caseIDs: [String] = {

@@ -1,3 +1,4 @@
+import CharterTestSupport
 import Foundation
 
 /// Runs the built `charter` executable and captures what it prints.
@@ -8,10 +9,9 @@ struct CLIRunner {
         var stderr: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = Fixtures.packageRoot
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = Fixtures.url("Tests/charterTests/Fixtures")
 
     /// The `charter` binary SwiftPM built beside this test bundle.
     static let executable: URL = {

@@ -6,8 +6,7 @@ import Testing
 /// `charter evaluate` end to end: the built binary on a reference fixture, diffed against its
 /// metrics.json, and on bad input.
 @Suite(.serialized) struct EvaluateCommandTests {
-    static let reference = CLIRunner.packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference-metrics/gbsg2")
+    static let reference = Fixtures.url("Tests/Fixtures/reference-metrics/gbsg2")
     static let fixtures = CLIRunner.fixtures.appendingPathComponent("evaluate")
 
     static func number(_ value: JSONValue?) -> Double? { value?.doubleValue }

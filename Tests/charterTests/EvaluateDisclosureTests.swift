@@ -5,8 +5,7 @@ import Testing
 
 /// `charter evaluate`'s disclosure sections on a reference fixture, diffed against its metrics.json.
 @Suite(.serialized) struct EvaluateDisclosureTests {
-    static let reference = CLIRunner.packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference-metrics/gbsg2")
+    static let reference = Fixtures.url("Tests/Fixtures/reference-metrics/gbsg2")
 
     static func arguments(_ extra: [String]) -> [String] {
         let folder = reference

@@ -5,15 +5,15 @@ import Foundation
 
 /// Target (issue 7): DCR at ≥ 50 M row pairs per second on this 2-core machine (SDMetrics: about 1 M).
 /// Row pairs per second = (synthetic rows × train rows) / median wall time; covid_testing has
-/// 10,866 × 10,866 = 118,069,956 pairs. Reads `../shared/reference-metrics/covid_testing`.
+/// 10,866 × 10,866 = 118,069,956 pairs. Reads `Tests/Fixtures/reference-metrics/covid_testing`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .milliseconds, maxDuration: .seconds(10))
 
     let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/reference-metrics/covid_testing")
+        .deletingLastPathComponent()
+        .appendingPathComponent("Tests/Fixtures/reference-metrics/covid_testing")
     // swift-format-ignore
     let text = try! String(contentsOf: folder.appendingPathComponent("metrics.json"), encoding: .utf8)
     // swift-format-ignore

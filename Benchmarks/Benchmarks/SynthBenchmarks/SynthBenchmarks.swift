@@ -3,7 +3,7 @@ import CharterData
 import CharterSynth
 import Foundation
 
-/// Targets (issue 8), on 100,000 rows resampled with a fixed seed from `../shared/datasets/gbsg2.csv`
+/// Targets (issue 8), on 100,000 rows resampled with a fixed seed from `examples/data/gbsg2.csv`
 /// (10 columns: 6 numerical, 3 categorical, 1 ordinal): gaussian-copula fit ≥ 500k rows/s, sample
 /// ≥ 2M rows/s, peak memory < 100 MB (SDV on the same machine: fit about 5k rows/s, sample about
 /// 63k rows/s, about 500 MB).
@@ -46,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// The shared gbsg2 table resampled with replacement to any size, with a fixed seed.
+/// The example gbsg2 table resampled with replacement to any size, with a fixed seed.
 enum ResampledTable {
     static let gbsg2Schema = TableSchema(types: [
         "horTh": .categorical, "age": .numerical, "menostat": .categorical, "tsize": .numerical,
@@ -54,11 +54,11 @@ enum ResampledTable {
         "time": .numerical, "cens": .ordinal,
     ])
 
-    /// `../shared/datasets/gbsg2.csv`, found from this file's path.
+    /// `examples/data/gbsg2.csv`, found from this file's path.
     static var gbsg2Path: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/datasets/gbsg2.csv").path
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/data/gbsg2.csv").path
     }
 
     static func gbsg2(rows: Int, seed: UInt64) -> Table {
