@@ -41,14 +41,9 @@ let sampleReport: DiagnosticReport = {
 struct RendererTests {
     static let fixtures = Fixtures.url("Tests/CharterCoreTests/Fixtures")
 
-    /// Compares with a golden file; `CHARTER_UPDATE_GOLDEN=1 swift test` rewrites them.
+    /// Compares with a golden file (``Golden``).
     func expectGolden(_ actual: String, _ name: String) throws {
-        let url = Self.fixtures.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["CHARTER_UPDATE_GOLDEN"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "\(name) differs from its golden file; rerun with CHARTER_UPDATE_GOLDEN=1 if intended")
+        try Golden.expect(actual, matches: Self.fixtures.appendingPathComponent(name))
     }
 
     @Test("each format matches its golden file", arguments: OutputFormat.allCases)

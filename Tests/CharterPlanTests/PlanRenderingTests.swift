@@ -18,15 +18,9 @@ struct PlanRenderingTests {
             sourceDigest: "sha256:" + String(repeating: "5", count: 64))
     }
 
-    /// Compares with a golden file; `CHARTER_UPDATE_GOLDEN=1 swift test` rewrites them.
+    /// Compares with a golden file (``Golden``).
     static func check(_ actual: String, _ name: String) throws {
-        let url = golden.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["CHARTER_UPDATE_GOLDEN"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(
-            actual == expected, "\(name) differs from its golden file; rerun with CHARTER_UPDATE_GOLDEN=1 if intended")
+        try Golden.expect(actual, matches: golden.appendingPathComponent(name))
     }
 
     @Test("text rendering")

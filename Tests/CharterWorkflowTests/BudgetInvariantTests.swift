@@ -1,6 +1,7 @@
 import CharterCore
 import CharterPolicy
 import CharterRegistry
+import CharterTestSupport
 import CharterWorkflow
 import Foundation
 import Testing
@@ -75,8 +76,7 @@ struct BudgetInvariantTests {
     }
 
     static let policyText: String = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("policies/health-synthetic.yaml")
+        let url = Fixtures.url("policies/health-synthetic.yaml")
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }()
 

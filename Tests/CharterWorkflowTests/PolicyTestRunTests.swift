@@ -1,4 +1,5 @@
 import CharterCore
+import CharterTestSupport
 import CharterWorkflow
 import Foundation
 import Testing
@@ -9,8 +10,7 @@ struct PolicyTestRunTests {
     /// The reference policies, their tests and the example requests, read from the repository
     /// into memory at the same relative paths.
     static let repository: InMemoryInputStore = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = Fixtures.packageRoot
         var store = InMemoryInputStore()
         for folder in ["policies", "examples/requests"] {
             let files = FileSystemInputStore().files(under: root.appendingPathComponent(folder).path) ?? []

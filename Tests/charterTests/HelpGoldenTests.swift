@@ -15,8 +15,6 @@ struct HelpGoldenTests {
     /// pages do not depend on who runs the tests.
     static let environment = ["COLUMNS": "100", "LINES": "50"]
 
-    static var updating: Bool { ProcessInfo.processInfo.environment["CHARTER_UPDATE_GOLDEN"] == "1" }
-
     /// `charter <path…> --help`, printed to stdout with exit status 0.
     static func help(_ path: [String]) throws -> String {
         let result = try CLIRunner.run(path + ["--help"], in: Fixtures.packageRoot, environment: environment)
@@ -71,16 +69,7 @@ struct HelpGoldenTests {
 
     @Test("--help matches its golden file", arguments: commands)
     func page(path: [String]) throws {
-        let actual = try Self.help(path)
-        let url = Self.folder.appendingPathComponent(Self.fileName(path))
-        if Self.updating {
-            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(
-            actual == expected,
-            "\(Self.fileName(path)) differs from charter's help; rerun with CHARTER_UPDATE_GOLDEN=1 if intended")
+        try Golden.expect(try Self.help(path), matches: Self.folder.appendingPathComponent(Self.fileName(path)))
     }
 
     @Test("every golden file belongs to a command")
@@ -89,7 +78,7 @@ struct HelpGoldenTests {
         let present = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
             .filter { $0.hasSuffix(".txt") }
         for stale in present where !wanted.contains(stale) {
-            if Self.updating {
+            if Golden.updating {
                 try FileManager.default.removeItem(at: Self.folder.appendingPathComponent(stale))
             } else {
                 Issue.record("\(stale) names no command; rerun with CHARTER_UPDATE_GOLDEN=1 to remove it")
