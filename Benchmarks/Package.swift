@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CharterRegistry", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
             ],
             path: "Benchmarks/RegistryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
