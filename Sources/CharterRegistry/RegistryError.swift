@@ -1,11 +1,5 @@
 public import CharterCore
 
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
-
 /// Everything the registry refuses or fails at. Messages follow the project style: lowercase, one
 /// line, user input quoted.
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {

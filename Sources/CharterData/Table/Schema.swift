@@ -1,4 +1,4 @@
-public import CharterCore
+import CharterCore
 
 /// What a column means for the metrics, as SDV's metadata calls it (`sdtype`).
 public enum SemanticType: String, Sendable, Hashable, CaseIterable, Codable {
