@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CharterSynth", targets: ["CharterSynth"]),
         .library(name: "CharterEngine", targets: ["CharterEngine"]),
         .library(name: "CharterPlan", targets: ["CharterPlan"]),
+        .library(name: "CharterAccounting", targets: ["CharterAccounting"]),
         .library(name: "CharterWorkflow", targets: ["CharterWorkflow"]),
     ],
     dependencies: [
@@ -49,12 +50,19 @@ let package = Package(
             dependencies: ["CharterCore", "CharterYAML"],
             swiftSettings: strictSettings
         ),
+        // Privacy accounting: RDP, zCDP, PLD, conversions to (ε, δ), noise calibration. Pure math on
+        // Double with no dependency at all, so Privacy, Registry and Plan can all use it (DESIGN §3).
+        .target(
+            name: "CharterAccounting",
+            swiftSettings: strictSettings
+        ),
         // The privacy-budget ledger, certificate catalogue and audit chain, on SQLite (GRDB).
         .target(
             name: "CharterRegistry",
             dependencies: [
                 "CharterCore",
-                "CharterPrivacy",
+                // The RDP accountant's order grid and its (ε, δ) conversion, for composed budgets.
+                "CharterAccounting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API GRDB links, for the read-only RegistryReader.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -79,15 +87,18 @@ let package = Package(
             dependencies: ["CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
+        // DP mechanisms and exact samplers, disclosure metrics and attacks. The accountants that convert
+        // a mechanism's guarantee live in CharterAccounting, which nothing here needs.
         .target(
             name: "CharterPrivacy",
             dependencies: ["CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
-        // Synthetic-data generators: gaussian-copula, dp-copula, the external adapter.
+        // Synthetic-data generators: gaussian-copula, dp-copula, the external adapter. CharterAccounting
+        // for dp-copula's zCDP budget (ρ from ε and δ, and the ε it spends).
         .target(
             name: "CharterSynth",
-            dependencies: ["CharterPrivacy", "CharterStats", "CharterData", "CharterCore"],
+            dependencies: ["CharterPrivacy", "CharterAccounting", "CharterStats", "CharterData", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // The engine: runs a plan's stages, gates, signs the certificate, writes the reports.
@@ -100,10 +111,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
-        // CharterPrivacy only for the noise calibration (zCDP ρ from ε and δ): pure math.
+        // CharterAccounting only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
             name: "CharterPlan",
-            dependencies: ["CharterPolicy", "CharterPrivacy", "CharterCore"],
+            dependencies: ["CharterPolicy", "CharterAccounting", "CharterCore"],
             swiftSettings: strictSettings
         ),
         // The operations every front end calls (lint, decide, test, plan, apply, run, evaluate, verify,
@@ -133,6 +144,7 @@ let package = Package(
                 "CharterData",
                 "CharterStats",
                 "CharterPrivacy",
+                "CharterAccounting",
                 "CharterPlan",
                 "CharterEngine",
                 "CharterSynth",
@@ -194,8 +206,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CharterAccountingTests",
+            dependencies: ["CharterAccounting", "CharterTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CharterPrivacyTests",
-            dependencies: ["CharterTestSupport", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterData", "CharterCore"],
+            dependencies: [
+                "CharterTestSupport", "CharterPrivacy", "CharterAccounting", "CharterPrivacyTestSupport", "CharterData",
+                "CharterCore",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -215,8 +235,8 @@ let package = Package(
         .testTarget(
             name: "CharterSynthTests",
             dependencies: [
-                "CharterSynth", "CharterPrivacy", "CharterPrivacyTestSupport", "CharterStats", "CharterData",
-                "CharterCore", "CharterTestSupport",
+                "CharterSynth", "CharterPrivacy", "CharterAccounting", "CharterPrivacyTestSupport", "CharterStats",
+                "CharterData", "CharterCore", "CharterTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -55,7 +55,7 @@ let package = Package(
             name: "PrivacyBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "CharterPrivacy", package: "Charter"),
+                .product(name: "CharterAccounting", package: "Charter"),
             ],
             path: "Benchmarks/PrivacyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CharterRegistry", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
             ],
             path: "Benchmarks/RegistryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

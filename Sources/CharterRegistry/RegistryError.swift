@@ -1,10 +1,4 @@
-import CharterCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+public import CharterCore
 
 /// Everything the registry refuses or fails at. Messages follow the project style: lowercase, one
 /// line, user input quoted.

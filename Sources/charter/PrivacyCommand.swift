@@ -1,6 +1,6 @@
 import ArgumentParser
+import CharterAccounting
 import CharterCore
-import CharterPrivacy
 
 /// `charter privacy`: sizing a differentially private run before asking for it.
 struct PrivacyCommand: ParsableCommand {

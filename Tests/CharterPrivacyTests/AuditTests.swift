@@ -1,3 +1,4 @@
+import CharterAccounting
 import CharterPrivacyTestSupport
 import Foundation
 import Testing

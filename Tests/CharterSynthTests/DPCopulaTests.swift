@@ -1,3 +1,4 @@
+import CharterAccounting
 import CharterCore
 import CharterData
 import CharterPrivacy

@@ -1,5 +1,5 @@
 import Benchmark
-import CharterPrivacy
+import CharterAccounting
 
 /// Targets (issue 7): the RDP accountant for 14,000 steps over the full order grid in ≤ 1 ms; sampler
 /// throughput reported as samples per second (one histogram bin = one sample).

@@ -1,4 +1,5 @@
 import Benchmark
+import CharterCore
 import CharterRegistry
 import Foundation
 

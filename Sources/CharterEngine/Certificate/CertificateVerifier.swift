@@ -1,4 +1,4 @@
-internal import CharterCore
+public import CharterCore
 public import CharterRegistry
 
 /// Checks a certificate file: its form, its Ed25519 signature against trusted keys, its validity

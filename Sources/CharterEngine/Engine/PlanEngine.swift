@@ -1,4 +1,4 @@
-internal import CharterCore
+public import CharterCore
 internal import CharterData
 public import CharterPlan
 public import CharterPolicy

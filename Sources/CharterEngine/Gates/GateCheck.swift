@@ -1,3 +1,5 @@
+internal import CharterCore
+
 /// One gate check: a measure compared with a policy threshold.
 ///
 /// A check whose measure could not be computed (`measured == nil`) fails: a gate never passes on
@@ -71,7 +73,7 @@ public struct GateCheck: Sendable, Equatable, Codable {
     public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         if abs(value) < 0.001 { return scientific(value) }
-        var text = String(format4: value)
+        var text = DecimalText.fixed(value, places: 4)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
@@ -87,20 +89,8 @@ func scientific(_ value: Double) -> String {
         mantissa *= 10
         exponent -= 1
     }
-    var text = String(format4: (mantissa * 1000).rounded() / 1000)
+    var text = DecimalText.fixed((mantissa * 1000).rounded() / 1000, places: 4)
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
     return (value < 0 ? "-" : "") + text + "e\(exponent)"
-}
-
-extension String {
-    /// `value` rounded to four decimals, without Foundation's locale-dependent formatting.
-    init(format4 value: Double) {
-        let scaled = (abs(value) * 10_000).rounded()
-        let whole = Int64(scaled / 10_000)
-        let fraction = Int64(scaled) - whole * 10_000
-        var digits = String(fraction)
-        while digits.count < 4 { digits = "0" + digits }
-        self = (value < 0 && scaled != 0 ? "-" : "") + String(whole) + "." + digits
-    }
 }

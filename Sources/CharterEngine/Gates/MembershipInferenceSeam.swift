@@ -1,3 +1,4 @@
+internal import CharterCore
 public import CharterData
 internal import CharterPrivacy
 
@@ -64,7 +65,7 @@ public struct MembershipInferenceAttack: Sendable {
             attack:
                 "distance to closest synthetic record (CharterPrivacy MembershipInference): accuracy averaged over "
                 + "\(repetitions) balanced samples of \(records) records from seed \(seed) "
-                + "(range \(String(format4: low))–\(String(format4: high)))",
+                + "(range \(DecimalText.fixed(low, places: 4))–\(DecimalText.fixed(high, places: 4)))",
             accuracy: accuracy, auc: auc)
     }
 }

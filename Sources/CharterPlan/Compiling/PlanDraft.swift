@@ -1,6 +1,6 @@
+import CharterAccounting
 import CharterCore
 import CharterPolicy
-import CharterPrivacy
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -217,14 +217,7 @@ private struct DecisionRun {
         let generator = request.generator
         let required = dp.required?.value ?? false
         let isPrivate = RequestSchema.differentiallyPrivateGenerators.contains(generator.type.value)
-        if required, !isPrivate {
-            findings.deny(
-                prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
-                "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
-                request: generator.type.location, policy: dp.required?.location ?? dp.location,
-                remedy: "generator.type \(generator.type.value) → "
-                    + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: " or "))
-        }
+        findings.requireDifferentialPrivacy(dp, generator: generator, isPrivate: isPrivate, prefix: prefix)
         // Caps bind whenever the run is differentially private, required or not.
         guard required || isPrivate || generator.epsilon != nil else { return }
         checkCap(

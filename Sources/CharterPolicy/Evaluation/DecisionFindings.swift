@@ -121,6 +121,20 @@ struct DecisionFindings {
         }
     }
 
+    /// The tier's `differential_privacy.required`: a tier that requires it denies a generator that
+    /// does not provide it (`isPrivate`).
+    mutating func requireDifferentialPrivacy(
+        _ dp: DifferentialPrivacyControl, generator: GenerationRequest.Generator, isPrivate: Bool, prefix: String
+    ) {
+        guard dp.required?.value ?? false, !isPrivate else { return }
+        deny(
+            prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
+            "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
+            request: generator.type.location, policy: dp.required?.location ?? dp.location,
+            remedy: "generator.type \(generator.type.value) → "
+                + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: " or "))
+    }
+
     /// One of the ε and δ caps (`epsilon_max`, `delta_max`): a stated value must not pass it
     /// (`above` says whether it does, compared as the caller compares numbers), and a private run
     /// (`mustState`) must state one. Numbers are shown as written (`3.0 → ≤ 1.0`).

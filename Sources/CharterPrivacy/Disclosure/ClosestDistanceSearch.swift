@@ -21,7 +21,7 @@ internal import Dispatch
 ///   query's in k columns has every sum ≥ k, so groups are visited in increasing k and the scan ends
 ///   at the first k ≥ the best sum;
 /// - within a group, rows are sorted by the first scaled column (the pivot) and visited in blocks of
-///   eight outwards from the query's pivot value; a direction stops once (k + pivot term) · (1 − 4(n+1)u)
+///   eight outwards from the query's pivot value (a ``PivotWalk``); a direction stops once (k + pivot term) · (1 − 4(n+1)u)
 ///   reaches the best sum (u = 2⁻⁵³, n columns: the factor covers the rounding of an n-term sum), since
 ///   every row further out has a pivot term at least as large. Sentinel rows sort last.
 struct ClosestDistanceSearch {
@@ -301,35 +301,14 @@ struct ClosestDistanceSearch {
                 }
                 return best
             }
-            let pivotValues = buffers.reference + pivot * stride
-            let value = query[pivot]
-            let range = buffers.ranges[pivot]
-            // First position in the group whose pivot value is ≥ the query's.
-            var low = start
-            var high = end
-            while low < high {
-                let middle = (low + high) / 2
-                if pivotValues[middle] < value { low = middle + 1 } else { high = middle }
-            }
-            var up = low
-            while up < end {
-                let d = (pivotValues[up] - value) / range
-                if (mismatches + (d < 1 ? d : 1)) * safety >= best { break }
+            var walk = PivotWalk(
+                sorted: UnsafeBufferPointer(start: buffers.reference + pivot * stride, count: referenceRows),
+                in: start..<end, from: query[pivot], step: ClosestDistanceSearch.lanes,
+                bound: .init(offset: mismatches, scale: buffers.ranges[pivot], cap: 1, safety: safety))
+            while let positions = walk.next(best: best) {
                 best = ClosestDistanceSearch.block(
-                    query: query, reference: buffers.reference, start: up,
-                    valid: min(ClosestDistanceSearch.lanes, end - up),
+                    query: query, reference: buffers.reference, start: positions.lowerBound, valid: positions.count,
                     stride: stride, ranges: buffers.ranges, columnCount: columnCount, best: best)
-                up += ClosestDistanceSearch.lanes
-            }
-            var down = low
-            while down > start {
-                let d = (value - pivotValues[down - 1]) / range
-                if (mismatches + (d < 1 ? d : 1)) * safety >= best { break }
-                let blockStart = max(start, down - ClosestDistanceSearch.lanes)
-                best = ClosestDistanceSearch.block(
-                    query: query, reference: buffers.reference, start: blockStart, valid: down - blockStart,
-                    stride: stride, ranges: buffers.ranges, columnCount: columnCount, best: best)
-                down = blockStart
             }
             return best
         }

@@ -148,61 +148,41 @@ public enum DistanceToClosestRecord {
 
         /// The pair loop over raw row-major storage.
         ///
-        /// Reference rows are visited outwards from the synthetic value in the order of a pivot column
-        /// (the first with a nonzero range). A pair's sum is never below its pivot term (the terms are
-        /// non-negative and rounding is monotone), so once the pivot term alone reaches the best sum,
-        /// no row further out in that direction can be strictly closer: skipping them leaves the
-        /// minimum exactly as a full scan finds it. Rows missing the pivot are always visited.
+        /// Reference rows are visited by a ``PivotWalk`` outwards from the synthetic value in the order
+        /// of a pivot column (the first with a nonzero range), whose term min(gap / range, 1) bounds a
+        /// pair's sum from below; rows missing the pivot are always visited.
         static func closest(
             synthetic: UnsafePointer<Double>, syntheticRows: Int, reference: UnsafePointer<Double>, referenceRows: Int,
             ranges: UnsafePointer<Double>, columnCount: Int, into result: UnsafeMutablePointer<Double>
         ) {
             let pivot = (0..<columnCount).first { ranges[$0] > 0 }
-            var ordered: [Int] = []
-            var orderedValues: [Double] = []
-            var missingPivot: [Int] = []
-            if let pivot {
-                for j in 0..<referenceRows {
-                    if reference[j * columnCount + pivot].isNaN { missingPivot.append(j) } else { ordered.append(j) }
-                }
-                ordered.sort { reference[$0 * columnCount + pivot] < reference[$1 * columnCount + pivot] }
-                orderedValues = ordered.map { reference[$0 * columnCount + pivot] }
+            let order = pivot.map {
+                PivotOrder(
+                    rowMajor: UnsafeBufferPointer(start: reference, count: referenceRows * columnCount),
+                    rowCount: referenceRows, columnCount: columnCount, pivot: $0)
             }
-            for i in 0..<syntheticRows {
-                let s = synthetic + i * columnCount
-                var best = Double.infinity
-                guard let pivot, !s[pivot].isNaN else {
-                    for j in 0..<referenceRows {
-                        best = pairSum(s, reference + j * columnCount, ranges, columnCount, best)
+            (order?.values ?? []).withUnsafeBufferPointer { values in
+                for i in 0..<syntheticRows {
+                    let s = synthetic + i * columnCount
+                    var best = Double.infinity
+                    guard let pivot, let order, !s[pivot].isNaN else {
+                        for j in 0..<referenceRows {
+                            best = pairSum(s, reference + j * columnCount, ranges, columnCount, best)
+                        }
+                        result[i] = best / Double(columnCount)
+                        continue
                     }
+                    var walk = PivotWalk(
+                        sorted: values, in: 0..<values.count, from: s[pivot], step: 1,
+                        bound: .init(scale: ranges[pivot], cap: 1))
+                    while let positions = walk.next(best: best) {
+                        for position in positions {
+                            best = pairSum(s, reference + order.rows[position] * columnCount, ranges, columnCount, best)
+                        }
+                    }
+                    for j in order.missing { best = pairSum(s, reference + j * columnCount, ranges, columnCount, best) }
                     result[i] = best / Double(columnCount)
-                    continue
                 }
-                let value = s[pivot]
-                let range = ranges[pivot]
-                // First position whose pivot value is ≥ the synthetic value.
-                var low = 0
-                var high = orderedValues.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if orderedValues[middle] < value { low = middle + 1 } else { high = middle }
-                }
-                var up = low
-                while up < ordered.count {
-                    let d = (orderedValues[up] - value) / range
-                    if (d < 1 ? d : 1) >= best { break }
-                    best = pairSum(s, reference + ordered[up] * columnCount, ranges, columnCount, best)
-                    up += 1
-                }
-                var down = low - 1
-                while down >= 0 {
-                    let d = (value - orderedValues[down]) / range
-                    if (d < 1 ? d : 1) >= best { break }
-                    best = pairSum(s, reference + ordered[down] * columnCount, ranges, columnCount, best)
-                    down -= 1
-                }
-                for j in missingPivot { best = pairSum(s, reference + j * columnCount, ranges, columnCount, best) }
-                result[i] = best / Double(columnCount)
             }
         }
 

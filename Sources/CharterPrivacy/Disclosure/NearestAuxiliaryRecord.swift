@@ -78,70 +78,51 @@ struct NearestAuxiliaryRecord {
     ///
     /// A target whose encoded values all occur together in a synthetic row is at distance 0 from it,
     /// the smallest possible, so the lowest such row is taken without a scan. Otherwise synthetic rows
-    /// are visited outwards in the order of a pivot (the first numerical column):
-    /// a row whose pivot term alone exceeds the best distance cannot win, and neither can any row
-    /// further out, so the scan stops there with the same answer as a full scan.
+    /// are visited by a ``PivotWalk`` outwards in the order of a pivot (the first numerical column),
+    /// whose term |gap| bounds the distance from below; rows at the best distance are still visited,
+    /// since one may have a lower index.
     func nearest() -> [Int] {
         var result = [Int](repeating: 0, count: targetRows)
         let pivot = numerical.firstIndex(of: true)
-        var ordered: [Int] = []
-        var orderedValues: [Double] = []
-        var missingPivot: [Int] = []
-        if let pivot {
-            for j in 0..<syntheticRows {
-                if synthetic[j * columnCount + pivot].isNaN { missingPivot.append(j) } else { ordered.append(j) }
-            }
-            ordered.sort {
-                let a = synthetic[$0 * columnCount + pivot]
-                let b = synthetic[$1 * columnCount + pivot]
-                return a < b || (a == b && $0 < $1)
-            }
-            orderedValues = ordered.map { synthetic[$0 * columnCount + pivot] }
-        }
         synthetic.withUnsafeBufferPointer { synthetic in
+            let order = pivot.map {
+                PivotOrder(rowMajor: synthetic, rowCount: syntheticRows, columnCount: columnCount, pivot: $0)
+            }
             targets.withUnsafeBufferPointer { targets in
                 numerical.withUnsafeBufferPointer { numerical in
-                    for i in 0..<targetRows {
-                        let key = Array(targets[i * columnCount..<(i + 1) * columnCount])
-                        if !key.contains(where: \.isNaN), let row = exactMatches[key] {
-                            result[i] = row
-                            continue
-                        }
-                        let t = targets.baseAddress! + i * columnCount
-                        var best = Double.infinity
-                        var bestRow = Int.max
-                        @inline(__always) func visit(_ j: Int) {
-                            let sum = Self.distance(
-                                t, synthetic.baseAddress! + j * columnCount, numerical.baseAddress!, columnCount, best)
-                            if sum < best || (sum == best && j < bestRow) {
-                                best = sum
-                                bestRow = j
+                    (order?.values ?? []).withUnsafeBufferPointer { values in
+                        for i in 0..<targetRows {
+                            let key = Array(targets[i * columnCount..<(i + 1) * columnCount])
+                            if !key.contains(where: \.isNaN), let row = exactMatches[key] {
+                                result[i] = row
+                                continue
                             }
-                        }
-                        guard let pivot, !t[pivot].isNaN else {
-                            for j in 0..<syntheticRows { visit(j) }
+                            let t = targets.baseAddress! + i * columnCount
+                            var best = Double.infinity
+                            var bestRow = Int.max
+                            @inline(__always) func visit(_ j: Int) {
+                                let sum = Self.distance(
+                                    t, synthetic.baseAddress! + j * columnCount, numerical.baseAddress!, columnCount,
+                                    best)
+                                if sum < best || (sum == best && j < bestRow) {
+                                    best = sum
+                                    bestRow = j
+                                }
+                            }
+                            guard let pivot, let order, !t[pivot].isNaN else {
+                                for j in 0..<syntheticRows { visit(j) }
+                                result[i] = bestRow
+                                continue
+                            }
+                            var walk = PivotWalk(
+                                sorted: values, in: 0..<values.count, from: t[pivot], step: 1,
+                                bound: .init(visitsTies: true))
+                            while let positions = walk.next(best: best) {
+                                for position in positions { visit(order.rows[position]) }
+                            }
+                            for j in order.missing { visit(j) }
                             result[i] = bestRow
-                            continue
                         }
-                        let value = t[pivot]
-                        var low = 0
-                        var high = orderedValues.count
-                        while low < high {
-                            let middle = (low + high) / 2
-                            if orderedValues[middle] < value { low = middle + 1 } else { high = middle }
-                        }
-                        var up = low
-                        while up < ordered.count, orderedValues[up] - value <= best {
-                            visit(ordered[up])
-                            up += 1
-                        }
-                        var down = low - 1
-                        while down >= 0, value - orderedValues[down] <= best {
-                            visit(ordered[down])
-                            down -= 1
-                        }
-                        for j in missingPivot { visit(j) }
-                        result[i] = bestRow
                     }
                 }
             }

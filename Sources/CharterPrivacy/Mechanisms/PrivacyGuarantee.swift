@@ -37,7 +37,7 @@ public enum PrivacyGuarantee: Sendable, Hashable {
     }
 
     /// The sum of two guarantees of the same kind (basic composition for ε and δ, additivity of ρ).
-    /// `nil` when the kinds differ: convert first (``ZeroConcentratedDP``, ``RDPAccountant``).
+    /// `nil` when the kinds differ: convert first (CharterAccounting's `ZeroConcentratedDP`, `RDPAccountant`).
     public func composed(with other: PrivacyGuarantee) -> PrivacyGuarantee? {
         switch (self, other) {
         case (.pure(let a), .pure(let b)): .pure(epsilon: a + b)

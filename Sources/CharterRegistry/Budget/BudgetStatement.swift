@@ -1,3 +1,5 @@
+public import CharterCore
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else

@@ -1,3 +1,5 @@
+public import CharterCore
+
 /// One mechanism's spend against a source's budget: reserved before a run, then committed when the
 /// run used it or released when it did not.
 public struct LedgerEvent: Sendable, Hashable {

@@ -1,6 +1,6 @@
-import CharterPrivacy
+import CharterAccounting
 
-/// Converts a Rényi-DP curve to an (ε, δ) guarantee, by the privacy core's accountant.
+/// Converts a Rényi-DP curve to an (ε, δ) guarantee, by CharterAccounting's RDP accountant.
 enum RDPConversion {
     /// The smallest ε over the grid for which the curve gives (ε, δ)-DP, and the order that attains it.
     ///

@@ -1,4 +1,4 @@
-import CharterPrivacy
+import CharterAccounting
 
 /// A Rényi-DP curve: an upper bound on the Rényi divergence of a mechanism at each order of the
 /// fixed grid ``orders``.

@@ -1,3 +1,5 @@
+public import CharterCore
+
 /// A catalogue entry: one issued certificate, who may use the data it covers, until when, and
 /// whether it was revoked.
 public struct CertificateRecord: Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import CharterCore
+
 /// The registry's operations, narrow enough that another database (PostgreSQL, for a shared
 /// registry) can implement them without touching callers.
 ///

@@ -1,4 +1,4 @@
-import CharterCore
+public import CharterCore
 import GRDB
 
 extension SQLiteRegistry {

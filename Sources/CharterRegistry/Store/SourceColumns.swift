@@ -1,3 +1,5 @@
+import CharterCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -1,3 +1,4 @@
+import CharterAccounting
 import CharterCore
 public import CharterData
 package import CharterPrivacy

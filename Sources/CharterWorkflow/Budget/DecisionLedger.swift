@@ -1,4 +1,4 @@
-import CharterCore
+public import CharterCore
 public import CharterPolicy
 public import CharterRegistry
 

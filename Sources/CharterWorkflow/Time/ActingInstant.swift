@@ -1,5 +1,4 @@
 public import CharterCore
-public import CharterRegistry
 
 /// The instant an operation acts at, and the date its decisions are made on: one rule for every
 /// command and front end.

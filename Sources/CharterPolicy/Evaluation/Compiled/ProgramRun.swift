@@ -236,14 +236,7 @@ struct ProgramRun {
         let generator = request.generator
         let required = dp.required?.value ?? false
         let isPrivate = lowered.isDifferentiallyPrivate
-        if required, !isPrivate {
-            findings.deny(
-                prefix + "differential_privacy.required", .decisionDifferentialPrivacy, .hardMandatory,
-                "this tier requires differential privacy and generator '\(generator.type.value)' does not provide it",
-                request: generator.type.location, policy: dp.required?.location ?? dp.location,
-                remedy: "generator.type \(generator.type.value) → "
-                    + RequestSchema.differentiallyPrivateGenerators.sorted().joined(separator: " or "))
-        }
+        findings.requireDifferentialPrivacy(dp, generator: generator, isPrivate: isPrivate, prefix: prefix)
         guard required || isPrivate || generator.epsilon != nil else { return }
         checkCap(
             request, dp.epsilonMax, controls.epsilonMax, generator.epsilon, lowered.epsilon, field: "epsilon",

@@ -1,8 +1,8 @@
-import CharterPrivacy
+import CharterAccounting
 import Foundation
 import Testing
 
-/// Every row of the shared reference vectors that names a quantity CharterPrivacy computes, at the
+/// Every row of the shared reference vectors that names a quantity CharterAccounting computes, at the
 /// tolerances of `notes/privacy-accounting.md` §3.
 @Suite("reference vectors")
 struct AccountantVectorTests {

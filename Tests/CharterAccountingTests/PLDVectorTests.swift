@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import CharterPrivacy
+@testable import CharterAccounting
 
 /// The PLD rows of the reference vectors. A debug build composes a long run in a few seconds, so the
 /// default run checks a spread of cases (single steps, full batches, q from 0.001 to 1, up to 10,000

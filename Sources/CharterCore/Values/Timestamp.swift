@@ -1,5 +1,3 @@
-import CharterCore
-
 /// An instant, as whole milliseconds since 1970-01-01T00:00:00Z (UTC, no leap seconds).
 ///
 /// The registry never reads the system clock: every operation is handed its time, so tests and

@@ -57,22 +57,14 @@ public enum SubsampledGaussianRDP {
         let logQ = log(q)
         let log1mQ = log1p(-q)
         let inverseTwoSigmaSquared = 1 / (2 * sigma * sigma)
-        // Streaming log-sum-exp: `scale` is the largest term so far, `sum` the rest relative to it.
-        var scale = -Double.infinity
-        var sum = 0.0
+        var total = LogSumExp()
         var logBinomial = 0.0
         for k in 0...alpha {
             if k > 0 { logBinomial += log(Double(alpha - k + 1)) - log(Double(k)) }
             let kd = Double(k)
-            let term = logBinomial + kd * logQ + Double(alpha - k) * log1mQ + (kd * kd - kd) * inverseTwoSigmaSquared
-            if term > scale {
-                sum = sum * exp(scale - term) + 1
-                scale = term
-            } else {
-                sum += exp(term - scale)
-            }
+            total.add(logBinomial + kd * logQ + Double(alpha - k) * log1mQ + (kd * kd - kd) * inverseTwoSigmaSquared)
         }
-        return scale + log(sum)
+        return total.value
     }
 
     /// One pair of terms of the fractional-order series (MTZ19 §3.3): with z₀ = σ² ln(1/q − 1) + ½ and

@@ -164,18 +164,11 @@ public struct PrivacyLossDistribution: Sendable, Hashable {
 
     /// ln Σ p_i e^{s·ℓ_i} over the finite part.
     private func logMoment(_ s: Double) -> Double {
-        var scale = -Double.infinity
-        var sum = 0.0
+        var total = LogSumExp()
         for (index, mass) in masses.enumerated() where mass > 0 {
-            let term = log(mass) + s * loss(at: index)
-            if term > scale {
-                sum = sum * exp(scale - term) + 1
-                scale = term
-            } else {
-                sum += exp(term - scale)
-            }
+            total.add(log(mass) + s * loss(at: index))
         }
-        return scale + log(sum)
+        return total.value
     }
 }
 
