@@ -6,14 +6,7 @@ enum DisclosureTextRenderer {
     static func lines(_ document: JSONValue) -> [String] {
         var lines: [String] = []
         func format(_ value: JSONValue?) -> String {
-            guard let value = value?.doubleValue else { return "n/a" }
-            let scaled = (value * 10000).rounded() / 10000
-            var text = String(scaled)
-            if let dot = text.firstIndex(of: ".") {
-                let decimals = text.distance(from: dot, to: text.endIndex) - 1
-                if decimals < 4 { text += String(repeating: "0", count: 4 - decimals) }
-            }
-            return text
+            value?.doubleValue.map { DecimalText.fixed($0) } ?? "n/a"
         }
         func count(_ value: JSONValue?) -> String {
             guard let value = value?.doubleValue, value.isFinite else { return "n/a" }

@@ -1,3 +1,4 @@
+import CharterCore
 import CharterStats
 
 /// The human-readable summary of `charter evaluate`.
@@ -5,14 +6,7 @@ enum EvaluationTextRenderer {
     static func render(_ report: EvaluationReport) -> String {
         var lines: [String] = []
         func score(_ value: Double?) -> String {
-            guard let value else { return "n/a" }
-            let scaled = (value * 10000).rounded() / 10000
-            var text = String(scaled)
-            if let dot = text.firstIndex(of: ".") {
-                let decimals = text.distance(from: dot, to: text.endIndex) - 1
-                if decimals < 4 { text += String(repeating: "0", count: 4 - decimals) }
-            }
-            return text
+            value.map { DecimalText.fixed($0) } ?? "n/a"
         }
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

@@ -13,6 +13,21 @@ struct CLIRunner {
 
     static let fixtures = Fixtures.url("Tests/charterTests/Fixtures")
 
+    /// A copy of the repository's `policies/`, `examples/` and `grammar/` in a folder of its own,
+    /// made once per test process: commands that read them run there, so what a person left in
+    /// the checkout (the `.charter/` registry and `out/` of the README's first command) is never
+    /// read as theirs.
+    static let checkout: URL = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-checkout-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for folder in ["policies", "examples", "grammar"] {
+            try? FileManager.default.copyItem(
+                at: packageRoot.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
+        }
+        return directory
+    }()
+
     /// The `charter` binary SwiftPM built beside this test bundle.
     static let executable: URL = {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -42,7 +42,7 @@ struct CheckBudgetTests {
         let ledger = try Ledger(spent: Decimal.exact("9.5"))
         let result = try CLIRunner.run(
             ["check", Self.request, "--registry", ledger.path, "--format", "sarif"] + Self.now,
-            in: CLIRunner.packageRoot)
+            in: CLIRunner.checkout)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         let sarif = try JSONParser().parse(result.stdout)
         let results = sarif["runs"]?[0]?["results"]?.arrayValue ?? []
@@ -55,7 +55,7 @@ struct CheckBudgetTests {
         #expect(related?["artifactLocation"]?["uri"]?.stringValue?.hasSuffix("health-synthetic.yaml") == true)
         #expect(related?["region"]?["startLine"] == .integer(77))
 
-        let text = try CLIRunner.run(["check", Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.packageRoot)
+        let text = try CLIRunner.run(["check", Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.checkout)
         #expect(text.status == 1)
         #expect(text.stdout.contains("fix: generator.epsilon 5.0 → ≤ 0.5"))
         #expect(!text.stdout.contains("budget not checked"))
@@ -92,7 +92,7 @@ struct CheckBudgetTests {
         let before = files.map { FileManager.default.contents(atPath: $0) ?? Data() }
         for command in [["check", "--format", "sarif"], ["check", "--format", "json"], ["explain"]] {
             let result = try CLIRunner.run(
-                command + [Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.packageRoot)
+                command + [Self.request, "--registry", ledger.path] + Self.now, in: CLIRunner.checkout)
             #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("ε 8, δ 0.00001 left"), "\(command): \(result.stdout)")
             #expect(
@@ -108,7 +108,7 @@ struct CheckBudgetTests {
         let before = files.map { FileManager.default.contents(atPath: $0) ?? Data() }
         for format in ["text", "json"] {
             let result = try CLIRunner.run(
-                ["plan", Self.request, "--registry", ledger.path, "--format", format], in: CLIRunner.packageRoot)
+                ["plan", Self.request, "--registry", ledger.path, "--format", format], in: CLIRunner.checkout)
             // Pending: the example's approval is bound to the plan made against the empty ledger.
             #expect(result.status == 3, "\(format): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("gbsg2-2026q3"), "\(format): \(result.stdout)")
@@ -131,7 +131,7 @@ struct CheckBudgetTests {
             let before = try Data(contentsOf: file)
             let result = try CLIRunner.run(
                 ["check", Self.request, "--registry", file.path, "--format", "sarif"] + Self.now,
-                in: CLIRunner.packageRoot)
+                in: CLIRunner.checkout)
             #expect(result.status == 2, "\(file.lastPathComponent): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("not a charter registry"), "\(result.stdout)")
             #expect(try Data(contentsOf: file) == before, "\(file.lastPathComponent) was changed")
@@ -143,7 +143,7 @@ struct CheckBudgetTests {
         let ledger = try Ledger(spent: nil)
         let result = try CLIRunner.run(
             ["check", Self.request, "--registry", ledger.path, "--format", "json"] + Self.now,
-            in: CLIRunner.packageRoot)
+            in: CLIRunner.checkout)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let note = try JSONParser().parse(result.stdout)["decisions"]?[0]?["notes"]?[0]?.stringValue ?? ""
         #expect(note.contains("not yet in the ledger"), "\(note)")
@@ -151,7 +151,7 @@ struct CheckBudgetTests {
 
     @Test("without a registry the budget is not checked, and says so; a named registry that is missing exits 2")
     func noRegistry() throws {
-        let plain = try CLIRunner.run(["check", Self.request, "--format", "json"] + Self.now, in: CLIRunner.packageRoot)
+        let plain = try CLIRunner.run(["check", Self.request, "--format", "json"] + Self.now, in: CLIRunner.checkout)
         #expect(plain.status == 0)
         #expect(
             try JSONParser().parse(plain.stdout)["decisions"]?[0]?["notes"]?[0] == .string("budget not checked: no ledger"))
@@ -160,7 +160,7 @@ struct CheckBudgetTests {
             (["--registry", missing], [String: String]()), ([], ["CHARTER_REGISTRY": missing]),
         ] {
             let result = try CLIRunner.run(
-                ["check", Self.request, "--format", "sarif"] + arguments + Self.now, in: CLIRunner.packageRoot,
+                ["check", Self.request, "--format", "sarif"] + arguments + Self.now, in: CLIRunner.checkout,
                 environment: environment)
             #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("no registry at"))
@@ -170,7 +170,7 @@ struct CheckBudgetTests {
         try Data("not a database".utf8).write(to: bogus)
         defer { try? FileManager.default.removeItem(at: bogus) }
         let corrupt = try CLIRunner.run(
-            ["check", Self.request, "--registry", bogus.path] + Self.now, in: CLIRunner.packageRoot)
+            ["check", Self.request, "--registry", bogus.path] + Self.now, in: CLIRunner.checkout)
         #expect(corrupt.status == 2, "\(corrupt.stdout)\(corrupt.stderr)")
     }
 }

@@ -32,7 +32,7 @@ struct CheckComposedBudgetTests {
         }
         try commit(.zeroConcentrated(rho: Self.decimal("0.3")))
         let arguments = ["check", example, "--registry", registry.path, "--now", "2026-11-23"]
-        let allowed = try CLIRunner.run(arguments + ["--format", "json"], in: CLIRunner.packageRoot)
+        let allowed = try CLIRunner.run(arguments + ["--format", "json"], in: CLIRunner.checkout)
         #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
         let note = try JSONParser().parse(allowed.stdout)["decisions"]?[0]?["notes"]?[0]?.stringValue ?? ""
         #expect(
@@ -41,12 +41,12 @@ struct CheckComposedBudgetTests {
         #expect(note.contains("reserved as ε=5 δ=0.000001; after this run: ε "), "\(note)")
 
         let plan = try CLIRunner.run(
-            ["plan", example, "--registry", registry.path, "--now", "2026-11-23"], in: CLIRunner.packageRoot)
+            ["plan", example, "--registry", registry.path, "--now", "2026-11-23"], in: CLIRunner.checkout)
         // `plan` decides on the same composed budget: pending on approvals, not denied on the budget.
         #expect(plan.status == 3, "\(plan.stdout)\(plan.stderr)")
         #expect(!plan.stdout.contains("budgets.per_source"), "\(plan.stdout)")
         try commit(.zeroConcentrated(rho: Self.decimal("0.5")))
-        let denied = try CLIRunner.run(arguments + ["--format", "sarif"], in: CLIRunner.packageRoot)
+        let denied = try CLIRunner.run(arguments + ["--format", "sarif"], in: CLIRunner.checkout)
         #expect(denied.status == 1, "\(denied.stdout)\(denied.stderr)")
         let results = try JSONParser().parse(denied.stdout)["runs"]?[0]?["results"]?.arrayValue ?? []
         let budget = try #require(results.first { $0["ruleId"]?.stringValue == "CH229" })
@@ -54,7 +54,7 @@ struct CheckComposedBudgetTests {
         #expect(budget["relatedLocations"]?[0]?["physicalLocation"]?["region"]?["startLine"] == .integer(77))
         let message = budget["message"]?["text"]?.stringValue ?? ""
         #expect(message.contains("(composed by RDP, the run would bring it to ε "), "\(message)")
-        let text = try CLIRunner.run(arguments, in: CLIRunner.packageRoot)
+        let text = try CLIRunner.run(arguments, in: CLIRunner.checkout)
         #expect(text.status == 1)
         let fix = try #require(
             text.stdout.split(separator: "\n").first { $0.contains("fix: generator.epsilon 5.0 → ≤ ") })

@@ -22,7 +22,7 @@ struct LintCommandTests {
 
     @Test("the reference policy set and the examples lint clean, overlay included")
     func referencePolicies() throws {
-        let result = try CLIRunner.run(["lint", "policies/", "examples/"], in: CLIRunner.packageRoot)
+        let result = try CLIRunner.run(["lint", "policies/", "examples/"], in: CLIRunner.checkout)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.hasSuffix("files checked: no problems\n"))
     }
@@ -92,7 +92,7 @@ struct LintCommandTests {
 
     @Test("the bundled examples lint clean (the README's main command)")
     func examples() throws {
-        let result = try CLIRunner.run(["lint", "examples"], in: CLIRunner.packageRoot)
+        let result = try CLIRunner.run(["lint", "examples"], in: CLIRunner.checkout)
         #expect(result.status == 0, "\(result.stdout)")
     }
 

@@ -44,7 +44,7 @@ struct TestCommandTests {
 
     @Test("charter test policies/ --coverage-min 1.0 passes with every tier and rule covered")
     func reference() throws {
-        let result = try CLIRunner.run(["test", "policies/", "--coverage-min", "1.0"], in: CLIRunner.packageRoot)
+        let result = try CLIRunner.run(["test", "policies/", "--coverage-min", "1.0"], in: CLIRunner.checkout)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("tiers 3/3"))
         #expect(result.stdout.contains("rules 7/7"))
@@ -108,7 +108,7 @@ struct TestCommandTests {
         #expect(failing.stdout.contains("decision: expected allow, got deny"))
         let checked = try Self.validateJUnit(failing.stdout)
         #expect(checked.status == 0, "\(checked.output)")
-        let passing = try CLIRunner.run(["test", "policies", "--format", "junit"], in: CLIRunner.packageRoot)
+        let passing = try CLIRunner.run(["test", "policies", "--format", "junit"], in: CLIRunner.checkout)
         #expect(passing.status == 0)
         #expect(try Self.validateJUnit(passing.stdout).status == 0)
         // The validator can fail: a testsuite without its counts is rejected.
@@ -117,7 +117,7 @@ struct TestCommandTests {
 
     @Test("JSON output gives the cases and coverage as exact fractions")
     func json() throws {
-        let result = try CLIRunner.run(["test", "policies", "--format", "json"], in: CLIRunner.packageRoot)
+        let result = try CLIRunner.run(["test", "policies", "--format", "json"], in: CLIRunner.checkout)
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let coverage = try #require((object["coverage"] as? [[String: Any]])?.first)
