@@ -6,7 +6,7 @@ import CharterWorkflow
 /// `charter evaluate`: every fidelity and utility metric on three tables made elsewhere.
 ///
 /// Parses the options, runs the workflow's ``Evaluation`` on the file system and renders the report
-/// (JSON as `shared/reference-metrics/*/metrics.json` names each quantity, or a text summary).
+/// (JSON as `Tests/Fixtures/reference-metrics/*/metrics.json` names each quantity, or a text summary).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",

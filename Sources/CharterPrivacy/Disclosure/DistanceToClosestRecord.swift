@@ -1,7 +1,7 @@
 public import CharterData
 
 /// Distance to closest record as SDMetrics 0.32 defines it for `DCROverfittingProtection`
-/// (`shared/reference-metrics/README.md`, "Definitions", point 6).
+/// (`Tests/Fixtures/reference-metrics/README.md`, "Definitions", point 6).
 ///
 /// Only numerical, categorical and boolean columns take part; ordinal columns are ignored. Per column,
 /// a numerical term is min(|s − r| / range, 1) with the range (max − min, missing ignored) of the

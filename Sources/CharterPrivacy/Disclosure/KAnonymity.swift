@@ -12,7 +12,7 @@ public import CharterData
 /// An equivalence class is the set of rows with identical quasi-identifier values (exact equality of
 /// parsed values; missing is a value of its own). k is the smallest class; distinct l the smallest
 /// number of distinct sensitive values in a class; entropy l the smallest exp(−Σ p ln p) over classes
-/// (natural log), as `shared/reference-metrics/README.md` ("k-anonymity and l-diversity") defines them.
+/// (natural log), as `Tests/Fixtures/reference-metrics/README.md` ("k-anonymity and l-diversity") defines them.
 public struct KAnonymity: Sendable, Equatable {
     /// The measures of one table.
     public struct TableMeasures: Sendable, Equatable {

@@ -25,7 +25,7 @@ public struct MembershipInference: Sendable, Equatable {
     /// The confidence level of both intervals, in (0, 1).
     public var confidenceLevel: Double
 
-    /// The default seed (the split seed of `shared/reference-metrics`).
+    /// The default seed (the split seed of `Tests/Fixtures/reference-metrics`).
     public static let defaultSeed: UInt64 = 20_261_122
 
     /// An attack with an explicit seed and level.

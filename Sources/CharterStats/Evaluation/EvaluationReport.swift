@@ -2,7 +2,7 @@ public import CharterCore
 public import CharterData
 
 /// Every fidelity and utility metric on a train, holdout and synthetic table, as one JSON document
-/// whose keys are the ones `shared/reference-metrics/*/metrics.json` uses for the same quantities
+/// whose keys are the ones `Tests/Fixtures/reference-metrics/*/metrics.json` uses for the same quantities
 /// (`sdmetrics.column_shapes`, `sdmetrics.quality_report`, `scipy.ks_2samp`, `tstr.primary`, …),
 /// so that the two can be diffed.
 ///

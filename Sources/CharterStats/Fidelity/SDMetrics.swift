@@ -8,7 +8,7 @@
 ///
 /// Reference: SDMetrics 0.32.0 (`sdmetrics.single_column.KSComplement`, `TVComplement`,
 /// `sdmetrics.column_pairs.CorrelationSimilarity`, `ContingencySimilarity`) with the quirks recorded
-/// in `shared/reference-metrics/README.md` (rounding to 14 decimals, the 1e-6 pseudo-count, each
+/// in `Tests/Fixtures/reference-metrics/README.md` (rounding to 14 decimals, the 1e-6 pseudo-count, each
 /// table binned on its own range in mixed pairs, missing kept as a cell value).
 public enum SDMetrics {
     /// The version whose definitions these are.

@@ -1,7 +1,7 @@
 /// The pinned protocol of a TSTR/TRTS utility evaluation: which column is the label, which value is
 /// positive, which rows and columns are left out, and which column defines subgroups.
 ///
-/// Reference: `shared/reference-metrics/README.md`, "TSTR protocol": L2 logistic regression (C = 1)
+/// Reference: `Tests/Fixtures/reference-metrics/README.md`, "TSTR protocol": L2 logistic regression (C = 1)
 /// on standardised numeric features and one-hot text features, AUC on the linear score.
 public struct TSTRProtocol: Sendable, Equatable {
     /// The label column.

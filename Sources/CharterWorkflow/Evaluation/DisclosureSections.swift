@@ -3,7 +3,7 @@ import CharterData
 import CharterPrivacy
 import CharterStats
 
-/// The disclosure sections of an ``Evaluation``, named as in `shared/reference-metrics/*/metrics.json`:
+/// The disclosure sections of an ``Evaluation``, named as in `Tests/Fixtures/reference-metrics/*/metrics.json`:
 /// `sdmetrics.dcr_overfitting_protection`, `sdmetrics.new_row_synthesis` and `k_anonymity`; and
 /// Charter's `membership_inference` and `attribute_inference` (no reference names them).
 enum DisclosureSections {

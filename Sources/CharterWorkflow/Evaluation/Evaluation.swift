@@ -5,7 +5,7 @@ public import CharterStats
 /// `evaluate`: every fidelity, utility and disclosure metric on a real training table, a real
 /// holdout table the generator never saw and a synthetic table made elsewhere.
 ///
-/// The report's JSON names each quantity as `shared/reference-metrics/*/metrics.json` does, so the
+/// The report's JSON names each quantity as `Tests/Fixtures/reference-metrics/*/metrics.json` does, so the
 /// two can be diffed. Without a schema, column types are inferred over the three tables
 /// (``TableSchema/inferred(from:)``); the TSTR target's positive class follows ``PositiveClass``,
 /// the rule the engine's gates follow, and when it was not named a note says which class was
