@@ -14,7 +14,6 @@ struct RegistryOptions: ParsableArguments {
 
     @OptionGroup var time: InstantOption
 
-
     /// The registry path after `--registry` and `CHARTER_REGISTRY`.
     var path: String { CommandLineContext.registry(registry).path }
 
@@ -23,6 +22,6 @@ struct RegistryOptions: ParsableArguments {
 
     /// Opens the existing registry; a missing file is an error, never a new empty registry.
     func open() throws(RegistryError) -> SQLiteRegistry {
-        try SQLiteRegistry(path: path, create: false)
+        try CommandLineContext.registry(registry).openExisting()
     }
 }

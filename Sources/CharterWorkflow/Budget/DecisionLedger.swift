@@ -70,4 +70,15 @@ public struct RegistryLocation: Sendable, Equatable {
 
     /// Whether a file is there.
     var exists: Bool { FileSystemInputStore().kind(of: path) != nil }
+
+    /// The registry for reading and for changes that need one already (revoking a certificate,
+    /// checking one): a missing file is an error, never a new empty registry.
+    public func openExisting() throws(RegistryError) -> SQLiteRegistry {
+        try SQLiteRegistry(path: path, create: false)
+    }
+
+    /// The registry a run reserves from and records in, created with its parent folder when missing.
+    public func openOrCreate() throws(RegistryError) -> SQLiteRegistry {
+        try SQLiteRegistry(path: path, create: true)
+    }
 }

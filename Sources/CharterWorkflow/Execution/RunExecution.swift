@@ -70,7 +70,7 @@ public struct RunExecution: Sendable {
     ) -> Result<Opened, EngineError> {
         let store: SQLiteRegistry
         do {
-            store = try SQLiteRegistry(path: registryPath, create: true)
+            store = try RegistryLocation(path: registryPath, isNamed: true).openOrCreate()
         } catch {
             return .failure(EngineError(.unreadable, stage: "registry", "\(error)"))
         }
