@@ -28,6 +28,13 @@ enum CommandLineContext {
         return instant
     }
 
+    /// `--now`'s help, one text for every command that decides, plans, runs or reads the registry.
+    /// (A plain option in each command rather than a nested option group: each group is another
+    /// type ArgumentParser reflects and casts at start-up, which `charter check` pays for.)
+    static let nowHelp = ArgumentHelp(
+        "The time to act at: YYYY-MM-DD (the start of that day in UTC) or RFC 3339 (default: the system clock); decisions use its UTC date.",
+        valueName: "time")
+
     /// Checks `--now` while arguments are validated.
     static func validate(now: String?) throws {
         if let now, ActingInstant(parsing: now) == nil {
@@ -63,22 +70,4 @@ extension OperationStatus {
     func exitUnlessClean() throws {
         if self != .clean { throw exitStatus.exitCode }
     }
-}
-
-/// `--now`, shared by every command that decides, plans, runs or reads the registry: one text, one
-/// meaning (``ActingInstant``).
-struct InstantOption: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The time to act at: YYYY-MM-DD (the start of that day in UTC) or RFC 3339 (default: the system clock); decisions use its UTC date.",
-            valueName: "time"))
-    var now: String?
-
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
-
-    /// `--now`, else the clock.
-    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 }

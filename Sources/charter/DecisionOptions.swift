@@ -7,7 +7,12 @@ struct DecisionOptions: ParsableArguments {
     @Option(name: .long, help: "The policy directory or file.")
     var policy: String = "policies"
 
-    @OptionGroup var time: InstantOption
+    @Option(name: .long, help: CommandLineContext.nowHelp)
+    var now: String?
+
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
 
     @Option(name: .customLong("plan-digest"), help: "The plan digest approvals must be bound to (sha256:…).")
     var planDigest: String?
@@ -23,7 +28,7 @@ struct DecisionOptions: ParsableArguments {
     /// Decides `requests` as these options say.
     func decide(_ requests: [String], expand: Bool, tracing: Bool) throws -> Deciding {
         Deciding(
-            requests: requests, expand: expand, policyPath: policy, instant: try time.instant(),
+            requests: requests, expand: expand, policyPath: policy, instant: try CommandLineContext.instant(now),
             planDigest: planDigest, tracing: tracing, registry: CommandLineContext.registry(registry),
             store: FileSystemInputStore())
     }

@@ -29,7 +29,8 @@ struct EngineOptions: ParsableArguments {
             valueName: "path"))
     var key: String?
 
-    @OptionGroup var time: InstantOption
+    @Option(name: .long, help: CommandLineContext.nowHelp)
+    var now: String?
 
     @Option(name: .long, help: "Who runs it, as the ledger and the audit chain record (default: $USER).")
     var actor: String?
@@ -45,13 +46,14 @@ struct EngineOptions: ParsableArguments {
     var format: Format = .text
 
     func validate() throws {
+        try CommandLineContext.validate(now: now)
         if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
     var registryPath: String { CommandLineContext.registry(registry).path }
 
     /// The instant: `--now` or the clock.
-    func instant() throws -> ActingInstant { try time.instant() }
+    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
     /// Opens the registry and the signing key, runs `plan`, prints the outcome and ends with its
     /// exit status (thrown, as every command's status is).

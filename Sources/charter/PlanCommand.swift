@@ -37,7 +37,12 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "The policy directory or file.")
     var policy: String = "policies"
 
-    @OptionGroup var time: InstantOption
+    @Option(name: .long, help: CommandLineContext.nowHelp)
+    var now: String?
+
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
 
     @Option(
         name: .long,
@@ -57,7 +62,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let outcome = Planning.plan(
             requestFile: request, policyPath: policy, registryPath: CommandLineContext.registry(registry).path,
-            instant: try time.instant(), store: FileSystemInputStore())
+            instant: try CommandLineContext.instant(now), store: FileSystemInputStore())
         switch outcome {
         case .failed(let diagnostics, let sources):
             let report = DiagnosticReport(

@@ -12,13 +12,18 @@ struct RegistryOptions: ParsableArguments {
             "The registry file (default: $CHARTER_REGISTRY, else \(SQLiteRegistry.defaultPath)).", valueName: "path"))
     var registry: String?
 
-    @OptionGroup var time: InstantOption
+    @Option(name: .long, help: CommandLineContext.nowHelp)
+    var now: String?
+
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
 
     /// The registry path after `--registry` and `CHARTER_REGISTRY`.
     var path: String { CommandLineContext.registry(registry).path }
 
     /// The time to act at.
-    func instant() throws -> ActingInstant { try time.instant() }
+    func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
     /// Opens the existing registry; a missing file is an error, never a new empty registry.
     func open() throws(RegistryError) -> SQLiteRegistry {
