@@ -57,7 +57,7 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.writeError(
                     "error: refusing to apply \(plan): the plan no longer matches its inputs\n"
                         + drift.messages.map { "  - \($0)\n" }.joined()
-                        + "help: make a new plan with charter plan \(saved.files?.request ?? request ?? "REQUEST")\n")
+                        + "help: make a new plan with charter plan \(request ?? saved.files?.request ?? "REQUEST")\n")
             }
             throw ExitStatus.denied.exitCode
         case .denied(let saved, let decision):
