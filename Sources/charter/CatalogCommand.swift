@@ -130,7 +130,7 @@ struct CatalogCommand: ParsableCommand {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog revoke")
             try reporter.run {
                 let now = try registry.instant().timestamp
-                let certificate = try registry.open().revokeCertificate(id, reason: reason, actor: actor, at: now)
+                let certificate = try registry.openForChange().revokeCertificate(id, reason: reason, actor: actor, at: now)
                 try reporter.emit(
                     text: "revoked \(certificate.id) at \(now) by \(actor): \(reason)\n",
                     json: certificate.json(at: now), findings: [])

@@ -25,8 +25,14 @@ struct RegistryOptions: ParsableArguments {
     /// The time to act at.
     func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
-    /// Opens the existing registry; a missing file is an error, never a new empty registry.
+    /// Opens the existing registry read-only; a missing, empty or foreign file is an error, never a
+    /// new empty registry.
     func open() throws(RegistryError) -> SQLiteRegistry {
+        try CommandLineContext.registry(registry).openForReading()
+    }
+
+    /// Opens the existing registry to change it (revoke); a missing file is an error.
+    func openForChange() throws(RegistryError) -> SQLiteRegistry {
         try CommandLineContext.registry(registry).openExisting()
     }
 }

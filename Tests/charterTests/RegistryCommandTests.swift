@@ -264,4 +264,51 @@ struct RegistryCommandTests {
         #expect(json.status == 2)
         #expect(try JSONParser().parse(json.stdout)["diagnostics"]?.arrayValue?.first?["code"] == "CH000")
     }
+
+    @Test("read commands open the registry as it is: an empty or foreign file is exit 2 and stays as it was")
+    func readCommandsNeverCreate() throws {
+        let registry = try CLIRegistry()
+        let empty = registry.directory.appendingPathComponent("empty.sqlite").path
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let foreign = registry.directory.appendingPathComponent("foreign.sqlite").path
+        try DatabaseQueue(path: foreign).write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
+        let foreignBytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
+        let reads = [
+            ["budget"], ["catalog", "list"], ["catalog", "show", "CERT-NEW"], ["catalog", "expiring", "--within", "30d"],
+            ["audit", "log"], ["audit", "verify"],
+        ]
+        for arguments in reads {
+            let onEmpty = try registry.run(arguments + ["--registry", empty])
+            #expect(onEmpty.status == 2, "\(arguments): \(onEmpty.stdout)\(onEmpty.stderr)")
+            #expect(onEmpty.stderr.contains("not a charter registry"), "\(arguments): \(onEmpty.stderr)")
+            let onForeign = try registry.run(arguments + ["--registry", foreign])
+            #expect(onForeign.status == 2, "\(arguments): \(onForeign.stdout)\(onForeign.stderr)")
+        }
+        let emptyAttributes = try FileManager.default.attributesOfItem(atPath: empty)
+        #expect(emptyAttributes[.size] as? Int == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == foreignBytes)
+        #expect(!FileManager.default.fileExists(atPath: empty + "-wal"))
+    }
+
+    @Test("read commands leave a registry byte for byte as it was; revoke still changes it")
+    func readCommandsWriteNothing() throws {
+        let registry = try CLIRegistry()
+        // Settle the WAL into the file, so that any write would show in its bytes.
+        try DatabaseQueue(path: registry.path).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: registry.path))
+        for arguments in [["budget"], ["catalog", "list"], ["audit", "log"], ["audit", "verify"]] {
+            let result = try registry.run(arguments + ["--registry", registry.path, "--now", CLIRegistry.now])
+            #expect(result.status == 0, "\(arguments): \(result.stdout)\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: registry.path)) == before)
+        let revoke = try registry.run([
+            "catalog", "revoke", "CERT-NEW", "--reason", "test", "--actor", "bob@hospital.example", "--now", CLIRegistry.now,
+            "--registry", registry.path,
+        ])
+        #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")
+        let shown = try registry.run(["catalog", "show", "CERT-NEW", "--format", "json", "--registry", registry.path])
+        #expect(shown.stdout.contains("\"revoked\""), "\(shown.stdout)\(shown.stderr)")
+    }
 }

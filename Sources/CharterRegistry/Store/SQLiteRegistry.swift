@@ -63,6 +63,41 @@ public final class SQLiteRegistry: RegistryStore {
         try migrate()
     }
 
+    /// Opens the existing registry at `path` for reading only: nothing is created, migrated or
+    /// written (not even the WAL set-up), and a file that is not a registry of exactly this build's
+    /// schema — an empty file, another application's database, an older or newer registry — is
+    /// refused as ``RegistryReader`` refuses it. Writing through it fails.
+    ///
+    /// - Parameter busyTimeout: how long to wait for another process's write lock.
+    public init(readingAt path: String, busyTimeout: Duration = .seconds(60)) throws(RegistryError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path: path) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(TimeInterval(busyTimeout.components.seconds))
+        configuration.label = "charter-registry-reader"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.message(error))
+        }
+        let applied: Set<String>?
+        do {
+            applied = try queue.read { db -> Set<String>? in
+                guard try db.tableExists("grdb_migrations") else { return nil }
+                return try RegistrySchema.migrator.appliedIdentifiers(db)
+            }
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.message(error))
+        }
+        if let problem = RegistryReader.schemaProblem(
+            path: path, applied: applied, known: RegistrySchema.migrator.migrations)
+        {
+            throw problem
+        }
+    }
+
     private func migrate() throws(RegistryError) {
         let migrator = RegistrySchema.migrator
         do {

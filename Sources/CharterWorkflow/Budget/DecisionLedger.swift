@@ -71,8 +71,15 @@ public struct RegistryLocation: Sendable, Equatable {
     /// Whether a file is there.
     var exists: Bool { FileSystemInputStore().kind(of: path) != nil }
 
-    /// The registry for reading and for changes that need one already (revoking a certificate,
-    /// checking one): a missing file is an error, never a new empty registry.
+    /// The registry for reading (budgets, the catalogue, the audit chain, checking a certificate):
+    /// opened read-only, so nothing is created, migrated or written; a missing, empty or foreign
+    /// file is an error, never a new empty registry.
+    public func openForReading() throws(RegistryError) -> SQLiteRegistry {
+        try SQLiteRegistry(readingAt: path)
+    }
+
+    /// The registry for a change that needs one already (revoking a certificate): a missing file is
+    /// an error, never a new empty registry.
     public func openExisting() throws(RegistryError) -> SQLiteRegistry {
         try SQLiteRegistry(path: path, create: false)
     }
