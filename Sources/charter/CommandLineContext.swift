@@ -18,13 +18,16 @@ enum CommandLineContext {
     /// The instant `--now` names (``ActingInstant``: a date is the start of that day in UTC), else
     /// the clock's.
     static func instant(_ now: String?) throws -> ActingInstant {
-        if let now {
-            guard let instant = ActingInstant(parsing: now) else {
-                throw ValidationError("--now must be \(ActingInstant.syntax), got \"\(now)\"")
-            }
-            return instant
-        }
+        if let now { return try parse(now) }
         guard let instant = ActingInstant(clock()) else { throw ValidationError("cannot tell the time from the clock") }
+        return instant
+    }
+
+    /// The instant `--now` names, or the usage error that says what it accepts.
+    private static func parse(_ now: String) throws -> ActingInstant {
+        guard let instant = ActingInstant(parsing: now) else {
+            throw ValidationError("--now must be \(ActingInstant.syntax), got \"\(now)\"")
+        }
         return instant
     }
 
@@ -37,9 +40,7 @@ enum CommandLineContext {
 
     /// Checks `--now` while arguments are validated.
     static func validate(now: String?) throws {
-        if let now, ActingInstant(parsing: now) == nil {
-            throw ValidationError("--now must be \(ActingInstant.syntax), got \"\(now)\"")
-        }
+        if let now { _ = try parse(now) }
     }
 
     /// The registry `--registry` names, else `$CHARTER_REGISTRY`, else the default path.

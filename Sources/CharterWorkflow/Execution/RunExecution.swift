@@ -102,8 +102,8 @@ public struct RunExecution: Sendable {
         switch outcome {
         case .published(let run):
             let bytes = FileManager.default.contents(atPath: run.certificatePath).map { [UInt8]($0) } ?? []
-            let verification = CertificateVerifier(trustedKeys: [signingKey.publicKey], now: instant.timestamp)
-                .verify(fileBytes: bytes, registry: registry)
+            let verification = CertificateCheck.verify(
+                bytes, keys: [signingKey.publicKey], instant: instant, registry: registry)
             return .published(run, verification)
         case .gateFailed(let run):
             return .gateFailed(run)

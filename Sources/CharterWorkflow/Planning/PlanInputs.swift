@@ -112,7 +112,7 @@ public struct PlanInputs: Sendable {
         }
         let (ledger, statement) = try ledgerState(
             source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy,
-            exists: RegistryLocation(path: registryPath, isNamed: true).exists, notes: &notes)
+            notes: &notes)
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
@@ -122,11 +122,11 @@ public struct PlanInputs: Sendable {
     /// The source's ledger state from the registry, or the empty ledger when there is none, with
     /// the registry's statement it was read from (`nil` for the empty ledger).
     static func ledgerState(
-        source: String, registryPath: String, at instant: Timestamp, policy: Policy, exists: Bool,
-        notes: inout [String]
+        source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
     ) throws(Failure) -> (LedgerState, BudgetStatement?) {
         let composition = policy.budgets?.composition?.value.rawValue
-        guard exists else {
+        // The registry lives on this machine's file system, whatever store the request came from.
+        guard FileSystemInputStore().kind(of: registryPath) != nil else {
             notes.append("no registry at \"\(registryPath)\": planned against the empty ledger")
             var empty = LedgerState.unregistered(source: source)
             empty.composition = composition
