@@ -33,13 +33,14 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: EngineOptions
 
     func run() throws {
+        let instant = try options.instant()
         let store = FileSystemInputStore()
         guard let bytes = store.contents(of: plan) else {
             throw options.fail(EngineError(.unreadable, stage: "plan", "cannot read the plan \"\(plan)\""), plan: nil)
         }
         let check = Applying.check(
             planBytes: bytes, requestFile: request, policyPath: policy, registryPath: options.registryPath,
-            instant: try options.instant(), store: store, planFile: plan)
+            instant: instant, store: store, planFile: plan)
         switch check {
         case .unreadablePlan(let message):
             throw options.fail(EngineError(.unreadable, stage: "plan", message), plan: nil)
@@ -77,7 +78,7 @@ struct ApplyCommand: ParsableCommand {
             throw ExitStatus.pending.exitCode
         case .ready(let saved, let inputs):
             try options.execute(
-                plan: saved, request: inputs.request,
+                plan: saved, request: inputs.request, at: instant,
                 prelude: ["Applying plan \(saved.digest) for \(saved.request.id): inputs unchanged, approvals in"])
         }
     }

@@ -71,7 +71,8 @@ struct CertVerifyCommand: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        let result = CertificateCheck.verify(bytes, keys: trusted, instant: try registryOptions.instant(), registry: store)
+        let result = CertificateCheck.verify(
+            bytes, keys: trusted, instant: try registryOptions.instant(), registry: store)
         switch format {
         case .json:
             Terminal.write(try result.json(file: file).pretty())

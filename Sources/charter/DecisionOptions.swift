@@ -10,10 +10,6 @@ struct DecisionOptions: ParsableArguments {
     @Option(name: .long, help: CommandLineContext.nowHelp)
     var now: String?
 
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
-
     @Option(name: .customLong("plan-digest"), help: "The plan digest approvals must be bound to (sha256:…).")
     var planDigest: String?
 
@@ -24,6 +20,9 @@ struct DecisionOptions: ParsableArguments {
             valueName: "path"))
     var registry: String?
 
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
 
     /// Decides `requests` as these options say.
     func decide(_ requests: [String], expand: Bool, tracing: Bool) throws -> Deciding {

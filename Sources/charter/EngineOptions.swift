@@ -57,7 +57,8 @@ struct EngineOptions: ParsableArguments {
 
     /// Opens the registry and the signing key, runs `plan`, prints the outcome and ends with its
     /// exit status (thrown, as every command's status is).
-    func execute(plan: Plan, request: GenerationRequest, prelude: [String]) throws -> Never {
+    /// `instant` is the one the plan was made or checked at: a run acts at a single instant.
+    func execute(plan: Plan, request: GenerationRequest, at instant: ActingInstant, prelude: [String]) throws -> Never {
         let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
         var progress: (@Sendable (String) -> Void)?
         if isatty(STDERR_FILENO) == 1 {
@@ -65,7 +66,7 @@ struct EngineOptions: ParsableArguments {
         }
         let opened: RunExecution.Opened
         switch RunExecution.open(
-            registryPath: registryPath, keyPath: keyPath, instant: try instant(), actor: CommandLineContext.actor(actor),
+            registryPath: registryPath, keyPath: keyPath, instant: instant, actor: CommandLineContext.actor(actor),
             outputRoot: out, progress: progress)
         {
         case .failure(let error): throw fail(error, plan: nil)

@@ -40,10 +40,6 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: CommandLineContext.nowHelp)
     var now: String?
 
-    func validate() throws {
-        try CommandLineContext.validate(now: now)
-    }
-
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -58,6 +54,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "What to print: text, json, mermaid.")
     var format: Format = .text
 
+    func validate() throws {
+        try CommandLineContext.validate(now: now)
+    }
 
     func run() throws {
         let outcome = Planning.plan(

@@ -33,9 +33,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: EngineOptions
 
     func run() throws {
+        let instant = try options.instant()
         let outcome = Planning.plan(
             requestFile: request, policyPath: policy, registryPath: options.registryPath,
-            instant: try options.instant(), store: FileSystemInputStore())
+            instant: instant, store: FileSystemInputStore())
         switch outcome {
         case .failed(let diagnostics, let sources):
             try options.report(diagnostics, sources: sources, files: [request, policy], command: "run")
@@ -65,7 +66,7 @@ struct RunCommand: ParsableCommand {
                 ["Plan \(plan.digest) for \(plan.request.id): tier \(plan.policy.tier), ready"]
                 + inputs.notes.map { "note: \($0)" }
                 + plan.warnings.map { "\($0.severity.rawValue): \($0.message)" }
-            try options.execute(plan: plan, request: inputs.request, prelude: prelude)
+            try options.execute(plan: plan, request: inputs.request, at: instant, prelude: prelude)
         }
     }
 }
