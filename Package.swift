@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "CharterPlan", targets: ["CharterPlan"]),
         .library(name: "CharterAccounting", targets: ["CharterAccounting"]),
         .library(name: "CharterWorkflow", targets: ["CharterWorkflow"]),
+        .library(name: "CharterTrust", targets: ["CharterTrust"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,13 @@ let package = Package(
         .target(
             name: "CharterPolicy",
             dependencies: ["CharterCore", "CharterYAML"],
+            swiftSettings: strictSettings
+        ),
+        // OpenSSH keys, SSHSIG signatures and allowed-signers files, verified with swift-crypto: who
+        // signed an approval or a policy bundle, and whether that key may sign for that person.
+        .target(
+            name: "CharterTrust",
+            dependencies: ["CharterCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // Privacy accounting: RDP, zCDP, PLD, conversions to (ε, δ), noise calibration. Pure math on
@@ -123,7 +131,7 @@ let package = Package(
             name: "CharterWorkflow",
             dependencies: [
                 "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
-                "CharterData", "CharterPolicy", "CharterCore",
+                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore",
             ],
             swiftSettings: strictSettings
         ),
@@ -148,6 +156,7 @@ let package = Package(
                 "CharterPlan",
                 "CharterEngine",
                 "CharterSynth",
+                "CharterTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically through SwiftPM's own
@@ -246,6 +255,12 @@ let package = Package(
                 "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterData",
                 "CharterStats", "CharterCore", "CharterTestSupport",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterTrustTests",
+            dependencies: ["CharterTrust", "CharterCore", "CharterTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -105,8 +105,8 @@ struct SeparationOfDutiesTests {
             return ApprovalValidator.Verdict(
                 approval: GenerationRequest.Approval(
                     role: Located(role, at: at), by: Located(person, at: at),
-                    at: Located(DecisionTests.now, at: at), plan: nil, override: nil, location: at),
-                rejection: valid ? nil : .notMember)
+                    at: Located(DecisionTests.now, at: at), plan: nil, override: nil, signature: nil, location: at),
+                rejection: valid ? nil : .notMember, signer: person)
         }
         // a ← x, b ← x or y, c ← y: all three cannot be filled by two people; a and b are.
         let chain = ApproverAssignment(

@@ -100,7 +100,7 @@ public struct PlanCompiler: Sendable {
         let rejected = decision.approvals.compactMap { verdict -> ApprovalStatus.Rejected? in
             guard let rejection = verdict.rejection else { return nil }
             return ApprovalStatus.Rejected(
-                role: verdict.approval.role.value, by: verdict.approval.by.value, reason: rejection.rawValue)
+                role: verdict.approval.role.value, by: verdict.approval.by.value, reason: verdict.reason ?? rejection.rawValue)
         }
         let ready = decision.outcome == .allow && needed.isEmpty
         return ApprovalStatus(state: ready ? .ready : .pending, needed: needed, rejected: rejected)

@@ -21,6 +21,8 @@ public struct Policy: Sendable, Equatable {
     public var extends: Located<String>?
     /// Roles in definition order; members approve in that role.
     public var roles: [Role]
+    /// Where approvers' keys and groups are kept; `nil` when approvals are not authenticated.
+    public var identities: IdentityFiles?
     /// The purposes requests may state (purpose limitation).
     public var purposes: [Located<String>]
     /// Risk tiers in order: the first whose condition holds applies; none is a deny.
@@ -42,6 +44,18 @@ public struct Policy: Sendable, Equatable {
     public var requestSchema: RequestSchema {
         RequestSchema(purposes: purposes.map(\.value), roles: roles.map(\.name.value))
     }
+}
+
+/// The files that say who people are (`identities:`), as written: paths relative to the policy
+/// file that names them.
+public struct IdentityFiles: Sendable, Equatable {
+    /// An OpenSSH allowed-signers file: which key signs for which approver. With it, only
+    /// approvals signed by an allowed key count.
+    public var allowedSigners: Located<String>?
+    /// A directory file (`groups: {name: [members]}`) that resolves `group:` role members.
+    public var directory: Located<String>?
+    /// Where `identities:` is written.
+    public var location: SourceLocation
 }
 
 /// A role whose members may approve requests in that role.

@@ -41,7 +41,7 @@ struct ApproverAssignment {
     static func someoneApprovesTwice(_ verdicts: [ApprovalValidator.Verdict]) -> Bool {
         for (offset, first) in verdicts.enumerated() where first.rejection == nil {
             for second in verdicts[(offset + 1)...]
-            where second.rejection == nil && second.approval.by.value == first.approval.by.value
+            where second.rejection == nil && second.signer == first.signer
                 && second.approval.role.value != first.approval.role.value
             {
                 return true
@@ -54,7 +54,7 @@ struct ApproverAssignment {
     private func approvers(of role: String) -> [String] {
         var people: [String] = []
         for verdict in verdicts where verdict.rejection == nil && verdict.approval.role.value == role {
-            if !people.contains(verdict.approval.by.value) { people.append(verdict.approval.by.value) }
+            if !people.contains(verdict.signer) { people.append(verdict.signer) }
         }
         return people
     }

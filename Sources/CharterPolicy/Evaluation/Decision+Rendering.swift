@@ -36,7 +36,7 @@ extension Decision {
             result.append(
                 .warning(
                     .decisionIgnoredApproval,
-                    "approval by '\(verdict.approval.by.value)' as \(verdict.approval.role.value) does not count: \(rejection.rawValue)",
+                    "approval by '\(verdict.approval.by.value)' as \(verdict.approval.role.value) does not count: \(verdict.reason ?? rejection.rawValue)",
                     at: verdict.approval.location))
         }
         for override in overrides {
@@ -90,7 +90,7 @@ extension Decision {
                     [
                         "role": .string($0.approval.role.value), "by": .string($0.approval.by.value),
                         "counts": .bool($0.rejection == nil),
-                        "reason": $0.rejection.map { .string($0.rawValue) } ?? .null,
+                        "reason": $0.reason.map { .string($0) } ?? .null,
                     ]
                 }),
             "overrides": .array(overrides.map { ["rule": .string($0.rule), "by": .string($0.by)] }),

@@ -44,10 +44,11 @@ public struct DecisionEvaluator: Sendable {
     /// and after. With `budget` `nil` no ledger was read, and the decision says so.
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
-        budget: SourceBudget?
+        budget: SourceBudget?, authenticator: (any ApprovalAuthenticator)? = nil
     ) -> Decision {
         var run = DecisionRun(
-            policy: policy, request: request, now: now, planDigest: planDigest, tracing: tracing)
+            policy: policy, request: request, now: now, planDigest: planDigest, tracing: tracing,
+            authenticator: authenticator)
         return run.decide(budget: budget)
     }
 }
@@ -66,14 +67,18 @@ private struct DecisionRun {
     var notes: [String] = []
     var trace: [ConditionTrace] = []
 
-    init(policy: Policy, request: GenerationRequest, now: CalendarDate, planDigest: String?, tracing: Bool) {
+    init(
+        policy: Policy, request: GenerationRequest, now: CalendarDate, planDigest: String?, tracing: Bool,
+        authenticator: (any ApprovalAuthenticator)?
+    ) {
         self.policy = policy
         self.request = request
         self.now = now
         self.planDigest = planDigest
         self.findings = DecisionFindings(planDigest: planDigest)
         self.tracing = tracing
-        approvals = ApprovalValidator(request: request, policy: policy, now: now, planDigest: planDigest)
+        approvals = ApprovalValidator(
+            request: request, policy: policy, now: now, planDigest: planDigest, authenticator: authenticator)
         findings.separateDuties(approvals.verdicts)
         evaluator = ConditionEvaluator(request: request, approvedRoles: approvals.approvedRoles, now: now)
     }

@@ -25,7 +25,7 @@ public struct DecisionTextRenderer: Sendable {
         }
         for verdict in decision.approvals {
             let approval = verdict.approval
-            let status = verdict.rejection.map { "ignored: \($0.rawValue)" } ?? "counts"
+            let status = verdict.reason.map { "ignored: \($0)" } ?? "counts"
             lines.append("  approval \(approval.role.value) by \(approval.by.value) (\(approval.location)): \(status)")
         }
         for override in decision.overrides {

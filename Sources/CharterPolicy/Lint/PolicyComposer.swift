@@ -41,6 +41,18 @@ public enum PolicyComposer {
             }
         }
 
+        // An overlay may add authentication to a base without it, never replace the base's keys or
+        // groups: whoever edits the overlay could otherwise let any key approve.
+        if let identities = overlay.identities {
+            if let base = base.identities {
+                comparison.loosened(
+                    "the overlay replaces the base's identities (allowed signers and groups)",
+                    at: identities.location, base: base.location)
+            } else {
+                effective.identities = identities
+            }
+        }
+
         if !overlay.purposes.isEmpty {
             let allowed = Set(base.purposes.map(\.value))
             for purpose in overlay.purposes where !allowed.contains(purpose.value) {

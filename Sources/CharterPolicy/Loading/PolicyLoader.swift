@@ -15,7 +15,7 @@ public struct PolicyLoader: Sendable {
     /// Keys of a policy document.
     static let policyKeys = [
         "charter", "kind", "name", "version", "owners", "description", "extends", "roles", "purposes", "tiers",
-        "budgets", "rules",
+        "budgets", "rules", "identities",
     ]
     static let tierKeys = ["name", "description", "when", "controls"]
     static let controlKeys = [
@@ -61,6 +61,7 @@ private struct PolicyBuilder {
         let description = fields["description"].flatMap { reader.string($0, "description")?.value }
         let extends = fields["extends"].flatMap { reader.string($0, "extends") }
         let roles = fields["roles"].map(roles) ?? []
+        let identities = fields["identities"].flatMap(identities)
         let purposes = fields["purposes"].flatMap { reader.stringList($0, "purposes") } ?? []
         var builder = self
         builder.isOverlay = extends != nil
@@ -74,7 +75,7 @@ private struct PolicyBuilder {
         guard let name else { return nil }
         return Policy(
             name: name, version: version, owners: owners, description: description, extends: extends, roles: roles,
-            purposes: purposes, tiers: tiers, budgets: budgets, rules: rules, location: node.location)
+            identities: identities, purposes: purposes, tiers: tiers, budgets: budgets, rules: rules, location: node.location)
     }
 
     private func list<T>(_ node: YAMLNode, _ context: String, _ item: (YAMLNode) -> T?) -> [T] {
@@ -103,6 +104,17 @@ private struct PolicyBuilder {
             }
             return Role(name: Located(name, at: pair.key.location), members: members)
         }
+    }
+
+    private func identities(_ node: YAMLNode) -> IdentityFiles? {
+        guard
+            let fields = reader.mapping(
+                node, "identities", known: ["allowed_signers", "directory"], required: [])
+        else { return nil }
+        return IdentityFiles(
+            allowedSigners: fields["allowed_signers"].flatMap { reader.string($0, "identities.allowed_signers") },
+            directory: fields["directory"].flatMap { reader.string($0, "identities.directory") },
+            location: node.location)
     }
 
     private func tier(_ node: YAMLNode) -> Tier? {

@@ -111,6 +111,9 @@ public struct GenerationRequest: Sendable, Equatable {
         public var plan: Located<String>?
         /// The soft-mandatory rule this approval overrides.
         public var override: Located<String>?
+        /// The approver's SSH signature (`-----BEGIN SSH SIGNATURE-----` …) over the approval's
+        /// statement, when signed.
+        public var signature: Located<String>?
         public var location: SourceLocation
     }
 }

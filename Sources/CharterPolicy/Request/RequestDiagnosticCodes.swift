@@ -16,6 +16,10 @@ extension DiagnosticCode {
     /// The id cannot name the run's output folder: too long, or with control characters.
     public static let requestInvalidID = DiagnosticCode(
         "CH203", name: "invalid-request-id", summary: "an id that cannot name the run's output folder")
+    /// A requester or approver that is not a well-formed identity (``Identity``), or a group as
+    /// an approver.
+    public static let requestInvalidIdentity = DiagnosticCode(
+        "CH208", name: "invalid-identity", summary: "a requester or approver that is not one well-formed person")
     /// The purpose is not one of the policy's purposes.
     public static let decisionPurpose = DiagnosticCode(
         "CH210", name: "purpose-not-allowed", summary: "the purpose is not one the policy allows")

@@ -24,7 +24,7 @@ public struct RequestLoader: Sendable {
     ]
     static let generatorKeys = ["type", "epsilon", "delta", "seed", "command", "parameters"]
     static let outputKeys = ["rows", "path"]
-    static let approvalKeys = ["role", "by", "at", "plan", "override"]
+    static let approvalKeys = ["role", "by", "at", "plan", "override", "signature"]
     static let columnKeys = ["type", "min", "max", "categories"]
     static let columnTypes = ["numeric", "integer", "categorical", "boolean"]
 
@@ -100,6 +100,36 @@ private struct RequestBuilder {
         return id
     }
 
+    /// `person` when it is one well-formed person (``Identity``: not malformed, not a look-alike,
+    /// not a group); else a diagnostic, so that separation of duties never compares a spelling.
+    func checkedPerson(_ person: Located<String>, _ context: String) -> Located<String>? {
+        do {
+            let identity = try Identity(person.value)
+            guard !identity.isGroup else {
+                reader.report(
+                    .error(
+                        .requestInvalidIdentity, "\(context) '\(person.value)' is a group; a person approves",
+                        at: person.location, help: "each member of the group approves in their own name"))
+                return nil
+            }
+        } catch {
+            reader.report(
+                .error(
+                    .requestInvalidIdentity, "\(context) '\(Self.printable(person.value))' \(error.message)",
+                    at: person.location))
+            return nil
+        }
+        return person
+    }
+
+    /// `text` with control characters shown as `\u{…}`, so a message never carries them to a terminal.
+    static func printable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.map { scalar in
+                scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }.joined())
+    }
+
     func request(_ node: YAMLNode) -> GenerationRequest? {
         guard
             let fields = reader.mapping(
@@ -107,7 +137,9 @@ private struct RequestBuilder {
         else { return nil }
         let id = fields["id"].flatMap { reader.string($0, "id") }.flatMap(checkedID)
         let ticket = fields["ticket"].flatMap { reader.string($0, "ticket") }
-        let requester = fields["requester"].flatMap { reader.string($0, "requester") }
+        let requester = fields["requester"].flatMap { reader.string($0, "requester") }.flatMap {
+            checkedPerson($0, "requester")
+        }
         let purpose = fields["purpose"].flatMap { reader.string($0, "purpose") }
         let audience = fields["audience"].flatMap {
             reader.enumeration($0, "audience", values: RequestSchema.audiences)
@@ -288,7 +320,10 @@ private struct RequestBuilder {
                 node, "an approval", known: RequestLoader.approvalKeys, required: ["role", "by", "at"])
         else { return nil }
         let role = fields["role"].flatMap { reader.string($0, "an approval's role") }
-        let by = fields["by"].flatMap { reader.string($0, "an approval's by") }
+        let by = fields["by"].flatMap { reader.string($0, "an approval's by") }.flatMap {
+            checkedPerson($0, "an approval's by")
+        }
+        let signature = fields["signature"].flatMap { reader.string($0, "an approval's signature") }
         let at = fields["at"].flatMap(approvalDate)
         let plan = fields["plan"].flatMap { reader.string($0, "an approval's plan") }.flatMap {
             digest($0, "an approval's plan", prefixRequired: true)
@@ -296,7 +331,8 @@ private struct RequestBuilder {
         let override = fields["override"].flatMap { reader.string($0, "an approval's override") }
         guard let role, let by, let at else { return nil }
         return GenerationRequest.Approval(
-            role: role, by: by, at: at, plan: plan, override: override, location: node.location)
+            role: role, by: by, at: at, plan: plan, override: override, signature: signature,
+            location: node.location)
     }
 
     /// `at` is a date, or a timestamp whose first ten characters are one (the schema's pattern).
@@ -340,7 +376,8 @@ private struct RequestBuilder {
     private func reportDuplicates(_ approvals: [GenerationRequest.Approval]) {
         for (index, approval) in approvals.enumerated() {
             if let first = approvals[..<index].first(where: {
-                $0.role.value == approval.role.value && $0.by.value == approval.by.value
+                $0.role.value == approval.role.value
+                    && Identity.canonical($0.by.value) == Identity.canonical(approval.by.value)
             }) {
                 reader.report(
                     .warning(

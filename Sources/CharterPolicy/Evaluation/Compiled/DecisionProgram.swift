@@ -61,41 +61,45 @@ public struct DecisionProgram: Sendable {
     /// ``DecisionEvaluator/decide(_:now:planDigest:tracing:budget:)`` does.
     public func decide(
         _ request: GenerationRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
-        budget: SourceBudget?
+        budget: SourceBudget?, authenticator: (any ApprovalAuthenticator)? = nil
     ) -> Decision {
         guard isCompiled else {
             return DecisionEvaluator(policy: policy).decide(
-                request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+                request, now: now, planDigest: planDigest, tracing: tracing, budget: budget,
+                authenticator: authenticator)
         }
         return Self.run(
             compiled, request, LoweredValues(request), now: now, planDigest: planDigest, tracing: tracing,
-            budget: budget)
+            budget: budget, authenticator: authenticator)
     }
 
     /// Decides a lowered request with what the ledger says about its source.
     public func decide(
         _ request: LoweredRequest, now: CalendarDate, planDigest: String? = nil, tracing: Bool = false,
-        budget: SourceBudget?
+        budget: SourceBudget?, authenticator: (any ApprovalAuthenticator)? = nil
     ) -> Decision {
         guard isCompiled else {
             return DecisionEvaluator(policy: policy).decide(
-                request.request, now: now, planDigest: planDigest, tracing: tracing, budget: budget)
+                request.request, now: now, planDigest: planDigest, tracing: tracing, budget: budget,
+                authenticator: authenticator)
         }
         return Self.run(
             compiled, request.request, request.values, now: now, planDigest: planDigest, tracing: tracing,
-            budget: budget)
+            budget: budget, authenticator: authenticator)
     }
 
     /// Runs the decision on a request the caller holds, without copying it (a request's many
     /// strings would cost a retain and a release each).
     private static func run(
         _ compiled: CompiledPolicy, _ request: borrowing GenerationRequest, _ values: LoweredValues, now: CalendarDate,
-        planDigest: String?, tracing: Bool, budget: SourceBudget?
+        planDigest: String?, tracing: Bool, budget: SourceBudget?, authenticator: (any ApprovalAuthenticator)?
     ) -> Decision {
         // The request is passed down borrowed, never stored: a pointer to it (or a stored copy)
         // copied the whole request, a retain and a release per string (measured: a third of a
         // decision).
-        var run = ProgramRun(program: compiled, lowered: values, now: now, planDigest: planDigest, tracing: tracing)
+        var run = ProgramRun(
+            program: compiled, lowered: values, now: now, planDigest: planDigest, tracing: tracing,
+            authenticator: authenticator)
         return run.decide(request, budget: budget)
     }
 }
@@ -114,7 +118,8 @@ final class CompiledPolicy: Sendable {
     let name: String
     let purposes: [String]
     let roleNames: [String]
-    let roleMembers: [[String]]
+    /// Each role's members, as written, in ``roleNames`` order.
+    let roleMembers: [[Located<String>]]
     let tiers: [ProgramTier]
     let rules: [ProgramRule]
     /// The notes of a decision without and with approvals but no plan digest, made once.
@@ -127,7 +132,7 @@ final class CompiledPolicy: Sendable {
         purposes = policy.purposes.map(\.value)
         let roles = policy.roles.map(\.name.value)
         roleNames = roles
-        roleMembers = policy.roles.map { $0.members.map(\.value) }
+        roleMembers = policy.roles.map(\.members)
         tiers = policy.tiers.map { tier in
             ProgramTier(
                 name: tier.name, when: ProgramCondition(tier.when, subject: "tier \(tier.name.value)", roles: roles),

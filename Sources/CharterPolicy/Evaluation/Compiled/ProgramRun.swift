@@ -15,6 +15,7 @@ struct ProgramRun {
     let now: CalendarDate
     let planDigest: String?
     let tracing: Bool
+    let authenticator: (any ApprovalAuthenticator)?
     var verdicts: [ApprovalValidator.Verdict] = []
     /// Bit `i` set when role `i` has a valid approval.
     var approved: UInt64 = 0
@@ -24,8 +25,12 @@ struct ProgramRun {
     /// What compiled conditions read, made once the approvals are known.
     var context: CompiledCondition.Context
 
-    init(program: CompiledPolicy, lowered: LoweredValues, now: CalendarDate, planDigest: String?, tracing: Bool) {
+    init(
+        program: CompiledPolicy, lowered: LoweredValues, now: CalendarDate, planDigest: String?, tracing: Bool,
+        authenticator: (any ApprovalAuthenticator)?
+    ) {
         self.program = program
+        self.authenticator = authenticator
         self.lowered = lowered
         self.now = now
         self.planDigest = planDigest
@@ -70,18 +75,13 @@ struct ProgramRun {
     private mutating func validateApprovals(_ request: borrowing GenerationRequest) {
         guard !request.approvals.isEmpty else { return }
         verdicts.reserveCapacity(request.approvals.count)
+        let judge = ApprovalValidator.Context(
+            policy: program.policy, request: copy request, now: now, planDigest: planDigest, authenticator: authenticator)
         for approval in request.approvals {
-            let rejection: ApprovalValidator.Rejection?
-            if let index = program.roleNames.firstIndex(of: approval.role.value) {
-                let members = program.roleMembers[index]
-                rejection = ApprovalValidator.rejection(
-                    of: approval, requester: request.requester.value, now: now, planDigest: planDigest,
-                    isMember: members.contains)
-                if rejection == nil { approved |= 1 << UInt64(index) }
-            } else {
-                rejection = .unknownRole
-            }
-            verdicts.append(ApprovalValidator.Verdict(approval: approval, rejection: rejection))
+            let index = program.roleNames.firstIndex(of: approval.role.value)
+            let verdict = judge.verdict(of: approval, members: index.map { program.roleMembers[$0] })
+            if let index, verdict.rejection == nil { approved |= 1 << UInt64(index) }
+            verdicts.append(verdict)
         }
     }
 
