@@ -285,14 +285,14 @@ struct DecisionProgramTests {
             by: Located(
                 pick([
                     "carol@hospital.example", "bob@hospital.example", "dan@hospital.example",
-                    "alice@hospital.example", "group:risk-committee", "mallory@hospital.example",
+                    "alice@hospital.example", "group:risk-committee", "mallory@hospital.example", "Carol+x@hospital.example.",
                 ]), at: at),
             at: Located(
                 pick([CalendarDate(year: 2026, month: 11, day: 20)!, CalendarDate(year: 2026, month: 12, day: 24)!]),
                 at: at),
             plan: pick([nil, Located(digests[0], at: at), Located(digests[1], at: at)]),
             override: pick([nil, nil, Located("tiny-source", at: at), Located("privacy-unit", at: at), Located("sensitive", at: at)]),
-            location: at)
+            signature: nil, location: at)
     }
 }
 

@@ -10,9 +10,11 @@ public import CharterCore
 /// (`CharterWorkflow`'s `ApprovalIdentities`): it verifies an approval's signature against the
 /// policy's allowed signers and resolves `group:` role members through the policy's directory.
 public protocol ApprovalAuthenticator: Sendable {
-    /// Why `approval` of `request` is not proven to come from `signer` (its canonical `by`);
-    /// `nil` when it is.
-    func problem(with approval: GenerationRequest.Approval, signer: Identity, of request: GenerationRequest) -> String?
+    /// Why `approval` of `request` is not proven to come from `signer` (its canonical `by`) on
+    /// `now`; `nil` when it is.
+    func problem(
+        with approval: GenerationRequest.Approval, signer: Identity, of request: GenerationRequest, now: CalendarDate
+    ) -> String?
 
     /// The members of the group `name` (without `group:`); empty when the directory does not know it.
     func members(ofGroup name: String) -> [Identity]
@@ -119,7 +121,7 @@ public struct ApprovalValidator: Sendable {
                 guard let authenticator else {
                     return verdict(.unauthenticated, "the policy's allowed signers were not loaded")
                 }
-                if let problem = authenticator.problem(with: approval, signer: identity, of: request) {
+                if let problem = authenticator.problem(with: approval, signer: identity, of: request, now: now) {
                     return verdict(.unauthenticated, problem)
                 }
             }

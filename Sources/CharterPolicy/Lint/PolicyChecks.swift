@@ -71,6 +71,39 @@ struct PolicyChecks {
         return references
     }
 
+    /// Role members are well-formed identities; approvals are authenticated and groups resolved.
+    private mutating func identities() {
+        var hasGroup: SourceLocation?
+        for role in policy.roles {
+            for member in role.members {
+                do {
+                    if try Identity(member.value).isGroup { hasGroup = hasGroup ?? member.location }
+                } catch {
+                    diagnostics.append(
+                        .error(
+                            .policyInvalidIdentity, "role '\(role.name.value)' member '\(member.value)' \(error.message)",
+                            at: member.location))
+                }
+            }
+        }
+        guard !policy.roles.isEmpty else { return }
+        if policy.identities?.allowedSigners == nil {
+            diagnostics.append(
+                .warning(
+                    .policyUnauthenticatedApprovals,
+                    "approvals are not authenticated: anyone who can edit a request can write one",
+                    at: policy.identities?.location ?? policy.roles[0].name.location,
+                    help: "name an OpenSSH allowed-signers file in `identities: { allowed_signers: FILE }`"))
+        }
+        if let hasGroup, policy.identities?.directory == nil {
+            diagnostics.append(
+                .warning(
+                    .policyUnauthenticatedApprovals,
+                    "a role has a group member but the policy names no directory, so nobody approves through it",
+                    at: hasGroup, help: "name a directory file in `identities: { directory: FILE }`"))
+        }
+    }
+
     private mutating func roles() {
         let defined = policy.roles.map(\.name.value)
         let references = roleReferences
@@ -80,6 +113,7 @@ struct PolicyChecks {
                     .policyEmptyRole, "role '\(role.name.value)' has no members, so nobody can approve in it",
                     at: role.name.location, help: "list the user ids or group:names who approve as \(role.name.value)"))
         }
+        identities()
         for role in policy.roles where !references.contains(where: { $0.value == role.name.value }) {
             diagnostics.append(
                 .warning(

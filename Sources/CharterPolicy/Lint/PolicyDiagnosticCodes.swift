@@ -103,4 +103,11 @@ extension DiagnosticCode {
     /// A tier or rule that can never be satisfied.
     public static let policyUnsatisfiable = DiagnosticCode(
         "CH132", name: "unsatisfiable-controls", summary: "controls that no request can satisfy")
+    /// A role member that is not a well-formed identity, or an identities file that cannot be used.
+    public static let policyInvalidIdentity = DiagnosticCode(
+        "CH133", name: "invalid-identity", summary: "a role member, signer or group that is not a well-formed identity")
+    /// Approvals that nothing authenticates, or groups that nothing resolves.
+    public static let policyUnauthenticatedApprovals = DiagnosticCode(
+        "CH134", name: "unauthenticated-approvals",
+        summary: "roles without allowed signers (approvals are plain text) or groups without a directory")
 }

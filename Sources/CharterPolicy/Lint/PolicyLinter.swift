@@ -12,7 +12,7 @@ public struct PolicyLinter: Sendable {
     public typealias BaseResolver = (_ reference: String, _ from: String) throws -> (path: String, bytes: [UInt8])
 
     /// The document kinds Charter reads.
-    public static let kinds = ["policy", "generation-request", "policy-test"]
+    public static let kinds = ["policy", "generation-request", "policy-test", "directory"]
     /// How many `extends` links a chain may have.
     static let maximumBaseDepth = 8
 
@@ -50,6 +50,10 @@ public struct PolicyLinter: Sendable {
             guard let kind = Self.documentKind(document.root, &diagnostics) else { continue }
             if kind == "generation-request" {
                 diagnostics += RequestLoader().load(document.root, source: stream.source).diagnostics
+                continue
+            }
+            if kind == "directory" {
+                diagnostics += GroupDirectory.load(document.root, source: stream.source).diagnostics
                 continue
             }
             guard kind == "policy" else { continue }

@@ -98,18 +98,23 @@ public struct PolicyTestRunner: Sendable {
     /// The policy decided with.
     public let policy: Policy
     private let evaluator: DecisionEvaluator
+    /// What proves approvals and resolves groups (`nil`: nothing; a policy that names allowed
+    /// signers then counts no approval).
+    private let authenticator: (any ApprovalAuthenticator)?
 
     /// A runner for `policy`.
-    public init(policy: Policy) {
+    public init(policy: Policy, authenticator: (any ApprovalAuthenticator)? = nil) {
         self.policy = policy
         evaluator = DecisionEvaluator(policy: policy)
+        self.authenticator = authenticator
     }
 
     /// Decides every case of `suite` on its `now` (or `defaultNow`) and compares with the expectation.
     public func run(_ suite: PolicyTestSuite, defaultNow: CalendarDate) -> [PolicyTestResult] {
         let now = suite.now?.value ?? defaultNow
         return suite.cases.map { testCase in
-            let decision = evaluator.decide(testCase.request, now: now, tracing: true)
+            let decision = evaluator.decide(
+                testCase.request, now: now, tracing: true, budget: nil, authenticator: authenticator)
             return PolicyTestResult(
                 name: testCase.name.value, file: suite.file, location: testCase.location, decision: decision,
                 mismatches: Self.compare(testCase.expect, decision))

@@ -115,5 +115,19 @@ public struct GenerationRequest: Sendable, Equatable {
         /// statement, when signed.
         public var signature: Located<String>?
         public var location: SourceLocation
+
+        /// An approval with every part given.
+        public init(
+            role: Located<String>, by: Located<String>, at: Located<CalendarDate>, plan: Located<String>?,
+            override: Located<String>?, signature: Located<String>?, location: SourceLocation
+        ) {
+            self.role = role
+            self.by = by
+            self.at = at
+            self.plan = plan
+            self.override = override
+            self.signature = signature
+            self.location = location
+        }
     }
 }

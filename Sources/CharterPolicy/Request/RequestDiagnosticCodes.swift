@@ -20,6 +20,10 @@ extension DiagnosticCode {
     /// an approver.
     public static let requestInvalidIdentity = DiagnosticCode(
         "CH208", name: "invalid-identity", summary: "a requester or approver that is not one well-formed person")
+    /// `charter approve` could not make an approval that counts (no such role, no plan digest,
+    /// a signature that would not verify).
+    public static let approvalRefused = DiagnosticCode(
+        "CH209", name: "approval-refused", summary: "an approval that would not count, so none was written")
     /// The purpose is not one of the policy's purposes.
     public static let decisionPurpose = DiagnosticCode(
         "CH210", name: "purpose-not-allowed", summary: "the purpose is not one the policy allows")

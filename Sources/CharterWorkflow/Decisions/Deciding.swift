@@ -73,14 +73,15 @@ public struct Deciding: Sendable {
             results.append(
                 Self.decide(
                     file: file, evaluator: evaluator, policy: policy, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: ledger, store: store, sources: &sources))
+                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources))
         }
     }
 
     /// Reads `file` and decides every request in it.
     static func decide(
         file: String, evaluator: DecisionEvaluator, policy: Policy, date: CalendarDate, planDigest: String?,
-        tracing: Bool, ledger: DecisionLedger, store: any InputStore, sources: inout [String: String]
+        tracing: Bool, ledger: DecisionLedger, identities: ApprovalIdentities, store: any InputStore,
+        sources: inout [String: String]
     ) -> DecidedRequest {
         var result = DecidedRequest(file: file)
         let bytes: [UInt8]
@@ -112,7 +113,9 @@ public struct Deciding: Sendable {
                 continue
             }
             result.decisions.append(
-                evaluator.decide(request, now: date, planDigest: planDigest, tracing: tracing, budget: budget))
+                evaluator.decide(
+                    request, now: date, planDigest: planDigest, tracing: tracing, budget: budget,
+                    authenticator: identities))
         }
         return result
     }

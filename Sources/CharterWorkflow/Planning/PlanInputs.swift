@@ -39,12 +39,15 @@ public struct PlanInputs: Sendable {
 
     /// The registry the ledger was read from (or would be: the ledger is empty when it does not exist).
     public var registryPath: String = ""
+    /// Who may approve: the policy's allowed signers and groups.
+    public var identities = ApprovalIdentities(allowedSigners: nil, directory: .empty)
 
     /// Decides the request on `now`, with approvals bound to `planDigest` (unchecked when `nil`) and
     /// the source's remaining lifetime budget from the ledger state the plan pins: a run that spends
     /// more than is left is denied, not merely warned about.
     public func decide(now: CalendarDate, planDigest: String?) -> Decision {
-        DecisionEvaluator(policy: policy).decide(request, now: now, planDigest: planDigest, budget: sourceBudget)
+        DecisionEvaluator(policy: policy).decide(
+            request, now: now, planDigest: planDigest, budget: sourceBudget, authenticator: identities)
     }
 
     /// The ledger state as the decision reads it: the source's standing, and the spend before and
@@ -116,7 +119,7 @@ public struct PlanInputs: Sendable {
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
-            sources: sources, registryPath: registryPath)
+            sources: sources, registryPath: registryPath, identities: selection.identities)
     }
 
     /// The source's ledger state from the registry, or the empty ledger when there is none, with

@@ -1,5 +1,6 @@
 public import CharterCore
 public import CharterPolicy
+import CharterTrust
 import Foundation
 
 /// The one policy requests are decided against, or the diagnostics that explain why there is none.
@@ -16,6 +17,8 @@ public struct PolicySelection: Sendable {
     /// The files the policies were read from, their bases included (not policy tests or requests
     /// that share the folder), sorted.
     public var policyFiles: [String] = []
+    /// The selected policy's identities: its allowed signers and groups (none when it names none).
+    public var identities = ApprovalIdentities(allowedSigners: nil, directory: .empty)
 
     /// Loads every policy under `path` in `store` and picks the one no other policy there extends.
     public init(path: String, in store: any InputStore) {
@@ -59,5 +62,48 @@ public struct PolicySelection: Sendable {
             return
         }
         policy = leaf.policy
+        loadIdentities(of: leaf.policy, in: store)
+    }
+
+    /// Reads the allowed-signers and directory files the policy names (relative to the file that
+    /// names them). They count as policy files: the policy digest covers them, so a plan pins who
+    /// may approve it.
+    private mutating func loadIdentities(of policy: Policy, in store: any InputStore) {
+        guard let files = policy.identities else { return }
+        func read(_ reference: Located<String>) -> (path: String, text: String)? {
+            let path = RelativeReference.resolve(reference.value, from: reference.location.file)
+            switch store.read(path) {
+            case .failure(let error):
+                diagnostics.append(
+                    .error(
+                        .policyInvalidIdentity, "cannot read \"\(path)\", named here: \(error.diagnostic.message)",
+                        at: reference.location))
+                return nil
+            case .success(let bytes):
+                let text = String(decoding: bytes, as: UTF8.self)
+                sources[path] = text
+                policyFiles.append(path)
+                return (path, text)
+            }
+        }
+        var signers: AllowedSigners?
+        if let reference = files.allowedSigners, let (path, text) = read(reference) {
+            do {
+                signers = try AllowedSigners(text: text)
+            } catch {
+                diagnostics.append(.error(.policyInvalidIdentity, "\(path): \(error.message)", at: reference.location))
+            }
+        }
+        var directory = GroupDirectory.empty
+        if let reference = files.directory, let (path, text) = read(reference) {
+            let loaded = GroupDirectory.load(file: path, bytes: Array(text.utf8))
+            diagnostics += loaded.diagnostics.filter { $0.severity == .error }
+            directory = loaded.directory ?? directory
+        }
+        guard diagnostics.isEmpty else {
+            self.policy = nil
+            return
+        }
+        identities = ApprovalIdentities(allowedSigners: signers, directory: directory)
     }
 }

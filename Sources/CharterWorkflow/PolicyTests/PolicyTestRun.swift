@@ -80,7 +80,10 @@ public struct PolicyTestRun: Sendable {
                 if let known = runners.firstIndex(where: { $0.path == policyPath }) {
                     index = known
                 } else {
-                    runners.append((policyPath, PolicyTestRunner(policy: policy), []))
+                    // Cases state approvals, not signatures: they test the policy's logic, with its groups.
+                    let runner = PolicyTestRunner(
+                        policy: policy, authenticator: selection.identities.trustingWrittenApprovals)
+                    runners.append((policyPath, runner, []))
                     index = runners.count - 1
                 }
                 let found = runners[index].runner.run(suite, defaultNow: defaultNow)
