@@ -39,9 +39,17 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyRevoked(id: String, revocation: CertificateRecord.Revocation)
     /// A certificate record is malformed.
     case invalidCertificate(String)
+    /// The plan has already reserved (one approval buys one run).
+    case planAlreadyRun(plan: String, event: Int64, state: LedgerEvent.State)
+    /// The source's ledger is not the state the plan pinned.
+    case ledgerMoved(source: String)
 
     public var description: String {
         switch self {
+        case .planAlreadyRun(let plan, let event, let state):
+            "plan \(plan) has already run (ledger event \(event), \(state.rawValue)): one approval buys one run; make a new plan and have it approved"
+        case .ledgerMoved(let source):
+            "the ledger of source \"\(source)\" changed since the plan was made: its approvals were given for another budget state; make a new plan and have it approved"
         case .cannotOpen(let path, let reason): "cannot open registry \"\(path)\": \(reason)"
         case .notFound(let path): "no registry at \"\(path)\""
         case .schemaTooNew(let path, let unknown):

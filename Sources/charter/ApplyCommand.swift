@@ -78,7 +78,7 @@ struct ApplyCommand: ParsableCommand {
             throw ExitStatus.pending.exitCode
         case .ready(let saved, let inputs):
             try options.execute(
-                plan: saved, request: inputs.request, at: instant,
+                plan: saved, inputs: inputs, at: instant,
                 prelude: ["Applying plan \(saved.digest) for \(saved.request.id): inputs unchanged, approvals in"])
         }
     }

@@ -58,7 +58,7 @@ struct EngineOptions: ParsableArguments {
     /// Opens the registry and the signing key, runs `plan`, prints the outcome and ends with its
     /// exit status (thrown, as every command's status is).
     /// `instant` is the one the plan was made or checked at: a run acts at a single instant.
-    func execute(plan: Plan, request: GenerationRequest, at instant: ActingInstant, prelude: [String]) throws -> Never {
+    func execute(plan: Plan, inputs: PlanInputs, at instant: ActingInstant, prelude: [String]) throws -> Never {
         let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
         var progress: (@Sendable (String) -> Void)?
         if isatty(STDERR_FILENO) == 1 {
@@ -77,7 +77,7 @@ struct EngineOptions: ParsableArguments {
                 "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(opened.execution.signingKey.publicKey.id)\n"
             )
         }
-        let outcome = opened.execution.execute(plan: plan, request: request)
+        let outcome = opened.execution.execute(plan: plan, inputs: inputs)
         if case .failed(let error) = outcome { throw fail(error, plan: plan) }
         if format == .json {
             Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")

@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
                 ["Plan \(plan.digest) for \(plan.request.id): tier \(plan.policy.tier), ready"]
                 + inputs.notes.map { "note: \($0)" }
                 + plan.warnings.map { "\($0.severity.rawValue): \($0.message)" }
-            try options.execute(plan: plan, request: inputs.request, at: instant, prelude: prelude)
+            try options.execute(plan: plan, inputs: inputs, at: instant, prelude: prelude)
         }
     }
 }

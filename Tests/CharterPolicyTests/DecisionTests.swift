@@ -12,18 +12,26 @@ struct DecisionTests {
     static let root = Fixtures.packageRoot
     static let now = CalendarDate(year: 2026, month: 11, day: 23)!
 
+    /// The reference policy's logic, with approvals taken as written: these tests exercise tiers,
+    /// rules and separation of duties; signatures are `ApprovalTrustTests`' and `ApprovalIdentities`'.
     static func referencePolicy() throws -> Policy {
         let path = root.appendingPathComponent("policies/health-synthetic.yaml").path
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let loaded = PolicyLinter().loadPolicies(file: path, bytes: bytes)
         #expect(!loaded.diagnostics.contains { $0.severity == .error })
-        return try #require(loaded.policies.first)
+        var policy = try #require(loaded.policies.first)
+        #expect(policy.identities?.allowedSigners != nil)
+        policy.identities = nil
+        return policy
     }
 
+    /// A policy from its text, approvals taken as written (as ``referencePolicy()``).
     static func policy(_ text: String) throws -> Policy {
         let loaded = PolicyLinter().loadPolicies(file: "p.yaml", bytes: Array(text.utf8))
         #expect(!loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics)")
-        return try #require(loaded.policies.first)
+        var policy = try #require(loaded.policies.first)
+        policy.identities = nil
+        return policy
     }
 
     /// The gbsg2 prototyping request with lines replaced (`key: value` at any indentation) and

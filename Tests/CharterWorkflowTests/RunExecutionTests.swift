@@ -55,7 +55,7 @@ struct RunExecutionTests {
             instant: WorkflowFixture.instant, actor: "alice", outputRoot: folder.path("published"), progress: nil
         ).get()
         #expect(opened.createdKey)
-        let outcome = opened.execution.execute(plan: plan, request: inputs.request)
+        let outcome = opened.execution.execute(plan: plan, inputs: inputs)
         guard case .published(let run, let verification) = outcome else {
             Issue.record("not published: \(outcome.json(plan: plan))")
             return
@@ -67,7 +67,7 @@ struct RunExecutionTests {
         #expect(outcome.json(plan: plan)["verified"] == true)
         // The catalogue knows it, and a second run of the same plan refuses to overwrite it.
         #expect(try opened.execution.registry.certificates().map(\.id) == [run.certificate.id])
-        guard case .failed(let error) = opened.execution.execute(plan: plan, request: inputs.request) else {
+        guard case .failed(let error) = opened.execution.execute(plan: plan, inputs: inputs) else {
             Issue.record("published over an earlier run")
             return
         }

@@ -88,7 +88,11 @@ public struct SigningKey: Sendable {
             }
         }
         let text = Data(key.key.rawRepresentation).base64EncodedString() + "\n"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        // Written whole under a temporary name, then linked into place: a process racing this one
+        // sees no key or the whole key, never an empty file, and the loser reads the winner's.
+        let temporary = "\(path).creating-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { unlink(temporary) }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             throw Failure(message: "cannot create the signing key \"\(path)\": \(String(cString: strerror(errno)))")
         }
@@ -97,8 +101,13 @@ public struct SigningKey: Sendable {
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == bytes.count, synced == 0 else {
-            unlink(path)
             throw Failure(message: "cannot write the signing key \"\(path)\"")
+        }
+        if link(temporary, path) != 0 {
+            guard errno == EEXIST else {
+                throw Failure(message: "cannot create the signing key \"\(path)\": \(String(cString: strerror(errno)))")
+            }
+            return (try load(at: path), false)
         }
         let publicText = key.publicKey.base64 + "\n"
         _ = FileManager.default.createFile(atPath: path + ".pub", contents: Data(publicText.utf8))

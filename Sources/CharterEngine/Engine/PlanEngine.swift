@@ -56,6 +56,10 @@ public struct EngineEnvironment: Sendable {
     /// a plan publishes `out/ID/…`, and with a root `R` the run writes `R/ID/…` instead. `nil`
     /// writes where the plan says. Paths outside `out/` (a request's own `output.path`) are kept.
     public var outputRoot: String?
+    /// Whether the source's ledger is still the one the plan pinned (its statement before the
+    /// run's reservation; `nil` when the source is not registered). With it, the reservation is
+    /// refused when the plan has run already or the ledger moved (``LedgerPin``); `nil` pins nothing.
+    public var ledgerMatchesPlan: (@Sendable (BudgetStatement?) -> Bool)?
 
     public init(
         registry: any RegistryStore, signingKey: SigningKey, now: Timestamp, actor: String,

@@ -217,6 +217,7 @@ struct PlanRun {
                     source: source.dataset, run: plan.digest,
                     mechanism: "\(generate.generator): \(generate.calibration)",
                     cost: cost, lease: environment.lease, actor: environment.actor),
+                pinnedTo: environment.ledgerMatchesPlan.map { LedgerPin(plan: plan.digest, matches: $0) },
                 at: environment.now)
             progress("budget: reserved \(cost.summary) of \(source.dataset)")
         } catch {

@@ -20,6 +20,24 @@ public protocol ApprovalAuthenticator: Sendable {
     func members(ofGroup name: String) -> [Identity]
 }
 
+/// Approvals taken as written, groups resolved through a directory: what policy tests decide
+/// with, since their cases state approvals, not signatures (they test the policy's logic).
+public struct WrittenApprovals: ApprovalAuthenticator {
+    /// The groups.
+    public let directory: GroupDirectory
+
+    /// Approvals as written, with `directory`'s groups.
+    public init(directory: GroupDirectory = .empty) {
+        self.directory = directory
+    }
+
+    public func problem(
+        with approval: GenerationRequest.Approval, signer: Identity, of request: GenerationRequest, now: CalendarDate
+    ) -> String? { nil }
+
+    public func members(ofGroup name: String) -> [Identity] { directory.members(of: name) }
+}
+
 /// Decides which of a request's approvals count.
 ///
 /// People are compared in ``Identity``'s canonical form. An approval counts when its approver is

@@ -71,7 +71,7 @@ struct PolicyChecks {
         return references
     }
 
-    /// Role members are well-formed identities; approvals are authenticated and groups resolved.
+    /// Role members are well-formed identities, and groups among them resolve through a directory.
     private mutating func identities() {
         var hasGroup: SourceLocation?
         for role in policy.roles {
@@ -86,19 +86,10 @@ struct PolicyChecks {
                 }
             }
         }
-        guard !policy.roles.isEmpty else { return }
-        if policy.identities?.allowedSigners == nil {
-            diagnostics.append(
-                .warning(
-                    .policyUnauthenticatedApprovals,
-                    "approvals are not authenticated: anyone who can edit a request can write one",
-                    at: policy.identities?.location ?? policy.roles[0].name.location,
-                    help: "name an OpenSSH allowed-signers file in `identities: { allowed_signers: FILE }`"))
-        }
         if let hasGroup, policy.identities?.directory == nil {
             diagnostics.append(
                 .warning(
-                    .policyUnauthenticatedApprovals,
+                    .policyUnresolvedGroup,
                     "a role has a group member but the policy names no directory, so nobody approves through it",
                     at: hasGroup, help: "name a directory file in `identities: { directory: FILE }`"))
         }

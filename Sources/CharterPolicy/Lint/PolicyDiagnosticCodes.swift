@@ -106,8 +106,7 @@ extension DiagnosticCode {
     /// A role member that is not a well-formed identity, or an identities file that cannot be used.
     public static let policyInvalidIdentity = DiagnosticCode(
         "CH133", name: "invalid-identity", summary: "a role member, signer or group that is not a well-formed identity")
-    /// Approvals that nothing authenticates, or groups that nothing resolves.
-    public static let policyUnauthenticatedApprovals = DiagnosticCode(
-        "CH134", name: "unauthenticated-approvals",
-        summary: "roles without allowed signers (approvals are plain text) or groups without a directory")
+    /// A `group:` role member that no directory resolves, so nobody approves through it.
+    public static let policyUnresolvedGroup = DiagnosticCode(
+        "CH134", name: "unresolved-group", summary: "a group as role member, with no directory to resolve it")
 }

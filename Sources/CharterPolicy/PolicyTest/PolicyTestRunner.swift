@@ -98,15 +98,16 @@ public struct PolicyTestRunner: Sendable {
     /// The policy decided with.
     public let policy: Policy
     private let evaluator: DecisionEvaluator
-    /// What proves approvals and resolves groups (`nil`: nothing; a policy that names allowed
-    /// signers then counts no approval).
-    private let authenticator: (any ApprovalAuthenticator)?
+    /// Approvals as the cases write them, groups through the policy's directory.
+    private let approvals: WrittenApprovals
 
-    /// A runner for `policy`.
-    public init(policy: Policy, authenticator: (any ApprovalAuthenticator)? = nil) {
+    /// A runner for `policy`, whose `group:` members resolve through `directory`. Cases state
+    /// approvals, not signatures: they are taken as written (signatures are checked by `check`,
+    /// `plan`, `apply` and `run`).
+    public init(policy: Policy, directory: GroupDirectory = .empty) {
         self.policy = policy
         evaluator = DecisionEvaluator(policy: policy)
-        self.authenticator = authenticator
+        approvals = WrittenApprovals(directory: directory)
     }
 
     /// Decides every case of `suite` on its `now` (or `defaultNow`) and compares with the expectation.
@@ -114,7 +115,7 @@ public struct PolicyTestRunner: Sendable {
         let now = suite.now?.value ?? defaultNow
         return suite.cases.map { testCase in
             let decision = evaluator.decide(
-                testCase.request, now: now, tracing: true, budget: nil, authenticator: authenticator)
+                testCase.request, now: now, tracing: true, budget: nil, authenticator: approvals)
             return PolicyTestResult(
                 name: testCase.name.value, file: suite.file, location: testCase.location, decision: decision,
                 mismatches: Self.compare(testCase.expect, decision))

@@ -43,6 +43,23 @@ public struct LedgerEvent: Sendable, Hashable {
 }
 
 /// What a run asks to reserve.
+/// What binds a reservation to the plan it runs: one plan reserves once, and only against the
+/// ledger state it was made (and approved) against. Checked inside the reserving transaction, so
+/// no interleaving of runs can slip between the check and the reservation.
+public struct LedgerPin: Sendable {
+    /// The plan digest; a ledger event already recorded for it means the plan has run.
+    public var plan: String
+    /// Whether the source's ledger, as it stands before this reservation (`nil`: the source is not
+    /// registered), is the one the plan pinned.
+    public var matches: @Sendable (BudgetStatement?) -> Bool
+
+    /// A pin for `plan`.
+    public init(plan: String, matches: @escaping @Sendable (BudgetStatement?) -> Bool) {
+        self.plan = plan
+        self.matches = matches
+    }
+}
+
 public struct ReservationRequest: Sendable, Hashable {
     /// The source dataset.
     public var source: String

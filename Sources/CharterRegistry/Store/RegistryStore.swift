@@ -24,7 +24,12 @@ public protocol RegistryStore: Sendable {
     /// Atomically checks that the request fits the source's budget together with everything
     /// committed and every live reservation, and reserves it. Expired leases are released first.
     /// - Throws: ``RegistryError/budgetExceeded(source:cap:wouldHold:)`` when it does not fit.
-    func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent
+    ///
+    /// With `pin`, the same transaction first refuses a plan that has already reserved
+    /// (``RegistryError/planAlreadyRun(plan:event:state:)``) and a ledger that is not the one the
+    /// plan pinned (``RegistryError/ledgerMoved(source:)``), before expired leases are released.
+    func reserve(_ request: ReservationRequest, pinnedTo pin: LedgerPin?, at now: Timestamp) throws(RegistryError)
+        -> LedgerEvent
 
     /// Extends a live reservation's lease to `now + lease`.
     func renewLease(_ event: Int64, for lease: Duration, actor: String, at now: Timestamp) throws(RegistryError)
@@ -73,6 +78,11 @@ public protocol RegistryStore: Sendable {
 }
 
 extension RegistryStore {
+    /// Reserves with no plan pinned (``reserve(_:pinnedTo:at:)``).
+    public func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent {
+        try reserve(request, pinnedTo: nil, at: now)
+    }
+
     /// Certificates not revoked that expire at or before `now + window`, including those already
     /// expired, soonest first.
     public func certificates(expiringWithin window: Duration, at now: Timestamp) throws(RegistryError)

@@ -35,7 +35,9 @@ extension SQLiteRegistry {
         }
     }
 
-    public func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent {
+    public func reserve(_ request: ReservationRequest, pinnedTo pin: LedgerPin?, at now: Timestamp) throws(RegistryError)
+        -> LedgerEvent
+    {
         try RegistryName.check(request.source, "source")
         try RegistryName.check(request.run, "run")
         try RegistryName.check(request.mechanism, "mechanism")
@@ -49,6 +51,19 @@ extension SQLiteRegistry {
             throw .invalidCost("the cost cannot be written as JSON: \(error)")
         }
         return try write { db in
+            if let pin {
+                // Before expired leases are released: the plan pinned the ledger as stored.
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT id, state FROM ledger_events WHERE run = ? ORDER BY id LIMIT 1",
+                    arguments: [pin.plan])
+                {
+                    throw RegistryError.planAlreadyRun(
+                        plan: pin.plan, event: try row.integer("id"),
+                        state: LedgerEvent.State(rawValue: try row.text("state")) ?? .reserved)
+                }
+                let statement = try Self.cap(db, request.source) == nil ? nil : try Self.statement(db, source: request.source, at: now)
+                guard pin.matches(statement) else { throw RegistryError.ledgerMoved(source: request.source) }
+            }
             try releaseExpired(db, at: now)
             guard let (cap, _) = try Self.cap(db, request.source) else {
                 throw RegistryError.unknownSource(request.source)

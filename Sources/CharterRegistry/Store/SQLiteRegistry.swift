@@ -6,6 +6,11 @@ import GRDB
 #else
     import Foundation
 #endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The registry in one SQLite file, through GRDB: WAL journal, foreign keys, `synchronous=FULL`,
 /// STRICT tables, versioned migrations, and every change in a `BEGIN IMMEDIATE` transaction, so
@@ -55,12 +60,36 @@ public final class SQLiteRegistry: RegistryStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        if create, !FileManager.default.fileExists(atPath: path) {
+            try Self.createAtomically(at: path, configuration: configuration)
+        }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw .cannotOpen(path: path, reason: Self.message(error))
         }
         try migrate()
+    }
+
+    /// Creates a migrated registry at `path` as one step: built under a temporary name beside it,
+    /// then hard-linked into place, which fails rather than replaces when another process created
+    /// it first. Nobody ever sees the file without its schema (a run racing a plan saw exactly
+    /// that: "not a charter registry").
+    private static func createAtomically(at path: String, configuration: Configuration) throws(RegistryError) {
+        let temporary = "\(path).creating-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        }
+        do {
+            let building = try DatabaseQueue(path: temporary, configuration: configuration)
+            try RegistrySchema.migrator.migrate(building)
+            try building.close()
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.message(error))
+        }
+        if link(temporary, path) != 0, errno != EEXIST {
+            throw .cannotOpen(path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Opens the existing registry at `path` for reading only: nothing is created, migrated or

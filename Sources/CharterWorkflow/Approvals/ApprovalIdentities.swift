@@ -10,33 +10,18 @@ public struct ApprovalIdentities: ApprovalAuthenticator {
     public let allowedSigners: AllowedSigners?
     /// The groups; empty when the policy names no directory.
     public let directory: GroupDirectory
-    /// Whether signatures are taken as verified: only for policy tests, which exercise the
-    /// policy's logic with approvals as written.
-    let trustsWrittenApprovals: Bool
 
     /// Identities from the files a policy names.
     public init(allowedSigners: AllowedSigners?, directory: GroupDirectory) {
         self.allowedSigners = allowedSigners
         self.directory = directory
-        trustsWrittenApprovals = false
     }
-
-    private init(directory: GroupDirectory) {
-        allowedSigners = nil
-        self.directory = directory
-        trustsWrittenApprovals = true
-    }
-
-    /// The same groups, with every approval's signature taken as verified: what a policy test
-    /// decides with (its cases state approvals, not signatures).
-    public var trustingWrittenApprovals: ApprovalIdentities { ApprovalIdentities(directory: directory) }
 
     public func members(ofGroup name: String) -> [Identity] { directory.members(of: name) }
 
     public func problem(
         with approval: GenerationRequest.Approval, signer: Identity, of request: GenerationRequest, now: CalendarDate
     ) -> String? {
-        if trustsWrittenApprovals { return nil }
         guard let allowedSigners else { return "the policy's allowed signers were not loaded" }
         guard let armoured = approval.signature?.value else {
             return "it is not signed; sign it with `charter approve` or `ssh-keygen -Y sign -n \(ApprovalStatement.namespace)`"

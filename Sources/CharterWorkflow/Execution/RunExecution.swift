@@ -1,7 +1,7 @@
 import CharterCore
 public import CharterEngine
 public import CharterPlan
-public import CharterPolicy
+import CharterPolicy
 public import CharterRegistry
 import CharterSynth
 import Foundation
@@ -88,11 +88,15 @@ public struct RunExecution: Sendable {
                 createdKey: key.created))
     }
 
-    /// Runs `plan` for `request`, then verifies the certificate it published.
-    public func execute(plan: Plan, request: GenerationRequest) -> ExecutionOutcome {
-        let environment = EngineEnvironment(
+    /// Runs `plan`, made from `inputs`, then verifies the certificate it published. The run
+    /// reserves its budget only if the plan has not run before and the ledger is still the one the
+    /// plan (and so its approvals) pinned, checked in the reserving transaction.
+    public func execute(plan: Plan, inputs: PlanInputs) -> ExecutionOutcome {
+        let request = inputs.request
+        var environment = EngineEnvironment(
             registry: registry, signingKey: signingKey, now: instant.timestamp, actor: actor,
             generator: { SyntheticDataGenerators.generator(named: $0) }, progress: progress, outputRoot: outputRoot)
+        environment.ledgerMatchesPlan = inputs.ledgerMatches(plan)
         let outcome: EngineOutcome
         do {
             outcome = try PlanEngine(environment: environment).run(plan: plan, request: request)

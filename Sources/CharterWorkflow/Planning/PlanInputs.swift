@@ -149,13 +149,33 @@ public struct PlanInputs: Sendable {
                 empty.composition = composition
                 return (empty, nil)
             }
-            let state = LedgerState(
-                source: source, isRegistered: true, capEpsilon: statement.cap.epsilon, capDelta: statement.cap.delta,
-                spentEpsilon: statement.held.epsilon, spentDelta: statement.held.delta, composition: composition,
-                events: statement.events.map { LedgerState.Event(id: $0.id, state: $0.state.rawValue) })
-            return (state, statement)
+            return (ledgerState(of: statement, composition: composition), statement)
         } catch {
             throw Failure(diagnostics: [.error(.unreadableInput, error.description, at: .file(registryPath))])
+        }
+    }
+
+    /// The ledger state a plan pins, from the registry's statement of its source.
+    static func ledgerState(of statement: BudgetStatement, composition: String?) -> LedgerState {
+        LedgerState(
+            source: statement.source, isRegistered: true, capEpsilon: statement.cap.epsilon,
+            capDelta: statement.cap.delta, spentEpsilon: statement.held.epsilon, spentDelta: statement.held.delta,
+            composition: composition, events: statement.events.map { LedgerState.Event(id: $0.id, state: $0.state.rawValue) })
+    }
+
+    /// Whether `statement` (`nil`: the source is not registered) is the ledger state `plan` pinned,
+    /// for the reservation to check inside its transaction. A source the plan saw unregistered
+    /// matches while nothing has been recorded for it (the run registers it before reserving).
+    public func ledgerMatches(_ plan: Plan) -> @Sendable (BudgetStatement?) -> Bool {
+        let pinned = plan.inputs.ledger
+        let composition = policy.budgets?.composition?.value.rawValue
+        let source = request.source.dataset.value
+        return { statement in
+            var unregistered = LedgerState.unregistered(source: source)
+            unregistered.composition = composition
+            guard let statement else { return unregistered.digest == pinned }
+            if statement.events.isEmpty, unregistered.digest == pinned { return true }
+            return Self.ledgerState(of: statement, composition: composition).digest == pinned
         }
     }
 

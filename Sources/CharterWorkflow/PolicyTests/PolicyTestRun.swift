@@ -81,8 +81,7 @@ public struct PolicyTestRun: Sendable {
                     index = known
                 } else {
                     // Cases state approvals, not signatures: they test the policy's logic, with its groups.
-                    let runner = PolicyTestRunner(
-                        policy: policy, authenticator: selection.identities.trustingWrittenApprovals)
+                    let runner = PolicyTestRunner(policy: policy, directory: selection.identities.directory)
                     runners.append((policyPath, runner, []))
                     index = runners.count - 1
                 }

@@ -1,0 +1,246 @@
+import CharterTestSupport
+import Foundation
+import Testing
+
+/// Approvals as an attacker would try them, against the reference policy (allowed signers and
+/// directory in `policies/`, example keys in `examples/keys/`): forged, replayed, renamed and
+/// raced approvals never count.
+@Suite("signed approvals and one run per approval", .serialized)
+struct ApprovalTrustTests {
+    /// A scratch copy of policies/, examples/ and grammar/ with its own registry.
+    final class Project: Sendable {
+        let directory: URL
+        static let now = "2026-12-03"
+        static let example = "examples/requests/allowed-gbsg2-prototyping.yaml"
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("charter-trust-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for folder in ["policies", "examples", "grammar"] {
+                try FileManager.default.copyItem(
+                    at: CLIRunner.checkout.appendingPathComponent(folder), to: directory.appendingPathComponent(folder))
+            }
+        }
+
+        deinit { try? FileManager.default.removeItem(at: directory) }
+
+        func run(_ arguments: [String]) throws -> CLIRunner.Result {
+            try CLIRunner.run(arguments, in: directory)
+        }
+
+        func read(_ path: String) throws -> String {
+            try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
+        }
+
+        func write(_ text: String, to path: String) throws {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(path))
+        }
+
+        /// The example request with its approvals cut off, and `edit` applied.
+        func unapproved(_ edit: (String) -> String = { $0 }) throws -> String {
+            let text = try read(Self.example)
+            let head = text.components(separatedBy: "\napprovals:\n")[0] + "\n"
+            return edit(head)
+        }
+
+        /// The plan digest `charter plan` gives `request` now.
+        func planDigest(_ request: String) throws -> String {
+            let result = try run(["plan", request, "--format", "json", "--now", Self.now])
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return try #require(json?["digest"] as? String, "\(result.stderr)")
+        }
+
+        /// Signs an approval of `request` with `key` and appends it.
+        @discardableResult
+        func approve(_ request: String, role: String = "data_steward", key: String = "examples/keys/carol", plan: String?)
+            throws -> CLIRunner.Result
+        {
+            var arguments = ["approve", request, "--role", role, "--key", key, "--now", Self.now, "--write"]
+            if let plan { arguments += ["--plan", plan] }
+            return try run(arguments)
+        }
+    }
+
+    @Test("the example's signed approval counts; cut its signature and it is plain text that never counts")
+    func unsignedApprovalNeverCounts() throws {
+        let project = try Project()
+        #expect(try project.run(["check", Project.example, "--now", Project.now]).status == 0)
+        let text = try project.read(Project.example)
+        let stripped = text.components(separatedBy: "    signature: |")[0]
+        try project.write(stripped, to: "plain.yaml")
+        let result = try project.run(["check", "plain.yaml", "--now", Project.now])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("it is not signed"))
+    }
+
+    @Test("a key in no allowed-signers file, another person's key, an edited by and a replayed plan never count")
+    func forgedApprovalsNeverCount() throws {
+        let project = try Project()
+        try project.write(try project.unapproved(), to: "r.yaml")
+        let digest = try project.planDigest("r.yaml")
+
+        // Mallory's key is in no allowed-signers file: approve refuses to write it, and a signature
+        // pasted in by hand (made by ssh-keygen's format, verified the same way) does not count.
+        let rogue = try project.run([
+            "approve", "r.yaml", "--role", "data_steward", "--by", "carol@hospital.example", "--key",
+            CLIRunner.fixtures.appendingPathComponent("trust/mallory").path, "--plan", digest, "--now", Project.now,
+        ])
+        #expect(rogue.status == 2)
+        #expect(rogue.stderr.contains("is not an allowed signer for carol@hospital.example"))
+
+        // Erin signs as Erin, then the file is edited to say Carol.
+        try project.approve("r.yaml", key: "examples/keys/erin", plan: digest)
+        let erin = try project.read("r.yaml")
+        try project.write(erin.replacingOccurrences(of: "by: erin@", with: "by: carol@"), to: "edited.yaml")
+        let edited = try project.run(["run", "edited.yaml", "--now", Project.now])
+        #expect(edited.status == 3)
+        #expect(edited.stdout.contains("the signature does not match this approval"))
+
+        // Carol signs another plan; the digest is then edited to this plan's.
+        try project.write(try project.unapproved(), to: "replay.yaml")
+        let other = "sha256:" + String(repeating: "ab", count: 32)
+        try project.approve("replay.yaml", plan: other)
+        let replayed = try project.read("replay.yaml")
+        try project.write(replayed.replacingOccurrences(of: other, with: digest), to: "replayed.yaml")
+        let rebound = try project.run(["run", "replayed.yaml", "--now", Project.now])
+        #expect(rebound.status == 3)
+        #expect(rebound.stdout.contains("the signature does not match this approval"))
+        // Left bound to the other plan, it is stale.
+        let stale = try project.run(["run", "replay.yaml", "--now", Project.now])
+        #expect(stale.status == 3)
+        #expect(stale.stdout.contains("the approval is for a different plan"))
+        #expect(!FileManager.default.fileExists(atPath: project.directory.appendingPathComponent("out").path))
+    }
+
+    @Test(
+        "every spelling of the requester fails separation of duties",
+        arguments: [
+            "Carol@hospital.example", "\"carol@hospital.example \"", "carol+x@hospital.example", "carol@hospital.example.",
+            "CAROL@HOSPITAL.EXAMPLE", "\"\u{FF43}arol@hospital.example\"",
+        ])
+    func requesterSpellings(_ requester: String) throws {
+        let project = try Project()
+        try project.write(
+            try project.unapproved {
+                $0.replacingOccurrences(of: "requester: alice@hospital.example", with: "requester: \(requester)")
+            }, to: "r.yaml")
+        #expect(try project.read("r.yaml").contains("requester: \(requester)"))
+        let digest = try project.planDigest("r.yaml")
+        #expect(try project.approve("r.yaml", plan: digest).status == 0)
+        let result = try project.run(["run", "r.yaml", "--now", Project.now])
+        #expect(result.status == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("the requester cannot approve their own request"))
+    }
+
+    @Test(
+        "a look-alike identity or a group as approver is refused by lint, before any decision",
+        arguments: ["requester: \u{0441}arol@hospital.example", "    by: group:risk-committee"])
+    func lookAlikesAndGroups(_ line: String) throws {
+        let project = try Project()
+        var text = try project.unapproved {
+            $0.replacingOccurrences(of: "requester: alice@hospital.example", with: line.hasPrefix("requester") ? line : "requester: alice@hospital.example")
+        }
+        if !line.hasPrefix("requester") {
+            text += "approvals:\n  - role: risk_committee\n\(line)\n    at: 2026-12-01\n"
+        }
+        try project.write(text, to: "r.yaml")
+        let result = try project.run(["check", "r.yaml", "--now", Project.now])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains("CH208"))
+    }
+
+    @Test("charter approve and ssh-keygen -Y sign make the same approval")
+    func sshKeygenSignsTheSameApproval() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen") else {
+            print("skipped: /usr/bin/ssh-keygen is not installed (charter's own signing is tested elsewhere)")
+            return
+        }
+        let project = try Project()
+        try project.write(try project.unapproved(), to: "r.yaml")
+        let digest = try project.planDigest("r.yaml")
+        let common = ["approve", "r.yaml", "--role", "data_steward", "--plan", digest, "--now", Project.now]
+        let ours = try project.run(common + ["--key", "examples/keys/carol"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let statement = try project.run(common + ["--statement", "--by", "carol@hospital.example"])
+        try project.write(statement.stdout, to: "statement.txt")
+        // ssh-keygen refuses a key others can read; git checks keys out 0644.
+        let key = project.directory.appendingPathComponent("carol-key")
+        try FileManager.default.copyItem(at: project.directory.appendingPathComponent("examples/keys/carol"), to: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        process.arguments = ["-Y", "sign", "-q", "-f", key.path, "-n", "charter-approval", "statement.txt"]
+        process.currentDirectoryURL = project.directory
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let theirs = try project.run(common + ["--signature", "statement.txt.sig", "--by", "carol@hospital.example"])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        // Ed25519 signatures are deterministic: both tools write the same approval, byte for byte.
+        #expect(theirs.stdout == ours.stdout)
+        try project.write(try project.unapproved() + "approvals:\n" + theirs.stdout, to: "r.yaml")
+        #expect(try project.run(["check", "r.yaml", "--now", Project.now]).status == 0)
+    }
+
+    @Test("20 concurrent runs of one approved request: one publishes, ε is spent once")
+    func oneApprovalBuysOneRun() async throws {
+        let project = try Project()
+        let statuses = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let result = try project.run(["run", Project.example, "--now", Project.now, "--out", "out\(index)"])
+                    return (result.status, result.stdout + result.stderr)
+                }
+            }
+            return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0.0 == 0 }.count == 1)
+        for (status, output) in statuses where status != 0 {
+            // Refused before any data was read: the plan has run, or (planned after the first
+            // reserved) the approval is bound to a ledger state that is gone.
+            #expect(
+                output.contains("has already run") || output.contains("the approval is for a different plan"),
+                "\(status): \(output)")
+        }
+        let budget = try project.run(["budget", "--format", "json", "--now", Project.now])
+        let sources = (try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any])?["sources"]
+            as? [[String: Any]]
+        let runs = try #require(sources?.first?["runs"] as? [[String: Any]], "\(budget.stdout)")
+        #expect(runs.count == 1)
+        #expect(runs.first?["state"] as? String == "committed")
+    }
+
+    @Test("20 concurrent different requests on one source, each approved against the same ledger: one runs")
+    func approvalsBindTheLedgerState() async throws {
+        let project = try Project()
+        for index in 0..<20 {
+            let file = "r\(index).yaml"
+            try project.write(
+                try project.unapproved { $0.replacingOccurrences(of: "id: REQ-2026-0201", with: "id: REQ-RACE-\(index)") },
+                to: file)
+            #expect(try project.read(file).contains("REQ-RACE-\(index)"))
+            try project.approve(file, plan: try project.planDigest(file))
+        }
+        let outputs = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let result = try project.run(["run", "r\(index).yaml", "--now", Project.now])
+                    return (result.status, result.stdout + result.stderr)
+                }
+            }
+            return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
+        }
+        // Every approval bound the empty ledger: once one run reserved, every other approval is for
+        // a ledger that is gone, whether the run saw it at planning or inside the reservation.
+        #expect(outputs.filter { $0.0 == 0 }.count == 1)
+        for (status, output) in outputs where status != 0 {
+            #expect(
+                output.contains("changed since the plan was made") || output.contains("the approval is for a different plan"),
+                "\(status): \(output)")
+        }
+        let budget = try project.run(["budget", "--format", "json", "--now", Project.now])
+        let sources = (try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any])?["sources"]
+            as? [[String: Any]]
+        #expect((sources?.first?["runs"] as? [[String: Any]])?.count == 1)
+    }
+}
