@@ -40,7 +40,8 @@ struct ApplyCommand: ParsableCommand {
         }
         let check = Applying.check(
             planBytes: bytes, requestFile: request, policyPath: policy, registryPath: options.registryPath,
-            instant: instant, store: store, planFile: plan)
+            instant: instant, store: store, planFile: plan,
+            policySigners: try CommandLineContext.policySigners(options.requireSignedPolicy))
         switch check {
         case .unreadablePlan(let message):
             throw options.fail(EngineError(.unreadable, stage: "plan", message), plan: nil)

@@ -15,7 +15,7 @@ struct Charter: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            LintCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
+            LintCommand.self, PolicyCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
             PlanCommand.self,
             ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self,

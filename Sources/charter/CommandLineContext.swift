@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterCore
 import CharterRegistry
+import CharterTrust
 import CharterWorkflow
 import Foundation
 
@@ -44,6 +45,30 @@ enum CommandLineContext {
     }
 
     /// The registry `--registry` names, else `$CHARTER_REGISTRY`, else the default path.
+    /// The help of `--require-signed-policy`, the same on `plan`, `apply` and `run`.
+    static let policySignersHelp = ArgumentHelp(
+        "Refuse the policy set unless a key in this allowed-signers file signed it (charter policy sign) and nothing changed since (default: $CHARTER_POLICY_SIGNERS).",
+        valueName: "file")
+
+    /// The policy signers `--require-signed-policy` or `$CHARTER_POLICY_SIGNERS` names, read;
+    /// `nil` when neither does.
+    /// - Throws: exit 2 when the file cannot be read or is not an allowed-signers file.
+    static func policySigners(_ explicit: String?) throws -> AllowedSigners? {
+        guard let path = explicit ?? environment["CHARTER_POLICY_SIGNERS"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return nil
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            Terminal.writeError("error: cannot read the policy signers \"\(path)\"\n")
+            throw ExitStatus.usageError.exitCode
+        }
+        do {
+            return try AllowedSigners(text: text)
+        } catch {
+            Terminal.writeError("error: \(path): \(error.message)\n")
+            throw ExitStatus.usageError.exitCode
+        }
+    }
+
     static func registry(_ explicit: String?) -> RegistryLocation {
         RegistryLocation(
             path: SQLiteRegistry.resolvePath(explicit: explicit, environment: environment),

@@ -42,6 +42,9 @@ struct EngineOptions: ParsableArguments {
             valueName: "dir"))
     var out: String?
 
+    @Option(name: .long, help: CommandLineContext.policySignersHelp)
+    var requireSignedPolicy: String?
+
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 

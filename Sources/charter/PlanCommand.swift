@@ -51,6 +51,9 @@ struct PlanCommand: ParsableCommand {
         name: [.customShort("o"), .long], help: ArgumentHelp("Write the plan's JSON to this file.", valueName: "file"))
     var output: String?
 
+    @Option(name: .long, help: CommandLineContext.policySignersHelp)
+    var requireSignedPolicy: String?
+
     @Option(help: "What to print: text, json, mermaid.")
     var format: Format = .text
 
@@ -61,7 +64,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let outcome = Planning.plan(
             requestFile: request, policyPath: policy, registryPath: CommandLineContext.registry(registry).path,
-            instant: try CommandLineContext.instant(now), store: FileSystemInputStore())
+            instant: try CommandLineContext.instant(now), store: FileSystemInputStore(),
+            policySigners: try CommandLineContext.policySigners(requireSignedPolicy))
         switch outcome {
         case .failed(let diagnostics, let sources):
             let report = DiagnosticReport(

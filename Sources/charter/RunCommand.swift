@@ -36,7 +36,8 @@ struct RunCommand: ParsableCommand {
         let instant = try options.instant()
         let outcome = Planning.plan(
             requestFile: request, policyPath: policy, registryPath: options.registryPath,
-            instant: instant, store: FileSystemInputStore())
+            instant: instant, store: FileSystemInputStore(),
+            policySigners: try CommandLineContext.policySigners(options.requireSignedPolicy))
         switch outcome {
         case .failed(let diagnostics, let sources):
             try options.report(diagnostics, sources: sources, files: [request, policy], command: "run")

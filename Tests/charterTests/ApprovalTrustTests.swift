@@ -244,3 +244,55 @@ struct ApprovalTrustTests {
         #expect((sources?.first?["runs"] as? [[String: Any]])?.count == 1)
     }
 }
+
+/// Signed policy sets: `plan`, `apply` and `run` with `--require-signed-policy` refuse a set that
+/// is unsigned, signed by a key the signers file does not allow, or changed since, naming the file.
+@Suite("signed policy sets")
+struct PolicySigningTests {
+    static let plan = ["plan", ApprovalTrustTests.Project.example, "--now", ApprovalTrustTests.Project.now]
+
+    /// A project with a policy-signers file allowing Dan's example key.
+    static func project() throws -> (ApprovalTrustTests.Project, String) {
+        let project = try ApprovalTrustTests.Project()
+        let dan = try project.read("examples/keys/dan.pub").split(separator: " ").prefix(2).joined(separator: " ")
+        try project.write("dan@hospital.example namespaces=\"charter-policy\" \(dan)\n", to: "policy-signers")
+        return (project, "policy-signers")
+    }
+
+    @Test("unsigned is refused; signed passes; an edited file is named; the same flag works through the environment")
+    func signedPolicySets() throws {
+        let (project, signers) = try Self.project()
+        let unsigned = try project.run(Self.plan + ["--require-signed-policy", signers])
+        #expect(unsigned.status == 2)
+        #expect(unsigned.stderr.contains("the policy set is not signed"))
+        #expect(try project.run(["policy", "sign", "policies", "--key", "examples/keys/dan"]).status == 0)
+        #expect(try project.run(Self.plan + ["--require-signed-policy", signers]).status == 0)
+        #expect(try project.run(["policy", "verify", "--signers", signers]).status == 0)
+
+        let allowed = try project.read("policies/allowed-signers")
+        try project.write(allowed + "mallory@hospital.example " + (try project.read("examples/keys/bob.pub")), to: "policies/allowed-signers")
+        let altered = try CLIRunner.run(
+            ["run", ApprovalTrustTests.Project.example, "--now", ApprovalTrustTests.Project.now], in: project.directory,
+            environment: ["CHARTER_POLICY_SIGNERS": signers])
+        #expect(altered.status == 2)
+        #expect(altered.stderr.contains("changed since signing: allowed-signers"))
+        #expect(!FileManager.default.fileExists(atPath: project.directory.appendingPathComponent(".charter").path))
+        #expect(try project.run(["policy", "verify", "--signers", signers]).status == 1)
+    }
+
+    @Test("a set signed by a key the signers file does not allow, or a manifest edited after signing, is refused")
+    func wrongSignerOrEditedManifest() throws {
+        let (project, signers) = try Self.project()
+        #expect(try project.run(["policy", "sign", "--key", "examples/keys/carol"]).status == 0)
+        let carol = try project.run(Self.plan + ["--require-signed-policy", signers])
+        #expect(carol.status == 2)
+        #expect(carol.stderr.contains("which the policy signers do not allow"))
+
+        #expect(try project.run(["policy", "sign", "--key", "examples/keys/dan"]).status == 0)
+        let manifest = try project.read("policies/policy.manifest")
+        try project.write(manifest + "sha256:\(String(repeating: "0", count: 64)) extra.yaml\n", to: "policies/policy.manifest")
+        let edited = try project.run(Self.plan + ["--require-signed-policy", signers])
+        #expect(edited.status == 2)
+        #expect(edited.stderr.contains("the manifest was edited after signing"))
+    }
+}

@@ -109,4 +109,8 @@ extension DiagnosticCode {
     /// A `group:` role member that no directory resolves, so nobody approves through it.
     public static let policyUnresolvedGroup = DiagnosticCode(
         "CH134", name: "unresolved-group", summary: "a group as role member, with no directory to resolve it")
+    /// Signed policies are required and the policy set is unsigned, signed by an unknown key, or
+    /// changed since it was signed.
+    public static let policyNotSigned = DiagnosticCode(
+        "CH135", name: "policy-not-signed", summary: "the policy set is not signed by an allowed key, or changed since")
 }

@@ -1,3 +1,4 @@
+public import CharterTrust
 public import CharterCore
 public import CharterPlan
 public import CharterPolicy
@@ -30,9 +31,10 @@ public enum Applying {
     ///   - registryPath: the registry whose ledger state the plan pinned.
     ///   - instant: the decision date and the instant the ledger is read at.
     ///   - store: where the request, policies and source are read.
+    ///   - policySigners: who may sign the policy set; with them, an unsigned or altered set is refused.
     public static func check(
         planBytes: [UInt8], requestFile: String?, policyPath: String?, registryPath: String, instant: ActingInstant,
-        store: any InputStore, planFile: String
+        store: any InputStore, planFile: String, policySigners: AllowedSigners? = nil
     ) -> ApplyCheck {
         var saved: Plan
         do throws(PlanDecodingError) {
@@ -48,7 +50,7 @@ public enum Applying {
         do throws(PlanInputs.Failure) {
             inputs = try PlanInputs.load(
                 requestFile: requestFile, policyPath: policyPath, registryPath: registryPath, at: instant.timestamp,
-                store: store)
+                store: store, policySigners: policySigners)
         } catch {
             return .unreadableInputs(
                 diagnostics: error.diagnostics, sources: error.sources, files: [requestFile, policyPath])

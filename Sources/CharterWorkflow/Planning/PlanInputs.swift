@@ -2,6 +2,7 @@ public import CharterCore
 public import CharterPlan
 public import CharterPolicy
 public import CharterRegistry
+public import CharterTrust
 import Foundation
 
 /// What a plan is made from: the request, the policy set, the digests that pin them, and the
@@ -67,12 +68,22 @@ public struct PlanInputs: Sendable {
     ///   - instant: the time the ledger is read at (live reservations count until their lease ends).
     ///   - store: where the request, the policies and (to pin it when the request declares no
     ///     sha256) the source are read.
+    ///   - policySigners: who may sign the policy set (``PolicyBundle``); with them, an unsigned or
+    ///     altered set is refused before anything else is read.
     public static func load(
-        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp, store: any InputStore
+        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp, store: any InputStore,
+        policySigners: AllowedSigners? = nil
     ) throws(Failure) -> PlanInputs {
         let selection = PolicySelection(path: policyPath, in: store)
         guard let policy = selection.policy, selection.diagnostics.isEmpty else {
             throw Failure(diagnostics: selection.diagnostics, sources: selection.sources)
+        }
+        if let policySigners {
+            do throws(PolicyBundle.Failure) {
+                try PolicyBundle.verify(policyPath: policyPath, signers: policySigners, at: instant, store: store)
+            } catch {
+                throw Failure(diagnostics: error.diagnostics, sources: selection.sources)
+            }
         }
         var sources = selection.sources
         let bytes: [UInt8]

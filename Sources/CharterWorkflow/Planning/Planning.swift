@@ -1,3 +1,4 @@
+public import CharterTrust
 public import CharterCore
 public import CharterPlan
 public import CharterPolicy
@@ -20,13 +21,14 @@ public enum Planning {
     /// Plans `requestFile` against the policy set at `policyPath` and the ledger at `registryPath`,
     /// deciding on `instant`'s date and reading the ledger at `instant`.
     public static func plan(
-        requestFile: String, policyPath: String, registryPath: String, instant: ActingInstant, store: any InputStore
+        requestFile: String, policyPath: String, registryPath: String, instant: ActingInstant, store: any InputStore,
+        policySigners: AllowedSigners? = nil
     ) -> PlanOutcome {
         let inputs: PlanInputs
         do throws(PlanInputs.Failure) {
             inputs = try PlanInputs.load(
                 requestFile: requestFile, policyPath: policyPath, registryPath: registryPath, at: instant.timestamp,
-                store: store)
+                store: store, policySigners: policySigners)
         } catch {
             return .failed(diagnostics: error.diagnostics, sources: error.sources)
         }
