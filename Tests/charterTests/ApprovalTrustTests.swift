@@ -296,3 +296,65 @@ struct PolicySigningTests {
         #expect(edited.stderr.contains("the manifest was edited after signing"))
     }
 }
+
+/// Groups through the directory, and identity files that cannot be used.
+@Suite("policy identities")
+struct PolicyIdentitiesTests {
+    /// The `approvals` of the one decision `charter check --format json` prints.
+    static func approvals(_ result: CLIRunner.Result) throws -> [[String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let decision = try #require((json?["decisions"] as? [[String: Any]])?.first, "\(result.stdout)")
+        return try #require(decision["approvals"] as? [[String: Any]])
+    }
+
+    @Test("a member of group:risk-committee approves in their own name; an outsider with a valid key does not")
+    func groupMembersApproveThroughTheDirectory() throws {
+        let project = try ApprovalTrustTests.Project()
+        try project.write(
+            try project.unapproved { $0.replacingOccurrences(of: "high_risk_ai: false", with: "high_risk_ai: true") },
+            to: "r.yaml")
+        #expect(try project.read("r.yaml").contains("high_risk_ai: true"))
+        for key in ["frank", "carol"] {
+            var arguments = ["approve", "r.yaml", "--role", "risk_committee", "--key", "examples/keys/\(key)"]
+            arguments += ["--now", ApprovalTrustTests.Project.now, "--write"]
+            #expect(try project.run(arguments).status == 0)
+        }
+        let result = try project.run(["check", "r.yaml", "--format", "json", "--now", ApprovalTrustTests.Project.now])
+        let verdicts = try Self.approvals(result)
+        #expect(verdicts.map { $0["by"] as? String } == ["frank@hospital.example", "carol@hospital.example"])
+        #expect(verdicts.map { $0["counts"] as? Bool } == [true, false])
+        #expect((verdicts[1]["reason"] as? String)?.contains("not a member of the role") == true)
+    }
+
+    @Test("a missing or malformed allowed-signers file, or a malformed directory, stops every decision")
+    func unusableIdentityFiles() throws {
+        for (file, text, message) in [
+            ("policies/allowed-signers", nil as String?, "cannot read"),
+            ("policies/allowed-signers", "carol@hospital.example ssh-rsa AAAA\n", "allowed-signers line 1"),
+            ("policies/directory.yaml", "charter: 1\nkind: directory\ngroups:\n  risk-committee: [group:other]\n", "groups do not nest"),
+        ] {
+            let project = try ApprovalTrustTests.Project()
+            let url = project.directory.appendingPathComponent(file)
+            if let text { try project.write(text, to: file) } else { try FileManager.default.removeItem(at: url) }
+            let result = try project.run(["check", ApprovalTrustTests.Project.example, "--now", ApprovalTrustTests.Project.now])
+            #expect(result.status == 2, "\(file): \(result.stdout)")
+            #expect((result.stdout + result.stderr).contains(message), "\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    @Test("lint: a malformed role member is an error, a group without a directory a warning")
+    func lintIdentities() throws {
+        let project = try ApprovalTrustTests.Project()
+        let policy = try project.read("policies/health-synthetic.yaml")
+        try project.write(
+            policy.replacingOccurrences(of: "legal: [dan@hospital.example]", with: "legal: [\"d\u{0430}n@hospital.example\"]"),
+            to: "policies/health-synthetic.yaml")
+        let malformed = try project.run(["lint", "policies"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stdout.contains("CH133"))
+        let withoutDirectory = policy.replacingOccurrences(of: "  directory: directory.yaml\n", with: "")
+        try project.write(withoutDirectory, to: "policies/health-synthetic.yaml")
+        let warned = try project.run(["lint", "policies"])
+        #expect(warned.stdout.contains("CH134"), "\(warned.stdout)")
+    }
+}
