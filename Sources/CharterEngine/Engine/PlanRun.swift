@@ -52,6 +52,8 @@ struct PlanRun {
             throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
         }
 
+        // What would fail after the budget is spent is checked before it is reserved.
+        try preflight(generate: generate, publish: publish)
         // Budget first: nothing is read before the run's (ε, δ) is reserved.
         try reserveBudget(source: source, generate: generate)
 
@@ -202,7 +204,7 @@ struct PlanRun {
     static let refusedBeforeAnyMechanism: Set<String> = [
         DiagnosticCode.generatorInvalidRowCount, .generatorUnknownColumn, .generatorInvalidDomain,
         .generatorMissingDomain, .generatorInvalidPrivacyTarget, .generatorInvalidParameter, .externalCommandInvalid,
-        .externalWorkingDirectoryFailed,
+        .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged,
     ].reduce(into: []) { $0.insert($1.id) }
 
     private mutating func reserveBudget(source: SourceStage, generate: GenerateStage) throws(EngineError) {
@@ -306,6 +308,7 @@ struct PlanRun {
     static func generatorParameters(_ generate: GenerateStage) -> [String: JSONValue] {
         var parameters = generate.parameters
         if let command = generate.command { parameters["command"] = .array(command.map(JSONValue.string)) }
+        if let tool = generate.tool { parameters[ExternalGenerator.pinnedToolParameter] = tool.generatorParameter }
         return parameters
     }
 
