@@ -1,4 +1,5 @@
 import CharterCore
+import CharterData
 import CharterPlan
 import CharterPolicy
 import CharterRegistry
@@ -106,5 +107,49 @@ import Testing
         let parameters = PlanRun.generatorParameters(stage)
         #expect(parameters["command"] == ["/bin/true"])
         #expect(parameters[ExternalGenerator.pinnedToolParameter]?[0]?["sha256"]?.stringValue == stage.tool?[0].sha256)
+    }
+}
+
+/// A generator whose rows carry spreadsheet formulas, as a hostile external tool's might.
+struct FormulaGenerator: SyntheticDataGenerator {
+    var name = "test-resampling"
+    var version = "0.0.1"
+    var isDifferentiallyPrivate = true
+
+    func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError)
+        -> GeneratorOutput
+    {
+        var output = try ResamplingGenerator().generate(training: training, rowCount: rowCount, settings: settings)
+        let columns = output.table.columns.map { column -> Column in
+            guard column.name == "horTh" else { return column }
+            let values: [String?] = (0..<rowCount).map { row in
+                row == 0
+                    ? "=HYPERLINK(\"http://evil.example\",\"x\")" : row == 1 ? "@SUM(1)" : (row % 2 == 0 ? "yes" : "no")
+            }
+            return Column(name: column.name, values: .categorical(CategoricalValues(values)))
+        }
+        output.table = Table(columns: columns)
+        return output
+    }
+}
+
+@Suite struct PublishedCSVSafetyTests {
+    @Test("published synthetic data has formula cells neutralised, and the certificate states the rule")
+    func neutralisedAndRecorded() throws {
+        let fixture = try EngineFixture()
+        defer { fixture.remove() }
+        let outcome = try fixture.engine(FormulaGenerator()).run(plan: fixture.plan(), request: EngineFixture.request)
+        guard case .published(let run) = outcome else {
+            Issue.record("expected a published run, got \(outcome)")
+            return
+        }
+        let synthetic = try String(contentsOfFile: run.syntheticPath, encoding: .utf8)
+        let lines = synthetic.split(separator: "\n")
+        #expect(lines[1].hasPrefix("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","))
+        #expect(lines[2].hasPrefix("\"'@SUM(1)\","))
+        #expect(run.certificate.lineage.synthetic.csvSafety == CSVWriter.formulaRule)
+        #expect(ContentDigest.sha256(synthetic) == run.certificate.lineage.synthetic.sha256)
+        let certificate = try String(contentsOfFile: run.certificatePath, encoding: .utf8)
+        #expect(certificate.contains("\"csv_safety\""))
     }
 }

@@ -146,7 +146,8 @@ struct PlanRun {
 
         // Certify and publish.
         progress("certify: signing with key \(environment.signingKey.publicKey.id)")
-        let syntheticText = CSVWriter().write(output.table)
+        // Published for people to open: cells a spreadsheet would execute are neutralised.
+        let syntheticText = CSVWriter(neutralisesFormulas: true).write(output.table)
         let syntheticDigest = ContentDigest.sha256(syntheticText)
         let issued = environment.now
         let id =
@@ -157,6 +158,7 @@ struct PlanRun {
             id: id, syntheticFile: String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv"),
             syntheticDigest: syntheticDigest, schemaColumns: output.table.columnNames, certify: certify,
             issued: issued, expires: expires, auditHead: try auditHead(), requestDigest: plan.inputs.request)
+        certificate.lineage.synthetic.csvSafety = CSVWriter.formulaRule
         do {
             certificate.signature = Certificate.Signature(
                 algorithm: "ed25519", keyID: environment.signingKey.publicKey.id,
