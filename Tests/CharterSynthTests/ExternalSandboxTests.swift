@@ -46,8 +46,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: project.root) }
         let marker = "charter-late-\(UUID().uuidString)"
         let environmentSecret = "ENV-SECRET-\(UUID().uuidString)"
+        // Set once and left set: unsetting would rewrite the environment again while other tests'
+        // threads may be reading it.
         setenv("CHARTER_TEST_EXFIL_SECRET", environmentSecret, 1)
-        defer { unsetenv("CHARTER_TEST_EXFIL_SECRET") }
         // A descriptor of the key left open without close-on-exec, as a careless parent would.
         let leaked = open(project.key.path, O_RDONLY)
         #expect(leaked >= 0)
