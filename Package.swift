@@ -174,7 +174,7 @@ let package = Package(
         // Helpers shared by the test targets (reference implementations run out of process).
         .target(
             name: "CharterTestSupport",
-            dependencies: ["CharterCore", "CharterData"],
+            dependencies: ["CharterCore", "CharterData", "CharterSynth"],
             path: "Tests/CharterTestSupport",
             swiftSettings: strictSettings
         ),

@@ -66,6 +66,14 @@ extension DiagnosticCode {
     public static let externalWorkingDirectoryFailed = DiagnosticCode(
         "CH721", name: "external-working-directory-failed",
         summary: "the external generator's working directory could not be prepared")
+    /// The external generator cannot be contained: bubblewrap is missing or cannot build its sandbox.
+    public static let externalSandboxUnavailable = DiagnosticCode(
+        "CH722", name: "external-sandbox-unavailable",
+        summary: "the external generator cannot run contained (bubblewrap missing or refused), so it is not run")
+    /// The external tool's files no longer have the digests the plan pinned.
+    public static let externalToolChanged = DiagnosticCode(
+        "CH723", name: "external-tool-changed",
+        summary: "the external tool's files differ from the ones the plan pinned")
 
     /// Every code the generators emit, in code order.
     public static let generatorCodes: [DiagnosticCode] = [
@@ -74,7 +82,7 @@ extension DiagnosticCode {
         .generatorSingleClassTarget, .generatorUnknownTarget, .generatorInvalidPrivacyTarget,
         .generatorInvalidParameter, .generatorMechanismFailed, .externalCommandInvalid, .externalCommandFailed,
         .externalTimeout, .externalOutputMissing, .externalOutputInvalid, .externalPrivacyClaimInvalid,
-        .externalWorkingDirectoryFailed,
+        .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged,
     ]
 }
 

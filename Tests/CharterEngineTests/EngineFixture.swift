@@ -85,9 +85,15 @@ struct EngineFixture {
     func plan(
         privacy: [PlanCheck] = [], utility: [PlanCheck] = [], fairness: [PlanCheck] = [], sha256: String? = nil,
         rows: Int? = 686, generator: String = "test-resampling", epsilon: Decimal? = 1, cap: Decimal = 10,
-        expires: CalendarDate? = CalendarDate(year: 2027, month: 2, day: 20), protected: [String] = []
+        expires: CalendarDate? = CalendarDate(year: 2027, month: 2, day: 20), protected: [String] = [],
+        publishDirectory: String? = nil, command: [String]? = nil, tool: [PinnedToolFile]? = nil
     ) -> Plan {
-        let out = outputDirectory
+        let out = publishDirectory ?? outputDirectory
+        var generate = GenerateStage(
+            generator: generator, differentiallyPrivate: epsilon != nil, epsilon: epsilon,
+            delta: epsilon == nil ? nil : Decimal(string: "0.000001")!, seed: 7, rows: 1000, declaredColumns: [],
+            command: command, calibration: "test")
+        generate.tool = tool
         var plan = Plan(
             request: RequestSummary(id: "REQ-T", ticket: "GOV-T", requester: "alice@hospital.example"),
             policy: PolicySummary(name: "health-synthetic", version: "1.0.0", tier: "medium"),
@@ -102,12 +108,7 @@ struct EngineFixture {
                         classification: "phi", privacyUnit: "patient", quasiIdentifiers: ["age", "menostat"],
                         sensitive: ["tgrade"], protected: protected, target: "cens", exclude: [])),
                 .holdoutSplit(HoldoutStage(fraction: Decimal(string: "0.2")!, seed: 42, stratify: "cens")),
-                .generate(
-                    GenerateStage(
-                        generator: generator, differentiallyPrivate: epsilon != nil, epsilon: epsilon,
-                        delta: epsilon == nil ? nil : Decimal(string: "0.000001")!, seed: 7, rows: 1000,
-                        declaredColumns: [],
-                        command: nil, calibration: "test")),
+                .generate(generate),
                 .privacyGate(GateStage(checks: privacy)),
                 .utilityGate(GateStage(checks: utility)),
                 .fairnessGate(GateStage(checks: fairness)),
@@ -146,13 +147,14 @@ struct EngineFixture {
     }()
 
     /// An engine with `generator` under its name and a stand-in membership-inference attack.
-    func engine(_ generator: ResamplingGenerator = ResamplingGenerator(), attack: Bool = true) -> PlanEngine {
+    func engine(_ generator: any SyntheticDataGenerator = ResamplingGenerator(), attack: Bool = true) -> PlanEngine {
         PlanEngine(
             environment: EngineEnvironment(
                 registry: registry, signingKey: key, now: Self.now, actor: "tester",
                 generator: { $0 == generator.name ? generator : nil },
                 membershipInference: attack
                     ? MembershipInferenceAttack { _, _, _, _, _ in .init(attack: "stand-in", accuracy: 0.5, auc: 0.5) }
-                    : nil))
+                    : nil,
+                outputRoot: directory.appendingPathComponent("out").path))
     }
 }

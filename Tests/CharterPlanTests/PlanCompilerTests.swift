@@ -298,16 +298,26 @@ struct PlanPublishTests {
         #expect(try Self.publish(id: "a b/ü").0.directory == "out/a_b__")
     }
 
-    @Test("output.path sets the folder; one outside the working folder is warned about")
+    @Test("output.path sets the file under the output folder; anything else is refused when the request is read")
     func outputPath() throws {
         let (inside, insideWarnings) = try Self.publish(output: "results/run1/synth.csv")
-        #expect(inside.directory == "results/run1" && inside.certificate == "results/run1/certificate.json")
+        #expect(inside.directory == "out/results/run1" && inside.certificate == "out/results/run1/certificate.json")
+        #expect(inside.synthetic == "out/results/run1/synth.csv")
         #expect(!insideWarnings.contains("output-outside"))
         let (bare, _) = try Self.publish(output: "synth.csv")
-        #expect(bare.directory == "." && bare.certificate == "certificate.json")
-        for outside in ["/tmp/synth.csv", "../synth.csv", "a/../../synth.csv", "~/synth.csv"] {
-            #expect(try Self.publish(output: outside).1.contains("output-outside"), "\(outside)")
+        #expect(bare.directory == "out" && bare.certificate == "out/certificate.json")
+        #expect(bare.relocated(to: "published/").certificate == "published/certificate.json")
+        #expect(bare.relocated(to: "published").directory == "published")
+        for outside in [
+            "/tmp/synth.csv", "../synth.csv", "a/../../synth.csv", "~/synth.csv", "a/../synth.csv", "./synth.csv",
+            "a//synth.csv", "results/",
+        ] {
+            let text = PlanFixture.requestText().replacingOccurrences(
+                of: "  rows: 5000\n", with: "  rows: 5000\n  path: \"\(outside)\"\n")
+            let loaded = RequestLoader().load(file: "r.yaml", bytes: Array(text.utf8))
+            let found = loaded.diagnostics.filter { $0.code == .requestUnsafeOutputPath }
+            #expect(found.count == 1 && found.first?.severity == .error, "\(outside)")
+            #expect(found.first?.location?.line == 29, "\(outside)")
         }
-        #expect(try !Self.publish(output: "a/../synth.csv").1.contains("output-outside"))
     }
 }

@@ -1,10 +1,12 @@
 import CharterCore
 import CharterData
 import CharterSynth
+import CharterTestSupport
 import Foundation
 import Testing
 
-/// The external-generator contract, exercised with small shell tools written by the tests.
+/// The external-generator contract, exercised with small shell tools written by the tests. Every
+/// tool runs in the sandbox, so these tests need bubblewrap (``Sandbox``).
 @Suite struct ExternalGeneratorTests {
     static let schema = TableSchema(types: ["age": .numerical, "sex": .categorical, "nodes": .numerical])
 
@@ -46,13 +48,12 @@ import Testing
 
     static func run(
         _ script: String, arguments: [String] = [], epsilon: Double? = 1, delta: Double? = 1e-6, rows: Int = 25,
-        timeout: Double? = nil
+        timeout: Double? = nil, generator: ExternalGenerator = ExternalGenerator()
     ) throws -> Result<GeneratorOutput, GeneratorError> {
         let (folder, path) = try tool(script)
         defer { try? FileManager.default.removeItem(at: folder) }
         var parameters: [String: JSONValue] = [
-            // Through /bin/sh rather than exec'ing the new file: another test's spawn can inherit
-            // the file's write descriptor for a moment, and exec then fails with ETXTBSY.
+            // The script as an argument of /bin/sh: pinned and shown to the tool like the program.
             "command": .array((["/bin/sh", path] + arguments).map(JSONValue.string)),
             "tool_parameters": ["note": "passed through"],
         ]
@@ -60,7 +61,7 @@ import Testing
         let settings = GeneratorSettings(
             seed: 17, epsilon: epsilon, delta: delta, schema: schema, domains: domains, parameters: parameters)
         return Result { () throws(GeneratorError) in
-            try ExternalGenerator().generate(training: training, rowCount: rows, settings: settings)
+            try generator.generate(training: training, rowCount: rows, settings: settings)
         }
     }
 
@@ -69,7 +70,7 @@ import Testing
         return nil
     }
 
-    @Test func resamplingToolFollowsTheContract() throws {
+    @Test(.requiresSandbox()) func resamplingToolFollowsTheContract() throws {
         let output = try Self.run(Self.resampler).get()
         #expect(output.table.columnNames == ["age", "sex", "nodes"])
         #expect(output.table.rowCount == 25)
@@ -95,43 +96,63 @@ import Testing
         #expect(again.table == output.table)
     }
 
-    @Test func inputsArgumentsAndCleanUp() throws {
-        let dump = FileManager.default.temporaryDirectory.appendingPathComponent("charter-dump-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dump) }
+    @Test(.requiresSandbox()) func inputsArgumentsAndCleanUp() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("charter-kept-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
         let script = """
             #!/bin/sh
-            mkdir -p "$1"
-            cp params.json schema.json input.csv "$1/"
-            printf '%s' "$2" > "$1/argument.txt"
-            pwd > "$1/pwd.txt"
+            printf '%s' "$1" > argument.txt
+            pwd > pwd.txt
             cp input.csv output.csv
             """
+        var generator = ExternalGenerator()
+        generator.workingDirectoryParent = parent.path
+        generator.keepsWorkingDirectory = true
         let output = try Self.run(
-            script, arguments: [dump.path, "a b; echo $HOME `id`"], epsilon: nil, delta: nil, rows: 40
+            script, arguments: ["a b; echo $HOME `id`"], epsilon: nil, delta: nil, rows: 40, generator: generator
         ).get()
         #expect(output.privacy == nil)
         #expect(output.table == Self.training)
-        let params = try String(contentsOf: dump.appendingPathComponent("params.json"), encoding: .utf8)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: parent.path)
+        #expect(kept.count == 1 && kept[0].hasPrefix("charter-external-"))
+        let work = parent.appendingPathComponent(kept[0]).appendingPathComponent("work")
+        let params = try String(contentsOf: work.appendingPathComponent("params.json"), encoding: .utf8)
         #expect(
             params
                 == "{\"delta\":null,\"epsilon\":null,\"rows\":40,\"seed\":17,\"seed_text\":\"17\",\"tool_parameters\":{\"note\":\"passed through\"}}\n"
         )
         let schema = try JSONParser().parse(
-            String(contentsOf: dump.appendingPathComponent("schema.json"), encoding: .utf8))
+            String(contentsOf: work.appendingPathComponent("schema.json"), encoding: .utf8))
         #expect(schema["column_order"] == ["age", "sex", "nodes"])
         #expect(schema["columns"]?["age"]?["sdtype"] == "numerical")
         #expect(schema["columns"]?["age"]?["domain"]?["upper"]?.doubleValue == 120)
         #expect(schema["columns"]?["sex"]?["domain"]?["categories"] == ["f", "m"])
         #expect(schema["columns"]?["nodes"]?["domain"] == nil)
-        let argument = try String(contentsOf: dump.appendingPathComponent("argument.txt"), encoding: .utf8)
+        let argument = try String(contentsOf: work.appendingPathComponent("argument.txt"), encoding: .utf8)
         #expect(argument == "a b; echo $HOME `id`")
-        let workingDirectory = try String(contentsOf: dump.appendingPathComponent("pwd.txt"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(workingDirectory.contains("charter-external-"))
-        #expect(!FileManager.default.fileExists(atPath: workingDirectory))
+        let workingDirectory = try String(contentsOf: work.appendingPathComponent("pwd.txt"), encoding: .utf8)
+        #expect(workingDirectory == "/charter/work\n")
+        // The lineage pins the shell and the script.
+        let pins = try #require(output.lineage.parameters["tool"]?.arrayValue)
+        #expect(pins.map { $0["role"]?.stringValue } == ["program", "script"])
+        #expect(pins.allSatisfy { $0["sha256"]?.stringValue?.hasPrefix("sha256:") == true })
     }
 
-    @Test func failingTools() throws {
+    @Test(.requiresSandbox()) func workingDirectoryIsRemoved() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("charter-gone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
+        var generator = ExternalGenerator()
+        generator.workingDirectoryParent = parent.path
+        _ = try Self.run(
+            "#!/bin/sh\ncp input.csv output.csv\n", epsilon: nil, delta: nil, rows: 40, generator: generator
+        )
+        .get()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+    }
+
+    @Test(.requiresSandbox()) func failingTools() throws {
         let failing = try Self.run("#!/bin/sh\necho 'model diverged' >&2\nexit 3\n")
         guard case .failure(let error) = failing else {
             Issue.record("a failing tool must fail")
@@ -143,14 +164,14 @@ import Testing
         #expect(Self.code(try Self.run("#!/bin/sh\nexit 0\n")) == "CH718")
     }
 
-    @Test func timeoutStopsTheToolAndWhatItStarted() throws {
+    @Test(.requiresSandbox()) func timeoutStopsTheToolAndWhatItStarted() throws {
         let start = Date()
         let result = try Self.run("#!/bin/sh\nsleep 30 &\nsleep 30\n", timeout: 0.5)
         #expect(Self.code(result) == "CH717")
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
-    @Test func malformedOutputs() throws {
+    @Test(.requiresSandbox()) func malformedOutputs() throws {
         let header = "#!/bin/sh\n"
         // A missing column.
         #expect(
@@ -213,7 +234,7 @@ import Testing
                 == nil)
     }
 
-    @Test func privacyClaims() throws {
+    @Test(.requiresSandbox()) func privacyClaims() throws {
         let output = "#!/bin/sh\nprintf 'age,sex,nodes\\n40,f,1\\n' > output.csv\n"
         #expect(Self.code(try Self.run(output, rows: 1)) == "CH720")
         #expect(Self.code(try Self.run(output, epsilon: nil, delta: nil, rows: 1)) == nil)
@@ -231,7 +252,7 @@ import Testing
                 == "CH720")
     }
 
-    @Test func commands() throws {
+    @Test(.requiresSandbox()) func commands() throws {
         func code(_ parameters: [String: JSONValue]) -> String? {
             SynthFixtures.error { () throws(GeneratorError) in
                 try ExternalGenerator().generate(

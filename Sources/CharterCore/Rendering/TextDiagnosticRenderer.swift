@@ -1,7 +1,9 @@
 /// Compiler-style text: `file:line:col: error[CH002]: message`, the quoted source line with a
 /// caret under the column, related locations, notes and help, then a one-line summary.
 ///
-/// Colours (ANSI) only when asked, which the CLI does only when stdout is a terminal.
+/// Colours (ANSI) only when asked, which the CLI does only when stdout is a terminal. Everything
+/// that comes from a file (messages quote it, and the quoted source line is it) is printed with its
+/// control characters escaped (``TerminalText``), so that a request cannot drive the terminal.
 public struct TextDiagnosticRenderer: Sendable {
     /// Whether to use ANSI colours.
     public var colors: Bool
@@ -26,23 +28,24 @@ public struct TextDiagnosticRenderer: Sendable {
     /// Renders one diagnostic, ending with a newline.
     public func render(_ diagnostic: Diagnostic, sources: [String: String], into output: inout String) {
         let label = "\(diagnostic.severity.rawValue)[\(diagnostic.code.id)]"
-        let prefix = diagnostic.location.map { "\($0): " } ?? "charter: "
-        output.append(bold(prefix) + paint(label, diagnostic.severity) + bold(": " + diagnostic.message) + "\n")
+        let prefix = diagnostic.location.map { safe("\($0): ") } ?? "charter: "
+        output.append(bold(prefix) + paint(label, diagnostic.severity) + bold(": " + safe(diagnostic.message)) + "\n")
         if let location = diagnostic.location {
             quote(location, sources: sources, into: &output)
         }
         for related in diagnostic.related {
-            output.append(bold("\(related.location): ") + paint("note", .note) + ": " + related.message + "\n")
+            output.append(
+                bold(safe("\(related.location): ")) + paint("note", .note) + ": " + safe(related.message) + "\n")
             quote(related.location, sources: sources, into: &output)
         }
         for note in diagnostic.notes {
-            output.append(gutter("  = ") + bold("note") + ": " + note + "\n")
+            output.append(gutter("  = ") + bold("note") + ": " + safe(note) + "\n")
         }
         if let help = diagnostic.help {
-            output.append(gutter("  = ") + bold("help") + ": " + help + "\n")
+            output.append(gutter("  = ") + bold("help") + ": " + safe(help) + "\n")
         }
         if let fix = diagnostic.fix {
-            output.append(gutter("  = ") + bold("fix") + ": " + fix.summary + "\n")
+            output.append(gutter("  = ") + bold("fix") + ": " + safe(fix.summary) + "\n")
         }
     }
 
@@ -56,7 +59,8 @@ public struct TextDiagnosticRenderer: Sendable {
     }
 
     private func quote(_ location: SourceLocation, sources: [String: String], into output: inout String) {
-        guard let text = sources[location.file], let line = SourceLines.line(location.line, of: text) else { return }
+        guard let text = sources[location.file], let raw = SourceLines.line(location.line, of: text) else { return }
+        let line = safe(raw)
         let number = String(location.line)
         let pad = String(repeating: " ", count: number.count)
         output.append(gutter("\(pad) |") + "\n")
@@ -65,6 +69,8 @@ public struct TextDiagnosticRenderer: Sendable {
         let lead = String(line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " })
         output.append(gutter("\(pad) |") + " " + lead + paint("^", .error) + "\n")
     }
+
+    private func safe(_ text: String) -> String { TerminalText.escaped(text, keepingLineBreaks: true) }
 
     private func plural(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"

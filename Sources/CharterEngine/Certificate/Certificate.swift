@@ -188,12 +188,21 @@ public struct Certificate: Sendable, Equatable, Codable {
         public var sha256: String
         public var rows: Int
         public var columns: [String]
+        /// How cells a spreadsheet would execute were neutralised in the file (`CSVWriter.formulaRule`);
+        /// absent in certificates written before the rule.
+        public var csvSafety: String?
 
-        public init(file: String, sha256: String, rows: Int, columns: [String]) {
+        enum CodingKeys: String, CodingKey {
+            case file, sha256, rows, columns
+            case csvSafety = "csv_safety"
+        }
+
+        public init(file: String, sha256: String, rows: Int, columns: [String], csvSafety: String? = nil) {
             self.file = file
             self.sha256 = sha256
             self.rows = rows
             self.columns = columns
+            self.csvSafety = csvSafety
         }
     }
 

@@ -54,7 +54,9 @@ public struct EngineEnvironment: Sendable {
     public var lease: Duration
     /// The folder that stands for the plan's default output folder (``PublishStage/defaultRoot``):
     /// a plan publishes `out/ID/…`, and with a root `R` the run writes `R/ID/…` instead. `nil`
-    /// writes where the plan says. Paths outside `out/` (a request's own `output.path`) are kept.
+    /// writes where the plan says, under `out/`. Either way the run publishes only under this
+    /// folder (`out/` when `nil`), symbolic links resolved, and refuses before reserving any
+    /// budget when the plan's folder lies elsewhere.
     public var outputRoot: String?
     /// Whether the source's ledger is still the one the plan pinned (its statement before the
     /// run's reservation; `nil` when the source is not registered). With it, the reservation is

@@ -52,6 +52,8 @@ struct PlanRun {
             throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
         }
 
+        // What would fail after the budget is spent is checked before it is reserved.
+        try preflight(generate: generate, publish: publish)
         // Budget first: nothing is read before the run's (ε, δ) is reserved.
         try reserveBudget(source: source, generate: generate)
 
@@ -144,7 +146,8 @@ struct PlanRun {
 
         // Certify and publish.
         progress("certify: signing with key \(environment.signingKey.publicKey.id)")
-        let syntheticText = CSVWriter().write(output.table)
+        // Published for people to open: cells a spreadsheet would execute are neutralised.
+        let syntheticText = CSVWriter(neutralisesFormulas: true).write(output.table)
         let syntheticDigest = ContentDigest.sha256(syntheticText)
         let issued = environment.now
         let id =
@@ -155,6 +158,7 @@ struct PlanRun {
             id: id, syntheticFile: String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv"),
             syntheticDigest: syntheticDigest, schemaColumns: output.table.columnNames, certify: certify,
             issued: issued, expires: expires, auditHead: try auditHead(), requestDigest: plan.inputs.request)
+        certificate.lineage.synthetic.csvSafety = CSVWriter.formulaRule
         do {
             certificate.signature = Certificate.Signature(
                 algorithm: "ed25519", keyID: environment.signingKey.publicKey.id,
@@ -202,7 +206,7 @@ struct PlanRun {
     static let refusedBeforeAnyMechanism: Set<String> = [
         DiagnosticCode.generatorInvalidRowCount, .generatorUnknownColumn, .generatorInvalidDomain,
         .generatorMissingDomain, .generatorInvalidPrivacyTarget, .generatorInvalidParameter, .externalCommandInvalid,
-        .externalWorkingDirectoryFailed,
+        .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged,
     ].reduce(into: []) { $0.insert($1.id) }
 
     private mutating func reserveBudget(source: SourceStage, generate: GenerateStage) throws(EngineError) {
@@ -307,6 +311,7 @@ struct PlanRun {
     static func generatorParameters(_ generate: GenerateStage) -> [String: JSONValue] {
         var parameters = generate.parameters
         if let command = generate.command { parameters["command"] = .array(command.map(JSONValue.string)) }
+        if let tool = generate.tool { parameters[ExternalGenerator.pinnedToolParameter] = tool.generatorParameter }
         return parameters
     }
 

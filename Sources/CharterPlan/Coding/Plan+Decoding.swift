@@ -161,7 +161,8 @@ extension PlanStage {
         guard let kind = Kind(rawValue: name), let keys = Self.keys[kind] else {
             throw PlanDecodingError(path: PlanJSONReader.join(path, "stage"), message: "unknown stage \"\(name)\"")
         }
-        let s = try PlanJSONReader(value, path: path, keys: keys.union(["stage"]))
+        let s = try PlanJSONReader(
+            value, path: path, keys: keys.union(["stage"]), optional: kind == .generate ? ["tool"] : [])
         switch kind {
         case .verifySource:
             self = .verifySource(
@@ -179,16 +180,28 @@ extension PlanStage {
                     fraction: try s.decimal("fraction"), seed: try s.int("seed"),
                     stratify: try s.optionalString("stratify")))
         case .generate:
-            self = .generate(
-                GenerateStage(
-                    generator: try s.string("generator"), differentiallyPrivate: try s.bool("differentially_private"),
-                    epsilon: try s.optionalDecimal("epsilon"), delta: try s.optionalDecimal("delta"),
-                    seed: try s.int("seed"),
-                    rows: try s.int("rows"), declaredColumns: try s.strings("declared_columns"),
-                    command: s.value("command") == .null ? nil : try s.strings("command"),
-                    calibration: try s.string("calibration"), parameters: try s.object("parameters"),
-                    budgetSplit: s.value("budget_split") == .null
-                        ? nil : try BudgetSplit(json: s.value("budget_split"), path: s.at("budget_split"))))
+            var stage = GenerateStage(
+                generator: try s.string("generator"), differentiallyPrivate: try s.bool("differentially_private"),
+                epsilon: try s.optionalDecimal("epsilon"), delta: try s.optionalDecimal("delta"),
+                seed: try s.int("seed"),
+                rows: try s.int("rows"), declaredColumns: try s.strings("declared_columns"),
+                command: s.value("command") == .null ? nil : try s.strings("command"),
+                calibration: try s.string("calibration"), parameters: try s.object("parameters"),
+                budgetSplit: s.value("budget_split") == .null
+                    ? nil : try BudgetSplit(json: s.value("budget_split"), path: s.at("budget_split")))
+            if s.value("tool") != .null {
+                var tool: [PinnedToolFile] = []
+                for (index, item) in try s.array("tool").enumerated() {
+                    let pin = try PlanJSONReader(
+                        item, path: "\(s.at("tool"))[\(index)]", keys: ["role", "path", "sha256"])
+                    tool.append(
+                        PinnedToolFile(
+                            role: try pin.string("role"), path: try pin.string("path"), sha256: try pin.digest("sha256")
+                        ))
+                }
+                stage.tool = tool
+            }
+            self = .generate(stage)
         case .privacyGate, .utilityGate, .fairnessGate:
             var checks: [PlanCheck] = []
             for (index, item) in try s.array("checks").enumerated() {

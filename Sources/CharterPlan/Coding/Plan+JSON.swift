@@ -131,6 +131,11 @@ extension PlanStage {
                 "command": s.command.map { .strings($0) } ?? .null, "calibration": .string(s.calibration),
                 "parameters": .object(s.parameters), "budget_split": s.budgetSplit?.json ?? .null,
             ]
+            // Only for an external generator, so that every other plan (and its digest) is as before.
+            if let tool = s.tool {
+                object["tool"] = .array(
+                    tool.map { ["role": .string($0.role), "path": .string($0.path), "sha256": .string($0.sha256)] })
+            }
         case .privacyGate(let gate), .utilityGate(let gate), .fairnessGate(let gate):
             object = ["checks": .array(gate.checks.map(\.json))]
         case .certify(let s):

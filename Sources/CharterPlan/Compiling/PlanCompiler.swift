@@ -20,6 +20,10 @@ public struct PlanCompiler: Sendable {
     public let policy: Policy
     /// The share of real rows held out from the generator, for TSTR, membership inference and DCR.
     public var holdoutFraction: Decimal = Decimal(2) / Decimal(10)
+    /// The files an `external` generator's command runs, with their digests as read by the caller
+    /// (CharterSynth's `ExternalTool`); pinned in the generate stage. `nil` for another generator,
+    /// or when the tool cannot be read (the plan then warns, and the engine refuses to run it).
+    public var externalTool: [PinnedToolFile]?
 
     /// A compiler for one policy.
     public init(policy: Policy) {
@@ -75,7 +79,7 @@ public struct PlanCompiler: Sendable {
         let requestDigest = InputDigests.request(request)
         let draft = PlanDraft(
             request: request, controls: controls, policy: policy, requestDigest: requestDigest,
-            holdoutFraction: holdoutFraction, ledger: ledger, sourceDigest: sourceDigest)
+            holdoutFraction: holdoutFraction, ledger: ledger, sourceDigest: sourceDigest, tool: externalTool)
         return Plan(
             request: RequestSummary(
                 id: request.id.value, ticket: request.ticket?.value, requester: request.requester.value),

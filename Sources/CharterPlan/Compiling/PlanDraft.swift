@@ -21,7 +21,7 @@ struct PlanDraft {
 
     init(
         request: GenerationRequest, controls: EffectiveControls, policy: Policy, requestDigest: String,
-        holdoutFraction: Decimal, ledger: LedgerState, sourceDigest: String?
+        holdoutFraction: Decimal, ledger: LedgerState, sourceDigest: String?, tool: [PinnedToolFile]? = nil
     ) {
         let source = request.source
         let strings: (Located<[Located<String>]>?) -> [String] = { $0?.value.map(\.value) ?? [] }
@@ -49,18 +49,28 @@ struct PlanDraft {
                     stratify: target)))
         let epsilon = generator.epsilon?.value
         let delta = generator.delta?.value
-        stages.append(
-            .generate(
-                GenerateStage(
-                    generator: generator.type.value, differentiallyPrivate: kept.differentiallyPrivate,
-                    epsilon: kept.epsilon, delta: kept.delta,
-                    seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
-                    rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
-                    command: generator.command?.map(\.value),
-                    calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
-                    parameters: generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:],
-                    budgetSplit: generator.type.value == "dp-copula"
-                        ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)))
+        var generate = GenerateStage(
+            generator: generator.type.value, differentiallyPrivate: kept.differentiallyPrivate,
+            epsilon: kept.epsilon, delta: kept.delta,
+            seed: generator.seed?.value ?? InputDigests.seed(from: requestDigest, purpose: "generate"),
+            rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
+            command: generator.command?.map(\.value),
+            calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
+            parameters: generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:],
+            budgetSplit: generator.type.value == "dp-copula"
+                ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)
+        if generator.type.value == "external" {
+            generate.tool = tool
+            if tool == nil {
+                warnings.append(
+                    PlanWarning(
+                        code: "external-tool-unpinned", severity: .error,
+                        message:
+                            "the external tool's files could not be read, so the plan cannot pin their digests; the engine refuses to run a tool the plan does not pin"
+                    ))
+            }
+        }
+        stages.append(.generate(generate))
         if isPrivate, source.columns.isEmpty {
             warnings.append(
                 PlanWarning(
@@ -208,12 +218,13 @@ struct PlanDraft {
                     message: "the request states no expires_at: the certificate will not expire"))
         }
         stages.append(.publish(Self.publish(request)))
-        if let path = request.output.path?.value, Self.escapes(path) {
+        // The loader refuses such a request (CH246); a request built another way is stopped here.
+        if let path = request.output.path?.value, let problem = RequestFieldChecks.outputPathProblem(path) {
             warnings.append(
                 PlanWarning(
-                    code: "output-outside", severity: .warning,
+                    code: "output-outside", severity: .error,
                     message:
-                        "output.path \"\(path)\" is absolute or leaves the folder charter runs in: the synthetic data and its certificate are written there"
+                        "output.path \"\(TerminalText.escaped(path))\" \(problem); the run is refused before any budget is reserved"
                 ))
         }
 
@@ -272,28 +283,14 @@ struct PlanDraft {
             request.id.value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
         // No `.`, `..` or hidden folder: the id names one visible folder under out/.
         if safeID.hasPrefix(".") || safeID.isEmpty { safeID = "_" + safeID }
-        let synthetic = request.output.path?.value ?? "\(PublishStage.defaultRoot)/\(safeID)/synthetic.csv"
+        // `output.path` is relative to the output folder, like the default `ID/synthetic.csv`.
+        let synthetic = "\(PublishStage.defaultRoot)/" + (request.output.path?.value ?? "\(safeID)/synthetic.csv")
         let slash = synthetic.lastIndex(of: "/")
         let directory = slash.map { String(synthetic[..<$0]) } ?? "."
         let prefix = directory == "." ? "" : directory + "/"
         return PublishStage(
             directory: directory, synthetic: synthetic, certificate: prefix + "certificate.json",
             reportJSON: prefix + "report.json", reportHTML: prefix + "report.html")
-    }
-
-    /// Whether a path is absolute or climbs above where it starts.
-    static func escapes(_ path: String) -> Bool {
-        if path.hasPrefix("/") || path.hasPrefix("~") { return true }
-        var depth = 0
-        for component in path.split(separator: "/") {
-            if component == ".." {
-                depth -= 1
-                if depth < 0 { return true }
-            } else if component != "." {
-                depth += 1
-            }
-        }
-        return false
     }
 
     static func forecast(

@@ -35,6 +35,9 @@ public struct PlanDrift: Sendable, Equatable {
     public var planEdited: Bool
     /// Inputs whose digests changed, in ``PlanDigests/Input`` order.
     public var changes: [Change]
+    /// How an external generator's pinned files differ from the files now
+    /// (``PinnedToolFile/changes(planned:current:)``), one line each.
+    public var toolChanges: [String] = []
 
     /// Compares a plan with the digests of its inputs now.
     ///
@@ -51,11 +54,11 @@ public struct PlanDrift: Sendable, Equatable {
     }
 
     /// Whether the plan may run as made.
-    public var isEmpty: Bool { !planEdited && changes.isEmpty }
+    public var isEmpty: Bool { !planEdited && changes.isEmpty && toolChanges.isEmpty }
 
     /// Every problem, one line each.
     public var messages: [String] {
         (planEdited ? ["the plan was edited: its digest does not match its content; make a new plan"] : [])
-            + changes.map(\.message)
+            + changes.map(\.message) + toolChanges
     }
 }

@@ -136,6 +136,9 @@ public struct GenerateStage: Sendable, Equatable {
     public var parameters: [String: JSONValue] = [:]
     /// The budget split the calibration gives, for a generator Charter accounts for.
     public var budgetSplit: BudgetSplit?
+    /// The files of an `external` generator's command with their digests (`nil` for any other
+    /// generator, or when the tool could not be read; the plan then warns and the engine refuses).
+    public var tool: [PinnedToolFile]? = nil
 
     /// Creates the stage.
     public init(
@@ -257,12 +260,15 @@ public struct PublishStage: Sendable, Equatable {
     public static let defaultRoot = "out"
 
     /// The stage with the default folder (``defaultRoot``) replaced by `root`: `out/ID/x` becomes
-    /// `root/ID/x`. Paths outside it (a request's own `output.path` elsewhere) are kept.
+    /// `root/ID/x`, and `out/x` (a request's `output.path` of one component) `root/x`. A stage
+    /// outside it (a plan of an older version) is kept; the engine refuses to publish there.
     public func relocated(to root: String) -> PublishStage {
         let prefix = Self.defaultRoot + "/"
-        guard directory.hasPrefix(prefix) else { return self }
+        guard directory == Self.defaultRoot || directory.hasPrefix(prefix) else { return self }
         let newPrefix = root.hasSuffix("/") ? root : root + "/"
-        func move(_ path: String) -> String { newPrefix + path.dropFirst(prefix.count) }
+        func move(_ path: String) -> String {
+            path == Self.defaultRoot ? String(newPrefix.dropLast()) : newPrefix + path.dropFirst(prefix.count)
+        }
         return PublishStage(
             directory: move(directory), synthetic: move(synthetic), certificate: move(certificate),
             reportJSON: move(reportJSON), reportHTML: move(reportHTML))

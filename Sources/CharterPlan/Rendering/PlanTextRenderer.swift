@@ -78,6 +78,9 @@ public enum PlanTextRenderer {
             ]
             if !s.declaredColumns.isEmpty { rows.append(("declared columns", list(s.declaredColumns))) }
             if let command = s.command { rows.append(("command", command.joined(separator: " "))) }
+            for (index, pin) in (s.tool ?? []).enumerated() {
+                rows.append((index == 0 ? "tool" : "", "\(pin.role) \(pin.path) \(pin.sha256)"))
+            }
             rows.append(("noise", s.calibration))
             if let split = s.budgetSplit {
                 rows.append(("accountant", split.accountant))

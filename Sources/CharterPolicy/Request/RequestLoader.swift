@@ -38,6 +38,7 @@ public struct RequestLoader: Sendable {
     ) {
         let reader = DocumentReader(source: source)
         let request = RequestBuilder(reader: reader).request(document)
+        if let request { RequestFieldChecks.check(request, report: reader.report) }
         return (request, reader.diagnostics)
     }
 

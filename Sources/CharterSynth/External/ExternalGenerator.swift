@@ -19,7 +19,7 @@ public import CharterData
 ///
 /// **The contract** (README, "External generators"):
 /// - Parameters: `command`, the argv as an array of strings (run directly, never through a
-///   shell; a program without a slash is looked up in `PATH`); `timeout_seconds` (default 600);
+///   shell; a program without a slash is looked up in ``ExternalTool/searchPath``); `timeout_seconds` (default 600);
 ///   `tool_parameters`, any JSON passed through to the tool.
 /// - Charter makes a fresh working directory, the command's current directory, holding
 ///   `input.csv` (the training table), `schema.json` (`{"columns": {name: {"sdtype": …,
@@ -32,8 +32,14 @@ public import CharterData
 ///   the claimed (ε, δ) is within the request; the spend is recorded with
 ///   `claimedByExternalTool = true`, since Charter cannot verify it. Past the timeout the
 ///   command's whole process group is killed (SIGKILL).
-/// - stdin is /dev/null; stdout and stderr are kept in the working directory, and the end of
-///   stderr is quoted in errors. The directory is deleted afterwards.
+/// - stdin is /dev/null; stdout and stderr are kept outside the working directory, and the end of
+///   stderr is quoted in errors. Everything is deleted afterwards.
+/// - The command runs contained (``ExternalSandbox``): it sees its working directory
+///   (`/charter/work`) and the system's programs and libraries, nothing of the project or of
+///   `.charter`, no network, no other process, and only ``ExternalSandbox/environment``. Where
+///   bubblewrap cannot run, the tool is refused (CH722). Its files are pinned by digest
+///   (``ExternalTool``); a plan's pins are handed in ``pinnedToolParameter`` and a tool that no
+///   longer matches them is refused (CH723).
 public struct ExternalGenerator: SyntheticDataGenerator {
     public let name = "external"
     public let version = "1.0.0"
@@ -42,6 +48,15 @@ public struct ExternalGenerator: SyntheticDataGenerator {
 
     /// The default time limit, in seconds.
     public static let defaultTimeoutSeconds = 600.0
+
+    /// Where the control folder is made (the system's temporary folder when `nil`).
+    package var workingDirectoryParent: String?
+    /// Keeps the control folder after the run, for tests that inspect what the tool was given.
+    package var keepsWorkingDirectory = false
+
+    /// The parameter a plan's pins are handed in: `[{"role", "path", "sha256"}]`
+    /// (``ExternalTool/json``). When present the tool's files must have exactly these digests.
+    public static let pinnedToolParameter = "pinned_tool"
 
     /// Creates the generator.
     public init() {}
@@ -58,20 +73,41 @@ public struct ExternalGenerator: SyntheticDataGenerator {
                     .generatorInvalidPrivacyTarget, "the request's epsilon must be positive and delta in [0, 1)")
             }
         }
-        let directory = try Self.makeWorkingDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tool = try ExternalTool.resolve(command)
+        try Self.checkPinned(tool, settings.parameters)
+        guard let bubblewrap = ExternalSandbox.bubblewrap() else {
+            throw GeneratorError(
+                .externalSandboxUnavailable,
+                "the external generator runs only inside a bubblewrap sandbox and no bwrap is installed "
+                    + "(looked in \(ExternalSandbox.bubblewrapLocations.joined(separator: ", "))); install Debian's "
+                    + "'bubblewrap' package; Charter never runs a tool unconfined")
+        }
+        // The control folder holds bubblewrap's files and the tool's logs; only its `work`
+        // subfolder is shown to the tool.
+        let control = try Self.makeWorkingDirectory(in: workingDirectoryParent)
+        defer { if !keepsWorkingDirectory { try? FileManager.default.removeItem(atPath: control) } }
+        let directory = control + "/work"
+        guard mkdir(directory, 0o700) == 0 else {
+            throw GeneratorError(
+                .externalWorkingDirectoryFailed,
+                "cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
         try Self.write(CSVWriter().write(training), to: directory + "/input.csv")
         try Self.write(Self.schemaJSON(training, settings), to: directory + "/schema.json")
         try Self.write(Self.paramsJSON(rowCount, settings), to: directory + "/params.json")
 
         let process = ExternalProcess(
-            arguments: command, workingDirectory: directory, stdoutPath: directory + "/stdout.txt",
-            stderrPath: directory + "/stderr.txt", timeoutSeconds: timeout)
+            bubblewrap: bubblewrap,
+            options: ExternalSandbox.options(
+                tool: tool, workDirectory: directory, readOnlyInputs: ["input.csv", "schema.json", "params.json"]),
+            command: tool.arguments,
+            controlDirectory: control, stdoutPath: control + "/stdout.txt", stderrPath: control + "/stderr.txt",
+            timeoutSeconds: timeout)
         let outcome: ExternalProcess.Outcome
         do {
             outcome = try process.run()
         } catch {
-            throw GeneratorError(.externalCommandInvalid, error.message)
+            throw GeneratorError(.externalSandboxUnavailable, error.message)
         }
         let program = command[0]
         switch outcome {
@@ -80,16 +116,20 @@ public struct ExternalGenerator: SyntheticDataGenerator {
         case .exited(let status):
             throw GeneratorError(
                 .externalCommandFailed,
-                "external generator '\(program)' exited with status \(status)\(Self.stderrTail(directory))")
+                "external generator '\(program)' exited with status \(status)\(Self.stderrTail(control))")
         case .signalled(let signal):
             throw GeneratorError(
                 .externalCommandFailed,
-                "external generator '\(program)' was killed by signal \(signal)\(Self.stderrTail(directory))")
+                "external generator '\(program)' was killed by signal \(signal)\(Self.stderrTail(control))")
         case .timedOut:
             throw GeneratorError(
                 .externalTimeout,
                 "external generator '\(program)' ran past its limit of \(NumberFormatting.shortest(timeout)) s "
-                    + "and was stopped")
+                    + "and was stopped with everything it started")
+        case .sandboxFailed(let reason):
+            throw GeneratorError(
+                .externalSandboxUnavailable,
+                "bubblewrap could not build the sandbox, so the external generator was not run: \(reason)")
         }
 
         let table = try Self.readOutput(
@@ -104,6 +144,7 @@ public struct ExternalGenerator: SyntheticDataGenerator {
         }
         var parameters: [String: JSONValue] = [
             "command": .array(command.map(JSONValue.string)), "timeout_seconds": .number(timeout),
+            "tool": tool.json,
         ]
         if let tool = settings.parameters["tool_parameters"] { parameters["tool_parameters"] = tool }
         return GeneratorOutput(
@@ -149,8 +190,19 @@ public struct ExternalGenerator: SyntheticDataGenerator {
 
     // MARK: - Working directory
 
-    static func makeWorkingDirectory() throws(GeneratorError) -> String {
-        var base = FileManager.default.temporaryDirectory.path
+    /// Refuses a tool whose files are not the ones the plan pinned.
+    static func checkPinned(_ tool: ExternalTool, _ parameters: [String: JSONValue]) throws(GeneratorError) {
+        guard let pinned = parameters[pinnedToolParameter] else { return }
+        guard pinned == tool.json else {
+            throw GeneratorError(
+                .externalToolChanged,
+                "the external tool's files are not the ones the plan pinned: "
+                    + ExternalTool.differences(pinned: pinned, now: tool.json).joined(separator: "; "))
+        }
+    }
+
+    static func makeWorkingDirectory(in parent: String?) throws(GeneratorError) -> String {
+        var base = parent ?? FileManager.default.temporaryDirectory.path
         if base.hasSuffix("/") { base.removeLast() }
         var template = Array((base + "/charter-external-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> UnsafeMutablePointer<CChar>? in

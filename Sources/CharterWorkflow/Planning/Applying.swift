@@ -60,7 +60,10 @@ public enum Applying {
         if let bytes = store.contents(of: inputs.request.source.path.value) {
             current.source = ContentDigest.sha256(bytes)
         }
-        let drift = PlanDrift(plan: saved, current: current)
+        var drift = PlanDrift(plan: saved, current: current)
+        if case .generate(let generate)? = saved.stage(.generate), generate.generator == "external" {
+            drift.toolChanges = PinnedToolFile.changes(planned: generate.tool, current: inputs.externalTool)
+        }
         guard drift.isEmpty else { return .drifted(saved, drift) }
         let decision = inputs.decide(now: instant.date, planDigest: saved.digest)
         saved.approvals = PlanCompiler.approvalStatus(for: decision, policy: inputs.policy)

@@ -1,7 +1,9 @@
 public import CharterCore
+import CharterEngine
 public import CharterPlan
 public import CharterPolicy
 public import CharterRegistry
+import CharterSynth
 public import CharterTrust
 import Foundation
 
@@ -37,6 +39,11 @@ public struct PlanInputs: Sendable {
         PlanDigests(
             policy: policyDigest, request: InputDigests.request(request), source: sourceDigest, ledger: ledger.digest)
     }
+
+    /// The files of an `external` generator's command with their digests, as the sandbox would run
+    /// them now (``ExternalTool``); `nil` for another generator or when they cannot be read (a
+    /// note says why).
+    public var externalTool: [PinnedToolFile]? = nil
 
     /// The registry the ledger was read from (or would be: the ledger is empty when it does not exist).
     public var registryPath: String = ""
@@ -124,13 +131,26 @@ public struct PlanInputs: Sendable {
                 )
             }
         }
+        let externalTool = Self.externalTool(of: request, notes: &notes)
         let (ledger, statement) = try ledgerState(
             source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy,
             notes: &notes)
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
-            sources: sources, registryPath: registryPath, identities: selection.identities)
+            sources: sources, externalTool: externalTool, registryPath: registryPath, identities: selection.identities)
+    }
+
+    /// The pins of the request's external tool, read from this machine's file system (where the
+    /// engine runs it), with relative paths taken from the folder Charter runs in.
+    static func externalTool(of request: GenerationRequest, notes: inout [String]) -> [PinnedToolFile]? {
+        guard request.generator.type.value == "external", let command = request.generator.command else { return nil }
+        do throws(GeneratorError) {
+            return try ExternalTool.resolve(command.map(\.value)).pins
+        } catch {
+            notes.append("the external tool cannot be pinned: \(error.message)")
+            return nil
+        }
     }
 
     /// The source's ledger state from the registry, or the empty ledger when there is none, with

@@ -34,7 +34,9 @@ public enum Planning {
         }
         var plan: Plan
         do throws(PlanCompileError) {
-            plan = try PlanCompiler(policy: inputs.policy).compile(
+            var compiler = PlanCompiler(policy: inputs.policy)
+            compiler.externalTool = inputs.externalTool
+            plan = try compiler.compile(
                 request: inputs.request, ledger: inputs.ledger, policyDigest: inputs.policyDigest,
                 sourceDigest: inputs.sourceDigest
             ) { inputs.decide(now: instant.date, planDigest: $0) }
