@@ -104,6 +104,8 @@ private struct RequestBuilder {
     /// `person` when it is one well-formed person (``Identity``: not malformed, not a look-alike,
     /// not a group); else a diagnostic, so that separation of duties never compares a spelling.
     func checkedPerson(_ person: Located<String>, _ context: String) -> Located<String>? {
+        // Control characters are the field checks' to report (CH245), once.
+        if TerminalText.firstControlCharacter(in: person.value) != nil { return person }
         do {
             let identity = try Identity(person.value)
             guard !identity.isGroup else {
@@ -116,19 +118,11 @@ private struct RequestBuilder {
         } catch {
             reader.report(
                 .error(
-                    .requestInvalidIdentity, "\(context) '\(Self.printable(person.value))' \(error.message)",
+                    .requestInvalidIdentity, "\(context) '\(person.value)' \(error.message)",
                     at: person.location))
             return nil
         }
         return person
-    }
-
-    /// `text` with control characters shown as `\u{…}`, so a message never carries them to a terminal.
-    static func printable(_ text: String) -> String {
-        String(
-            text.unicodeScalars.map { scalar in
-                scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-            }.joined())
     }
 
     func request(_ node: YAMLNode) -> GenerationRequest? {
