@@ -75,11 +75,24 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .long, help: KeysCommand.keyHelp)
         var key: String?
 
+        @Option(
+            name: .customLong("valid-from"),
+            help: ArgumentHelp(
+                "When the key's validity starts, if before --now: the issue time of the oldest certificate it signed (a date or RFC 3339 time).",
+                valueName: "time"))
+        var validFrom: String?
+
         @Option(help: "Who makes the change, as the audit chain records it.")
         var actor: String
 
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let validFrom, ActingInstant(parsing: validFrom) == nil {
+                throw ValidationError("--valid-from must be \(ActingInstant.syntax), got \"\(validFrom)\"")
+            }
+        }
 
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "keys init")
@@ -87,10 +100,11 @@ struct KeysCommand: ParsableCommand {
             try KeysCommand.run(reporter) {
                 let now = try registry.instant().timestamp
                 let result = try SigningKeyTrust.initialise(
-                    registry: try registry.openOrCreate(), keyPath: keyPath, actor: actor, at: now)
+                    registry: try registry.openOrCreate(), keyPath: keyPath,
+                    validFrom: validFrom.flatMap(ActingInstant.init(parsing:))?.timestamp, actor: actor, at: now)
                 try reporter.emit(
                     text: (result.createdFile ? "created the signing key \(keyPath) (mode 0600)\n" : "")
-                        + "active signing key \(result.active.fingerprint) (\(keyPath)) from \(now)\n",
+                        + "active signing key \(result.active.fingerprint) (\(keyPath)) from \(result.active.activatedAt)\n",
                     json: [
                         "active": result.active.json, "key_file": .string(keyPath),
                         "created": .bool(result.createdFile),
@@ -182,7 +196,8 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() throws {
-            let reporter = RegistryReporter(output: try OutputOptions.parse([]), path: registry.path, command: "keys export")
+            let reporter = RegistryReporter(
+                output: try OutputOptions.parse([]), path: registry.path, command: "keys export")
             try KeysCommand.run(reporter) {
                 let bundle = try SigningKeyTrust.export(registry: try registry.open())
                 Terminal.write(bundle.text)

@@ -53,7 +53,26 @@ struct SigningKeyTests {
         #expect(throws: RegistryError.self) {
             try legacy.activateSigningKey(publicKey: Sample.signingPublicKey, as: .firstUse, actor: "a", at: now)
         }
-        _ = try legacy.activateSigningKey(publicKey: Sample.signingPublicKey, as: .initial, actor: "a", at: now)
+        // Its key may be declared valid from before now, to cover the older certificates; only by init.
+        let earlier = now.advanced(by: .seconds(-30 * 86_400))
+        #expect(throws: RegistryError.self) {
+            try legacy.activateSigningKey(
+                publicKey: Sample.signingPublicKey, as: .initial, validFrom: now.advanced(by: .seconds(1)), actor: "a",
+                at: now)
+        }
+        let initial = try legacy.activateSigningKey(
+            publicKey: Sample.signingPublicKey, as: .initial, validFrom: earlier, actor: "a", at: now)
+        #expect(initial.active.activatedAt == earlier)
+        #expect(throws: RegistryError.self) {
+            try legacy.activateSigningKey(
+                publicKey: Sample.otherPublicKey, as: .rotation, validFrom: earlier, actor: "a", at: now)
+        }
+        var oldest = Sample.certificate("OLDER", issued: now.advanced(by: .seconds(-86_400)), days: 90)
+        oldest.keyID = Sample.signingKeyID
+        try legacy.recordCertificate(oldest, actor: "engine", at: now)
+        // The replay agrees on the key's earlier start; only the certificate inserted behind its back differs.
+        let findings = try legacy.verifyAudit().findings
+        #expect(findings.count == 1 && findings.allSatisfy { $0.message.contains("\"OLD\"") }, "\(findings)")
     }
 
     @Test("rotation retires the active key at the same instant; revocation is final")

@@ -72,8 +72,9 @@ enum AuditAction {
     static let recordCertificate = "certificate.record"
     /// `{id, reason}`.
     static let revokeCertificate = "certificate.revoke"
-    /// `{fingerprint, public_key, activation, retires}`: a key became the active one (`activation`
-    /// `first-use`, `init` or `rotate`), retiring `retires` (a fingerprint, or null) at the same instant.
+    /// `{fingerprint, public_key, activation, valid_from, retires}`: a key became the active one
+    /// (`activation` `first-use`, `init` or `rotate`), valid from `valid_from` (the record's time, or
+    /// earlier for `init`), retiring `retires` (a fingerprint, or null) at the record's time.
     static let activateSigningKey = "key.activate"
     /// `{fingerprint, reason}`.
     static let revokeSigningKey = "key.revoke"

@@ -191,7 +191,7 @@ struct AuditVerifier {
                 state.keys[record.subject] = .init(
                     publicKey: details["public_key"]?.stringValue ?? "",
                     status: SigningKeyRecord.Status.active.rawValue,
-                    activatedAt: record.at)
+                    activatedAt: details["valid_from"]?.stringValue ?? record.at)
             case AuditAction.revokeSigningKey:
                 guard let key = state.keys[record.subject], key.revokedAt == nil else {
                     mismatch(

@@ -74,10 +74,15 @@ public protocol RegistryStore: Sendable {
     /// active key, if any, is retired at the same instant; ``SigningKeyActivation/firstUse`` only on
     /// a registry with no key and no certificate, ``SigningKeyActivation/initial`` only on one with no
     /// key. A key already known (active, retired or revoked) is refused.
-    /// - Parameter publicKey: the raw Ed25519 public key in base64.
+    /// - Parameters:
+    ///   - publicKey: the raw Ed25519 public key in base64.
+    ///   - validFrom: when the key's validity starts, if before `now`: only for
+    ///     ``SigningKeyActivation/initial``, so that certificates a registry recorded before it kept
+    ///     keys verify; `nil` for `now`.
     /// - Returns: the new active key and the key it retired, if any.
     func activateSigningKey(
-        publicKey: String, as activation: SigningKeyActivation, actor: String, at now: Timestamp
+        publicKey: String, as activation: SigningKeyActivation, validFrom: Timestamp?, actor: String,
+        at now: Timestamp
     ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?)
 
     /// Revokes a key at `now`: no certificate it signed verifies any more, whenever issued. Revoking
@@ -96,6 +101,14 @@ public protocol RegistryStore: Sendable {
 }
 
 extension RegistryStore {
+    /// Makes a key the active one from `now` (see
+    /// ``activateSigningKey(publicKey:as:validFrom:actor:at:)``).
+    public func activateSigningKey(
+        publicKey: String, as activation: SigningKeyActivation, actor: String, at now: Timestamp
+    ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?) {
+        try activateSigningKey(publicKey: publicKey, as: activation, validFrom: nil, actor: actor, at: now)
+    }
+
     /// Certificates not revoked that expire at or before `now + window`, including those already
     /// expired, soonest first.
     public func certificates(expiringWithin window: Duration, at now: Timestamp) throws(RegistryError)

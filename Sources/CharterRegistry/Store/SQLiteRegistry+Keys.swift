@@ -7,10 +7,22 @@ extension SQLiteRegistry {
     }
 
     public func activateSigningKey(
-        publicKey: String, as activation: SigningKeyActivation, actor: String, at now: Timestamp
+        publicKey: String, as activation: SigningKeyActivation, validFrom: Timestamp?, actor: String,
+        at now: Timestamp
     ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?) {
         try RegistryName.check(actor, "actor")
         let fingerprint = try SigningKeyRecord.fingerprint(ofPublicKey: publicKey)
+        if let validFrom {
+            guard activation == .initial else {
+                throw .keyActivationRefused(
+                    "only charter keys init may start a key's validity before now: a rotation or first use starts it now"
+                )
+            }
+            guard validFrom <= now else {
+                throw .keyActivationRefused("a key's validity cannot start (\(validFrom)) after now (\(now))")
+            }
+        }
+        let activatedAt = validFrom ?? now
         return try write { db in
             let keys = try Self.signingKeys(db)
             if let known = keys.key(fingerprint) {
@@ -55,18 +67,18 @@ extension SQLiteRegistry {
                 retired = previous
             }
             let active = SigningKeyRecord(
-                fingerprint: fingerprint, publicKey: publicKey, status: .active, activatedAt: now)
+                fingerprint: fingerprint, publicKey: publicKey, status: .active, activatedAt: activatedAt)
             try db.execute(
                 sql: """
                     INSERT INTO signing_keys (fingerprint, public_key, status, activated_at, activated_by)
                     VALUES (?, ?, 'active', ?, ?)
                     """,
-                arguments: [fingerprint, publicKey, now.millisecondsSinceEpoch, actor])
+                arguments: [fingerprint, publicKey, activatedAt.millisecondsSinceEpoch, actor])
             try appendAudit(
                 db, at: now, actor: actor, action: AuditAction.activateSigningKey, subject: fingerprint,
                 details: [
                     "fingerprint": .string(fingerprint), "public_key": .string(publicKey),
-                    "activation": .string(activation.rawValue),
+                    "activation": .string(activation.rawValue), "valid_from": .string(activatedAt.description),
                     "retires": retired.map { .string($0.fingerprint) } ?? .null,
                 ])
             return (active, retired)

@@ -95,9 +95,11 @@ public enum SigningKeyTrust {
 
     /// `charter keys init`: makes the key at `keyPath` (created 0600 when missing) the active key of
     /// a registry that has none, such as one whose certificates predate the trust store.
-    public static func initialise(registry: any RegistryStore, keyPath: String, actor: String, at now: Timestamp)
-        throws(Failure) -> (active: SigningKeyRecord, createdFile: Bool)
-    {
+    /// - Parameter validFrom: when its validity starts, if before `now` (the issue time of the oldest
+    ///   certificate it signed, for a registry upgraded from before signing keys); `nil` for `now`.
+    public static func initialise(
+        registry: any RegistryStore, keyPath: String, validFrom: Timestamp? = nil, actor: String, at now: Timestamp
+    ) throws(Failure) -> (active: SigningKeyRecord, createdFile: Bool) {
         let loaded: (key: SigningKey, created: Bool)
         do {
             loaded = try SigningKey.loadOrCreate(at: keyPath)
@@ -105,7 +107,8 @@ public enum SigningKeyTrust {
             throw Failure(error.message)
         }
         let active = try read { () throws(RegistryError) in
-            try registry.activateSigningKey(publicKey: loaded.key.publicKey.base64, as: .initial, actor: actor, at: now)
+            try registry.activateSigningKey(
+                publicKey: loaded.key.publicKey.base64, as: .initial, validFrom: validFrom, actor: actor, at: now)
         }
         return (active.active, loaded.created)
     }
