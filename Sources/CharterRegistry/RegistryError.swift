@@ -43,6 +43,20 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case planAlreadyRun(plan: String, event: Int64, state: LedgerEvent.State)
     /// The source's ledger is not the state the plan pinned.
     case ledgerMoved(source: String)
+    /// A signing key (its public key or fingerprint) is malformed.
+    case invalidSigningKey(String)
+    /// The trust store holds no signing key with this fingerprint.
+    case unknownSigningKey(String)
+    /// The key is already in the trust store: a key is activated once, and a retired or revoked
+    /// key never comes back.
+    case signingKeyKnown(fingerprint: String, status: SigningKeyRecord.Status)
+    /// The key was already revoked.
+    case signingKeyAlreadyRevoked(fingerprint: String, revocation: SigningKeyRecord.Revocation)
+    /// A key cannot be activated this way now (first use on a registry that has keys or certificates,
+    /// `init` on one that has keys, a rotation on one that has none).
+    case keyActivationRefused(String)
+    /// The catalogue refuses a certificate whose signer is not the active key at its issue time.
+    case untrustedSigner(certificate: String, reason: String)
 
     public var description: String {
         switch self {
@@ -70,6 +84,14 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateCertificate(let id): "certificate \"\(id)\" is already in the catalogue"
         case .alreadyRevoked(let id, let revocation):
             "certificate \"\(id)\" was already revoked at \(revocation.at) by \"\(revocation.actor)\""
+        case .invalidSigningKey(let message), .keyActivationRefused(let message): message
+        case .unknownSigningKey(let fingerprint): "no signing key \"\(fingerprint)\" in the registry"
+        case .signingKeyKnown(let fingerprint, let status):
+            "signing key \(fingerprint) is already in the registry (\(status.rawValue)); a key is activated once"
+        case .signingKeyAlreadyRevoked(let fingerprint, let revocation):
+            "signing key \(fingerprint) was already revoked at \(revocation.at) by \"\(revocation.actor)\""
+        case .untrustedSigner(let certificate, let reason):
+            "the catalogue refuses certificate \"\(certificate)\": \(reason)"
         }
     }
 

@@ -7,7 +7,8 @@
 //       creates FILE.ready-PID and waits for FILE to exist before reserving, so that many processes contend at once.
 //   CharterRegistryWorker churn DB SOURCE SEED NOW_MS
 //       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
-//       certificate now and then; prints one line per change after it is durable; never exits
+//       certificate now and then (signed, as the catalogue sees it, by the registry's active key, which
+//       the test activates first); prints one line per change after it is durable; never exits
 import CharterCore
 import CharterRegistry
 
@@ -103,7 +104,8 @@ do {
                 let certificate = CertificateRecord(
                     id: id, source: source, tier: "medium", audience: "internal", consumers: ["oncology-ml"],
                     issuedAt: now, expiresAt: now.advanced(by: .seconds(90 * 86_400)),
-                    digest: "sha256:" + String(repeating: "ab", count: 32))
+                    digest: "sha256:" + String(repeating: "ab", count: 32),
+                    keyID: try registry.signingKeys().active?.fingerprint)
                 try registry.recordCertificate(certificate, actor: "worker-\(seed)", at: now)
                 say("certificate \(id)")
             }

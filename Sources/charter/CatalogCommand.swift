@@ -152,7 +152,7 @@ enum CatalogRendering {
             ("status", certificate.status(at: now)), ("source", certificate.source), ("tier", certificate.tier),
             ("audience", certificate.audience), ("consumers", certificate.consumers.joined(separator: ", ")),
             ("issued", certificate.issuedAt.description), ("expires", certificate.expiresAt.description),
-            ("digest", certificate.digest),
+            ("digest", certificate.digest), ("signed by", certificate.keyID ?? "not recorded"),
         ]
         for (label, value) in rows { text += "  \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value)\n" }
         if let revocation = certificate.revocation {

@@ -14,17 +14,22 @@ struct CertCommand: ParsableCommand {
     )
 }
 
-/// `charter cert verify FILE`: signature, expiry and catalogue.
+/// `charter cert verify FILE`: signature, signer trust, expiry, data and catalogue.
 struct CertVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a certificate's signature, expiry and catalogue entry.",
+        abstract: "Check a certificate's signature, signer, expiry, data file and catalogue entry.",
         discussion: """
             Checks that the file is as charter wrote it, that its Ed25519 signature over the canonical JSON \
-            verifies with a trusted key (by key id), that it is issued and not expired at --now, and that the \
-            catalogue knows its id, recorded the same file digest and has not revoked it. Every failed check \
-            is listed. Trusted keys: each --public-key, else the public half of the signing key.
-            Exit codes: 0 valid, 1 invalid, revoked or expired, 2 unreadable file, key or registry.
+            verifies with one of the organisation's signing keys, that this key was trusted when the certificate \
+            was issued (the active key then, or retired since; a revoked key fails every certificate it signed), \
+            that it is issued and not expired at --now, with --data that the file is the synthetic data the \
+            certificate covers (its sha256), and that the catalogue knows its id, recorded the same file digest \
+            and has not revoked it. Every failed check is listed.
+            Online the keys and the catalogue come from the registry. Offline, --trust names a trust bundle \
+            (charter keys export) and --trust-digest the digest its publisher gave out: a bundle that does not \
+            match the digest is refused; the catalogue is not consulted, so a revoked certificate is not detected.
+            Exit codes: 0 valid, 1 invalid, revoked or expired, 2 unreadable file, bundle or registry.
             """
     )
 
@@ -37,51 +42,85 @@ struct CertVerifyCommand: ParsableCommand {
     var file: String
 
     @Option(
-        name: .customLong("public-key"),
-        help: ArgumentHelp("A trusted public key file (repeatable).", valueName: "path"))
-    var publicKeys: [String] = []
+        name: .long,
+        help: ArgumentHelp("The synthetic data file to check against the certificate's digest.", valueName: "path"))
+    var data: String?
 
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The signing key whose public half is trusted when no --public-key is given (default: $CHARTER_SIGNING_KEY, else \(SigningKey.defaultPath)).",
-            valueName: "path"))
-    var key: String?
+            "A trust bundle (charter keys export) to verify offline, without a registry.", valueName: "path"))
+    var trust: String?
+
+    @Option(
+        name: .customLong("trust-digest"),
+        help: ArgumentHelp(
+            "The bundle's sha256 as its publisher gave it out (required with --trust).", valueName: "digest"))
+    var trustDigest: String?
 
     @OptionGroup var registryOptions: RegistryOptions
 
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 
+    func validate() throws {
+        if trust != nil, trustDigest == nil {
+            throw ValidationError(
+                "--trust needs --trust-digest: a trust bundle is only as good as the digest its publisher gave out")
+        }
+        if trust == nil, trustDigest != nil { throw ValidationError("--trust-digest goes with --trust") }
+        if trust != nil, registryOptions.registry != nil {
+            throw ValidationError("--trust verifies offline: give --trust or --registry, not both")
+        }
+    }
+
     func run() throws {
-        guard let bytes = FileSystemInputStore().contents(of: file) else {
+        let store = FileSystemInputStore()
+        guard let bytes = store.contents(of: file) else {
             throw fail("cannot read the certificate \"\(file)\"")
         }
-        let trusted: [VerificationKey]
-        do throws(SigningKey.Failure) {
-            trusted = try CertificateCheck.trustedKeys(
-                publicKeyPaths: publicKeys,
-                signingKeyPath: SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment))
-        } catch {
-            throw fail(error.message)
+        var dataBytes: [UInt8]?
+        if let data {
+            guard let contents = store.contents(of: data) else { throw fail("cannot read the data file \"\(data)\"") }
+            dataBytes = contents
         }
-        let store: SQLiteRegistry
-        do {
-            store = try registryOptions.open()
-        } catch {
-            throw fail(error.description)
+        let instant = try registryOptions.instant()
+        let result: CertificateVerification
+        if let trust, let trustDigest {
+            guard let bundleBytes = store.contents(of: trust) else {
+                throw fail("cannot read the trust bundle \"\(trust)\"")
+            }
+            let bundle: TrustBundle
+            do {
+                bundle = try TrustBundle(bytes: bundleBytes, pinnedDigest: trustDigest)
+            } catch {
+                throw fail("trust bundle \"\(trust)\": \(error.message)")
+            }
+            result = CertificateCheck.verify(bytes, trust: bundle, instant: instant, data: dataBytes)
+        } else {
+            let registry: SQLiteRegistry
+            do {
+                registry = try registryOptions.open()
+            } catch {
+                throw fail(error.description)
+            }
+            result = CertificateCheck.verify(bytes, registry: registry, instant: instant, data: dataBytes)
         }
-        let result = CertificateCheck.verify(
-            bytes, keys: trusted, instant: try registryOptions.instant(), registry: store)
         switch format {
         case .json:
             Terminal.write(try result.json(file: file).pretty())
         case .text:
             if result.isValid, let certificate = result.certificate {
+                let checked =
+                    [
+                        result.dataChecked ? "data \(certificate.lineage.synthetic.sha256)" : nil,
+                        result.catalogueChecked ? "catalogue" : "offline (trust bundle; catalogue not consulted)",
+                    ]
+                    .compactMap { $0 }.joined(separator: ", ")
                 Terminal.write(
                     "\(file): valid certificate \(certificate.id) for \(certificate.request.id) "
                         + "(\(certificate.usage.audience), \(certificate.usage.consumers.joined(separator: ", "))), "
-                        + "signed by \(result.keyID ?? "?"), expires \(certificate.expiresAt)\n")
+                        + "signed by \(result.keyID ?? "?"), expires \(certificate.expiresAt); \(checked)\n")
             } else {
                 Terminal.write(
                     "\(file): INVALID\(result.certificate.map { " certificate \($0.id)" } ?? "")\n"

@@ -18,7 +18,7 @@ struct Charter: ParsableCommand {
             LintCommand.self, PolicyCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
             PlanCommand.self,
-            ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self,
+            ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self, KeysCommand.self,
         ]
     )
 }

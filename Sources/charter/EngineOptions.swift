@@ -25,7 +25,7 @@ struct EngineOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The Ed25519 signing key (default: $CHARTER_SIGNING_KEY, else \(SigningKey.defaultPath); created 0600 when missing).",
+            "The Ed25519 signing key, the registry's active key (default: $CHARTER_SIGNING_KEY, else \(SigningKey.defaultPath); created 0600 and adopted when the registry has no key).",
             valueName: "path"))
     var key: String?
 
@@ -80,7 +80,12 @@ struct EngineOptions: ParsableArguments {
                 "note: created the signing key \(keyPath) (mode 0600) and its public key \(keyPath).pub, key id \(opened.execution.signingKey.publicKey.id)\n"
             )
         }
-        let outcome = opened.execution.execute(plan: plan, inputs: inputs)
+        if let adopted = opened.adoptedKey {
+            Terminal.writeError(
+                "note: the registry had no signing key: \(adopted.fingerprint) (\(keyPath)) is now its active key, adopted on first use and audited; runs sign only with it until charter keys rotate\n"
+            )
+        }
+                let outcome = opened.execution.execute(plan: plan, inputs: inputs)
         if case .failed(let error) = outcome { throw fail(error, plan: plan) }
         if format == .json {
             Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")

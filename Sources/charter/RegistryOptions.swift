@@ -31,6 +31,11 @@ struct RegistryOptions: ParsableArguments {
         try CommandLineContext.registry(registry).openForReading()
     }
 
+    /// Opens the registry to change it, creating it when missing (`keys init`).
+    func openOrCreate() throws(RegistryError) -> SQLiteRegistry {
+        try CommandLineContext.registry(registry).openOrCreate()
+    }
+
     /// Opens the existing registry to change it (revoke); a missing file is an error.
     func openForChange() throws(RegistryError) -> SQLiteRegistry {
         try CommandLineContext.registry(registry).openExisting()

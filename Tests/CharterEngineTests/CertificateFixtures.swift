@@ -74,19 +74,34 @@ enum CertificateFixtures {
         return registry
     }
 
-    /// Signs `certificate`, records it in `registry`, and returns the file's bytes.
-    static func issue(_ certificate: Certificate, key: SigningKey, registry: SQLiteRegistry) throws -> [UInt8] {
+    /// When the tests' first key becomes active: before ``issued``.
+    static let keyEpoch = Timestamp(rfc3339: "2026-11-01T00:00:00Z")!
+
+    /// Signs `certificate` with `key` and returns the file's bytes, recording nothing.
+    static func sign(_ certificate: Certificate, key: SigningKey) throws -> [UInt8] {
         var signed = certificate
         signed.signature = .init(
             algorithm: "ed25519", keyID: key.publicKey.id,
             value: try key.sign(CertificateCodec.signingPayload(certificate)))
-        let bytes = Array(try CertificateCodec.fileText(signed).utf8)
+        return Array(try CertificateCodec.fileText(signed).utf8)
+    }
+
+    /// Signs `certificate`, records it in `registry`, and returns the file's bytes. A registry with
+    /// no signing key gets `key` as its active key from ``keyEpoch`` (as `charter keys init`).
+    static func issue(_ certificate: Certificate, key: SigningKey, registry: SQLiteRegistry) throws -> [UInt8] {
+        if try registry.signingKeys().isEmpty {
+            _ = try registry.activateSigningKey(
+                publicKey: key.publicKey.base64, as: .initial, actor: "security", at: keyEpoch)
+        }
+        let signed = try CertificateCodec.decode(String(decoding: try sign(certificate, key: key), as: UTF8.self))
+        let bytes = try sign(certificate, key: key)
         try registry.recordCertificate(
             CertificateRecord(
                 id: signed.id, source: "gbsg2", tier: signed.tier, audience: signed.usage.audience,
                 consumers: signed.usage.consumers,
-                issuedAt: issued, expiresAt: expires, digest: ContentDigest.sha256(bytes)),
-            actor: "test", at: issued)
+                issuedAt: Timestamp(rfc3339: signed.issuedAt)!, expiresAt: expires, digest: ContentDigest.sha256(bytes),
+                keyID: key.publicKey.id),
+            actor: "test", at: Timestamp(rfc3339: signed.issuedAt)!)
         return bytes
     }
 }

@@ -39,7 +39,7 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
-        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(
+        let result = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now).verify(
             fileBytes: bytes, registry: registry)
         #expect(result.findings.isEmpty, "\(result.findings)")
         #expect(result.isValid)
@@ -53,7 +53,7 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
-        let verifier = CertificateVerifier(trustedKeys: [key.publicKey], now: now)
+        let verifier = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now)
         // Every 7th byte, plus the digits of a score: each edit must be caught.
         var positions = Array(stride(from: 0, to: bytes.count, by: 7))
         let text = String(decoding: bytes, as: UTF8.self)
@@ -74,26 +74,97 @@ struct CertificateTests {
         #expect(!result.isUnreadable)
     }
 
-    @Test("a re-signed edit by another key is an unknown key; a certificate not in the catalogue is unknown")
-    func unknownKeyAndID() throws {
+    @Test("a certificate signed by a rogue key is refused by the catalogue and fails verification, online and offline")
+    func rogueKey() throws {
         let directory = try CertificateFixtures.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let registry = try CertificateFixtures.registry(in: directory)
         let trusted = SigningKey.generate()
-        let other = SigningKey.generate()
-        let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: other, registry: registry)
-        let result = CertificateVerifier(trustedKeys: [trusted.publicKey], now: now).verify(
-            fileBytes: bytes, registry: registry)
-        #expect(result.findings.map(\.kind) == [.unknownKey])
+        let rogue = SigningKey.generate()
+        _ = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: trusted, registry: registry)
+        let forged = CertificateFixtures.certificate(id: "cert-rogue")
+        let bytes = try CertificateFixtures.sign(forged, key: rogue)
+        #expect {
+            try registry.recordCertificate(
+                CertificateRecord(
+                    id: forged.id, source: "gbsg2", tier: forged.tier, audience: "internal", consumers: ["oncology-ml"],
+                    issuedAt: CertificateFixtures.issued, expiresAt: CertificateFixtures.expires,
+                    digest: ContentDigest.sha256(bytes), keyID: rogue.publicKey.id),
+                actor: "test", at: CertificateFixtures.issued)
+        } throws: { error in
+            (error as? RegistryError)?.description.contains("not a registry signing key") == true
+        }
+        let online = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now)
+            .verify(fileBytes: bytes, registry: registry)
+        #expect(online.findings.map(\.kind) == [.unknownKey, .catalogue])
+        let offline = CertificateVerifier(signingKeys: TrustBundle(keys: try registry.signingKeys()).keys, now: now)
+            .verify(fileBytes: bytes, registry: nil)
+        #expect(offline.findings.map(\.kind) == [.unknownKey])
+        #expect(!offline.catalogueChecked)
 
-        var stranger = CertificateFixtures.certificate(id: "cert-never-recorded")
-        stranger.signature = .init(
-            algorithm: "ed25519", keyID: trusted.publicKey.id,
-            value: try trusted.sign(CertificateCodec.signingPayload(stranger)))
-        let unknown = CertificateVerifier(trustedKeys: [trusted.publicKey], now: now)
-            .verify(fileBytes: Array(try CertificateCodec.fileText(stranger).utf8), registry: registry)
+        // A certificate signed by the trusted key but never catalogued is unknown to the catalogue.
+        let stranger = try CertificateFixtures.sign(
+            CertificateFixtures.certificate(id: "cert-never-recorded"), key: trusted)
+        let unknown = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now)
+            .verify(fileBytes: stranger, registry: registry)
         #expect(unknown.findings.map(\.kind) == [.catalogue])
         #expect(unknown.findings.first?.message.contains("not in the catalogue") == true)
+    }
+
+    @Test("rotation keeps older certificates verifiable; revoking their key fails them, online and offline")
+    func rotationAndRevocation() throws {
+        let directory = try CertificateFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = try CertificateFixtures.registry(in: directory)
+        let first = SigningKey.generate()
+        let older = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: first, registry: registry)
+        let rotatedAt = CertificateFixtures.issued.advanced(by: .seconds(3600))
+        let second = SigningKey.generate()
+        _ = try registry.activateSigningKey(
+            publicKey: second.publicKey.base64, as: .rotation, actor: "security", at: rotatedAt)
+        var laterCertificate = CertificateFixtures.certificate(id: "cert-test-0002")
+        laterCertificate.issuedAt = rotatedAt.advanced(by: .seconds(60)).description
+        let newer = try CertificateFixtures.issue(laterCertificate, key: second, registry: registry)
+
+        func findings(_ bytes: [UInt8], offline: Bool) throws -> [CertificateFinding.Kind] {
+            let keys = try registry.signingKeys()
+            let verifier = CertificateVerifier(signingKeys: offline ? TrustBundle(keys: keys).keys : keys, now: now)
+            return verifier.verify(fileBytes: bytes, registry: offline ? nil : registry).findings.map(\.kind)
+        }
+        for offline in [false, true] {
+            #expect(try findings(older, offline: offline) == [], "offline \(offline)")
+            #expect(try findings(newer, offline: offline) == [], "offline \(offline)")
+        }
+        // A retired key's signature on a certificate dated after its retirement is not trusted.
+        var backdated = CertificateFixtures.certificate(id: "cert-after-retirement")
+        backdated.issuedAt = rotatedAt.advanced(by: .seconds(60)).description
+        let afterRetirement = try CertificateFixtures.sign(backdated, key: first)
+        #expect(try findings(afterRetirement, offline: true) == [.untrustedKey])
+
+        _ = try registry.revokeSigningKey(first.publicKey.id, reason: "key leaked", actor: "bob", at: now)
+        for offline in [false, true] {
+            #expect(try findings(older, offline: offline) == [.untrustedKey], "offline \(offline)")
+            #expect(try findings(newer, offline: offline) == [], "offline \(offline)")
+        }
+        #expect(try registry.verifyAudit().isIntact)
+    }
+
+    @Test("the data file must be the one the certificate covers: an appended row fails")
+    func dataDigest() throws {
+        let directory = try CertificateFixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = try CertificateFixtures.registry(in: directory)
+        let key = SigningKey.generate()
+        let csv = "age,menostat\n52,post\n41,pre\n"
+        var certificate = CertificateFixtures.certificate()
+        certificate.lineage.synthetic.sha256 = ContentDigest.sha256(csv)
+        let bytes = try CertificateFixtures.issue(certificate, key: key, registry: registry)
+        let verifier = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now)
+        let good = verifier.verify(fileBytes: bytes, registry: registry, data: Array(csv.utf8))
+        #expect(good.isValid && good.dataChecked, "\(good.findings)")
+        let appended = verifier.verify(fileBytes: bytes, registry: registry, data: Array((csv + "60,post\n").utf8))
+        #expect(appended.findings.map(\.kind) == [.data])
+        #expect(appended.findings.first?.message.contains(certificate.lineage.synthetic.sha256) == true)
     }
 
     @Test("a revoked certificate fails, naming who revoked it and why")
@@ -105,7 +176,7 @@ struct CertificateTests {
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
         _ = try registry.revokeCertificate(
             "cert-test-0001", reason: "source withdrawn", actor: "bob@hospital.example", at: now)
-        let result = CertificateVerifier(trustedKeys: [key.publicKey], now: now).verify(
+        let result = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now).verify(
             fileBytes: bytes, registry: registry)
         #expect(result.findings.map(\.kind) == [.revoked])
         #expect(result.findings.first?.message.contains("source withdrawn") == true)
@@ -118,11 +189,11 @@ struct CertificateTests {
         let registry = try CertificateFixtures.registry(in: directory)
         let key = SigningKey.generate()
         let bytes = try CertificateFixtures.issue(CertificateFixtures.certificate(), key: key, registry: registry)
-        let atExpiry = CertificateVerifier(trustedKeys: [key.publicKey], now: CertificateFixtures.expires)
+        let atExpiry = CertificateVerifier(signingKeys: try registry.signingKeys(), now: CertificateFixtures.expires)
             .verify(fileBytes: bytes, registry: registry)
         #expect(atExpiry.findings.map(\.kind) == [.expired])
         let before = CertificateVerifier(
-            trustedKeys: [key.publicKey], now: Timestamp(rfc3339: "2026-11-01T00:00:00Z")!
+            signingKeys: try registry.signingKeys(), now: Timestamp(rfc3339: "2026-11-01T00:00:00Z")!
         ).verify(fileBytes: bytes, registry: registry)
         #expect(before.findings.map(\.kind) == [.validity])
     }
@@ -132,8 +203,7 @@ struct CertificateTests {
         let directory = try CertificateFixtures.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let registry = try CertificateFixtures.registry(in: directory)
-        let key = SigningKey.generate()
-        let verifier = CertificateVerifier(trustedKeys: [key.publicKey], now: now)
+        let verifier = CertificateVerifier(signingKeys: try registry.signingKeys(), now: now)
         for bytes in [
             [], Array("{".utf8), Array("[1,2]".utf8), Array("{\"charter_certificate\": 2}".utf8), [0xFF, 0xFE],
         ] {

@@ -66,6 +66,8 @@ struct EngineFixture {
         let bytes = try Data(contentsOf: Self.sourceFile)
         try bytes.write(to: URL(fileURLWithPath: sourcePath))
         sourceDigest = ContentDigest.sha256([UInt8](bytes))
+        _ = try registry.activateSigningKey(
+            publicKey: key.publicKey.base64, as: .initial, actor: "security", at: CertificateFixtures.keyEpoch)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -147,10 +149,12 @@ struct EngineFixture {
     }()
 
     /// An engine with `generator` under its name and a stand-in membership-inference attack.
-    func engine(_ generator: any SyntheticDataGenerator = ResamplingGenerator(), attack: Bool = true) -> PlanEngine {
+    func engine(
+        _ generator: any SyntheticDataGenerator = ResamplingGenerator(), attack: Bool = true, signingKey: SigningKey? = nil
+    ) -> PlanEngine {
         PlanEngine(
             environment: EngineEnvironment(
-                registry: registry, signingKey: key, now: Self.now, actor: "tester",
+                registry: registry, signingKey: signingKey ?? key, now: Self.now, actor: "tester",
                 generator: { $0 == generator.name ? generator : nil },
                 membershipInference: attack
                     ? MembershipInferenceAttack { _, _, _, _, _ in .init(attack: "stand-in", accuracy: 0.5, auc: 0.5) }

@@ -34,8 +34,9 @@ struct PlanEngineTests {
             #expect(FileManager.default.fileExists(atPath: path), "\(path)")
         }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: run.certificatePath)))
-        let verification = CertificateVerifier(trustedKeys: [fixture.key.publicKey], now: EngineFixture.now)
-            .verify(fileBytes: bytes, registry: fixture.registry)
+        let synthetic = [UInt8](try Data(contentsOf: URL(fileURLWithPath: run.syntheticPath)))
+        let verification = CertificateVerifier(signingKeys: try fixture.registry.signingKeys(), now: EngineFixture.now)
+            .verify(fileBytes: bytes, registry: fixture.registry, data: synthetic)
         #expect(verification.isValid, "\(verification.findings)")
         let certificate = run.certificate
         #expect(certificate.lineage.source.sha256 == fixture.sourceDigest)
@@ -46,8 +47,8 @@ struct PlanEngineTests {
         #expect(certificate.utility.tstr?.positiveLabel == "1")
         #expect(certificate.gates.count == 5 && certificate.gates.allSatisfy(\.passed))
         #expect(certificate.expiresAt == "2027-02-20T00:00:00Z")
-        let synthetic = try String(contentsOfFile: run.syntheticPath, encoding: .utf8)
         #expect(ContentDigest.sha256(synthetic) == certificate.lineage.synthetic.sha256)
+        #expect(try fixture.registry.certificate(certificate.id)?.keyID == fixture.key.publicKey.id)
         let html = try String(contentsOfFile: run.reportHTMLPath, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Published"))
         // The budget is committed, the certificate catalogued, the chain intact and pinned.
@@ -67,6 +68,22 @@ struct PlanEngineTests {
             try fixture.engine().run(plan: plan, request: EngineFixture.request)
         } throws: { ($0 as? EngineError)?.kind == .refused && ($0 as? EngineError)?.stage == "publish" }
         #expect(try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now).events.count == 1)
+    }
+
+    @Test("a run signing with any key but the registry's active one is refused before any budget is reserved")
+    func rogueKeyRefused() throws {
+        let fixture = try EngineFixture()
+        defer { fixture.remove() }
+        let plan = fixture.plan(privacy: Self.privacy, utility: Self.passing)
+        #expect {
+            try fixture.engine(signingKey: SigningKey.generate()).run(plan: plan, request: EngineFixture.request)
+        } throws: { error in
+            guard let error = error as? EngineError else { return false }
+            return error.kind == .refused && error.stage == "certify" && error.message.contains("active key")
+        }
+        #expect(try fixture.registry.budgets(at: EngineFixture.now).isEmpty)
+        #expect(try fixture.registry.certificates().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: fixture.outputDirectory))
     }
 
     @Test("a failed gate publishes nothing, says by how much, and the budget stays spent")

@@ -18,6 +18,7 @@ private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
     _ = try registry.renewLease(b.id, for: .seconds(10), actor: "engine", at: now.advanced(by: .seconds(2)))
     let c = try registry.reserve(Sample.request("0.5", run: "RUN-3"), at: now.advanced(by: .seconds(3)))
     _ = try registry.release(c.id, reason: "fairness gate failed", actor: "engine", at: now.advanced(by: .seconds(4)))
+    try Sample.activateKey(registry)
     try registry.recordCertificate(
         Sample.certificate("CERT-1", issued: now, days: 90), actor: "engine", at: now.advanced(by: .seconds(5)))
     // This reservation releases b, whose lease has expired.
@@ -29,7 +30,7 @@ private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
 
 @Suite("audit chain", .serialized)
 struct AuditChainTests {
-    static let recordCount: Int64 = 12
+    static let recordCount: Int64 = 13
 
     @Test("a registry written by charter verifies, and its chain has the documented shape")
     func intact() throws {
@@ -42,7 +43,8 @@ struct AuditChainTests {
             records.map(\.action) == [
                 "source.register", "source.register", "budget.reserve", "budget.commit", "budget.reserve",
                 "budget.renew",
-                "budget.reserve", "budget.release", "certificate.record", "budget.lease-expired", "budget.reserve",
+                "budget.reserve", "budget.release", "key.activate", "certificate.record", "budget.lease-expired",
+                "budget.reserve",
                 "certificate.revoke",
             ])
         #expect(records.first?.previousHash == AuditRecord.genesisHash)
@@ -152,6 +154,7 @@ struct AuditChainTests {
             "DELETE FROM ledger_events WHERE id = 3",
             "UPDATE sources SET epsilon_cap = '100' WHERE id = 'gbsg2'",
             "UPDATE certificates SET revoked_reason = NULL, revoked_at = NULL WHERE id = 'CERT-1'",
+            "UPDATE certificates SET key_id = 'sha256:\(String(repeating: "0", count: 64))' WHERE id = 'CERT-1'",
             "INSERT INTO ledger_events (source, run, mechanism, cost, state, actor, reserved_at, lease_expires_at) VALUES ('gbsg2', 'x', 'x', '{\"epsilon\":\"5\",\"kind\":\"pure\"}', 'committed', 'x', 0, 0)",
         ] {
             let (fixture, registry) = try populated()

@@ -223,6 +223,7 @@ struct CatalogueTests {
         let fixture = try RegistryFixture()
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        try Sample.activateKey(registry)
         let soon = Sample.certificate("CERT-B", issued: now.advanced(by: .seconds(-80 * 86_400)), days: 90)
         let later = Sample.certificate("CERT-A", issued: now, days: 180)
         let gone = Sample.certificate("CERT-C", issued: now.advanced(by: .seconds(-100 * 86_400)), days: 90)
@@ -260,6 +261,7 @@ struct CatalogueTests {
         let fixture = try RegistryFixture()
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        try Sample.activateKey(registry)
         var badDigest = Sample.certificate("C1", issued: now, days: 10)
         badDigest.digest = "sha256:XYZ"
         var backwards = Sample.certificate("C2", issued: now, days: 10)

@@ -98,6 +98,7 @@ struct MultiProcessTests {
         do {
             let registry = try fixture.open()
             try registry.registerSource("gbsg2", cap: cap, actor: "policy", at: now)
+            try Sample.activateKey(registry)
         }
         var random = SplitMix64(seed: 0xC4A2_7E12)
         var printed: [String: Set<Int64>] = [:]

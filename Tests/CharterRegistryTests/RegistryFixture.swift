@@ -36,6 +36,7 @@ final class RegistryFixture {
             try db.execute(sql: "DROP TRIGGER IF EXISTS audit_log_no_update")
             try db.execute(sql: "DROP TRIGGER IF EXISTS audit_log_no_delete")
             try db.execute(sql: "DROP TRIGGER IF EXISTS ledger_events_no_delete")
+            try db.execute(sql: "DROP TRIGGER IF EXISTS signing_keys_no_delete")
             try db.execute(sql: sql, arguments: arguments)
         }
     }
@@ -69,7 +70,20 @@ enum Sample {
         CertificateRecord(
             id: id, source: source, tier: "medium", audience: "internal", consumers: ["oncology-ml", "radiology"],
             issuedAt: issued, expiresAt: issued.advanced(by: .seconds(days * 86_400)),
-            digest: ContentDigest.sha256("certificate \(id)"))
+            digest: ContentDigest.sha256("certificate \(id)"), keyID: signingKeyID)
+    }
+
+    /// An Ed25519 public key (RFC 8032, test 1) in base64, and its fingerprint.
+    static let signingPublicKey = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+    static let signingKeyID = "sha256:21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9"
+    /// Another (RFC 8032, test 2).
+    static let otherPublicKey = "PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw="
+    /// When the sample key is activated: before every certificate the tests issue.
+    static let keyEpoch = Timestamp(rfc3339: "2026-01-01T00:00:00Z") ?? Timestamp(millisecondsSinceEpoch: 0)
+
+    /// Makes ``signingPublicKey`` the registry's active key at ``keyEpoch``, as `charter keys init` would.
+    static func activateKey(_ registry: SQLiteRegistry) throws {
+        _ = try registry.activateSigningKey(publicKey: signingPublicKey, as: .initial, actor: "security", at: keyEpoch)
     }
 
     /// The package root, from this file's path.

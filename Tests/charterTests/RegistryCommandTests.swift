@@ -35,12 +35,18 @@ private final class CLIRegistry {
         _ = try registry.release(c.id, reason: "utility gate failed", actor: "engine", at: now)
         _ = try registry.reserve(request("tiny", "RUN-4", .pure(epsilon: 1), lease: .seconds(60)), at: now)
         let issued = now.advanced(by: .seconds(-100 * 86_400))
+        // RFC 8032's first test key, active since before the certificates were issued.
+        let key = try registry.activateSigningKey(
+            publicKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", as: .initial, actor: "security",
+            at: issued.advanced(by: .seconds(-86_400))
+        ).active
         for (id, days) in [("CERT-OLD", 90), ("CERT-SOON", 110), ("CERT-NEW", 300)] {
             try registry.recordCertificate(
                 CertificateRecord(
                     id: id, source: "gbsg2", tier: "medium", audience: "internal", consumers: ["oncology-ml"],
                     issuedAt: issued,
-                    expiresAt: issued.advanced(by: .seconds(Int64(days) * 86_400)), digest: ContentDigest.sha256(id)),
+                    expiresAt: issued.advanced(by: .seconds(Int64(days) * 86_400)), digest: ContentDigest.sha256(id),
+                    keyID: key.fingerprint),
                 actor: "engine", at: now)
         }
     }
@@ -220,12 +226,12 @@ struct RegistryCommandTests {
         let registry = try CLIRegistry()
         let log = try registry.run(["audit", "log", "--registry", registry.path])
         #expect(log.status == 0)
-        #expect(log.stdout.split(separator: "\n").count == 11)
+        #expect(log.stdout.split(separator: "\n").count == 12)
         #expect(
             log.stdout.hasPrefix("1  2026-11-20T10:00:00Z  policy  source.register  gbsg2  {\"delta_cap\":\"0.00001\""))
         let verify = try registry.run(["audit", "verify", "--registry", registry.path])
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("audit chain intact: 11 records, head sha256:"))
+        #expect(verify.stdout.hasPrefix("audit chain intact: 12 records, head sha256:"))
     }
 
     @Test("audit verify names an edited record and exits 1, in every format", arguments: OutputFormat.allCases)
@@ -274,8 +280,9 @@ struct RegistryCommandTests {
         try DatabaseQueue(path: foreign).write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
         let foreignBytes = try Data(contentsOf: URL(fileURLWithPath: foreign))
         let reads = [
-            ["budget"], ["catalog", "list"], ["catalog", "show", "CERT-NEW"], ["catalog", "expiring", "--within", "30d"],
-            ["audit", "log"], ["audit", "verify"],
+            ["budget"], ["catalog", "list"], ["catalog", "show", "CERT-NEW"],
+            ["catalog", "expiring", "--within", "30d"],
+            ["audit", "log"], ["audit", "verify"], ["keys", "list"], ["keys", "export"],
         ]
         for arguments in reads {
             let onEmpty = try registry.run(arguments + ["--registry", empty])
@@ -298,13 +305,16 @@ struct RegistryCommandTests {
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: registry.path))
-        for arguments in [["budget"], ["catalog", "list"], ["audit", "log"], ["audit", "verify"]] {
+        for arguments in [
+            ["budget"], ["catalog", "list"], ["audit", "log"], ["audit", "verify"], ["keys", "list"], ["keys", "export"],
+        ] {
             let result = try registry.run(arguments + ["--registry", registry.path, "--now", CLIRegistry.now])
             #expect(result.status == 0, "\(arguments): \(result.stdout)\(result.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: registry.path)) == before)
         let revoke = try registry.run([
-            "catalog", "revoke", "CERT-NEW", "--reason", "test", "--actor", "bob@hospital.example", "--now", CLIRegistry.now,
+            "catalog", "revoke", "CERT-NEW", "--reason", "test", "--actor", "bob@hospital.example", "--now",
+            CLIRegistry.now,
             "--registry", registry.path,
         ])
         #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")

@@ -1,5 +1,6 @@
 import CharterCore
 import Foundation
+import GRDB
 import Testing
 
 /// A scratch project for `charter run`, `plan`/`apply` and `cert verify`: a small standalone policy
@@ -95,8 +96,10 @@ private final class RunProject {
         try charter(["run", "request.yaml"] + Self.state + ["--now", Self.now] + extra)
     }
 
-    func verify(_ file: String = "out/REQ-CLI-1/certificate.json", now: String = now) throws -> CLIRunner.Result {
-        try charter(["cert", "verify", file] + Self.state + ["--now", now])
+    func verify(_ file: String = "out/REQ-CLI-1/certificate.json", now: String = now, _ extra: [String] = [])
+        throws -> CLIRunner.Result
+    {
+        try charter(["cert", "verify", file, "--registry", "state/registry.sqlite", "--now", now] + extra)
     }
 }
 
@@ -122,8 +125,9 @@ struct RunCommandTests {
         #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
         #expect(valid.stdout.contains("valid certificate"))
         let json = try project.charter(
-            ["cert", "verify", "out/REQ-CLI-1/certificate.json", "--format", "json"] + RunProject.state + [
-                "--now", RunProject.now,
+            [
+                "cert", "verify", "out/REQ-CLI-1/certificate.json", "--format", "json", "--registry",
+                "state/registry.sqlite", "--now", RunProject.now,
             ])
         let parsed = try JSONParser().parse(json.stdout)
         #expect(parsed["valid"] == true)
@@ -154,18 +158,10 @@ struct RunCommandTests {
         #expect(revoked.status == 1)
         #expect(revoked.stdout.contains("revoked"))
 
-        // Unreadable: no such file; a file that is not a certificate; an unknown key.
+        // Unreadable: no such file; a file that is not a certificate.
         #expect(try project.verify("missing.json").status == 2)
         try project.write("garbage.json", "not json")
         #expect(try project.verify("garbage.json").status == 2)
-        try project.write("other.pub", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
-        let unknown = try project.charter(
-            [
-                "cert", "verify", "out/REQ-CLI-1/certificate.json", "--public-key", "other.pub", "--registry",
-                "state/registry.sqlite", "--now", RunProject.now,
-            ])
-        #expect(unknown.status == 1)
-        #expect(unknown.stdout.contains("unknown-key"))
 
         // The audit chain still verifies, and a second run into the same place is refused.
         #expect(try project.charter(["audit", "verify", "--registry", "state/registry.sqlite"]).status == 0)
@@ -267,5 +263,134 @@ struct RunCommandTests {
         #expect(try project.charter(["apply", "missing.json"] + RunProject.state).status == 2)
         try project.write("bad.json", "{\"charter_plan\": 7}")
         #expect(try project.charter(["apply", "bad.json"] + RunProject.state).status == 2)
+    }
+
+    @Test(
+        "keys: a rogue key is refused by run, the catalogue and cert verify (online and offline); rotation keeps older certificates; revocation fails them; --data catches an appended row; audited"
+    )
+    func signingKeyTrust() throws {
+        let project = try RunProject()
+        let registry = ["--registry", "state/registry.sqlite"]
+        let now = ["--now", RunProject.now]
+        let first = try project.run()
+        #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stderr.contains("adopted on first use"))
+        let listed = try JSONParser().parse(
+            try project.charter(["keys", "list", "--format", "json"] + registry).stdout)
+        let keys = try #require(listed["keys"]?.arrayValue)
+        #expect(keys.count == 1 && keys.first?["status"] == "active")
+        let firstKey = try #require(keys.first?["fingerprint"]?.stringValue)
+        let certificate = "out/REQ-CLI-1/certificate.json"
+        let data = "out/REQ-CLI-1/synthetic.csv"
+
+        // A certificate made with the rogue key (through a registry of the attacker's own, which adopted
+        // it) fails against the organisation's registry and its trust bundle.
+        let forged = try project.charter(
+            ["run", "request.yaml", "--key", "rogue-key", "--out", "rogue-out", "--registry", "rogue.sqlite"] + now)
+        #expect(forged.status == 0, "\(forged.stdout)\n\(forged.stderr)")
+        // A run with another key is refused before anything is reserved, read or written.
+        let rogueRun = try project.charter(
+            ["run", "request.yaml", "--key", "rogue-key", "--out", "rogue-out-2"] + registry + now)
+        #expect(rogueRun.status == 1, "\(rogueRun.stdout)\n\(rogueRun.stderr)")
+        #expect(rogueRun.stderr.contains("runs sign only with the registry's active key"), "\(rogueRun.stderr)")
+        #expect(!project.exists("rogue-out-2"))
+
+        let rogueCertificate = "rogue-out/REQ-CLI-1/certificate.json"
+        let rogueOnline = try project.verify(rogueCertificate)
+        #expect(rogueOnline.status == 1)
+        #expect(rogueOnline.stdout.contains("unknown-key") && rogueOnline.stdout.contains("catalogue"))
+
+        func export() throws -> (file: String, digest: String) {
+            let exported = try project.charter(["keys", "export"] + registry)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let digest = try #require(
+                exported.stderr.split(separator: " ").first { $0.hasPrefix("sha256:") }.map { String($0.prefix(71)) })
+            #expect(ContentDigest.sha256(exported.stdout) == digest)
+            try project.write("trust.json", exported.stdout)
+            return ("trust.json", digest)
+        }
+        func offline(
+            _ file: String, _ bundle: (file: String, digest: String), data: String? = nil,
+            at time: String = "2026-11-23T13:00:00Z"
+        ) throws -> CLIRunner.Result {
+            try project.charter(
+                ["cert", "verify", file, "--trust", bundle.file, "--trust-digest", bundle.digest, "--now", time]
+                    + (data.map { ["--data", $0] } ?? []))
+        }
+        var bundle = try export()
+        let good = try offline(certificate, bundle, data: data)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("offline"))
+        let rogueOffline = try offline(rogueCertificate, bundle)
+        #expect(rogueOffline.status == 1)
+        #expect(rogueOffline.stdout.contains("unknown-key"))
+        #expect(try project.charter(["cert", "verify", certificate, "--trust", bundle.file] + now).status == 2)
+
+        // An appended row fails --data, online and offline.
+        try project.write("appended.csv", try project.read(data) + "1,70,Post,1,100,0\n")
+        let appendedOnline = try project.verify(certificate, ["--data", "appended.csv"])
+        #expect(appendedOnline.status == 1)
+        #expect(appendedOnline.stdout.contains("data"))
+        #expect(try offline(certificate, bundle, data: "appended.csv").status == 1)
+        #expect(try project.verify(certificate, ["--data", data]).status == 0)
+
+        // Rotation: the older certificate still verifies; a new run signs with the new key.
+        let rotate = try project.charter(
+            ["keys", "rotate", "--key", "state/signing-key", "--actor", "security@hospital.example"] + registry + [
+                "--now", "2026-11-23T11:00:00Z",
+            ])
+        #expect(rotate.status == 0, "\(rotate.stdout)\(rotate.stderr)")
+        #expect(rotate.stdout.contains("retired \(firstKey)"))
+        #expect(try project.verify(certificate, now: "2026-11-23T12:00:00Z").status == 0)
+        let second = try project.charter(
+            ["run", "request.yaml", "--out", "out2", "--key", "state/signing-key", "--now", "2026-11-23T12:00:00Z"]
+                + registry)
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        bundle = try export()
+        #expect(try offline(certificate, bundle).status == 0)
+        #expect(try offline("out2/REQ-CLI-1/certificate.json", bundle).status == 0)
+
+        // Revoking the first key fails the certificate it signed, online and offline, but not the newer one.
+        let revoke = try project.charter(
+            ["keys", "revoke", firstKey, "--reason", "laptop stolen", "--actor", "bob@hospital.example"] + registry
+                + now)
+        #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")
+        let revokedOnline = try project.verify(certificate)
+        #expect(revokedOnline.status == 1)
+        #expect(revokedOnline.stdout.contains("untrusted-key") && revokedOnline.stdout.contains("laptop stolen"))
+        bundle = try export()
+        #expect(try offline(certificate, bundle).status == 1)
+        #expect(try offline("out2/REQ-CLI-1/certificate.json", bundle).status == 0)
+
+        // The attack on the bundle: the revoked key marked active again does not match the pinned digest.
+        let original = try project.read(bundle.file)
+        let objects = original.components(separatedBy: "\"fingerprint\"")
+        #expect(objects.count == 3)
+        let edited = original.replacingOccurrences(
+            of:
+                "\"revoked\": {\n        \"at\": \"\(RunProject.now)\",\n        \"reason\": \"laptop stolen\"\n      },",
+            with: "\"revoked\": null,"
+        ).replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"retired\"")
+        #expect(edited != original)
+        try project.write(bundle.file, edited)
+        let tampered = try offline(certificate, bundle)
+        #expect(tampered.status == 2)
+        #expect(tampered.stderr.contains("pinned"))
+
+        // Every key change is audited, the chain verifies, and an edited keys table is caught.
+        let log = try project.charter(["audit", "log"] + registry).stdout
+        #expect(log.components(separatedBy: "key.activate").count == 3)
+        #expect(log.contains("key.revoke"))
+        #expect(try project.charter(["audit", "verify"] + registry).status == 0)
+        let queue = try DatabaseQueue(path: project.directory.appendingPathComponent("state/registry.sqlite").path)
+        try queue.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE signing_keys SET status = 'retired', revoked_at = NULL, revoked_reason = NULL, revoked_by = NULL WHERE fingerprint = ?",
+                arguments: [firstKey])
+        }
+        let broken = try project.charter(["audit", "verify"] + registry)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("signing key \(firstKey)"))
     }
 }

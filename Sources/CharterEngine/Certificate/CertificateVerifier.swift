@@ -1,25 +1,44 @@
 public import CharterCore
 public import CharterRegistry
 
-/// Checks a certificate file: its form, its Ed25519 signature against trusted keys, its validity
-/// window, and the catalogue (known id, the same file digest, not revoked).
+#if canImport(FoundationEssentials)
+    internal import FoundationEssentials
+#else
+    internal import Foundation
+#endif
+
+/// Checks a certificate file: its form, its Ed25519 signature by a key of the trust store, that key
+/// trusted at the certificate's issue time, its validity window, the synthetic data file against
+/// the certificate's digest when given, and — with a registry — the catalogue (known id, the same
+/// file digest, not revoked).
 ///
+/// The trust store is the registry's signing keys, or a published ``TrustBundle`` for a consumer
+/// with no registry: the same keys and the same rule (``SigningKeyRecord/distrust(issuedAt:)``).
 /// The checks are independent: every one that fails is reported, so an edited and revoked
 /// certificate says both.
 public struct CertificateVerifier: Sendable {
-    /// Keys whose signatures are trusted (by key id).
-    public var trustedKeys: [VerificationKey]
+    /// The signing keys the registry or the trust bundle records, with their statuses.
+    public var signingKeys: [SigningKeyRecord]
     /// The instant validity is judged at.
     public var now: Timestamp
 
     /// Creates a verifier.
-    public init(trustedKeys: [VerificationKey], now: Timestamp) {
-        self.trustedKeys = trustedKeys
+    public init(signingKeys: [SigningKeyRecord], now: Timestamp) {
+        self.signingKeys = signingKeys
         self.now = now
     }
 
-    /// Verifies the bytes of a certificate file against the catalogue in `registry`.
-    public func verify(fileBytes: [UInt8], registry: any RegistryStore) -> CertificateVerification {
+    /// Verifies the bytes of a certificate file.
+    ///
+    /// - Parameters:
+    ///   - fileBytes: the certificate file.
+    ///   - registry: the catalogue to check it against; `nil` offline (the result says the catalogue
+    ///     was not consulted, so a revoked certificate is not detected).
+    ///   - data: the synthetic data file's bytes, checked against the certificate's `sha256`; `nil`
+    ///     to skip.
+    public func verify(fileBytes: [UInt8], registry: (any RegistryStore)?, data: [UInt8]? = nil)
+        -> CertificateVerification
+    {
         var result = CertificateVerification()
         let text = String(decoding: fileBytes, as: UTF8.self)
         guard String(validating: fileBytes, as: UTF8.self) != nil else {
@@ -50,7 +69,21 @@ public struct CertificateVerifier: Sendable {
         }
         checkSignature(value, certificate, into: &result)
         checkValidity(certificate, into: &result)
-        checkCatalogue(certificate, fileBytes: fileBytes, registry: registry, into: &result)
+        if let data {
+            result.dataChecked = true
+            let digest = ContentDigest.sha256(data)
+            if digest != certificate.lineage.synthetic.sha256 {
+                result.findings.append(
+                    .init(
+                        .data,
+                        "the data file's digest \(digest) is not the certificate's \(certificate.lineage.synthetic.sha256) (\(certificate.lineage.synthetic.file), \(certificate.lineage.synthetic.rows) rows)"
+                    ))
+            }
+        }
+        if let registry {
+            result.catalogueChecked = true
+            checkCatalogue(certificate, fileBytes: fileBytes, registry: registry, into: &result)
+        }
         return result
     }
 
@@ -66,12 +99,21 @@ public struct CertificateVerifier: Sendable {
             result.findings.append(.init(.signature, "unsupported signature algorithm \"\(signature.algorithm)\""))
             return
         }
-        guard let key = trustedKeys.first(where: { $0.id == signature.keyID }) else {
+        guard let record = signingKeys.key(signature.keyID) else {
+            let active = signingKeys.active.map { " (the active key is \($0.fingerprint))" } ?? " (no key is active)"
             result.findings.append(
                 .init(
                     .unknownKey,
-                    "signed by key \(signature.keyID), which is not a trusted key"
-                        + (trustedKeys.isEmpty ? "" : " (trusted: \(trustedKeys.map(\.id).joined(separator: ", ")))")))
+                    "signed by key \(signature.keyID), which is not one of the organisation's signing keys\(active)"))
+            return
+        }
+        // The stored public key must be the one the fingerprint names: a store that pairs a trusted
+        // fingerprint with another key is not trusted.
+        guard let raw = Data(base64Encoded: record.publicKey),
+            let key = try? VerificationKey(rawRepresentation: [UInt8](raw)), key.id == record.fingerprint
+        else {
+            result.findings.append(
+                .init(.unknownKey, "the trust store's public key for \(record.fingerprint) is not the key it names"))
             return
         }
         guard let payload = try? CertificateCodec.signingPayload(of: value),
@@ -81,6 +123,10 @@ public struct CertificateVerifier: Sendable {
                 .init(
                     .signature, "the signature does not match the certificate's content: it was altered after signing"))
             return
+        }
+        guard let issued = Timestamp(rfc3339: certificate.issuedAt) else { return }  // a validity finding says why
+        if let reason = record.distrust(issuedAt: issued) {
+            result.findings.append(.init(.untrustedKey, reason))
         }
     }
 
@@ -144,6 +190,10 @@ public struct CertificateVerification: Sendable {
     public var record: CertificateRecord?
     /// The key id the certificate names.
     public var keyID: String?
+    /// Whether the catalogue was consulted (not offline, from a trust bundle).
+    public var catalogueChecked = false
+    /// Whether a data file was checked against the certificate's digest.
+    public var dataChecked = false
     /// Every check that failed; empty when the certificate is valid.
     public var findings: [CertificateFinding] = []
 
@@ -163,8 +213,13 @@ public struct CertificateFinding: Sendable, Equatable {
         case form
         /// Missing, malformed or not matching the content.
         case signature
-        /// Signed by a key that is not trusted.
+        /// Signed by a key that is not one of the organisation's signing keys.
         case unknownKey = "unknown-key"
+        /// Signed by a known key that was not trusted at the issue time: revoked, or outside the
+        /// period it was active.
+        case untrustedKey = "untrusted-key"
+        /// The data file is not the one the certificate covers.
+        case data
         /// Not yet valid, or malformed dates.
         case validity
         /// Past its expiry.
@@ -175,10 +230,12 @@ public struct CertificateFinding: Sendable, Equatable {
         case revoked
     }
 
+    /// Which check failed.
     public var kind: Kind
+    /// What is wrong, in one line.
     public var message: String
 
-    init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }

@@ -52,6 +52,8 @@ struct PlanRun {
             throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
         }
 
+        // Only the registry's active key signs: checked before any budget is reserved.
+        try checkSigningKey()
         // What would fail after the budget is spent is checked before it is reserved.
         try preflight(generate: generate, publish: publish)
         // Budget first: nothing is read before the run's (ε, δ) is reserved.
@@ -182,7 +184,7 @@ struct PlanRun {
         let record = CertificateRecord(
             id: id, source: source.dataset, tier: plan.policy.tier, audience: certify.audience,
             consumers: certify.consumers, issuedAt: issued, expiresAt: expires,
-            digest: ContentDigest.sha256(certificateText))
+            digest: ContentDigest.sha256(certificateText), keyID: environment.signingKey.publicKey.id)
         try OutputPublisher.publish(files, directory: publish.directory) { () throws(EngineError) in
             do {
                 try environment.registry.recordCertificate(record, actor: environment.actor, at: issued)
@@ -197,6 +199,29 @@ struct PlanRun {
             PublishedRun(
                 certificate: certificate, syntheticPath: publish.synthetic, certificatePath: publish.certificate,
                 reportJSONPath: publish.reportJSON, reportHTMLPath: publish.reportHTML, report: report, notes: notes))
+    }
+
+    // MARK: Signing key
+
+    /// Refuses a run whose signing key is not the registry's active key: the catalogue would refuse
+    /// its certificate after the budget was spent.
+    private func checkSigningKey() throws(EngineError) {
+        let keys: [SigningKeyRecord]
+        do {
+            keys = try environment.registry.signingKeys()
+        } catch {
+            throw EngineError(.failed, stage: "certify", "cannot read the registry's signing keys: \(error)")
+        }
+        let id = environment.signingKey.publicKey.id
+        guard let active = keys.active, active.fingerprint == id else {
+            let known = keys.key(id).map { "a \($0.status.rawValue) key" } ?? "not a registry signing key"
+            throw EngineError(
+                .refused, stage: "certify",
+                "the signing key \(id) is \(known), and runs sign only with the registry's active key "
+                    + (keys.active.map { "(\($0.fingerprint))" } ?? "(the registry has none: charter keys rotate)")
+                    + "; nothing was reserved or read",
+                notes: ["charter keys list shows the registry's signing keys"])
+        }
     }
 
     // MARK: Budget

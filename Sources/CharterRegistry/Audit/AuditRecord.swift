@@ -67,10 +67,17 @@ enum AuditAction {
     static let release = "budget.release"
     /// `{event, lease_expired_at}`: a reservation released because its lease ran out.
     static let leaseExpired = "budget.lease-expired"
-    /// `{id, source, tier, audience, consumers, issued_at, expires_at, digest}`.
+    /// `{id, source, tier, audience, consumers, issued_at, expires_at, digest, key_id}` (`key_id`
+    /// absent from records written before the registry kept signing keys).
     static let recordCertificate = "certificate.record"
     /// `{id, reason}`.
     static let revokeCertificate = "certificate.revoke"
+    /// `{fingerprint, public_key, activation, valid_from, retires}`: a key became the active one
+    /// (`activation` `first-use`, `init` or `rotate`), valid from `valid_from` (the record's time, or
+    /// earlier for `init`), retiring `retires` (a fingerprint, or null) at the record's time.
+    static let activateSigningKey = "key.activate"
+    /// `{fingerprint, reason}`.
+    static let revokeSigningKey = "key.revoke"
 
     /// The actor recorded for lease expiry, which no person performs.
     static let leaseExpiryActor = "charter:lease-expiry"

@@ -13,12 +13,24 @@ struct RegistrySnapshot: Sendable, Equatable {
         var digest: String
         var expiresAt: String
         var revokedReason: String?
+        var keyID: String?
+    }
+
+    struct Key: Sendable, Equatable {
+        var publicKey: String
+        var status: String
+        var activatedAt: String
+        var retiredAt: String?
+        var revokedAt: String?
+        var revokedReason: String?
     }
 
     /// Source id → `"<epsilon cap> <delta cap>"`.
     var sources: [String: String] = [:]
     var events: [Int64: Event] = [:]
     var certificates: [String: Certificate] = [:]
+    /// Fingerprint → the signing key.
+    var keys: [String: Key] = [:]
 }
 
 /// Checks an audit chain: every record's hash, the links between records, the head, and that
@@ -149,13 +161,47 @@ struct AuditVerifier {
             case AuditAction.recordCertificate:
                 state.certificates[record.subject] = .init(
                     source: details["source"]?.stringValue ?? "", digest: details["digest"]?.stringValue ?? "",
-                    expiresAt: details["expires_at"]?.stringValue ?? "", revokedReason: nil)
+                    expiresAt: details["expires_at"]?.stringValue ?? "", revokedReason: nil,
+                    keyID: details["key_id"]?.stringValue)
             case AuditAction.revokeCertificate:
                 guard state.certificates[record.subject]?.revokedReason == nil else {
                     mismatch(record, "audit record \(record.seq) revokes certificate \"\(record.subject)\" twice")
                     continue
                 }
                 state.certificates[record.subject]?.revokedReason = details["reason"]?.stringValue ?? ""
+            case AuditAction.activateSigningKey:
+                guard state.keys[record.subject] == nil else {
+                    mismatch(record, "audit record \(record.seq) activates signing key \(record.subject) twice")
+                    continue
+                }
+                let active = state.keys.filter { $0.value.status == SigningKeyRecord.Status.active.rawValue }.keys
+                    .sorted()
+                let retires = details["retires"]?.stringValue
+                guard active == (retires.map { [$0] } ?? []) else {
+                    mismatch(
+                        record,
+                        "audit record \(record.seq) activates signing key \(record.subject) retiring \(retires ?? "none"), but the active key was \(active.first ?? "none")"
+                    )
+                    continue
+                }
+                if let retires {
+                    state.keys[retires]?.status = SigningKeyRecord.Status.retired.rawValue
+                    state.keys[retires]?.retiredAt = record.at
+                }
+                state.keys[record.subject] = .init(
+                    publicKey: details["public_key"]?.stringValue ?? "",
+                    status: SigningKeyRecord.Status.active.rawValue,
+                    activatedAt: details["valid_from"]?.stringValue ?? record.at)
+            case AuditAction.revokeSigningKey:
+                guard let key = state.keys[record.subject], key.revokedAt == nil else {
+                    mismatch(
+                        record,
+                        "audit record \(record.seq) revokes signing key \(record.subject), which is unknown or revoked")
+                    continue
+                }
+                state.keys[record.subject]?.status = SigningKeyRecord.Status.revoked.rawValue
+                state.keys[record.subject]?.revokedAt = record.at
+                state.keys[record.subject]?.revokedReason = details["reason"]?.stringValue ?? ""
             default:
                 mismatch(record, "audit record \(record.seq) has unknown action \"\(record.action)\"")
             }
@@ -190,12 +236,28 @@ struct AuditVerifier {
             func text(_ certificate: RegistrySnapshot.Certificate?) -> String {
                 guard let certificate else { return "absent" }
                 return "\(certificate.digest) expiring \(certificate.expiresAt)"
+                    + (certificate.keyID.map { " signed by \($0)" } ?? "")
                     + (certificate.revokedReason.map { ", revoked (\($0))" } ?? "")
             }
             findings.append(
                 AuditFinding(
                     .stateMismatch, seq: nil,
                     "certificate \"\(id)\" is \(text(snapshot.certificates[id])) in the catalogue but \(text(recorded.certificates[id])) in the audit chain"
+                ))
+        }
+        for fingerprint in Set(recorded.keys.keys).union(snapshot.keys.keys).sorted()
+        where recorded.keys[fingerprint] != snapshot.keys[fingerprint] {
+            func text(_ key: RegistrySnapshot.Key?) -> String {
+                guard let key else { return "absent" }
+                return "\(key.status) (public key \(key.publicKey), active from \(key.activatedAt)"
+                    + (key.retiredAt.map { " until \($0)" } ?? "")
+                    + (key.revokedAt.map { ", revoked at \($0)" } ?? "")
+                    + (key.revokedReason.map { ": \($0)" } ?? "") + ")"
+            }
+            findings.append(
+                AuditFinding(
+                    .stateMismatch, seq: nil,
+                    "signing key \(fingerprint) is \(text(snapshot.keys[fingerprint])) in the registry but \(text(recorded.keys[fingerprint])) in the audit chain"
                 ))
         }
         return findings

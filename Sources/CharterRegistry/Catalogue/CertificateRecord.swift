@@ -36,14 +36,18 @@ public struct CertificateRecord: Sendable, Hashable {
     public var expiresAt: Timestamp
     /// The SHA-256 of the certificate file, `sha256:<64 hex digits>`.
     public var digest: String
+    /// The fingerprint of the key that signed it (its signature's `key_id`); `nil` only for
+    /// certificates catalogued before the registry recorded signing keys.
+    public var keyID: String?
     /// Its revocation, if revoked.
     public var revocation: Revocation?
 
     /// Describes a certificate; `revocation` is set only by revoking.
     public init(
         id: String, source: String, tier: String, audience: String, consumers: [String], issuedAt: Timestamp,
-        expiresAt: Timestamp, digest: String
+        expiresAt: Timestamp, digest: String, keyID: String?
     ) {
+        self.keyID = keyID
         self.id = id
         self.source = source
         self.tier = tier
@@ -71,13 +75,24 @@ public struct CertificateRecord: Sendable, Hashable {
         guard expiresAt > issuedAt else {
             throw .invalidCertificate("certificate \"\(id)\" expires (\(expiresAt)) before it is issued (\(issuedAt))")
         }
-        let hex = digest.utf8.dropFirst(7)
-        guard digest.hasPrefix("sha256:"), hex.count == 64,
-            hex.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
-        else {
+        guard Self.isDigest(digest) else {
             throw .invalidCertificate(
                 "certificate digest must be \"sha256:\" and 64 lowercase hex digits, got \"\(digest)\"")
         }
+        guard let keyID else {
+            throw .invalidCertificate("certificate \"\(id)\" does not name the key that signed it")
+        }
+        guard Self.isDigest(keyID) else {
+            throw .invalidCertificate(
+                "a signing key id must be \"sha256:\" and 64 lowercase hex digits, got \"\(keyID)\"")
+        }
+    }
+
+    /// Whether `text` is `sha256:` and 64 lowercase hex digits.
+    static func isDigest(_ text: String) -> Bool {
+        let hex = text.utf8.dropFirst(7)
+        return text.hasPrefix("sha256:") && hex.count == 64
+            && hex.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
     }
 }
 

@@ -77,6 +77,34 @@ enum RegistrySchema {
                     BEGIN SELECT RAISE(ABORT, 'ledger events are never deleted'); END;
                     """)
         }
+        // The lead's "v2-plan-claims" goes here at merge: migrations run in the order registered.
+        migrator.registerMigration("v3-signing-keys") { db in
+            try db.execute(
+                sql: """
+                    -- The organisation's certificate-signing keys (public halves only). Exactly one is
+                    -- active at a time; a retired key keeps the period it was active; a revoked key is
+                    -- distrusted for everything it signed.
+                    CREATE TABLE signing_keys (
+                        fingerprint TEXT PRIMARY KEY NOT NULL,
+                        public_key TEXT NOT NULL UNIQUE,
+                        status TEXT NOT NULL CHECK (status IN ('active', 'retired', 'revoked')),
+                        activated_at INTEGER NOT NULL,
+                        activated_by TEXT NOT NULL,
+                        retired_at INTEGER,
+                        revoked_at INTEGER,
+                        revoked_reason TEXT,
+                        revoked_by TEXT,
+                        CHECK ((status = 'revoked') = (revoked_at IS NOT NULL)),
+                        CHECK (status != 'retired' OR retired_at IS NOT NULL)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(status) WHERE status = 'active';
+                    CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+                    BEGIN SELECT RAISE(ABORT, 'signing keys are never deleted'); END;
+
+                    -- The key that signed each certificate (NULL for certificates recorded before keys were).
+                    ALTER TABLE certificates ADD COLUMN key_id TEXT;
+                    """)
+        }
         return migrator
     }
 }

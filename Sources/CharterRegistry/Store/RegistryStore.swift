@@ -54,7 +54,9 @@ public protocol RegistryStore: Sendable {
 
     // MARK: Catalogue
 
-    /// Adds an issued certificate to the catalogue. Its source must be registered.
+    /// Adds an issued certificate to the catalogue. Its source must be registered, and its signer
+    /// (``CertificateRecord/keyID``) must be the active signing key, active since before its issue
+    /// time; any other signer is refused with ``RegistryError/untrustedSigner(certificate:reason:)``.
     func recordCertificate(_ certificate: CertificateRecord, actor: String, at now: Timestamp) throws(RegistryError)
 
     /// Revokes a certificate, with the reason and who revoked it.
@@ -67,13 +69,39 @@ public protocol RegistryStore: Sendable {
     /// Every certificate, sorted by issue time, then id.
     func certificates() throws(RegistryError) -> [CertificateRecord]
 
+    // MARK: Signing keys
+
+    /// Every certificate-signing key the registry trusts or once trusted, ordered by activation
+    /// time, then fingerprint.
+    func signingKeys() throws(RegistryError) -> [SigningKeyRecord]
+
+    /// Makes a key the active one at `now`, atomically: under ``SigningKeyActivation/rotation`` the
+    /// active key, if any, is retired at the same instant; ``SigningKeyActivation/firstUse`` only on
+    /// a registry with no key and no certificate, ``SigningKeyActivation/initial`` only on one with no
+    /// key. A key already known (active, retired or revoked) is refused.
+    /// - Parameters:
+    ///   - publicKey: the raw Ed25519 public key in base64.
+    ///   - validFrom: when the key's validity starts, if before `now`: only for
+    ///     ``SigningKeyActivation/initial``, so that certificates a registry recorded before it kept
+    ///     keys verify; `nil` for `now`.
+    /// - Returns: the new active key and the key it retired, if any.
+    func activateSigningKey(
+        publicKey: String, as activation: SigningKeyActivation, validFrom: Timestamp?, actor: String,
+        at now: Timestamp
+    ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?)
+
+    /// Revokes a key at `now`: no certificate it signed verifies any more, whenever issued. Revoking
+    /// the active key leaves none active until a rotation.
+    func revokeSigningKey(_ fingerprint: String, reason: String, actor: String, at now: Timestamp)
+        throws(RegistryError) -> SigningKeyRecord
+
     // MARK: Audit
 
     /// The audit chain, in order.
     func auditRecords() throws(RegistryError) -> [AuditRecord]
 
-    /// Checks the chain's hashes, links and head, and that replaying it gives the ledger and the
-    /// catalogue as stored.
+    /// Checks the chain's hashes, links and head, and that replaying it gives the ledger, the
+    /// catalogue and the signing keys as stored.
     func verifyAudit() throws(RegistryError) -> AuditVerification
 }
 
@@ -81,6 +109,14 @@ extension RegistryStore {
     /// Reserves with no plan pinned (``reserve(_:pinnedTo:at:)``).
     public func reserve(_ request: ReservationRequest, at now: Timestamp) throws(RegistryError) -> LedgerEvent {
         try reserve(request, pinnedTo: nil, at: now)
+    }
+
+    /// Makes a key the active one from `now` (see
+    /// ``activateSigningKey(publicKey:as:validFrom:actor:at:)``).
+    public func activateSigningKey(
+        publicKey: String, as activation: SigningKeyActivation, actor: String, at now: Timestamp
+    ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?) {
+        try activateSigningKey(publicKey: publicKey, as: activation, validFrom: nil, actor: actor, at: now)
     }
 
     /// Certificates not revoked that expire at or before `now + window`, including those already

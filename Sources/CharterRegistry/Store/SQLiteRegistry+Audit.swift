@@ -51,11 +51,23 @@ extension SQLiteRegistry {
             snapshot.events[try row.integer("id")] = .init(
                 source: try row.text("source"), cost: try row.text("cost"), state: try row.text("state"))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, source, digest, expires_at, revoked_reason FROM certificates")
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, source, digest, expires_at, revoked_reason, key_id FROM certificates")
         {
             snapshot.certificates[try row.text("id")] = .init(
                 source: try row.text("source"), digest: try row.text("digest"),
                 expiresAt: Timestamp(millisecondsSinceEpoch: try row.integer("expires_at")).description,
+                revokedReason: try row.optionalText("revoked_reason"), keyID: try row.optionalText("key_id"))
+        }
+        func time(_ milliseconds: Int64?) -> String? {
+            milliseconds.map { Timestamp(millisecondsSinceEpoch: $0).description }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM signing_keys") {
+            snapshot.keys[try row.text("fingerprint")] = .init(
+                publicKey: try row.text("public_key"), status: try row.text("status"),
+                activatedAt: Timestamp(millisecondsSinceEpoch: try row.integer("activated_at")).description,
+                retiredAt: time(try row.optionalInteger("retired_at")),
+                revokedAt: time(try row.optionalInteger("revoked_at")),
                 revokedReason: try row.optionalText("revoked_reason"))
         }
         return snapshot

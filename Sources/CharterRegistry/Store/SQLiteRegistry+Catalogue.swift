@@ -20,15 +20,16 @@ extension SQLiteRegistry {
             guard try Self.certificate(db, certificate.id) == nil else {
                 throw RegistryError.duplicateCertificate(certificate.id)
             }
+            try Self.checkSigner(db, certificate, at: now)
             try db.execute(
                 sql: """
-                    INSERT INTO certificates (id, source, tier, audience, consumers, issued_at, expires_at, digest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO certificates (id, source, tier, audience, consumers, issued_at, expires_at, digest, key_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     certificate.id, certificate.source, certificate.tier, certificate.audience, consumers,
                     certificate.issuedAt.millisecondsSinceEpoch, certificate.expiresAt.millisecondsSinceEpoch,
-                    certificate.digest,
+                    certificate.digest, certificate.keyID,
                 ])
             try appendAudit(
                 db, at: now, actor: actor, action: AuditAction.recordCertificate, subject: certificate.id,
@@ -39,7 +40,31 @@ extension SQLiteRegistry {
                     "consumers": .array(certificate.consumers.map { .string($0) }),
                     "issued_at": .string(certificate.issuedAt.description),
                     "expires_at": .string(certificate.expiresAt.description), "digest": .string(certificate.digest),
+                    "key_id": certificate.keyID.map(JSONValue.string) ?? .null,
                 ])
+        }
+    }
+
+    /// Refuses a certificate whose signer is not the active key, or was not yet active when the
+    /// certificate was issued, or when it is recorded (`now`).
+    static func checkSigner(_ db: Database, _ certificate: CertificateRecord, at now: Timestamp) throws {
+        let keyID = certificate.keyID ?? ""
+        let keys = try signingKeys(db)
+        guard let signer = keys.key(keyID) else {
+            let active = keys.active.map { "the active key is \($0.fingerprint)" } ?? "the registry has no active key"
+            throw RegistryError.untrustedSigner(
+                certificate: certificate.id,
+                reason: "it is signed by \(keyID), which is not a registry signing key (\(active))")
+        }
+        guard signer.status == .active else {
+            throw RegistryError.untrustedSigner(
+                certificate: certificate.id,
+                reason: "it is signed by \(keyID), which is \(signer.status.rawValue), not the active key")
+        }
+        for instant in [certificate.issuedAt, now] {
+            if let reason = signer.distrust(issuedAt: instant) {
+                throw RegistryError.untrustedSigner(certificate: certificate.id, reason: reason)
+            }
         }
     }
 
@@ -88,7 +113,8 @@ extension SQLiteRegistry {
         var certificate = CertificateRecord(
             id: id, source: try row.text("source"), tier: try row.text("tier"), audience: try row.text("audience"),
             consumers: consumers, issuedAt: Timestamp(millisecondsSinceEpoch: try row.integer("issued_at")),
-            expiresAt: Timestamp(millisecondsSinceEpoch: try row.integer("expires_at")), digest: try row.text("digest"))
+            expiresAt: Timestamp(millisecondsSinceEpoch: try row.integer("expires_at")), digest: try row.text("digest"),
+            keyID: try row.optionalText("key_id"))
         if let revokedAt = try row.optionalInteger("revoked_at") {
             certificate.revocation = .init(
                 reason: try row.optionalText("revoked_reason") ?? "", actor: try row.optionalText("revoked_by") ?? "",

@@ -27,7 +27,8 @@ public enum ExecutionOutcome: Sendable {
 }
 
 /// `apply` and `run` (once the plan is ready): the engine runs the plan against the registry,
-/// signs with the key, and the certificate it wrote is verified as a reader would verify it.
+/// signs with the key (the registry's active key, or refused before any budget is reserved), and
+/// the certificate and data it wrote are verified as a reader would verify them.
 public struct RunExecution: Sendable {
     /// The registry the run reserves from, records in and is verified against.
     public var registry: SQLiteRegistry
@@ -60,10 +61,14 @@ public struct RunExecution: Sendable {
         public var execution: RunExecution
         /// Whether the signing key was created (a front end says so, with its id).
         public var createdKey: Bool
+        /// The registry's record of the key when this run adopted it as the active key on first use
+        /// (a front end says so).
+        public var adoptedKey: SigningKeyRecord?
     }
 
     /// Opens the registry at `registryPath` and the signing key at `keyPath`, creating either when
-    /// missing (the key with mode 0600).
+    /// missing (the key with mode 0600) as ``SigningKeyTrust/runKey(registry:keyPath:actor:at:)``
+    /// allows: a registry with no signing key adopts the run's key on first use.
     public static func open(
         registryPath: String, keyPath: String, instant: ActingInstant, actor: String, outputRoot: String?,
         progress: (@Sendable (String) -> Void)?
@@ -74,18 +79,19 @@ public struct RunExecution: Sendable {
         } catch {
             return .failure(EngineError(.unreadable, stage: "registry", "\(error)"))
         }
-        let key: (key: SigningKey, created: Bool)
+        let key: SigningKeyTrust.RunKey
         do {
-            key = try SigningKey.loadOrCreate(at: keyPath)
+            key = try SigningKeyTrust.runKey(registry: store, keyPath: keyPath, actor: actor, at: instant.timestamp)
         } catch {
-            return .failure(EngineError(.unreadable, stage: "certify", error.description))
+            return .failure(
+                EngineError(error.status == .unreadable ? .unreadable : .refused, stage: "certify", error.message))
         }
         return .success(
             Opened(
                 execution: RunExecution(
                     registry: store, signingKey: key.key, instant: instant, actor: actor, outputRoot: outputRoot,
                     progress: progress),
-                createdKey: key.created))
+                createdKey: key.createdFile, adoptedKey: key.adopted))
     }
 
     /// Runs `plan`, made from `inputs`, then verifies the certificate it published. The run
@@ -106,8 +112,8 @@ public struct RunExecution: Sendable {
         switch outcome {
         case .published(let run):
             let bytes = FileManager.default.contents(atPath: run.certificatePath).map { [UInt8]($0) } ?? []
-            let verification = CertificateCheck.verify(
-                bytes, keys: [signingKey.publicKey], instant: instant, registry: registry)
+            let data = FileManager.default.contents(atPath: run.syntheticPath).map { [UInt8]($0) } ?? []
+            let verification = CertificateCheck.verify(bytes, registry: registry, instant: instant, data: data)
             return .published(run, verification)
         case .gateFailed(let run):
             return .gateFailed(run)

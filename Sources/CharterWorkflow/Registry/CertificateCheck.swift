@@ -3,32 +3,39 @@ public import CharterEngine
 public import CharterRegistry
 
 /// `cert verify`: a certificate file checked — its bytes as Charter wrote them, its Ed25519
-/// signature by a trusted key, issued and not expired at the instant, and known, matching and not
-/// revoked in the catalogue.
+/// signature by one of the organisation's signing keys, that key trusted when the certificate was
+/// issued (active then, or retired since; never revoked), issued and not expired at the instant,
+/// the data file's digest when given, and, online, known, matching and not revoked in the catalogue.
+///
+/// Online the signing keys come from the registry; offline from a trust bundle whose digest the
+/// consumer pinned (``TrustBundle``), with no catalogue to consult.
 public enum CertificateCheck {
-    /// The keys a certificate is checked against: each public key file given, else the public half
-    /// of the signing key at `signingKeyPath` (its `.pub` file, else the key itself).
-    public static func trustedKeys(publicKeyPaths: [String], signingKeyPath: String) throws(SigningKey.Failure)
-        -> [VerificationKey]
-    {
-        guard publicKeyPaths.isEmpty else {
-            return try publicKeyPaths.map { path throws(SigningKey.Failure) in try VerificationKey.load(at: path) }
+    /// Verifies `bytes` at `instant` against the registry's signing keys and catalogue.
+    /// - Parameter data: the synthetic data file's bytes, checked against the certificate; `nil` to skip.
+    public static func verify(
+        _ bytes: [UInt8], registry: any RegistryStore, instant: ActingInstant, data: [UInt8]? = nil
+    ) -> CertificateVerification {
+        let keys: [SigningKeyRecord]
+        do {
+            keys = try registry.signingKeys()
+        } catch {
+            // Fail closed: with no keys to trust, the signature check reports an unknown key.
+            var result = CertificateVerifier(signingKeys: [], now: instant.timestamp)
+                .verify(fileBytes: bytes, registry: registry, data: data)
+            result.findings.append(.init(.catalogue, "cannot read the registry's signing keys: \(error)"))
+            return result
         }
-        let store = FileSystemInputStore()
-        if store.kind(of: signingKeyPath + ".pub") != nil {
-            return [try VerificationKey.load(at: signingKeyPath + ".pub")]
-        }
-        if store.kind(of: signingKeyPath) != nil {
-            return [try SigningKey.load(at: signingKeyPath).publicKey]
-        }
-        throw SigningKey.Failure(message: "no trusted key: \"\(signingKeyPath)\" does not exist; give --public-key")
+        return CertificateVerifier(signingKeys: keys, now: instant.timestamp)
+            .verify(fileBytes: bytes, registry: registry, data: data)
     }
 
-    /// Verifies `bytes` against `keys` at `instant`, and against the catalogue of `registry`.
-    public static func verify(
-        _ bytes: [UInt8], keys: [VerificationKey], instant: ActingInstant, registry: any RegistryStore
-    ) -> CertificateVerification {
-        CertificateVerifier(trustedKeys: keys, now: instant.timestamp).verify(fileBytes: bytes, registry: registry)
+    /// Verifies `bytes` at `instant` offline, against a trust bundle; the catalogue is not consulted.
+    /// - Parameter data: the synthetic data file's bytes, checked against the certificate; `nil` to skip.
+    public static func verify(_ bytes: [UInt8], trust: TrustBundle, instant: ActingInstant, data: [UInt8]? = nil)
+        -> CertificateVerification
+    {
+        CertificateVerifier(signingKeys: trust.keys, now: instant.timestamp)
+            .verify(fileBytes: bytes, registry: nil, data: data)
     }
 }
 
@@ -37,9 +44,11 @@ extension CertificateVerification {
     /// returns it.
     public func json(file: String) -> JSONValue {
         [
-            "file": .string(file), "valid": .bool(isValid), "certificate_id": certificate.map { .string($0.id) } ?? .null,
+            "file": .string(file), "valid": .bool(isValid),
+            "certificate_id": certificate.map { .string($0.id) } ?? .null,
             "key_id": keyID.map(JSONValue.string) ?? .null,
             "expires_at": certificate.map { .string($0.expiresAt) } ?? .null,
+            "catalogue_checked": .bool(catalogueChecked), "data_checked": .bool(dataChecked),
             "findings": .array(findings.map { ["check": .string($0.kind.rawValue), "message": .string($0.message)] }),
         ]
     }

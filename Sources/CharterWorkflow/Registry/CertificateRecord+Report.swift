@@ -18,6 +18,7 @@ extension CertificateRecord {
             "issued_at": .string(certificate.issuedAt.description),
             "expires_at": .string(certificate.expiresAt.description),
             "digest": .string(certificate.digest), "status": .string(certificate.status(at: now)),
+            "key_id": certificate.keyID.map(JSONValue.string) ?? .null,
         ]
         if let revocation = certificate.revocation {
             object["revoked"] = [
