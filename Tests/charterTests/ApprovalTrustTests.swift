@@ -73,6 +73,21 @@ struct ApprovalTrustTests {
         #expect(result.stdout.contains("it is not signed"))
     }
 
+    @Test("the README's flow: plan, approve --write into `approvals: []`, then the request is allowed")
+    func approveWritesIntoAnEmptyList() throws {
+        let project = try Project()
+        let file = "examples/requests/pending-gbsg2-prototyping.yaml"
+        #expect(try project.read(file).contains("approvals: []"))
+        #expect(try project.run(["check", file, "--now", Project.now]).status == 3)
+        let result = try project.approve(file, plan: try project.planDigest(file))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try project.run(["check", file, "--now", Project.now]).status == 0)
+        // Approving again appends a second entry to the block list, which lint flags as a duplicate.
+        #expect(try project.approve(file, plan: try project.planDigest(file)).status == 0)
+        let twice = try project.run(["check", file, "--now", Project.now])
+        #expect(twice.stdout.contains("approves twice") || twice.stderr.contains("approves twice"))
+    }
+
     @Test("a key in no allowed-signers file, another person's key, an edited by and a replayed plan never count")
     func forgedApprovalsNeverCount() throws {
         let project = try Project()

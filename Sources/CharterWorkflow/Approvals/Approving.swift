@@ -134,7 +134,8 @@ public struct Approving: Sendable {
     /// The request file's text with `entry` appended to its `approvals:` list (added at the end
     /// when there is none).
     /// - Throws: ``Failure`` when the list is not the file's last top-level key, or is written
-    ///   inline (`approvals: []`), where appending would need to rewrite the file.
+    ///   inline with entries, where appending would need to rewrite the file (an empty
+    ///   `approvals: []` becomes a block list).
     public func appending(_ entry: String) throws(Failure) -> String {
         var lines = requestText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
@@ -150,6 +151,9 @@ public struct Approving: Sendable {
                     .error(.approvalRefused, message, at: nil, help: "paste the printed entry under `approvals:` yourself")
                 ], sources: [:])
         }
+        // An empty inline list (`approvals: []`, comments aside) becomes a block list.
+        let written = lines[start].split(separator: "#", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
+        if written == "approvals: []" { lines[start] = "approvals:" }
         guard lines[start].trimmingCharacters(in: .whitespaces) == "approvals:" else {
             throw fail("the request's approvals are written inline; they cannot be appended to")
         }

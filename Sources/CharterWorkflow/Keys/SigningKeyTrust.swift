@@ -87,7 +87,12 @@ public enum SigningKeyTrust {
                     publicKey: loaded.key.publicKey.base64, as: .firstUse, actor: actor, at: now
                 ).active
             } catch {
-                throw Failure("\(error)", .denied)
+                // Another run adopted a key first (concurrent first runs share the key file, which
+                // is created atomically): when it is this key, there is nothing left to adopt.
+                let current = try? registry.signingKeys()
+                guard let active = current?.active, active.publicKey == loaded.key.publicKey.base64 else {
+                    throw Failure("\(error)", .denied)
+                }
             }
         }
         return RunKey(key: loaded.key, createdFile: loaded.created, adopted: adopted)
