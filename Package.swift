@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "CharterPlan", targets: ["CharterPlan"]),
         .library(name: "CharterAccounting", targets: ["CharterAccounting"]),
         .library(name: "CharterWorkflow", targets: ["CharterWorkflow"]),
+        .library(name: "CharterProfile", targets: ["CharterProfile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -110,6 +111,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Profiling a table for `charter profile`, `init` and `recommend`: direct identifiers with their
+        // evidence, quasi-identifier candidates, the recommendation rules. Pure: tables in, values out.
+        .target(
+            name: "CharterProfile",
+            dependencies: ["CharterStats", "CharterAccounting", "CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
         // CharterAccounting only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
@@ -123,7 +131,7 @@ let package = Package(
             name: "CharterWorkflow",
             dependencies: [
                 "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
-                "CharterData", "CharterPolicy", "CharterCore",
+                "CharterData", "CharterPolicy", "CharterCore", "CharterProfile",
             ],
             swiftSettings: strictSettings
         ),
@@ -148,6 +156,7 @@ let package = Package(
                 "CharterPlan",
                 "CharterEngine",
                 "CharterSynth",
+                "CharterProfile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically through SwiftPM's own
@@ -216,6 +225,11 @@ let package = Package(
                 "CharterTestSupport", "CharterPrivacy", "CharterAccounting", "CharterPrivacyTestSupport", "CharterData",
                 "CharterCore",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterProfileTests",
+            dependencies: ["CharterProfile", "CharterData", "CharterCore", "CharterTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -18,7 +18,8 @@ struct Charter: ParsableCommand {
             LintCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
             PlanCommand.self,
-            ApplyCommand.self, RunCommand.self, CertCommand.self,
+            ApplyCommand.self, RunCommand.self, CertCommand.self, ProfileCommand.self, InitCommand.self,
+            RecommendCommand.self,
         ]
     )
 }
