@@ -258,7 +258,7 @@ let package = Package(
             name: "CharterWorkflowTests",
             dependencies: [
                 "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterData",
-                "CharterStats", "CharterCore", "CharterTestSupport",
+                "CharterStats", "CharterCore", "CharterTestSupport", "CharterProfile",
             ],
             swiftSettings: strictSettings
         ),

@@ -53,7 +53,7 @@ struct RecommendCommand: ParsableCommand {
         var out = "Recommendations for \(ProfileText.printable(r.requestID)) (policy \(r.policyName ?? "?"), tier \(r.tier ?? "none"))\n"
         out += "Nothing is applied: edit the request to follow one.\n\n"
         for item in r.items {
-            let change = item.differs ? "CHANGE" : "keep  "
+            let change = item.differs ? "CHANGE" : "same  "
             let current = item.current.isEmpty ? "unset" : item.current
             out += "\(change) \(ProfileText.printable(item.subject)): \(item.recommended.isEmpty ? "unset" : item.recommended)"
             out += item.differs ? " (request: \(current))\n" : "\n"

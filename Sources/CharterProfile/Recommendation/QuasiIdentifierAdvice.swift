@@ -3,8 +3,8 @@ public import CharterData
 /// Which columns to declare as quasi-identifiers, so that the tier's k-anonymity can be reached.
 ///
 /// Candidates are the columns declared (for `recommend`) or, when none are, the columns whose
-/// header names a demographic (`age`, `sex`, `race`, `zip`, …), else the single column that
-/// singles out the most rows among the profile's candidates (for `init`). They are taken coarsest
+/// header names a demographic (`age`, `sex`, `race`, `zip`, …) and the text columns of at most
+/// ``maximumCategoricalDistinct`` categories, at most ``maximumProposed`` of them kept (for `init`). They are taken coarsest
 /// first (fewest distinct values, then table order); each is kept when the rows grouped on the
 /// kept columns plus it leave no class smaller than k, and left out otherwise: released to the
 /// row, such a column makes k unreachable (the smallest class and the rows below k say by how much).
@@ -20,6 +20,12 @@ public struct QuasiIdentifierAdvice: Sendable, Equatable {
         /// Why, in one line.
         public var reason: String
     }
+
+    /// Text columns with at most this many categories are proposed as quasi-identifiers (a person's
+    /// status or group that others can know), besides the demographic ones.
+    public static let maximumCategoricalDistinct = 10
+    /// At most this many columns are proposed (declared ones are all judged).
+    public static let maximumProposed = 4
 
     /// The verdicts, in the order judged.
     public var entries: [Entry]
@@ -38,10 +44,10 @@ public struct QuasiIdentifierAdvice: Sendable, Equatable {
                 entry.directIdentifier == nil && !excluded.contains(entry.name)
                     && (2...DatasetProfile.maximumCandidateDistinct).contains(entry.profile.distinctCount)
             }
-            candidates = eligible.filter { ColumnNameHints($0.name).has(DatasetProfile.demographic) }.map(\.name)
-            if candidates.isEmpty, let riskiest = profile.quasiIdentifierCandidates.first(where: { $0.columns.count == 1 }) {
-                candidates = riskiest.columns
-            }
+            candidates = eligible.filter { entry in
+                ColumnNameHints(entry.name).has(DatasetProfile.demographic)
+                    || (entry.profile.type != .numeric && entry.profile.distinctCount <= Self.maximumCategoricalDistinct)
+            }.map(\.name)
         }
         let order = table.columnNames
         let distinct = Dictionary(uniqueKeysWithValues: profile.columns.map { ($0.name, $0.profile.distinctCount) })
@@ -54,6 +60,7 @@ public struct QuasiIdentifierAdvice: Sendable, Equatable {
         var kept: [String] = []
         entries = []
         for column in candidates {
+            if declared == nil, kept.count == Self.maximumProposed { break }
             let classes = EquivalenceClasses(table, columns: kept + [column])
             let smallest = classes.smallest
             let with = kept.isEmpty ? "'\(column)'" : "'\(column)' with \(kept.map { "'\($0)'" }.joined(separator: ", "))"

@@ -102,10 +102,11 @@ public struct Recommending: Sendable {
                     : "the tier's cap: below it dp-copula's noise grows as 1/ε and the columns that fit shrink (see each column)"))
         items.append(
             Item(
-                subject: "delta", current: request.generator.delta.map { "\($0.value)" } ?? "",
+                subject: "delta", current: request.generator.delta.map { RequestSkeleton.Draft.decimalText($0.value) } ?? "",
                 recommended: generator.delta.map { RequestSkeleton.Draft.decimalText($0) } ?? "",
                 reason: generator.delta == nil
-                    ? "no differential privacy" : "the tier's cap, at or below 1/n for \(table.rowCount) rows"))
+                    ? "no differential privacy"
+                    : "a tenth of the smaller of the tier's cap and 1/n for \(table.rowCount) rows, so one run leaves δ for others"))
 
         let identifiers = Set(profile.directIdentifiers)
         let excluded = Set((request.source.exclude?.value ?? []).map(\.value))

@@ -22,7 +22,7 @@ extension RequestSkeleton {
         var options: Options
         var purpose: String
 
-        func render(generator: GeneratorChoice, kMin: Int?) -> String {
+        func render(generator: GeneratorChoice, kMin: Int?, expiresAt: CalendarDate?) -> String {
             let identifiers = profile.columns.filter { $0.directIdentifier != nil }
             let excluded = Set(identifiers.map(\.name))
             let advice = QuasiIdentifierAdvice(
@@ -72,6 +72,7 @@ extension RequestSkeleton {
             if let delta = generator.delta { out += "  delta: \(Self.decimalText(delta))\n" }
             out += "  # \(YAMLText.comment(generator.reason))\n"
             out += "output:\n  rows: \(table.rowCount)\n"
+            if let expiresAt { out += "expires_at: \(expiresAt)  # the longest validity the tier allows\n" }
             return out
         }
 

@@ -91,12 +91,15 @@ public struct RequestSkeleton: Sendable {
         // The tier can depend on the generator; decide once with the first guess, then write the
         // generator that tier asks for and decide again.
         var generator = GeneratorChoice.from(tier: nil, rows: table.rowCount)
-        var decided = Self.decide(draft.render(generator: generator, kMin: nil), policy: policy, date: options.date)
+        var decided = Self.decide(
+            draft.render(generator: generator, kMin: nil, expiresAt: nil), policy: policy, date: options.date)
         if let tier = decided.tier {
             generator = GeneratorChoice.from(tier: tier, rows: table.rowCount)
+            // The longest validity the tier allows, counted from the decision date.
+            let expiresAt = tier.controls.expiry?.max.flatMap { options.date.adding(days: $0.value.days) }
             decided = Self.decide(
-                draft.render(generator: generator, kMin: tier.controls.kAnonymity?.minimum.value), policy: policy,
-                date: options.date)
+                draft.render(generator: generator, kMin: tier.controls.kAnonymity?.minimum.value, expiresAt: expiresAt),
+                policy: policy, date: options.date)
         }
         yaml = decided.yaml
         tier = decided.tier?.name.value
@@ -121,7 +124,8 @@ public struct RequestSkeleton: Sendable {
 
 /// The generator `init` writes for a tier: `dp-copula` at the tier's ε and δ caps when the tier
 /// requires differential privacy or does not allow `gaussian-copula`; else `gaussian-copula`.
-/// δ is the cap, lowered to the largest power of ten at or below 1/n (the plan warns above it).
+/// δ is a tenth of the smaller of the tier's cap and the largest power of ten at or below 1/n (the
+/// plan warns above 1/n), so that one run does not spend the source's whole lifetime δ.
 struct GeneratorChoice: Equatable {
     var type: String
     var epsilon: Decimal?
@@ -144,6 +148,7 @@ struct GeneratorChoice: Equatable {
         var delta = Decimal(1)
         while (delta).approximateDouble > 1 / Double(max(rows, 1)) { delta /= 10 }
         if let cap = dp?.deltaMax?.value, cap < delta { delta = cap }
+        delta /= 10
         return GeneratorChoice(
             type: "dp-copula", epsilon: epsilon, delta: delta,
             reason: required
