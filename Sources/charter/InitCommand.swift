@@ -93,6 +93,7 @@ struct InitCommand: ParsableCommand {
             Terminal.write(skeleton.yaml)
         }
         Terminal.writeError(
-            "policy '\(skeleton.policyName ?? "?")' selects tier \(skeleton.tier.map { "'\($0)'" } ?? "none") for this request\n")
+            "policy '\(skeleton.policyName ?? "?")' selects tier \(skeleton.tier.map { "'\($0)'" } ?? "none") for this request\n"
+        )
     }
 }

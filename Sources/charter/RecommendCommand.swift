@@ -50,17 +50,20 @@ struct RecommendCommand: ParsableCommand {
     }
 
     static func text(_ r: Recommending) -> String {
-        var out = "Recommendations for \(ProfileText.printable(r.requestID)) (policy \(r.policyName ?? "?"), tier \(r.tier ?? "none"))\n"
+        var out =
+            "Recommendations for \(ProfileText.printable(r.requestID)) (policy \(r.policyName ?? "?"), tier \(r.tier ?? "none"))\n"
         out += "Nothing is applied: edit the request to follow one.\n\n"
         for item in r.items {
             let change = item.differs ? "CHANGE" : "same  "
             let current = item.current.isEmpty ? "unset" : item.current
-            out += "\(change) \(ProfileText.printable(item.subject)): \(item.recommended.isEmpty ? "unset" : item.recommended)"
+            out +=
+                "\(change) \(ProfileText.printable(item.subject)): \(item.recommended.isEmpty ? "unset" : item.recommended)"
             out += item.differs ? " (request: \(current))\n" : "\n"
             out += "       \(ProfileText.printable(item.reason))\n"
         }
         let changes = r.items.filter(\.differs).count
-        out += "\n\(changes) recommendation\(changes == 1 ? "" : "s") differ\(changes == 1 ? "s" : "") from the request.\n"
+        out +=
+            "\n\(changes) recommendation\(changes == 1 ? "" : "s") differ\(changes == 1 ? "s" : "") from the request.\n"
         return out
     }
 }

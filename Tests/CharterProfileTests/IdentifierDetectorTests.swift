@@ -80,8 +80,12 @@ import Testing
                     + " (precision \(found.isEmpty ? 1 : Double(hits) / Double(found.count)),"
                     + " recall \(labelled.isEmpty ? 1 : Double(hits) / Double(labelled.count)))")
         }
-        for row in rows where (row.found != nil) != (row.label != "none") || (row.found.map { $0.kind.rawValue != row.label } ?? false) {
-            lines.append("  mismatch \(row.dataset).\(row.column): label \(row.label), found \(row.found?.kind.rawValue ?? "none")")
+        for row in rows
+        where (row.found != nil) != (row.label != "none") || (row.found.map { $0.kind.rawValue != row.label } ?? false)
+        {
+            lines.append(
+                "  mismatch \(row.dataset).\(row.column): label \(row.label), found \(row.found?.kind.rawValue ?? "none")"
+            )
         }
         print(lines.joined(separator: "\n"))
         #expect(recall >= 0.95)

@@ -27,11 +27,15 @@ import Testing
         #expect(skeleton.status == .clean, "\(skeleton.diagnostics)")
         #expect(skeleton.lint.isEmpty, "\(skeleton.lint.map(\.message))")
         #expect(skeleton.tier == "medium")
-        let policy = try #require(PolicySelection(path: Fixtures.url("policies").path, in: FileSystemInputStore()).policy)
-        let request = try #require(RequestLoader().load(file: "r.yaml", bytes: Array(skeleton.yaml.utf8)).requests.first)
+        let policy = try #require(
+            PolicySelection(path: Fixtures.url("policies").path, in: FileSystemInputStore()).policy)
+        let request = try #require(
+            RequestLoader().load(file: "r.yaml", bytes: Array(skeleton.yaml.utf8)).requests.first)
         let decision = DecisionEvaluator(policy: policy).decide(request, now: Self.date)
         #expect(decision.outcome == .pending, "\(decision.violations.map(\.message))")
-        #expect(Set((request.source.exclude?.value ?? []).map(\.value)) == Set(skeleton.profiling.profile?.directIdentifiers ?? []))
+        #expect(
+            Set((request.source.exclude?.value ?? []).map(\.value))
+                == Set(skeleton.profiling.profile?.directIdentifiers ?? []))
     }
 
     /// No declared domain value comes from the data: only domains the user supplied are declared,
@@ -44,9 +48,12 @@ import Testing
         let high = try #require(values.present.max())
         let supplied = PublicDomain(
             column: numeric.name,
-            values: .range(lower: Decimal(string: "\(Int(low.rounded(.down)))")!, upper: Decimal(string: "\(Int(high.rounded(.up)))")!))
+            values: .range(
+                lower: Decimal(string: "\(Int(low.rounded(.down)))")!,
+                upper: Decimal(string: "\(Int(high.rounded(.up)))")!))
         let skeleton = Self.skeleton(dataset, domains: [supplied])
-        let request = try #require(RequestLoader().load(file: "r.yaml", bytes: Array(skeleton.yaml.utf8)).requests.first)
+        let request = try #require(
+            RequestLoader().load(file: "r.yaml", bytes: Array(skeleton.yaml.utf8)).requests.first)
         let profile = try #require(skeleton.profiling.profile)
         for domain in request.source.columns {
             if domain.name.value == numeric.name {
@@ -56,7 +63,9 @@ import Testing
             #expect(domain.minimum == nil && domain.maximum == nil && domain.categories == nil, "\(domain.name.value)")
             let observed = profile.column(named: domain.name.value)
             for bound in [domain.minimum?.value, domain.maximum?.value].compactMap({ $0 }) {
-                #expect(bound.approximateDouble != observed?.profile.minimum && bound.approximateDouble != observed?.profile.maximum)
+                #expect(
+                    bound.approximateDouble != observed?.profile.minimum
+                        && bound.approximateDouble != observed?.profile.maximum)
             }
         }
         #expect(skeleton.yaml.contains(RequestSkeleton.observedMarker))
@@ -68,7 +77,8 @@ import Testing
         let run = {
             Recommending(
                 file: Fixtures.url("examples/requests/allowed-gbsg2-prototyping.yaml").path,
-                policyPath: Fixtures.url("policies").path, date: Self.date, in: RootedStore(root: Fixtures.packageRoot.path))
+                policyPath: Fixtures.url("policies").path, date: Self.date,
+                in: RootedStore(root: Fixtures.packageRoot.path))
         }
         let first = run()
         #expect(first.status == .clean, "\(first.diagnostics.map(\.message))")

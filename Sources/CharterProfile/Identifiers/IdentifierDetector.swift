@@ -75,23 +75,28 @@ public struct IdentifierDetector: Sendable {
             }
         }
         var years: [Int] = []
-        let dates = sample.isNumeric ? 0 : sample.share { text in
-            guard let year = ValuePatterns.dateYear(text) else { return false }
-            years.append(year)
-            return true
-        }
+        let dates =
+            sample.isNumeric
+            ? 0
+            : sample.share { text in
+                guard let year = ValuePatterns.dateYear(text) else { return false }
+                years.append(year)
+                return true
+            }
         if dates >= threshold, let first = years.min(), let last = years.max() {
             let span = last - first
             if hints.has(ColumnNameHints.birth) {
                 return .init(
                     kind: .dateOfBirth,
-                    evidence: "header '\(name)' names a birth date; \(percent(dates)) of values are dates (\(first)–\(last))")
+                    evidence:
+                        "header '\(name)' names a birth date; \(percent(dates)) of values are dates (\(first)–\(last))")
             }
             if !hints.has(ColumnNameHints.event), span >= Self.birthSpanYears {
                 return .init(
                     kind: .dateOfBirth,
                     evidence:
-                        "\(percent(dates)) of values are dates spanning \(span) years (\(first)–\(last)): births, not a study's events")
+                        "\(percent(dates)) of values are dates spanning \(span) years (\(first)–\(last)): births, not a study's events"
+                )
             }
             return nil
         }
@@ -118,7 +123,8 @@ public struct IdentifierDetector: Sendable {
             }
             if zips >= threshold {
                 return .init(
-                    kind: .postcode, evidence: "header '\(name)' names a postcode; \(percent(zips)) of values are ZIP-shaped")
+                    kind: .postcode,
+                    evidence: "header '\(name)' names a postcode; \(percent(zips)) of values are ZIP-shaped")
             }
         }
         if !sample.isNumeric {
@@ -143,22 +149,29 @@ public struct IdentifierDetector: Sendable {
             if (meanWords >= 5 && uniqueness >= 0.3) || (hints.has(ColumnNameHints.freeText) && meanWords >= 3) {
                 let mean = (meanWords * 10).rounded() / 10
                 return .init(
-                    kind: .freeText, evidence: "values average \(mean) words; \(percent(uniqueness)) of values distinct")
+                    kind: .freeText, evidence: "values average \(mean) words; \(percent(uniqueness)) of values distinct"
+                )
             }
         }
         if hints.has(ColumnNameHints.identifier) || hints.hasPrefix(["pid"]) {
-            let keyLike = sample.isNumeric ? sample.allIntegers : sample.share(where: ValuePatterns.isCode) >= threshold
-                || sample.share { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } } >= threshold
+            let keyLike =
+                sample.isNumeric
+                ? sample.allIntegers
+                : sample.share(where: ValuePatterns.isCode) >= threshold
+                    || sample.share { $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } } >= threshold
             if keyLike, distinct >= 100 || (uniqueness >= 0.5 && distinct >= 10) {
                 return .init(
                     kind: .nearUniqueIdentifier,
-                    evidence: "header '\(name)' names an identifier; \(distinct) distinct values (\(percent(uniqueness)))")
+                    evidence:
+                        "header '\(name)' names an identifier; \(distinct) distinct values (\(percent(uniqueness)))")
             }
         }
-        if !sample.isNumeric, uniqueness >= 0.95, distinct >= 20, sample.share(where: ValuePatterns.isCode) >= threshold {
+        if !sample.isNumeric, uniqueness >= 0.95, distinct >= 20, sample.share(where: ValuePatterns.isCode) >= threshold
+        {
             return .init(
                 kind: .nearUniqueIdentifier,
-                evidence: "\(percent(uniqueness)) of values distinct codes of letters and digits: each singles out a row")
+                evidence:
+                    "\(percent(uniqueness)) of values distinct codes of letters and digits: each singles out a row")
         }
         return nil
     }

@@ -119,7 +119,9 @@ enum ValuePatterns {
     static func isZIP(_ text: String) -> Bool {
         guard let bytes = bytes(text) else { return false }
         if bytes.count == 5 { return bytes.allSatisfy(isDigit) }
-        if bytes.count == 10 { return bytes[5] == 0x2D && bytes[..<5].allSatisfy(isDigit) && bytes[6...].allSatisfy(isDigit) }
+        if bytes.count == 10 {
+            return bytes[5] == 0x2D && bytes[..<5].allSatisfy(isDigit) && bytes[6...].allSatisfy(isDigit)
+        }
         return false
     }
 

@@ -22,7 +22,9 @@ struct ValueSample: Sendable {
         switch column.values {
         case .numeric(let values):
             var counts: [Double: Int] = [:]
-            for (value, missing) in zip(values.values, values.isMissing) where !missing { counts[value, default: 0] += 1 }
+            for (value, missing) in zip(values.values, values.isMissing) where !missing {
+                counts[value, default: 0] += 1
+            }
             let sorted = counts.keys.sorted()
             texts = sorted.map { value in
                 value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)

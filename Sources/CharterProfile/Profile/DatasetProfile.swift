@@ -78,7 +78,8 @@ public struct DatasetProfile: Sendable, Equatable {
     public func column(named name: String) -> ColumnEntry? { columns.first { $0.name == name } }
 
     static let demographic: Set<String> = [
-        "age", "sex", "gender", "male", "female", "race", "ethnicity", "ethnic", "marital", "zip", "postcode", "country", "region",
+        "age", "sex", "gender", "male", "female", "race", "ethnicity", "ethnic", "marital", "zip", "postcode",
+        "country", "region",
         "occupation", "education", "income", "language", "religion", "nationality", "birth", "height", "weight",
     ]
 

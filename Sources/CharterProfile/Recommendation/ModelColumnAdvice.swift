@@ -57,7 +57,9 @@ public struct ModelColumnAdvice: Sendable, Equatable {
         let rho = ZeroConcentratedDP.rho(epsilon: epsilon, delta: delta)
         let n = Double(max(trainingRows, 1))
         let bins = Dictionary(
-            uniqueKeysWithValues: candidates.map { ($0, declaredBins[$0] ?? Self.estimatedBins(profile.column(named: $0))) })
+            uniqueKeysWithValues: candidates.map {
+                ($0, declaredBins[$0] ?? Self.estimatedBins(profile.column(named: $0)))
+            })
         var signal: [String: Double] = [:]
         if let target, let positive, let targetColumn = table.column(named: target) {
             let y = (0..<table.rowCount).map { targetColumn.values.text(at: $0) == positive ? 1.0 : 0.0 }
@@ -101,7 +103,10 @@ public struct ModelColumnAdvice: Sendable, Equatable {
                 current.correlation > Self.correlationNoiseMax
                 ? "correlation noise \(ProfileNumber.format(current.correlation)) (above \(Self.correlationNoiseMax))"
                 : "a histogram's noise \(ProfileNumber.percent(current.histogram)) of the rows (above \(ProfileNumber.percent(Self.histogramNoiseShareMax)))"
-            let signalText = signal[victim].map { " and carries the least signal for '\(target ?? "")' of the droppable columns (|ρ| = \(ProfileNumber.format($0)))" }
+            let signalText =
+                signal[victim].map {
+                    " and carries the least signal for '\(target ?? "")' of the droppable columns (|ρ| = \(ProfileNumber.format($0)))"
+                }
                 ?? " and has the most bins (\(bins[victim] ?? 0)) of the droppable columns"
             dropped[victim] =
                 "with \(kept.count) columns at ε = \(ProfileNumber.format(epsilon)) over \(trainingRows) training rows the run has \(why); dropping it splits ε less\(signalText)"
@@ -114,7 +119,8 @@ public struct ModelColumnAdvice: Sendable, Equatable {
             let keep = kept.contains(name)
             var reason: String
             if keep {
-                reason = required.contains(name) ? "required (target, quasi-identifier, sensitive or protected)" : "modelled"
+                reason =
+                    required.contains(name) ? "required (target, quasi-identifier, sensitive or protected)" : "modelled"
                 if let s = signal[name] { reason += "; signal for '\(target ?? "")' |ρ| = \(ProfileNumber.format(s))" }
                 reason += "; \(bins[name] ?? 0) bins"
             } else {

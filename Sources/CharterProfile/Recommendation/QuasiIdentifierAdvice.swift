@@ -46,7 +46,8 @@ public struct QuasiIdentifierAdvice: Sendable, Equatable {
             }
             candidates = eligible.filter { entry in
                 ColumnNameHints(entry.name).has(DatasetProfile.demographic)
-                    || (entry.profile.type != .numeric && entry.profile.distinctCount <= Self.maximumCategoricalDistinct)
+                    || (entry.profile.type != .numeric
+                        && entry.profile.distinctCount <= Self.maximumCategoricalDistinct)
             }.map(\.name)
         }
         let order = table.columnNames
@@ -63,7 +64,8 @@ public struct QuasiIdentifierAdvice: Sendable, Equatable {
             if declared == nil, kept.count == Self.maximumProposed { break }
             let classes = EquivalenceClasses(table, columns: kept + [column])
             let smallest = classes.smallest
-            let with = kept.isEmpty ? "'\(column)'" : "'\(column)' with \(kept.map { "'\($0)'" }.joined(separator: ", "))"
+            let with =
+                kept.isEmpty ? "'\(column)'" : "'\(column)' with \(kept.map { "'\($0)'" }.joined(separator: ", "))"
             if let kMin, smallest < kMin {
                 let below = classes.rows(inClassesSmallerThan: kMin)
                 entries.append(

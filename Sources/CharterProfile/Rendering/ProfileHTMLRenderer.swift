@@ -44,7 +44,8 @@ public struct ProfileHTMLRenderer: Sendable {
             html += "<td>\(escape(Self.summary(column.profile)))</td>"
             html += "<td>\(histogram(column.profile))</td>"
             if let identifier = column.directIdentifier {
-                html += "<td><span class=\"kind\">\(identifier.kind.rawValue)</span>: \(escape(identifier.evidence))</td>"
+                html +=
+                    "<td><span class=\"kind\">\(identifier.kind.rawValue)</span>: \(escape(identifier.evidence))</td>"
             } else {
                 html += "<td></td>"
             }
@@ -53,10 +54,12 @@ public struct ProfileHTMLRenderer: Sendable {
         html += "</table>\n<h2>Quasi-identifier candidates</h2>\n"
         html +=
             "<p>Sets of columns whose combined values single out rows (rows alone in their class); direct identifiers left out.</p>\n"
-        html += "<table>\n<tr><th>columns</th><th>unique rows</th><th>share</th><th>smallest class</th><th>classes</th></tr>\n"
+        html +=
+            "<table>\n<tr><th>columns</th><th>unique rows</th><th>share</th><th>smallest class</th><th>classes</th></tr>\n"
         for set in profile.quasiIdentifierCandidates {
             html += "<tr><td><code>\(escape(set.columns.joined(separator: ", ")))</code></td>"
-            html += "<td class=\"num\">\(set.uniqueRows)</td><td class=\"num\">\(ProfileNumber.percent(set.uniqueShare))</td>"
+            html +=
+                "<td class=\"num\">\(set.uniqueRows)</td><td class=\"num\">\(ProfileNumber.percent(set.uniqueShare))</td>"
             html += "<td class=\"num\">\(set.smallestClass)</td><td class=\"num\">\(set.classes)</td></tr>\n"
         }
         html += "</table>\n</body>\n</html>\n"
@@ -78,12 +81,15 @@ public struct ProfileHTMLRenderer: Sendable {
         let bins = Array(profile.histogram.prefix(20))
         guard let largest = bins.map(\.count).max(), largest > 0 else { return "" }
         let width = 8
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(bins.count * width)\" height=\"30\" role=\"img\">"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(bins.count * width)\" height=\"30\" role=\"img\">"
         for (index, bin) in bins.enumerated() {
             let height = max(1, Int((Double(bin.count) / Double(largest) * 28).rounded()))
-            let label = bin.label.map { ProfileText.clipped($0, to: 40) }
+            let label =
+                bin.label.map { ProfileText.clipped($0, to: 40) }
                 ?? "\(ProfileNumber.format(bin.lower ?? 0))–\(ProfileNumber.format(bin.upper ?? 0))"
-            svg += "<rect x=\"\(index * width)\" y=\"\(30 - height)\" width=\"\(width - 1)\" height=\"\(height)\" fill=\"#0969da\">"
+            svg +=
+                "<rect x=\"\(index * width)\" y=\"\(30 - height)\" width=\"\(width - 1)\" height=\"\(height)\" fill=\"#0969da\">"
             svg += "<title>\(escape(label)): \(bin.count)</title></rect>"
         }
         return svg + "</svg>"

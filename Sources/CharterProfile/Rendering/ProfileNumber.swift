@@ -31,8 +31,14 @@ package enum ProfileNumber {
     private static func log10(_ value: Double) -> Double {
         var exponent = 0.0
         var v = value
-        while v >= 10 { v /= 10; exponent += 1 }
-        while v < 1 { v *= 10; exponent -= 1 }
+        while v >= 10 {
+            v /= 10
+            exponent += 1
+        }
+        while v < 1 {
+            v *= 10
+            exponent -= 1
+        }
         return exponent
     }
 

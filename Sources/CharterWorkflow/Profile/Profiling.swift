@@ -49,7 +49,8 @@ public struct Profiling: Sendable {
         if table.rowCount == 0 {
             diagnostics.append(
                 .error(
-                    .dataUnusable, "the table has a header but no rows", at: SourceLocation(file: file, line: 1, column: 1),
+                    .dataUnusable, "the table has a header but no rows",
+                    at: SourceLocation(file: file, line: 1, column: 1),
                     help: "a profile needs at least one row"))
         }
         guard diagnostics.isEmpty else { return }

@@ -46,7 +46,8 @@ public struct PublicDomain: Sendable, Equatable {
             let highText = String(body[dots.upperBound...])
             guard let lower = Decimal(string: lowText, locale: Locale(identifier: "en_US_POSIX")),
                 let upper = Decimal(string: highText, locale: Locale(identifier: "en_US_POSIX")),
-                lowText.allSatisfy({ "0123456789.-+".contains($0) }), highText.allSatisfy({ "0123456789.-+".contains($0) })
+                lowText.allSatisfy({ "0123456789.-+".contains($0) }),
+                highText.allSatisfy({ "0123456789.-+".contains($0) })
             else { throw failure("domain '\(text)' has bounds that are not numbers") }
             guard lower <= upper else { throw failure("domain '\(text)' has its lower bound above its upper bound") }
             return PublicDomain(column: column, values: .range(lower: lower, upper: upper))

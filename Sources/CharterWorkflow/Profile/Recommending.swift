@@ -60,7 +60,8 @@ public struct Recommending: Sendable {
         }
         let loaded = RequestLoader().load(file: file, bytes: bytes)
         guard let request = loaded.requests.first, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
-            diagnostics = loaded.diagnostics.isEmpty
+            diagnostics =
+                loaded.diagnostics.isEmpty
                 ? [.error(.unreadableInput, "\"\(file)\" holds no generation request", at: .file(file))]
                 : loaded.diagnostics
             return
@@ -92,21 +93,26 @@ public struct Recommending: Sendable {
         var items: [Item] = []
         let generator = GeneratorChoice.from(tier: tier, rows: table.rowCount)
         items.append(
-            Item(subject: "generator", current: request.generator.type.value, recommended: generator.type, reason: generator.reason))
+            Item(
+                subject: "generator", current: request.generator.type.value, recommended: generator.type,
+                reason: generator.reason))
         items.append(
             Item(
                 subject: "epsilon", current: request.generator.epsilon.map { "\($0.value)" } ?? "",
                 recommended: generator.epsilon.map { "\($0)" } ?? "",
                 reason: generator.epsilon == nil
                     ? "no differential privacy: the gates measure disclosure instead"
-                    : "the tier's cap: below it dp-copula's noise grows as 1/ε and the columns that fit shrink (see each column)"))
+                    : "the tier's cap: below it dp-copula's noise grows as 1/ε and the columns that fit shrink (see each column)"
+            ))
         items.append(
             Item(
-                subject: "delta", current: request.generator.delta.map { RequestSkeleton.Draft.decimalText($0.value) } ?? "",
+                subject: "delta",
+                current: request.generator.delta.map { RequestSkeleton.Draft.decimalText($0.value) } ?? "",
                 recommended: generator.delta.map { RequestSkeleton.Draft.decimalText($0) } ?? "",
                 reason: generator.delta == nil
                     ? "no differential privacy"
-                    : "a tenth of the smaller of the tier's cap and 1/n for \(table.rowCount) rows, so one run leaves δ for others"))
+                    : "a tenth of the smaller of the tier's cap and 1/n for \(table.rowCount) rows, so one run leaves δ for others"
+            ))
 
         let identifiers = Set(profile.directIdentifiers)
         let excluded = Set((request.source.exclude?.value ?? []).map(\.value))
@@ -117,7 +123,9 @@ public struct Recommending: Sendable {
             kMin: kMin)
         let target = request.source.target?.value
         var required = Set(qi.kept)
-        for list in [request.source.sensitive, request.source.protected] { required.formUnion((list?.value ?? []).map(\.value)) }
+        for list in [request.source.sensitive, request.source.protected] {
+            required.formUnion((list?.value ?? []).map(\.value))
+        }
         if let target { required.insert(target) }
         let candidates = table.columnNames.filter { !identifiers.contains($0) }
         let trainingRows = Int((Double(table.rowCount) * (1 - holdoutFraction)).rounded(.up))
@@ -138,7 +146,9 @@ public struct Recommending: Sendable {
                 trainingRows: trainingRows, declaredBins: declaredBins)
             for entry in advice.entries { columnVerdicts[entry.column] = (entry.keep, entry.reason) }
         } else {
-            for name in candidates { columnVerdicts[name] = (true, "\(generator.type) adds no noise: every column is modelled") }
+            for name in candidates {
+                columnVerdicts[name] = (true, "\(generator.type) adds no noise: every column is modelled")
+            }
         }
         for name in table.columnNames {
             let current = excluded.contains(name) ? "exclude" : "model"

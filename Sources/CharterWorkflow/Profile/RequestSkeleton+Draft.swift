@@ -52,13 +52,15 @@ extension RequestSkeleton {
 
                 """
             for entry in advice.entries {
-                out += "  # quasi-identifier \(entry.keep ? "proposed" : "left out"): \(YAMLText.comment(entry.column)): \(YAMLText.comment(entry.reason))\n"
+                out +=
+                    "  # quasi-identifier \(entry.keep ? "proposed" : "left out"): \(YAMLText.comment(entry.column)): \(YAMLText.comment(entry.reason))\n"
             }
             out += "  quasi_identifiers: \(YAMLText.list(advice.kept))\n"
             if let target = options.target { out += "  target: \(YAMLText.scalar(target))\n" }
             for entry in identifiers {
                 if let identifier = entry.directIdentifier {
-                    out += "  # direct identifier \(YAMLText.comment(entry.name)) (\(identifier.kind.rawValue)): \(YAMLText.comment(identifier.evidence))\n"
+                    out +=
+                        "  # direct identifier \(YAMLText.comment(entry.name)) (\(identifier.kind.rawValue)): \(YAMLText.comment(identifier.evidence))\n"
                 }
             }
             out += "  exclude: \(YAMLText.list(identifiers.map(\.name)))\n"
@@ -103,11 +105,14 @@ extension RequestSkeleton {
             if let minimum = profile.minimum, let maximum = profile.maximum {
                 observed = "\(ProfileNumber.format(minimum))..\(ProfileNumber.format(maximum))"
             } else if profile.histogram.count <= 12 {
-                observed = profile.histogram.compactMap(\.label).map { ProfileText.clipped($0, to: 30) }.joined(separator: "|")
+                observed = profile.histogram.compactMap(\.label).map { ProfileText.clipped($0, to: 30) }.joined(
+                    separator: "|")
             } else {
                 observed = "\(profile.distinctCount) categories"
             }
-            let note = domain == nil ? "\(RequestSkeleton.observedMarker) (\(observed))" : "public domain supplied with --domain"
+            let note =
+                domain == nil
+                ? "\(RequestSkeleton.observedMarker) (\(observed))" : "public domain supplied with --domain"
             return "\(YAMLText.scalar(entry.name)): { \(fields) }  # \(YAMLText.comment(note))"
         }
 
@@ -142,7 +147,9 @@ enum YAMLText {
     static func scalar(_ text: String) -> String {
         let plain =
             !text.isEmpty && !reserved.contains(text.lowercased())
-            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_-./@".unicodeScalars.contains($0)) }
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789_-./@".unicodeScalars.contains($0))
+            }
             && text.unicodeScalars.first.map { $0.properties.isAlphabetic } == true
         if plain { return text }
         var out = "\""
@@ -151,7 +158,9 @@ enum YAMLText {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case let c where c.properties.generalCategory == .control || c.value == 0x2028 || c.value == 0x2029:
-                out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count)
+                    + String(c.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }

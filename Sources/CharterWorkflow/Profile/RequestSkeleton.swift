@@ -106,7 +106,8 @@ public struct RequestSkeleton: Sendable {
         if tier == nil {
             diagnostics.append(
                 .warning(
-                    .skeletonNoTier, "policy '\(policy.name.value)' selects no tier for this request: it would be denied",
+                    .skeletonNoTier,
+                    "policy '\(policy.name.value)' selects no tier for this request: it would be denied",
                     at: nil, help: "change --purpose, --audience or --classification"))
         }
         let path = "/request.yaml"
