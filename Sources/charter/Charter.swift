@@ -19,7 +19,7 @@ struct Charter: ParsableCommand {
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
             PlanCommand.self,
             ApplyCommand.self, RunCommand.self, CertCommand.self, ProfileCommand.self, InitCommand.self,
-            RecommendCommand.self,
+            RecommendCommand.self, SweepCommand.self,
         ]
     )
 }
