@@ -74,4 +74,30 @@ import Testing
         #expect(result.stdout.contains("Nothing is applied"))
         #expect(try Data(contentsOf: CLIRunner.checkout.appendingPathComponent(request)) == before)
     }
+
+    @Test func planCarriesTheRecommendationAsANote() throws {
+        let result = try CLIRunner.run(
+            ["plan", "examples/requests/allowed-gbsg2-prototyping.yaml", "--now", "2026-11-23"], in: CLIRunner.checkout)
+        #expect(result.stdout.contains("note: recommend: "), "\(result.stdout)")
+    }
+
+    @Test func sweepThatDoesNotFitIsRefusedBeforeReadingData() throws {
+        let registry = try Self.write("", named: "placeholder").replacingOccurrences(
+            of: "placeholder", with: "registry.sqlite")
+        let out = registry.replacingOccurrences(of: "registry.sqlite", with: "sweep")
+        let result = try CLIRunner.run(
+            [
+                "sweep", "examples/requests/allowed-gbsg2-prototyping.yaml", "--epsilon", "1,2,5,10", "--now",
+                "2026-11-23", "--registry", registry, "--out", out,
+            ], in: CLIRunner.checkout)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("does not fit"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let budget = try CLIRunner.run(
+            ["budget", "--registry", registry, "--now", "2026-11-23"], in: CLIRunner.checkout)
+        #expect(budget.stdout.contains("committed 0"), "\(budget.stdout)")
+        let bad = try CLIRunner.run(
+            ["sweep", "examples/requests/allowed-gbsg2-prototyping.yaml", "--epsilon", "1,x"], in: CLIRunner.checkout)
+        #expect(bad.status == 2)
+    }
 }

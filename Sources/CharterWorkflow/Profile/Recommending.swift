@@ -186,6 +186,19 @@ public struct Recommending: Sendable {
         return items
     }
 
+    /// One line for `charter plan`'s notes: how many recommendations differ and which; `nil` when
+    /// nothing could be recommended or nothing differs.
+    public var planNote: String? {
+        guard status == .clean, !items.isEmpty else { return nil }
+        let differing = items.filter(\.differs)
+        guard !differing.isEmpty else { return nil }
+        let listed = differing.prefix(5).map { "\($0.subject) → \($0.recommended.isEmpty ? "unset" : $0.recommended)" }
+        let more = differing.count > 5 ? ", … \(differing.count - 5) more" : ""
+        return "recommend: \(differing.count) of \(items.count) recommendations differ from the request ("
+            + listed.joined(separator: ", ") + more
+            + "); `charter recommend \(file)` gives each reason; none is applied"
+    }
+
     /// The recommendations as `charter recommend --format json` prints them.
     public var json: JSONValue {
         .object([
