@@ -12,7 +12,9 @@ enum ProfileTextRenderer {
             out += "\(ProfileText.clipped(column.name, to: 60))  \(p.type.rawValue) (\(column.semanticType.rawValue))"
             out += "  missing \(ProfileNumber.percent(p.missingShare))  distinct \(p.distinctCount)"
             out += "  unique \(ProfileNumber.percent(column.uniqueness))\n"
-            if let minimum = p.minimum, let maximum = p.maximum {
+            if column.valuesWithheld {
+                out += "    values withheld: a direct identifier\n"
+            } else if let minimum = p.minimum, let maximum = p.maximum {
                 out += "    range \(ProfileNumber.format(minimum)) – \(ProfileNumber.format(maximum))\n"
             } else if !p.histogram.isEmpty {
                 let top = p.histogram.prefix(6).map { "\(ProfileText.clipped($0.label ?? "", to: 30)) \($0.count)" }

@@ -23,6 +23,13 @@ import Testing
         let identifier = try #require(email["direct_identifier"] as? [String: Any])
         #expect(identifier["kind"] as? String == "email")
         #expect((identifier["evidence"] as? String)?.isEmpty == false)
+        #expect(email["values_withheld"] as? Bool == true)
+        #expect((email["histogram"] as? [Any])?.isEmpty == true)
+        for format in ["text", "html", "json"] {
+            let page = try CLIRunner.run(["profile", fixture, "--format", format]).stdout
+            #expect(!page.contains("@example.org"), "\(format) shows an identifier's values")
+            #expect(!page.contains("MRN0"), "\(format) shows an identifier's values")
+        }
         let age = try #require(columns.first { $0["name"] as? String == "age" })
         #expect(age["direct_identifier"] == nil)
         let again = try CLIRunner.run(["profile", fixture, "--format", "json"])

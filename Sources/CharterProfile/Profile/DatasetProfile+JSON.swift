@@ -7,8 +7,9 @@ extension DatasetProfile {
     /// `{"file", "sha256", "rows", "columns": [{"name", "type", "semantic_type", "rows", "missing",
     /// "missing_share", "distinct", "uniqueness", "range": {"min", "max"} | null, "categories":
     /// [{"value", "count"}] | null, "histogram": [...], "direct_identifier": {"kind", "evidence"}
-    /// (only when flagged)}], "direct_identifiers": [names], "quasi_identifier_candidates":
-    /// [{"columns", "unique_rows", "unique_share", "smallest_class", "classes"}]}`. Keys are sorted
+    /// (only when flagged), "values_withheld"}], "direct_identifiers": [names], "quasi_identifier_candidates":
+    /// [{"columns", "unique_rows", "unique_share", "smallest_class", "classes"}]}`. A flagged column's
+    /// values are withheld: no range, categories or histogram, `"values_withheld": true`. Keys are sorted
     /// by the canonical writer; arrays keep table order.
     public func json(file: String, sha256: String) -> JSONValue {
         .object([
@@ -68,6 +69,12 @@ extension DatasetProfile.ColumnEntry {
                     .object(["value": .string($0.label ?? ""), "count": .integer($0.count)])
                 })
         }
+        if valuesWithheld {
+            object["range"] = .null
+            object["categories"] = .null
+            object["histogram"] = .array([])
+        }
+        object["values_withheld"] = .bool(valuesWithheld)
         if let directIdentifier {
             object["direct_identifier"] = .object([
                 "kind": .string(directIdentifier.kind.rawValue), "evidence": .string(directIdentifier.evidence),

@@ -17,6 +17,10 @@ public struct DatasetProfile: Sendable, Equatable {
 
         /// The column's name.
         public var name: String { profile.name }
+
+        /// Whether the column's values are kept out of every rendering (its range, categories and
+        /// histogram): a profile is read by people who must not see the identifiers it found.
+        public var valuesWithheld: Bool { directIdentifier != nil }
     }
 
     /// A small set of columns and how many rows their combined values single out.

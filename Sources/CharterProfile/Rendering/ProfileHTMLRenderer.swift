@@ -41,8 +41,12 @@ public struct ProfileHTMLRenderer: Sendable {
             html += "<td class=\"num\">\(ProfileNumber.percent(column.profile.missingShare))</td>"
             html += "<td class=\"num\">\(column.profile.distinctCount)</td>"
             html += "<td class=\"num\">\(ProfileNumber.percent(column.uniqueness))</td>"
-            html += "<td>\(escape(Self.summary(column.profile)))</td>"
-            html += "<td>\(histogram(column.profile))</td>"
+            if column.valuesWithheld {
+                html += "<td><em>withheld: a direct identifier</em></td><td></td>"
+            } else {
+                html += "<td>\(escape(Self.summary(column.profile)))</td>"
+                html += "<td>\(histogram(column.profile))</td>"
+            }
             if let identifier = column.directIdentifier {
                 html +=
                     "<td><span class=\"kind\">\(identifier.kind.rawValue)</span>: \(escape(identifier.evidence))</td>"

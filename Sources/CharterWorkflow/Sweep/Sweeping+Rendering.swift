@@ -110,7 +110,7 @@ extension Sweeping {
 
     /// A line per generator of `key` against the settings, y from 0 to 1.
     func plot(_ key: String, title: String) -> String {
-        let width = 320.0
+        let width = 360.0
         let height = 200.0
         let left = 40.0
         let bottom = 30.0
@@ -129,7 +129,7 @@ extension Sweeping {
         var previous: (x: Double, y: Double, generator: String)?
         for (index, point) in points.enumerated() {
             svg +=
-                "<text x=\"\(x(index) - 12)\" y=\"\(height - 10)\" font-size=\"10\">\((point.setting.epsilon.map { "ε\($0)" } ?? point.setting.generator).xmlEscaped)</text>"
+                "<text x=\"\(x(index))\" y=\"\(height - 10)\" font-size=\"10\" text-anchor=\"middle\">\((point.setting.epsilon.map { "ε\($0)" } ?? "no DP").xmlEscaped)</text>"
             guard let value = Self.value(point, key) else { continue }
             if let previous, previous.generator == point.setting.generator {
                 svg +=
