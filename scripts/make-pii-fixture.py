@@ -8,7 +8,7 @@ SSN-like numbers start with 9 (never issued), names are drawn from short lists, 
 are made up. A few clinical distractors (a diagnosis date, a lab value, small codes) are added so
 that false positives can be measured too.
 
-Writes gbsg2-pii.csv and labels.csv (column,kind; kind "none" for ordinary columns). Deterministic:
+Writes gbsg2-pii.csv and labels.csv, and a second fixture on actg175 (`second`) (column,kind; kind "none" for ordinary columns). Deterministic:
 Python's random.Random with an integer seed gives the same stream on every CPython 3 release.
 Run from the repository root: python3 scripts/make-pii-fixture.py
 """
@@ -101,5 +101,52 @@ def main():
             writer.writerow([name, kind])
 
 
+def second():
+    """A second fixture on actg175, written after the rules with other headers and formats, to see how
+    the rules carry over to what they were not written against (labels-actg175.csv)."""
+    rng = random.Random(SEED + 1)
+    with open("examples/data/actg175.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, data = rows[0], rows[1:]
+    added = [
+        ("surname", "name"), ("e_mail", "email"), ("contact_no", "phone"), ("nhs_number", "national_id"),
+        ("date_of_birth", "date_of_birth"), ("post_code", "postcode"), ("patient_ref", "medical_record_number"),
+        ("comments", "free_text"), ("admission_date", "none"), ("bmi", "none"), ("ecog", "none"),
+        ("site_name", "none"),
+    ]
+    out = []
+    for index, row in enumerate(data):
+        born = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 55))
+        admitted = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 5))
+        values = [
+            rng.choice(LAST),
+            f"{rng.choice(FIRST)[0].lower()}{rng.choice(LAST).lower()}{index}@example.net",
+            f"07700 9{rng.randrange(0, 100000):05d}",
+            f"9{rng.randrange(0, 100):02d} {rng.randrange(0, 1000):03d} {rng.randrange(0, 10000):04d}",
+            born.strftime("%d.%m.%Y"),
+            f"{rng.choice(OUTWARD)}{rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            f"P-{index:06d}",
+            " ".join(rng.choice(WORDS) for _ in range(rng.randrange(3, 9))),
+            admitted.strftime("%d/%m/%Y"),
+            f"{rng.uniform(17.0, 38.0):.1f}",
+            str(rng.randrange(0, 5)),
+            rng.choice(["North General", "St Mary", "City Clinic", "Riverside"]),
+        ]
+        out.append(row + values)
+    with open("Tests/Fixtures/pii/actg175-pii.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header + [name for name, _ in added])
+        writer.writerows(out)
+    with open("Tests/Fixtures/pii/labels-actg175.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["column", "kind"])
+        for name in header:
+            writer.writerow([name, "near_unique_identifier" if name == "pidnum" else "none"])
+        for name, kind in added:
+            writer.writerow([name, kind])
+
+
 if __name__ == "__main__":
     main()
+    second()

@@ -30,19 +30,21 @@ import Testing
 
     static func labelled() throws -> [Labelled] {
         var result: [Labelled] = []
-        let fixture = try CSVReader().read(contentsOf: Fixtures.url("Tests/Fixtures/pii/gbsg2-pii.csv").path)
-        let labelText = try String(contentsOf: Fixtures.url("Tests/Fixtures/pii/labels.csv"), encoding: .utf8)
-        var labels: [String: String] = [:]
-        for line in labelText.split(separator: "\n").dropFirst() {
-            let parts = line.split(separator: ",").map(String.init)
-            labels[parts[0]] = parts[1]
-        }
         let detector = IdentifierDetector()
-        for column in fixture.columns {
-            result.append(
-                Labelled(
-                    dataset: "gbsg2-pii", column: column.name, label: labels[column.name] ?? "missing",
-                    found: detector.detect(column), numeric: column.type == .numeric))
+        for (name, labelFile) in [("gbsg2-pii", "labels.csv"), ("actg175-pii", "labels-actg175.csv")] {
+            let fixture = try CSVReader().read(contentsOf: Fixtures.url("Tests/Fixtures/pii/\(name).csv").path)
+            let labelText = try String(contentsOf: Fixtures.url("Tests/Fixtures/pii/\(labelFile)"), encoding: .utf8)
+            var labels: [String: String] = [:]
+            for line in labelText.split(separator: "\n").dropFirst() {
+                let parts = line.split(separator: ",").map(String.init)
+                labels[parts[0]] = parts[1]
+            }
+            for column in fixture.columns {
+                result.append(
+                    Labelled(
+                        dataset: name, column: column.name, label: labels[column.name] ?? "missing",
+                        found: detector.detect(column), numeric: column.type == .numeric))
+            }
         }
         for (dataset, datasetLabels) in sharedLabels.sorted(by: { $0.key < $1.key }) {
             let table = try CSVReader().read(contentsOf: Fixtures.url("examples/data/\(dataset).csv").path)
