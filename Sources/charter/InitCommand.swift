@@ -45,7 +45,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The ledger's key for the source (default: the file's name).")
     var dataset: String?
 
-    @Option(help: "The label column for TSTR/TRTS.")
+    @Option(help: "The label column for TSTR/TRTS; 'auto' proposes a two-class outcome column.")
     var target: String?
 
     @Option(name: .customLong("domain"), help: "A public domain: NAME=LOW..HIGH or NAME=a|b|c (repeatable).")

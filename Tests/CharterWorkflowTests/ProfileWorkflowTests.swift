@@ -95,6 +95,17 @@ import Testing
         #expect(try first.json.canonical() == (try run().json.canonical()))
     }
 
+    /// `--target auto` proposes a two-class outcome column, or says it found none.
+    @Test(arguments: [("gbsg2", "cens"), ("nafld1", "status"), ("breast_cancer", "diagnosis"), ("covid_testing", nil)])
+    func targetProposal(dataset: String, expected: String?) throws {
+        let skeleton = Self.skeleton(dataset, target: RequestSkeleton.Options.proposeTarget)
+        #expect(skeleton.status == .clean && skeleton.lint.isEmpty)
+        let request = try #require(
+            RequestLoader().load(file: "r.yaml", bytes: Array(skeleton.yaml.utf8)).requests.first)
+        #expect(request.source.target?.value == expected)
+        #expect(skeleton.yaml.contains("# target: "))
+    }
+
     /// A declared quasi-identifier that makes k unreachable is advised against, with the class sizes.
     @Test func ageMakesKUnreachableOnGBSG2() throws {
         let table = try CSVReader().read(contentsOf: Fixtures.url("examples/data/gbsg2.csv").path)

@@ -21,6 +21,8 @@ extension RequestSkeleton {
         var sha256: String
         var options: Options
         var purpose: String
+        /// Why the target was proposed, or that none was (`--target auto`).
+        var targetNote: String?
 
         func render(generator: GeneratorChoice, kMin: Int?, expiresAt: CalendarDate?) -> String {
             let identifiers = profile.columns.filter { $0.directIdentifier != nil }
@@ -56,6 +58,7 @@ extension RequestSkeleton {
                     "  # quasi-identifier \(entry.keep ? "proposed" : "left out"): \(YAMLText.comment(entry.column)): \(YAMLText.comment(entry.reason))\n"
             }
             out += "  quasi_identifiers: \(YAMLText.list(advice.kept))\n"
+            if let targetNote { out += "  # target: \(YAMLText.comment(targetNote))\n" }
             if let target = options.target { out += "  target: \(YAMLText.scalar(target))\n" }
             for entry in identifiers {
                 if let identifier = entry.directIdentifier {

@@ -35,12 +35,15 @@ public struct RequestSkeleton: Sendable {
         public var jurisdiction = "EU"
         /// The ledger's key for the source; default the file's name without its extension.
         public var dataset: String?
-        /// The label column for TSTR / TRTS, when asked.
+        /// The label column for TSTR / TRTS, when asked; ``proposeTarget`` asks ``TargetProposal``.
         public var target: String?
         /// Domains the user vouches are public.
         public var domains: [PublicDomain] = []
         /// The date the request is decided at (for the tier).
         public var date: CalendarDate
+
+        /// The `target` that asks for a proposal instead of naming a column.
+        public static let proposeTarget = "auto"
 
         /// Creates options deciding at `date`.
         public init(date: CalendarDate) { self.date = date }
@@ -75,6 +78,13 @@ public struct RequestSkeleton: Sendable {
         }
         policyName = policy.name.value
         guard let table = profiling.table, let profile = profiling.profile else { return }
+        var options = options
+        var targetNote: String?
+        if options.target == Options.proposeTarget {
+            let proposal = profiling.profile.flatMap(TargetProposal.propose)
+            options.target = proposal?.column
+            targetNote = proposal?.reason ?? "no two-class column whose header names an outcome: no target proposed"
+        }
         for name in [options.target].compactMap({ $0 }) + options.domains.map(\.column)
         where table.column(named: name) == nil {
             diagnostics.append(
@@ -87,7 +97,7 @@ public struct RequestSkeleton: Sendable {
 
         let draft = Draft(
             dataPath: dataPath, table: table, profile: profile, sha256: profiling.sha256, options: options,
-            purpose: purpose)
+            purpose: purpose, targetNote: targetNote)
         // The tier can depend on the generator; decide once with the first guess, then write the
         // generator that tier asks for and decide again.
         var generator = GeneratorChoice.from(tier: nil, rows: table.rowCount)
