@@ -107,7 +107,7 @@ def second():
     rng = random.Random(SEED + 1)
     with open("examples/data/actg175.csv", newline="") as handle:
         rows = list(csv.reader(handle))
-    header, data = rows[0], rows[1:]
+    header, data = rows[0], rows[1:601]  # the first 600 rows keep the fixture small
     added = [
         ("surname", "name"), ("e_mail", "email"), ("contact_no", "phone"), ("nhs_number", "national_id"),
         ("date_of_birth", "date_of_birth"), ("post_code", "postcode"), ("patient_ref", "medical_record_number"),
