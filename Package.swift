@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CharterAccounting", targets: ["CharterAccounting"]),
         .library(name: "CharterWorkflow", targets: ["CharterWorkflow"]),
         .library(name: "CharterTrust", targets: ["CharterTrust"]),
+        .library(name: "CharterProfile", targets: ["CharterProfile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,6 +119,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Profiling a table for `charter profile`, `init` and `recommend`: direct identifiers with their
+        // evidence, quasi-identifier candidates, the recommendation rules. Pure: tables in, values out.
+        .target(
+            name: "CharterProfile",
+            dependencies: ["CharterStats", "CharterAccounting", "CharterData", "CharterCore"],
+            swiftSettings: strictSettings
+        ),
         // The plan a request compiles to: pure, no I/O, knows nothing of data files (DESIGN §3).
         // CharterAccounting only for the noise calibration (zCDP ρ from ε and δ): pure math.
         .target(
@@ -131,7 +139,7 @@ let package = Package(
             name: "CharterWorkflow",
             dependencies: [
                 "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
-                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore",
+                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore", "CharterProfile",
             ],
             swiftSettings: strictSettings
         ),
@@ -157,6 +165,7 @@ let package = Package(
                 "CharterEngine",
                 "CharterSynth",
                 "CharterTrust",
+                "CharterProfile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically through SwiftPM's own
@@ -228,6 +237,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CharterProfileTests",
+            dependencies: ["CharterProfile", "CharterData", "CharterCore", "CharterTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CharterPlanTests",
             dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
             exclude: ["Golden"],
@@ -253,7 +267,7 @@ let package = Package(
             name: "CharterWorkflowTests",
             dependencies: [
                 "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterData",
-                "CharterStats", "CharterCore", "CharterTestSupport",
+                "CharterStats", "CharterCore", "CharterTestSupport", "CharterProfile",
             ],
             swiftSettings: strictSettings
         ),

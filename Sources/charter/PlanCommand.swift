@@ -84,7 +84,11 @@ struct PlanCommand: ParsableCommand {
             Terminal.writeError("error: request \(inputs.request.id.value) is denied; no plan made\n")
             throw ExitStatus.denied.exitCode
         case .planned(let plan, let inputs):
-            try show(plan, notes: inputs.notes)
+            // The recommendation is a note beside the plan, never part of it (the digest is unchanged).
+            let recommendation = Recommending(
+                file: request, policyPath: policy, date: try CommandLineContext.instant(now).date,
+                in: FileSystemInputStore())
+            try show(plan, notes: inputs.notes + [recommendation.planNote].compactMap { $0 })
             if !plan.isReady { throw ExitStatus.pending.exitCode }
         }
     }

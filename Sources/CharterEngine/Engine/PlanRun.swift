@@ -256,7 +256,7 @@ struct PlanRun {
 
     /// Registers the source with the plan's cap when the registry does not know it: the catalogue
     /// needs it, and the ledger needs a cap before a reservation.
-    private func registerSource(_ dataset: String) throws(EngineError) {
+    func registerSource(_ dataset: String) throws(EngineError) {
         do {
             _ = try environment.registry.budget(for: dataset, at: environment.now)
             return
