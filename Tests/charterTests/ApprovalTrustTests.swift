@@ -50,6 +50,27 @@ struct ApprovalTrustTests {
             return try #require(json?["digest"] as? String, "\(result.stderr)")
         }
 
+        /// Runs every argument list at once, each in its own process; returns each status and output.
+        func runConcurrently(_ commands: [[String]]) async throws -> [(status: Int32, output: String)] {
+            try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+                for arguments in commands {
+                    group.addTask {
+                        let result = try self.run(arguments)
+                        return (result.status, result.stdout + result.stderr)
+                    }
+                }
+                return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
+            }
+        }
+
+        /// The ledger events `charter budget` lists for the one source.
+        func ledgerRuns() throws -> [[String: Any]] {
+            let budget = try run(["budget", "--format", "json", "--now", Self.now])
+            let json = try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any]
+            let sources = json?["sources"] as? [[String: Any]]
+            return try #require(sources?.first?["runs"] as? [[String: Any]], "\(budget.stdout)")
+        }
+
         /// Signs an approval of `request` with `key` and appends it.
         @discardableResult
         func approve(_ request: String, role: String = "data_steward", key: String = "examples/keys/carol", plan: String?)
@@ -203,16 +224,9 @@ struct ApprovalTrustTests {
     @Test("20 concurrent runs of one approved request: one publishes, ε is spent once")
     func oneApprovalBuysOneRun() async throws {
         let project = try Project()
-        let statuses = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
-            for index in 0..<20 {
-                group.addTask {
-                    let result = try project.run(["run", Project.example, "--now", Project.now, "--out", "out\(index)"])
-                    return (result.status, result.stdout + result.stderr)
-                }
-            }
-            return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
-        }
-        #expect(statuses.filter { $0.0 == 0 }.count == 1)
+        let statuses = try await project.runConcurrently(
+            (0..<20).map { ["run", Project.example, "--now", Project.now, "--out", "out\($0)"] })
+        #expect(statuses.filter { $0.status == 0 }.count == 1)
         for (status, output) in statuses where status != 0 {
             // Refused before any data was read: the plan has run, or (planned after the first
             // reserved) the approval is bound to a ledger state that is gone.
@@ -220,10 +234,7 @@ struct ApprovalTrustTests {
                 output.contains("has already run") || output.contains("the approval is for a different plan"),
                 "\(status): \(output)")
         }
-        let budget = try project.run(["budget", "--format", "json", "--now", Project.now])
-        let sources = (try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any])?["sources"]
-            as? [[String: Any]]
-        let runs = try #require(sources?.first?["runs"] as? [[String: Any]], "\(budget.stdout)")
+        let runs = try project.ledgerRuns()
         #expect(runs.count == 1)
         #expect(runs.first?["state"] as? String == "committed")
     }
@@ -239,27 +250,16 @@ struct ApprovalTrustTests {
             #expect(try project.read(file).contains("REQ-RACE-\(index)"))
             try project.approve(file, plan: try project.planDigest(file))
         }
-        let outputs = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
-            for index in 0..<20 {
-                group.addTask {
-                    let result = try project.run(["run", "r\(index).yaml", "--now", Project.now])
-                    return (result.status, result.stdout + result.stderr)
-                }
-            }
-            return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
-        }
+        let outputs = try await project.runConcurrently((0..<20).map { ["run", "r\($0).yaml", "--now", Project.now] })
         // Every approval bound the empty ledger: once one run reserved, every other approval is for
         // a ledger that is gone, whether the run saw it at planning or inside the reservation.
-        #expect(outputs.filter { $0.0 == 0 }.count == 1)
+        #expect(outputs.filter { $0.status == 0 }.count == 1)
         for (status, output) in outputs where status != 0 {
             #expect(
                 output.contains("changed since the plan was made") || output.contains("the approval is for a different plan"),
                 "\(status): \(output)")
         }
-        let budget = try project.run(["budget", "--format", "json", "--now", Project.now])
-        let sources = (try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any])?["sources"]
-            as? [[String: Any]]
-        #expect((sources?.first?["runs"] as? [[String: Any]])?.count == 1)
+        #expect(try project.ledgerRuns().count == 1)
     }
 }
 
