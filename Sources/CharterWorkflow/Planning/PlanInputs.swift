@@ -115,10 +115,7 @@ public struct PlanInputs: Sendable {
                 ], sources: sources)
         }
         var notes: [String] = []
-        let policyDigest = InputDigests.policySet(
-            Set(selection.policyFiles).sorted().map {
-                (relative($0, to: policyPath, in: store), Array(selection.sources[$0, default: ""].utf8))
-            })
+        let policyDigest = selection.digest(policyPath: policyPath, store: store)
         var sourceDigest = request.source.sha256?.value
         if sourceDigest == nil {
             if let data = store.contents(of: request.source.path.value) {

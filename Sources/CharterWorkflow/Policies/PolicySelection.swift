@@ -1,5 +1,6 @@
 public import CharterCore
 public import CharterPolicy
+import CharterPlan
 import CharterTrust
 import Foundation
 
@@ -63,6 +64,15 @@ public struct PolicySelection: Sendable {
         }
         policy = leaf.policy
         loadIdentities(of: leaf.policy, in: store)
+    }
+
+    /// The digest plans and certificates pin the policy set by: ``InputDigests/policySet(_:)`` of
+    /// every file read, named relative to `policyPath`.
+    public func digest(policyPath: String, store: any InputStore) -> String {
+        InputDigests.policySet(
+            Set(policyFiles).sorted().map {
+                (PlanInputs.relative($0, to: policyPath, in: store), Array(sources[$0, default: ""].utf8))
+            })
     }
 
     /// Reads the allowed-signers and directory files the policy names (relative to the file that

@@ -1,0 +1,83 @@
+import CharterTestSupport
+import Foundation
+import Testing
+
+/// `charter report compliance` on the front-door example's certificate.
+@Suite("charter report compliance", .serialized)
+struct ReportCommandTests {
+    /// A project that has run the front-door example once, with `compliance/` beside it.
+    static func project() throws -> ApprovalTrustTests.Project {
+        let project = try ApprovalTrustTests.Project()
+        try FileManager.default.copyItem(
+            at: CLIRunner.packageRoot.appendingPathComponent("compliance"),
+            to: project.directory.appendingPathComponent("compliance"))
+        let run = try project.run(["run", ApprovalTrustTests.Project.example, "--now", ApprovalTrustTests.Project.now])
+        #expect(run.status == 0, "\(run.stderr)")
+        return project
+    }
+
+    static let certificate = "out/REQ-2026-0201/certificate.json"
+
+    /// Each requirement's status, by id.
+    static func statuses(_ result: CLIRunner.Result) throws -> [String: String] {
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let requirements = try #require(json?["requirements"] as? [[String: Any]], "\(result.stdout)\(result.stderr)")
+        return Dictionary(uniqueKeysWithValues: requirements.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") })
+    }
+
+    @Test("every framework maps every requirement; organisational duties are never reported as met")
+    func everyFramework() throws {
+        let project = try Self.project()
+        for framework in ["hipaa", "gdpr", "ccpa", "eu-ai-act", "app"] {
+            let result = try project.run(["report", "compliance", Self.certificate, "--framework", framework, "--format", "json"])
+            #expect(result.status == 0, "\(framework): \(result.stderr)")
+            let statuses = try Self.statuses(result)
+            #expect(statuses.count >= 4, "\(framework)")
+            #expect(Set(statuses.values).isSubset(of: ["addressed", "partly addressed", "not covered"]))
+            #expect(statuses.values.contains("not covered"), "\(framework) claims everything")
+            for format in ["markdown", "html"] {
+                let text = try project.run(["report", "compliance", Self.certificate, "--framework", framework, "--format", format])
+                #expect(text.status == 0 && text.stdout.contains("not covered"), "\(framework) \(format)")
+            }
+        }
+        let gdpr = try Self.statuses(
+            try project.run(["report", "compliance", Self.certificate, "--framework", "gdpr", "--format", "json"]))
+        #expect(gdpr["Recital 26"] == "addressed")
+        #expect(gdpr["Art. 5(1)(b)"] == "addressed")
+        #expect(gdpr["Art. 9"] == "not covered")
+        #expect(gdpr["Art. 35"] == "not covered")
+    }
+
+    @Test("a policy without the controls turns their lines to not covered, and the changed policy is flagged")
+    func missingControlsAreNotCovered() throws {
+        let project = try Self.project()
+        let policy = try project.read("policies/health-synthetic.yaml")
+        // The medium tier without its attack gates.
+        var lines = policy.components(separatedBy: "\n")
+        let medium = try #require(lines.firstIndex { $0.contains("- name: medium") })
+        let next = try #require(lines[(medium + 1)...].firstIndex { $0.contains("- name: low") })
+        lines = lines.enumerated().filter { index, line in
+            !(index > medium && index < next
+                && ["membership_inference:", "distance_to_closest_record:", "k_anonymity:", "differential_privacy:"]
+                    .contains { line.contains($0) })
+        }.map(\.1)
+        try project.write(lines.joined(separator: "\n"), to: "policies/health-synthetic.yaml")
+        let result = try project.run(["report", "compliance", Self.certificate, "--framework", "gdpr", "--format", "json"])
+        #expect(result.status == 0)
+        #expect(try Self.statuses(result)["Recital 26"] == "not covered")
+        #expect(result.stderr.contains("is not the one certificate"))
+    }
+
+    @Test("bad input: an unknown framework, a file that is not a certificate, a broken mapping")
+    func badInput() throws {
+        let project = try Self.project()
+        let unknown = try project.run(["report", "compliance", Self.certificate, "--framework", "sox"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no mapping for framework 'sox'"))
+        try project.write("{\"hello\": 1}", to: "not-a-cert.json")
+        let notCertificate = try project.run(["report", "compliance", "not-a-cert.json", "--framework", "gdpr"])
+        #expect(notCertificate.status == 2 && notCertificate.stderr.contains("is not a Charter certificate"))
+        try project.write("charter: 1\nkind: compliance-framework\nframework: x\ntitle: X\nversion: 1\nrequirements:\n  - {id: a, title: b, text: c, controls: [vibes], limits: d}\n", to: "compliance/x.yaml")
+        let broken = try project.run(["report", "compliance", Self.certificate, "--framework", "x"])
+        #expect(broken.status == 2 && broken.stderr.contains("unknown control 'vibes'"))
+    }
+}
