@@ -1,5 +1,6 @@
 import ArgumentParser
 import CharterCore
+import CharterRegistry
 import CharterWorkflow
 import Foundation
 
@@ -8,7 +9,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write governance documents from a certificate.",
-        subcommands: [Compliance.self]
+        subcommands: [Compliance.self, Narrative.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -65,6 +66,65 @@ struct ReportCommand: ParsableCommand {
             if !report.policyMatches {
                 Terminal.writeError(
                     "warning: the policy at \"\(policy)\" is not the one certificate \(report.certificate) was issued under (digests differ)\n")
+            }
+        }
+    }
+
+    /// `charter report narrative [--source S | --certificate C]`.
+    struct Narrative: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tell the audit chain in plain sentences, after verifying it.",
+            discussion: """
+                Verifies the registry's audit chain first and refuses (exit 1, with the findings) to narrate \
+                a chain that does not verify. --source keeps one source's budget events and certificates; \
+                --certificate (a certificate file, or its id) keeps that certificate's records and, given the \
+                file, the budget events of the plan that issued it. The registry is opened read-only.
+                Exit codes: 0 told, 1 the chain does not verify, 2 usage error or unreadable registry.
+                """
+        )
+
+        @Option(name: .long, help: "Only this source.")
+        var source: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only this certificate: its file or its id.", valueName: "file|id"))
+        var certificate: String?
+
+        @OptionGroup var registry: RegistryOptions
+
+        @Option(help: "Output format: markdown, json.")
+        var format: Format = .markdown
+
+        func validate() throws {
+            if source != nil, certificate != nil { throw ValidationError("give --source or --certificate, not both") }
+            if format == .html { throw ValidationError("the narrative is markdown or json") }
+        }
+
+        func run() throws {
+            var scope = AuditNarrative.Scope.everything
+            if let source { scope = .source(source) }
+            if let certificate {
+                if let text = try? String(contentsOfFile: certificate, encoding: .utf8),
+                    let json = try? JSONParser().parse(text), let id = json["id"]?.stringValue
+                {
+                    scope = .certificate(id, plan: json["plan_digest"]?.stringValue)
+                } else {
+                    scope = .certificate(certificate, plan: nil)
+                }
+            }
+            let store: SQLiteRegistry
+            do {
+                store = try registry.open()
+            } catch {
+                Terminal.writeError("error: \(error)\n")
+                throw ExitStatus.usageError.exitCode
+            }
+            do {
+                let narrative = try AuditNarrative(registry: store, scope: scope)
+                Terminal.write(format == .json ? try narrative.json.pretty() : narrative.markdown)
+            } catch let error as AuditNarrative.Refusal {
+                Terminal.writeError("error: \(error.message)\n")
+                for finding in error.findings { Terminal.writeError("  - \(finding.message)\n") }
+                throw ExitStatus.denied.exitCode
             }
         }
     }

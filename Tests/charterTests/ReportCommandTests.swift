@@ -1,5 +1,6 @@
 import CharterTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// `charter report compliance` on the front-door example's certificate.
@@ -79,5 +80,28 @@ struct ReportCommandTests {
         try project.write("charter: 1\nkind: compliance-framework\nframework: x\ntitle: X\nversion: 1\nrequirements:\n  - {id: a, title: b, text: c, controls: [vibes], limits: d}\n", to: "compliance/x.yaml")
         let broken = try project.run(["report", "compliance", Self.certificate, "--framework", "x"])
         #expect(broken.status == 2 && broken.stderr.contains("unknown control 'vibes'"))
+    }
+
+    @Test("narrative: the verified chain in sentences, scoped to a certificate's plan; a tampered chain is refused")
+    func narrative() throws {
+        let project = try Self.project()
+        let all = try project.run(["report", "narrative"])
+        #expect(all.status == 0, "\(all.stderr)")
+        for phrase in ["registered source gbsg2-2026q3", "reserved ε 5", "as spent", "published certificate cert-", "active signing key"] {
+            #expect(all.stdout.contains(phrase), "\(phrase)")
+        }
+        let scoped = try project.run(["report", "narrative", "--certificate", Self.certificate, "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(scoped.stdout.utf8)) as? [String: Any]
+        let sentences = try #require(json?["sentences"] as? [[String: Any]]).compactMap { $0["text"] as? String }
+        #expect(sentences.count == 3, "\(sentences)")
+        #expect(!sentences.contains { $0.contains("registered source") || $0.contains("signing key") })
+
+        try DatabaseQueue(path: project.directory.appendingPathComponent(".charter/registry.sqlite").path).write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_log_no_update")
+            try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+        }
+        let tampered = try project.run(["report", "narrative"])
+        #expect(tampered.status == 1)
+        #expect(tampered.stderr.contains("does not verify") && !tampered.stdout.contains("mallory"))
     }
 }
