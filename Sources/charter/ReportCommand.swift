@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write governance documents from a certificate.",
-        subcommands: [Compliance.self, Narrative.self]
+        subcommands: [Compliance.self, ModelCardCommand.self, Narrative.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -125,6 +125,42 @@ struct ReportCommand: ParsableCommand {
                 Terminal.writeError("error: \(error.message)\n")
                 for finding in error.findings { Terminal.writeError("  - \(finding.message)\n") }
                 throw ExitStatus.denied.exitCode
+            }
+        }
+    }
+
+    /// `charter report model-card CERT`.
+    struct ModelCardCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "model-card",
+            abstract: "Write the data card of a certified synthetic dataset, from its certificate alone.",
+            discussion: """
+                Overview, intended use (and what is out of scope), source data, generator, privacy spent and \
+                measured, utility, every gate with its margin, limitations (the gate closest to its threshold \
+                first) and provenance. Read from the certificate only; check it first with charter cert verify.
+                Exit codes: 0 written, 2 usage error or unreadable input.
+                """
+        )
+
+        @Argument(help: "The certificate file.")
+        var certificate: String
+
+        @Option(help: "Output format: markdown, html, json.")
+        var format: Format = .markdown
+
+        func run() throws {
+            let json: JSONValue
+            do {
+                json = try ComplianceReporting.certificate(at: certificate, store: FileSystemInputStore())
+            } catch {
+                Terminal.writeError("error: \(error.message)\n")
+                throw ExitStatus.usageError.exitCode
+            }
+            let card = ModelCard(certificate: json)
+            switch format {
+            case .markdown: Terminal.write(card.markdown)
+            case .html: Terminal.write(card.html)
+            case .json: Terminal.write(try card.json.pretty())
             }
         }
     }

@@ -104,4 +104,25 @@ struct ReportCommandTests {
         #expect(tampered.status == 1)
         #expect(tampered.stderr.contains("does not verify") && !tampered.stdout.contains("mallory"))
     }
+
+    @Test("model card: every section from the certificate, the closest measured gate named, HTML escaped")
+    func modelCard() throws {
+        let project = try Self.project()
+        let card = try project.run(["report", "model-card", Self.certificate])
+        #expect(card.status == 0, "\(card.stderr)")
+        for section in ["## Overview", "## Intended use", "## Source data", "## Generator", "## Privacy", "## Utility", "## Gates", "## Limitations", "## Provenance"] {
+            #expect(card.stdout.contains(section), "\(section)")
+        }
+        #expect(card.stdout.contains("δ 1e-06"))
+        #expect(card.stdout.contains("The measured gate closest to its threshold:"))
+        #expect(!card.stdout.contains("closest to its threshold: epsilon_spent"))
+        // A certificate whose consumer carries markup: the HTML card escapes it.
+        let text = try project.read(Self.certificate).replacingOccurrences(of: "\"oncology-ml\"", with: "\"<script>x</script>\"")
+        try project.write(text, to: "hostile.json")
+        let html = try project.run(["report", "model-card", "hostile.json", "--format", "html"])
+        #expect(html.status == 0)
+        #expect(html.stdout.contains("&lt;script&gt;") && !html.stdout.contains("<script>"))
+        let json = try project.run(["report", "model-card", Self.certificate, "--format", "json"])
+        #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [String: Any])
+    }
 }

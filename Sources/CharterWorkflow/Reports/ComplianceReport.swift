@@ -97,6 +97,18 @@ public struct ComplianceReport: Sendable {
         return set.thresholds.map { "\($0.key) \($0.isMinimum ? "≥" : "≤") \($0.value.value)" }.joined(separator: ", ")
     }
 
+    /// A measured number for people: four decimals, trailing zeros dropped; very small numbers
+    /// (a δ) as Swift writes them (`1e-06`) so they do not read as zero.
+    static func number(_ value: Double) -> String {
+        if value != 0, abs(value) < 0.001 { return "\(value)" }
+        var text = DecimalText.fixed(value, places: 4)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
     /// The certificate's value at a dotted path, as compact text; `nil` when absent or null.
     static func value(at path: String, in json: JSONValue) -> String? {
         var node: JSONValue? = json
@@ -105,7 +117,7 @@ public struct ComplianceReport: Sendable {
         switch node {
         case .string(let text): return text
         case .integer(let value): return "\(value)"
-        case .number(let value): return DecimalText.fixed(value, places: 4)
+        case .number(let value): return number(value)
         case .decimal(let text): return text
         case .bool(let value): return value ? "true" : "false"
         case .array(let items): return items.isEmpty ? nil : "\(items.count) entries"

@@ -1,4 +1,4 @@
-import CharterCore
+public import CharterCore
 import CharterPolicy
 
 /// `report compliance`: a certificate read, the policy it names read now (its digest compared
@@ -8,6 +8,22 @@ public enum ComplianceReporting {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+    }
+
+    /// A certificate file's JSON, checked to be a Charter certificate (its signature is
+    /// `cert verify`'s to check).
+    public static func certificate(at file: String, store: any InputStore) throws(Failure) -> JSONValue {
+        guard let bytes = store.contents(of: file) else { throw Failure(message: "cannot read \"\(file)\"") }
+        let json: JSONValue
+        do {
+            json = try JSONParser().parse(String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw Failure(message: "\"\(file)\" is not JSON: \(error)")
+        }
+        guard json["charter_certificate"] != nil, json["id"]?.stringValue != nil else {
+            throw Failure(message: "\"\(file)\" is not a Charter certificate")
+        }
+        return json
     }
 
     /// The frameworks under `folder` (`*.yaml`, by name).
@@ -33,16 +49,7 @@ public enum ComplianceReporting {
         } catch {
             throw Failure(message: error.message)
         }
-        guard let bytes = store.contents(of: certificateFile) else { throw Failure(message: "cannot read \"\(certificateFile)\"") }
-        let json: JSONValue
-        do {
-            json = try JSONParser().parse(String(decoding: bytes, as: UTF8.self))
-        } catch {
-            throw Failure(message: "\"\(certificateFile)\" is not JSON: \(error)")
-        }
-        guard json["charter_certificate"] != nil, json["id"]?.stringValue != nil else {
-            throw Failure(message: "\"\(certificateFile)\" is not a Charter certificate")
-        }
+        let json = try certificate(at: certificateFile, store: store)
         let selection = PolicySelection(path: policyPath, in: store)
         guard let policy = selection.policy, selection.diagnostics.isEmpty else {
             throw Failure(message: "the policy set \"\(policyPath)\" cannot be read: \(selection.diagnostics.map(\.message).joined(separator: "; "))")
