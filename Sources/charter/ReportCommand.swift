@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write governance documents from a certificate.",
-        subcommands: [Compliance.self, ModelCardCommand.self, Narrative.self]
+        subcommands: [Compliance.self, ModelCardCommand.self, Narrative.self, DPIA.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -161,6 +161,55 @@ struct ReportCommand: ParsableCommand {
             case .markdown: Terminal.write(card.markdown)
             case .html: Terminal.write(card.html)
             case .json: Terminal.write(try card.json.pretty())
+            }
+        }
+    }
+
+    /// `charter report dpia REQUEST`.
+    struct DPIA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dpia",
+            abstract: "Draft a data protection impact assessment (GDPR Art. 35(7)) for a request.",
+            discussion: """
+                The description of the processing, its necessity and proportionality, the risks the policy \
+                saw (the tier and the conditions that held, the rules that applied, the budget) and the measures \
+                it imposes, from the request and its decision against the policy and the ledger; the legal \
+                basis, the DPO's advice and the residual risk are left marked TO COMPLETE.
+                Exit codes: 0 written, 2 usage error or unreadable input.
+                """
+        )
+
+        @Argument(help: "The request manifest.")
+        var request: String
+
+        @Option(name: .long, help: "The policy directory or file.")
+        var policy: String = "policies"
+
+        @OptionGroup var registry: RegistryOptions
+
+        @Option(help: "Output format: markdown, html, json.")
+        var format: Format = .markdown
+
+        func run() throws {
+            let instant = try registry.instant()
+            let inputs: PlanInputs
+            do {
+                inputs = try PlanInputs.load(
+                    requestFile: request, policyPath: policy, registryPath: registry.path, at: instant.timestamp,
+                    store: FileSystemInputStore())
+            } catch {
+                let report = DiagnosticReport(
+                    tool: .charter, command: "report dpia", files: [request, policy], diagnostics: error.diagnostics,
+                    sources: error.sources)
+                Terminal.writeError(try report.rendered(as: .text, colors: false))
+                throw ExitStatus.usageError.exitCode
+            }
+            let draft = ImpactAssessment(
+                request: inputs.request, policy: inputs.policy, decision: inputs.decide(now: instant.date, planDigest: nil))
+            switch format {
+            case .markdown: Terminal.write(draft.markdown)
+            case .html: Terminal.write(draft.html)
+            case .json: Terminal.write(try draft.json.pretty())
             }
         }
     }

@@ -125,4 +125,27 @@ struct ReportCommandTests {
         let json = try project.run(["report", "model-card", Self.certificate, "--format", "json"])
         #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [String: Any])
     }
+
+    @Test("dpia: Art. 35(7) sections from the request and its decision; the controller's part left to complete")
+    func dpia() throws {
+        let project = try ApprovalTrustTests.Project()
+        let pending = try project.run([
+            "report", "dpia", "examples/requests/pending-nafld1-cross-border.yaml", "--now", ApprovalTrustTests.Project.now,
+        ])
+        #expect(pending.status == 0, "\(pending.stderr)")
+        for phrase in [
+            "(Art. 35(7)(a))", "(Art. 35(7)(b))", "(Art. 35(7)(c))", "(Art. 35(7)(d))", "Decision today: pending",
+            "Held: rule cross-border-needs-legal", "k_anonymity: k ≥ 5", "TO COMPLETE",
+        ] {
+            #expect(pending.stdout.contains(phrase), "\(phrase)")
+        }
+        let denied = try project.run([
+            "report", "dpia", "examples/requests/denied-nafld1-purpose-not-allowed.yaml", "--format", "json", "--now",
+            ApprovalTrustTests.Project.now,
+        ])
+        #expect(denied.status == 0)
+        #expect(denied.stdout.contains("the purpose is NOT one the policy allows"))
+        let missing = try project.run(["report", "dpia", "nope.yaml"])
+        #expect(missing.status == 2)
+    }
 }

@@ -121,7 +121,16 @@ public struct ModelCard: Sendable {
     }
 
     /// The card as Markdown.
-    public var markdown: String {
+    public var markdown: String { Self.markdown(title: title, sections: sections) }
+
+    /// The card as one self-contained HTML page (no scripts, everything escaped).
+    public var html: String { Self.html(title: title, sections: sections) }
+
+    /// The card as data.
+    public var json: JSONValue { Self.json(title: title, sections: sections) }
+
+    /// A document of titled sections of lines as Markdown.
+    static func markdown(title: String, sections: [Section]) -> String {
         var lines = ["# \(title)"]
         for section in sections {
             lines += ["", "## \(section.title)", ""] + section.lines.map { "- \($0)" }
@@ -129,8 +138,8 @@ public struct ModelCard: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The card as one self-contained HTML page (no scripts, everything escaped).
-    public var html: String {
+    /// The same document as one self-contained HTML page (no scripts, everything escaped, A4 print).
+    static func html(title: String, sections: [Section]) -> String {
         func e(_ text: String) -> String { text.xmlEscaped }
         let body = sections.map { section in
             "<section><h2>\(e(section.title))</h2><ul>" + section.lines.map { "<li>\(e($0))</li>" }.joined() + "</ul></section>"
@@ -139,7 +148,7 @@ public struct ModelCard: Sendable {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
             <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
-            li{margin:.2rem 0;overflow-wrap:anywhere}@media print{body{margin:0;max-width:none}section{break-inside:avoid}}</style>
+            li{margin:.2rem 0;overflow-wrap:anywhere}@media print{@page{size:A4}body{margin:0;max-width:none}section{break-inside:avoid}}</style>
             </head><body><h1>\(e(title))</h1>
             \(body)
             </body></html>
@@ -147,8 +156,8 @@ public struct ModelCard: Sendable {
             """
     }
 
-    /// The card as data.
-    public var json: JSONValue {
+    /// The same document as data.
+    static func json(title: String, sections: [Section]) -> JSONValue {
         [
             "title": .string(title),
             "sections": .array(sections.map { ["title": .string($0.title), "lines": .array($0.lines.map(JSONValue.string))] }),
