@@ -287,7 +287,7 @@ struct PlanDraft {
             guard let rule = rules.rule(for: check.id) else { return check }
             var check = check
             check.parameters["rule"] = .string(rule.rawValue)
-            check.parameters["confidence"] = .decimal(rules.effectiveConfidence.jsonText)
+            check.parameters["confidence"] = .number(rules.effectiveConfidence.approximateDouble)
             return check
         }
     }
