@@ -127,12 +127,17 @@ struct PlanRun {
             default: continue
             }
             for check in stage.gate?.checks ?? [] {
-                let measure = measurements.measure(check.metric, parameters: check.parameters, spend: spend)
+                // The policy's gate_rules, written into the plan: the rule and the interval's level.
+                let rule = check.parameters["rule"]?.stringValue.flatMap(GateCheck.Rule.init(rawValue:)) ?? .estimate
+                let level = check.parameters["confidence"]?.doubleValue ?? 0.95
+                let measure = measurements.measure(
+                    check.metric, parameters: check.parameters, spend: spend, level: level)
                 checks.append(
                     GateCheck(
                         gate: gate, check: check.id, measured: measure.value,
                         threshold: check.threshold.approximateDouble,
-                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note))
+                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note, rule: rule,
+                        uncertainty: measure.uncertainty))
             }
         }
         let builder = ReportBuilder(

@@ -10,10 +10,13 @@ public struct GateMeasurements: Sendable {
     public struct Measure: Sendable, Equatable {
         public var value: Double?
         public var note: String?
+        /// The value's interval at the requested level; `nil` for exact counts and measures without one.
+        public var uncertainty: Uncertainty?
 
-        public init(_ value: Double?, note: String? = nil) {
+        public init(_ value: Double?, note: String? = nil, uncertainty: Uncertainty? = nil) {
             self.value = value
             self.note = note
+            self.uncertainty = uncertainty
         }
     }
 
@@ -170,10 +173,13 @@ public struct GateMeasurements: Sendable {
         return smallest
     }
 
-    /// The value of a plan check's metric (`tstr.ratio`, `k_anonymity`, …).
-    public func measure(_ metric: String, parameters: [String: JSONValue], spend: (epsilon: Double, delta: Double)?)
-        -> Measure
-    {
+    /// The value of a plan check's metric (`tstr.ratio`, `k_anonymity`, …), with its two-sided
+    /// interval at `level` where the measure is sampled (AUCs and their ratios, the attack, DCR,
+    /// new-row synthesis, the fairness gap).
+    public func measure(
+        _ metric: String, parameters: [String: JSONValue], spend: (epsilon: Double, delta: Double)?,
+        level: Double = 0.95
+    ) -> Measure {
         switch metric {
         case "epsilon_spent":
             return spend.map { Measure($0.epsilon) } ?? Measure(nil, note: "the generator reported no privacy spend")
@@ -209,16 +215,37 @@ public struct GateMeasurements: Sendable {
         case "membership_inference.accuracy", "membership_inference.auc":
             switch membershipInference {
             case .success(let outcome):
-                if metric.hasSuffix("accuracy") { return Measure(outcome.accuracy, note: outcome.attack) }
-                return Measure(outcome.auc, note: outcome.auc == nil ? "the attack gives no AUC" : outcome.attack)
+                if metric.hasSuffix("accuracy") {
+                    return Measure(
+                        outcome.accuracy, note: outcome.attack, uncertainty: outcome.accuracyInterval(level: level))
+                }
+                return Measure(
+                    outcome.auc, note: outcome.auc == nil ? "the attack gives no AUC" : outcome.attack,
+                    uncertainty: outcome.aucInterval(level: level))
             case .failure(let failure): return Measure(nil, note: failure.message)
             }
         case "distance_to_closest_record.overfitting_protection":
-            return disclosure(dcr) { Self.dcrSummary($0).score }
+            var measure = disclosure(dcr) { Self.dcrSummary($0).score }
+            if case .success(let results) = dcr {
+                measure.uncertainty = Self.dcrShareInterval(results, level: level)?.mapped(
+                    "min(1, 2(1 - share))", increasing: false
+                ) { min(1, 2 * (1 - $0)) }
+            }
+            return measure
         case "distance_to_closest_record.closer_to_training":
-            return disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
+            var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
+            if case .success(let results) = dcr { measure.uncertainty = Self.dcrShareInterval(results, level: level) }
+            return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
-            return disclosure(newRowSynthesis) { $0.score }
+            var measure = disclosure(newRowSynthesis) { $0.score }
+            if case .success(let rows) = newRowSynthesis, rows.newRows + rows.matchedRows > 0 {
+                var interval = Uncertainty.wilson(
+                    successes: Double(rows.newRows), trials: rows.newRows + rows.matchedRows, level: level)
+                interval.estimate = rows.score
+                interval.method = "Wilson score over the synthetic rows"
+                measure.uncertainty = interval
+            }
+            return measure
         case "fidelity.column_shapes":
             return Measure(evaluation.quality.thresholdsDisabled.columnShapes, note: "SDMetrics Column Shapes")
         case "fidelity.column_pair_trends":
@@ -242,15 +269,19 @@ public struct GateMeasurements: Sendable {
             switch tstr {
             case .success(let result):
                 let scores = result.overall
+                let aucs = scores.aucIntervals(level: level)
                 switch metric {
-                case "tstr.ratio": return Measure(scores.ratio, note: "AUC(synthetic → holdout) / AUC(train → holdout)")
-                case "tstr.auc": return Measure(scores.aucTSTR)
-                case "trts.auc": return Measure(scores.aucTRTS)
+                case "tstr.ratio":
+                    return Measure(
+                        scores.ratio, note: "AUC(synthetic → holdout) / AUC(train → holdout)",
+                        uncertainty: scores.ratioInterval(level: level))
+                case "tstr.auc": return Measure(scores.aucTSTR, uncertainty: aucs.tstr)
+                case "trts.auc": return Measure(scores.aucTRTS, uncertainty: aucs.trts)
                 default:
-                    guard let trts = scores.aucTRTS, let trtr = scores.aucTRTR, trtr > 0 else {
-                        return Measure(nil, note: "TRTS or TRTR AUC undefined")
-                    }
-                    return Measure(trts / trtr, note: "AUC(train → synthetic) / AUC(train → holdout)")
+                    guard let ratio = scores.trtsRatio else { return Measure(nil, note: "TRTS or TRTR AUC undefined") }
+                    return Measure(
+                        ratio, note: "AUC(train → synthetic) / AUC(train → holdout)",
+                        uncertainty: scores.trtsRatioInterval(level: level))
                 }
             case .failure(let failure): return Measure(nil, note: failure.description)
             }
@@ -258,6 +289,7 @@ public struct GateMeasurements: Sendable {
             guard tstrProtocol != nil else { return Measure(nil, note: tstrProblem) }
             guard !fairness.isEmpty else { return Measure(nil, note: "no protected attribute declared") }
             var worst: Double?
+            var worstInterval: Uncertainty?
             var notes: [String] = []
             for (attribute, result) in fairness {
                 switch result {
@@ -267,13 +299,18 @@ public struct GateMeasurements: Sendable {
                     guard let gap else {
                         return Measure(nil, note: "'\(attribute)' has fewer than two subgroups with a defined AUC")
                     }
-                    worst = max(worst ?? gap, gap)
+                    if gap > (worst ?? -.infinity) {
+                        worst = gap
+                        worstInterval = Self.gapInterval(
+                            evaluation, ratio: metric == "fairness.ratio_gap", level: level)
+                    }
                     notes.append("\(attribute): \(GateCheck.format(gap))")
                 case .failure(let failure):
                     return Measure(nil, note: "'\(attribute)': \(failure.description)")
                 }
             }
-            return Measure(worst, note: "largest subgroup gap (" + notes.joined(separator: ", ") + ")")
+            return Measure(
+                worst, note: "largest subgroup gap (" + notes.joined(separator: ", ") + ")", uncertainty: worstInterval)
         default:
             return Measure(nil, note: "charter does not measure '\(metric)'")
         }
@@ -283,6 +320,47 @@ public struct GateMeasurements: Sendable {
     static func dcrSummary(_ results: [DCROverfittingProtection]) -> (closerToTraining: Double, score: Double) {
         let share = results.map(\.closerToTraining).reduce(0, +) / Double(max(1, results.count))
         return (share, min(1, 2 * (1 - share)))
+    }
+
+    /// The Wilson interval of the share of synthetic rows closer to training, over the synthetic
+    /// rows (the closer count averaged over the training samples). The synthetic table and the
+    /// holdout are held fixed: the interval is the synthetic rows' sampling error.
+    static func dcrShareInterval(_ results: [DCROverfittingProtection], level: Double) -> Uncertainty? {
+        guard let rows = results.first?.dcrTrain.count, rows > 0 else { return nil }
+        let share = dcrSummary(results).closerToTraining
+        var interval = Uncertainty.wilson(successes: share * Double(rows), trials: rows, level: level)
+        interval.estimate = share
+        interval.method = "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
+        return interval
+    }
+
+    /// The interval of a fairness gap: the gap between the two extreme subgroups, whose holdout rows
+    /// are disjoint, so their DeLong variances add (for the ratio gap, each subgroup's TSTR/TRTR
+    /// interval's variance on the log scale is carried back by the delta method). Conditional on
+    /// which subgroups are extreme, as the gap itself is.
+    static func gapInterval(_ evaluation: TSTREvaluation, ratio: Bool, level: Double) -> Uncertainty? {
+        var values: [(value: Double, variance: Double)] = []
+        for (_, scores) in evaluation.subgroups {
+            guard let d = scores.holdoutDeLong else { continue }
+            if ratio {
+                guard let r = scores.ratio, d.aucs[0] > 0, d.aucs[1] > 0 else { continue }
+                let a = d.aucs[1]
+                let b = d.aucs[0]
+                let logVariance =
+                    d.covariance[1][1] / (a * a) + d.covariance[0][0] / (b * b) - 2 * d.covariance[0][1] / (a * b)
+                values.append((r, max(0, logVariance) * r * r))
+            } else {
+                values.append((d.aucs[1], d.covariance[1][1]))
+            }
+        }
+        guard values.count >= 2, let high = values.max(by: { $0.value < $1.value }),
+            let low = values.min(by: { $0.value < $1.value })
+        else { return nil }
+        let gap = high.value - low.value
+        let half = Uncertainty.z(level: level) * (high.variance + low.variance).squareRoot()
+        return Uncertainty(
+            estimate: gap, lower: max(0, gap - half), upper: gap + half, level: level,
+            method: "DeLong, extreme subgroups' variances added (disjoint holdout rows)")
     }
 
     private func disclosure<T>(_ result: Result<T, DisclosureInputError>, _ value: (T) -> Double) -> Measure {

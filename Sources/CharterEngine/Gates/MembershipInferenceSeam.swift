@@ -1,6 +1,7 @@
 internal import CharterCore
 public import CharterData
 internal import CharterPrivacy
+public import CharterStats
 
 /// The membership-inference attack the privacy gate runs: members are the training rows,
 /// non-members the holdout rows, and the attacker holds the synthetic rows.
@@ -15,11 +16,41 @@ public struct MembershipInferenceAttack: Sendable {
         public var attack: String
         public var accuracy: Double
         public var auc: Double?
+        /// DeLong's variance of ``auc``, when the attack gives one.
+        public var aucVariance: Double?
+        /// The records each accuracy was measured on, for its Wilson interval; `nil` when unknown.
+        public var accuracyRecords: Int?
 
-        public init(attack: String, accuracy: Double, auc: Double?) {
+        public init(
+            attack: String, accuracy: Double, auc: Double?, aucVariance: Double? = nil, accuracyRecords: Int? = nil
+        ) {
             self.attack = attack
             self.accuracy = accuracy
             self.auc = auc
+            self.aucVariance = aucVariance
+            self.accuracyRecords = accuracyRecords
+        }
+
+        /// The accuracy's Wilson interval over one balanced sample's records, centred on the mean
+        /// correct count: the repetitions average out the choice of sample, not the holdout's own
+        /// sampling error, which the records bound.
+        public func accuracyInterval(level: Double) -> Uncertainty? {
+            guard let accuracyRecords, accuracyRecords > 0 else { return nil }
+            var interval = Uncertainty.wilson(
+                successes: min(Double(accuracyRecords), max(0, accuracy * Double(accuracyRecords))),
+                trials: accuracyRecords, level: level)
+            interval.estimate = accuracy
+            interval.method = "Wilson score over \(accuracyRecords) balanced records (mean correct count)"
+            return interval
+        }
+
+        /// The AUC's DeLong interval, clipped to [0, 1].
+        public func aucInterval(level: Double) -> Uncertainty? {
+            guard let auc, let aucVariance else { return nil }
+            let half = Uncertainty.z(level: level) * max(0, aucVariance).squareRoot()
+            return Uncertainty(
+                estimate: auc, lower: max(0, auc - half), upper: min(1, auc + half), level: level,
+                method: "DeLong (Mann-Whitney over every member and non-member)")
         }
     }
 
@@ -66,6 +97,6 @@ public struct MembershipInferenceAttack: Sendable {
                 "distance to closest synthetic record (CharterPrivacy MembershipInference): accuracy averaged over "
                 + "\(repetitions) balanced samples of \(records) records from seed \(seed) "
                 + "(range \(DecimalText.fixed(low, places: 4))–\(DecimalText.fixed(high, places: 4)))",
-            accuracy: accuracy, auc: auc)
+            accuracy: accuracy, auc: auc, aucVariance: results.first?.aucVariance, accuracyRecords: records)
     }
 }

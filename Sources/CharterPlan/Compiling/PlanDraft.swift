@@ -143,7 +143,7 @@ struct PlanDraft {
         privacy += controls.checks(
             "distance_to_closest_record", { $0.distanceToClosestRecord },
             parameters: ["reference": "train", "holdout": "holdout", "released": "synthetic"])
-        stages.append(.privacyGate(GateStage(checks: privacy)))
+        stages.append(.privacyGate(GateStage(checks: Self.ruled(privacy, policy.gateRules))))
 
         // Utility gate.
         var utility = controls.checks(
@@ -182,7 +182,7 @@ struct PlanDraft {
                         "\(needsTarget.joined(separator: " and ")) cannot be measured: the request names no source.target; the utility gate fails closed"
                 ))
         }
-        stages.append(.utilityGate(GateStage(checks: utility)))
+        stages.append(.utilityGate(GateStage(checks: Self.ruled(utility, policy.gateRules))))
 
         // Fairness gate.
         let fairness = controls.checks(
@@ -199,7 +199,7 @@ struct PlanDraft {
                         "fairness cannot be measured: the request names no source.\(protected.isEmpty ? "protected attribute" : "target"); the fairness gate fails closed"
                 ))
         }
-        stages.append(.fairnessGate(GateStage(checks: fairness)))
+        stages.append(.fairnessGate(GateStage(checks: Self.ruled(fairness, policy.gateRules))))
 
         // Certify and publish.
         // The shortest revalidation interval of any layer is the strictest.
@@ -276,6 +276,20 @@ struct PlanDraft {
                     mechanism: "score-product correlation vector, discrete Gaussian", fraction: half,
                     budget: rounded(rho / 2)),
             ])
+    }
+
+    /// The checks with the policy's `gate_rules` written into their parameters (`rule`, `confidence`),
+    /// for the checks the policy lists; the others are unchanged, so a plan without rules keeps its
+    /// digest.
+    static func ruled(_ checks: [PlanCheck], _ rules: GateRules?) -> [PlanCheck] {
+        guard let rules else { return checks }
+        return checks.map { check in
+            guard let rule = rules.rule(for: check.id) else { return check }
+            var check = check
+            check.parameters["rule"] = .string(rule.rawValue)
+            check.parameters["confidence"] = .number(rules.effectiveConfidence.approximateDouble)
+            return check
+        }
     }
 
     static func publish(_ request: GenerationRequest) -> PublishStage {

@@ -31,6 +31,8 @@ public struct Policy: Sendable, Equatable {
     public var budgets: Budgets?
     /// Extra rules, in order.
     public var rules: [Rule]
+    /// How gate checks decide with their intervals; every check decides on its estimate when absent.
+    public var gateRules: GateRules? = nil
     /// Where the policy's document starts.
     public var location: SourceLocation
 

@@ -95,6 +95,28 @@ public enum PolicyComposer {
             effective.budgets = budgets
         }
 
+        if let rules = overlay.gateRules {
+            var merged = base.gateRules ?? GateRules(location: rules.location)
+            for entry in rules.entries {
+                let baseRule = base.gateRules?.rule(for: entry.check.value) ?? .estimate
+                if entry.rule.value.strictness < baseRule.strictness {
+                    comparison.loosened(
+                        "gate_rules.checks.\(entry.check.value) loosens from \(baseRule.rawValue) to \(entry.rule.value.rawValue)",
+                        at: entry.rule.location, base: base.gateRules?.location ?? base.location)
+                }
+                merged.entries.append(entry)
+            }
+            if let confidence = rules.confidence {
+                if confidence.value != base.gateRules?.effectiveConfidence ?? GateRules.defaultConfidence {
+                    comparison.loosened(
+                        "gate_rules.confidence changes from \(base.gateRules?.effectiveConfidence ?? GateRules.defaultConfidence) to \(confidence.value); a level moves lower-bound and not-worse rules in opposite directions",
+                        at: confidence.location, base: base.gateRules?.location ?? base.location)
+                }
+                merged.confidence = confidence
+            }
+            effective.gateRules = merged
+        }
+
         for rule in overlay.rules {
             if let index = effective.rules.firstIndex(where: { $0.id.value == rule.id.value }) {
                 let baseRule = effective.rules[index]

@@ -15,7 +15,7 @@ public struct PolicyLoader: Sendable {
     /// Keys of a policy document.
     static let policyKeys = [
         "charter", "kind", "name", "version", "owners", "description", "extends", "roles", "purposes", "tiers",
-        "budgets", "rules", "identities",
+        "budgets", "rules", "identities", "gate_rules",
     ]
     static let tierKeys = ["name", "description", "when", "controls"]
     static let controlKeys = [
@@ -72,10 +72,44 @@ private struct PolicyBuilder {
         }
         let budgets = fields["budgets"].flatMap(budgets)
         let rules = fields["rules"].map { list($0, "rules", rule) } ?? []
+        let gateRules = fields["gate_rules"].flatMap(gateRules)
         guard let name else { return nil }
         return Policy(
             name: name, version: version, owners: owners, description: description, extends: extends, roles: roles,
-            identities: identities, purposes: purposes, tiers: tiers, budgets: budgets, rules: rules, location: node.location)
+            identities: identities, purposes: purposes, tiers: tiers, budgets: budgets, rules: rules,
+            gateRules: gateRules, location: node.location)
+    }
+
+    /// `gate_rules: { confidence, checks: { <check>: estimate | lower-bound | not-worse } }`.
+    private func gateRules(_ node: YAMLNode) -> GateRules? {
+        guard let fields = reader.mapping(node, "gate_rules", known: ["confidence", "checks"]) else { return nil }
+        var rules = GateRules(location: node.location)
+        if let value = fields["confidence"].flatMap({ reader.decimal($0, "gate_rules.confidence") }) {
+            if value.value >= Decimal.exact("0.5") ?? 0, value.value < 1 {
+                rules.confidence = value
+            } else {
+                reader.report(
+                    .error(
+                        .policyOutOfRange, "gate_rules.confidence must be at least 0.5 and below 1, not \(value.value)",
+                        at: value.location))
+            }
+        }
+        if let checks = fields["checks"] {
+            guard reader.mapping(checks, "gate_rules.checks", known: GateRules.checkNames) != nil,
+                let pairs = checks.mapping
+            else { return rules }
+            for pair in pairs {
+                guard case .string(let key) = pair.key.scalar?.value, GateRules.checkNames.contains(key),
+                    let value = reader.enumeration(
+                        pair.value, "gate_rules.checks.\(key)", values: GateRules.Rule.allCases.map(\.rawValue)),
+                    let rule = GateRules.Rule(rawValue: value.value)
+                else { continue }
+                rules.entries.append(
+                    GateRules.Entry(
+                        check: Located(key, at: pair.key.location), rule: Located(rule, at: value.location)))
+            }
+        }
+        return rules
     }
 
     private func list<T>(_ node: YAMLNode, _ context: String, _ item: (YAMLNode) -> T?) -> [T] {

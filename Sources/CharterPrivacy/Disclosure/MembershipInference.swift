@@ -101,7 +101,7 @@ public struct MembershipInference: Sendable, Equatable {
         let records = 2 * size
         let wilson = ConfidenceInterval.wilson(successes: Double(correct), trials: records, level: level)
         return MembershipInferenceResult(
-            auc: auc.auc, aucInterval: auc.interval(level: level),
+            auc: auc.auc, aucInterval: auc.interval(level: level), aucVariance: auc.variance,
             accuracy: Double(correct) / Double(records),
             accuracyInterval: ConfidenceInterval(
                 lower: max(0, wilson.interval.lower), upper: min(1, wilson.interval.upper), level: level),

@@ -10,6 +10,8 @@ public struct MembershipInferenceResult: Sendable, Equatable, Hashable, Codable 
     public var auc: Double
     /// DeLong's interval for ``auc`` (normal approximation with DeLong's variance, clipped to [0, 1]).
     public var aucInterval: ConfidenceInterval
+    /// DeLong's variance of ``auc``, for intervals at another level.
+    public var aucVariance: Double
     /// Accuracy of the threshold attack "member iff distance ≤ t" on a balanced sample, with t chosen
     /// by two-fold cross-validation: the best threshold of one half is scored on the other half and
     /// the other way round, so no record is judged by a threshold fitted on it.
@@ -35,12 +37,13 @@ public struct MembershipInferenceResult: Sendable, Equatable, Hashable, Codable 
 
     /// Memberwise; ``MembershipInference/measure(train:holdout:synthetic:schema:)`` computes one.
     public init(
-        auc: Double, aucInterval: ConfidenceInterval, accuracy: Double, accuracyInterval: ConfidenceInterval,
+        auc: Double, aucInterval: ConfidenceInterval, aucVariance: Double, accuracy: Double, accuracyInterval: ConfidenceInterval,
         correctCount: Int, balancedRecordCount: Int, memberCount: Int, nonMemberCount: Int,
         medianMemberDistance: Double, medianNonMemberDistance: Double, seed: UInt64, columnsUsed: [String]
     ) {
         self.auc = auc
         self.aucInterval = aucInterval
+        self.aucVariance = aucVariance
         self.accuracy = accuracy
         self.accuracyInterval = accuracyInterval
         self.correctCount = correctCount

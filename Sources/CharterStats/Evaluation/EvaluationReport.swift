@@ -261,6 +261,7 @@ public struct EvaluationReport: Sendable {
             "auc_score":
                 "ROC AUC on the linear score z = x.w + b; ties count 1/2; model solved to the exact optimum (compare with at_optimum)",
         ]
+        record["intervals"] = intervalsJSON(result.overall, level: intervalLevel)
         guard full else { return .object(record) }
         record["min_pos_neg_score_gap"] = [
             "trtr": number(result.minPositiveNegativeGap.trtr), "tstr": number(result.minPositiveNegativeGap.tstr),
@@ -311,6 +312,21 @@ public struct EvaluationReport: Sendable {
             ]
         }
         return .object(record)
+    }
+
+    /// The level of the intervals the report carries.
+    public static let intervalLevel = 0.95
+
+    /// `{auc_trtr, auc_tstr, auc_trts, tstr_over_trtr, trts_over_trtr}` → interval records (null where undefined).
+    static func intervalsJSON(_ scores: TSTREvaluation.Scores, level: Double) -> JSONValue {
+        let aucs = scores.aucIntervals(level: level)
+        return [
+            "auc_trtr": aucs.trtr.map(\.json) ?? .null, "auc_tstr": aucs.tstr.map(\.json) ?? .null,
+            "auc_trts": aucs.trts.map(\.json) ?? .null,
+            "tstr_over_trtr": scores.ratioInterval(level: level).map(\.json) ?? .null,
+            "trts_over_trtr": scores.trtsRatioInterval(level: level).map(\.json) ?? .null,
+            "note": "the holdout's sampling error with the synthetic table held fixed",
+        ]
     }
 
     static func number(_ value: Double?) -> JSONValue {

@@ -50,8 +50,9 @@ public struct LogisticRegression: Sendable, Equatable {
         guard n > 0, labels.count == n else { throw .noRows }
         guard features.storage.allSatisfy(\.isFinite) else { throw .nonFiniteFeature }
         let y = labels.map { $0 ? 1.0 : 0.0 }
+        let features = SparseRows(features)
         var theta = [Double](repeating: 0, count: p + 1)  // w..., b
-        var current = Self.evaluate(features, y, theta, c)
+        var current = Self.evaluate(features, p, y, theta, c)
         var iterations = 0
         while iterations < 200 {
             let gradientNorm = current.gradient.map(abs).max() ?? 0
@@ -68,15 +69,15 @@ public struct LogisticRegression: Sendable, Equatable {
             for _ in 0..<60 {
                 var trial = theta
                 for k in 0...p { trial[k] -= scale * step[k] }
-                let objective = Self.objective(features, y, trial, c)
+                let objective = Self.objective(features, p, y, trial, c)
                 let rounding = 1e-13 * max(abs(current.objective), 1)
                 if objective <= current.objective + 1e-4 * scale * slope {
-                    accepted = Self.evaluate(features, y, trial, c)
+                    accepted = Self.evaluate(features, p, y, trial, c)
                     acceptedTheta = trial
                     break
                 }
                 if objective <= current.objective + rounding {
-                    let candidate = Self.evaluate(features, y, trial, c)
+                    let candidate = Self.evaluate(features, p, y, trial, c)
                     if (candidate.gradient.map(abs).max() ?? 0) < gradientNorm {
                         accepted = candidate
                         acceptedTheta = trial
@@ -118,6 +119,33 @@ public struct LogisticRegression: Sendable, Equatable {
         var hessian: Matrix
     }
 
+    /// The rows' nonzero entries (compressed sparse rows), column indices ascending: one-hot
+    /// indicators make most entries zero, and a zero adds nothing to z, the gradient or the Hessian,
+    /// so skipping them changes no sum (issue 21: the dense Hessian loop cost O(n·p²) per iteration,
+    /// 89 s at 100,000 rows with a few hundred one-hot levels).
+    struct SparseRows {
+        var starts: [Int]
+        var columns: [Int32]
+        var values: [Double]
+
+        init(_ x: Matrix) {
+            starts = [0]
+            starts.reserveCapacity(x.rows + 1)
+            columns = []
+            values = []
+            x.storage.withUnsafeBufferPointer { xs in
+                for i in 0..<x.rows {
+                    let base = i * x.columns
+                    for k in 0..<x.columns where xs[base + k] != 0 {
+                        columns.append(Int32(k))
+                        values.append(xs[base + k])
+                    }
+                    starts.append(columns.count)
+                }
+            }
+        }
+    }
+
     private static func dot(_ a: [Double], _ b: [Double]) -> Double {
         var s = 0.0
         for i in a.indices { s += a[i] * b[i] }
@@ -131,17 +159,17 @@ public struct LogisticRegression: Sendable, Equatable {
     }
 
     /// The objective alone (for line-search trials).
-    private static func objective(_ x: Matrix, _ y: [Double], _ theta: [Double], _ c: Double) -> Double {
-        let n = x.rows
-        let p = x.columns
+    private static func objective(_ x: SparseRows, _ p: Int, _ y: [Double], _ theta: [Double], _ c: Double) -> Double {
+        let n = x.starts.count - 1
         var sum = 0.0
-        x.storage.withUnsafeBufferPointer { xs in
-            theta.withUnsafeBufferPointer { t in
-                for i in 0..<n {
-                    let base = i * p
-                    var z = t[p]
-                    for k in 0..<p { z += xs[base + k] * t[k] }
-                    sum += softplus(z) - y[i] * z
+        x.columns.withUnsafeBufferPointer { cols in
+            x.values.withUnsafeBufferPointer { vals in
+                theta.withUnsafeBufferPointer { t in
+                    for i in 0..<n {
+                        var z = t[p]
+                        for e in x.starts[i]..<x.starts[i + 1] { z += vals[e] * t[Int(cols[e])] }
+                        sum += softplus(z) - y[i] * z
+                    }
                 }
             }
         }
@@ -151,34 +179,40 @@ public struct LogisticRegression: Sendable, Equatable {
     }
 
     /// Objective, gradient and Hessian.
-    private static func evaluate(_ x: Matrix, _ y: [Double], _ theta: [Double], _ c: Double) -> Evaluation {
-        let n = x.rows
-        let p = x.columns
+    /// - Complexity: O(Σᵢ nnzᵢ²) for the Hessian, nnzᵢ the nonzero features of row i.
+    private static func evaluate(_ x: SparseRows, _ p: Int, _ y: [Double], _ theta: [Double], _ c: Double)
+        -> Evaluation
+    {
+        let n = x.starts.count - 1
         let d = p + 1
         var objective = 0.0
         var gradient = [Double](repeating: 0, count: d)
         var hessian = Matrix(rows: d, columns: d)
-        x.storage.withUnsafeBufferPointer { xs in
-            hessian.storage.withUnsafeMutableBufferPointer { h in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    for i in 0..<n {
-                        let base = i * p
-                        var z = theta[p]
-                        for k in 0..<p { z += xs[base + k] * theta[k] }
-                        objective += softplus(z) - y[i] * z
-                        let sigma = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
-                        let residual = sigma - y[i]
-                        let weight = sigma * (1 - sigma)
-                        for k in 0..<p {
-                            let xk = xs[base + k]
-                            if xk == 0 { continue }  // one-hot indicators are mostly zero
-                            g[k] += residual * xk
-                            let wxk = weight * xk
-                            for l in 0...k { h[k * d + l] += wxk * xs[base + l] }
-                            h[p * d + k] += wxk
+        x.columns.withUnsafeBufferPointer { cols in
+            x.values.withUnsafeBufferPointer { vals in
+                hessian.storage.withUnsafeMutableBufferPointer { h in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<n {
+                            let start = x.starts[i]
+                            let end = x.starts[i + 1]
+                            var z = theta[p]
+                            for e in start..<end { z += vals[e] * theta[Int(cols[e])] }
+                            objective += softplus(z) - y[i] * z
+                            let sigma = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+                            let residual = sigma - y[i]
+                            let weight = sigma * (1 - sigma)
+                            for e in start..<end {
+                                let k = Int(cols[e])
+                                let xk = vals[e]
+                                g[k] += residual * xk
+                                let wxk = weight * xk
+                                // The lower triangle: the row's nonzero l ≤ k, ascending as cols are.
+                                for f in start...e { h[k * d + Int(cols[f])] += wxk * vals[f] }
+                                h[p * d + k] += wxk
+                            }
+                            g[p] += residual
+                            h[p * d + p] += weight
                         }
-                        g[p] += residual
-                        h[p * d + p] += weight
                     }
                 }
             }

@@ -43,11 +43,47 @@ public struct TSTREvaluation: Sendable, Equatable {
         public var nSynthetic: Int
         public var positivesHoldout: Int
         public var positivesSynthetic: Int
+        /// DeLong's AUCs and covariance of the TRTR (index 0) and TSTR (index 1) scores on the same
+        /// holdout rows; `nil` when the holdout rows lack a class.
+        public var holdoutDeLong: DeLong?
+        /// DeLong's AUC and variance of the TRTS scores on the synthetic rows.
+        public var syntheticDeLong: DeLong?
 
         /// AUC(TSTR)/AUC(TRTR), `nil` when either is undefined or TRTR is 0.
         public var ratio: Double? {
             guard let tstr = aucTSTR, let trtr = aucTRTR, trtr > 0 else { return nil }
             return tstr / trtr
+        }
+
+        /// AUC(TRTS)/AUC(TRTR), `nil` when either is undefined or TRTR is 0.
+        public var trtsRatio: Double? {
+            guard let trts = aucTRTS, let trtr = aucTRTR, trtr > 0 else { return nil }
+            return trts / trtr
+        }
+
+        /// The interval of the TSTR/TRTR ratio: both AUCs score the same holdout rows, so DeLong's
+        /// covariance of the pair enters the delta method (``DeLong/ratioInterval(numerator:denominator:level:)``).
+        /// The synthetic table is held fixed: the interval is the holdout's sampling error.
+        public func ratioInterval(level: Double) -> Uncertainty? {
+            holdoutDeLong?.ratioInterval(numerator: 1, denominator: 0, level: level)
+        }
+
+        /// The interval of the TRTS/TRTR ratio: the AUCs score different rows (synthetic and
+        /// holdout), so they are independent and the delta method has no covariance term.
+        public func trtsRatioInterval(level: Double) -> Uncertainty? {
+            guard let holdout = holdoutDeLong, let synthetic = syntheticDeLong else { return nil }
+            return DeLong.ratioInterval(
+                numerator: (synthetic.aucs[0], synthetic.covariance[0][0]),
+                denominator: (holdout.aucs[0], holdout.covariance[0][0]), covariance: 0, level: level,
+                method: "DeLong, independent samples, delta method on the log ratio")
+        }
+
+        /// DeLong intervals of the three AUCs (`nil` where the AUC is undefined).
+        public func aucIntervals(level: Double) -> (trtr: Uncertainty?, tstr: Uncertainty?, trts: Uncertainty?) {
+            (
+                holdoutDeLong?.interval(0, level: level), holdoutDeLong?.interval(1, level: level),
+                syntheticDeLong?.interval(0, level: level)
+            )
         }
     }
 
@@ -211,12 +247,17 @@ public struct TSTREvaluation: Sendable, Equatable {
     ) -> Scores {
         let hLabels = holdoutRows.map { holdoutLabels[$0] }
         let sLabels = syntheticRows.map { syntheticLabels[$0] }
+        let trtrScores = holdoutRows.map { trtr[$0] }
+        let tstrScores = holdoutRows.map { tstr[$0] }
+        let trtsScores = syntheticRows.map { trts[$0] }
         return Scores(
-            aucTRTR: ROCAUC.compute(scores: holdoutRows.map { trtr[$0] }, labels: hLabels),
-            aucTSTR: ROCAUC.compute(scores: holdoutRows.map { tstr[$0] }, labels: hLabels),
-            aucTRTS: ROCAUC.compute(scores: syntheticRows.map { trts[$0] }, labels: sLabels),
+            aucTRTR: ROCAUC.compute(scores: trtrScores, labels: hLabels),
+            aucTSTR: ROCAUC.compute(scores: tstrScores, labels: hLabels),
+            aucTRTS: ROCAUC.compute(scores: trtsScores, labels: sLabels),
             nHoldout: holdoutRows.count, nSynthetic: syntheticRows.count,
-            positivesHoldout: hLabels.filter { $0 }.count, positivesSynthetic: sLabels.filter { $0 }.count)
+            positivesHoldout: hLabels.filter { $0 }.count, positivesSynthetic: sLabels.filter { $0 }.count,
+            holdoutDeLong: DeLong(scores: [trtrScores, tstrScores], labels: hLabels),
+            syntheticDeLong: DeLong(scores: [trtsScores], labels: sLabels))
     }
 
     /// min |s⁺ − s⁻| over positive/negative pairs, by a merge over sorted scores.

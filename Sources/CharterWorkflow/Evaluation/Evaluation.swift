@@ -74,6 +74,7 @@ public struct Evaluation: Sendable {
             diagnostics = error.diagnostics
             return
         }
+        diagnostics = inputs.warnings
         var report = EvaluationReport(inputs.tables, protocol: inputs.tstrProtocol)
         let tables = inputs.tables
         for section in [

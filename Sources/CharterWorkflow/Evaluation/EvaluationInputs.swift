@@ -14,6 +14,8 @@ struct EvaluationInputs {
     var tstrProtocol: TSTRProtocol?
     /// The positive class, when a target was named.
     var positive: PositiveClass?
+    /// Warnings about the inputs (a column read as categorical because of NaN or infinity spellings).
+    var warnings: [Diagnostic] = []
 
     /// Reads and checks the inputs of `files` with `options` from `store`.
     init(_ files: Evaluation.Files, _ options: Evaluation.Options, from store: any InputStore) throws(Failure) {
@@ -56,6 +58,9 @@ struct EvaluationInputs {
         }
         guard diagnostics.isEmpty, tables.count == 3 else { throw Failure(diagnostics: diagnostics) }
         let names = tables[0].columnNames
+        if let refused = EvaluationLimits.columnLimit(columns: names.count, file: files.train) {
+            throw Failure(diagnostics: [refused])
+        }
         for (index, path) in [files.holdout, files.synthetic].enumerated() where tables[index + 1].columnNames != names
         {
             throw Failure(diagnostics: [
@@ -103,9 +108,13 @@ struct EvaluationInputs {
                 .error(.dataUnusable, "--positive, --exclude and --protected need --target", at: nil))
         }
         guard diagnostics.isEmpty else { throw Failure(diagnostics: diagnostics) }
+        let schema = declared ?? TableSchema.inferred(from: tables)
+        if declared == nil {
+            warnings = EvaluationLimits.nonFiniteWarnings(
+                zip([files.train, files.holdout, files.synthetic], tables).map { ($0, $1) }, schema: schema)
+        }
         self.tables = EvaluationReport.Inputs(
-            train: tables[0], holdout: tables[1], synthetic: tables[2],
-            schema: declared ?? TableSchema.inferred(from: tables), files: records)
+            train: tables[0], holdout: tables[1], synthetic: tables[2], schema: schema, files: records)
     }
 
     /// The declared schema at `path`, if one is named.
