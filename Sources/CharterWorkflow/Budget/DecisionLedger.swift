@@ -7,7 +7,7 @@ public import CharterRegistry
 public struct DecisionLedger: Sendable {
     /// The registry, or `nil` when there is none (each decision then says the budget was not
     /// checked).
-    public let store: RegistryReader?
+    public let store: (any BudgetReading)?
     /// The registry's path as resolved.
     public let path: String
     /// The instant budgets are read at (live reservations count until their lease ends).
@@ -27,13 +27,14 @@ public struct DecisionLedger: Sendable {
         guard location.isNamed || location.exists else { return .success(.none(path: location.path, instant: instant)) }
         do {
             return .success(
-                DecisionLedger(store: try RegistryReader(path: location.path), path: location.path, instant: instant))
+                DecisionLedger(
+                    store: try location.openBudgetReader(), path: location.shown, instant: instant))
         } catch {
             return .failure(
                 DiagnosticError(
                     .error(
                         error.isUsageError ? .registryError : .unreadableInput, error.description,
-                        at: .file(location.path),
+                        at: .file(location.shown),
                         help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil
                     )))
         }
@@ -83,6 +84,13 @@ public struct RegistryLocation: Sendable, Equatable {
 
     private func postgres() throws(RegistryError) -> PostgresLocation? {
         isPostgres ? try PostgresLocation(url: path, environment: environment) : nil
+    }
+
+    /// The ledger for decisions: ``RegistryReader`` on a file (no writer can block it), the
+    /// PostgreSQL registry opened read-only on a URL.
+    func openBudgetReader() throws(RegistryError) -> any BudgetReading {
+        if let postgres = try postgres() { return try PostgresRegistry(location: postgres, mode: .reading) }
+        return try RegistryReader(path: path)
     }
 
     /// The registry for reading (budgets, the catalogue, the audit chain, checking a certificate):
