@@ -46,14 +46,17 @@ struct RegistryCommand: ParsableCommand {
                 let copy = try registry.importVerbatim(from: source)
                 let verification = try registry.verifyAudit()
                 guard verification.isIntact, verification.headHash == copy.headHash else {
-                    throw RegistryError.database("the copy at \(target) does not verify: run charter audit verify on it")
+                    throw RegistryError.database(
+                        "the copy at \(target) does not verify: run charter audit verify on it")
                 }
                 let counts = copy.rows.map { "\($0.count) \($0.table)" }.joined(separator: ", ")
                 try reporter.emit(
-                    text: "copied \(counts) into \(target); audit chain intact, head \(copy.headSeq) \(copy.headHash)\n",
+                    text:
+                        "copied \(counts) into \(target); audit chain intact, head \(copy.headSeq) \(copy.headHash)\n",
                     json: [
                         "target": .string(target.description),
-                        "rows": .object(Dictionary(uniqueKeysWithValues: copy.rows.map { ($0.table, .integer($0.count)) })),
+                        "rows": .object(
+                            Dictionary(uniqueKeysWithValues: copy.rows.map { ($0.table, .integer($0.count)) })),
                         "head_seq": .integer(Int(copy.headSeq)), "head_hash": .string(copy.headHash),
                     ], findings: [])
             }

@@ -38,7 +38,6 @@ private final class Worker {
     }
 }
 
-
 @Suite("many processes", .serialized)
 struct MultiProcessTests {
     let now = RegistryFixture.now
@@ -111,7 +110,9 @@ struct MultiProcessTests {
             let workers = try (0..<Int.random(in: 2...3, using: &random)).map { index in
                 seed += 1
                 let clock = now.advanced(by: .seconds(Int64(round * 3 + index) * 600))
-                return try Worker(["churn", fixture.target, "gbsg2", String(seed), String(clock.millisecondsSinceEpoch)])
+                return try Worker([
+                    "churn", fixture.target, "gbsg2", String(seed), String(clock.millisecondsSinceEpoch),
+                ])
             }
             workerCount += workers.count
             // A PostgreSQL worker spends its first ~100 ms connecting: give it the same time to work.
@@ -139,7 +140,9 @@ struct MultiProcessTests {
             }
             // After every round the file is sound and the chain verifies.
             let registry = try fixture.open()
-            if let sqlite = registry as? SQLiteRegistry { #expect(try sqlite.integrityCheck() == ["ok"], "round \(round)") }
+            if let sqlite = registry as? SQLiteRegistry {
+                #expect(try sqlite.integrityCheck() == ["ok"], "round \(round)")
+            }
             #expect(try registry.verifyAudit().findings == [], "round \(round)")
         }
 

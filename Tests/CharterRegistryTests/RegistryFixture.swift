@@ -91,12 +91,13 @@ final class RegistryFixture {
         guard let postgres else { return try tamper(sql) }
         let registry = try PostgresRegistry(location: postgres, mode: .existing)
         defer { registry.close() }
-        try registry.executeRaw([
-            "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log",
-            "DROP TRIGGER IF EXISTS audit_log_no_delete ON audit_log",
-            "DROP TRIGGER IF EXISTS ledger_events_no_delete ON ledger_events",
-            "DROP TRIGGER IF EXISTS signing_keys_no_delete ON signing_keys",
-        ] + sql.components(separatedBy: "; "))
+        try registry.executeRaw(
+            [
+                "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log",
+                "DROP TRIGGER IF EXISTS audit_log_no_delete ON audit_log",
+                "DROP TRIGGER IF EXISTS ledger_events_no_delete ON ledger_events",
+                "DROP TRIGGER IF EXISTS signing_keys_no_delete ON signing_keys",
+            ] + sql.components(separatedBy: "; "))
     }
 
     /// Runs raw SQL against the file, as someone editing it behind Charter's back would: with the

@@ -27,7 +27,8 @@ extension PostgresRegistry {
                 """,
                 [
                     .text(certificate.id), .text(certificate.source), .text(certificate.tier),
-                    .text(certificate.audience), .text(consumers), .integer(certificate.issuedAt.millisecondsSinceEpoch),
+                    .text(certificate.audience), .text(consumers),
+                    .integer(certificate.issuedAt.millisecondsSinceEpoch),
                     .integer(certificate.expiresAt.millisecondsSinceEpoch), .text(certificate.digest),
                     .optionalText(certificate.keyID),
                 ])

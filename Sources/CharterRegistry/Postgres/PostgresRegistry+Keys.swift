@@ -1,6 +1,5 @@
 public import CharterCore
 
-
 extension PostgresRegistry {
     public func signingKeys() throws(RegistryError) -> [SigningKeyRecord] {
         try read { transaction in try Self.signingKeys(transaction) }

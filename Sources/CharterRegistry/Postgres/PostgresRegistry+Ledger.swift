@@ -31,7 +31,8 @@ extension PostgresRegistry {
         }
     }
 
-    public func reserve(_ request: ReservationRequest, pinnedTo pin: LedgerPin?, at now: Timestamp) throws(RegistryError)
+    public func reserve(_ request: ReservationRequest, pinnedTo pin: LedgerPin?, at now: Timestamp)
+        throws(RegistryError)
         -> LedgerEvent
     {
         try RegistryName.check(request.source, "source")
@@ -204,7 +205,8 @@ extension PostgresRegistry {
             action == AuditAction.leaseExpired
             ? ["event": .integer(Int(event.id)), "lease_expired_at": .string(event.leaseExpiresAt.description)]
             : ["event": .integer(Int(event.id)), "reason": .string(reason)]
-        try appendAudit(transaction, &head, at: now, actor: actor, action: action, subject: event.source, details: details)
+        try appendAudit(
+            transaction, &head, at: now, actor: actor, action: action, subject: event.source, details: details)
         return released
     }
 

@@ -159,9 +159,11 @@ public final class PostgresRegistry: RegistryStore {
         guard let hash = record.computedHash(seq: record.seq) else {
             throw RegistryError.database("audit details could not be written as canonical JSON")
         }
-        try insertAudit(transaction, AuditRecord(
-            seq: record.seq, at: record.at, actor: actor, action: action, subject: subject, details: record.details,
-            previousHash: head.hash, hash: hash))
+        try insertAudit(
+            transaction,
+            AuditRecord(
+                seq: record.seq, at: record.at, actor: actor, action: action, subject: subject, details: record.details,
+                previousHash: head.hash, hash: hash))
         try transaction.execute(
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [.integer(record.seq), .text(hash)])
         head = Head(seq: record.seq, hash: hash)

@@ -61,7 +61,9 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// The TLS configuration `sslmode` asks for.
-    private static func tls(for location: PostgresLocation) throws(RegistryError) -> PostgresConnection.Configuration.TLS {
+    private static func tls(for location: PostgresLocation) throws(RegistryError)
+        -> PostgresConnection.Configuration.TLS
+    {
         if location.sslMode == .disable { return .disable }
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch location.sslMode {
@@ -203,8 +205,10 @@ struct PostgresTransaction {
             case .null: bindings.appendNull()
             }
         }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresSession.logger)
-            .wait()
+        let result = try connection.query(
+            PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresSession.logger
+        )
+        .wait()
         return result.map { PostgresRecord(row: $0.makeRandomAccess()) }
     }
 

@@ -56,7 +56,8 @@ extension SQLiteRegistry {
             var tables: [RegistryDump.Table] = []
             for table in RegistryDump.layout {
                 let rows = try Row.fetchAll(
-                    db, sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)")
+                    db,
+                    sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)")
                 tables.append(
                     .init(
                         name: table.name, columns: table.columns,
