@@ -30,6 +30,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Named only for the products CharterRegistry imports directly; postgres-nio pulls them anyway.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         .systemLibrary(
@@ -65,7 +70,9 @@ let package = Package(
             name: "CharterAccounting",
             swiftSettings: strictSettings
         ),
-        // The privacy-budget ledger, certificate catalogue and audit chain, on SQLite (GRDB).
+        // The privacy-budget ledger, certificate catalogue and audit chain, on SQLite (GRDB) or on
+        // PostgreSQL (postgres-nio) for a ledger many machines share. One module: both stores append
+        // the same audit records, replay them with the same verifier and decode the same columns.
         .target(
             name: "CharterRegistry",
             dependencies: [
@@ -76,6 +83,12 @@ let package = Package(
                 // The SQLite C API GRDB links, for the read-only RegistryReader.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

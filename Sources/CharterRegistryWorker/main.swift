@@ -1,6 +1,8 @@
 // A test helper, not a product: runs registry operations in a process of its own, so tests can
 // run many writers at once and kill them at random points.
 //
+// DB is a registry file or a postgres:// URL.
+//
 //   CharterRegistryWorker reserve DB SOURCE EPSILON NOW_MS RUN [commit]
 //       one reservation of pure ε (committed at once with `commit`); prints "reserved ID" and exits 0,
 //       or prints "refused" and exits 1. With CHARTER_WORKER_GATE=FILE it opens the registry, then
@@ -40,7 +42,12 @@ guard let nowMillis = Int64(arguments[5]) else { fail("NOW_MS must be an integer
 
 
 do {
-    let registry = try SQLiteRegistry(path: path, create: false)
+    // DB is a registry file or a postgres:// URL.
+    let registry: any RegistryStore =
+        PostgresLocation.isURL(path)
+        ? try PostgresRegistry(
+            location: try PostgresLocation(url: path, environment: ProcessInfo.processInfo.environment), mode: .existing)
+        : try SQLiteRegistry(path: path, create: false)
     switch command {
     case "reserve":
         if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {

@@ -98,7 +98,7 @@ struct CertVerifyCommand: ParsableCommand {
             }
             result = CertificateCheck.verify(bytes, trust: bundle, instant: instant, data: dataBytes)
         } else {
-            let registry: SQLiteRegistry
+            let registry: any RegistryStore
             do {
                 registry = try registryOptions.open()
             } catch {

@@ -16,7 +16,7 @@ struct Charter: ParsableCommand {
         version: version,
         subcommands: [
             LintCommand.self, PolicyCommand.self, CheckCommand.self, ExplainCommand.self, EvaluateCommand.self, PrivacyCommand.self,
-            BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
+            BudgetCommand.self, CatalogCommand.self, AuditCommand.self, RegistryCommand.self, TestCommand.self,
             PlanCommand.self,
             ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self, KeysCommand.self,
             ProfileCommand.self, InitCommand.self, RecommendCommand.self, SweepCommand.self, ReportCommand.self,

@@ -72,7 +72,8 @@ enum CommandLineContext {
     static func registry(_ explicit: String?) -> RegistryLocation {
         RegistryLocation(
             path: SQLiteRegistry.resolvePath(explicit: explicit, environment: environment),
-            isNamed: explicit?.isEmpty == false || environment["CHARTER_REGISTRY"]?.isEmpty == false)
+            isNamed: explicit?.isEmpty == false || environment["CHARTER_REGISTRY"]?.isEmpty == false,
+            environment: environment)
     }
 
     /// Who acts: `--actor`, else `$USER`, else "charter".

@@ -9,7 +9,8 @@ struct RegistryOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The registry file (default: $CHARTER_REGISTRY, else \(SQLiteRegistry.defaultPath)).", valueName: "path"))
+            "The registry file or postgres:// URL (default: $CHARTER_REGISTRY, else \(SQLiteRegistry.defaultPath)).",
+            valueName: "path"))
     var registry: String?
 
     @Option(name: .long, help: CommandLineContext.nowHelp)
@@ -19,25 +20,26 @@ struct RegistryOptions: ParsableArguments {
         try CommandLineContext.validate(now: now)
     }
 
-    /// The registry path after `--registry` and `CHARTER_REGISTRY`.
-    var path: String { CommandLineContext.registry(registry).path }
+    /// The registry path after `--registry` and `CHARTER_REGISTRY`, as it may be printed (a URL
+    /// without its password).
+    var path: String { CommandLineContext.registry(registry).shown }
 
     /// The time to act at.
     func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
 
     /// Opens the existing registry read-only; a missing, empty or foreign file is an error, never a
     /// new empty registry.
-    func open() throws(RegistryError) -> SQLiteRegistry {
+    func open() throws(RegistryError) -> any RegistryStore {
         try CommandLineContext.registry(registry).openForReading()
     }
 
     /// Opens the registry to change it, creating it when missing (`keys init`).
-    func openOrCreate() throws(RegistryError) -> SQLiteRegistry {
+    func openOrCreate() throws(RegistryError) -> any RegistryStore {
         try CommandLineContext.registry(registry).openOrCreate()
     }
 
     /// Opens the existing registry to change it (revoke); a missing file is an error.
-    func openForChange() throws(RegistryError) -> SQLiteRegistry {
+    func openForChange() throws(RegistryError) -> any RegistryStore {
         try CommandLineContext.registry(registry).openExisting()
     }
 }

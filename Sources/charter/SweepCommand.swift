@@ -73,7 +73,7 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let instant = try CommandLineContext.instant(now)
         let location = CommandLineContext.registry(registry)
-        let store: SQLiteRegistry
+        let store: any RegistryStore
         do {
             store = try RegistryLocation(path: location.path, isNamed: true).openOrCreate()
         } catch {

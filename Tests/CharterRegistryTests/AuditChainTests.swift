@@ -8,7 +8,20 @@ import Testing
 /// A registry with a dozen audit records of every kind.
 private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
     let fixture = try RegistryFixture()
+    let registry = try fixture.openSQLite()
+    try populate(registry)
+    return (fixture, registry)
+}
+
+/// The same on either store.
+private func populated(_ kind: StoreKind) throws -> (RegistryFixture, any RegistryStore) {
+    let fixture = try RegistryFixture(kind)
     let registry = try fixture.open()
+    try populate(registry)
+    return (fixture, registry)
+}
+
+private func populate(_ registry: any RegistryStore) throws {
     let now = RegistryFixture.now
     try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
     try registry.registerSource("mimic", cap: Sample.cap, actor: "policy", at: now)
@@ -25,16 +38,15 @@ private func populated() throws -> (RegistryFixture, SQLiteRegistry) {
     _ = try registry.reserve(Sample.request("1", run: "RUN-4"), at: now.advanced(by: .seconds(60)))
     _ = try registry.revokeCertificate(
         "CERT-1", reason: "consumer left the project", actor: "bob", at: now.advanced(by: .seconds(61)))
-    return (fixture, registry)
 }
 
 @Suite("audit chain", .serialized)
 struct AuditChainTests {
     static let recordCount: Int64 = 13
 
-    @Test("a registry written by charter verifies, and its chain has the documented shape")
-    func intact() throws {
-        let (_, registry) = try populated()
+    @Test("a registry written by charter verifies, and its chain has the documented shape", arguments: StoreKind.all)
+    func intact(_ kind: StoreKind) throws {
+        let (_, registry) = try populated(kind)
         let verification = try registry.verifyAudit()
         #expect(verification.findings == [])
         let records = try registry.auditRecords()
@@ -137,17 +149,17 @@ struct AuditChainTests {
         }
     }
 
-    @Test("moving a record to another position is detected")
-    func move() throws {
-        let (fixture, registry) = try populated()
-        try fixture.tamper("UPDATE audit_log SET seq = 40 WHERE seq = 4")
+    @Test("moving a record to another position is detected", arguments: StoreKind.all)
+    func move(_ kind: StoreKind) throws {
+        let (fixture, registry) = try populated(kind)
+        try fixture.tamperAny("UPDATE audit_log SET seq = 40 WHERE seq = 4")
         let findings = try registry.verifyAudit().findings
         #expect(findings.first?.kind == .reordered, "\(findings)")
         #expect(findings.first?.seq == 4)
     }
 
-    @Test("a ledger or catalogue edited without an audit record is a state mismatch")
-    func stateMismatch() throws {
+    @Test("a ledger or catalogue edited without an audit record is a state mismatch", arguments: StoreKind.all)
+    func stateMismatch(_ kind: StoreKind) throws {
         for sql in [
             "UPDATE ledger_events SET state = 'released' WHERE id = 1",
             "UPDATE ledger_events SET cost = '{\"epsilon\":\"0.1\",\"kind\":\"pure\"}' WHERE id = 1",
@@ -155,10 +167,10 @@ struct AuditChainTests {
             "UPDATE sources SET epsilon_cap = '100' WHERE id = 'gbsg2'",
             "UPDATE certificates SET revoked_reason = NULL, revoked_at = NULL WHERE id = 'CERT-1'",
             "UPDATE certificates SET key_id = 'sha256:\(String(repeating: "0", count: 64))' WHERE id = 'CERT-1'",
-            "INSERT INTO ledger_events (source, run, mechanism, cost, state, actor, reserved_at, lease_expires_at) VALUES ('gbsg2', 'x', 'x', '{\"epsilon\":\"5\",\"kind\":\"pure\"}', 'committed', 'x', 0, 0)",
+            "INSERT INTO ledger_events (id, source, run, mechanism, cost, state, actor, reserved_at, lease_expires_at) VALUES (99, 'gbsg2', 'x', 'x', '{\"epsilon\":\"5\",\"kind\":\"pure\"}', 'committed', 'x', 0, 0)",
         ] {
-            let (fixture, registry) = try populated()
-            try fixture.tamper(sql)
+            let (fixture, registry) = try populated(kind)
+            try fixture.tamperAny(sql)
             let findings = try registry.verifyAudit().findings
             #expect(findings.map(\.kind) == [.stateMismatch], "\(sql): \(findings)")
         }

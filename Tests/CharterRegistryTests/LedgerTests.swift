@@ -8,9 +8,9 @@ import Testing
 struct LedgerTests {
     let now = RegistryFixture.now
 
-    @Test("reserve, commit and release move the budget; the statement adds up")
-    func lifecycle() throws {
-        let fixture = try RegistryFixture()
+    @Test("reserve, commit and release move the budget; the statement adds up", arguments: StoreKind.all)
+    func lifecycle(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         #expect(try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now))
         let first = try registry.reserve(Sample.request("1.5", run: "RUN-1"), at: now)
@@ -41,9 +41,9 @@ struct LedgerTests {
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test("a reservation that does not fit is refused, and one that exactly fits is taken")
-    func cap() throws {
-        let fixture = try RegistryFixture()
+    @Test("a reservation that does not fit is refused, and one that exactly fits is taken", arguments: StoreKind.all)
+    func cap(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource(
             "gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1"), delta: 0), actor: "policy", at: now)
@@ -63,9 +63,9 @@ struct LedgerTests {
         #expect(try registry.auditRecords().map(\.action) == ["source.register", "budget.reserve", "budget.reserve"])
     }
 
-    @Test("an expired lease no longer holds budget, and the next writer releases it with an audit record")
-    func leaseExpiry() throws {
-        let fixture = try RegistryFixture()
+    @Test("an expired lease no longer holds budget, and the next writer releases it with an audit record", arguments: StoreKind.all)
+    func leaseExpiry(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         let stale = try registry.reserve(Sample.request("9", lease: .seconds(60)), at: now)
@@ -92,9 +92,9 @@ struct LedgerTests {
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test("renewing a lease keeps a long run's reservation")
-    func renew() throws {
-        let fixture = try RegistryFixture()
+    @Test("renewing a lease keeps a long run's reservation", arguments: StoreKind.all)
+    func renew(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         let event = try registry.reserve(Sample.request("5", lease: .seconds(60)), at: now)
@@ -109,9 +109,9 @@ struct LedgerTests {
         }
     }
 
-    @Test("sources register once; another cap is refused")
-    func registration() throws {
-        let fixture = try RegistryFixture()
+    @Test("sources register once; another cap is refused", arguments: StoreKind.all)
+    func registration(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         #expect(try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now))
         #expect(try !registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now))
@@ -218,9 +218,9 @@ struct LedgerTests {
 struct CatalogueTests {
     let now = RegistryFixture.now
 
-    @Test("certificates are recorded, listed, found expiring, and revoked with reason and actor")
-    func lifecycle() throws {
-        let fixture = try RegistryFixture()
+    @Test("certificates are recorded, listed, found expiring, and revoked with reason and actor", arguments: StoreKind.all)
+    func lifecycle(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         try Sample.activateKey(registry)
@@ -256,9 +256,9 @@ struct CatalogueTests {
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test("malformed certificates are refused")
-    func malformed() throws {
-        let fixture = try RegistryFixture()
+    @Test("malformed certificates are refused", arguments: StoreKind.all)
+    func malformed(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         try Sample.activateKey(registry)

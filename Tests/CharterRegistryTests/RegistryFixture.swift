@@ -2,18 +2,66 @@ import CharterCore
 import CharterTestSupport
 import Foundation
 import GRDB
+import Testing
 
 @testable import CharterRegistry
 
-/// A registry in a fresh temporary directory, removed when the fixture is.
+/// The stores the conformance tests run against: SQLite always; PostgreSQL when
+/// `CHARTER_TEST_POSTGRES_URL` names a server (`.ci/postgres-cluster` starts one), or whenever
+/// `CHARTER_REQUIRE_POSTGRES=1`, so that a missing server fails instead of skipping.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static let postgresURL = ProcessInfo.processInfo.environment["CHARTER_TEST_POSTGRES_URL"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+    static let postgresRequired = ProcessInfo.processInfo.environment["CHARTER_REQUIRE_POSTGRES"] == "1"
+
+    /// The stores to test; says once, visibly, when PostgreSQL is skipped.
+    static let all: [StoreKind] = {
+        if postgresURL != nil || postgresRequired { return [.sqlite, .postgres] }
+        print(
+            "note: skipping the PostgreSQL registry tests: CHARTER_TEST_POSTGRES_URL is not set (.ci/postgres-cluster starts a server; CHARTER_REQUIRE_POSTGRES=1 makes this a failure)"
+        )
+        return [.sqlite]
+    }()
+}
+
+/// A registry in a fresh temporary directory (SQLite, removed when the fixture is) or a fresh schema
+/// `t_…` (PostgreSQL, left in the throwaway test server).
 final class RegistryFixture {
+    let kind: StoreKind
     let directory: URL
     let path: String
+    /// The PostgreSQL registry's location (its own schema); `nil` for SQLite.
+    let postgres: PostgresLocation?
+    /// The PostgreSQL registry's URL, with its schema.
+    let postgresURL: String?
+    /// What a worker process opens: the file, or the URL.
+    var target: String { postgresURL ?? path }
 
     /// 2026-11-20T10:00:00Z, the tests' "now".
     static let now = Timestamp(rfc3339: "2026-11-20T10:00:00Z") ?? Timestamp(millisecondsSinceEpoch: 0)
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
+        self.kind = kind
+        if kind == .postgres {
+            guard let url = StoreKind.postgresURL else {
+                throw RegistryError.cannotOpen(
+                    path: "CHARTER_TEST_POSTGRES_URL",
+                    reason: "CHARTER_REQUIRE_POSTGRES=1 but no server is named: run .ci/postgres-cluster")
+            }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let withSchema = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+            postgres = try PostgresLocation(url: withSchema, environment: ProcessInfo.processInfo.environment)
+            postgresURL = withSchema
+        } else {
+            postgres = nil
+            postgresURL = nil
+        }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "charter-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -22,10 +70,34 @@ final class RegistryFixture {
 
     deinit {
         try? FileManager.default.removeItem(at: directory)
+        // A PostgreSQL schema is left behind: Swift may release the fixture right after its last use,
+        // while a registry opened from it is still in use. The server is a throwaway one
+        // (.ci/postgres-cluster), removed with everything in it.
     }
 
-    func open() throws -> SQLiteRegistry {
+    /// The registry, created when missing.
+    func open() throws -> any RegistryStore {
+        if let postgres { return try PostgresRegistry(location: postgres, mode: .create) }
+        return try SQLiteRegistry(path: path, create: true)
+    }
+
+    /// The SQLite registry (for the tests about the file).
+    func openSQLite() throws -> SQLiteRegistry {
         try SQLiteRegistry(path: path, create: true)
+    }
+
+    /// Runs raw SQL without arguments as ``tamper(_:arguments:)`` does, on either store.
+    func tamperAny(_ sql: String) throws {
+        guard let postgres else { return try tamper(sql) }
+        let registry = try PostgresRegistry(location: postgres, mode: .existing)
+        defer { registry.close() }
+        try registry.executeRaw(
+            [
+                "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log",
+                "DROP TRIGGER IF EXISTS audit_log_no_delete ON audit_log",
+                "DROP TRIGGER IF EXISTS ledger_events_no_delete ON ledger_events",
+                "DROP TRIGGER IF EXISTS signing_keys_no_delete ON signing_keys",
+            ] + sql.components(separatedBy: "; "))
     }
 
     /// Runs raw SQL against the file, as someone editing it behind Charter's back would: with the
@@ -82,7 +154,7 @@ enum Sample {
     static let keyEpoch = Timestamp(rfc3339: "2026-01-01T00:00:00Z") ?? Timestamp(millisecondsSinceEpoch: 0)
 
     /// Makes ``signingPublicKey`` the registry's active key at ``keyEpoch``, as `charter keys init` would.
-    static func activateKey(_ registry: SQLiteRegistry) throws {
+    static func activateKey(_ registry: any RegistryStore) throws {
         _ = try registry.activateSigningKey(publicKey: signingPublicKey, as: .initial, actor: "security", at: keyEpoch)
     }
 

@@ -15,7 +15,7 @@ struct RegistryReaderTests {
     /// A ledger with every kind of event: committed spends of each cost kind, live reservations,
     /// a released one, a reservation whose lease has run out, and a second source.
     func populatedLedger(_ fixture: RegistryFixture) throws -> SQLiteRegistry {
-        let registry = try fixture.open()
+        let registry = try fixture.openSQLite()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         try registry.registerSource(
             "flchain", cap: BudgetCap(epsilon: 8, delta: Sample.decimal("0.000001")), actor: "policy", at: now)
@@ -228,7 +228,7 @@ struct RegistryReaderTests {
     )
     func otherSchemaVersions() throws {
         let fixture = try RegistryFixture()
-        do { _ = try fixture.open() }
+        do { _ = try fixture.openSQLite() }
         try fixture.tamper("INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
         #expect(throws: RegistryError.schemaTooNew(path: fixture.path, unknownMigrations: ["v9-from-the-future"])) {
             try RegistryReader(path: fixture.path)

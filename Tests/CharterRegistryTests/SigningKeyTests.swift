@@ -11,17 +11,17 @@ struct SigningKeyTests {
     let now = RegistryFixture.now
 
     /// A registry with the sample key active since ``Sample/keyEpoch`` and source gbsg2.
-    private func registry() throws -> (RegistryFixture, SQLiteRegistry) {
-        let fixture = try RegistryFixture()
+    private func registry(_ kind: StoreKind) throws -> (RegistryFixture, any RegistryStore) {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
         try Sample.activateKey(registry)
         return (fixture, registry)
     }
 
-    @Test("first use only on an empty registry, init only without keys, rotation only with one")
-    func activationModes() throws {
-        let fixture = try RegistryFixture()
+    @Test("first use only on an empty registry, init only without keys, rotation only with one", arguments: StoreKind.all)
+    func activationModes(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
         let registry = try fixture.open()
         #expect(throws: RegistryError.self) {
             try registry.activateSigningKey(publicKey: Sample.signingPublicKey, as: .rotation, actor: "a", at: now)
@@ -44,10 +44,10 @@ struct SigningKeyTests {
         }
 
         // A registry with certificates from before the trust store adopts no key by itself.
-        let older = try RegistryFixture()
+        let older = try RegistryFixture(kind)
         let legacy = try older.open()
         try legacy.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
-        try older.tamper(
+        try older.tamperAny(
             "INSERT INTO certificates (id, source, tier, audience, consumers, issued_at, expires_at, digest) VALUES ('OLD', 'gbsg2', 'low', 'internal', '[]', 0, 1, 'sha256:x')"
         )
         #expect(throws: RegistryError.self) {
@@ -75,9 +75,9 @@ struct SigningKeyTests {
         #expect(findings.count == 1 && findings.allSatisfy { $0.message.contains("\"OLD\"") }, "\(findings)")
     }
 
-    @Test("rotation retires the active key at the same instant; revocation is final")
-    func rotateAndRevoke() throws {
-        let (_, registry) = try registry()
+    @Test("rotation retires the active key at the same instant; revocation is final", arguments: StoreKind.all)
+    func rotateAndRevoke(_ kind: StoreKind) throws {
+        let (_, registry) = try registry(kind)
         let rotated = try registry.activateSigningKey(
             publicKey: Sample.otherPublicKey, as: .rotation, actor: "security", at: now)
         #expect(rotated.retired?.fingerprint == Sample.signingKeyID)
@@ -98,9 +98,9 @@ struct SigningKeyTests {
         #expect(try registry.verifyAudit().findings == [])
     }
 
-    @Test("the catalogue refuses a certificate signed by a rogue, retired or revoked key, or issued before its key")
-    func catalogueRefusesUntrustedSigners() throws {
-        let (_, registry) = try registry()
+    @Test("the catalogue refuses a certificate signed by a rogue, retired or revoked key, or issued before its key", arguments: StoreKind.all)
+    func catalogueRefusesUntrustedSigners(_ kind: StoreKind) throws {
+        let (_, registry) = try registry(kind)
         var rogue = Sample.certificate("ROGUE", issued: now, days: 30)
         rogue.keyID = ContentDigest.sha256("a rogue key")
         var unsigned = Sample.certificate("UNSIGNED", issued: now, days: 30)
@@ -151,8 +151,8 @@ struct SigningKeyTests {
         #expect(revoked.distrust(issuedAt: Sample.keyEpoch.advanced(by: .seconds(60)))?.contains("revoked") == true)
     }
 
-    @Test("audit verify replays keys: edits to the keys table or a certificate's signer are state mismatches")
-    func auditDetectsTamperedKeys() throws {
+    @Test("audit verify replays keys: edits to the keys table or a certificate's signer are state mismatches", arguments: StoreKind.all)
+    func auditDetectsTamperedKeys(_ kind: StoreKind) throws {
         let otherID = try SigningKeyRecord.fingerprint(ofPublicKey: Sample.otherPublicKey)
         for sql in [
             // A revoked key marked active again (and the active one retired to make room).
@@ -165,12 +165,12 @@ struct SigningKeyTests {
             "UPDATE signing_keys SET activated_at = 0 WHERE fingerprint = '\(otherID)'",
             "DELETE FROM signing_keys WHERE fingerprint = '\(Sample.signingKeyID)'",
         ] {
-            let (fixture, registry) = try registry()
+            let (fixture, registry) = try registry(kind)
             try registry.recordCertificate(Sample.certificate("GOOD", issued: now, days: 30), actor: "engine", at: now)
             _ = try registry.activateSigningKey(publicKey: Sample.otherPublicKey, as: .rotation, actor: "s", at: now)
             _ = try registry.revokeSigningKey(Sample.signingKeyID, reason: "leaked", actor: "bob", at: now)
             #expect(try registry.verifyAudit().findings == [])
-            try fixture.tamper(sql)
+            try fixture.tamperAny(sql)
             let findings = try registry.verifyAudit().findings
             #expect(!findings.isEmpty, "\(sql)")
             #expect(findings.allSatisfy { $0.kind == .stateMismatch }, "\(sql): \(findings)")
@@ -178,9 +178,9 @@ struct SigningKeyTests {
         }
     }
 
-    @Test("the trust bundle is deterministic, round-trips, and refuses edits and a wrong pin")
-    func trustBundle() throws {
-        let (_, registry) = try registry()
+    @Test("the trust bundle is deterministic, round-trips, and refuses edits and a wrong pin", arguments: StoreKind.all)
+    func trustBundle(_ kind: StoreKind) throws {
+        let (_, registry) = try registry(kind)
         _ = try registry.activateSigningKey(publicKey: Sample.otherPublicKey, as: .rotation, actor: "s", at: now)
         _ = try registry.revokeSigningKey(Sample.signingKeyID, reason: "leaked", actor: "bob", at: now)
         let keys = try registry.signingKeys()

@@ -11,7 +11,7 @@ public import CharterCore
 /// spent it or ``release(_:reason:actor:at:)`` when it did not. ``renewLease(_:for:actor:at:)``
 /// keeps a long run's reservation alive; a reservation whose process died is released by the first
 /// writer after its lease expires, and that release is audited.
-public protocol RegistryStore: Sendable {
+public protocol RegistryStore: BudgetReading, Sendable {
     // MARK: Ledger
 
     /// Registers a source's lifetime budget. Registering the same cap again is a no-op; another cap
@@ -104,6 +104,16 @@ public protocol RegistryStore: Sendable {
     /// catalogue and the signing keys as stored.
     func verifyAudit() throws(RegistryError) -> AuditVerification
 }
+
+/// What a decision needs of a ledger: one source's budget. ``RegistryReader`` (a read-only SQLite
+/// file) and every ``RegistryStore`` provide it.
+public protocol BudgetReading: Sendable {
+    /// One source's budget at `now`.
+    /// - Throws: ``RegistryError/unknownSource(_:)`` when no budget is registered for `source`.
+    func budget(for source: String, at now: Timestamp) throws(RegistryError) -> BudgetStatement
+}
+
+extension RegistryReader: BudgetReading {}
 
 extension RegistryStore {
     /// Reserves with no plan pinned (``reserve(_:pinnedTo:at:)``).

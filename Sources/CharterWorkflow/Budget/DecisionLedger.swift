@@ -7,7 +7,7 @@ public import CharterRegistry
 public struct DecisionLedger: Sendable {
     /// The registry, or `nil` when there is none (each decision then says the budget was not
     /// checked).
-    public let store: RegistryReader?
+    public let store: (any BudgetReading)?
     /// The registry's path as resolved.
     public let path: String
     /// The instant budgets are read at (live reservations count until their lease ends).
@@ -27,13 +27,14 @@ public struct DecisionLedger: Sendable {
         guard location.isNamed || location.exists else { return .success(.none(path: location.path, instant: instant)) }
         do {
             return .success(
-                DecisionLedger(store: try RegistryReader(path: location.path), path: location.path, instant: instant))
+                DecisionLedger(
+                    store: try location.openBudgetReader(), path: location.shown, instant: instant))
         } catch {
             return .failure(
                 DiagnosticError(
                     .error(
                         error.isUsageError ? .registryError : .unreadableInput, error.description,
-                        at: .file(location.path),
+                        at: .file(location.shown),
                         help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil
                     )))
         }
@@ -58,34 +59,59 @@ public struct DecisionLedger: Sendable {
 
 /// Where the registry is, as a front end resolved it.
 public struct RegistryLocation: Sendable, Equatable {
-    /// The registry file.
+    /// The registry file, or a `postgres://` URL (``PostgresLocation``).
     public var path: String
     /// Whether a person named it (an option, an environment variable) rather than the default.
     public var isNamed: Bool
+    /// The variables a PostgreSQL URL's defaults come from (`PGPASSWORD`, `PGUSER`, …): handed in,
+    /// as the workflow reads no environment.
+    public var environment: [String: String]
 
-    public init(path: String, isNamed: Bool) {
+    public init(path: String, isNamed: Bool, environment: [String: String] = [:]) {
         self.path = path
         self.isNamed = isNamed
+        self.environment = environment
     }
 
-    /// Whether a file is there.
-    var exists: Bool { FileSystemInputStore().kind(of: path) != nil }
+    /// Whether a file is there (a PostgreSQL registry is always taken to be).
+    var exists: Bool { isPostgres || FileSystemInputStore().kind(of: path) != nil }
+
+    /// Whether the registry is on PostgreSQL.
+    public var isPostgres: Bool { PostgresLocation.isURL(path) }
+
+    /// The path as it may be shown: a URL without its password.
+    public var shown: String { isPostgres ? PostgresLocation.redacting(path) : path }
+
+    private func postgres() throws(RegistryError) -> PostgresLocation? {
+        isPostgres ? try PostgresLocation(url: path, environment: environment) : nil
+    }
+
+    /// The ledger for decisions: ``RegistryReader`` on a file (no writer can block it), the
+    /// PostgreSQL registry opened read-only on a URL.
+    func openBudgetReader() throws(RegistryError) -> any BudgetReading {
+        if let postgres = try postgres() { return try PostgresRegistry(location: postgres, mode: .reading) }
+        return try RegistryReader(path: path)
+    }
 
     /// The registry for reading (budgets, the catalogue, the audit chain, checking a certificate):
     /// opened read-only, so nothing is created, migrated or written; a missing, empty or foreign
-    /// file is an error, never a new empty registry.
-    public func openForReading() throws(RegistryError) -> SQLiteRegistry {
-        try SQLiteRegistry(readingAt: path)
+    /// file (or schema) is an error, never a new empty registry.
+    public func openForReading() throws(RegistryError) -> any RegistryStore {
+        if let postgres = try postgres() { return try PostgresRegistry(location: postgres, mode: .reading) }
+        return try SQLiteRegistry(readingAt: path)
     }
 
     /// The registry for a change that needs one already (revoking a certificate): a missing file is
     /// an error, never a new empty registry.
-    public func openExisting() throws(RegistryError) -> SQLiteRegistry {
-        try SQLiteRegistry(path: path, create: false)
+    public func openExisting() throws(RegistryError) -> any RegistryStore {
+        if let postgres = try postgres() { return try PostgresRegistry(location: postgres, mode: .existing) }
+        return try SQLiteRegistry(path: path, create: false)
     }
 
-    /// The registry a run reserves from and records in, created with its parent folder when missing.
-    public func openOrCreate() throws(RegistryError) -> SQLiteRegistry {
-        try SQLiteRegistry(path: path, create: true)
+    /// The registry a run reserves from and records in, created with its parent folder (or its
+    /// schema) when missing.
+    public func openOrCreate() throws(RegistryError) -> any RegistryStore {
+        if let postgres = try postgres() { return try PostgresRegistry(location: postgres, mode: .create) }
+        return try SQLiteRegistry(path: path, create: true)
     }
 }

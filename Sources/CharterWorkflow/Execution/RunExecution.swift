@@ -31,7 +31,7 @@ public enum ExecutionOutcome: Sendable {
 /// the certificate and data it wrote are verified as a reader would verify them.
 public struct RunExecution: Sendable {
     /// The registry the run reserves from, records in and is verified against.
-    public var registry: SQLiteRegistry
+    public var registry: any RegistryStore
     /// The key that signs the certificate.
     public var signingKey: SigningKey
     /// The instant the run acts at.
@@ -44,7 +44,7 @@ public struct RunExecution: Sendable {
     public var progress: (@Sendable (String) -> Void)?
 
     public init(
-        registry: SQLiteRegistry, signingKey: SigningKey, instant: ActingInstant, actor: String,
+        registry: any RegistryStore, signingKey: SigningKey, instant: ActingInstant, actor: String,
         outputRoot: String? = nil, progress: (@Sendable (String) -> Void)? = nil
     ) {
         self.registry = registry
@@ -73,7 +73,7 @@ public struct RunExecution: Sendable {
         registryPath: String, keyPath: String, instant: ActingInstant, actor: String, outputRoot: String?,
         progress: (@Sendable (String) -> Void)?
     ) -> Result<Opened, EngineError> {
-        let store: SQLiteRegistry
+        let store: any RegistryStore
         do {
             store = try RegistryLocation(path: registryPath, isNamed: true).openOrCreate()
         } catch {

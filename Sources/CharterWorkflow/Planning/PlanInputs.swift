@@ -156,30 +156,36 @@ public struct PlanInputs: Sendable {
         source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
     ) throws(Failure) -> (LedgerState, BudgetStatement?) {
         let composition = policy.budgets?.composition?.value.rawValue
-        // The registry lives on this machine's file system, whatever store the request came from.
-        guard FileSystemInputStore().kind(of: registryPath) != nil else {
-            notes.append("no registry at \"\(registryPath)\": planned against the empty ledger")
-            var empty = LedgerState.unregistered(source: source)
-            empty.composition = composition
+        // The registry lives on this machine's file system (whatever store the request came from),
+        // or on a PostgreSQL server its URL names; a URL is shown without its password.
+        let location = RegistryLocation(path: registryPath, isNamed: true)
+        var empty = LedgerState.unregistered(source: source)
+        empty.composition = composition
+        guard location.isPostgres || FileSystemInputStore().kind(of: registryPath) != nil else {
+            notes.append("no registry at \"\(location.shown)\": planned against the empty ledger")
             return (empty, nil)
         }
         do throws(RegistryError) {
             // Read-only: planning writes nothing to the registry (apply and run reserve later,
             // through a writer of their own).
-            let store = try RegistryReader(path: registryPath)
+            let store: any BudgetReading
+            do throws(RegistryError) {
+                store = try location.openBudgetReader()
+            } catch .notFound where location.isPostgres {
+                notes.append("no registry at \"\(location.shown)\": planned against the empty ledger")
+                return (empty, nil)
+            }
             let statement: BudgetStatement
             do throws(RegistryError) {
                 statement = try store.budget(for: source, at: instant)
             } catch {
                 guard case .unknownSource = error else { throw error }
-                notes.append("source '\(source)' is not registered in \"\(registryPath)\": nothing spent yet")
-                var empty = LedgerState.unregistered(source: source)
-                empty.composition = composition
+                notes.append("source '\(source)' is not registered in \"\(location.shown)\": nothing spent yet")
                 return (empty, nil)
             }
             return (ledgerState(of: statement, composition: composition), statement)
         } catch {
-            throw Failure(diagnostics: [.error(.unreadableInput, error.description, at: .file(registryPath))])
+            throw Failure(diagnostics: [.error(.unreadableInput, error.description, at: .file(location.shown))])
         }
     }
 

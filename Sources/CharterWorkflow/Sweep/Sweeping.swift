@@ -48,7 +48,7 @@ public struct Sweeping: Sendable {
     ///   - registry: the registry the sweep reserves from (opened or created by the caller).
     ///   - reserved: called with the reservation lines before any data is read.
     public init(
-        requestFile: String, policyPath: String, registryPath: String, registry: SQLiteRegistry, epsilons: [Decimal],
+        requestFile: String, policyPath: String, registryPath: String, registry: any RegistryStore, epsilons: [Decimal],
         generators: [String]?, instant: ActingInstant, actor: String, store: any InputStore,
         reserved: (([String]) -> Void)? = nil
     ) {

@@ -1,0 +1,200 @@
+import CharterCore
+
+/// The registry on PostgreSQL 15+ (through postgres-nio): one ledger, catalogue and audit chain
+/// that many machines share, with the same rules and the same audit records as ``SQLiteRegistry``.
+///
+/// **Concurrency.** Every change runs in one `READ COMMITTED` transaction whose first statement
+/// locks the audit chain's head row (`SELECT … FROM audit_head … FOR UPDATE`). Every change
+/// appends an audit record, so every writer must serialise on the head anyway — taking that lock
+/// first gives one lock order (no deadlocks) and means a budget check reads every reservation
+/// committed before it (`READ COMMITTED` takes a fresh snapshot per statement, after the lock is
+/// granted): check-and-reserve cannot over-spend under any interleaving, and the chain can neither
+/// fork nor gap. We chose this over `SERIALIZABLE` with retries because under `SERIALIZABLE` every
+/// pair of concurrent writers conflicts on the head row anyway, so it would only add aborts and
+/// retries (and their latency) for the same serial order. The lock is held for one transaction
+/// (milliseconds), never across a run: a run holds a *reservation* (a row with a lease), not a lock.
+///
+/// **Time.** Like every ``RegistryStore``, it is handed `now` (``Clock/handed``): runs are
+/// reproducible and tests control time, and leases are compared with the writer's clock.
+/// With ``Clock/database`` every change instead uses the server's `clock_timestamp()` taken under
+/// the head lock, so that machines whose clocks disagree cannot expire each other's leases early;
+/// the CLI uses it when no `--now` is given.
+///
+/// **Plans.** ``reserve(_:pinnedTo:at:)`` checks the pin (the plan has not reserved before; the
+/// ledger is the one it pinned) in the same transaction, under the same lock, so twenty concurrent
+/// runs of one plan reserve once.
+public final class PostgresRegistry: RegistryStore {
+    /// Where the registry is (its URL without the password).
+    public let location: PostgresLocation
+    /// Which clock changes use.
+    public let clock: Clock
+    let session: PostgresSession
+    /// Whether it was opened with ``OpenMode/reading``: changes are refused before they reach the server.
+    let readOnly: Bool
+
+    /// Which instant a change is recorded at.
+    public enum Clock: Sendable {
+        /// The `now` the caller hands in.
+        case handed
+        /// The database server's clock, read inside the transaction.
+        case database
+    }
+
+    /// How to open the registry.
+    public enum OpenMode: Sendable {
+        /// Create the schema and its tables when missing; apply missing migrations.
+        case create
+        /// Refuse a schema that holds no registry; apply missing migrations.
+        case existing
+        /// Read only: nothing created or migrated; a registry of another schema version is refused.
+        case reading
+    }
+
+    /// Opens the registry at `location`.
+    /// - Parameters:
+    ///   - reconnectWindow: how long a transaction whose connection was lost keeps trying to
+    ///     reconnect (a server restart) before it fails.
+    /// - Throws: ``RegistryError/cannotOpen(path:reason:)`` when the server cannot be reached or
+    ///   refuses the login, ``RegistryError/notFound(path:)`` when the schema holds no registry and
+    ///   `mode` does not create one, ``RegistryError/schemaTooNew(path:unknownMigrations:)``.
+    public init(
+        location: PostgresLocation, mode: OpenMode, clock: Clock = .handed, reconnectWindow: Duration = .seconds(30)
+    ) throws(RegistryError) {
+        self.location = location
+        self.clock = clock
+        self.readOnly = mode == .reading
+        self.session = try PostgresSession(location: location, reconnectWindow: reconnectWindow)
+        try open(mode)
+    }
+
+    /// Closes the connection; the registry reconnects if used again.
+    public func close() {
+        session.close()
+    }
+
+    private func open(_ mode: OpenMode) throws(RegistryError) {
+        let shown = location.description
+        let schema = location.schema
+        try session.transaction(.setup) { transaction in
+            // Two processes opening a new registry at once: one creates, the other waits and sees it.
+            try transaction.execute("SELECT pg_advisory_xact_lock(72266, hashtext($1))", [.text(schema)])
+            let present =
+                try transaction.one(
+                    """
+                    SELECT count(*) AS n FROM information_schema.tables
+                    WHERE table_schema = $1 AND table_name = 'charter_migrations'
+                    """, [.text(schema)])?.integer("n") ?? 0
+            if present == 0 {
+                guard mode == .create else { throw RegistryError.notFound(path: shown) }
+                try transaction.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+                try transaction.execute("SET search_path TO \"\(schema)\"")
+                try transaction.execute(PostgresSchema.bookkeeping)
+            }
+            let applied = Set(
+                try transaction.rows("SELECT identifier FROM charter_migrations").map { try $0.text("identifier") })
+            let known = PostgresSchema.identifiers
+            let unknown = applied.subtracting(known).sorted()
+            guard unknown.isEmpty else {
+                throw RegistryError.schemaTooNew(path: shown, unknownMigrations: unknown)
+            }
+            if mode == .reading {
+                if let problem = RegistryReader.schemaProblem(path: shown, applied: applied, known: known) {
+                    throw problem
+                }
+                return
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.identifier) {
+                for statement in migration.statements { try transaction.execute(statement) }
+                try transaction.execute(
+                    "INSERT INTO charter_migrations (identifier) VALUES ($1)", [.text(migration.identifier)])
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// The audit head, locked by the transaction that read it.
+    struct Head {
+        var seq: Int64
+        var hash: String
+    }
+
+    /// Runs `body` in a write transaction that has locked the audit head (see the type's
+    /// discussion), with the instant the change is recorded at.
+    func write<T>(at now: Timestamp, _ body: (PostgresTransaction, inout Head, Timestamp) throws -> T)
+        throws(RegistryError) -> T
+    {
+        guard !readOnly else {
+            throw .database("registry \"\(location)\" was opened for reading only")
+        }
+        let clock = clock
+        return try session.transaction(.write) { transaction in
+            guard let row = try transaction.one("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE") else {
+                throw RegistryError.database("the audit chain head is missing")
+            }
+            var head = Head(seq: try row.integer("seq"), hash: try row.text("hash"))
+            var instant = now
+            if clock == .database {
+                let millis = try transaction.one(
+                    "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now")?.integer("now")
+                instant = Timestamp(millisecondsSinceEpoch: millis ?? now.millisecondsSinceEpoch)
+            }
+            return try body(transaction, &head, instant)
+        }
+    }
+
+    /// Runs `body` in one read-only snapshot.
+    func read<T>(_ body: (PostgresTransaction) throws -> T) throws(RegistryError) -> T {
+        try session.transaction(.read, body)
+    }
+
+    /// Appends one audit record, chained from the locked head, and moves the head.
+    func appendAudit(
+        _ transaction: PostgresTransaction, _ head: inout Head, at now: Timestamp, actor: String, action: String,
+        subject: String, details: JSONValue
+    ) throws {
+        let record = AuditRecord(
+            seq: head.seq + 1, at: now.description, actor: actor, action: action, subject: subject,
+            details: try details.canonical(), previousHash: head.hash, hash: "")
+        guard let hash = record.computedHash(seq: record.seq) else {
+            throw RegistryError.database("audit details could not be written as canonical JSON")
+        }
+        try insertAudit(
+            transaction,
+            AuditRecord(
+                seq: record.seq, at: record.at, actor: actor, action: action, subject: subject, details: record.details,
+                previousHash: head.hash, hash: hash))
+        try transaction.execute(
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [.integer(record.seq), .text(hash)])
+        head = Head(seq: record.seq, hash: hash)
+    }
+
+    func insertAudit(_ transaction: PostgresTransaction, _ record: AuditRecord) throws {
+        try transaction.execute(
+            """
+            INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            [
+                .integer(record.seq), .text(record.at), .text(record.actor), .text(record.action),
+                .text(record.subject), .text(record.details), .text(record.previousHash), .text(record.hash),
+            ])
+    }
+}
+
+extension PostgresTransaction.Value {
+    /// A nullable text value.
+    static func optionalText(_ value: String?) -> Self { value.map(Self.text) ?? .null }
+    /// A nullable integer value.
+    static func optionalInteger(_ value: Int64?) -> Self { value.map(Self.integer) ?? .null }
+}
+
+extension PostgresRegistry {
+    /// Runs `statements` in one transaction, as an administrator editing the database would (the
+    /// tests' tampering and clean-up); nothing in Charter calls it.
+    func executeRaw(_ statements: [String]) throws(RegistryError) {
+        try session.transaction(.setup) { transaction in
+            for statement in statements { try transaction.execute(statement) }
+        }
+    }
+}

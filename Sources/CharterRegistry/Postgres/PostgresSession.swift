@@ -1,0 +1,317 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One connection to the registry's server, used one transaction at a time, with the synchronous
+/// interface ``RegistryStore`` promises.
+///
+/// **Bridging.** ``RegistryStore`` is synchronous with typed throws, like SQLite underneath it, and
+/// every caller (the CLI, the worker, the workflow) calls it from an ordinary thread. postgres-nio
+/// runs its I/O on SwiftNIO event loops; we hand it the process-wide
+/// `MultiThreadedEventLoopGroup.singleton` and block the *calling* thread on the returned futures
+/// with `wait()`. The event loop itself never blocks: `wait()` traps if called on an event loop
+/// thread, so a misuse is a crash in testing rather than a deadlock in production. We use the
+/// future-returning API rather than `Task` plus a semaphore because waiting on a Task from a thread
+/// of Swift's cooperative pool (two threads on these machines) can starve the pool and deadlock.
+///
+/// **Failures.** A connection lost before `COMMIT` was sent leaves nothing behind (the server rolls
+/// the transaction back), so the transaction is run again on a new connection for up to
+/// ``reconnectWindow`` — a server restart (`pg_ctl restart`, a fail-over) costs a pause, not a
+/// failed run. A connection lost *while* committing is reported as such: the outcome is unknown and
+/// only a read can tell. A session that never connected fails at once: a wrong URL is not retried.
+///
+/// INVARIANT: `connection` and `everConnected` are read and written only while `lock` is held, and
+/// every exchange with the server holds `lock` from `BEGIN` to `COMMIT`, so one transaction at a
+/// time uses the connection; that makes the class safe to share (`@unchecked Sendable`).
+final class PostgresSession: @unchecked Sendable {
+    let location: PostgresLocation
+    let reconnectWindow: Duration
+    private let lock = NIOLock()
+    private var connection: PostgresConnection?
+    private var everConnected = false
+    private let tls: PostgresConnection.Configuration.TLS
+
+    /// postgres-nio logs at debug and trace levels, which may include queries; nothing of it is kept.
+    static let logger = Logger(label: "charter.registry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    init(location: PostgresLocation, reconnectWindow: Duration) throws(RegistryError) {
+        self.location = location
+        self.reconnectWindow = reconnectWindow
+        self.tls = try Self.tls(for: location)
+    }
+
+    deinit {
+        if let connection { Self.closeAndWait(connection) }
+    }
+
+    /// Closes `connection` and waits until it is closed (postgres-nio asserts that a connection is
+    /// closed before it is released). Called off the event loop, like every wait here.
+    private static func closeAndWait(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = try? closing.wait()
+    }
+
+    /// The TLS configuration `sslmode` asks for.
+    private static func tls(for location: PostgresLocation) throws(RegistryError)
+        -> PostgresConnection.Configuration.TLS
+    {
+        if location.sslMode == .disable { return .disable }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch location.sslMode {
+        case .disable, .allow, .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        if let root = location.sslRootCertificate { configuration.trustRoots = .file(root) }
+        do {
+            let context = try NIOSSLContext(configuration: configuration)
+            switch location.sslMode {
+            case .allow, .prefer: return .prefer(context)
+            default: return .require(context)
+            }
+        } catch {
+            throw .cannotOpen(path: location.description, reason: "cannot set up TLS: \(error)")
+        }
+    }
+
+    /// The open connection, or a new one.
+    private func connected() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        dropConnection()
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        let new = try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1,
+            logger: Self.logger
+        ).wait()
+        // The schema is quoted although it is a plain identifier (PostgresLocation checks it).
+        _ = try new.query(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""), logger: Self.logger)
+            .wait()
+        connection = new
+        everConnected = true
+        return new
+    }
+
+    private func dropConnection() {
+        if let connection { Self.closeAndWait(connection) }
+        connection = nil
+    }
+
+    /// What a transaction is for.
+    enum Kind {
+        /// Changes: `READ COMMITTED`, the audit head locked first (``PostgresRegistry``).
+        case write
+        /// Reads: one `REPEATABLE READ READ ONLY` snapshot.
+        case read
+        /// Opening: `READ COMMITTED` without the head lock (the table may not exist yet).
+        case setup
+    }
+
+    /// Runs `body` in one transaction, again after a lost connection or a serialisation failure
+    /// (see the type's discussion). A ``RegistryError`` from `body` rolls back and is rethrown.
+    func transaction<T>(_ kind: Kind, _ body: (PostgresTransaction) throws -> T) throws(RegistryError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: reconnectWindow)
+        var attempt = 0
+        while true {
+            attempt += 1
+            var committing = false
+            var active: PostgresConnection?
+            do {
+                let connection = try connected()
+                active = connection
+                let transaction = PostgresTransaction(connection: connection)
+                switch kind {
+                case .write, .setup: try transaction.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                case .read: try transaction.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                }
+                let result = try body(transaction)
+                committing = true
+                try transaction.execute("COMMIT")
+                return result
+            } catch {
+                let failure = PostgresFailure(error)
+                if failure.kind != .connectionLost, let active {
+                    _ = try? active.query("ROLLBACK", logger: Self.logger).wait()
+                }
+                if let error = error as? RegistryError { throw error }
+                switch failure.kind {
+                case .connectionLost:
+                    dropConnection()
+                    if committing {
+                        throw .database(
+                            "the connection to \(location) was lost while committing: the change may or may not be recorded; read the registry before trying again"
+                        )
+                    }
+                    guard everConnected else {
+                        throw .cannotOpen(path: location.description, reason: failure.message)
+                    }
+                    if clock.now < deadline {
+                        usleep(UInt32(min(attempt, 10) * 100_000))
+                        continue
+                    }
+                    throw .database("lost the connection to \(location) and could not reconnect: \(failure.message)")
+                case .retryable where attempt < 50:
+                    usleep(UInt32.random(in: 1_000...20_000))
+                    continue
+                case .retryable, .other:
+                    guard everConnected else {
+                        throw .cannotOpen(path: location.description, reason: failure.message)
+                    }
+                    throw .database(failure.message)
+                }
+            }
+        }
+    }
+
+    /// Closes the connection.
+    func close() {
+        lock.withLock { dropConnection() }
+    }
+}
+
+/// The statements of one transaction, run synchronously on the session's connection.
+struct PostgresTransaction {
+    let connection: PostgresConnection
+
+    /// A value to bind to a `$n` placeholder.
+    enum Value {
+        case text(String)
+        case integer(Int64)
+        case null
+    }
+
+    /// Runs `sql` with `values` bound to `$1`, `$2`, … and returns every row.
+    @discardableResult
+    func rows(_ sql: String, _ values: [Value] = []) throws -> [PostgresRecord] {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): bindings.append(text)
+            case .integer(let integer): bindings.append(integer)
+            case .null: bindings.appendNull()
+            }
+        }
+        let result = try connection.query(
+            PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresSession.logger
+        )
+        .wait()
+        return result.map { PostgresRecord(row: $0.makeRandomAccess()) }
+    }
+
+    /// Runs `sql` for its effect.
+    func execute(_ sql: String, _ values: [Value] = []) throws {
+        try rows(sql, values)
+    }
+
+    /// The first row, if any.
+    func one(_ sql: String, _ values: [Value] = []) throws -> PostgresRecord? {
+        try rows(sql, values).first
+    }
+}
+
+/// One result row, read by column name.
+struct PostgresRecord {
+    let row: PostgresRandomAccessRow
+
+    private func cell(_ column: String) throws -> PostgresCell {
+        guard row.contains(column) else { throw RegistryError.database("no column \"\(column)\" in a result") }
+        return row[column]
+    }
+
+    /// A text column, or a database error naming it.
+    func text(_ column: String) throws -> String {
+        guard let value = try optionalText(column) else { throw RegistryError.database("column \"\(column)\" is null") }
+        return value
+    }
+
+    /// A nullable text column.
+    func optionalText(_ column: String) throws -> String? {
+        do {
+            return try cell(column).decode(String?.self)
+        } catch {
+            throw RegistryError.database("column \"\(column)\" is not text")
+        }
+    }
+
+    /// An integer column, or a database error naming it.
+    func integer(_ column: String) throws -> Int64 {
+        guard let value = try optionalInteger(column) else {
+            throw RegistryError.database("column \"\(column)\" is null")
+        }
+        return value
+    }
+
+    /// A nullable integer column.
+    func optionalInteger(_ column: String) throws -> Int64? {
+        do {
+            return try cell(column).decode(Int64?.self)
+        } catch {
+            throw RegistryError.database("column \"\(column)\" is not an integer")
+        }
+    }
+}
+
+/// An error from postgres-nio, classified, with a message that holds no password (postgres-nio's
+/// own `description` hides everything, to the same end).
+struct PostgresFailure {
+    enum Kind {
+        /// The connection is gone: nothing of an uncommitted transaction survives.
+        case connectionLost
+        /// A serialisation failure or deadlock (SQLSTATE 40001, 40P01): run the transaction again.
+        case retryable
+        /// Anything else.
+        case other
+    }
+
+    var kind: Kind
+    var message: String
+
+    init(_ error: any Error) {
+        guard let error = error as? PSQLError else {
+            if let error = error as? RegistryError {
+                kind = .other
+                message = error.description
+            } else {
+                // A closed channel and other NIO errors surface here when the socket goes away.
+                kind = .connectionLost
+                message = String(describing: error)
+            }
+            return
+        }
+        if let info = error.serverInfo {
+            let state = info[.sqlState] ?? ""
+            let text = info[.message] ?? "server error"
+            message = "\(text) (SQLSTATE \(state))"
+            if state == "40001" || state == "40P01" {
+                kind = .retryable
+            } else if state.hasPrefix("08") || state.hasPrefix("57P") {
+                kind = .connectionLost
+            } else {
+                kind = .other
+            }
+            return
+        }
+        switch error.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:
+            kind = .connectionLost
+            message = error.underlying.map { "connection failed: \($0)" } ?? "the server closed the connection"
+        default:
+            kind = .other
+            message = "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import CharterCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CharterRegistry
+
+/// What only PostgreSQL has: many connections (as many machines would) reserving at once, the plan
+/// pin under concurrency, the verbatim copy from SQLite, and its URLs. Skipped, with the note
+/// ``StoreKind/all`` prints, when no server is named.
+@Suite("postgres registry", .serialized, .enabled(if: StoreKind.all.contains(.postgres)))
+struct PostgresRegistryTests {
+    let now = RegistryFixture.now
+
+    /// Runs `body(i)` for i in 0..<count on `count` threads released together.
+    private func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let results = Mutex<[Int: T]>([:])
+        let group = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        for index in 0..<count {
+            group.enter()
+            Thread.detachNewThread {
+                start.wait()
+                let result = body(index)
+                results.withLock { $0[index] = result }
+                group.leave()
+            }
+        }
+        for _ in 0..<count { start.signal() }
+        group.wait()
+        return results.withLock { values in (0..<count).compactMap { values[$0] } }
+    }
+
+    @Test("40 connections reserving at once: exactly as many succeed as fit, ids match the ledger, the chain verifies")
+    func concurrentReservations() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let location = try #require(fixture.postgres)
+        let setup = try fixture.open()
+        try setup.registerSource(
+            "gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1"), delta: 0), actor: "policy", at: now)
+        let now = now
+        // 40 × 0.1 asked of a cap of 1: ten fit.
+        let outcomes = concurrently(40) { index -> Int64? in
+            guard let registry = try? PostgresRegistry(location: location, mode: .existing) else { return -1 }
+            defer { registry.close() }
+            let event = try? registry.reserve(Sample.request("0.1", run: "RUN-\(index)"), at: now)
+            if let event { _ = try? registry.commit(event.id, actor: "engine", at: now) }
+            return event?.id
+        }
+        #expect(!outcomes.contains(-1), "every worker connected")
+        let granted = outcomes.compactMap { $0 }.sorted()
+        #expect(granted.count == 10)
+        let statement = try setup.budget(for: "gbsg2", at: now)
+        #expect(statement.committed.epsilon == Sample.decimal("1"))
+        #expect(statement.events.map(\.id) == granted)
+        #expect(statement.events.allSatisfy { $0.state == .committed })
+        #expect(try setup.verifyAudit().isIntact)
+    }
+
+    @Test("20 concurrent reservations pinned to one plan: one succeeds, the rest are refused as already run")
+    func pinnedPlanOnce() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let location = try #require(fixture.postgres)
+        let setup = try fixture.open()
+        try setup.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        let now = now
+        let pin = LedgerPin(plan: "sha256:plan") { $0 != nil }
+        let outcomes = concurrently(20) { _ -> String in
+            guard let registry = try? PostgresRegistry(location: location, mode: .existing) else { return "connect" }
+            defer { registry.close() }
+            do {
+                _ = try registry.reserve(Sample.request("0.5", run: "sha256:plan"), pinnedTo: pin, at: now)
+                return "reserved"
+            } catch RegistryError.planAlreadyRun {
+                return "already run"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(outcomes.filter { $0 == "reserved" }.count == 1, "\(outcomes)")
+        #expect(outcomes.filter { $0 == "already run" }.count == 19, "\(outcomes)")
+        #expect(try setup.budget(for: "gbsg2", at: now).events.count == 1)
+        #expect(try setup.verifyAudit().isIntact)
+    }
+
+    @Test("an SQLite registry copies verbatim: the chain verifies with the same head, and the copy goes on")
+    func verbatimCopy() throws {
+        let source = try RegistryFixture()
+        let sqlite = try source.openSQLite()
+        try sqlite.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        let event = try sqlite.reserve(Sample.request("1"), at: now)
+        _ = try sqlite.commit(event.id, actor: "engine", at: now)
+        _ = try sqlite.reserve(Sample.request("2", run: "RUN-2"), at: now)
+        try Sample.activateKey(sqlite)
+        try sqlite.recordCertificate(Sample.certificate("CERT-1", issued: now, days: 30), actor: "engine", at: now)
+        _ = try sqlite.revokeCertificate("CERT-1", reason: "left", actor: "bob", at: now)
+
+        let target = try RegistryFixture(.postgres)
+        let postgres = try #require(try target.open() as? PostgresRegistry)
+        let copy = try postgres.importVerbatim(from: sqlite)
+        let expected = try sqlite.verifyAudit()
+        let verification = try postgres.verifyAudit()
+        #expect(verification.findings == [])
+        #expect(verification.headHash == expected.headHash && verification.headSeq == expected.headSeq)
+        #expect(copy.headHash == expected.headHash)
+        #expect(try postgres.auditRecords() == sqlite.auditRecords())
+        #expect(try postgres.budgets(at: now) == sqlite.budgets(at: now))
+        #expect(try postgres.certificates() == sqlite.certificates())
+        #expect(try postgres.signingKeys() == sqlite.signingKeys())
+        // A second copy into the same registry is refused, and the first goes on growing.
+        #expect(throws: RegistryError.self) { try postgres.importVerbatim(from: sqlite) }
+        let next = try postgres.reserve(Sample.request("0.5", run: "RUN-3"), at: now)
+        #expect(next.id == 3)
+        #expect(try postgres.verifyAudit().isIntact)
+    }
+
+    @Test("opening: a newer schema is refused, a missing one is not created by reading, a bad server is a clear error")
+    func opening() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let location = try #require(fixture.postgres)
+        #expect(throws: RegistryError.notFound(path: location.description)) {
+            try PostgresRegistry(location: location, mode: .reading)
+        }
+        _ = try fixture.open()
+        _ = try PostgresRegistry(location: location, mode: .reading)
+        try fixture.tamperAny("INSERT INTO charter_migrations (identifier) VALUES ('v9-from-the-future')")
+        #expect(
+            throws: RegistryError.schemaTooNew(path: location.description, unknownMigrations: ["v9-from-the-future"])
+        ) {
+            try PostgresRegistry(location: location, mode: .existing)
+        }
+        var nowhere = location
+        nowhere.port = 1
+        nowhere.password = "hunter2"
+        let refusal = #expect(throws: RegistryError.self) { try PostgresRegistry(location: nowhere, mode: .create) }
+        #expect(refusal?.description.contains("hunter2") == false)
+        guard case .cannotOpen = refusal else {
+            Issue.record("expected cannotOpen, got \(String(describing: refusal))")
+            return
+        }
+    }
+}
+
+@Suite("postgres location")
+struct PostgresLocationTests {
+    @Test("URLs parse as libpq's do, and the password never shows")
+    func parse() throws {
+        let location = try PostgresLocation(
+            url: "postgres://alice:s%40cret@db.example:6543/ledger?sslmode=verify-full&schema=team_a",
+            environment: [:])
+        #expect(location.user == "alice" && location.password == "s@cret" && location.host == "db.example")
+        #expect(location.port == 6543 && location.database == "ledger" && location.sslMode == .verifyFull)
+        #expect(location.schema == "team_a")
+        #expect(location.description == "postgres://alice@db.example:6543/ledger?sslmode=verify-full&schema=team_a")
+        let defaults = try PostgresLocation(url: "postgresql://", environment: ["USER": "bob", "PGPASSWORD": "pw"])
+        #expect(defaults.host == "localhost" && defaults.port == 5432 && defaults.database == "bob")
+        #expect(defaults.password == "pw" && defaults.sslMode == .prefer && defaults.schema == "charter")
+        for bad in [
+            "postgres://u:pw@h:99999/d", "postgres://u:pw@h/d?sslmode=sometimes", "postgres://u:pw@h/d?schema=A-B",
+            "postgres://u:pw@h/d?password=x", "postgres://u:pw@h/%zz",
+        ] {
+            let refusal = #expect(throws: RegistryError.self) { try PostgresLocation(url: bad, environment: [:]) }
+            #expect(refusal?.description.contains("pw") == false, "\(bad): \(String(describing: refusal))")
+        }
+        #expect(PostgresLocation.redacting("postgres://u:pw@h/d") == "postgres://u:***@h/d")
+        #expect(PostgresLocation.isURL("POSTGRES://h") && !PostgresLocation.isURL("registry.sqlite"))
+    }
+}
