@@ -111,7 +111,7 @@ struct ReportCommand: ParsableCommand {
                     scope = .certificate(certificate, plan: nil)
                 }
             }
-            let store: SQLiteRegistry
+            let store: any RegistryStore
             do {
                 store = try registry.open()
             } catch {
