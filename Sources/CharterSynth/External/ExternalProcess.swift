@@ -118,7 +118,9 @@ struct ExternalProcess {
 
     /// Waits until `pid` (the sandbox's init, no child of Charter's) is gone or a zombie, which is
     /// after the kernel has killed every process of its PID namespace; past two seconds it is
-    /// killed, which kills the namespace too.
+    /// killed, which kills the namespace too, and the wait goes on (up to 30 s) until the kill has
+    /// taken effect: on a loaded machine that can take more than a second, and the run must not
+    /// return while anything the tool started is alive.
     static func awaitExit(of pid: pid_t) {
         func finished() -> Bool {
             guard kill(pid, 0) == 0 else { return errno == ESRCH }
@@ -129,7 +131,7 @@ struct ExternalProcess {
             let state = text[text.index(after: close)...].first { $0 != " " }
             return state == "Z" || state == "X"
         }
-        for attempt in 0..<600 {
+        for attempt in 0..<6000 {
             if finished() { return }
             if attempt == 400 { kill(pid, SIGKILL) }
             usleep(5000)
