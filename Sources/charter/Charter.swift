@@ -19,7 +19,7 @@ struct Charter: ParsableCommand {
             BudgetCommand.self, CatalogCommand.self, AuditCommand.self, TestCommand.self,
             PlanCommand.self,
             ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self, KeysCommand.self,
-            ProfileCommand.self, InitCommand.self, RecommendCommand.self, SweepCommand.self,
+            ProfileCommand.self, InitCommand.self, RecommendCommand.self, SweepCommand.self, ServeCommand.self,
         ]
     )
 }
