@@ -34,7 +34,14 @@ let package = Package(
         // Named only for the products CharterRegistry imports directly; postgres-nio pulls them anyway.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `charter serve`: the HTTP front end (it brings swift-log, swift-metrics, service-lifecycle and NIO).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Prometheus text exposition from a per-server registry; its dependencies come with hummingbird.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Named for their products only; hummingbird already depends on both.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -156,6 +163,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `charter serve`: HTTP routes over CharterWorkflow, bearer-token roles, the run queue and metrics.
+        // A thin front end (CONVENTIONS 16): it decides nothing itself.
+        .target(
+            name: "CharterServer",
+            dependencies: [
+                "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterYAML",
+                "CharterTrust", "CharterCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.
         .target(
             name: "CharterPrivacyTestSupport",
@@ -179,6 +202,8 @@ let package = Package(
                 "CharterSynth",
                 "CharterTrust",
                 "CharterProfile",
+                "CharterServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically through SwiftPM's own
@@ -288,6 +313,15 @@ let package = Package(
             name: "CharterTrustTests",
             dependencies: ["CharterTrust", "CharterCore", "CharterTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CharterServerTests",
+            dependencies: [
+                "CharterServer", "CharterWorkflow", "CharterRegistry", "CharterCore", "CharterTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

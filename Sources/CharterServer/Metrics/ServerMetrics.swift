@@ -1,0 +1,59 @@
+import CharterRegistry
+import CharterWorkflow
+import Prometheus
+
+/// The server's Prometheus metrics, in a registry of its own (no process-wide metrics system, so
+/// several servers in one test process never share counters): requests and latencies per route,
+/// decisions by outcome, and at scrape time each source's remaining ε and the certificates
+/// expiring within 30 days.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    /// Counts a finished request and its latency, by the route's pattern (never the raw path).
+    func request(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "charter_http_requests", unitName: "total",
+                helpText: "HTTP requests answered, by method, route pattern and status."),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "charter_http_request_duration", unitName: "seconds",
+                helpText: "HTTP request latency, by route pattern."),
+            labels: [("route", route)],
+            buckets: [.microseconds(250), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)]
+        ).record(duration)
+    }
+
+    /// Counts a decision by its outcome (allow, deny, pending).
+    func decision(outcome: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "charter_decisions", unitName: "total", helpText: "Decisions made, by outcome."),
+            labels: [("outcome", outcome)]
+        ).increment()
+    }
+
+    /// The exposition text, after the registry gauges are read at `instant`.
+    func exposition(registryLocation: RegistryLocation, instant: ActingInstant) -> String {
+        if let store = try? registryLocation.openForReading() {
+            for statement in (try? store.budgets(at: instant.timestamp)) ?? [] {
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "charter_budget_remaining", unitName: "epsilon",
+                        helpText: "Privacy budget (ε) left per source, as the ledger reads now."),
+                    labels: [("source", statement.source)]
+                ).set(to: Double(statement.remainingEpsilon.description) ?? 0)
+            }
+            let expiring = (try? store.certificates(expiringWithin: .seconds(30 * 86_400), at: instant.timestamp)) ?? []
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    metricName: "charter_certificates_expiring", unitName: "30d",
+                    helpText: "Unrevoked certificates that expire within 30 days (or have expired).")
+            ).set(to: Double(expiring.filter { $0.revocation == nil }.count))
+        }
+        return registry.emitToString()
+    }
+}

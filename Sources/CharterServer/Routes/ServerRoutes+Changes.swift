@@ -1,0 +1,150 @@
+import CharterCore
+import CharterPlan
+import CharterPolicy
+import CharterRegistry
+import CharterWorkflow
+import Hummingbird
+
+extension ServerRoutes {
+    /// `POST /v1/approvals`: `{request, role, by, plan?, override?, signature}` — the signature is
+    /// verified against the policy's allowed signers exactly as a decision verifies it
+    /// (``Approving``); the token only admits the caller, it never stands for the signature.
+    func approve(_ request: Request) async throws -> Response {
+        _ = try authorize(request, .approving)
+        let object = try await input.object(of: request)
+        func field(_ name: String, required: Bool = true) throws(APIError) -> String? {
+            guard let value = object[name], value != .null else {
+                if required { throw APIError.badRequest("the body needs \"\(name)\", a string") }
+                return nil
+            }
+            guard let text = value.stringValue else { throw APIError.badRequest("\"\(name)\" must be a string") }
+            return text
+        }
+        let manifest = try field("request") ?? ""
+        let signature = try field("signature") ?? ""
+        let name = "request.yaml"
+        do {
+            let approving = try Approving(
+                requestFile: name, policyPath: configuration.policyPath, role: try field("role") ?? "",
+                signer: try field("by"), key: nil, plan: try field("plan", required: false), on: try instant(request).date,
+                override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)]))
+            let entry = try approving.approval(signature: signature)
+            return Reply.json([
+                "signer": .string(approving.signer.canonical), "role": .string(approving.role),
+                "statement": .string(approving.statement), "entry": .string(entry),
+                "request": .string((try? approving.appending(entry)) ?? ""),
+            ])
+        } catch let failure as Approving.Failure {
+            throw APIError.unprocessable("the approval does not count", diagnostics: failure.diagnostics)
+        }
+    }
+
+    /// `POST /v1/runs`: plans the manifest; a ready plan is queued (202 and the run's id), a full
+    /// queue is 429, a denied or pending plan 422 with the decision or the plan.
+    func startRun(_ request: Request) async throws -> Response {
+        let caller = try authorize(request, .running)
+        let bytes = try await input.body(of: request, as: .manifest)
+        let name = manifestName(request)
+        let instant = try self.instant(request)
+        let outcome = Planning.plan(
+            requestFile: name, policyPath: configuration.policyPath, registryPath: configuration.registry.path,
+            instant: instant, store: OverlayInputStore([name: bytes]))
+        let plan: Plan
+        let inputs: PlanInputs
+        switch outcome {
+        case .failed(let diagnostics, _):
+            throw APIError.badRequest("no plan could be made", diagnostics: diagnostics)
+        case .denied(let decision, _):
+            var error = APIError.unprocessable("the request is denied; nothing was run")
+            error.body = ["outcome": "denied", "decision": decision.json]
+            throw error
+        case .planned(let planned, let plannedInputs):
+            plan = planned
+            inputs = plannedInputs
+        }
+        guard plan.isReady else {
+            var error = APIError.unprocessable("the plan waits for approvals; nothing was run")
+            error.body = ["outcome": "pending", "digest": .string(plan.digest), "plan": plan.json]
+            throw error
+        }
+        let actor = caller?.identity ?? "charter"
+        if let caller, caller.roles.isDisjoint(with: [.engineer, .admin]) {
+            // A requester runs only its own requests.
+            guard Identity.canonical(inputs.request.requester.value) == caller.identity else {
+                throw APIError.forbidden("'\(caller.identity)' may run only its own requests")
+            }
+        }
+        let registryPath = configuration.registry.path
+        let keyPath = configuration.signingKeyPath
+        let submitted = board.submit(actor: actor, requestID: plan.request.id, planDigest: plan.digest) { progress in
+            switch RunExecution.open(
+                registryPath: registryPath, keyPath: keyPath, instant: instant, actor: actor, outputRoot: nil,
+                progress: progress)
+            {
+            case .failure(let error):
+                return ("failed", ExecutionOutcome.failed(error).json(plan: plan))
+            case .success(let opened):
+                let outcome = opened.execution.execute(plan: plan, inputs: inputs)
+                let status =
+                    switch outcome {
+                    case .published: "published"
+                    case .gateFailed: "gate-failed"
+                    case .failed: "failed"
+                    }
+                return (status, outcome.json(plan: plan))
+            }
+        }
+        guard let submitted else {
+            var error = APIError(status: .tooManyRequests, message: "the run queue is full; try again later")
+            error.headers = [("Retry-After", "5")]
+            throw error
+        }
+        let id = submitted.id
+        var response = Reply.json(["id": .string(id), "run": submitted.record.json], status: .accepted)
+        response.headers[.location] = "/v1/runs/\(id)"
+        return response
+    }
+
+    /// `GET /v1/runs/{id}`: the run's status, stage, progress and, once finished, its outcome.
+    func readRun(_ request: Request, id: String?) throws -> Response {
+        let caller = try authorize(request, .runReading)
+        let id = try RequestInput.identifier(id, "the run id")
+        guard let record = board.record(id) else { throw APIError.notFound("no run '\(id)'") }
+        if let caller, caller.roles.isDisjoint(with: [.engineer, .admin, .auditor]), record.actor != caller.identity {
+            throw APIError.forbidden("'\(caller.identity)' may read only its own runs")
+        }
+        return Reply.json(["id": .string(id), "run": record.json])
+    }
+
+    /// `POST /v1/certificates/{id}:revoke` (`{"reason": …}`); the audit chain records the caller.
+    func certificateAction(_ request: Request, reference: String?) async throws -> Response {
+        let reference = try RequestInput.identifier(reference, "the certificate reference")
+        guard reference.hasSuffix(":revoke") else {
+            throw APIError.notFound("no such route: POST /v1/certificates/\(reference) (use {id}:revoke)")
+        }
+        let id = try RequestInput.identifier(String(reference.dropLast(":revoke".count)), "the certificate id")
+        let caller = try authorize(request, .revoking)
+        let object = try await input.object(of: request)
+        guard let reason = object["reason"]?.stringValue, !reason.isEmpty else {
+            throw APIError.badRequest("the body needs \"reason\", a non-empty string")
+        }
+        let instant = try self.instant(request)
+        do {
+            let record = try configuration.registry.openExisting().revokeCertificate(
+                id, reason: reason, actor: caller?.identity ?? "charter", at: instant.timestamp)
+            return Reply.json(record.json(at: instant.timestamp))
+        } catch {
+            throw registryError(error)
+        }
+    }
+
+    /// A registry failure as an answer: an unknown id is 404, a refused change 409, else 503.
+    func registryError(_ error: RegistryError) -> APIError {
+        let text = "\(error)"
+        if text.contains("no certificate") || text.contains("unknown") || text.contains("not found") {
+            return APIError.notFound(text)
+        }
+        if error.isUsageError { return APIError(status: .conflict, message: text) }
+        return APIError(status: .serviceUnavailable, message: "the registry cannot be used: \(text)")
+    }
+}

@@ -1,0 +1,39 @@
+public import CharterCore
+public import CharterWorkflow
+
+/// What `charter serve` was told: where the policy, the registry and the signing key are, which
+/// tokens it accepts, and its limits.
+public struct ServerConfiguration: Sendable {
+    /// The policy folder or file every decision reads.
+    public var policyPath: String
+    /// The registry: the ledger decisions read, runs reserve from, the catalogue and audit chain.
+    public var registry: RegistryLocation
+    /// The key runs sign certificates with (created 0600 on the first run, as `charter run` does).
+    public var signingKeyPath: String
+    /// The accepted tokens; `nil` runs the server read-only (every state change answers 401).
+    public var tokens: TokenFile?
+    /// The largest request body, in bytes.
+    public var maximumBodyBytes: Int
+    /// The most manifests one batch may hold.
+    public var maximumBatch: Int
+    /// The most runs queued or running at once; one more is answered 429.
+    public var runQueueCapacity: Int
+    /// The server's clock: the instant each request acts at unless it names one (`?now=`).
+    public var clock: @Sendable () -> Timestamp
+
+    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
+    public init(
+        policyPath: String, registry: RegistryLocation, signingKeyPath: String, tokens: TokenFile?,
+        maximumBodyBytes: Int = 1 << 20, maximumBatch: Int = 100, runQueueCapacity: Int = 8,
+        clock: @escaping @Sendable () -> Timestamp
+    ) {
+        self.policyPath = policyPath
+        self.registry = registry
+        self.signingKeyPath = signingKeyPath
+        self.tokens = tokens
+        self.maximumBodyBytes = maximumBodyBytes
+        self.maximumBatch = maximumBatch
+        self.runQueueCapacity = runQueueCapacity
+        self.clock = clock
+    }
+}
