@@ -281,7 +281,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterPlanTests",
-            dependencies: ["CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport"],
+            dependencies: [
+                "CharterPlan", "CharterPolicy", "CharterYAML", "CharterCore", "CharterTestSupport", "CharterAccounting",
+            ],
             exclude: ["Golden"],
             swiftSettings: strictSettings
         ),

@@ -12,7 +12,7 @@ struct PrivacyCommand: ParsableCommand {
             with the improved conversion to (ε, δ), or by privacy loss distributions (--accountant pld), and the \
             exact Gaussian calibration of Balle and Wang (2018).
             """,
-        subcommands: [Epsilon.self, NoiseMultiplier.self, GaussianSigma.self]
+        subcommands: [Epsilon.self, NoiseMultiplier.self, GaussianSigma.self, ValidateConfig.self]
     )
 }
 
@@ -195,5 +195,96 @@ extension PrivacyCommand {
             let sigma = AnalyticGaussian.sigma(epsilon: epsilon, delta: delta, sensitivity: sensitivity)
             try PrivacyCommand.emit([("sigma", .number(sigma))], format: format)
         }
+    }
+}
+
+extension PrivacyCommand {
+    /// `charter privacy validate-config`: a DP-SGD configuration checked before any data is read.
+    struct ValidateConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "validate-config",
+            abstract: "Check a DP-SGD configuration (dp-vae) before training: noise, batch share, steps.",
+            discussion: """
+                Prints the noise multiplier the target needs (the RDP accountant of privacy epsilon), the \
+                sampling rate and steps (epochs × ⌈rows/batch⌉), a verdict per check (batch share ≤ 10% good, \
+                ≤ 20% moderate; steps < 500 good, ≤ 1000 moderate; a noise multiplier above 10 refused) and a \
+                recommended configuration. Exits 1 when the configuration is refused.
+                """)
+
+        @Option(help: "Number of training rows (at least 1).")
+        var rows: Int
+
+        @Option(help: "Expected batch size (Poisson sampling at batch/rows).")
+        var batchSize: Int
+
+        @Option(help: "Number of epochs (at least 1).")
+        var epochs: Int
+
+        @Option(help: "Target ε (positive).")
+        var targetEpsilon: Double
+
+        @Option(help: "Target δ, in (0, 1).")
+        var delta: Double
+
+        @Option(help: "Output format: text, json.")
+        var format: PrivacyOutputFormat = .text
+
+        func run() throws {
+            let check = DPSGDConfigurationCheck(
+                DPSGDConfiguration(
+                    rows: rows, batchSize: batchSize, epochs: epochs, targetEpsilon: targetEpsilon, delta: delta))
+            let c = check.configuration
+            let findings = JSONValue.array(
+                check.findings.map {
+                    [
+                        "check": .string($0.check), "severity": .string($0.severity.rawValue),
+                        "message": .string($0.message),
+                    ]
+                })
+            let recommended: JSONValue =
+                check.recommended.map {
+                    [
+                        "batch_size": .integer($0.configuration.batchSize), "epochs": .integer($0.configuration.epochs),
+                        "sampling_rate": .number($0.configuration.samplingRate),
+                        "steps": .integer($0.configuration.steps),
+                        "noise_multiplier": .number($0.noiseMultiplier),
+                    ]
+                } ?? .null
+            let sigma: JSONValue = check.noiseMultiplier.isFinite ? .number(check.noiseMultiplier) : .null
+            switch format {
+            case .json:
+                try PrivacyCommand.emit(
+                    [
+                        ("verdict", .string(check.isRefused ? "refused" : "accepted")),
+                        ("sampling_rate", .number(c.samplingRate)), ("steps", .integer(c.steps)),
+                        ("noise_multiplier", sigma), ("epsilon", check.epsilon.map { .number($0) } ?? .null),
+                        ("findings", findings), ("recommended", recommended),
+                    ], format: .json)
+            case .text:
+                var lines = [
+                    "verdict: \(check.isRefused ? "refused" : "accepted")",
+                    "sampling_rate: \(DPSGDText.number(c.samplingRate))", "steps: \(c.steps)",
+                    "noise_multiplier: \(check.noiseMultiplier.isFinite ? DPSGDText.number(check.noiseMultiplier) : "none")",
+                ]
+                for finding in check.findings {
+                    lines.append("\(finding.severity.rawValue)[\(finding.check)]: \(finding.message)")
+                }
+                if let r = check.recommended {
+                    lines.append(
+                        "recommended: --batch-size \(r.configuration.batchSize) --epochs \(r.configuration.epochs) "
+                            + "(q = \(DPSGDText.number(r.configuration.samplingRate)), \(r.configuration.steps) steps, "
+                            + "noise multiplier \(DPSGDText.number(r.noiseMultiplier)))")
+                }
+                Terminal.write(lines.joined(separator: "\n") + "\n")
+            }
+            if check.isRefused { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Numbers in validate-config's text output.
+enum DPSGDText {
+    static func number(_ x: Double) -> String {
+        (try? JSONValue.number((x * 10000).rounded() / 10000).canonical()) ?? "\(x)"
     }
 }

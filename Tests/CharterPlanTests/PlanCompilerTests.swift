@@ -1,8 +1,10 @@
+import CharterAccounting
 import CharterCore
-import CharterPlan
 import CharterPolicy
 import Foundation
 import Testing
+
+@testable import CharterPlan
 
 @Suite("Plan compiler")
 struct PlanCompilerTests {
@@ -245,6 +247,39 @@ struct PlanCalibrationTests {
         let digits = split.total.jsonText.drop { $0 == "0" || $0 == "." }
         #expect(digits.count <= 6, "\(split.total)")
         #expect(plan.warnings.contains { $0.code == "domains-undeclared" && $0.severity == .error })
+    }
+
+    @Test("dp-vae: the plan fixes epochs, batch size and clipping norm, and records the planned q, σ and steps")
+    func dpSGDPlan() throws {
+        let (parameters, warnings) = DPSGDPlanning.plan(
+            rows: 2139, holdoutFraction: Decimal(string: "0.3")!, epsilon: 5, delta: Decimal(string: "1e-6")!)
+        let epochs = try #require(parameters["epochs"]?.doubleValue)
+        let batch = try #require(parameters["batch_size"]?.doubleValue)
+        let training = try #require(parameters["planned_training_rows"]?.doubleValue)
+        let q = try #require(parameters["planned_sampling_rate"]?.doubleValue)
+        let steps = try #require(parameters["planned_steps"]?.doubleValue)
+        let sigma = try #require(parameters["planned_noise_multiplier"]?.doubleValue)
+        #expect(parameters["clip_norm"] == .number(1))
+        #expect(training == 1497)
+        #expect(q == batch / training && q <= 0.10, "validate-config's good batch share")
+        #expect(steps == epochs * (training / batch).rounded(.up) && steps < 500, "validate-config's good steps")
+        let spent = DPSGDConfigurationCheck.epsilon(
+            samplingRate: q, noiseMultiplier: sigma, steps: Int(steps), delta: 1e-6
+        ).epsilon
+        #expect(spent <= 5.00001 && spent > 4.99, "the planned σ spends the target: \(spent)")
+        #expect(!warnings.contains { $0.severity == .error })
+    }
+
+    @Test("dp-vae: a target no usable noise reaches is a plan error naming the remedies, before any data is read")
+    func dpSGDRefused() throws {
+        let (_, warnings) = DPSGDPlanning.plan(
+            rows: 40, holdoutFraction: Decimal(string: "0.3")!, epsilon: Decimal(string: "0.01")!,
+            delta: Decimal(string: "1e-6")!)
+        let error = try #require(warnings.first { $0.code == "dp-sgd-noise-multiplier" })
+        #expect(error.severity == .error)
+        #expect(error.message.contains("raise the batch size"))
+        let unknown = DPSGDPlanning.plan(rows: nil, holdoutFraction: 0, epsilon: 1, delta: Decimal(string: "1e-6")!)
+        #expect(unknown.warnings.map(\.code) == ["dp-sgd-rows-unknown"])
     }
 
     @Test("declared domains clear the warning; a generator without a guarantee has no split")

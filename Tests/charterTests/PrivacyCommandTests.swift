@@ -146,4 +146,37 @@ struct PrivacyCommandTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(option), "\(result.stderr)")
     }
+
+    @Test("validate-config: a good configuration is accepted with its σ, steps and verdicts, as JSON")
+    func validateConfigAccepted() throws {
+        let value = try json([
+            "validate-config", "--rows", "10000", "--batch-size", "500", "--epochs", "10", "--target-epsilon", "5",
+            "--delta", "1e-5",
+        ])
+        #expect(value["verdict"] == "accepted")
+        #expect(value["steps"] == 200)
+        #expect(value["sampling_rate"]?.doubleValue == 0.05)
+        let sigma = try #require(value["noise_multiplier"]?.doubleValue)
+        let check = try CLIRunner.run([
+            "privacy", "epsilon", "--sampling-rate", "0.05", "--noise-multiplier", "\(sigma)", "--steps", "200",
+            "--delta", "1e-5", "--format", "json",
+        ])
+        let epsilon = try #require(try JSONParser().parse(check.stdout)["epsilon"]?.doubleValue)
+        #expect(epsilon <= 5 && epsilon > 4.99, "charter privacy epsilon agrees: \(epsilon)")
+        let severities = value["findings"]?.arrayValue?.compactMap { $0["severity"]?.stringValue }
+        #expect(severities == ["good", "good", "good"])
+    }
+
+    @Test("validate-config: an unreachable target exits 1 and names the remedies and a recommendation")
+    func validateConfigRefused() throws {
+        let result = try CLIRunner.run([
+            "privacy", "validate-config", "--rows", "2000", "--batch-size", "100", "--epochs", "100",
+            "--target-epsilon", "0.05", "--delta", "1e-5",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("verdict: refused\n"))
+        #expect(result.stdout.contains("error[noise-multiplier]: "))
+        #expect(result.stdout.contains("raise the batch size, train for fewer epochs, or accept a higher epsilon"))
+        #expect(result.stdout.contains("recommended: --batch-size "))
+    }
 }

@@ -49,6 +49,14 @@ struct PlanDraft {
                     stratify: target)))
         let epsilon = generator.epsilon?.value
         let delta = generator.delta?.value
+        var parameters: [String: JSONValue] =
+            generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:]
+        if generator.type.value == "dp-vae" {
+            let dpSGD = DPSGDPlanning.plan(
+                rows: rows, holdoutFraction: holdoutFraction, epsilon: epsilon, delta: delta)
+            parameters = dpSGD.parameters
+            warnings += dpSGD.warnings
+        }
         var generate = GenerateStage(
             generator: generator.type.value, differentiallyPrivate: kept.differentiallyPrivate,
             epsilon: kept.epsilon, delta: kept.delta,
@@ -56,7 +64,7 @@ struct PlanDraft {
             rows: request.output.rows.value, declaredColumns: source.columns.map(\.name.value),
             command: generator.command?.map(\.value),
             calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
-            parameters: generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:],
+            parameters: parameters,
             budgetSplit: generator.type.value == "dp-copula"
                 ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)
         if generator.type.value == "external" {
@@ -246,6 +254,8 @@ struct PlanDraft {
         switch generator {
         case "dp-copula":
             "discrete Gaussian noise for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") under zCDP, split as planned; each mechanism's noise and spend are recorded in the certificate"
+        case "dp-vae":
+            "DP-SGD for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?"): Poisson sampling, per-example clipping and Gaussian noise with σ calibrated by the RDP accountant on the training rows; q, σ, steps and the spent ε are recorded in the certificate"
         case "external":
             "calibrated by the external tool; its ε and δ are claimed, not accounted by Charter"
         default:

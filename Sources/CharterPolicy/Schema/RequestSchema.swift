@@ -10,9 +10,9 @@ public struct RequestSchema: Sendable {
     /// Data classifications, from most to least sensitive.
     public static let classifications = ["phi", "pii", "confidential", "internal", "public"]
     /// The generator types Charter runs.
-    public static let generatorTypes = ["gaussian-copula", "dp-copula", "external"]
+    public static let generatorTypes = ["gaussian-copula", "dp-copula", "vae", "dp-vae", "external"]
     /// Generator types that provide differential privacy by Charter's own accounting.
-    public static let differentiallyPrivateGenerators: Set<String> = ["dp-copula"]
+    public static let differentiallyPrivateGenerators: Set<String> = ["dp-copula", "dp-vae"]
 
     /// Field path (`source.rows`) → type, sorted by path.
     public let fields: [(path: String, type: ValueType)]

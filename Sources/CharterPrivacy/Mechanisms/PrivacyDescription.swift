@@ -74,3 +74,18 @@ public struct NoisyRelease<Value: Sendable & Hashable>: Sendable, Hashable {
     /// How it was made private.
     public var privacy: PrivacyDescription
 }
+
+extension PrivacyDescription {
+    /// A description for a mechanism implemented outside this module (DP-SGD in CharterSynth).
+    package init(
+        mechanism: String, guarantee: PrivacyGuarantee, sensitivity: Double, noise: [NoiseComponent],
+        randomness: RandomnessProvenance, implementation: String
+    ) {
+        self.mechanism = mechanism
+        self.guarantee = guarantee
+        self.sensitivity = sensitivity
+        self.noise = noise
+        self.randomness = randomness
+        self.implementation = implementation
+    }
+}

@@ -1,0 +1,303 @@
+import CharterCore
+import CharterData
+import CharterPrivacy
+import CharterStats
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The training settings a tabular VAE is fitted with, from the generator's parameters.
+struct VAEOptions: Sendable, Equatable {
+    var epochs = 100
+    var batchSize = 500
+    var learningRate = 1e-3
+    var weightDecay = 1e-5
+    var hidden = [128, 128]
+    var latent = 128
+    /// DP-SGD's per-example clipping norm C.
+    var clipNorm = 1.0
+    /// DP-SGD's noise multiplier when the plan fixed it; otherwise calibrated from (ε, δ).
+    var noiseMultiplier: Double?
+
+    init(_ parameters: [String: JSONValue]) throws(GeneratorError) {
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws(GeneratorError) -> Int? {
+            guard let value = parameters[key] else { return nil }
+            guard let number = value.doubleValue, number == number.rounded(), range.contains(Int(number)) else {
+                throw GeneratorError(
+                    .generatorInvalidParameter,
+                    "parameter '\(key)' must be an integer in [\(range.lowerBound), \(range.upperBound)]")
+            }
+            return Int(number)
+        }
+        func positive(_ key: String, _ limit: Double) throws(GeneratorError) -> Double? {
+            guard let value = parameters[key] else { return nil }
+            guard let number = value.doubleValue, number > 0, number <= limit else {
+                throw GeneratorError(.generatorInvalidParameter, "parameter '\(key)' must be a number in (0, \(limit)]")
+            }
+            return number
+        }
+        epochs = try integer("epochs", 1...10_000) ?? epochs
+        batchSize = try integer("batch_size", 1...1_000_000) ?? batchSize
+        latent = try integer("latent", 1...1024) ?? latent
+        learningRate = try positive("learning_rate", 1) ?? learningRate
+        clipNorm = try positive("clip_norm", 1e6) ?? clipNorm
+        noiseMultiplier = try positive("noise_multiplier", 1e6)
+        if let value = parameters["weight_decay"] {
+            guard let number = value.doubleValue, number >= 0, number <= 1 else {
+                throw GeneratorError(.generatorInvalidParameter, "parameter 'weight_decay' must be a number in [0, 1]")
+            }
+            weightDecay = number
+        }
+        if let value = parameters["hidden"] {
+            guard let array = value.arrayValue, !array.isEmpty, array.count <= 8 else {
+                throw GeneratorError(
+                    .generatorInvalidParameter, "parameter 'hidden' must list 1 to 8 layer widths")
+            }
+            var widths: [Int] = []
+            for item in array {
+                guard let number = item.doubleValue, number == number.rounded(), number >= 1, number <= 4096 else {
+                    throw GeneratorError(
+                        .generatorInvalidParameter, "parameter 'hidden' must list integer widths in [1, 4096]")
+                }
+                widths.append(Int(number))
+            }
+            hidden = widths
+        }
+    }
+
+    /// The architecture and training settings, as the lineage records them (no data values).
+    var lineage: [String: JSONValue] {
+        [
+            "architecture": [
+                "encoder": .array(hidden.map { .integer($0) }),
+                "decoder": .array(hidden.reversed().map { .integer($0) }),
+                "latent": .integer(latent), "activation": "relu",
+                "output": "gaussian (learned sigma in [0.01, 1]) per numeric score, softmax per categorical block",
+            ],
+            "epochs": .integer(epochs), "batch_size": .integer(batchSize), "learning_rate": .number(learningRate),
+            "weight_decay": .number(weightDecay), "optimizer": "adam (0.9, 0.999, 1e-8)", "loss_factor": .number(2),
+        ]
+    }
+}
+
+/// DP-SGD's settings for one run, fixed before training: what the certificate records.
+struct DPSGDSettings: Sendable, Equatable {
+    var samplingRate: Double
+    var noiseMultiplier: Double
+    var clipNorm: Double
+    var steps: Int
+    var epochs: Int
+    var batchSize: Int
+}
+
+extension TabularVAE {
+    /// Trains without privacy as TVAE does: each epoch shuffles the rows (model randomness) and takes
+    /// Adam steps on the mean loss of consecutive batches.
+    mutating func train(x: [Double], present: [Double], rows n: Int, options: VAEOptions, random: inout ModelRandomness)
+    {
+        var optimizer = AdamOptimizer(
+            parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        var order = Array(0..<n)
+        let width = layout.width
+        let numeric = layout.numericIndices.count
+        for _ in 0..<options.epochs {
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(random.next() % UInt64(i + 1)))
+            }
+            var start = 0
+            while start < n {
+                let rows = min(options.batchSize, n - start)
+                let (bx, bp) = Self.gather(
+                    order[start..<(start + rows)], x: x, present: present, width: width, numeric: numeric)
+                var noise = [Double](repeating: 0, count: rows * latent)
+                noise.withUnsafeMutableBufferPointer { random.fillNormals($0) }
+                var result = lossAndGradient(x: bx, present: bp, noise: noise, rows: rows, clipNorm: nil)
+                let inverse = 1 / Double(rows)
+                for i in result.gradient.indices { result.gradient[i] *= inverse }
+                optimizer.update(&parameters, gradient: result.gradient)
+                clampScales()
+                start += rows
+            }
+        }
+    }
+
+    /// Trains with DP-SGD (Abadi et al. 2016, Algorithm 1, with Poisson sampling as Opacus does):
+    /// each step includes every row independently with probability q (secure randomness), clips each
+    /// row's gradient to norm C, adds N(0, σ²C²) to every coordinate of the sum (secure randomness),
+    /// divides by the expected batch size q·n and takes an Adam step. The reparameterisation ε comes
+    /// from the model's seeded randomness; it does not touch the data.
+    mutating func trainPrivately<R: NoiseRandomness>(
+        x: [Double], present: [Double], rows n: Int, options: VAEOptions, dp: DPSGDSettings,
+        random: inout ModelRandomness, noise secure: inout R
+    ) {
+        var optimizer = AdamOptimizer(
+            parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        let width = layout.width
+        let numeric = layout.numericIndices.count
+        let expected = dp.samplingRate * Double(n)
+        let threshold = UInt64(min(dp.samplingRate * 0x1p64, 0x1p64 - 2048))
+        let stddev = dp.noiseMultiplier * dp.clipNorm
+        var gaussian = SecureGaussian()
+        for _ in 0..<dp.steps {
+            var chosen: [Int] = []
+            chosen.reserveCapacity(Int(expected * 1.2) + 8)
+            for row in 0..<n where secure.next() < threshold { chosen.append(row) }
+            var gradient: [Double]
+            if chosen.isEmpty {
+                gradient = [Double](repeating: 0, count: parameterCount)
+            } else {
+                let rows = chosen.count
+                let (bx, bp) = Self.gather(chosen[...], x: x, present: present, width: width, numeric: numeric)
+                var reparameterisation = [Double](repeating: 0, count: rows * latent)
+                reparameterisation.withUnsafeMutableBufferPointer { random.fillNormals($0) }
+                gradient =
+                    lossAndGradient(
+                        x: bx, present: bp, noise: reparameterisation, rows: rows, clipNorm: dp.clipNorm
+                    ).gradient
+            }
+            for i in gradient.indices {
+                gradient[i] = (gradient[i] + stddev * gaussian.next(&secure)) / expected
+            }
+            optimizer.update(&parameters, gradient: gradient)
+            clampScales()
+        }
+    }
+
+    static func gather(
+        _ rows: ArraySlice<Int>, x: [Double], present: [Double], width: Int, numeric: Int
+    ) -> ([Double], [Double]) {
+        var bx = [Double](repeating: 0, count: rows.count * width)
+        var bp = [Double](repeating: 0, count: rows.count * numeric)
+        for (position, row) in rows.enumerated() {
+            for j in 0..<width { bx[position * width + j] = x[row * width + j] }
+            for j in 0..<numeric { bp[position * numeric + j] = present[row * numeric + j] }
+        }
+        return (bx, bp)
+    }
+
+    /// `rowCount` synthetic rows: z ~ N(0, I), decoded; each numeric score drawn from N(x̂ⱼ, σⱼ²) and
+    /// mapped back through its transform (declared bounds, integrality, the copula's rounding), each
+    /// block drawn from its softmax (its last slot meaning missing). Model randomness only.
+    func sample(rowCount n: Int, random: inout ModelRandomness) -> Table {
+        let width = layout.width
+        var numericValues: [[Double]] = []
+        var codes: [[Int32]] = []
+        var missing: [[Bool]] = []
+        for _ in layout.slots {
+            numericValues.append([])
+            codes.append([])
+            missing.append([Bool](repeating: false, count: n))
+        }
+        let block = 1024
+        var start = 0
+        var scores = [Double](repeating: 0, count: 1)
+        while start < n {
+            let rows = min(block, n - start)
+            var z = [Double](repeating: 0, count: rows * latent)
+            z.withUnsafeMutableBufferPointer { random.fillNormals($0) }
+            let out = decode(z, rows: rows)
+            let probabilities = BlockSoftmax.apply(out, rows: rows, width: width, blocks: layout.blocks)
+            var numericIndex = 0
+            for (c, slot) in layout.slots.enumerated() {
+                switch slot {
+                case .numeric(_, let value, let missingBlock, let transform):
+                    let sigma = exp(parameters[scaleOffset + numericIndex])
+                    numericIndex += 1
+                    if scores.count < rows { scores = [Double](repeating: 0, count: rows) }
+                    var eps = [Double](repeating: 0, count: rows)
+                    eps.withUnsafeMutableBufferPointer { random.fillNormals($0) }
+                    for r in 0..<rows {
+                        scores[r] = out[r * width + value] + sigma * eps[r]
+                        missing[c][start + r] = random.unit() < probabilities[r * width + missingBlock.lowerBound + 1]
+                    }
+                    var values = [Double](repeating: 0, count: rows)
+                    switch transform {
+                    case .declared(let lower, let upper, let integral):
+                        for r in 0..<rows {
+                            values[r] = TabularLayout.declaredValue(
+                                scores[r], lower: lower, upper: upper, integral: integral)
+                        }
+                    case .empirical(let marginal):
+                        scores.withUnsafeBufferPointer { s in
+                            values.withUnsafeMutableBufferPointer { v in
+                                marginal.values(UnsafeBufferPointer(rebasing: s[0..<rows]), into: v)
+                            }
+                        }
+                    }
+                    numericValues[c].append(contentsOf: values)
+                case .categorical(_, let range, _, _):
+                    for r in 0..<rows {
+                        var u = random.unit()
+                        var chosen = range.upperBound - 1
+                        for j in range {
+                            u -= probabilities[r * width + j]
+                            if u < 0 {
+                                chosen = j
+                                break
+                            }
+                        }
+                        if chosen == range.upperBound - 1 {
+                            missing[c][start + r] = true
+                            codes[c].append(0)
+                        } else {
+                            codes[c].append(Int32(chosen - range.lowerBound))
+                        }
+                    }
+                }
+            }
+            start += rows
+        }
+        var columns: [Column] = []
+        for (c, slot) in layout.slots.enumerated() {
+            switch slot {
+            case .numeric(let name, _, _, _):
+                columns.append(
+                    Column(name: name, values: .numeric(NumericValues(values: numericValues[c], isMissing: missing[c])))
+                )
+            case .categorical(let name, _, let labels, let output):
+                switch output {
+                case .text:
+                    let withMissing = zip(codes[c], missing[c]).map { $1 ? Int32(-1) : $0 }
+                    columns.append(
+                        Column(name: name, values: .categorical(CategoricalValues(codes: withMissing, levels: labels))))
+                case .numbers(let numbers):
+                    columns.append(
+                        Column(
+                            name: name,
+                            values: .numeric(
+                                NumericValues(values: codes[c].map { numbers[Int($0)] }, isMissing: missing[c]))))
+                case .booleans(let booleans):
+                    columns.append(
+                        Column(
+                            name: name,
+                            values: .boolean(
+                                BooleanValues(values: codes[c].map { booleans[Int($0)] }, isMissing: missing[c]))))
+                }
+            }
+        }
+        return Table(columns: columns, rowCount: n)
+    }
+}
+
+/// Standard normal draws from a secure source by the Box–Muller transform on 53-bit uniforms, one
+/// pair per two draws. Floating-point Gaussian noise, as Opacus draws it (not an exact sampler).
+struct SecureGaussian {
+    private var spare: Double?
+
+    mutating func next<R: NoiseRandomness>(_ random: inout R) -> Double {
+        if let spare {
+            self.spare = nil
+            return spare
+        }
+        let u1 = (Double(random.next() >> 11) + 0.5) * 0x1p-53
+        let u2 = Double(random.next() >> 11) * 0x1p-53
+        let radius = (-2 * log(u1)).squareRoot()
+        spare = radius * sin(2 * Double.pi * u2)
+        return radius * cos(2 * Double.pi * u2)
+    }
+}
