@@ -93,6 +93,21 @@ struct ServerTests {
         }
     }
 
+    @Test(arguments: ["/etc/passwd", "../../etc/passwd", "examples/../../../etc/passwd", "~/.ssh/id_ed25519"])
+    func postedManifestsCannotNameSourcesOutsideTheDataFolder(path: String) async throws {
+        let text = try String(contentsOf: Fixtures.url("examples/requests/pending-gbsg2-prototyping.yaml"), encoding: .utf8)
+        let hostile = text.replacingOccurrences(of: "path: examples/data/gbsg2.csv", with: "path: \"\(path)\"")
+        #expect(hostile != text)
+        try await Self.withServer { client in
+            let response = try await client.execute(
+                uri: "/v1/plans", method: .post, headers: Self.yaml, body: ByteBuffer(string: hostile))
+            #expect(response.status == .badRequest, "\(path)")
+            let message = try #require(try Self.json(response)["error"]?["message"]?.stringValue)
+            #expect(message.contains("outside the server's data folder"), "\(message)")
+            #expect(!String(buffer: response.body).contains("sha256:"), "no digest of the file leaks")
+        }
+    }
+
     @Test func aliasBombsAreRefusedByTheYAMLLimits() async throws {
         var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 { bomb += "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) [" + Array(repeating: "*\(Character(UnicodeScalar(96 + level)!))", count: 10).joined(separator: ", ") + "]\n" }

@@ -45,6 +45,7 @@ extension ServerRoutes {
         let caller = try authorize(request, .running)
         let bytes = try await input.body(of: request, as: .manifest)
         let name = manifestName(request)
+        try SourceConfinement.check(manifest: bytes, name: name, root: FileSystemInputStore().workingDirectory)
         let instant = try self.instant(request)
         let outcome = Planning.plan(
             requestFile: name, policyPath: configuration.policyPath, registryPath: configuration.registry.path,

@@ -149,6 +149,7 @@ struct ServerRoutes: Sendable {
         _ = try authorize(request, .deciding)
         let bytes = try await input.body(of: request, as: .manifest)
         let name = manifestName(request)
+        try SourceConfinement.check(manifest: bytes, name: name, root: FileSystemInputStore().workingDirectory)
         let outcome = Planning.plan(
             requestFile: name, policyPath: configuration.policyPath, registryPath: configuration.registry.path,
             instant: try instant(request), store: OverlayInputStore([name: bytes]))
