@@ -143,3 +143,21 @@ public protocol SyntheticDataGenerator: Sendable {
     func generate(training: Table, rowCount: Int, settings: GeneratorSettings) throws(GeneratorError)
         -> GeneratorOutput
 }
+
+extension GeneratorSettings {
+    /// The (ε, δ) a differentially private generator calibrates to: ε finite in (0, 10000] and δ
+    /// in (0, 1), or the error that names `generator` and what it got.
+    func privacyTarget(of generator: String) throws(GeneratorError) -> (epsilon: Double, delta: Double) {
+        guard let epsilon, epsilon.isFinite, epsilon > 0, epsilon <= 1e4 else {
+            throw GeneratorError(
+                .generatorInvalidPrivacyTarget,
+                "\(generator) needs a finite epsilon in (0, 10000]; got \(self.epsilon.map { "\($0)" } ?? "none")")
+        }
+        guard let delta, delta > 0, delta < 1 else {
+            throw GeneratorError(
+                .generatorInvalidPrivacyTarget,
+                "\(generator) needs a delta in (0, 1); got \(self.delta.map { "\($0)" } ?? "none")")
+        }
+        return (epsilon, delta)
+    }
+}

@@ -42,16 +42,7 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
     package func generate<R: NoiseRandomness>(
         training: Table, rowCount: Int, settings: GeneratorSettings, noise secure: inout R
     ) throws(GeneratorError) -> GeneratorOutput {
-        guard let epsilon = settings.epsilon, epsilon.isFinite, epsilon > 0, epsilon <= 1e4 else {
-            throw GeneratorError(
-                .generatorInvalidPrivacyTarget,
-                "dp-vae needs a finite epsilon in (0, 10000]; got \(settings.epsilon.map { "\($0)" } ?? "none")")
-        }
-        guard let delta = settings.delta, delta > 0, delta < 1 else {
-            throw GeneratorError(
-                .generatorInvalidPrivacyTarget,
-                "dp-vae needs a delta in (0, 1); got \(settings.delta.map { "\($0)" } ?? "none")")
-        }
+        let (epsilon, delta) = try settings.privacyTarget(of: "dp-vae")
         let options = try VAEOptions(settings.parameters)
         let data = try TrainingData.prepare(
             training: training, rowCount: rowCount, settings: settings, requireDomains: true)
