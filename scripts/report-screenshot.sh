@@ -4,6 +4,8 @@
 #
 #   scripts/report-screenshot.sh out/REQ-2026-0202/report.html report.png [WIDTHxHEIGHT]
 #
+# CHARTER_SCREENSHOT_SCRIPTS=off renders the page with JavaScript disabled (Charter's pages need none).
+#
 # Exit codes: 0 screenshot written, 1 Chromium failed or wrote nothing, 2 usage error or missing
 # input, 3 no Chromium on PATH (set CHROMIUM to its path).
 set -eu
@@ -46,11 +48,14 @@ profile=$(mktemp -d "${TMPDIR:-/tmp}/charter-chromium.XXXXXX")
 trap 'rm -rf "$profile"' EXIT
 rm -f "$output"
 
+scripting=""
+[ "${CHARTER_SCREENSHOT_SCRIPTS:-on}" = off ] && scripting="--blink-settings=scriptEnabled=false"
+
 width=${size%x*}
 height=${size#*x}
 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
     --no-first-run --no-default-browser-check --user-data-dir="$profile" \
-    --window-size="$width,$height" --screenshot="$output" "$url" >"$profile/chromium.log" 2>&1 || {
+    --window-size="$width,$height" $scripting --screenshot="$output" "$url" >"$profile/chromium.log" 2>&1 || {
     echo "error: chromium failed:" >&2
     tail -n 20 "$profile/chromium.log" >&2
     exit 1

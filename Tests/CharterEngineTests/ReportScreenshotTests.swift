@@ -11,17 +11,6 @@ struct ReportScreenshotTests {
     static let root = Fixtures.packageRoot
     static let script = root.appendingPathComponent("scripts/report-screenshot.sh").path
 
-    static var chromium: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            for name in ["chromium", "chromium-browser", "google-chrome"] {
-                let candidate = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        return nil
-    }
-
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -44,7 +33,7 @@ struct ReportScreenshotTests {
 
     @Test(
         "a published report renders: the screenshot is a PNG far richer than a blank page's",
-        .enabled(if: chromium != nil, "no chromium on PATH: install Debian's chromium to run the screenshot check"))
+        .requiresChromium())
     func screenshot() throws {
         let fixture = try EngineFixture()
         defer { fixture.remove() }
