@@ -70,6 +70,16 @@ let package = Package(
             path: "Benchmarks/RegistryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Not a `Benchmark` target: reserve+commit pairs/s under 1, 8 and 50 concurrent clients, SQLite
+        // and PostgreSQL side by side (see its main.swift).
+        .executableTarget(
+            name: "RegistryThroughput",
+            dependencies: [
+                .product(name: "CharterRegistry", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
+            ],
+            path: "Benchmarks/RegistryThroughput"
+        ),
         .executableTarget(
             name: "SynthBenchmarks",
             dependencies: [

@@ -11,6 +11,12 @@
 //       reserves ε 0.01 again and again, committing, releasing or abandoning each, recording a
 //       certificate now and then (signed, as the catalogue sees it, by the registry's active key, which
 //       the test activates first); prints one line per change after it is durable; never exits
+//   CharterRegistryWorker cycle URL SOURCE SEED LEASE_MS STOPFILE
+//       PostgreSQL only, on the database's clock: reserves ε 0.01 with a lease of LEASE_MS, then
+//       commits it (or, one time in five, abandons it), until STOPFILE exists; prints "reserved ID",
+//       "committed ID", "abandoned ID", "lost ID" (the lease ended first), or "uncertain ID" / "uncertain"
+//       when the connection broke while the commit of a commit / reservation was under way; then "done".
+//       It rides through a server restart (the registry reconnects), which is what the test does to it.
 import CharterCore
 import CharterRegistry
 
@@ -36,19 +42,68 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 6 else { fail("usage: reserve DB SOURCE EPSILON NOW_MS RUN | churn DB SOURCE SEED NOW_MS") }
+guard arguments.count >= 6 else {
+    fail("usage: reserve DB SOURCE EPSILON NOW_MS RUN | churn DB SOURCE SEED NOW_MS | cycle URL SOURCE SEED LEASE_MS STOPFILE")
+}
 let (command, path, source) = (arguments[1], arguments[2], arguments[3])
-guard let nowMillis = Int64(arguments[5]) else { fail("NOW_MS must be an integer") }
+guard let nowMillis = Int64(arguments[5]) else { fail("NOW_MS (LEASE_MS) must be an integer") }
 
+/// Whether `error` says the connection broke while a COMMIT was under way (the outcome unknown).
+func outcomeUnknown(_ error: RegistryError) -> Bool {
+    if case .database(let message) = error { return message.contains("lost while committing") }
+    return false
+}
 
 do {
     // DB is a registry file or a postgres:// URL.
     let registry: any RegistryStore =
         PostgresLocation.isURL(path)
         ? try PostgresRegistry(
-            location: try PostgresLocation(url: path, environment: ProcessInfo.processInfo.environment), mode: .existing)
+            location: try PostgresLocation(url: path, environment: ProcessInfo.processInfo.environment), mode: .existing,
+            clock: command == "cycle" ? .database : .handed)
         : try SQLiteRegistry(path: path, create: false)
     switch command {
+    case "cycle":
+        guard registry is PostgresRegistry else { fail("cycle needs a postgres:// URL") }
+        guard let seed = UInt64(arguments[4]), nowMillis > 0, arguments.count >= 7 else {
+            fail("cycle needs an integer SEED, a positive LEASE_MS and a STOPFILE")
+        }
+        let stop = arguments[6]
+        var random = SplitMix64(seed: seed)
+        var step = 0
+        // The clock handed in is ignored: the registry uses the database's.
+        let handed = Timestamp(millisecondsSinceEpoch: 0)
+        while !FileManager.default.fileExists(atPath: stop) {
+            step += 1
+            let request = ReservationRequest(
+                source: source, run: "cycle-\(seed)-\(step)", mechanism: "test: laplace counts",
+                cost: .pure(epsilon: Decimal(string: "0.01") ?? 0), lease: .milliseconds(nowMillis),
+                actor: "worker-\(seed)")
+            let event: LedgerEvent
+            do {
+                event = try registry.reserve(request, at: handed)
+            } catch .budgetExceeded {
+                say("refused")
+                continue
+            } catch let error where outcomeUnknown(error) {
+                say("uncertain")
+                continue
+            }
+            say("reserved \(event.id)")
+            guard Int.random(in: 0..<5, using: &random) > 0 else {
+                say("abandoned \(event.id)")
+                continue
+            }
+            do {
+                _ = try registry.commit(event.id, actor: "worker-\(seed)", at: handed)
+                say("committed \(event.id)")
+            } catch .leaseExpired, .notReserved {
+                say("lost \(event.id)")
+            } catch let error where outcomeUnknown(error) {
+                say("uncertain \(event.id)")
+            }
+        }
+        say("done")
     case "reserve":
         if let gate = ProcessInfo.processInfo.environment["CHARTER_WORKER_GATE"] {
             // Say "ready" with a file beside the gate, then wait for the gate to open.

@@ -39,7 +39,7 @@ struct ApplyCommand: ParsableCommand {
             throw options.fail(EngineError(.unreadable, stage: "plan", "cannot read the plan \"\(plan)\""), plan: nil)
         }
         let check = Applying.check(
-            planBytes: bytes, requestFile: request, policyPath: policy, registryPath: options.registryPath,
+            planBytes: bytes, requestFile: request, policyPath: policy, registry: options.registryLocation,
             instant: instant, store: store, planFile: plan,
             policySigners: try CommandLineContext.policySigners(options.requireSignedPolicy))
         switch check {

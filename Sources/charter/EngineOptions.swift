@@ -53,7 +53,7 @@ struct EngineOptions: ParsableArguments {
         if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
     }
 
-    var registryPath: String { CommandLineContext.registry(registry).path }
+    var registryLocation: RegistryLocation { CommandLineContext.registry(registry) }
 
     /// The instant: `--now` or the clock.
     func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }
@@ -69,7 +69,7 @@ struct EngineOptions: ParsableArguments {
         }
         let opened: RunExecution.Opened
         switch RunExecution.open(
-            registryPath: registryPath, keyPath: keyPath, instant: instant, actor: CommandLineContext.actor(actor),
+            registry: registryLocation, keyPath: keyPath, instant: instant, actor: CommandLineContext.actor(actor),
             outputRoot: out, progress: progress)
         {
         case .failure(let error): throw fail(error, plan: nil)

@@ -63,7 +63,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let outcome = Planning.plan(
-            requestFile: request, policyPath: policy, registryPath: CommandLineContext.registry(registry).path,
+            requestFile: request, policyPath: policy, registry: CommandLineContext.registry(registry),
             instant: try CommandLineContext.instant(now), store: FileSystemInputStore(),
             policySigners: try CommandLineContext.policySigners(requireSignedPolicy))
         switch outcome {

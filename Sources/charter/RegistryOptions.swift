@@ -22,7 +22,11 @@ struct RegistryOptions: ParsableArguments {
 
     /// The registry path after `--registry` and `CHARTER_REGISTRY`, as it may be printed (a URL
     /// without its password).
-    var path: String { CommandLineContext.registry(registry).shown }
+    var path: String { location.shown }
+
+    /// The registry after `--registry` and `CHARTER_REGISTRY`, with the environment a PostgreSQL
+    /// URL's defaults and password come from.
+    var location: RegistryLocation { CommandLineContext.registry(registry) }
 
     /// The time to act at.
     func instant() throws -> ActingInstant { try CommandLineContext.instant(now) }

@@ -195,7 +195,7 @@ struct ReportCommand: ParsableCommand {
             let inputs: PlanInputs
             do {
                 inputs = try PlanInputs.load(
-                    requestFile: request, policyPath: policy, registryPath: registry.path, at: instant.timestamp,
+                    requestFile: request, policyPath: policy, registry: registry.location, at: instant.timestamp,
                     store: FileSystemInputStore())
             } catch {
                 let report = DiagnosticReport(

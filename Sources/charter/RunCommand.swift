@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let instant = try options.instant()
         let outcome = Planning.plan(
-            requestFile: request, policyPath: policy, registryPath: options.registryPath,
+            requestFile: request, policyPath: policy, registry: options.registryLocation,
             instant: instant, store: FileSystemInputStore(),
             policySigners: try CommandLineContext.policySigners(options.requireSignedPolicy))
         switch outcome {

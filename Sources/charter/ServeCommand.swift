@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info(
             "starting",
             metadata: [
-                "policy": "\(policy)", "registry": "\(configuration.registry.path)",
+                "policy": "\(policy)", "registry": "\(configuration.registry.shown)",
                 "tokens": "\(tokenFile.map { "\($0.count)" } ?? "none: read-only")",
             ])
         try await CharterServer.run(configuration: configuration, host: address.host, port: address.port, logger: logger)

@@ -75,13 +75,13 @@ struct SweepCommand: ParsableCommand {
         let location = CommandLineContext.registry(registry)
         let store: any RegistryStore
         do {
-            store = try RegistryLocation(path: location.path, isNamed: true).openOrCreate()
+            store = try location.openOrCreate()
         } catch {
-            Terminal.writeError("error: cannot open the registry \"\(location.path)\": \(error)\n")
+            Terminal.writeError("error: cannot open the registry \"\(location.shown)\": \(error)\n")
             throw ExitStatus.usageError.exitCode
         }
         let sweep = Sweeping(
-            requestFile: request, policyPath: policy, registryPath: location.path, registry: store,
+            requestFile: request, policyPath: policy, registryLocation: location, registry: store,
             epsilons: try epsilons(),
             generators: generators.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
             instant: instant, actor: CommandLineContext.actor(actor), store: FileSystemInputStore()

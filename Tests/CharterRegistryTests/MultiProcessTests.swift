@@ -8,27 +8,39 @@ import Testing
     import Glibc
 #endif
 
-/// A worker process and what it printed.
-private final class Worker {
+/// A worker process and what it printed (read as it is written, so a chatty worker never blocks on
+/// a full pipe).
+final class Worker: @unchecked Sendable {
     let process = Process()
     let output = Pipe()
+    private let drained = DispatchSemaphore(value: 0)
+    // INVARIANT: written once by the reading thread before it signals `drained`, read after the wait.
+    private var data = Data()
 
-    init(_ arguments: [String], gate: String? = nil) throws {
+    init(_ arguments: [String], gate: String? = nil, environment extra: [String: String] = [:]) throws {
         process.executableURL = Sample.worker
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         if let gate { environment["CHARTER_WORKER_GATE"] = gate }
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let reading = output.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            data = reading.readDataToEndOfFile()
+            drained.signal()
+        }
     }
 
     /// Waits for the process and returns its status and lines.
     func finish() -> (status: Int32, reason: Process.TerminationReason, lines: [String]) {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        // The writing end is closed here too, so that the reader sees the end once the child's is.
+        try? output.fileHandleForWriting.close()
+        drained.wait()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         return (process.terminationStatus, process.terminationReason, lines)
     }
@@ -49,15 +61,47 @@ struct MultiProcessTests {
             let registry = try fixture.open()
             try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 10, delta: 0), actor: "policy", at: now)
         }
+        try contend(fixture) { _ in (fixture.target, [:]) }
+    }
+
+    @Test(
+        "50 processes split between two connection pools (two roles, two host names) on one PostgreSQL registry: the same rules hold",
+        .enabled(if: StoreKind.all.contains(.postgres)))
+    func twoPools() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let second = try #require(try fixture.secondHostURL())
+        do {
+            // The second role creates the registry (it owns the schema); the first is a superuser.
+            let registry = try PostgresRegistry(
+                location: try PostgresLocation(url: second, environment: RegistryFixture.secondHostEnvironment),
+                mode: .create)
+            try registry.registerSource("gbsg2", cap: BudgetCap(epsilon: 10, delta: 0), actor: "policy", at: now)
+            registry.close()
+        }
+        // Without the password the second way in is refused, and the refusal does not show it.
+        let refusal = #expect(throws: RegistryError.self) {
+            try PostgresRegistry(location: try PostgresLocation(url: second, environment: [:]), mode: .existing)
+        }
+        #expect(refusal?.description.contains(StoreKind.postgresPassword) == false)
+        try contend(fixture) { index in
+            index % 2 == 0 ? (fixture.target, [:]) : (second, RegistryFixture.secondHostEnvironment)
+        }
+    }
+
+    /// 50 worker processes, each opening `target(i)` (a registry and the environment it needs),
+    /// released together on a source with ε cap 10, each asking for 0.3 (every other one committing
+    /// at once): exactly 33 succeed, the ledger holds exactly their events, the chain verifies.
+    private func contend(_ fixture: RegistryFixture, target: (Int) throws -> (String, [String: String])) throws {
         // 0.3 fits 33 times into 10 (9.9); the 34th would make 10.2. Binary floats would not say so
         // exactly; the ledger's decimals do. Every other process commits at once, so both states count.
         let gate = fixture.directory.appendingPathComponent("go").path
         let workers = try (0..<50).map { index in
-            try Worker(
+            let (registry, environment) = try target(index)
+            return try Worker(
                 [
-                    "reserve", fixture.target, "gbsg2", "0.3", String(now.millisecondsSinceEpoch), "RUN-\(index)",
-                    index % 2 == 0 ? "commit" : "hold",
-                ], gate: gate)
+                    "reserve", registry, "gbsg2", "0.3", String(now.millisecondsSinceEpoch), "RUN-\(index)",
+                    index % 4 < 2 ? "commit" : "hold",
+                ], gate: gate, environment: environment)
         }
         // Let every process open the registry (each says so with a file), then release them together.
         let deadline = Date().addingTimeInterval(60)
@@ -86,6 +130,10 @@ struct MultiProcessTests {
         let reported = Set(
             succeeded.compactMap { $0.lines.first { $0.hasPrefix("reserved ") }.flatMap { Int64($0.dropFirst(9)) } })
         #expect(reported == Set(live.map(\.id)))
+        // Every commit a worker reported stands.
+        let committed = Set(
+            succeeded.compactMap { $0.lines.first { $0.hasPrefix("committed ") }.flatMap { Int64($0.dropFirst(10)) } })
+        #expect(committed == Set(live.filter { $0.state == .committed }.map(\.id)))
         #expect(try registry.verifyAudit().isIntact)
     }
 

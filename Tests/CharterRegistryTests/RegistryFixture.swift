@@ -19,6 +19,11 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         $0.isEmpty ? nil : $0
     }
     static let postgresRequired = ProcessInfo.processInfo.environment["CHARTER_REQUIRE_POSTGRES"] == "1"
+    /// A second way into the same server (`.ci/postgres-cluster` prints it): another role, which must
+    /// log in with the password ``postgresPassword``, over `localhost` rather than 127.0.0.1.
+    static let postgresPasswordURL = ProcessInfo.processInfo.environment["CHARTER_TEST_POSTGRES_PASSWORD_URL"]
+        .flatMap { $0.isEmpty ? nil : $0 }
+    static let postgresPassword = ProcessInfo.processInfo.environment["CHARTER_TEST_POSTGRES_PASSWORD"] ?? ""
 
     /// The stores to test; says once, visibly, when PostgreSQL is skipped.
     static let all: [StoreKind] = {
@@ -43,13 +48,30 @@ final class RegistryFixture {
     /// What a worker process opens: the file, or the URL.
     var target: String { postgresURL ?? path }
 
+    /// The same PostgreSQL registry through the second way in (``StoreKind/postgresPasswordURL``:
+    /// another role and host name, with a connect timeout of its own), which needs `PGPASSWORD`;
+    /// `nil` for SQLite.
+    func secondHostURL() throws -> String? {
+        guard kind == .postgres, let postgresURL else { return nil }
+        guard let url = StoreKind.postgresPasswordURL else {
+            throw RegistryError.cannotOpen(
+                path: "CHARTER_TEST_POSTGRES_PASSWORD_URL", reason: "no second role is named: run .ci/postgres-cluster")
+        }
+        let schema = postgresURL.components(separatedBy: "schema=").last ?? ""
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)&connect_timeout=7"
+    }
+
+    /// The environment the second way in needs.
+    static var secondHostEnvironment: [String: String] { ["PGPASSWORD": StoreKind.postgresPassword] }
+
     /// 2026-11-20T10:00:00Z, the tests' "now".
     static let now = Timestamp(rfc3339: "2026-11-20T10:00:00Z") ?? Timestamp(millisecondsSinceEpoch: 0)
 
-    init(_ kind: StoreKind = .sqlite) throws {
+    /// - Parameter server: the PostgreSQL server's URL (default: ``StoreKind/postgresURL``).
+    init(_ kind: StoreKind = .sqlite, server: String? = nil) throws {
         self.kind = kind
         if kind == .postgres {
-            guard let url = StoreKind.postgresURL else {
+            guard let url = server ?? StoreKind.postgresURL else {
                 throw RegistryError.cannotOpen(
                     path: "CHARTER_TEST_POSTGRES_URL",
                     reason: "CHARTER_REQUIRE_POSTGRES=1 but no server is named: run .ci/postgres-cluster")

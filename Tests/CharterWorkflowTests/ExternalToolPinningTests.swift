@@ -17,7 +17,7 @@ struct ExternalToolPinningTests {
 
     static func plan(_ store: InMemoryInputStore) -> PlanOutcome {
         Planning.plan(
-            requestFile: "requests/r.yaml", policyPath: "policies", registryPath: WorkflowFixture.noRegistry.path,
+            requestFile: "requests/r.yaml", policyPath: "policies", registry: WorkflowFixture.noRegistry,
             instant: WorkflowFixture.instant, store: store)
     }
 
@@ -56,7 +56,7 @@ struct ExternalToolPinningTests {
         #expect(after.digest != before.digest)
         let check = Applying.check(
             planBytes: Array(try before.json.pretty().utf8), requestFile: nil, policyPath: nil,
-            registryPath: WorkflowFixture.noRegistry.path, instant: WorkflowFixture.instant, store: store,
+            registry: WorkflowFixture.noRegistry, instant: WorkflowFixture.instant, store: store,
             planFile: "plan.json")
         guard case .drifted(_, let drift) = check else {
             Issue.record("apply accepted a plan whose tool changed: \(check)")

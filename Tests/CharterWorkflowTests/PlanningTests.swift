@@ -9,14 +9,14 @@ import Testing
 struct PlanningTests {
     func plan(_ store: InMemoryInputStore, request: String = "requests/r.yaml") -> PlanOutcome {
         Planning.plan(
-            requestFile: request, policyPath: "policies", registryPath: WorkflowFixture.noRegistry.path,
+            requestFile: request, policyPath: "policies", registry: WorkflowFixture.noRegistry,
             instant: WorkflowFixture.instant, store: store)
     }
 
     func apply(_ store: InMemoryInputStore, _ plan: Plan) throws -> ApplyCheck {
         Applying.check(
             planBytes: Array(try plan.json.pretty().utf8), requestFile: nil, policyPath: nil,
-            registryPath: WorkflowFixture.noRegistry.path, instant: WorkflowFixture.instant, store: store,
+            registry: WorkflowFixture.noRegistry, instant: WorkflowFixture.instant, store: store,
             planFile: "plan.json")
     }
 
@@ -78,7 +78,7 @@ struct PlanningTests {
 
         let junk = Applying.check(
             planBytes: Array("{\"not\": \"a plan\"}".utf8), requestFile: nil, policyPath: nil,
-            registryPath: WorkflowFixture.noRegistry.path, instant: WorkflowFixture.instant, store: store,
+            registry: WorkflowFixture.noRegistry, instant: WorkflowFixture.instant, store: store,
             planFile: "plan.json")
         guard case .unreadablePlan(let message) = junk else {
             Issue.record("took junk for a plan")

@@ -44,14 +44,14 @@ struct RunExecutionTests {
         let store = WorkflowFixture.store(requests: ["requests/r.yaml": request])
         guard
             case .planned(let plan, let inputs) = Planning.plan(
-                requestFile: "requests/r.yaml", policyPath: "policies", registryPath: folder.path("registry.sqlite"),
+                requestFile: "requests/r.yaml", policyPath: "policies", registry: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true),
                 instant: WorkflowFixture.instant, store: store)
         else {
             Issue.record("no plan")
             return
         }
         let opened = try RunExecution.open(
-            registryPath: folder.path("registry.sqlite"), keyPath: folder.path("signing-key"),
+            registry: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true), keyPath: folder.path("signing-key"),
             instant: WorkflowFixture.instant, actor: "alice", outputRoot: folder.path("published"), progress: nil
         ).get()
         #expect(opened.createdKey)
@@ -80,7 +80,7 @@ struct RunExecutionTests {
         let folder = try Folder()
         try "not a database".write(toFile: folder.path("registry.sqlite"), atomically: true, encoding: .utf8)
         let opened = RunExecution.open(
-            registryPath: folder.path("registry.sqlite"), keyPath: folder.path("signing-key"),
+            registry: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true), keyPath: folder.path("signing-key"),
             instant: WorkflowFixture.instant, actor: "alice", outputRoot: nil, progress: nil)
         guard case .failure(let error) = opened else {
             Issue.record("opened a file that is not a registry")

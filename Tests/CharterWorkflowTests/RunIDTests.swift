@@ -52,7 +52,7 @@ struct RunIDTests {
             "r.yaml": Array(Self.request(id: String(repeating: "x", count: 300)).utf8),
         ])
         let outcome = Planning.plan(
-            requestFile: "r.yaml", policyPath: "policies", registryPath: "/nonexistent/registry.sqlite",
+            requestFile: "r.yaml", policyPath: "policies", registry: RegistryLocation(path: "/nonexistent/registry.sqlite", isNamed: true),
             instant: try #require(ActingInstant(parsing: "2026-11-23")), store: store)
         guard case .failed(let diagnostics, _) = outcome else {
             Issue.record("planned a request whose id cannot name a folder: \(outcome)")

@@ -71,7 +71,7 @@ struct SweepingTests {
         let registry = try RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true).openOrCreate()
         var announced: [String] = []
         let sweep = Sweeping(
-            requestFile: "requests/r.yaml", policyPath: "policies", registryPath: folder.path("registry.sqlite"),
+            requestFile: "requests/r.yaml", policyPath: "policies", registryLocation: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true),
             registry: registry, epsilons: [1, 2], generators: nil, instant: WorkflowFixture.instant, actor: "alice",
             store: store
         ) { announced = $0 }
@@ -90,7 +90,7 @@ struct SweepingTests {
 
         // 5 + 4 does not fit the 7 left of 10: refused, nothing held, nothing spent.
         let refused = Sweeping(
-            requestFile: "requests/r.yaml", policyPath: "policies", registryPath: folder.path("registry.sqlite"),
+            requestFile: "requests/r.yaml", policyPath: "policies", registryLocation: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true),
             registry: registry, epsilons: [5, 4], generators: nil, instant: WorkflowFixture.instant, actor: "alice",
             store: store)
         #expect(refused.status == .denied)

@@ -55,9 +55,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    /// Parses `url`. Missing parts default as libpq's do: `PGHOST` or `localhost`, `PGPORT` or 5432,
-    /// `PGUSER` or `USER`, the user's name for the database, `PGPASSWORD` for the password,
-    /// `PGSSLMODE` or `prefer`.
+    /// Parses `url`. Missing parts default as libpq's do, from `environment` (the front end reads
+    /// the process's and hands it in): `PGHOST` or `localhost`, `PGPORT` or 5432, `PGUSER` or
+    /// `USER`, `PGDATABASE` or the user's name, `PGPASSWORD` for the password, `PGSSLMODE` or
+    /// `prefer`, `PGSSLROOTCERT`, `PGCONNECT_TIMEOUT` or 10 seconds. What the URL says wins.
+    /// (libpq's other variables — `PGPASSFILE`, `PGSERVICE`, client certificates — are not read.)
     /// - Throws: ``RegistryError/cannotOpen(path:reason:)`` naming the URL without its password.
     public init(url: String, environment: [String: String]) throws(RegistryError) {
         let shown = Self.redacting(url)
@@ -91,8 +93,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 user = try Self.decode(userInfo, shown)
             }
         }
-        var host = environment["PGHOST"] ?? "localhost"
-        var port = Int(environment["PGPORT"] ?? "") ?? 5432
+        var host = environment["PGHOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        var port = 5432
+        if let text = environment["PGPORT"], !text.isEmpty {
+            guard let value = Int(text), (1...65_535).contains(value) else {
+                throw refuse("PGPORT \"\(text)\" is not a number from 1 to 65535")
+            }
+            port = value
+        }
         var hostPart = rest
         if hostPart.hasPrefix("[") {
             guard let close = hostPart.firstIndex(of: "]") else { throw refuse("unclosed \"[\" in the host") }
@@ -117,12 +125,31 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             if !hostPart.isEmpty { host = try Self.decode(hostPart, shown) }
         }
         guard !user.isEmpty else { throw refuse("no user: name one in the URL or in PGUSER") }
-        let database = path.isEmpty ? user : try Self.decode(Substring(path), shown)
+        guard !host.hasPrefix("/") else {
+            throw refuse("\"\(host)\" is a Unix-domain socket folder; Charter connects over TCP: name a host")
+        }
+        let database =
+            path.isEmpty ? (environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? user)
+            : try Self.decode(Substring(path), shown)
         guard !database.contains("/") else { throw refuse("the database name contains \"/\"") }
-        var sslMode = SSLMode(rawValue: environment["PGSSLMODE"] ?? "") ?? .prefer
-        var rootCertificate = environment["PGSSLROOTCERT"]
+        var sslMode = SSLMode.prefer
+        if let mode = environment["PGSSLMODE"], !mode.isEmpty {
+            // A mistyped mode in the environment must not silently weaken the connection either.
+            guard let known = SSLMode(rawValue: mode) else {
+                let known = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw refuse("unknown PGSSLMODE \"\(mode)\" (one of \(known))")
+            }
+            sslMode = known
+        }
+        var rootCertificate = environment["PGSSLROOTCERT"].flatMap { $0.isEmpty ? nil : $0 }
         var schema = Self.defaultSchema
         var timeout = 10
+        if let seconds = environment["PGCONNECT_TIMEOUT"], !seconds.isEmpty {
+            guard let value = Int(seconds), value > 0 else {
+                throw refuse("PGCONNECT_TIMEOUT \"\(seconds)\" is not a positive number of seconds")
+            }
+            timeout = value
+        }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])

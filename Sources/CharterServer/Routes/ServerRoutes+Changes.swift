@@ -48,7 +48,7 @@ extension ServerRoutes {
         try SourceConfinement.check(manifest: bytes, name: name, root: FileSystemInputStore().workingDirectory)
         let instant = try self.instant(request)
         let outcome = Planning.plan(
-            requestFile: name, policyPath: configuration.policyPath, registryPath: configuration.registry.path,
+            requestFile: name, policyPath: configuration.policyPath, registry: configuration.registry,
             instant: instant, store: OverlayInputStore([name: bytes]))
         let plan: Plan
         let inputs: PlanInputs
@@ -75,11 +75,10 @@ extension ServerRoutes {
                 throw APIError.forbidden("'\(caller.identity)' may run only its own requests")
             }
         }
-        let registryPath = configuration.registry.path
         let keyPath = configuration.signingKeyPath
         let submitted = board.submit(actor: actor, requestID: plan.request.id, planDigest: plan.digest) { progress in
             switch RunExecution.open(
-                registryPath: registryPath, keyPath: keyPath, instant: instant, actor: actor, outputRoot: nil,
+                registry: configuration.registry, keyPath: keyPath, instant: instant, actor: actor, outputRoot: nil,
                 progress: progress)
             {
             case .failure(let error):

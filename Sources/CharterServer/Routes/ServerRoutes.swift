@@ -151,7 +151,7 @@ struct ServerRoutes: Sendable {
         let name = manifestName(request)
         try SourceConfinement.check(manifest: bytes, name: name, root: FileSystemInputStore().workingDirectory)
         let outcome = Planning.plan(
-            requestFile: name, policyPath: configuration.policyPath, registryPath: configuration.registry.path,
+            requestFile: name, policyPath: configuration.policyPath, registry: configuration.registry,
             instant: try instant(request), store: OverlayInputStore([name: bytes]))
         switch outcome {
         case .failed(let diagnostics, _):

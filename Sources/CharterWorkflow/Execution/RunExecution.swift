@@ -66,16 +66,16 @@ public struct RunExecution: Sendable {
         public var adoptedKey: SigningKeyRecord?
     }
 
-    /// Opens the registry at `registryPath` and the signing key at `keyPath`, creating either when
+    /// Opens `registry` (created when missing) and the signing key at `keyPath`, creating either when
     /// missing (the key with mode 0600) as ``SigningKeyTrust/runKey(registry:keyPath:actor:at:)``
     /// allows: a registry with no signing key adopts the run's key on first use.
     public static func open(
-        registryPath: String, keyPath: String, instant: ActingInstant, actor: String, outputRoot: String?,
+        registry: RegistryLocation, keyPath: String, instant: ActingInstant, actor: String, outputRoot: String?,
         progress: (@Sendable (String) -> Void)?
     ) -> Result<Opened, EngineError> {
         let store: any RegistryStore
         do {
-            store = try RegistryLocation(path: registryPath, isNamed: true).openOrCreate()
+            store = try registry.openOrCreate()
         } catch {
             return .failure(EngineError(.unreadable, stage: "registry", "\(error)"))
         }

@@ -28,12 +28,13 @@ public enum Applying {
     /// - Parameters:
     ///   - requestFile: the request, else the one the plan names.
     ///   - policyPath: the policy set, else the one the plan names.
-    ///   - registryPath: the registry whose ledger state the plan pinned.
+    ///   - registry: the registry whose ledger state the plan pinned.
     ///   - instant: the decision date and the instant the ledger is read at.
     ///   - store: where the request, policies and source are read.
     ///   - policySigners: who may sign the policy set; with them, an unsigned or altered set is refused.
     public static func check(
-        planBytes: [UInt8], requestFile: String?, policyPath: String?, registryPath: String, instant: ActingInstant,
+        planBytes: [UInt8], requestFile: String?, policyPath: String?, registry: RegistryLocation,
+        instant: ActingInstant,
         store: any InputStore, planFile: String, policySigners: AllowedSigners? = nil
     ) -> ApplyCheck {
         var saved: Plan
@@ -49,7 +50,7 @@ public enum Applying {
         let inputs: PlanInputs
         do throws(PlanInputs.Failure) {
             inputs = try PlanInputs.load(
-                requestFile: requestFile, policyPath: policyPath, registryPath: registryPath, at: instant.timestamp,
+                requestFile: requestFile, policyPath: policyPath, registry: registry, at: instant.timestamp,
                 store: store, policySigners: policySigners)
         } catch {
             return .unreadableInputs(

@@ -45,7 +45,8 @@ public struct PlanInputs: Sendable {
     /// note says why).
     public var externalTool: [PinnedToolFile]? = nil
 
-    /// The registry the ledger was read from (or would be: the ledger is empty when it does not exist).
+    /// The registry the ledger was read from (or would be: the ledger is empty when it does not
+    /// exist), as it may be shown: a URL without its password.
     public var registryPath: String = ""
     /// Who may approve: the policy's allowed signers and groups.
     public var identities = ApprovalIdentities(allowedSigners: nil, directory: .empty)
@@ -70,16 +71,16 @@ public struct PlanInputs: Sendable {
     /// - Parameters:
     ///   - requestFile: the request manifest (exactly one request).
     ///   - policyPath: the policy directory or file.
-    ///   - registryPath: the registry; when the file does not exist the ledger is empty, and a note
-    ///     says so.
+    ///   - registry: the registry (with the environment a PostgreSQL URL's defaults and password
+    ///     come from); when the file does not exist the ledger is empty, and a note says so.
     ///   - instant: the time the ledger is read at (live reservations count until their lease ends).
     ///   - store: where the request, the policies and (to pin it when the request declares no
     ///     sha256) the source are read.
     ///   - policySigners: who may sign the policy set (``PolicyBundle``); with them, an unsigned or
     ///     altered set is refused before anything else is read.
     public static func load(
-        requestFile: String, policyPath: String, registryPath: String, at instant: Timestamp, store: any InputStore,
-        policySigners: AllowedSigners? = nil
+        requestFile: String, policyPath: String, registry: RegistryLocation, at instant: Timestamp,
+        store: any InputStore, policySigners: AllowedSigners? = nil
     ) throws(Failure) -> PlanInputs {
         let selection = PolicySelection(path: policyPath, in: store)
         guard let policy = selection.policy, selection.diagnostics.isEmpty else {
@@ -130,12 +131,11 @@ public struct PlanInputs: Sendable {
         }
         let externalTool = Self.externalTool(of: request, notes: &notes)
         let (ledger, statement) = try ledgerState(
-            source: request.source.dataset.value, registryPath: registryPath, at: instant, policy: policy,
-            notes: &notes)
+            source: request.source.dataset.value, registry: registry, at: instant, policy: policy, notes: &notes)
         return PlanInputs(
             requestFile: requestFile, policyPath: policyPath, request: request, policy: policy,
             policyDigest: policyDigest, sourceDigest: sourceDigest, ledger: ledger, statement: statement, notes: notes,
-            sources: sources, externalTool: externalTool, registryPath: registryPath, identities: selection.identities)
+            sources: sources, externalTool: externalTool, registryPath: registry.shown, identities: selection.identities)
     }
 
     /// The pins of the request's external tool, read from this machine's file system (where the
@@ -153,15 +153,15 @@ public struct PlanInputs: Sendable {
     /// The source's ledger state from the registry, or the empty ledger when there is none, with
     /// the registry's statement it was read from (`nil` for the empty ledger).
     static func ledgerState(
-        source: String, registryPath: String, at instant: Timestamp, policy: Policy, notes: inout [String]
+        source: String, registry location: RegistryLocation, at instant: Timestamp, policy: Policy,
+        notes: inout [String]
     ) throws(Failure) -> (LedgerState, BudgetStatement?) {
         let composition = policy.budgets?.composition?.value.rawValue
         // The registry lives on this machine's file system (whatever store the request came from),
         // or on a PostgreSQL server its URL names; a URL is shown without its password.
-        let location = RegistryLocation(path: registryPath, isNamed: true)
         var empty = LedgerState.unregistered(source: source)
         empty.composition = composition
-        guard location.isPostgres || FileSystemInputStore().kind(of: registryPath) != nil else {
+        guard location.isPostgres || FileSystemInputStore().kind(of: location.path) != nil else {
             notes.append("no registry at \"\(location.shown)\": planned against the empty ledger")
             return (empty, nil)
         }

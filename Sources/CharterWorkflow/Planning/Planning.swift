@@ -18,16 +18,17 @@ public enum PlanOutcome: Sendable {
 /// engine would run. Reads the request, the policies, the registry's ledger (read-only) and, when
 /// the request declares no sha256, the source's bytes to pin them; writes nothing.
 public enum Planning {
-    /// Plans `requestFile` against the policy set at `policyPath` and the ledger at `registryPath`,
+    /// Plans `requestFile` against the policy set at `policyPath` and the ledger in `registry`,
     /// deciding on `instant`'s date and reading the ledger at `instant`.
     public static func plan(
-        requestFile: String, policyPath: String, registryPath: String, instant: ActingInstant, store: any InputStore,
+        requestFile: String, policyPath: String, registry: RegistryLocation, instant: ActingInstant,
+        store: any InputStore,
         policySigners: AllowedSigners? = nil
     ) -> PlanOutcome {
         let inputs: PlanInputs
         do throws(PlanInputs.Failure) {
             inputs = try PlanInputs.load(
-                requestFile: requestFile, policyPath: policyPath, registryPath: registryPath, at: instant.timestamp,
+                requestFile: requestFile, policyPath: policyPath, registry: registry, at: instant.timestamp,
                 store: store, policySigners: policySigners)
         } catch {
             return .failed(diagnostics: error.diagnostics, sources: error.sources)

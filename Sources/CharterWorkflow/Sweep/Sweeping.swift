@@ -45,10 +45,12 @@ public struct Sweeping: Sendable {
     /// Plans `requestFile`, then sweeps it.
     /// - Parameters:
     ///   - generators: the generators to sweep; `nil` for the plan's.
+    ///   - registryLocation: where that registry is (the plan reads its ledger there).
     ///   - registry: the registry the sweep reserves from (opened or created by the caller).
     ///   - reserved: called with the reservation lines before any data is read.
     public init(
-        requestFile: String, policyPath: String, registryPath: String, registry: any RegistryStore, epsilons: [Decimal],
+        requestFile: String, policyPath: String, registryLocation: RegistryLocation, registry: any RegistryStore,
+        epsilons: [Decimal],
         generators: [String]?, instant: ActingInstant, actor: String, store: any InputStore,
         reserved: (([String]) -> Void)? = nil
     ) {
@@ -60,7 +62,8 @@ public struct Sweeping: Sendable {
         let plan: Plan
         let request: GenerationRequest
         switch Planning.plan(
-            requestFile: requestFile, policyPath: policyPath, registryPath: registryPath, instant: instant, store: store
+            requestFile: requestFile, policyPath: policyPath, registry: registryLocation, instant: instant,
+            store: store
         )
         {
         case .failed(let failures, _):
