@@ -90,7 +90,7 @@ struct PostgresCommandTests {
             let budget = try checkout.charter(["budget", "--registry", checkout.registry, "--format", "json"])
             #expect(budget.status == 0, "\(budget.stderr)")
             let sources = try JSONParser().parse(budget.stdout)["sources"]?.arrayValue ?? []
-            #expect(sources.contains { $0["source"] == "gbsg2" }, "\(budget.stdout)")
+            #expect(sources.contains { $0["source"] == "gbsg2-2026q3" }, "\(budget.stdout)")
             let catalog = try checkout.charter(["catalog", "list", "--registry", checkout.registry])
             #expect(catalog.status == 0 && catalog.stdout.contains("gbsg2"), "\(catalog.stdout)\(catalog.stderr)")
             // The registry may also come from CHARTER_REGISTRY.
@@ -111,7 +111,7 @@ struct PostgresCommandTests {
         let checkout = try Checkout()
         let request = "examples/requests/allowed-gbsg2-prototyping.yaml"
         // A registry the commands below read: created by a plan-free command that writes (keys init).
-        let created = try checkout.charter(["keys", "init", "--registry", checkout.registry])
+        let created = try checkout.charter(["keys", "init", "--actor", "security", "--registry", checkout.registry])
         #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
         let plan = try checkout.charter(["plan", request, "--registry", checkout.registry, "-o", "plan.json"])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")

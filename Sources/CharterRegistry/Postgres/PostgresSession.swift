@@ -306,6 +306,12 @@ struct PostgresFailure {
             return
         }
         switch error.code {
+        case .sslUnsupported:
+            kind = .other
+            message = "the server does not offer TLS (SSL), which the sslmode asks for"
+        case .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
+            kind = .other
+            message = "the TLS (SSL) handshake with the server failed: \(error.code)"
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:
             kind = .connectionLost
             message = error.underlying.map { "connection failed: \($0)" } ?? "the server closed the connection"
