@@ -83,7 +83,10 @@ struct LifecycleWorkflowTests {
         #expect(try RevalidationStatus.outOfStanding(registry: registry, at: Self.at(32).timestamp).isEmpty)
         #expect(CertificateCheck.verify(bytes, registry: registry, instant: Self.at(32)).isValid)
         // Due again 30 days after the passing one.
-        #expect(try RevalidationStatus.outOfStanding(registry: registry, at: Self.at(62).timestamp).count == 1)
+        let record = try #require(try registry.certificate(id))
+        let later = RevalidationStatus(
+            LifecycleContext(certificate: record, events: try registry.lifecycleEvents(certificate: id)), at: Self.at(62).timestamp)
+        #expect(later.dueAt == Self.at(61).timestamp && later.isOverdue)
         #expect(try registry.verifyAudit().isIntact)
     }
 

@@ -198,7 +198,7 @@ struct LifecycleCommandTests {
         try DatabaseQueue(path: registry).write { db in
             try db.execute(sql: "DROP TRIGGER IF EXISTS lifecycle_events_no_update")
             try db.execute(
-                sql: "UPDATE lifecycle_events SET details = replace(details, 'out/REQ-2026-0201/report.json', 'out/REQ-2026-0201/../../victim.txt') WHERE kind = 'publication'")
+                sql: #"UPDATE lifecycle_events SET details = replace(details, '"path":"out/REQ-2026-0201/report.json"', '"path":"out/REQ-2026-0201/../../victim.txt"') WHERE kind = 'publication'"#)
         }
         let traversal = try other.run(["catalog", "retire", Self.certificate] + Self.steward)
         #expect(traversal.stdout.contains("kept out/REQ-2026-0201/../../victim.txt"), "\(traversal.stdout)\(traversal.stderr)")

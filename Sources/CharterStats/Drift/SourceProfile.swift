@@ -6,8 +6,9 @@ public import CharterData
 /// the share of each category. The minimum, the maximum and single rows are never kept.
 ///
 /// ``drift(of:)`` compares a table read today with it: the Kolmogorov–Smirnov distance for a
-/// numeric column, evaluated at the kept percentiles (a lower bound of the exact two-sample D that
-/// misses it by at most the mass between two kept points, about 0.01 on a continuous column), and the
+/// numeric column, evaluated at the kept percentiles (a lower bound of the exact two-sample D: exact
+/// at each kept point, and just below one only as far as certain given the certified CDF's bracket
+/// there; it misses D by at most the mass between two kept points, about 0.01), and the
 /// total-variation distance ½ Σ |p − q| between category shares otherwise (Levin, Peres & Wilmer,
 /// *Markov Chains and Mixing Times*, §4.1). Both lie in [0, 1]; 0 is no change.
 public struct SourceProfile: Sendable, Equatable {
@@ -132,10 +133,12 @@ public struct SourceProfile: Sendable, Equatable {
                 var distance = 0.0
                 var location = points[0]
                 for (index, point) in points.enumerated() {
-                    // Right limit at the point, and left limit (the previous kept share below it).
+                    // At the point F is known exactly. Just below it the certified F lies somewhere in
+                    // [F(previous point), F(point)]: only the distance to that interval is certain.
                     let right = abs(Self.share(sorted, atMost: point) - cumulative[index])
                     let previous = index == 0 ? 0 : cumulative[index - 1]
-                    let left = abs(Self.share(sorted, below: point) - previous)
+                    let below = Self.share(sorted, below: point)
+                    let left = max(0, previous - below, below - cumulative[index])
                     let largest = max(right, left)
                     if largest > distance {
                         distance = largest
