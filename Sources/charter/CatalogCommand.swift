@@ -4,12 +4,12 @@ import CharterRegistry
 import CharterWorkflow
 import Foundation
 
-/// `charter catalog list|show|expiring|revoke`: the certificate catalogue.
+/// `charter catalog list|show|expiring|revoke|retire|access-log`: the certificate catalogue.
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "List, inspect and revoke issued certificates.",
-        subcommands: [List.self, Show.self, Expiring.self, Revoke.self]
+        abstract: "List, inspect, revoke and retire issued certificates; list their accesses.",
+        subcommands: [List.self, Show.self, Expiring.self, Revoke.self, Retire.self, AccessLogCommand.self]
     )
 
     struct List: ParsableCommand {
@@ -53,12 +53,22 @@ struct CatalogCommand: ParsableCommand {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog show")
             try reporter.run {
                 let now = try registry.instant().timestamp
-                guard let certificate = try registry.open().certificate(id) else {
+                let store = try registry.open()
+                guard let certificate = try store.certificate(id) else {
                     throw RegistryError.unknownCertificate(id)
                 }
+                let lifecycle = LifecycleSummary(
+                    certificate: certificate, events: try store.lifecycleEvents(certificate: id), at: now)
+                var json = certificate.json(at: now)
+                if case .object(var object) = json {
+                    object["lifecycle"] = lifecycle.json
+                    json = .object(object)
+                }
                 try reporter.emit(
-                    text: CatalogRendering.detail(certificate, now: now),
-                    json: certificate.json(at: now),
+                    text: CatalogRendering.detail(certificate, now: now)
+                        + lifecycle.lines.map { "  \($0.label.padding(toLength: 13, withPad: " ", startingAt: 0))\($0.value)\n" }
+                        .joined(),
+                    json: json,
                     findings: [
                         certificate.finding(at: now, registry: registry.path, expiredSeverity: .warning)
                     ]
@@ -71,7 +81,11 @@ struct CatalogCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "expiring",
             abstract: "List certificates that expire within a window, or have expired, and were not revoked.",
-            discussion: "Exits 1 when a certificate has already expired without being revoked.")
+            discussion: """
+                Also lists certificates past their policy's revalidate_every without a passing revalidation, or whose \
+                latest revalidation failed. Exits 1 when a certificate has already expired without being revoked, \
+                or is out of standing with a policy that enforces revalidation.
+                """)
 
         @Option(help: ArgumentHelp("The window, such as 30d, 12h or 2w.", valueName: "duration"))
         var within: String = "30d"
@@ -92,19 +106,41 @@ struct CatalogCommand: ParsableCommand {
             try reporter.run {
                 let now = try registry.instant().timestamp
                 let window = DurationText.parse(within) ?? .zero
-                let certificates = try registry.open().certificates(expiringWithin: window, at: now)
+                let store = try registry.open()
+                let certificates = try store.certificates(expiringWithin: window, at: now)
                 anyExpired = certificates.contains { $0.expiresAt <= now }
+                let unrevalidated: [(certificate: CertificateRecord, status: RevalidationStatus)]
+                do throws(LifecycleFailure) {
+                    unrevalidated = try RevalidationStatus.outOfStanding(registry: store, at: now)
+                } catch {
+                    throw RegistryError.database(error.message)
+                }
+                if unrevalidated.contains(where: { $0.status.terms.enforce }) { anyExpired = true }
+                let revalidationLines = unrevalidated.map {
+                    "\($0.certificate.id)  revalidation \($0.status.terms.enforce ? "enforced" : "advised"): \($0.status.problem ?? "")\n"
+                }
                 try reporter.emit(
-                    text: certificates.isEmpty
+                    text: (certificates.isEmpty
                         ? "no certificates expire within \(within) of \(now)\n"
-                        : certificates.map { CatalogRendering.line($0, now: now) }.joined(),
+                        : certificates.map { CatalogRendering.line($0, now: now) }.joined()) + revalidationLines.joined(),
                     json: [
                         "as_of": .string(now.description), "within": .string(within),
                         "certificates": .array(certificates.map { $0.json(at: now) }),
+                        "revalidation_due": .array(
+                            unrevalidated.map {
+                                ["id": .string($0.certificate.id), "status": $0.status.json,
+                                 "problem": .string($0.status.problem ?? "")]
+                            }),
                     ],
                     findings: certificates.compactMap {
                         $0.finding(at: now, registry: registry.path, expiredSeverity: .error, window: window)
-                    })
+                    }
+                        + unrevalidated.map {
+                            Diagnostic(
+                                $0.status.terms.enforce ? .error : .warning, .certificateExpiring,
+                                "certificate \"\($0.certificate.id)\": \($0.status.problem ?? "revalidation due")",
+                                at: .file(registry.path), help: "run charter revalidate with today's source")
+                        })
             }
             if anyExpired { throw ExitStatus.denied.exitCode }
         }

@@ -20,7 +20,7 @@ struct Charter: ParsableCommand {
             PlanCommand.self,
             ApproveCommand.self, ApplyCommand.self, RunCommand.self, CertCommand.self, KeysCommand.self,
             ProfileCommand.self, InitCommand.self, RecommendCommand.self, SweepCommand.self, ReportCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, RevalidateCommand.self, AccessCommand.self, IncidentCommand.self,
         ]
     )
 }

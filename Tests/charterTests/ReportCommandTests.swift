@@ -93,7 +93,9 @@ struct ReportCommandTests {
         let scoped = try project.run(["report", "narrative", "--certificate", Self.certificate, "--format", "json"])
         let json = try JSONSerialization.jsonObject(with: Data(scoped.stdout.utf8)) as? [String: Any]
         let sentences = try #require(json?["sentences"] as? [[String: Any]]).compactMap { $0["text"] as? String }
-        #expect(sentences.count == 3, "\(sentences)")
+        // Reserved, spent, published, and the publication record the lifecycle keeps.
+        #expect(sentences.count == 4, "\(sentences)")
+        #expect(sentences.contains { $0.contains("recorded what certificate") }, "\(sentences)")
         #expect(!sentences.contains { $0.contains("registered source") || $0.contains("signing key") })
 
         try DatabaseQueue(path: project.directory.appendingPathComponent(".charter/registry.sqlite").path).write { db in

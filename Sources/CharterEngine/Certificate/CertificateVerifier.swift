@@ -228,6 +228,10 @@ public struct CertificateFinding: Sendable, Equatable {
         case catalogue
         /// Revoked in the catalogue.
         case revoked
+        /// Retired: its data files were removed (`charter catalog retire`); it still verifies as genuine.
+        case retired
+        /// The policy enforces revalidation and the certificate is overdue, or failed its latest one.
+        case revalidation
     }
 
     /// Which check failed.

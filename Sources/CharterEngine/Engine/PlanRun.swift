@@ -107,39 +107,12 @@ struct PlanRun {
 
         // Gates: every check runs, so that the report lists every failure.
         progress("gates: privacy, utility, fairness")
-        let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
-        // The gates measure with the schema `charter evaluate` infers on the same three tables.
-        let measurements = GateMeasurements(
-            .init(
-                train: train, holdout: holdout, synthetic: output.table,
-                schema: Self.schema([train, holdout, output.table], declared: request.source.columns),
-                quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
-                target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin),
+        let measurements = Self.gateMeasurements(
+            plan: plan, source: source, train: train, holdout: holdout, synthetic: output.table,
+            types: Self.declaredTypes(request.source.columns), seed: UInt64(split.seed),
             attack: environment.membershipInference)
         let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
-        var checks: [GateCheck] = []
-        for stage in plan.stages {
-            let gate: GateCheck.Gate
-            switch stage {
-            case .privacyGate: gate = .privacy
-            case .utilityGate: gate = .utility
-            case .fairnessGate: gate = .fairness
-            default: continue
-            }
-            for check in stage.gate?.checks ?? [] {
-                // The policy's gate_rules, written into the plan: the rule and the interval's level.
-                let rule = check.parameters["rule"]?.stringValue.flatMap(GateCheck.Rule.init(rawValue:)) ?? .estimate
-                let level = check.parameters["confidence"]?.doubleValue ?? 0.95
-                let measure = measurements.measure(
-                    check.metric, parameters: check.parameters, spend: spend, level: level)
-                checks.append(
-                    GateCheck(
-                        gate: gate, check: check.id, measured: measure.value,
-                        threshold: check.threshold.approximateDouble,
-                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note, rule: rule,
-                        uncertainty: measure.uncertainty))
-            }
-        }
+        let checks = Self.gateChecks(plan: plan, measurements: measurements, spend: spend)
         let builder = ReportBuilder(
             plan: plan, verified: verified, train: train, holdout: holdout, output: output, measurements: measurements,
             checks: checks, notes: notes)
@@ -193,6 +166,13 @@ struct PlanRun {
         try OutputPublisher.publish(files, directory: publish.directory) { () throws(EngineError) in
             do {
                 try environment.registry.recordCertificate(record, actor: environment.actor, at: issued)
+                // What the lifecycle needs later (revalidation, retirement), private to the registry.
+                let publication = Self.publication(
+                    plan: plan, files: files, directory: publish.directory, source: verified,
+                    declared: request.source.columns)
+                _ = try environment.registry.recordLifecycle(certificate: id, actor: environment.actor, at: issued) {
+                    _ in publication
+                }
             } catch {
                 throw EngineError(.failed, stage: "publish", "cannot record the certificate: \(error)", notes: notes)
             }
@@ -348,12 +328,24 @@ struct PlanRun {
     /// The semantic types: the request's declared column types where given, else inferred over
     /// `tables` (``TableSchema/inferred(from:)``, the rule `charter evaluate` follows).
     static func schema(_ tables: [Table], declared: [GenerationRequest.ColumnDomain]) -> TableSchema {
+        schema(tables, types: declaredTypes(declared))
+    }
+
+    /// The request's declared column types, name → `numeric`, `integer`, `categorical`, `boolean`.
+    static func declaredTypes(_ declared: [GenerationRequest.ColumnDomain]) -> [String: String] {
+        var types: [String: String] = [:]
+        for column in declared { if let type = column.type?.value { types[column.name.value] = type } }
+        return types
+    }
+
+    /// The inferred schema of `tables`, with declared `types` taking precedence.
+    static func schema(_ tables: [Table], types: [String: String]) -> TableSchema {
         var schema = TableSchema.inferred(from: tables)
-        for column in declared where schema.types[column.name.value] != nil {
-            switch column.type?.value {
-            case "numeric", "integer": schema.types[column.name.value] = .numerical
-            case "categorical": schema.types[column.name.value] = .categorical
-            case "boolean": schema.types[column.name.value] = .boolean
+        for (name, type) in types where schema.types[name] != nil {
+            switch type {
+            case "numeric", "integer": schema.types[name] = .numerical
+            case "categorical": schema.types[name] = .categorical
+            case "boolean": schema.types[name] = .boolean
             default: break
             }
         }

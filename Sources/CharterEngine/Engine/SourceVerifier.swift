@@ -27,7 +27,11 @@ enum SourceVerifier {
         guard let data = FileManager.default.contents(atPath: stage.path) else {
             throw EngineError(.unreadable, stage: "verify-source", "cannot read the source file \"\(stage.path)\"")
         }
-        let bytes = [UInt8](data)
+        return try verify(bytes: [UInt8](data), stage)
+    }
+
+    /// Checks `bytes` as the source `stage` names (``verify(_:)`` reads them from its path).
+    static func verify(bytes: [UInt8], _ stage: SourceStage) throws(EngineError) -> VerifiedSource {
         let digest = ContentDigest.sha256(bytes)
         if let expected = stage.sha256, expected != digest {
             throw EngineError(

@@ -162,7 +162,8 @@ extension PlanStage {
             throw PlanDecodingError(path: PlanJSONReader.join(path, "stage"), message: "unknown stage \"\(name)\"")
         }
         let s = try PlanJSONReader(
-            value, path: path, keys: keys.union(["stage"]), optional: kind == .generate ? ["tool"] : [])
+            value, path: path, keys: keys.union(["stage"]),
+            optional: kind == .generate ? ["tool"] : kind == .certify ? ["revalidation"] : [])
         switch kind {
         case .verifySource:
             self = .verifySource(
@@ -220,12 +221,17 @@ extension PlanStage {
                 }
                 date = parsed
             }
-            self = .certify(
-                CertifyStage(
-                    expiresAt: date, warnDays: try s.optionalInt("warn_days"),
-                    revalidateEveryDays: try s.optionalInt("revalidate_every_days"), purpose: try s.string("purpose"),
-                    audience: try s.string("audience"), consumers: try s.strings("consumers"),
-                    jurisdiction: try s.optionalString("jurisdiction"), signature: try s.string("signature")))
+            var certify = CertifyStage(
+                expiresAt: date, warnDays: try s.optionalInt("warn_days"),
+                revalidateEveryDays: try s.optionalInt("revalidate_every_days"), purpose: try s.string("purpose"),
+                audience: try s.string("audience"), consumers: try s.strings("consumers"),
+                jurisdiction: try s.optionalString("jurisdiction"), signature: try s.string("signature"))
+            if s.value("revalidation") != .null {
+                let r = try PlanJSONReader(
+                    s.value("revalidation"), path: s.at("revalidation"), keys: ["drift_threshold", "enforce"])
+                certify.revalidation = .init(driftThreshold: try r.decimal("drift_threshold"), enforce: try r.bool("enforce"))
+            }
+            self = .certify(certify)
         case .publish:
             self = .publish(
                 PublishStage(

@@ -146,6 +146,11 @@ extension PlanStage {
                 "purpose": .string(s.purpose), "audience": .string(s.audience), "consumers": .strings(s.consumers),
                 "jurisdiction": .optional(s.jurisdiction), "signature": .string(s.signature),
             ]
+            if let revalidation = s.revalidation {
+                object["revalidation"] = [
+                    "drift_threshold": .exact(revalidation.driftThreshold), "enforce": .bool(revalidation.enforce),
+                ]
+            }
         case .publish(let s):
             object = [
                 "directory": .string(s.directory), "synthetic": .string(s.synthetic),

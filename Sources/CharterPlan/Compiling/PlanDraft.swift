@@ -219,6 +219,10 @@ struct PlanDraft {
                     revalidateEveryDays: revalidate, purpose: request.purpose.value,
                     audience: request.audience.value, consumers: strings(request.consumers),
                     jurisdiction: request.jurisdiction?.value, signature: "ed25519")))
+        if let terms = policy.revalidation, case .certify(var certify)? = stages.last {
+            certify.revalidation = .init(driftThreshold: terms.effectiveDriftThreshold, enforce: terms.isEnforced)
+            stages[stages.count - 1] = .certify(certify)
+        }
         if request.expiresAt == nil {
             warnings.append(
                 PlanWarning(

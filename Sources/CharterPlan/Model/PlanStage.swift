@@ -226,6 +226,23 @@ public struct CertifyStage: Sendable, Equatable {
     public var jurisdiction: String?
     /// The signature algorithm.
     public var signature: String
+    /// The policy's `revalidation` terms; `nil` when it sets none (and then absent from the plan's
+    /// JSON, so plans of policies without them keep their digests).
+    public var revalidation: Revalidation? = nil
+
+    /// `revalidation: { drift_threshold, enforce }`, as the plan pins it.
+    public struct Revalidation: Sendable, Equatable {
+        /// The largest per-column drift (KS or TV distance) a revalidation accepts.
+        public var driftThreshold: Decimal
+        /// Whether an overdue or failed revalidation fails `cert verify` and refuses access.
+        public var enforce: Bool
+
+        /// Creates the terms.
+        public init(driftThreshold: Decimal, enforce: Bool) {
+            self.driftThreshold = driftThreshold
+            self.enforce = enforce
+        }
+    }
 
     /// Creates the stage.
     public init(

@@ -33,6 +33,8 @@ public struct Policy: Sendable, Equatable {
     public var rules: [Rule]
     /// How gate checks decide with their intervals; every check decides on its estimate when absent.
     public var gateRules: GateRules? = nil
+    /// How strictly certificates are revalidated; drift threshold 0.1, not enforced, when absent.
+    public var revalidation: RevalidationPolicy? = nil
     /// Where the policy's document starts.
     public var location: SourceLocation
 

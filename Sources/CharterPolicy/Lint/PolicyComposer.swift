@@ -95,6 +95,29 @@ public enum PolicyComposer {
             effective.budgets = budgets
         }
 
+        if let terms = overlay.revalidation {
+            // An overlay tightens: the lower threshold and enforcement win.
+            var merged = base.revalidation ?? RevalidationPolicy(location: terms.location)
+            if let threshold = terms.driftThreshold {
+                if threshold.value > merged.effectiveDriftThreshold {
+                    comparison.loosened(
+                        "revalidation.drift_threshold changes from \(merged.effectiveDriftThreshold) to \(threshold.value)",
+                        at: threshold.location, base: base.revalidation?.driftThreshold?.location ?? base.location)
+                } else {
+                    merged.driftThreshold = threshold
+                }
+            }
+            if let enforce = terms.enforce {
+                if !enforce.value, merged.isEnforced {
+                    comparison.loosened(
+                        "revalidation.enforce changes from true to false", at: enforce.location,
+                        base: base.revalidation?.enforce?.location ?? base.location)
+                } else {
+                    merged.enforce = enforce
+                }
+            }
+            effective.revalidation = merged
+        }
         if let rules = overlay.gateRules {
             var merged = base.gateRules ?? GateRules(location: rules.location)
             for entry in rules.entries {

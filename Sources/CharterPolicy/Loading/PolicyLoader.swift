@@ -15,7 +15,7 @@ public struct PolicyLoader: Sendable {
     /// Keys of a policy document.
     static let policyKeys = [
         "charter", "kind", "name", "version", "owners", "description", "extends", "roles", "purposes", "tiers",
-        "budgets", "rules", "identities", "gate_rules",
+        "budgets", "rules", "identities", "gate_rules", "revalidation",
     ]
     static let tierKeys = ["name", "description", "when", "controls"]
     static let controlKeys = [
@@ -73,11 +73,35 @@ private struct PolicyBuilder {
         let budgets = fields["budgets"].flatMap(budgets)
         let rules = fields["rules"].map { list($0, "rules", rule) } ?? []
         let gateRules = fields["gate_rules"].flatMap(gateRules)
+        let revalidation = fields["revalidation"].flatMap(revalidation)
         guard let name else { return nil }
-        return Policy(
+        var policy = Policy(
             name: name, version: version, owners: owners, description: description, extends: extends, roles: roles,
             identities: identities, purposes: purposes, tiers: tiers, budgets: budgets, rules: rules,
             gateRules: gateRules, location: node.location)
+        policy.revalidation = revalidation
+        return policy
+    }
+
+    /// `revalidation: { drift_threshold, enforce }`.
+    private func revalidation(_ node: YAMLNode) -> RevalidationPolicy? {
+        guard let fields = reader.mapping(node, "revalidation", known: ["drift_threshold", "enforce"]) else {
+            return nil
+        }
+        var terms = RevalidationPolicy(location: node.location)
+        if let value = fields["drift_threshold"].flatMap({ reader.decimal($0, "revalidation.drift_threshold") }) {
+            if value.value > 0, value.value <= 1 {
+                terms.driftThreshold = value
+            } else {
+                reader.report(
+                    .error(
+                        .policyOutOfRange,
+                        "revalidation.drift_threshold must be above 0 and at most 1, not \(value.value)",
+                        at: value.location))
+            }
+        }
+        terms.enforce = fields["enforce"].flatMap { reader.bool($0, "revalidation.enforce") }
+        return terms
     }
 
     /// `gate_rules: { confidence, checks: { <check>: estimate | lower-bound | not-worse } }`.

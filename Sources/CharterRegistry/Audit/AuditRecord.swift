@@ -79,6 +79,11 @@ enum AuditAction {
     /// `{fingerprint, reason}`.
     static let revokeSigningKey = "key.revoke"
 
+    /// `lifecycle.publication`, `lifecycle.revalidation`, `lifecycle.access`, `lifecycle.incident`,
+    /// `lifecycle.retirement` (``LifecycleRules/action(_:)``): `{event, kind, certificate, outcome,
+    /// details_sha256, summary}`, the details themselves in the lifecycle table. An incident's
+    /// revocations, key revocation and key activation are recorded before it, each as its own kind.
+
     /// The actor recorded for lease expiry, which no person performs.
     static let leaseExpiryActor = "charter:lease-expiry"
 }

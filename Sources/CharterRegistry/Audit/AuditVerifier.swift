@@ -31,6 +31,17 @@ struct RegistrySnapshot: Sendable, Equatable {
     var certificates: [String: Certificate] = [:]
     /// Fingerprint → the signing key.
     var keys: [String: Key] = [:]
+
+    struct Lifecycle: Sendable, Equatable {
+        var kind: String
+        var certificate: String?
+        var outcome: String
+        /// `sha256:` of the stored details text.
+        var detailsDigest: String
+    }
+
+    /// Lifecycle event id → what its audit record pins.
+    var lifecycle: [Int64: Lifecycle] = [:]
 }
 
 /// Checks an audit chain: every record's hash, the links between records, the head, and that
@@ -202,6 +213,19 @@ struct AuditVerifier {
                 state.keys[record.subject]?.status = SigningKeyRecord.Status.revoked.rawValue
                 state.keys[record.subject]?.revokedAt = record.at
                 state.keys[record.subject]?.revokedReason = details["reason"]?.stringValue ?? ""
+            case _ where record.action.hasPrefix("lifecycle."):
+                guard let event, state.lifecycle[event] == nil,
+                    let kind = LifecycleEvent.Kind(rawValue: String(record.action.dropFirst("lifecycle.".count))),
+                    details["kind"]?.stringValue == kind.rawValue
+                else {
+                    mismatch(
+                        record,
+                        "audit record \(record.seq) records lifecycle event \(event.map(String.init) ?? "?") twice or with no kind")
+                    continue
+                }
+                state.lifecycle[event] = .init(
+                    kind: kind.rawValue, certificate: details["certificate"]?.stringValue,
+                    outcome: details["outcome"]?.stringValue ?? "", detailsDigest: details["details_sha256"]?.stringValue ?? "")
             default:
                 mismatch(record, "audit record \(record.seq) has unknown action \"\(record.action)\"")
             }
@@ -258,6 +282,19 @@ struct AuditVerifier {
                 AuditFinding(
                     .stateMismatch, seq: nil,
                     "signing key \(fingerprint) is \(text(snapshot.keys[fingerprint])) in the registry but \(text(recorded.keys[fingerprint])) in the audit chain"
+                ))
+        }
+        for id in Set(recorded.lifecycle.keys).union(snapshot.lifecycle.keys).sorted()
+        where recorded.lifecycle[id] != snapshot.lifecycle[id] {
+            func text(_ event: RegistrySnapshot.Lifecycle?) -> String {
+                guard let event else { return "absent" }
+                return "\(event.kind) \(event.outcome)" + (event.certificate.map { " of \"\($0)\"" } ?? "")
+                    + " (details \(event.detailsDigest))"
+            }
+            findings.append(
+                AuditFinding(
+                    .stateMismatch, seq: nil,
+                    "lifecycle event \(id) is \(text(snapshot.lifecycle[id])) in the registry but \(text(recorded.lifecycle[id])) in the audit chain"
                 ))
         }
         return findings

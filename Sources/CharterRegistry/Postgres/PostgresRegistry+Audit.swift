@@ -62,6 +62,7 @@ extension PostgresRegistry {
                 revokedAt: time(try row.optionalInteger("revoked_at")),
                 revokedReason: try row.optionalText("revoked_reason"))
         }
+        snapshot.lifecycle = try lifecycleSnapshot(transaction)
         return snapshot
     }
 }

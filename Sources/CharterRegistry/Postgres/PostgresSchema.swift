@@ -131,6 +131,33 @@ enum PostgresSchema {
                 "ALTER TABLE certificates ADD COLUMN key_id TEXT",
             ]
         ),
+        (
+            "v4-lifecycle",
+            [
+                """
+                CREATE TABLE lifecycle_events (
+                    id BIGINT PRIMARY KEY,
+                    kind TEXT NOT NULL
+                        CHECK (kind IN ('publication', 'revalidation', 'access', 'incident', 'retirement')),
+                    certificate TEXT REFERENCES certificates(id),
+                    outcome TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    details TEXT NOT NULL,
+                    CHECK ((kind = 'incident') = (certificate IS NULL))
+                )
+                """,
+                "CREATE INDEX lifecycle_events_by_certificate ON lifecycle_events(certificate, id)",
+                """
+                CREATE TRIGGER lifecycle_events_no_update BEFORE UPDATE ON lifecycle_events
+                FOR EACH ROW EXECUTE FUNCTION charter_refuse('lifecycle events are append-only')
+                """,
+                """
+                CREATE TRIGGER lifecycle_events_no_delete BEFORE DELETE ON lifecycle_events
+                FOR EACH ROW EXECUTE FUNCTION charter_refuse('lifecycle events are append-only')
+                """,
+            ]
+        ),
     ]
 
     /// The identifiers this build knows, in order.

@@ -105,6 +105,31 @@ enum RegistrySchema {
                     ALTER TABLE certificates ADD COLUMN key_id TEXT;
                     """)
         }
+        migrator.registerMigration("v4-lifecycle") { db in
+            try db.execute(
+                sql: """
+                    -- What happened to certificates after issue: publication terms, revalidations,
+                    -- accesses (allowed and refused), incidents, retirements. Ids are assigned as the
+                    -- next integer under the write lock, as PostgreSQL assigns them. Each row's details
+                    -- are pinned by digest in the audit record of the same transaction.
+                    CREATE TABLE lifecycle_events (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL
+                            CHECK (kind IN ('publication', 'revalidation', 'access', 'incident', 'retirement')),
+                        certificate TEXT REFERENCES certificates(id),
+                        outcome TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        details TEXT NOT NULL,
+                        CHECK ((kind = 'incident') = (certificate IS NULL))
+                    ) STRICT;
+                    CREATE INDEX lifecycle_events_by_certificate ON lifecycle_events(certificate, id);
+                    CREATE TRIGGER lifecycle_events_no_update BEFORE UPDATE ON lifecycle_events
+                    BEGIN SELECT RAISE(ABORT, 'lifecycle events are append-only'); END;
+                    CREATE TRIGGER lifecycle_events_no_delete BEFORE DELETE ON lifecycle_events
+                    BEGIN SELECT RAISE(ABORT, 'lifecycle events are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -95,6 +95,38 @@ public protocol RegistryStore: BudgetReading, Sendable {
     func revokeSigningKey(_ fingerprint: String, reason: String, actor: String, at now: Timestamp)
         throws(RegistryError) -> SigningKeyRecord
 
+    // MARK: Lifecycle
+
+    /// Records one lifecycle event of certificate `id` — a publication, revalidation, access or
+    /// retirement — decided by `decide` inside the write transaction, under the same lock as every
+    /// other change: what it sees (the catalogue entry and the certificate's events so far) cannot
+    /// change before its entry is written, so a concurrent incident either comes first and is seen,
+    /// or comes after and sees this event. `decide` returns `nil` to record nothing (a repeat); an
+    /// error it throws rolls everything back.
+    /// - Throws: ``RegistryError/unknownCertificate(_:)`` for an id the catalogue does not know.
+    /// - Returns: what `decide` saw, and the event recorded (or `nil`).
+    func recordLifecycle(
+        certificate id: String, actor: String, at now: Timestamp,
+        _ decide: (LifecycleContext) throws(RegistryError) -> LifecycleEntry?
+    ) throws(RegistryError) -> (context: LifecycleContext, event: LifecycleEvent?)
+
+    /// Lifecycle events in the order recorded: one certificate's, or every one (incidents included)
+    /// when `certificate` is `nil`.
+    func lifecycleEvents(certificate: String?) throws(RegistryError) -> [LifecycleEvent]
+
+    /// Responds to an incident in one transaction: revokes every certificate in `scope` not yet
+    /// revoked; for ``IncidentScope/key(_:)`` revokes the key and, when it was the active one,
+    /// activates `replacement` (a raw Ed25519 public key in base64) in its place; lists the
+    /// consumers to notify from the access log; records the incident. A repeat that would change
+    /// nothing records nothing and returns the same notices.
+    /// - Throws: ``RegistryError/unknownSigningKey(_:)``, ``RegistryError/unknownSource(_:)`` or
+    ///   ``RegistryError/unknownCertificate(_:)`` for a scope the registry does not know;
+    ///   ``RegistryError/keyActivationRefused(_:)`` when the active key is revoked without a
+    ///   replacement.
+    func respondToIncident(
+        _ scope: IncidentScope, reason: String, replacement: String?, actor: String, at now: Timestamp
+    ) throws(RegistryError) -> IncidentOutcome
+
     // MARK: Audit
 
     /// The audit chain, in order.

@@ -70,6 +70,7 @@ extension SQLiteRegistry {
                 revokedAt: time(try row.optionalInteger("revoked_at")),
                 revokedReason: try row.optionalText("revoked_reason"))
         }
+        snapshot.lifecycle = try lifecycleSnapshot(db)
         return snapshot
     }
 }

@@ -45,6 +45,9 @@ struct RegistryDump {
                 "revoked_reason", "revoked_by", "key_id",
             ], "id"
         ),
+        (
+            "lifecycle_events", ["id", "kind", "certificate", "outcome", "actor", "at", "details"], "id"
+        ),
         ("audit_log", ["seq", "at", "actor", "action", "subject", "details", "previous_hash", "hash"], "seq"),
     ]
 }

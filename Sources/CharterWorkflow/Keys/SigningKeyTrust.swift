@@ -130,6 +130,23 @@ public enum SigningKeyTrust {
         guard !keys.isEmpty else {
             throw Failure("the registry has no signing key to rotate: use charter keys init", .unreadable)
         }
+        let result = try withNextKey(keyPath: keyPath, keys: keys) { (publicKey) throws(Failure) in
+            do throws(RegistryError) {
+                return try registry.activateSigningKey(publicKey: publicKey, as: .rotation, actor: actor, at: now)
+            } catch {
+                throw Failure("\(error)", error.isUsageError ? .unreadable : .denied)
+            }
+        }
+        return Rotation(active: result.active, retired: result.retired, keyPath: keyPath)
+    }
+
+    /// Makes a new key beside `keyPath` (`KEY.next`, mode 0600), hands its public key to `activate`
+    /// (which records it in the registry) and, once that succeeded, moves it into `keyPath`; when
+    /// `activate` fails, the new key is deleted. An existing key file the registry does not know is
+    /// never overwritten.
+    static func withNextKey<T>(
+        keyPath: String, keys: [SigningKeyRecord], _ activate: (String) throws(Failure) -> T
+    ) throws(Failure) -> T {
         let store = FileSystemInputStore()
         if store.kind(of: keyPath) != nil {
             let current: SigningKey
@@ -155,21 +172,20 @@ public enum SigningKeyTrust {
         } catch {
             throw Failure(error.message)
         }
-        let result: (active: SigningKeyRecord, retired: SigningKeyRecord?)
+        let result: T
         do {
-            result = try registry.activateSigningKey(
-                publicKey: next.publicKey.base64, as: .rotation, actor: actor, at: now)
+            result = try activate(next.publicKey.base64)
         } catch {
             unlink(pending)
             unlink(pending + ".pub")
-            throw Failure("\(error)", error.isUsageError ? .unreadable : .denied)
+            throw error
         }
         guard rename(pending, keyPath) == 0, rename(pending + ".pub", keyPath + ".pub") == 0 else {
             throw Failure(
-                "the registry's active key is now \(result.active.fingerprint), but its file could not be moved from \"\(pending)\" to \"\(keyPath)\": \(String(cString: strerror(errno)))"
+                "the registry's active key is now \(next.publicKey.id), but its file could not be moved from \"\(pending)\" to \"\(keyPath)\": \(String(cString: strerror(errno)))"
             )
         }
-        return Rotation(active: result.active, retired: result.retired, keyPath: keyPath)
+        return result
     }
 
     /// `charter keys revoke`: nothing the key signed verifies any more, whenever it was issued.

@@ -25,8 +25,36 @@ public enum CertificateCheck {
             result.findings.append(.init(.catalogue, "cannot read the registry's signing keys: \(error)"))
             return result
         }
-        return CertificateVerifier(signingKeys: keys, now: instant.timestamp)
+        var result = CertificateVerifier(signingKeys: keys, now: instant.timestamp)
             .verify(fileBytes: bytes, registry: registry, data: data)
+        if let certificate = result.certificate { result.findings += lifecycleFindings(certificate.id, registry, instant) }
+        return result
+    }
+
+    /// Retirement, and revalidation when the policy enforces it, from the registry's lifecycle events.
+    static func lifecycleFindings(_ id: String, _ registry: any RegistryStore, _ instant: ActingInstant)
+        -> [CertificateFinding]
+    {
+        let record: CertificateRecord?
+        let events: [LifecycleEvent]
+        do {
+            record = try registry.certificate(id)
+            events = try registry.lifecycleEvents(certificate: id)
+        } catch {
+            return [.init(.catalogue, "cannot read the certificate's lifecycle: \(error)")]
+        }
+        guard let record else { return [] }
+        let context = LifecycleContext(certificate: record, events: events)
+        var findings: [CertificateFinding] = []
+        if let retired = context.retirement {
+            findings.append(
+                .init(.retired, "retired at \(retired.at) by \(retired.actor): its data files were removed"))
+        }
+        let status = RevalidationStatus(context, at: instant.timestamp)
+        if status.terms.enforce, let problem = status.problem {
+            findings.append(.init(.revalidation, "the policy enforces revalidation and \(problem)"))
+        }
+        return findings
     }
 
     /// Verifies `bytes` at `instant` offline, against a trust bundle; the catalogue is not consulted.

@@ -63,15 +63,70 @@ public struct AuditNarrative: Sendable {
             let certificates = Set(
                 records.filter { $0.action == "certificate.record" && $0.detailsValue?["source"]?.stringValue == source }
                     .map(\.subject))
-            return records.filter { $0.subject == source || certificates.contains($0.subject) }
+            return records.filter {
+                $0.subject == source || certificates.contains($0.subject) || $0.subject == "source:\(source)"
+                    || incidentRevokes($0, certificates)
+            }
         case .certificate(let id, let plan):
             let events = Set(
                 records.filter { $0.action == "budget.reserve" && plan != nil && $0.detailsValue?["run"]?.stringValue == plan }
                     .compactMap { integer($0.detailsValue?["event"]) })
             return records.filter { other in
-                other.subject == id
+                other.subject == id || other.subject == "certificate:\(id)" || incidentRevokes(other, [id])
                     || (other.action.hasPrefix("budget.") && integer(other.detailsValue?["event"]).map(events.contains) == true)
             }
+        }
+    }
+
+    /// Whether `record` is an incident that revoked one of `certificates`.
+    static func incidentRevokes(_ record: AuditRecord, _ certificates: Set<String>) -> Bool {
+        guard record.action == "lifecycle.incident",
+            let revoked = record.detailsValue?["summary"]?["revoked"]?.arrayValue?.compactMap(\.stringValue)
+        else { return false }
+        return revoked.contains(where: certificates.contains)
+    }
+
+    /// A lifecycle record (revalidation, access, incident, retirement, publication) as a sentence.
+    static func lifecycleSentence(_ record: AuditRecord) -> String {
+        let details = record.detailsValue
+        let summary = details?["summary"]
+        func list(_ key: String) -> [String] { summary?[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        func text(_ key: String) -> String { summary?[key]?.stringValue ?? "?" }
+        let who = record.actor
+        let outcome = details?["outcome"]?.stringValue ?? "?"
+        switch record.action {
+        case "lifecycle.publication":
+            return "\(who) recorded what certificate \(record.subject) was published with: its plan, its "
+                + "\(summary?["files"].map { "\($0)" } ?? "?") files and their digests, and its source's profile."
+        case "lifecycle.revalidation":
+            var sentence = "\(who) revalidated certificate \(record.subject) against "
+                + (summary?["source_changed"] == .bool(true) ? "a changed source" : "its unchanged source")
+                + ": it \(outcome)"
+            let drifted = list("drifted_columns")
+            let failed = list("failed_checks")
+            if !drifted.isEmpty { sentence += "; drifted: \(drifted.joined(separator: ", "))" }
+            if !failed.isEmpty { sentence += "; failed checks: \(failed.joined(separator: ", "))" }
+            return sentence + "."
+        case "lifecycle.access":
+            let reasons = list("reasons")
+            if outcome == "allowed" {
+                return "\(text("by")) used certificate \(record.subject)'s data for consumer \(text("consumer")), purpose \(text("purpose")) (allowed)."
+            }
+            return "\(text("by")) was refused certificate \(record.subject)'s data for consumer \(text("consumer")), purpose \(text("purpose")): "
+                + reasons.joined(separator: "; ") + "."
+        case "lifecycle.incident":
+            let revoked = list("revoked")
+            let consumers = list("consumers")
+            var sentence = "\(who) responded to an incident on \(text("scope")) (\(text("reason"))): "
+                + (revoked.isEmpty ? "no certificate left to revoke" : "revoked \(revoked.joined(separator: ", "))")
+            if let key = summary?["revoked_key"]?.stringValue { sentence += "; revoked signing key \(key)" }
+            if let key = summary?["activated_key"]?.stringValue { sentence += " and activated \(key)" }
+            sentence += consumers.isEmpty ? "; no consumer to notify" : "; consumers to notify: \(consumers.joined(separator: ", "))"
+            return sentence + "."
+        case "lifecycle.retirement":
+            return "\(who) retired certificate \(record.subject): \(summary?["removed"].map { "\($0)" } ?? "?") published files removed, "
+                + "\(summary?["kept"].map { "\($0)" } ?? "?") kept; the certificate still verifies, as retired."
+        default: return "\(who) did \(record.action) on \(record.subject)."
         }
     }
 
@@ -100,6 +155,7 @@ public struct AuditNarrative: Sendable {
             return "\(who) made \(record.subject) the active signing key (\(field("activation")))"
                 + (details?["retires"]?.stringValue.map { ", retiring \($0)" } ?? "") + "."
         case "key.revoke": return "\(who) revoked signing key \(record.subject): \(field("reason"))."
+        case _ where record.action.hasPrefix("lifecycle."): return lifecycleSentence(record)
         default: return "\(who) did \(record.action) on \(record.subject)."
         }
     }
@@ -133,8 +189,7 @@ public struct AuditNarrative: Sendable {
         if sentences.isEmpty { lines.append("No record concerns it.") }
         lines += sentences.map { "- \($0.at) (#\($0.seq)): \($0.text)" }
         lines += [
-            "", "Not in the chain: who requested and who approved (in the request and its signed approvals),",
-            "and who used a certificate after it was published.",
+            "", "Not in the chain: who requested and who approved (in the request and its signed approvals).",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
