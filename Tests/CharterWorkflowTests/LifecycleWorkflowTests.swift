@@ -30,7 +30,7 @@ struct LifecycleWorkflowTests {
         ])
         guard
             case .planned(let plan, let inputs) = Planning.plan(
-                requestFile: "requests/r.yaml", policyPath: "policies", registryPath: folder.path("registry.sqlite"),
+                requestFile: "requests/r.yaml", policyPath: "policies", registry: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true),
                 instant: WorkflowFixture.instant, store: store)
         else {
             Issue.record("no plan")
@@ -40,7 +40,7 @@ struct LifecycleWorkflowTests {
         #expect(certify.revalidateEveryDays == 30)
         #expect(certify.revalidation == .init(driftThreshold: Decimal(string: "0.15") ?? 0, enforce: true))
         let opened = try RunExecution.open(
-            registryPath: folder.path("registry.sqlite"), keyPath: folder.path("signing-key"),
+            registry: RegistryLocation(path: folder.path("registry.sqlite"), isNamed: true), keyPath: folder.path("signing-key"),
             instant: WorkflowFixture.instant, actor: "alice", outputRoot: folder.path("published"), progress: nil
         ).get()
         guard case .published(let run, _) = opened.execution.execute(plan: plan, inputs: inputs) else {
