@@ -17,8 +17,9 @@ import CharterCore
 /// **Time.** Like every ``RegistryStore``, it is handed `now` (``Clock/handed``): runs are
 /// reproducible and tests control time, and leases are compared with the writer's clock.
 /// With ``Clock/database`` every change instead uses the server's `clock_timestamp()` taken under
-/// the head lock, so that machines whose clocks disagree cannot expire each other's leases early;
-/// the CLI uses it when no `--now` is given.
+/// the head lock, so that machines whose clocks disagree cannot expire each other's leases early
+/// (the restart test's workers and the throughput benchmark use it). The CLI still hands in its own
+/// clock or `--now`, so machines that share a registry through it keep their clocks synchronised.
 ///
 /// **Plans.** ``reserve(_:pinnedTo:at:)`` checks the pin (the plan has not reserved before; the
 /// ledger is the one it pinned) in the same transaction, under the same lock, so twenty concurrent
@@ -148,45 +149,6 @@ public final class PostgresRegistry: RegistryStore {
         try session.transaction(.read, body)
     }
 
-    /// Appends one audit record, chained from the locked head, and moves the head.
-    func appendAudit(
-        _ transaction: PostgresTransaction, _ head: inout Head, at now: Timestamp, actor: String, action: String,
-        subject: String, details: JSONValue
-    ) throws {
-        let record = AuditRecord(
-            seq: head.seq + 1, at: now.description, actor: actor, action: action, subject: subject,
-            details: try details.canonical(), previousHash: head.hash, hash: "")
-        guard let hash = record.computedHash(seq: record.seq) else {
-            throw RegistryError.database("audit details could not be written as canonical JSON")
-        }
-        try insertAudit(
-            transaction,
-            AuditRecord(
-                seq: record.seq, at: record.at, actor: actor, action: action, subject: subject, details: record.details,
-                previousHash: head.hash, hash: hash))
-        try transaction.execute(
-            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [.integer(record.seq), .text(hash)])
-        head = Head(seq: record.seq, hash: hash)
-    }
-
-    func insertAudit(_ transaction: PostgresTransaction, _ record: AuditRecord) throws {
-        try transaction.execute(
-            """
-            INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """,
-            [
-                .integer(record.seq), .text(record.at), .text(record.actor), .text(record.action),
-                .text(record.subject), .text(record.details), .text(record.previousHash), .text(record.hash),
-            ])
-    }
-}
-
-extension PostgresTransaction.Value {
-    /// A nullable text value.
-    static func optionalText(_ value: String?) -> Self { value.map(Self.text) ?? .null }
-    /// A nullable integer value.
-    static func optionalInteger(_ value: Int64?) -> Self { value.map(Self.integer) ?? .null }
 }
 
 extension PostgresRegistry {

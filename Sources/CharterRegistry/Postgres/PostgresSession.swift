@@ -29,12 +29,20 @@ import PostgresNIO
 /// failed run. A connection lost *while* committing is reported as such: the outcome is unknown and
 /// only a read can tell. A session that never connected fails at once: a wrong URL is not retried.
 ///
+/// **Hangs.** No wait is unbounded: every exchange gives up after ``exchangeTimeout`` (and closes
+/// the connection), which counts as a lost connection. A client can miss the end of a connection
+/// that a crashing server dropped (seen with `pg_ctl restart -m immediate` in the restart test: a
+/// query sent just as the server died waited for ever); the bound turns that into a reconnect.
+///
 /// INVARIANT: `connection` and `everConnected` are read and written only while `lock` is held, and
 /// every exchange with the server holds `lock` from `BEGIN` to `COMMIT`, so one transaction at a
 /// time uses the connection; that makes the class safe to share (`@unchecked Sendable`).
 final class PostgresSession: @unchecked Sendable {
     let location: PostgresLocation
     let reconnectWindow: Duration
+    /// How long one exchange with the server (connecting, a statement, its wait for the head lock)
+    /// may take before the connection is given up as lost.
+    static let exchangeTimeout = TimeAmount.seconds(60)
     private let lock = NIOLock()
     private var connection: PostgresConnection?
     private var everConnected = false
@@ -57,7 +65,27 @@ final class PostgresSession: @unchecked Sendable {
     /// closed before it is released). Called off the event loop, like every wait here.
     private static func closeAndWait(_ connection: PostgresConnection) {
         let closing: EventLoopFuture<Void> = connection.close()
-        _ = try? closing.wait()
+        _ = try? bounded(closing, on: connection.eventLoop)
+    }
+
+    /// The exchange took longer than ``exchangeTimeout``.
+    struct ExchangeTimedOut: Error, CustomStringConvertible {
+        var description: String { "no answer from the server in \(PostgresSession.exchangeTimeout.nanoseconds / 1_000_000_000) s" }
+    }
+
+    /// Waits for `future`, at most ``exchangeTimeout``; then runs `giveUp` (on the event loop) and
+    /// throws ``ExchangeTimedOut``.
+    static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, on loop: any EventLoop, giveUp: (@Sendable () -> Void)? = nil)
+        throws -> T
+    {
+        let promise = loop.makePromise(of: T.self)
+        future.cascade(to: promise)
+        let timer = loop.scheduleTask(in: exchangeTimeout) {
+            promise.fail(ExchangeTimedOut())
+            giveUp?()
+        }
+        future.whenComplete { _ in timer.cancel() }
+        return try promise.futureResult.wait()
     }
 
     /// The TLS configuration `sslmode` asks for.
@@ -91,13 +119,22 @@ final class PostgresSession: @unchecked Sendable {
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
-        let new = try PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1,
-            logger: Self.logger
-        ).wait()
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let connecting = PostgresConnection.connect(
+            on: loop, configuration: configuration, id: 1, logger: Self.logger)
+        let new = try Self.bounded(connecting, on: loop) {
+            connecting.whenSuccess { let _: EventLoopFuture<Void> = $0.close() }
+        }
         // The schema is quoted although it is a plain identifier (PostgresLocation checks it).
-        _ = try new.query(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""), logger: Self.logger)
-            .wait()
+        do {
+            _ = try Self.bounded(
+                new.query(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""), logger: Self.logger),
+                on: new.eventLoop
+            ) { let _: EventLoopFuture<Void> = new.close() }
+        } catch {
+            Self.closeAndWait(new)
+            throw error
+        }
         connection = new
         everConnected = true
         return new
@@ -124,7 +161,9 @@ final class PostgresSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: reconnectWindow)
+        // The window runs from the first lost connection, not from the transaction's start: an
+        // exchange that hung until ``exchangeTimeout`` must still leave a whole window to reconnect.
+        var deadline: ContinuousClock.Instant?
         var attempt = 0
         while true {
             attempt += 1
@@ -145,7 +184,9 @@ final class PostgresSession: @unchecked Sendable {
             } catch {
                 let failure = PostgresFailure(error)
                 if failure.kind != .connectionLost, let active {
-                    _ = try? active.query("ROLLBACK", logger: Self.logger).wait()
+                    _ = try? Self.bounded(active.query("ROLLBACK", logger: Self.logger), on: active.eventLoop) {
+                        let _: EventLoopFuture<Void> = active.close()
+                    }
                 }
                 if let error = error as? RegistryError { throw error }
                 switch failure.kind {
@@ -159,7 +200,9 @@ final class PostgresSession: @unchecked Sendable {
                     guard everConnected else {
                         throw .cannotOpen(path: location.description, reason: failure.message)
                     }
-                    if clock.now < deadline {
+                    let end = deadline ?? clock.now.advanced(by: reconnectWindow)
+                    deadline = end
+                    if clock.now < end {
                         usleep(UInt32(min(attempt, 10) * 100_000))
                         continue
                     }
@@ -188,11 +231,7 @@ struct PostgresTransaction {
     let connection: PostgresConnection
 
     /// A value to bind to a `$n` placeholder.
-    enum Value {
-        case text(String)
-        case integer(Int64)
-        case null
-    }
+    typealias Value = SQLValue
 
     /// Runs `sql` with `values` bound to `$1`, `$2`, … and returns every row.
     @discardableResult
@@ -205,10 +244,11 @@ struct PostgresTransaction {
             case .null: bindings.appendNull()
             }
         }
-        let result = try connection.query(
-            PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresSession.logger
-        )
-        .wait()
+        let connection = connection
+        let result = try PostgresSession.bounded(
+            connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: PostgresSession.logger),
+            on: connection.eventLoop
+        ) { let _: EventLoopFuture<Void> = connection.close() }
         return result.map { PostgresRecord(row: $0.makeRandomAccess()) }
     }
 

@@ -1,87 +1,21 @@
 public import CharterCore
-import GRDB
 
+// The signing-key rules live in RegistryTransaction+Keys.swift, shared with PostgreSQL.
 extension SQLiteRegistry {
     public func signingKeys() throws(RegistryError) -> [SigningKeyRecord] {
-        try read { db in try Self.signingKeys(db) }
+        try snapshot { try $0.signingKeys() }
     }
 
     public func activateSigningKey(
         publicKey: String, as activation: SigningKeyActivation, validFrom: Timestamp?, actor: String,
         at now: Timestamp
     ) throws(RegistryError) -> (active: SigningKeyRecord, retired: SigningKeyRecord?) {
-        try RegistryName.check(actor, "actor")
-        let fingerprint = try SigningKeyRecord.fingerprint(ofPublicKey: publicKey)
-        if let validFrom {
-            guard activation == .initial else {
-                throw .keyActivationRefused(
-                    "only charter keys init may start a key's validity before now: a rotation or first use starts it now"
-                )
-            }
-            guard validFrom <= now else {
-                throw .keyActivationRefused("a key's validity cannot start (\(validFrom)) after now (\(now))")
-            }
-        }
-        let activatedAt = validFrom ?? now
-        return try write { db in
-            let keys = try Self.signingKeys(db)
-            if let known = keys.key(fingerprint) {
-                throw RegistryError.signingKeyKnown(fingerprint: fingerprint, status: known.status)
-            }
-            switch activation {
-            case .firstUse:
-                guard keys.isEmpty else {
-                    throw RegistryError.keyActivationRefused(
-                        "the registry already has signing keys: a key is adopted on first use only by a registry that has none"
-                    )
-                }
-                let certificates = try Int.fetchOne(db, sql: "SELECT count(*) FROM certificates") ?? 0
-                guard certificates == 0 else {
-                    throw RegistryError.keyActivationRefused(
-                        "the registry holds \(certificates) certificate(s) recorded before it kept signing keys: choose its key explicitly with charter keys init"
-                    )
-                }
-            case .initial:
-                guard keys.isEmpty else {
-                    throw RegistryError.keyActivationRefused(
-                        "the registry already has signing keys (active: \(keys.active?.fingerprint ?? "none")): use charter keys rotate"
-                    )
-                }
-            case .rotation:
-                guard !keys.isEmpty else {
-                    throw RegistryError.keyActivationRefused(
-                        "the registry has no signing key to rotate: use charter keys init")
-                }
-            }
-            var retired = keys.active
-            if var previous = retired {
-                previous.status = .retired
-                previous.retiredAt = now
-                guard previous.activatedAt <= now else {
-                    throw RegistryError.keyActivationRefused(
-                        "the active key \(previous.fingerprint) was activated at \(previous.activatedAt), after \(now)")
-                }
-                try db.execute(
-                    sql: "UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE fingerprint = ?",
-                    arguments: [now.millisecondsSinceEpoch, previous.fingerprint])
-                retired = previous
-            }
-            let active = SigningKeyRecord(
-                fingerprint: fingerprint, publicKey: publicKey, status: .active, activatedAt: activatedAt)
-            try db.execute(
-                sql: """
-                    INSERT INTO signing_keys (fingerprint, public_key, status, activated_at, activated_by)
-                    VALUES (?, ?, 'active', ?, ?)
-                    """,
-                arguments: [fingerprint, publicKey, activatedAt.millisecondsSinceEpoch, actor])
-            try appendAudit(
-                db, at: now, actor: actor, action: AuditAction.activateSigningKey, subject: fingerprint,
-                details: [
-                    "fingerprint": .string(fingerprint), "public_key": .string(publicKey),
-                    "activation": .string(activation.rawValue), "valid_from": .string(activatedAt.description),
-                    "retires": retired.map { .string($0.fingerprint) } ?? .null,
-                ])
-            return (active, retired)
+        let (fingerprint, activatedAt) = try SigningKeyRecord.checkedActivation(
+            publicKey: publicKey, as: activation, validFrom: validFrom, actor: actor, at: now)
+        return try change {
+            try $0.activateSigningKey(
+                publicKey: publicKey, fingerprint: fingerprint, as: activation, activatedAt: activatedAt, actor: actor,
+                at: now)
         }
     }
 
@@ -90,45 +24,6 @@ extension SQLiteRegistry {
     {
         try RegistryName.check(reason, "reason")
         try RegistryName.check(actor, "actor")
-        return try write { db in
-            guard var key = try Self.signingKeys(db).key(fingerprint) else {
-                throw RegistryError.unknownSigningKey(fingerprint)
-            }
-            if let revocation = key.revocation {
-                throw RegistryError.signingKeyAlreadyRevoked(fingerprint: fingerprint, revocation: revocation)
-            }
-            key.status = .revoked
-            key.revocation = .init(reason: reason, actor: actor, at: now)
-            try db.execute(
-                sql: """
-                    UPDATE signing_keys SET status = 'revoked', revoked_at = ?, revoked_reason = ?, revoked_by = ?
-                    WHERE fingerprint = ?
-                    """,
-                arguments: [now.millisecondsSinceEpoch, reason, actor, fingerprint])
-            try appendAudit(
-                db, at: now, actor: actor, action: AuditAction.revokeSigningKey, subject: fingerprint,
-                details: ["fingerprint": .string(fingerprint), "reason": .string(reason)])
-            return key
-        }
-    }
-
-    static func signingKeys(_ db: Database) throws -> [SigningKeyRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY activated_at, fingerprint").map { row in
-            let fingerprint = try row.text("fingerprint")
-            guard let status = SigningKeyRecord.Status(rawValue: try row.text("status")) else {
-                throw RegistryError.database("signing key \(fingerprint) has an unknown status")
-            }
-            var key = SigningKeyRecord(
-                fingerprint: fingerprint, publicKey: try row.text("public_key"), status: status,
-                activatedAt: Timestamp(millisecondsSinceEpoch: try row.integer("activated_at")),
-                retiredAt: try row.optionalInteger("retired_at").map(Timestamp.init(millisecondsSinceEpoch:)))
-            if let revokedAt = try row.optionalInteger("revoked_at") {
-                key.revocation = .init(
-                    reason: try row.optionalText("revoked_reason") ?? "",
-                    actor: try row.optionalText("revoked_by") ?? "",
-                    at: Timestamp(millisecondsSinceEpoch: revokedAt))
-            }
-            return key
-        }
+        return try change { try $0.revokeSigningKey(fingerprint, reason: reason, actor: actor, at: now) }
     }
 }

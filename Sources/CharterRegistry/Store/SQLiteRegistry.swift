@@ -189,32 +189,6 @@ public final class SQLiteRegistry: RegistryStore {
         return String(describing: error)
     }
 
-    // MARK: Audit append
-
-    /// Appends one audit record, chained from the head, and moves the head. Call inside `write`.
-    func appendAudit(
-        _ db: Database, at now: Timestamp, actor: String, action: String, subject: String, details: JSONValue
-    ) throws {
-        guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1") else {
-            throw RegistryError.database("the audit chain head is missing")
-        }
-        let previousSeq = try head.integer("seq")
-        let previousHash = try head.text("hash")
-        let record = AuditRecord(
-            seq: previousSeq + 1, at: now.description, actor: actor, action: action, subject: subject,
-            details: try details.canonical(), previousHash: previousHash, hash: "")
-        guard let hash = record.computedHash(seq: record.seq) else {
-            throw RegistryError.database("audit details could not be written as canonical JSON")
-        }
-        try db.execute(
-            sql: """
-                INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [record.seq, record.at, actor, action, subject, record.details, previousHash, hash])
-        try db.execute(sql: "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", arguments: [record.seq, hash])
-    }
-
     /// `PRAGMA integrity_check`: `["ok"]` when the file is sound.
     public func integrityCheck() throws(RegistryError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }

@@ -1,0 +1,110 @@
+import CharterCore
+
+/// A value bound to a `?` placeholder of the SQL both stores share.
+enum SQLValue {
+    case text(String)
+    case integer(Int64)
+    case null
+
+    /// A nullable text value.
+    static func optionalText(_ value: String?) -> Self { value.map(Self.text) ?? .null }
+    /// A nullable integer value.
+    static func optionalInteger(_ value: Int64?) -> Self { value.map(Self.integer) ?? .null }
+}
+
+/// One result row, read by column name: GRDB's `Row` and ``PostgresRecord`` alike.
+protocol RegistryRow {
+    /// A text column, or a database error naming it.
+    func text(_ column: String) throws -> String
+    /// A nullable text column.
+    func optionalText(_ column: String) throws -> String?
+    /// An integer column, or a database error naming it.
+    func integer(_ column: String) throws -> Int64
+    /// A nullable integer column.
+    func optionalInteger(_ column: String) throws -> Int64?
+}
+
+extension RegistryRow {
+    /// The `revoked_at`, `revoked_reason` and `revoked_by` columns (certificates and signing keys
+    /// alike), or `nil` when the row is not revoked.
+    func revocation() throws -> (reason: String, actor: String, at: Timestamp)? {
+        guard let revokedAt = try optionalInteger("revoked_at") else { return nil }
+        return (
+            try optionalText("revoked_reason") ?? "", try optionalText("revoked_by") ?? "",
+            Timestamp(millisecondsSinceEpoch: revokedAt)
+        )
+    }
+}
+
+/// One transaction on a registry's tables, as each store runs it.
+///
+/// The registry's rules — budget arithmetic, the plan pin, lease expiry, the audit record each
+/// change appends, what the verifier is shown — are written once, in extensions of this protocol
+/// (`RegistryTransaction+Ledger.swift`, `+Audit.swift`), in the SQL both stores accept (`?`
+/// placeholders; PostgreSQL's transaction numbers them). A store supplies only what it does its own
+/// way: running a statement, assigning a new event's id, and keeping the audit chain's head (SQLite
+/// reads it under its file lock; PostgreSQL has it locked and in hand since the transaction began).
+protocol RegistryTransaction {
+    associatedtype Record: RegistryRow
+
+    /// Runs `sql` with `values` bound to its `?` placeholders, in order, and returns every row.
+    func rows(_ sql: String, _ values: [SQLValue]) throws -> [Record]
+
+    /// Inserts a reservation (`state` 'reserved') with the columns `source, run, mechanism, cost,
+    /// actor, reserved_at, lease_expires_at` and returns the id the store gave it: one more than
+    /// any before, never reused.
+    func insertReservation(_ values: [SQLValue]) throws -> Int64
+
+    /// The audit chain's head: the last record's sequence number and hash.
+    func auditHead() throws -> (seq: Int64, hash: String)
+
+    /// Moves the head to a record just appended.
+    mutating func moveAuditHead(seq: Int64, hash: String) throws
+
+    /// `column` as an ORDER BY term that compares text byte by byte (PostgreSQL's default collation
+    /// would not).
+    static func bytewise(_ column: String) -> String
+}
+
+extension RegistryTransaction {
+    /// Runs `sql` for its effect.
+    func execute(_ sql: String, _ values: [SQLValue] = []) throws {
+        _ = try rows(sql, values)
+    }
+
+    /// The first row, if any.
+    func one(_ sql: String, _ values: [SQLValue] = []) throws -> Record? {
+        try rows(sql, values).first
+    }
+
+    /// Appends one audit record, chained from the head, and moves the head.
+    mutating func appendAudit(at now: Timestamp, actor: String, action: String, subject: String, details: JSONValue)
+        throws
+    {
+        let head = try auditHead()
+        let draft = AuditRecord(
+            seq: head.seq + 1, at: now.description, actor: actor, action: action, subject: subject,
+            details: try details.canonical(), previousHash: head.hash, hash: "")
+        guard let hash = draft.computedHash(seq: draft.seq) else {
+            throw RegistryError.database("audit details could not be written as canonical JSON")
+        }
+        try insertAudit(
+            AuditRecord(
+                seq: draft.seq, at: draft.at, actor: actor, action: action, subject: subject, details: draft.details,
+                previousHash: head.hash, hash: hash))
+        try moveAuditHead(seq: draft.seq, hash: hash)
+    }
+
+    /// Inserts `record` as it is (an append, or a verbatim copy from another registry).
+    func insertAudit(_ record: AuditRecord) throws {
+        try execute(
+            """
+            INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(record.seq), .text(record.at), .text(record.actor), .text(record.action),
+                .text(record.subject), .text(record.details), .text(record.previousHash), .text(record.hash),
+            ])
+    }
+}
