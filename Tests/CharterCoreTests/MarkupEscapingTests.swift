@@ -16,9 +16,11 @@ struct MarkupEscapingTests {
     func controls() {
         func scalar(_ value: UInt32) -> String { Unicode.Scalar(value).map { String(Character($0)) } ?? "" }
         let text =
-            "a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f\u{9F}g" + scalar(0xFDD0) + "h" + scalar(0xFFFE) + "i" + scalar(0x1FFFF) + "j"
+            "a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f\u{9F}g" + scalar(0xFDD0) + "h" + scalar(0xFFFE) + "i" + scalar(0x1FFFF)
+            + "j"
             + scalar(0x10FFFF) + "k\t\n"
-        let expected = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\u{FFFD}i\u{FFFD}j\u{FFFD}k&#9;&#10;"
+        let expected =
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\u{FFFD}i\u{FFFD}j\u{FFFD}k&#9;&#10;"
         #expect(text.xmlEscaped == expected)
         #expect(text.htmlEscaped == expected)
         #expect("é 中 😀 \u{FFFD}".htmlEscaped == "é 中 😀 \u{FFFD}")

@@ -28,7 +28,8 @@ struct ReportHTMLTests {
     static func hostileReport(outcome: RunReport.Outcome = .gateFailed) -> RunReport {
         let columns = [hostile(0), hostile(1), "age"]
         let real = Table(columns: [
-            Column(name: columns[0], values: .categorical(CategoricalValues([hostile(2), hostile(3), hostile(2), nil]))),
+            Column(
+                name: columns[0], values: .categorical(CategoricalValues([hostile(2), hostile(3), hostile(2), nil]))),
             Column(name: columns[1], values: .numeric(NumericValues([1, 2, 3, 4]))),
             Column(name: "age", values: .numeric(NumericValues([20, 35, 50, 65]))),
         ])
@@ -118,8 +119,10 @@ struct ReportHTMLTests {
         report.privacyNotes = [(hostile(1), hostile(2))]
         report.kAnonymityClasses = .init(
             quasiIdentifiers: [hostile(3)], threshold: 5,
-            train: .init(rows: 100, classes: 10, k: 1, singletons: 2, classesBelowThreshold: 3, rowsInClassesBelowThreshold: 6),
-            synthetic: .init(rows: 90, classes: 9, k: 2, singletons: 0, classesBelowThreshold: 1, rowsInClassesBelowThreshold: 2),
+            train: .init(
+                rows: 100, classes: 10, k: 1, singletons: 2, classesBelowThreshold: 3, rowsInClassesBelowThreshold: 6),
+            synthetic: .init(
+                rows: 90, classes: 9, k: 2, singletons: 0, classesBelowThreshold: 1, rowsInClassesBelowThreshold: 2),
             syntheticRowsInSmallTrainClasses: 4, syntheticRowsInTrainSingletons: 1, syntheticRowsAbsentFromTrain: 3)
         report.distances = RunReport.DistanceHistogram(toTraining: [0, 0.1, 0.2, 0.5], toHoldout: [0.1, 0.3, 0.4, 2])
         report.membershipROC = ROCCurve(positives: [0.1, 0.4, 0.35, 0.8], negatives: [0.2, 0.3, 0.7])
@@ -131,17 +134,24 @@ struct ReportHTMLTests {
                 baselineRate: 0.3, targets: 100, risk: 0.03, riskLower: 0, riskUpper: 0.1, level: 0.95)
         ]
         report.utility = Certificate.UtilityResults(
-            columns: [.init(column: hostile(0), metric: hostile(1), score: 0.9), .init(column: "age", metric: "KSComplement", score: nil)],
+            columns: [
+                .init(column: hostile(0), metric: hostile(1), score: 0.9),
+                .init(column: "age", metric: "KSComplement", score: nil),
+            ],
             pairs: [.init(column1: hostile(2), column2: hostile(3), metric: hostile(4), score: 0.7)],
             quality: .init(columnShapes: 0.9, columnPairTrends: 0.7, overall: 0.8),
             tstr: .init(
-                target: hostile(5), positiveLabel: hostile(0), metric: "auc", aucTRTR: 0.7, aucTSTR: 0.65, aucTRTS: 0.72,
+                target: hostile(5), positiveLabel: hostile(0), metric: "auc", aucTRTR: 0.7, aucTSTR: 0.65,
+                aucTRTS: 0.72,
                 ratio: 0.93))
         report.tstrProtocol = [(hostile(1), hostile(2))]
         report.fairness = [
             .init(
                 protected: hostile(3), tstrGap: 0.1, ratioGap: 0.2,
-                subgroups: [.init(value: hostile(4), aucTSTR: 0.6, ratio: 0.9), .init(value: hostile(5), aucTSTR: nil, ratio: nil)])
+                subgroups: [
+                    .init(value: hostile(4), aucTSTR: 0.6, ratio: 0.9),
+                    .init(value: hostile(5), aucTSTR: nil, ratio: nil),
+                ])
         ]
         return report
     }
@@ -245,7 +255,8 @@ enum ReportValidator {
 
     /// Writes `page` to a temporary file and judges it.
     static func validate(_ page: String, expectingText: [String] = []) throws -> (status: Int32, output: String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("charter-report-\(UUID().uuidString).html")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-report-\(UUID().uuidString).html")
         try Data(page.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return try Python.run(script, arguments: [file.path] + expectingText)

@@ -141,8 +141,8 @@ struct PlanRun {
             }
         }
         let builder = ReportBuilder(
-            plan: plan, request: request, verified: verified, train: train, holdout: holdout, output: output, measurements: measurements,
-            checks: checks, notes: notes)
+            plan: plan, request: request, verified: verified, train: train, holdout: holdout, output: output,
+            measurements: measurements, checks: checks, notes: notes)
         let failed = checks.filter { !$0.passed }
         guard failed.isEmpty else {
             progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")

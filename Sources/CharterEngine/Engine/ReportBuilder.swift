@@ -199,7 +199,10 @@ struct ReportBuilder {
                     + "stratified on \(split?.stratify ?? "nothing")) test both; never seen by the generator"
             ),
             ("seed", "split seed \(split.map { String($0.seed) } ?? "?"); the model fit is deterministic (Newton)"),
-            ("synthetic rows", "\(output.table.rowCount) train the synthetic model (TSTR) and test the real one (TRTS)"),
+            (
+                "synthetic rows",
+                "\(output.table.rowCount) train the synthetic model (TSTR) and test the real one (TRTS)"
+            ),
         ]
         if !tstr.excludedColumns.isEmpty {
             lines.append(("excluded features", tstr.excludedColumns.joined(separator: ", ")))

@@ -9,7 +9,8 @@ extension GateMeasurements {
         func table(_ t: KAnonymity.TableMeasures) -> RunReport.KAnonymityClasses.Table {
             .init(
                 rows: t.rowCount, classes: t.classCount, k: t.k, singletons: t.singletonClasses,
-                classesBelowThreshold: t.classesBelowThreshold, rowsInClassesBelowThreshold: t.rowsInClassesBelowThreshold)
+                classesBelowThreshold: t.classesBelowThreshold,
+                rowsInClassesBelowThreshold: t.rowsInClassesBelowThreshold)
         }
         return RunReport.KAnonymityClasses(
             quasiIdentifiers: k.quasiIdentifiers, threshold: k.smallClassThreshold, train: table(k.train),

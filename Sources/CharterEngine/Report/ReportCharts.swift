@@ -27,7 +27,8 @@ enum ReportCharts {
         let bar = max(1, slot * 0.4)
         var svg = open(width, height, label: "\(marginal.column): real and synthetic distribution")
         svg += text(width / 2, 15, marginal.column, size: 13, anchor: "middle", weight: "600")
-        svg += line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
+        svg +=
+            line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
         for tick in [0.0, 0.5, 1.0] {
             let y = top + plotHeight * (1 - tick)
             svg += text(left - 4, y + 4, percent(peak * tick), size: 10, anchor: "end")
@@ -35,7 +36,8 @@ enum ReportCharts {
         for index in 0..<marginal.labels.count {
             let x = left + slot * Double(index) + slot * 0.1
             for (offset, value, color, side) in [
-                (0.0, marginal.real[index], realColor, "real"), (bar, marginal.synthetic[index], syntheticColor, "synthetic"),
+                (0.0, marginal.real[index], realColor, "real"),
+                (bar, marginal.synthetic[index], syntheticColor, "synthetic"),
             ] {
                 let h = plotHeight * value / peak
                 svg += "<rect x=\"\(f(x + offset))\" y=\"\(f(top + plotHeight - h))\" width=\"\(f(bar))\" "
@@ -55,7 +57,8 @@ enum ReportCharts {
                 svg += text(x, top + plotHeight + 14, clipped(marginal.labels[index], 12), size: 9, anchor: "middle")
             }
         }
-        let axis = marginal.kind == "numeric" ? "share of rows per bin (\(marginal.labels.count) bins)" : "share of rows"
+        let axis =
+            marginal.kind == "numeric" ? "share of rows per bin (\(marginal.labels.count) bins)" : "share of rows"
         svg += text(width / 2, height - 6, axis, size: 10, anchor: "middle", fill: "#57606a")
         return svg + "</svg>"
     }
@@ -146,13 +149,15 @@ enum ReportCharts {
         let peak = max(0.0001, (train + hold).max() ?? 0)
         let slot = plotWidth / Double(max(1, bins))
         var svg = open(width, height, label: "distance to closest record: training versus holdout")
-        svg += line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
+        svg +=
+            line(left, top, left, top + plotHeight) + line(left, top + plotHeight, left + plotWidth, top + plotHeight)
         for tick in [0.0, 0.5, 1.0] {
             svg += text(left - 4, top + plotHeight * (1 - tick) + 4, percent(peak * tick), size: 10, anchor: "end")
         }
         for index in 0..<bins {
             let x = left + slot * Double(index)
-            let range = "[\(short(histogram.edges[index])), \(short(histogram.edges[index + 1]))\(index == bins - 1 ? "+" : ")")"
+            let range =
+                "[\(short(histogram.edges[index])), \(short(histogram.edges[index + 1]))\(index == bins - 1 ? "+" : ")")"
             for (value, count, color, side) in [
                 (hold[index], histogram.toHoldout[index], holdoutColor, "to holdout"),
                 (train[index], histogram.toTraining[index], trainingColor, "to training"),
@@ -168,7 +173,8 @@ enum ReportCharts {
             svg += text(left + plotWidth * fraction, top + plotHeight + 14, short(value), size: 10, anchor: anchor)
         }
         svg += text(
-            left + plotWidth / 2, height - 8, "distance from a synthetic row to its closest real row (last bin: beyond)",
+            left + plotWidth / 2, height - 8,
+            "distance from a synthetic row to its closest real row (last bin: beyond)",
             size: 10, anchor: "middle", fill: "#57606a")
         return svg + "</svg>"
     }
@@ -194,7 +200,8 @@ enum ReportCharts {
             svg += text(left - 4, top + plot * (1 - tick) + 4, GateCheck.format(tick), size: 10, anchor: "end")
             svg += text(left + plot * tick, top + plot + 14, GateCheck.format(tick), size: 10, anchor: "middle")
         }
-        svg += text(left + plot / 2, top + plot + 28, "false-positive rate (non-members flagged)", size: 10,
+        svg += text(
+            left + plot / 2, top + plot + 28, "false-positive rate (non-members flagged)", size: 10,
             anchor: "middle", fill: "#57606a")
         svg += "<text x=\"12\" y=\"\(f(top + plot / 2))\" font-size=\"10\" fill=\"#57606a\" text-anchor=\"middle\" "
         svg += "transform=\"rotate(-90 12 \(f(top + plot / 2)))\">true-positive rate (members found)</text>"

@@ -22,7 +22,10 @@ extension ReportHTMLRenderer {
         html += "<h3>Split</h3>\n"
         html += HTMLDocument.facts(
             [
-                ("held out", "fraction \(lineage.holdoutFraction): \(lineage.holdoutRows) rows, never seen by the generator"),
+                (
+                    "held out",
+                    "fraction \(lineage.holdoutFraction): \(lineage.holdoutRows) rows, never seen by the generator"
+                ),
                 ("training", "\(lineage.trainRows) rows"), ("split seed", lineage.splitSeed),
             ], class: "wide")
         html += "</div>\n<div>\n<h3>Generator</h3>\n"
@@ -87,7 +90,9 @@ extension ReportHTMLRenderer {
     }
 
     /// Objects become dotted names; arrays of scalars a list; deeper structure its JSON.
-    static func flatten(_ value: JSONValue, prefix: String, into rows: inout [(name: String, value: String)], depth: Int) {
+    static func flatten(
+        _ value: JSONValue, prefix: String, into rows: inout [(name: String, value: String)], depth: Int
+    ) {
         switch value {
         case .object(let members) where depth < 4:
             for (key, member) in members {

@@ -42,10 +42,12 @@ extension ReportHTMLRenderer {
                 .number(GateCheck.format(mechanism.sensitivity)),
             ]
         }
-        html += HTMLDocument.table(["#", "what was protected, and how", "guarantee", "share of the run#", "sensitivity#"], rows, class: "wide")
+        html += HTMLDocument.table(
+            ["#", "what was protected, and how", "guarantee", "share of the run#", "sensitivity#"], rows, class: "wide")
         html += "<p class=\"note\">Share: the mechanism's part of the run's total in the accountant's unit (ρ under "
         html += "zCDP adds across mechanisms). Implementation: "
-        html += Array(Set(spend.mechanisms.map(\.implementation))).sorted().map { $0.htmlEscaped }.joined(separator: "; ")
+        html += Array(Set(spend.mechanisms.map(\.implementation))).sorted().map { $0.htmlEscaped }.joined(
+            separator: "; ")
         html += ".</p>\n"
         return html
     }
@@ -91,7 +93,8 @@ extension ReportHTMLRenderer {
         var html = "<p class=\"explain\">Patients are grouped by their quasi-identifiers ("
         html += k.quasiIdentifiers.map { "<code>\($0.htmlEscaped)</code>" }.joined(separator: ", ")
         html += "): an attacker who knows them about a person can single out a group, so groups smaller than "
-        html += "k = \(k.threshold) are the risk. What counts is whether a synthetic row points into a small real group.</p>\n"
+        html +=
+            "k = \(k.threshold) are the risk. What counts is whether a synthetic row points into a small real group.</p>\n"
         func row(_ label: String, _ t: RunReport.KAnonymityClasses.Table) -> [HTMLDocument.Cell] {
             [
                 .text(label), .number(String(t.rows)), .number(String(t.classes)), .number(String(t.k)),
@@ -118,12 +121,17 @@ extension ReportHTMLRenderer {
         guard let dcr = report.privacy?.distanceToClosestRecord else {
             return "<p class=\"muted\">Not measured (see below).</p>\n"
         }
-        var html = "<div class=\"grid\"><div>\n<p class=\"explain\">For each synthetic row, the distance to its closest "
+        var html =
+            "<div class=\"grid\"><div>\n<p class=\"explain\">For each synthetic row, the distance to its closest "
         html += "training row (rows the generator saw) and to its closest holdout row (rows it never saw, as many). A "
-        html += "generator that memorised patients puts synthetic rows closer to training rows than to holdout rows.</p>\n"
+        html +=
+            "generator that memorised patients puts synthetic rows closer to training rows than to holdout rows.</p>\n"
         var facts: [(label: String, value: String)] = [
             ("synthetic rows closer to a training row", ReportCharts.percent(dcr.closerToTraining) + " (50% expected)"),
-            ("overfitting protection (SDMetrics)", GateCheck.format(dcr.overfittingProtection) + " (1 = none detected)"),
+            (
+                "overfitting protection (SDMetrics)",
+                GateCheck.format(dcr.overfittingProtection) + " (1 = none detected)"
+            ),
             ("median distance to training", GateCheck.format(dcr.medianToTraining)),
             ("median distance to holdout", GateCheck.format(dcr.medianToHoldout)),
         ]

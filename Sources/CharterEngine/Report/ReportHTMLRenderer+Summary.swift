@@ -17,8 +17,11 @@ extension ReportHTMLRenderer {
                 ("purpose", context.purpose), ("audience", context.audience),
                 ("consumers", context.consumers.isEmpty ? "none named" : context.consumers.joined(separator: ", ")),
                 ("expires", context.expiresAt ?? "not set"),
-                ("data", "\(report.lineage.syntheticRows) synthetic rows × \(report.lineage.syntheticColumns.count) columns "
-                    + "from \(report.lineage.dataset) (\(report.lineage.classification))"),
+                (
+                    "data",
+                    "\(report.lineage.syntheticRows) synthetic rows × \(report.lineage.syntheticColumns.count) columns "
+                        + "from \(report.lineage.dataset) (\(report.lineage.classification))"
+                ),
                 ("generator", "\(report.lineage.generator) \(report.lineage.generatorVersion)"),
             ], class: "wide")
         html += "</div>\n<div>\n<h3>Privacy budget</h3>\n" + budget(report) + "</div>\n</div>\n"
@@ -63,7 +66,8 @@ extension ReportHTMLRenderer {
                 let left = max(0, cap - before - spend.epsilon)
                 rows.append(("ε left for this source", GateCheck.format(left)))
                 bar = "<figure class=\"keep\">" + ReportCharts.budgetBar(before: before, run: spend.epsilon, cap: cap)
-                bar += "<figcaption class=\"note\">grey: spent before this run; purple: this run</figcaption></figure>\n"
+                bar +=
+                    "<figcaption class=\"note\">grey: spent before this run; purple: this run</figcaption></figure>\n"
             }
         }
         return HTMLDocument.facts(rows, class: "wide") + bar
@@ -146,7 +150,10 @@ extension ReportHTMLRenderer {
             ("delta_spent", "δ spent by the generator: the chance the ε guarantee fails"),
             ("k_anonymity", "the smallest group of training patients sharing a synthetic row's quasi-identifiers"),
             ("l_diversity", "distinct sensitive values in the smallest synthetic group"),
-            ("membership_inference.accuracy", "how often an attacker tells training patients from others (0.5 = guessing)"),
+            (
+                "membership_inference.accuracy",
+                "how often an attacker tells training patients from others (0.5 = guessing)"
+            ),
             ("membership_inference.auc", "the attack's ROC AUC (0.5 = guessing)"),
             (
                 "distance_to_closest_record.overfitting_protection",
@@ -162,7 +169,10 @@ extension ReportHTMLRenderer {
             ("fidelity.ks_complement", "the worst numeric column's KS complement"),
             ("fidelity.tv_complement", "the worst categorical column's TV complement"),
             ("fidelity.correlation_similarity", "the worst pair's correlation similarity"),
-            ("tstr.ratio", "a model trained on synthetic rows vs one trained on real rows, both tested on real holdout"),
+            (
+                "tstr.ratio",
+                "a model trained on synthetic rows vs one trained on real rows, both tested on real holdout"
+            ),
             ("tstr.auc", "AUC of a model trained on synthetic rows, tested on real holdout"),
             ("trts.ratio", "a real-trained model scored on synthetic rows vs on real holdout"),
             ("trts.auc", "AUC of a real-trained model tested on synthetic rows"),

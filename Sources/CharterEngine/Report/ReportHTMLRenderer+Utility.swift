@@ -116,15 +116,18 @@ extension ReportHTMLRenderer {
                 })
         }
         var html = "<p class=\"explain\">Pearson correlation of every pair of numeric columns "
-        html += "in the real training rows and in the synthetic rows, and their difference. Hover a cell for its value.</p>\n"
+        html +=
+            "in the real training rows and in the synthetic rows, and their difference. Hover a cell for its value.</p>\n"
         html += "<div class=\"plots\">\n"
-        html += "<figure class=\"plot\">" + ReportCharts.heatMap("real", report.correlationColumns, report.realCorrelations)
+        html +=
+            "<figure class=\"plot\">" + ReportCharts.heatMap("real", report.correlationColumns, report.realCorrelations)
         html += "</figure>\n<figure class=\"plot\">"
         html += ReportCharts.heatMap("synthetic", report.correlationColumns, report.syntheticCorrelations)
         html += "</figure>\n<figure class=\"plot\">"
         html += ReportCharts.heatMap("synthetic − real", report.correlationColumns, difference)
         html += "</figure>\n</div>\n<figure class=\"keep\">" + ReportCharts.colorScale()
-        html += "<figcaption class=\"note\">colour scale: −1 (blue) to +1 (red); grey: undefined</figcaption></figure>\n"
+        html +=
+            "<figcaption class=\"note\">colour scale: −1 (blue) to +1 (red); grey: undefined</figcaption></figure>\n"
         return html
     }
 

@@ -73,12 +73,14 @@ extension RunReport.Context {
             "policy_version": .string(policyVersion), "policy_digest": .string(policyDigest), "tier": .string(tier),
             "purpose": .string(purpose), "audience": .string(audience),
             "consumers": .array(consumers.map(JSONValue.string)),
-            "issued_at": issuedAt.map(JSONValue.string) ?? .null, "expires_at": expiresAt.map(JSONValue.string) ?? .null,
+            "issued_at": issuedAt.map(JSONValue.string) ?? .null,
+            "expires_at": expiresAt.map(JSONValue.string) ?? .null,
             "ledger_digest": .string(ledgerDigest),
             "approvals": .array(
                 approvals.map {
                     [
-                        "role": .string($0.role), "by": .string($0.by), "at": .string($0.at), "counted": .bool($0.counted),
+                        "role": .string($0.role), "by": .string($0.by), "at": .string($0.at),
+                        "counted": .bool($0.counted),
                         "reason": $0.reason.map(JSONValue.string) ?? .null, "signed": .bool($0.signed),
                     ]
                 }),
