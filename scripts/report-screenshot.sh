@@ -48,14 +48,18 @@ profile=$(mktemp -d "${TMPDIR:-/tmp}/charter-chromium.XXXXXX")
 trap 'rm -rf "$profile"' EXIT
 rm -f "$output"
 
-scripting=""
-[ "${CHARTER_SCREENSHOT_SCRIPTS:-on}" = off ] && scripting="--blink-settings=scriptEnabled=false"
+# JavaScript off through the throwaway profile's content settings: Chromium's headless screenshot
+# writes nothing under --blink-settings=scriptEnabled=false (seen with Chromium 156).
+if [ "${CHARTER_SCREENSHOT_SCRIPTS:-on}" = off ]; then
+    mkdir -p "$profile/Default"
+    printf '%s\n' '{"profile":{"default_content_setting_values":{"javascript":2}}}' >"$profile/Default/Preferences"
+fi
 
 width=${size%x*}
 height=${size#*x}
 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
     --no-first-run --no-default-browser-check --user-data-dir="$profile" \
-    --window-size="$width,$height" $scripting --screenshot="$output" "$url" >"$profile/chromium.log" 2>&1 || {
+    --window-size="$width,$height" --screenshot="$output" "$url" >"$profile/chromium.log" 2>&1 || {
     echo "error: chromium failed:" >&2
     tail -n 20 "$profile/chromium.log" >&2
     exit 1

@@ -45,12 +45,20 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: CommandLineContext.policySignersHelp)
     var requireSignedPolicy: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When a gate stops the run, write its report (HTML: every check, the privacy and utility measures, lineage) to this file for review; it holds aggregate statistics of the source. Nothing else is written.",
+            valueName: "file"))
+    var failedReport: String?
+
     @Option(help: "Output format: text, json.")
     var format: Format = .text
 
     func validate() throws {
         try CommandLineContext.validate(now: now)
         if let out, out.isEmpty { throw ValidationError("--out must name a folder") }
+        if let failedReport, failedReport.isEmpty { throw ValidationError("--failed-report must name a file") }
     }
 
     var registryLocation: RegistryLocation { CommandLineContext.registry(registry) }
@@ -87,6 +95,16 @@ struct EngineOptions: ParsableArguments {
         }
                 let outcome = opened.execution.execute(plan: plan, inputs: inputs)
         if case .failed(let error) = outcome { throw fail(error, plan: plan) }
+        var reportWritten = false
+        if case .gateFailed(let run) = outcome, let failedReport {
+            do {
+                try AtomicFile.write(ReportHTMLRenderer().render(run.report), to: failedReport)
+                reportWritten = true
+            } catch {
+                Terminal.writeError(
+                    "error: cannot write the report to \"\(failedReport)\": \(error.localizedDescription)\n")
+            }
+        }
         if format == .json {
             Terminal.write((try? outcome.json(plan: plan).pretty()) ?? "{}\n")
         } else {
@@ -96,6 +114,7 @@ struct EngineOptions: ParsableArguments {
                 Terminal.write(EngineOutput.publishedText(run, plan: plan, verification: verification))
             case .gateFailed(let run):
                 Terminal.write(EngineOutput.failedText(run, plan: plan))
+                if reportWritten, let failedReport { Terminal.write("  report          \(failedReport)\n") }
             case .failed:
                 break
             }

@@ -148,15 +148,19 @@ struct EngineFixture {
         return RequestLoader().load(file: "request.yaml", bytes: Array(text.utf8)).requests[0]
     }()
 
-    /// An engine with `generator` under its name and a stand-in membership-inference attack.
+    /// An engine with `generator` under its name and a stand-in membership-inference attack (the
+    /// build's own with `realAttack`).
     func engine(
-        _ generator: any SyntheticDataGenerator = ResamplingGenerator(), attack: Bool = true, signingKey: SigningKey? = nil
+        _ generator: any SyntheticDataGenerator = ResamplingGenerator(), attack: Bool = true, signingKey: SigningKey? = nil,
+        realAttack: Bool = false
     ) -> PlanEngine {
         PlanEngine(
             environment: EngineEnvironment(
                 registry: registry, signingKey: signingKey ?? key, now: Self.now, actor: "tester",
                 generator: { $0 == generator.name ? generator : nil },
-                membershipInference: attack
+                membershipInference: realAttack
+                    ? MembershipInferenceAttack.available
+                    : attack
                     ? MembershipInferenceAttack { _, _, _, _, _ in .init(attack: "stand-in", accuracy: 0.5, auc: 0.5) }
                     : nil,
                 outputRoot: directory.appendingPathComponent("out").path))

@@ -50,7 +50,7 @@ struct PlanEngineTests {
         #expect(ContentDigest.sha256(synthetic) == certificate.lineage.synthetic.sha256)
         #expect(try fixture.registry.certificate(certificate.id)?.keyID == fixture.key.publicKey.id)
         let html = try String(contentsOfFile: run.reportHTMLPath, encoding: .utf8)
-        #expect(html.contains("<svg") && html.contains("Published"))
+        #expect(html.contains("<svg") && html.contains("Released"))
         // The budget is committed, the certificate catalogued, the chain intact and pinned.
         let budget = try fixture.registry.budget(for: "gbsg2-test", at: EngineFixture.now)
         #expect(budget.events.map(\.state) == [.committed])

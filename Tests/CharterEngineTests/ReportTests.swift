@@ -72,22 +72,25 @@ struct ReportTests {
         let report = RunReport(
             requestID: "REQ-<1>", planDigest: "sha256:abc", outcome: .gateFailed,
             gates: [GateCheck(gate: .utility, check: "tstr.ratio_min", measured: 0.5, threshold: 0.9, bound: .minimum)],
-            lineage: [("source", "a & b")], privacy: [("ε spent", "1")], marginals: marginals,
-            correlationColumns: ["age", "x"], realCorrelations: [[1, 0.5], [0.5, 1]],
-            syntheticCorrelations: [[1, nil], [nil, 1]], warnings: ["budget spent"], evaluation: [:], certificateID: nil
-        )
+            marginals: marginals, correlationColumns: ["age", "x"], realCorrelations: [[1, 0.5], [0.5, 1]],
+            syntheticCorrelations: [[1, nil], [nil, 1]], warnings: ["budget spent & more"], evaluation: [:],
+            certificateID: nil)
         let page = ReportHTMLRenderer().render(report)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(!page.contains("<script"))
         #expect(!page.contains("http://") || !page.contains("src="))
         #expect(page.contains("REQ-&lt;1&gt;"))
-        #expect(page.contains("a &amp; b"))
-        #expect(page.components(separatedBy: "<svg").count - 1 == 4)  // two marginals, two heat maps
+        #expect(page.contains("budget spent &amp; more"))
+        // Two marginals; real, synthetic and difference heat maps and their colour scale; no budget bar
+        // (no spend), no privacy plots (nothing measured).
+        #expect(page.components(separatedBy: "<svg").count - 1 == 6)
         #expect(page.contains(">72</text>"))  // the histogram's upper end on its axis
-        #expect(page.contains("Not published"))
+        #expect(page.contains("Not released"))
         #expect(page.contains("short by 0.4"))
         let json = report.json
         #expect(json["outcome"] == "gate-failed")
+        #expect(json["charter_report"] == .integer(RunReport.jsonFormat))
+        #expect(json["gates"]?[0]?["rule"] == "estimate")
         #expect(json["gates"]?[0]?["shortfall"] == .number(0.4))
         #expect(json["correlations"]?["synthetic"]?[0]?[1] == .null)
     }

@@ -114,14 +114,14 @@ struct PlanRun {
         let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
         let checks = Self.gateChecks(plan: plan, measurements: measurements, spend: spend)
         let builder = ReportBuilder(
-            plan: plan, verified: verified, train: train, holdout: holdout, output: output, measurements: measurements,
-            checks: checks, notes: notes)
+            plan: plan, request: request, verified: verified, train: train, holdout: holdout, output: output,
+            measurements: measurements, checks: checks, notes: notes)
         let failed = checks.filter { !$0.passed }
         guard failed.isEmpty else {
             progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")
             return .gateFailed(
                 FailedRun(
-                    report: builder.report(outcome: .gateFailed, certificateID: nil), failed: failed, notes: notes))
+                    report: builder.report(outcome: .gateFailed), failed: failed, notes: notes))
         }
 
         // Certify and publish.
@@ -133,9 +133,13 @@ struct PlanRun {
         let id =
             "cert-"
             + String(ContentDigest.sha256("\(plan.digest)|\(issued)|\(syntheticDigest)").dropFirst(7).prefix(20))
-        let report = builder.report(outcome: .published, certificateID: id)
+        let syntheticFile = String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv")
+        let report = builder.report(
+            outcome: .published,
+            certificate: (id: id, issuedAt: issued.description, expiresAt: expires.description),
+            synthetic: (file: syntheticFile, digest: syntheticDigest))
         var certificate = builder.certificate(
-            id: id, syntheticFile: String(publish.synthetic.split(separator: "/").last ?? "synthetic.csv"),
+            id: id, syntheticFile: syntheticFile,
             syntheticDigest: syntheticDigest, schemaColumns: output.table.columnNames, certify: certify,
             issued: issued, expires: expires, auditHead: try auditHead(), requestDigest: plan.inputs.request)
         certificate.lineage.synthetic.csvSafety = CSVWriter.formulaRule

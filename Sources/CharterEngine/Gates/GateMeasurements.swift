@@ -65,6 +65,10 @@ public struct GateMeasurements: Sendable {
     var linkedK: Int?
     var newRowSynthesis: Result<NewRowSynthesis, DisclosureInputError>
     public var membershipInference: Result<MembershipInferenceAttack.Outcome, MeasureFailure>
+    /// The attribute-inference attack (anonymeter's, knowing the quasi-identifiers) on each declared
+    /// sensitive column, or on the target when none is declared; empty without quasi-identifiers.
+    /// Reported, not gated.
+    var attributeInference: [(secret: String, result: Result<AttributeInferenceResult, DisclosureInputError>)]
     /// Per protected attribute, the TSTR evaluation with that attribute's subgroups.
     public var fairness: [(attribute: String, result: Result<TSTREvaluation, TSTREvaluation.Failure>)]
 
@@ -109,6 +113,23 @@ public struct GateMeasurements: Sendable {
             }
         }
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
+        attributeInference = []
+        if !inputs.quasiIdentifiers.isEmpty {
+            let secrets = (inputs.sensitive.isEmpty ? inputs.target.map { [$0] } ?? [] : inputs.sensitive)
+                .filter { !inputs.quasiIdentifiers.contains($0) }
+            for secret in secrets {
+                let attack = AttributeInference(auxiliaryColumns: inputs.quasiIdentifiers, secret: secret)
+                attributeInference.append(
+                    (
+                        secret,
+                        Result { () throws(DisclosureInputError) in
+                            try attack.measure(
+                                train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic,
+                                schema: inputs.schema)
+                        }
+                    ))
+            }
+        }
         newRowSynthesis = Result { () throws(DisclosureInputError) in
             try NewRowSynthesis(train: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         }

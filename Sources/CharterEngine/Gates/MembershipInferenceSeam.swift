@@ -20,15 +20,20 @@ public struct MembershipInferenceAttack: Sendable {
         public var aucVariance: Double?
         /// The records each accuracy was measured on, for its Wilson interval; `nil` when unknown.
         public var accuracyRecords: Int?
+        /// The attack's ROC curve over every member and non-member, for the report; `nil` when the
+        /// attack gives none.
+        public var roc: ROCCurve?
 
         public init(
-            attack: String, accuracy: Double, auc: Double?, aucVariance: Double? = nil, accuracyRecords: Int? = nil
+            attack: String, accuracy: Double, auc: Double?, aucVariance: Double? = nil, accuracyRecords: Int? = nil,
+            roc: ROCCurve? = nil
         ) {
             self.attack = attack
             self.accuracy = accuracy
             self.auc = auc
             self.aucVariance = aucVariance
             self.accuracyRecords = accuracyRecords
+            self.roc = roc
         }
 
         /// The accuracy's Wilson interval over one balanced sample's records, centred on the mean
@@ -84,8 +89,9 @@ public struct MembershipInferenceAttack: Sendable {
     /// and does not depend on the seed.
     public static let available: MembershipInferenceAttack? = MembershipInferenceAttack {
         train, holdout, synthetic, schema, seed in
-        let results = try MembershipInference(seed: seed).measure(
-            train: train, holdout: holdout, synthetic: synthetic, schema: schema, repetitions: Int(repetitions))
+        let attack = MembershipInference(seed: seed)
+        let distances = try attack.distances(train: train, holdout: holdout, synthetic: synthetic, schema: schema)
+        let results = try attack.measure(distances, repetitions: Int(repetitions))
         let accuracies = results.map(\.accuracy)
         let auc = results.first?.auc
         let records = results.first?.balancedRecordCount ?? 0
@@ -97,6 +103,7 @@ public struct MembershipInferenceAttack: Sendable {
                 "distance to closest synthetic record (CharterPrivacy MembershipInference): accuracy averaged over "
                 + "\(repetitions) balanced samples of \(records) records from seed \(seed) "
                 + "(range \(DecimalText.fixed(low, places: 4))–\(DecimalText.fixed(high, places: 4)))",
-            accuracy: accuracy, auc: auc, aucVariance: results.first?.aucVariance, accuracyRecords: records)
+            accuracy: accuracy, auc: auc, aucVariance: results.first?.aucVariance, accuracyRecords: records,
+            roc: ROCCurve(positives: distances.members.map { -$0 }, negatives: distances.nonMembers.map { -$0 }))
     }
 }

@@ -49,9 +49,26 @@ public struct MembershipInference: Sendable, Equatable {
     public func measure(
         train: Table, holdout: Table, synthetic: Table, schema: TableSchema, repetitions: Int
     ) throws(DisclosureInputError) -> [MembershipInferenceResult] {
-        guard (1...65_536).contains(repetitions) else {
-            throw DisclosureInputError("membership inference needs 1 to 65536 repetitions, not \(repetitions)")
-        }
+        try measure(
+            distances(train: train, holdout: holdout, synthetic: synthetic, schema: schema), repetitions: repetitions)
+    }
+
+    /// What the attack scores: each record's distance to its closest synthetic record.
+    public struct Distances: Sendable, Equatable {
+        /// The train records' distances, in table order.
+        public var members: [Double]
+        /// The holdout records' distances, in table order.
+        public var nonMembers: [Double]
+        /// The columns the distance is measured over.
+        public var columns: [String]
+    }
+
+    /// The distances of every train (member) and holdout (non-member) record to its closest synthetic
+    /// record, which the attack's score is (negated): for its statistics, and for an ROC curve.
+    /// Needs what ``measure(train:holdout:synthetic:schema:)`` needs.
+    public func distances(
+        train: Table, holdout: Table, synthetic: Table, schema: TableSchema
+    ) throws(DisclosureInputError) -> Distances {
         guard confidenceLevel > 0 && confidenceLevel < 1 else {
             throw DisclosureInputError("the confidence level must lie strictly between 0 and 1, not \(confidenceLevel)")
         }
@@ -70,10 +87,24 @@ public struct MembershipInference: Sendable, Equatable {
             synthetic: train, reference: synthetic, columns: columns, schema: schema)
         let nonMembers = try DistanceToClosestRecord.perRow(
             synthetic: holdout, reference: synthetic, columns: columns, schema: schema)
+        return Distances(members: members, nonMembers: nonMembers, columns: columns)
+    }
+
+    /// The attack's statistics from ``distances(train:holdout:synthetic:schema:)``, with each of
+    /// `repetitions` consecutive seeds, as ``measure(train:holdout:synthetic:schema:repetitions:)``.
+    public func measure(_ distances: Distances, repetitions: Int) throws(DisclosureInputError)
+        -> [MembershipInferenceResult]
+    {
+        guard (1...65_536).contains(repetitions) else {
+            throw DisclosureInputError("membership inference needs 1 to 65536 repetitions, not \(repetitions)")
+        }
+        guard distances.members.count >= 2, distances.nonMembers.count >= 2 else {
+            throw DisclosureInputError("membership inference needs at least two members and two non-members")
+        }
         return (0..<UInt64(repetitions)).map { offset in
             Self.result(
-                members: members, nonMembers: nonMembers, seed: seed &+ offset, level: confidenceLevel,
-                columns: columns)
+                members: distances.members, nonMembers: distances.nonMembers, seed: seed &+ offset,
+                level: confidenceLevel, columns: distances.columns)
         }
     }
 

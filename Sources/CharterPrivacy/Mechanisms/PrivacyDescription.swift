@@ -51,6 +51,10 @@ public struct PrivacyDescription: Sendable, Hashable {
     /// The sampler implementation, recorded for audits (DP notes §2, item 7).
     public var implementation: String =
         "CKS20 exact samplers (Canonne, Kamath & Steinke 2020), integer arithmetic, power-of-two grid"
+    /// What the mechanism protected, in words a reader of the run report understands (`the counts of
+    /// 'age' in 21 bins`); set by the generator that ran it. Not part of ``jsonValue``: the ledger's
+    /// record and its digest stay as they were.
+    public var subject: String?
 
     /// The description as JSON with sorted keys.
     public var jsonValue: JSONValue {

@@ -99,5 +99,5 @@ public struct ProfileHTMLRenderer: Sendable {
         return svg + "</svg>"
     }
 
-    func escape(_ text: String) -> String { text.xmlEscaped }
+    func escape(_ text: String) -> String { text.htmlEscaped }
 }

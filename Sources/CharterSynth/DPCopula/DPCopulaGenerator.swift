@@ -97,7 +97,9 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 throw GeneratorError(.generatorMechanismFailed, "the histogram of '\(column.name)': \(error)")
             }
             let release = histogram.releaseWithAnySource(values: column.rowLabels(), using: &random)
-            mechanisms.append(release.privacy)
+            var privacy = release.privacy
+            privacy.subject = "the counts of '\(column.name)' in \(column.labels.count) bins of its declared domain"
+            mechanisms.append(privacy)
             marginals.append(NoisyMarginal(counts: release.value, column: column))
         }
         let noisyRows = marginals.map(\.total).reduce(0, +) / Double(d)
@@ -136,7 +138,10 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             } catch {
                 throw GeneratorError(.generatorMechanismFailed, "the correlation release: \(error)")
             }
-            mechanisms.append(release.privacy)
+            var privacy = release.privacy
+            privacy.subject =
+                "the correlations of the \(d) columns: \(products.count) sums of clipped normal-score products"
+            mechanisms.append(privacy)
             var estimate = Matrix.identity(d)
             var index = 0
             var sds: [Double] = []

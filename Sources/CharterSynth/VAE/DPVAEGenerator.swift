@@ -76,7 +76,7 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
             x: x, present: present, rows: n, options: options, dp: dp, random: &random, noise: &secure)
         let table = model.sample(rowCount: rowCount, random: &random)
 
-        let mechanism = PrivacyDescription(
+        var mechanism = PrivacyDescription(
             mechanism: "dp-sgd",
             guarantee: .approximate(epsilon: spent.epsilon, delta: delta),
             sensitivity: options.clipNorm, noise: [],
@@ -84,6 +84,9 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
             implementation:
                 "Poisson subsampling and floating-point Gaussian noise (Box-Muller on 53-bit uniforms) from the "
                 + "noise source; per-example clipping by the factorised dense-layer gradient norm")
+        mechanism.subject =
+            "the model's training: every step's per-example gradients, clipped to norm \(options.clipNorm), "
+            + "over \(dp.steps) steps"
         var parameters = options.lineage
         parameters["parameters"] = .integer(model.parameterCount)
         parameters["columns"] = VAEGenerator.columnLineage(layout)

@@ -36,7 +36,7 @@ extension ComplianceReport {
 
     /// The report as one self-contained HTML page (no scripts, everything escaped).
     public var html: String {
-        func e(_ text: String) -> String { text.xmlEscaped }
+        func e(_ text: String) -> String { text.htmlEscaped }
         var rows = ""
         var sections = ""
         for line in lines {
@@ -57,22 +57,19 @@ extension ComplianceReport {
             sections += "<p>Not shown by Charter: \(e(line.requirement.limits))</p></section>\n"
         }
         let warning = policyMatches ? "" : "<p class=\"warning\">The policy read now is not the one the certificate was issued under (its digest differs).</p>"
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(framework.title)): \(e(certificate))</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
-            table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.3rem .6rem;text-align:left}
-            .addressed{color:#0a6b2d}.partly-addressed{color:#8a5a00}.not-covered{color:#a11}.warning{color:#a11;font-weight:bold}
-            @media print{body{margin:0;max-width:none}section{break-inside:avoid}}</style></head><body>
+        let style = """
+            .addressed { color: #0a6b2d; } .partly-addressed { color: #8a5a00; } .not-covered { color: #a11; }
+            .warning { color: #a11; font-weight: bold; } section { break-inside: avoid; }
+            """
+        let body = """
             <h1>\(e(framework.title))</h1>
             <p>Certificate <code>\(e(certificate))</code> for request <code>\(e(request))</code>, tier <strong>\(e(tier))</strong>, policy \(e(policy)). Mapping <code>\(e(framework.framework))</code> version \(framework.version). Not legal advice: a requirement is addressed only where the policy sets the controls named and the certificate carries the evidence.</p>
             \(warning)
             <table><thead><tr><th>requirement</th><th></th><th>status</th></tr></thead><tbody>
             \(rows)</tbody></table>
             \(sections)<h2>Sources</h2><ul>\(framework.sources.map { "<li>\(e($0))</li>" }.joined())</ul>
-            </body></html>
-
             """
+        return HTMLDocument.page(title: "\(framework.title): \(certificate)", style: style, body: body)
     }
 
     /// The report as data.

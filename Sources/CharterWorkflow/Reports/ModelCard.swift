@@ -138,22 +138,16 @@ public struct ModelCard: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The same document as one self-contained HTML page (no scripts, everything escaped, A4 print).
+    /// The same document as one self-contained HTML page (no scripts, everything escaped, A4 print),
+    /// in the frame every Charter document shares (``HTMLDocument``).
     static func html(title: String, sections: [Section]) -> String {
-        func e(_ text: String) -> String { text.xmlEscaped }
         let body = sections.map { section in
-            "<section><h2>\(e(section.title))</h2><ul>" + section.lines.map { "<li>\(e($0))</li>" }.joined() + "</ul></section>"
+            "<section><h2>\(section.title.htmlEscaped)</h2><ul>"
+                + section.lines.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul></section>"
         }.joined(separator: "\n")
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
-            li{margin:.2rem 0;overflow-wrap:anywhere}@media print{@page{size:A4}body{margin:0;max-width:none}section{break-inside:avoid}}</style>
-            </head><body><h1>\(e(title))</h1>
-            \(body)
-            </body></html>
-
-            """
+        return HTMLDocument.page(
+            title: title, style: "li { margin: .2rem 0; overflow-wrap: anywhere; } section { break-inside: avoid; }",
+            body: "<h1>\(title.htmlEscaped)</h1>\n\(body)")
     }
 
     /// The same document as data.

@@ -78,7 +78,7 @@ extension Sweeping {
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <title>Charter sweep \(requestID.xmlEscaped)</title>
+            <title>Charter sweep \(requestID.htmlEscaped)</title>
             <style>
             body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px; color: #1f2328; }
             table { border-collapse: collapse; font-size: 13px; } th, td { border: 1px solid #d0d7de; padding: 4px 8px; }
@@ -87,17 +87,17 @@ extension Sweeping {
             </style>
             </head>
             <body>
-            <h1>Privacy–utility sweep: \(requestID.xmlEscaped)</h1>
-            <p>Source <code>\(source.xmlEscaped)</code>, tier \((tier ?? "none").xmlEscaped). Each setting was fitted on the training split only \
+            <h1>Privacy–utility sweep: \(requestID.htmlEscaped)</h1>
+            <p>Source <code>\(source.htmlEscaped)</code>, tier \((tier ?? "none").htmlEscaped). Each setting was fitted on the training split only \
             (\(ProfileNumber.percent(1 - PlanSweep.validationFraction)) of it) and measured against the rest; nothing was published.</p>
-            <ul>\(reservations.map { "<li>\($0.xmlEscaped)</li>" }.joined())</ul>
+            <ul>\(reservations.map { "<li>\($0.htmlEscaped)</li>" }.joined())</ul>
             <table>
-            <tr><th>setting</th><th>ε spent</th>\(Self.metrics.map { "<th>\($0.title.xmlEscaped)</th>" }.joined())</tr>
+            <tr><th>setting</th><th>ε spent</th>\(Self.metrics.map { "<th>\($0.title.htmlEscaped)</th>" }.joined())</tr>
 
             """
         for point in points {
             page +=
-                "<tr><td>\(Self.label(point).xmlEscaped)</td><td class=\"num\">\(point.spentEpsilon.map(ProfileNumber.format) ?? "–")</td>"
+                "<tr><td>\(Self.label(point).htmlEscaped)</td><td class=\"num\">\(point.spentEpsilon.map(ProfileNumber.format) ?? "–")</td>"
             for metric in Self.metrics {
                 page += "<td class=\"num\">\(Self.value(point, metric.key).map(ProfileNumber.format) ?? "n/a")</td>"
             }
@@ -121,7 +121,7 @@ extension Sweeping {
         func y(_ value: Double) -> Double { (height - bottom) - (height - bottom - 20) * min(max(value, 0), 1) }
         var svg =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
-        svg += "<text x=\"\(Int(left))\" y=\"14\" font-size=\"12\">\(title.xmlEscaped)</text>"
+        svg += "<text x=\"\(Int(left))\" y=\"14\" font-size=\"12\">\(title.htmlEscaped)</text>"
         for tick in [0.0, 0.5, 1.0] {
             svg += "<line x1=\"\(left)\" x2=\"\(width - 10)\" y1=\"\(y(tick))\" y2=\"\(y(tick))\" stroke=\"#d0d7de\"/>"
             svg += "<text x=\"4\" y=\"\(y(tick) + 4)\" font-size=\"10\">\(ProfileNumber.format(tick))</text>"
@@ -129,14 +129,14 @@ extension Sweeping {
         var previous: (x: Double, y: Double, generator: String)?
         for (index, point) in points.enumerated() {
             svg +=
-                "<text x=\"\(x(index))\" y=\"\(height - 10)\" font-size=\"10\" text-anchor=\"middle\">\((point.setting.epsilon.map { "ε\($0)" } ?? "no DP").xmlEscaped)</text>"
+                "<text x=\"\(x(index))\" y=\"\(height - 10)\" font-size=\"10\" text-anchor=\"middle\">\((point.setting.epsilon.map { "ε\($0)" } ?? "no DP").htmlEscaped)</text>"
             guard let value = Self.value(point, key) else { continue }
             if let previous, previous.generator == point.setting.generator {
                 svg +=
                     "<line x1=\"\(previous.x)\" y1=\"\(previous.y)\" x2=\"\(x(index))\" y2=\"\(y(value))\" stroke=\"#0969da\" stroke-width=\"2\"/>"
             }
             svg +=
-                "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"4\" fill=\"#0969da\"><title>\(Self.label(point).xmlEscaped): \(ProfileNumber.format(value))</title></circle>"
+                "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"4\" fill=\"#0969da\"><title>\(Self.label(point).htmlEscaped): \(ProfileNumber.format(value))</title></circle>"
             previous = (x(index), y(value), point.setting.generator)
         }
         return svg + "</svg>"
