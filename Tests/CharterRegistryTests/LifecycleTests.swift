@@ -145,13 +145,19 @@ struct LifecycleTests {
         #expect(findings.contains { $0.message.contains("lifecycle event 1") }, "\(findings)")
     }
 
-    @Test("concurrent accesses and an incident: every allowed access precedes the incident and is notified")
-    func concurrentIncidentAndAccess() throws {
-        let (fixture, registry) = try registry(.sqlite)
+    @Test("concurrent accesses and an incident: every allowed access precedes the incident and is notified", arguments: StoreKind.all)
+    func concurrentIncidentAndAccess(_ kind: StoreKind) throws {
+        let (fixture, registry) = try registry(kind)
         let path = fixture.path
+        let postgres = fixture.postgres
         let results = LockedEvents()
         DispatchQueue.concurrentPerform(iterations: 17) { index in
-            guard let store = try? SQLiteRegistry(path: path, create: false) else { return }
+            // Each thread its own connection, as separate processes would have.
+            let opened: (any RegistryStore)? =
+                if let postgres { try? PostgresRegistry(location: postgres, mode: .existing) } else {
+                    try? SQLiteRegistry(path: path, create: false)
+                }
+            guard let store = opened else { return }
             if index == 8 {
                 let outcome = try? store.respondToIncident(
                     .source("gbsg2"), reason: "breach", replacement: nil, actor: "bob", at: now)
