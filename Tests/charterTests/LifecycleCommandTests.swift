@@ -130,6 +130,13 @@ struct LifecycleCommandTests {
         #expect(entries.map { $0["outcome"] as? String } == ["allowed", "refused", "refused", "refused", "refused"])
         let text = try project.run(["catalog", "access-log"])
         #expect(text.stdout.contains("ALLOWED") && text.stdout.contains("consumer marketing"))
+        // An audience wider than the certified one, and revalidating a revoked certificate, are refused too.
+        let audience = try project.run(
+            ["access", id, "--consumer", "oncology-ml", "--purpose", "model-prototyping", "--by", "ann@hospital.example",
+             "--audience", "public", "--now", "2026-12-13"])
+        #expect(audience.status == 1 && audience.stdout.contains("audience \"public\" is wider than the certified \"internal\""))
+        let revalidate = try project.run(["revalidate", id, "--source", "examples/data/gbsg2.csv", "--now", "2026-12-13"])
+        #expect(revalidate.status == 1 && revalidate.stderr.contains("was revoked"), "\(revalidate.stderr)")
         #expect(try project.run(["audit", "verify"]).status == 0)
     }
 

@@ -189,6 +189,8 @@ enum GateNumber {
         if text.count > 12, let dot = text.firstIndex(of: ".") {
             let digits = text.distance(from: dot, to: text.endIndex) - 1
             if digits > 6 { text = String(text.prefix(text.distance(from: text.startIndex, to: dot) + 7)) }
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
         }
         return text
     }

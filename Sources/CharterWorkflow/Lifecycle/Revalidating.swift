@@ -249,7 +249,8 @@ public struct Revalidation: Sendable {
             let flag = column.distance > terms.driftThreshold ? "DRIFTED" : "ok"
             lines.append(
                 "    \(column.column): \(column.measure) \(GateCheck.format(column.distance)) \(flag)"
-                    + (column.location.map { " (largest at \($0))" } ?? "") + (column.note.map { " — \($0)" } ?? ""))
+                    + (column.distance > 0 ? column.location.map { " (largest at \($0))" } ?? "" : "")
+                    + (column.note.map { " — \($0)" } ?? ""))
         }
         lines.append("  gates:")
         for check in checks {
