@@ -8,7 +8,8 @@ extension SQLiteRegistry {
     ) throws(RegistryError) -> (context: LifecycleContext, event: LifecycleEvent?) {
         try RegistryName.check(actor, "actor")
         return try write { db in
-            try LifecycleRules.record(SQLiteLifecycleRows(db: db, registry: self), certificate: id, actor: actor, at: now, decide)
+            try LifecycleRules.record(
+                SQLiteLifecycleRows(db: db, registry: self), certificate: id, actor: actor, at: now, decide)
         }
     }
 

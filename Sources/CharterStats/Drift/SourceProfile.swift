@@ -146,7 +146,8 @@ public struct SourceProfile: Sendable, Equatable {
                     }
                 }
                 // Mass past the last kept percentile: the baseline holds at most 1 − its last share there.
-                let tail = (1 - Self.share(sorted, atMost: points[points.count - 1])) - (1 - cumulative[cumulative.count - 1])
+                let tail =
+                    (1 - Self.share(sorted, atMost: points[points.count - 1])) - (1 - cumulative[cumulative.count - 1])
                 if tail > distance {
                     distance = tail
                     location = points[points.count - 1]
