@@ -148,7 +148,9 @@ struct IncidentCommand: ParsableCommand {
     @Option(name: .customLong("certificate"), help: LifecycleCommand.certificateHelp)
     var certificate: String?
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("A signing key's fingerprint (sha256:…).", valueName: "fingerprint"))
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp("A signing key's fingerprint (sha256:…).", valueName: "fingerprint"))
     var key: String?
 
     @Option(help: "What happened.")

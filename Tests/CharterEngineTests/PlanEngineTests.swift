@@ -58,7 +58,11 @@ struct PlanEngineTests {
         let audit = try fixture.registry.verifyAudit()
         #expect(audit.findings.isEmpty)
         let records = try fixture.registry.auditRecords()
-        #expect(records.last?.action == "certificate.record")
+        // The certificate's record, then its publication terms for the lifecycle (plan, files, source profile).
+        #expect(records.suffix(2).map(\.action) == ["certificate.record", "lifecycle.publication"])
+        let publication = try #require(try fixture.registry.lifecycleEvents(certificate: certificate.id).first)
+        #expect(publication.kind == .publication && publication.details["plan"]?["digest"]?.stringValue == plan.digest)
+        #expect(publication.details["files"]?.arrayValue?.count == 4)
         #expect(records.first { $0.seq == certificate.auditHead.seq }?.hash == certificate.auditHead.hash)
         // Nothing staged is left behind.
         let left = try FileManager.default.contentsOfDirectory(atPath: fixture.outputDirectory)

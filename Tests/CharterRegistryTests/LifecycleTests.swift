@@ -76,7 +76,9 @@ struct LifecycleTests {
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test("an incident on a source revokes its certificates, names who accessed, and a repeat changes nothing", arguments: StoreKind.all)
+    @Test(
+        "an incident on a source revokes its certificates, names who accessed, and a repeat changes nothing",
+        arguments: StoreKind.all)
     func incidentOnSource(_ kind: StoreKind) throws {
         let (_, registry) = try registry(kind)
         _ = try access(registry, "A", consumer: "oncology-ml", by: "ann@hospital.example")
@@ -109,7 +111,9 @@ struct LifecycleTests {
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test("an incident on the active key revokes it and what it signed, and activates the replacement at once", arguments: StoreKind.all)
+    @Test(
+        "an incident on the active key revokes it and what it signed, and activates the replacement at once",
+        arguments: StoreKind.all)
     func incidentOnKey(_ kind: StoreKind) throws {
         let (_, registry) = try registry(kind)
         #expect(throws: RegistryError.self) {
@@ -145,13 +149,21 @@ struct LifecycleTests {
         #expect(findings.contains { $0.message.contains("lifecycle event 1") }, "\(findings)")
     }
 
-    @Test("concurrent accesses and an incident: every allowed access precedes the incident and is notified")
-    func concurrentIncidentAndAccess() throws {
-        let (fixture, registry) = try registry(.sqlite)
+    @Test(
+        "concurrent accesses and an incident: every allowed access precedes the incident and is notified",
+        arguments: StoreKind.all)
+    func concurrentIncidentAndAccess(_ kind: StoreKind) throws {
+        let (fixture, registry) = try registry(kind)
         let path = fixture.path
+        let postgres = fixture.postgres
         let results = LockedEvents()
         DispatchQueue.concurrentPerform(iterations: 17) { index in
-            guard let store = try? SQLiteRegistry(path: path, create: false) else { return }
+            // Each thread its own connection, as separate processes would have.
+            let opened: (any RegistryStore)? =
+                if let postgres { try? PostgresRegistry(location: postgres, mode: .existing) } else {
+                    try? SQLiteRegistry(path: path, create: false)
+                }
+            guard let store = opened else { return }
             if index == 8 {
                 let outcome = try? store.respondToIncident(
                     .source("gbsg2"), reason: "breach", replacement: nil, actor: "bob", at: now)

@@ -12,7 +12,8 @@ import Testing
 /// policy whose tier revalidates every 30 days and enforces it.
 @Suite("certificate lifecycle workflow", .serialized)
 struct LifecycleWorkflowTests {
-    static let policy = WorkflowFixture.policy
+    static let policy =
+        WorkflowFixture.policy
         .replacingOccurrences(of: "expiry: { max: 365d }", with: "expiry: { max: 365d, revalidate_every: 30d }")
         + "revalidation: { drift_threshold: 0.15, enforce: true }\n"
 
@@ -54,7 +55,9 @@ struct LifecycleWorkflowTests {
         ActingInstant(WorkflowFixture.instant.timestamp.advanced(by: .seconds(Int64(days) * 86_400)))!
     }
 
-    @Test("revalidate_every comes due: expiring lists it, verify and access fail while enforced, a passing revalidation restores standing")
+    @Test(
+        "revalidate_every comes due: expiring lists it, verify and access fail while enforced, a passing revalidation restores standing"
+    )
     func dueAndEnforced() throws {
         let (folder, registry, id, certificatePath) = try Self.publish()
         let files = FileSystemInputStore()
@@ -85,7 +88,8 @@ struct LifecycleWorkflowTests {
         // Due again 30 days after the passing one.
         let record = try #require(try registry.certificate(id))
         let later = RevalidationStatus(
-            LifecycleContext(certificate: record, events: try registry.lifecycleEvents(certificate: id)), at: Self.at(62).timestamp)
+            LifecycleContext(certificate: record, events: try registry.lifecycleEvents(certificate: id)),
+            at: Self.at(62).timestamp)
         #expect(later.dueAt == Self.at(61).timestamp && later.isOverdue)
         #expect(try registry.verifyAudit().isIntact)
     }

@@ -1,8 +1,8 @@
 internal import CharterCore
 public import CharterData
 public import CharterPlan
-internal import CharterRegistry
 internal import CharterPolicy
+internal import CharterRegistry
 internal import CharterStats
 
 /// A certificate's gates measured again, with the plan that certified it, against the source as

@@ -229,7 +229,8 @@ extension PlanStage {
             if s.value("revalidation") != .null {
                 let r = try PlanJSONReader(
                     s.value("revalidation"), path: s.at("revalidation"), keys: ["drift_threshold", "enforce"])
-                certify.revalidation = .init(driftThreshold: try r.decimal("drift_threshold"), enforce: try r.bool("enforce"))
+                certify.revalidation = .init(
+                    driftThreshold: try r.decimal("drift_threshold"), enforce: try r.bool("enforce"))
             }
             self = .certify(certify)
         case .publish:

@@ -109,6 +109,12 @@ public enum PlanTextRenderer {
                 ("expires", s.expiresAt?.description ?? "(never)"),
                 ("warn", s.warnDays.map { "\($0) days before expiry" } ?? "(none)"),
                 ("revalidate", s.revalidateEveryDays.map { "every \($0) days" } ?? "(not required)"),
+                (
+                    "drift",
+                    s.revalidation.map {
+                        "at most \($0.driftThreshold) per column" + ($0.enforce ? "; overdue or failed blocks use" : "")
+                    } ?? "(policy default 0.1)"
+                ),
                 ("purpose", s.purpose), ("audience", s.audience), ("consumers", list(s.consumers)),
                 ("jurisdiction", s.jurisdiction ?? "(not stated)"), ("signature", s.signature),
             ])

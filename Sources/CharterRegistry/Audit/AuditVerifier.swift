@@ -220,12 +220,14 @@ struct AuditVerifier {
                 else {
                     mismatch(
                         record,
-                        "audit record \(record.seq) records lifecycle event \(event.map(String.init) ?? "?") twice or with no kind")
+                        "audit record \(record.seq) records lifecycle event \(event.map(String.init) ?? "?") twice or with no kind"
+                    )
                     continue
                 }
                 state.lifecycle[event] = .init(
                     kind: kind.rawValue, certificate: details["certificate"]?.stringValue,
-                    outcome: details["outcome"]?.stringValue ?? "", detailsDigest: details["details_sha256"]?.stringValue ?? "")
+                    outcome: details["outcome"]?.stringValue ?? "",
+                    detailsDigest: details["details_sha256"]?.stringValue ?? "")
             default:
                 mismatch(record, "audit record \(record.seq) has unknown action \"\(record.action)\"")
             }

@@ -146,7 +146,8 @@ public struct SourceProfile: Sendable, Equatable {
                     }
                 }
                 // Mass past the last kept percentile: the baseline holds at most 1 − its last share there.
-                let tail = (1 - Self.share(sorted, atMost: points[points.count - 1])) - (1 - cumulative[cumulative.count - 1])
+                let tail =
+                    (1 - Self.share(sorted, atMost: points[points.count - 1])) - (1 - cumulative[cumulative.count - 1])
                 if tail > distance {
                     distance = tail
                     location = points[points.count - 1]
@@ -189,6 +190,8 @@ enum GateNumber {
         if text.count > 12, let dot = text.firstIndex(of: ".") {
             let digits = text.distance(from: dot, to: text.endIndex) - 1
             if digits > 6 { text = String(text.prefix(text.distance(from: text.startIndex, to: dot) + 7)) }
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
         }
         return text
     }

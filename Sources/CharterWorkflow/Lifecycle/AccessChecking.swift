@@ -56,7 +56,9 @@ public struct AccessDecision: Sendable {
             }
         }
         if let audience, !audiences.contains(audience) {
-            throw LifecycleFailure("--audience must be one of \(audiences.joined(separator: ", ")), got \"\(LifecycleCertificate.escaped(audience))\"")
+            throw LifecycleFailure(
+                "--audience must be one of \(audiences.joined(separator: ", ")), got \"\(LifecycleCertificate.escaped(audience))\""
+            )
         }
         let named = try LifecycleCertificate(reference, registry: registry, store: store)
         let id = named.record.id
@@ -97,7 +99,8 @@ public struct AccessDecision: Sendable {
         let certificate = context.certificate
         var reasons: [String] = []
         if let revocation = certificate.revocation {
-            reasons.append("the certificate was revoked at \(revocation.at) by \(revocation.actor): \(revocation.reason)")
+            reasons.append(
+                "the certificate was revoked at \(revocation.at) by \(revocation.actor): \(revocation.reason)")
         }
         if let retired = context.retirement {
             reasons.append("the certificate was retired at \(retired.at) by \(retired.actor)")
@@ -108,7 +111,8 @@ public struct AccessDecision: Sendable {
             matched = known
         } else {
             reasons.append(
-                "consumer \"\(consumer)\" is not one the certificate allows (\(certificate.consumers.joined(separator: ", ")))")
+                "consumer \"\(consumer)\" is not one the certificate allows (\(certificate.consumers.joined(separator: ", ")))"
+            )
         }
         let publication = try? context.readPublication()
         if let certified = publication?.certify?.purpose {
@@ -148,9 +152,11 @@ public struct AccessDecision: Sendable {
     /// The decision in plain text.
     public var text: String {
         if allowed {
-            return "allowed: \(by) for \(consumer) may use \(certificateID) for \(purpose) (recorded as event \(event.id))\n"
+            return
+                "allowed: \(by) for \(consumer) may use \(certificateID) for \(purpose) (recorded as event \(event.id))\n"
         }
-        return "refused: \(by) for \(consumer), purpose \(purpose), on \(certificateID) (recorded as event \(event.id))\n"
+        return
+            "refused: \(by) for \(consumer), purpose \(purpose), on \(certificateID) (recorded as event \(event.id))\n"
             + reasons.map { "  - \($0)\n" }.joined()
     }
 }
@@ -184,7 +190,8 @@ public enum AccessLog {
         return events.map { event in
             let d = event.details
             let reasons = d["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            return "\(event.at)  \(event.outcome.uppercased())  \(event.certificate ?? "?")  consumer \(d["consumer"]?.stringValue ?? "?")  "
+            return
+                "\(event.at)  \(event.outcome.uppercased())  \(event.certificate ?? "?")  consumer \(d["consumer"]?.stringValue ?? "?")  "
                 + "purpose \(d["purpose"]?.stringValue ?? "?")  by \(d["by"]?.stringValue ?? "?")"
                 + (reasons.isEmpty ? "" : "  (\(reasons.joined(separator: "; ")))") + "\n"
         }.joined()

@@ -58,14 +58,17 @@ public struct LifecycleCertificate: Sendable {
             guard !reference.isEmpty, reference.count <= 200,
                 !reference.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else {
-                throw LifecycleFailure("\"\(Self.escaped(reference))\" is neither a certificate file nor a certificate id")
+                throw LifecycleFailure(
+                    "\"\(Self.escaped(reference))\" is neither a certificate file nor a certificate id")
             }
             record = try Self.record(reference, registry)
             path = nil
         }
     }
 
-    private static func record(_ id: String, _ registry: any RegistryStore) throws(LifecycleFailure) -> CertificateRecord {
+    private static func record(_ id: String, _ registry: any RegistryStore) throws(LifecycleFailure)
+        -> CertificateRecord
+    {
         let found: CertificateRecord?
         do {
             found = try registry.certificate(id)
@@ -111,10 +114,12 @@ public struct Publication: Sendable {
         do {
             plan = try Plan(json: planValue)
         } catch {
-            throw LifecycleFailure("the recorded plan of \(event.certificate ?? "?") does not decode: \(error)", .denied)
+            throw LifecycleFailure(
+                "the recorded plan of \(event.certificate ?? "?") does not decode: \(error)", .denied)
         }
         guard plan.isIntact else {
-            throw LifecycleFailure("the recorded plan of \(event.certificate ?? "?") does not match its digest", .denied)
+            throw LifecycleFailure(
+                "the recorded plan of \(event.certificate ?? "?") does not match its digest", .denied)
         }
         self.files = files.compactMap { file in
             guard let path = file["path"]?.stringValue, let sha256 = file["sha256"]?.stringValue else { return nil }

@@ -34,7 +34,8 @@ public struct LifecycleSummary: Sendable {
             lines.append(("revalidation", "none yet"))
         }
         if let due = status.dueAt {
-            lines.append(("due", "\(due)\(status.isOverdue ? " (overdue)" : "")\(status.terms.enforce ? ", enforced" : "")"))
+            lines.append(
+                ("due", "\(due)\(status.isOverdue ? " (overdue)" : "")\(status.terms.enforce ? ", enforced" : "")"))
         }
         let accesses = events.filter { $0.kind == .access }
         if !accesses.isEmpty {
@@ -53,7 +54,9 @@ public struct LifecycleSummary: Sendable {
         let accesses = events.filter { $0.kind == .access }
         return [
             "revalidation": status.json,
-            "latest_revalidation": latest.map { ["outcome": .string($0.outcome), "at": .string($0.at.description), "event": .integer(Int($0.id))] } ?? .null,
+            "latest_revalidation": latest.map {
+                ["outcome": .string($0.outcome), "at": .string($0.at.description), "event": .integer(Int($0.id))]
+            } ?? .null,
             "accesses": [
                 "allowed": .integer(accesses.filter { $0.outcome == "allowed" }.count),
                 "refused": .integer(accesses.filter { $0.outcome != "allowed" }.count),

@@ -51,7 +51,8 @@ public struct Retirement: Sendable {
         var remove: [String] = []
         for file in publication.files {
             if file.sha256 == named.record.digest {
-                plan.kept.append(Kept(path: file.path, reason: "the certificate is kept so that it verifies as retired"))
+                plan.kept.append(
+                    Kept(path: file.path, reason: "the certificate is kept so that it verifies as retired"))
                 continue
             }
             if let problem = Self.pathProblem(file.path, directory: publication.directory) {
@@ -71,7 +72,10 @@ public struct Retirement: Sendable {
                     remove.append(file.path)
                 } else {
                     plan.kept.append(
-                        Kept(path: file.path, reason: "its digest \(digest) is not the published \(file.sha256): changed since, not deleted"))
+                        Kept(
+                            path: file.path,
+                            reason:
+                                "its digest \(digest) is not the published \(file.sha256): changed since, not deleted"))
                 }
             }
         }
@@ -80,7 +84,8 @@ public struct Retirement: Sendable {
             "kept": .array(plan.kept.map { ["path": .string($0.path), "reason": .string($0.reason)] }),
         ]
         let recorded = try lifecycleRead { () throws(RegistryError) in
-            try registry.recordLifecycle(certificate: id, actor: actor, at: instant.timestamp) { (now) -> LifecycleEntry? in
+            try registry.recordLifecycle(certificate: id, actor: actor, at: instant.timestamp) {
+                (now) -> LifecycleEntry? in
                 guard now.retirement == nil else { return nil }
                 return LifecycleEntry(
                     kind: .retirement, outcome: "retired", details: details,
@@ -125,7 +130,8 @@ public struct Retirement: Sendable {
     public var json: JSONValue {
         [
             "certificate": .string(certificateID), "event": event.map { .integer(Int($0.id)) } ?? .null,
-            "retired_at": retiredAt.map { .string($0.description) } ?? event.map { .string($0.at.description) } ?? .null,
+            "retired_at": retiredAt.map { .string($0.description) } ?? event.map { .string($0.at.description) }
+                ?? .null,
             "removed": .array(removed.map(JSONValue.string)), "absent": .array(absent.map(JSONValue.string)),
             "kept": .array(kept.map { ["path": .string($0.path), "reason": .string($0.reason)] }),
         ]

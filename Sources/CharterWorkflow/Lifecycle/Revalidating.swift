@@ -1,7 +1,7 @@
 public import CharterCore
+import CharterData
 public import CharterEngine
 public import CharterRegistry
-import CharterData
 public import CharterStats
 
 /// Where a certificate stands with its revalidations at an instant.
@@ -36,7 +36,8 @@ public struct RevalidationStatus: Sendable, Equatable {
         let publication = try? context.readPublication()
         terms =
             publication?.terms
-            ?? RevalidationTerms(everyDays: nil, driftThreshold: RevalidationTerms.defaultDriftThreshold, enforce: false)
+            ?? RevalidationTerms(
+                everyDays: nil, driftThreshold: RevalidationTerms.defaultDriftThreshold, enforce: false)
         isRecorded = publication != nil
         let revalidations = context.events.filter { $0.kind == .revalidation }
         lastPassed = revalidations.last { $0.outcome == "passed" }?.at
@@ -132,7 +133,9 @@ public struct Revalidation: Sendable {
         }
         let status = RevalidationStatus(context, at: instant.timestamp)
         var reasons: [String] = []
-        if measured.sourceDigest != publication.sourceDigest { reasons.append("the source changed since certification") }
+        if measured.sourceDigest != publication.sourceDigest {
+            reasons.append("the source changed since certification")
+        }
         if status.isOverdue { reasons.append("revalidate_every came due") }
         if reasons.isEmpty { reasons.append("requested") }
         let drifted = drift.filter { $0.distance > terms.driftThreshold }
@@ -249,7 +252,8 @@ public struct Revalidation: Sendable {
             let flag = column.distance > terms.driftThreshold ? "DRIFTED" : "ok"
             lines.append(
                 "    \(column.column): \(column.measure) \(GateCheck.format(column.distance)) \(flag)"
-                    + (column.location.map { " (largest at \($0))" } ?? "") + (column.note.map { " — \($0)" } ?? ""))
+                    + (column.distance > 0 ? column.location.map { " (largest at \($0))" } ?? "" : "")
+                    + (column.note.map { " — \($0)" } ?? ""))
         }
         lines.append("  gates:")
         for check in checks {

@@ -27,7 +27,9 @@ public enum CertificateCheck {
         }
         var result = CertificateVerifier(signingKeys: keys, now: instant.timestamp)
             .verify(fileBytes: bytes, registry: registry, data: data)
-        if let certificate = result.certificate { result.findings += lifecycleFindings(certificate.id, registry, instant) }
+        if let certificate = result.certificate {
+            result.findings += lifecycleFindings(certificate.id, registry, instant)
+        }
         return result
     }
 

@@ -92,12 +92,13 @@ public struct AuditNarrative: Sendable {
         let summary = details?["summary"]
         func list(_ key: String) -> [String] { summary?[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
         func text(_ key: String) -> String { summary?[key]?.stringValue ?? "?" }
+        func count(_ key: String) -> String { summary?[key]?.doubleValue.map { String(Int($0)) } ?? "?" }
         let who = record.actor
         let outcome = details?["outcome"]?.stringValue ?? "?"
         switch record.action {
         case "lifecycle.publication":
             return "\(who) recorded what certificate \(record.subject) was published with: its plan, its "
-                + "\(summary?["files"].map { "\($0)" } ?? "?") files and their digests, and its source's profile."
+                + "\(count("files")) files and their digests, and its source's profile."
         case "lifecycle.revalidation":
             var sentence = "\(who) revalidated certificate \(record.subject) against "
                 + (summary?["source_changed"] == .bool(true) ? "a changed source" : "its unchanged source")
@@ -124,8 +125,8 @@ public struct AuditNarrative: Sendable {
             sentence += consumers.isEmpty ? "; no consumer to notify" : "; consumers to notify: \(consumers.joined(separator: ", "))"
             return sentence + "."
         case "lifecycle.retirement":
-            return "\(who) retired certificate \(record.subject): \(summary?["removed"].map { "\($0)" } ?? "?") published files removed, "
-                + "\(summary?["kept"].map { "\($0)" } ?? "?") kept; the certificate still verifies, as retired."
+            return "\(who) retired certificate \(record.subject): \(count("removed")) published files removed, "
+                + "\(count("kept")) kept; the certificate still verifies, as retired."
         default: return "\(who) did \(record.action) on \(record.subject)."
         }
     }
