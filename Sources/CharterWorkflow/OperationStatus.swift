@@ -10,3 +10,12 @@ public enum OperationStatus: Sendable, Equatable {
     /// Only approvals are missing.
     case pending
 }
+
+/// A failed operation as a front end reports it: one line and how it ended (``OperationStatus``).
+/// Key operations and lifecycle commands fail this way, and the CLI prints both through one path.
+public protocol OperationFailure: Error {
+    /// What went wrong, in one line.
+    var message: String { get }
+    /// `unreadable` for bad input, `denied` for a refusal.
+    var status: OperationStatus { get }
+}

@@ -24,28 +24,6 @@ struct KeysCommand: ParsableCommand {
     static let keyHelp = ArgumentHelp(
         "The signing key file (default: $CHARTER_SIGNING_KEY, else \(SigningKey.defaultPath)).", valueName: "path")
 
-    /// Runs `body`, printing a key operation's failure and ending with its exit status (2 bad input,
-    /// 1 refused).
-    static func run(_ reporter: RegistryReporter, _ body: () throws -> Void) throws {
-        try reporter.run {
-            do {
-                try body()
-            } catch let failure as SigningKeyTrust.Failure {
-                if reporter.output.format == .text {
-                    Terminal.writeError("error: \(failure.message)\n")
-                } else {
-                    try reporter.output.emit(
-                        reporter.report([
-                            .error(
-                                failure.status == .unreadable ? .unreadableInput : .registryError, failure.message,
-                                at: .file(reporter.path))
-                        ]))
-                }
-                throw failure.status.exitStatus.exitCode
-            }
-        }
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List every signing key, oldest first, with its status and validity.")
@@ -97,7 +75,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "keys init")
             let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
-            try KeysCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let now = try registry.instant().timestamp
                 let result = try SigningKeyTrust.initialise(
                     registry: try registry.openOrCreate(), keyPath: keyPath,
@@ -136,7 +114,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "keys rotate")
             let keyPath = SigningKey.resolvePath(explicit: key, environment: CommandLineContext.environment)
-            try KeysCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let now = try registry.instant().timestamp
                 let rotation = try SigningKeyTrust.rotate(
                     registry: try registry.openForChange(), keyPath: keyPath, actor: actor, at: now)
@@ -172,7 +150,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "keys revoke")
-            try KeysCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let now = try registry.instant().timestamp
                 let key = try SigningKeyTrust.revoke(
                     registry: try registry.openForChange(), fingerprint: fingerprint, reason: reason, actor: actor,
@@ -198,7 +176,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let reporter = RegistryReporter(
                 output: try OutputOptions.parse([]), path: registry.path, command: "keys export")
-            try KeysCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let bundle = try SigningKeyTrust.export(registry: try registry.open())
                 Terminal.write(bundle.text)
                 Terminal.writeError(

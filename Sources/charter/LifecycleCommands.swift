@@ -5,35 +5,14 @@ import CharterRegistry
 import CharterWorkflow
 import Foundation
 
-/// Shared by the lifecycle commands: a certificate named by id or file, `--actor`, and failures
-/// printed in the chosen format with exit 2 (bad input) or 1 (refused).
+/// Shared by the lifecycle commands: a certificate named by id or file, and `--actor` (their
+/// failures print through ``RegistryReporter/runReportingFailures(_:)``).
 enum LifecycleCommand {
     static let certificateHelp = ArgumentHelp(
         "The certificate: its id, or its file (which must be the file the catalogue recorded).",
         valueName: "certificate")
 
     static let actorHelp: ArgumentHelp = "Who acts, as the audit chain records it (default: $USER)."
-
-    /// Runs `body`, printing a lifecycle failure and ending with its exit status.
-    static func run(_ reporter: RegistryReporter, _ body: () throws -> Void) throws {
-        try reporter.run {
-            do {
-                try body()
-            } catch let failure as LifecycleFailure {
-                if reporter.output.format == .text {
-                    Terminal.writeError("error: \(failure.message)\n")
-                } else {
-                    try reporter.output.emit(
-                        reporter.report([
-                            .error(
-                                failure.status == .unreadable ? .unreadableInput : .registryError, failure.message,
-                                at: .file(reporter.path))
-                        ]))
-                }
-                throw failure.status.exitStatus.exitCode
-            }
-        }
-    }
 }
 
 /// `charter revalidate CERT --source FILE`.
@@ -65,7 +44,7 @@ struct RevalidateCommand: ParsableCommand {
     func run() throws {
         let reporter = RegistryReporter(output: output, path: registry.path, command: "revalidate")
         var passed = true
-        try LifecycleCommand.run(reporter) {
+        try reporter.runReportingFailures {
             let instant = try registry.instant()
             let store = FileSystemInputStore()
             guard let bytes = store.contents(of: source) else {
@@ -118,7 +97,7 @@ struct AccessCommand: ParsableCommand {
     func run() throws {
         let reporter = RegistryReporter(output: output, path: registry.path, command: "access")
         var allowed = true
-        try LifecycleCommand.run(reporter) {
+        try reporter.runReportingFailures {
             let decision = try AccessDecision.check(
                 certificate, consumer: consumer, purpose: purpose, by: by, audience: audience,
                 registry: try registry.openForChange(), store: FileSystemInputStore(),
@@ -173,7 +152,7 @@ struct IncidentCommand: ParsableCommand {
 
     func run() throws {
         let reporter = RegistryReporter(output: output, path: registry.path, command: "incident")
-        try LifecycleCommand.run(reporter) {
+        try reporter.runReportingFailures {
             let store = try registry.openForChange()
             let scope: IncidentScope
             if let source {
@@ -217,7 +196,7 @@ extension CatalogCommand {
 
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog retire")
-            try LifecycleCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let retirement = try Retirement.retire(
                     certificate, registry: try registry.openForChange(), store: FileSystemInputStore(),
                     actor: CommandLineContext.actor(actor), instant: try registry.instant())
@@ -238,7 +217,7 @@ extension CatalogCommand {
 
         func run() throws {
             let reporter = RegistryReporter(output: output, path: registry.path, command: "catalog access-log")
-            try LifecycleCommand.run(reporter) {
+            try reporter.runReportingFailures {
                 let events = try AccessLog.events(
                     certificate: certificate, registry: try registry.open(), store: FileSystemInputStore())
                 try reporter.emit(text: AccessLog.text(events), json: AccessLog.json(events), findings: [])

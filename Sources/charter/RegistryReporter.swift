@@ -1,5 +1,6 @@
 import CharterCore
 import CharterRegistry
+import CharterWorkflow
 import Foundation
 
 /// Reporting for registry commands: results in the chosen format, failures as diagnostics.
@@ -20,6 +21,28 @@ struct RegistryReporter {
         case .text: Terminal.write(text)
         case .json: Terminal.write(try json.pretty())
         default: try output.emit(report(findings))
+        }
+    }
+
+    /// Runs `body` as ``run(_:)`` does, and prints an ``OperationFailure`` (a key operation's, a
+    /// lifecycle command's) in the chosen format, ending with its exit status (2 bad input, 1 refused).
+    func runReportingFailures(_ body: () throws -> Void) throws {
+        try run {
+            do {
+                try body()
+            } catch let failure as any OperationFailure {
+                if output.format == .text {
+                    Terminal.writeError("error: \(failure.message)\n")
+                } else {
+                    try output.emit(
+                        report([
+                            .error(
+                                failure.status == .unreadable ? .unreadableInput : .registryError, failure.message,
+                                at: .file(path))
+                        ]))
+                }
+                throw failure.status.exitStatus.exitCode
+            }
         }
     }
 

@@ -19,7 +19,7 @@ import Foundation
 /// keys stay in their 0600 files; the registry records public keys only.
 public enum SigningKeyTrust {
     /// Why a key operation could not be done.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Failure: OperationFailure, Sendable, Equatable, CustomStringConvertible {
         /// What went wrong, in one line.
         public var message: String
         /// `unreadable` for bad input (exit 2), `denied` for a refusal (exit 1).

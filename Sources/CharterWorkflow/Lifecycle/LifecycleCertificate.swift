@@ -4,7 +4,7 @@ public import CharterPlan
 public import CharterRegistry
 
 /// Why a lifecycle command could not do what it was asked (exit 2 for bad input, 1 for a refusal).
-public struct LifecycleFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LifecycleFailure: OperationFailure, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, in one line.
     public var message: String
     /// `unreadable` for bad input, `denied` for a refusal.
