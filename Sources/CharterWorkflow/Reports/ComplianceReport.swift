@@ -75,6 +75,7 @@ public struct ComplianceReport: Sendable {
         case "distance_to_closest_record": return thresholds(controls?.distanceToClosestRecord)
         case "fidelity": return thresholds(controls?.fidelity)
         case "fairness": return thresholds(controls?.fairness)
+        case "diversity": return thresholds(controls?.diversity)
         case "tstr": return controls?.tstr.flatMap { number($0.ratioMin).map { "TSTR ratio ≥ \($0)" } }
         case "trts": return controls?.trts.flatMap { number($0.ratioMin).map { "TRTS ratio ≥ \($0)" } }
         case "approvals":
