@@ -30,6 +30,9 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
     .deletingLastPathComponent().deletingLastPathComponent()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let speedOnly = arguments.contains("--speed-only")
+// --dp-vae-only: only dp-vae, with DPVAE_EPOCHS / DPVAE_BATCH / DPVAE_LR overriding the plan's settings.
+let dpVAEOnly = arguments.contains("--dp-vae-only")
+let environment = ProcessInfo.processInfo.environment
 let positional = arguments.filter { !$0.hasPrefix("--") }
 let outRoot = URL(fileURLWithPath: positional.first ?? "/tmp/charter-synth-comparison")
 let chosen = Set(positional.dropFirst())
@@ -223,18 +226,26 @@ if !speedOnly {
             to: folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
         try metadata(data).write(to: folder.appendingPathComponent("metadata.json"), atomically: true, encoding: .utf8)
         print("\(data.name): \(data.train.rowCount) train, \(data.holdout.rowCount) holdout rows; vae epochs \(data.epochs)")
-        rows.append(try measure(data, "gaussian-copula", GaussianCopulaGenerator(), epsilon: nil, parameters: [:], folder: folder))
-        rows.append(try measure(data, "vae", VAEGenerator(), epsilon: nil, parameters: ["epochs": .integer(data.epochs), "batch_size": 500], folder: folder))
+        if !dpVAEOnly {
+            rows.append(try measure(data, "gaussian-copula", GaussianCopulaGenerator(), epsilon: nil, parameters: [:], folder: folder))
+            rows.append(try measure(data, "vae", VAEGenerator(), epsilon: nil, parameters: ["epochs": .integer(data.epochs), "batch_size": 500], folder: folder))
+        }
         for epsilon in [1.0, 5.0] {
-            rows.append(
+            if !dpVAEOnly { rows.append(
                 try measure(
                     data, "dp-copula eps=\(Int(epsilon))", DPCopulaGenerator(), epsilon: epsilon,
-                    parameters: ["marginal_share": .number(0.5)], folder: folder))
-            let (epochs, batch) = planned(rows: data.train.rowCount, epsilon: epsilon)
+                    parameters: ["marginal_share": .number(0.5)], folder: folder)) }
+            var (epochs, batch) = planned(rows: data.train.rowCount, epsilon: epsilon)
+            epochs = environment["DPVAE_EPOCHS"].flatMap { Int($0) } ?? epochs
+            batch = environment["DPVAE_BATCH"].flatMap { Int($0) } ?? batch
+            var parameters: [String: JSONValue] = [
+                "epochs": .integer(epochs), "batch_size": .integer(batch), "clip_norm": 1,
+            ]
+            if let rate = environment["DPVAE_LR"].flatMap({ Double($0) }) { parameters["learning_rate"] = .number(rate) }
+            print("dp-vae eps=\(Int(epsilon)): epochs \(epochs), batch \(batch)")
             rows.append(
                 try measure(
-                    data, "dp-vae eps=\(Int(epsilon))", DPVAEGenerator(), epsilon: epsilon,
-                    parameters: ["epochs": .integer(epochs), "batch_size": .integer(batch), "clip_norm": 1],
+                    data, "dp-vae eps=\(Int(epsilon))", DPVAEGenerator(), epsilon: epsilon, parameters: parameters,
                     folder: folder))
         }
     }
@@ -243,6 +254,7 @@ if !speedOnly {
     for row in rows { print(format(row)) }
 }
 
+if dpVAEOnly { exit(0) }
 // One epoch on 10,000 rows × 10 columns (the first ten ACTG 175 columns resampled with a fixed seed).
 let speed = try actg175()
 let ten = Array(speed.train.columns.prefix(10))
