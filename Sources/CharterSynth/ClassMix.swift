@@ -43,7 +43,8 @@ public struct ClassMix: Sendable, Equatable {
         guard let column = value["column"]?.stringValue, let object = value["shares"]?.objectValue, !object.isEmpty
         else {
             throw GeneratorError(
-                .generatorInvalidParameter, "parameter 'class_mix' must be {\"column\": name, \"shares\": {class: share}}")
+                .generatorInvalidParameter,
+                "parameter 'class_mix' must be {\"column\": name, \"shares\": {class: share}}")
         }
         var shares: [String: Double] = [:]
         for (label, share) in object {
@@ -68,7 +69,9 @@ public struct ClassMix: Sendable, Equatable {
         exact.append(restShare < 1e-12 ? 0 : restShare * Double(rowCount))
         var counts = exact.map { Int($0.rounded(.down)) }
         var left = rowCount - counts.reduce(0, +)
-        let order = exact.indices.sorted { (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1) }
+        let order = exact.indices.sorted {
+            (exact[$0] - Double(counts[$0]), -$0) > (exact[$1] - Double(counts[$1]), -$1)
+        }
         for index in order where left > 0 && (index < labels.count || restShare >= 1e-12) {
             counts[index] += 1
             left -= 1
@@ -129,7 +132,8 @@ public struct ClassMix: Sendable, Equatable {
                     "other_classes_rows": .integer(restQuota),
                     "drawn_rows": .integer(drawn),
                     "method": .string(
-                        "exact rejection: rows drawn from the fitted model and kept per class until each class has round(share x rows); at most \(Self.maximumDrawFactor)x the rows drawn; sampling only, no further fitting"),
+                        "exact rejection: rows drawn from the fitted model and kept per class until each class has round(share x rows); at most \(Self.maximumDrawFactor)x the rows drawn; sampling only, no further fitting"
+                    ),
                 ]
                 return (table.selectingRows(kept), lineage)
             }
@@ -147,7 +151,9 @@ public struct ClassMix: Sendable, Equatable {
             batch = max(1, min(need, bound - drawn))
         }
         let short = named.enumerated().filter { seen[$0.offset] < $0.element.rows }
-            .map { "'\($0.element.label)' drawn \(seen[$0.offset]) times in the last \(batch) rows, needs \($0.element.rows)" }
+            .map {
+                "'\($0.element.label)' drawn \(seen[$0.offset]) times in the last \(batch) rows, needs \($0.element.rows)"
+            }
         let rest = seenRest < restQuota ? ["the other classes drawn \(seenRest) times, need \(restQuota)"] : []
         throw GeneratorError(
             .generatorClassMixUnreachable,

@@ -86,7 +86,8 @@ extension DiagnosticCode {
         .generatorSingleClassTarget, .generatorUnknownTarget, .generatorInvalidPrivacyTarget,
         .generatorInvalidParameter, .generatorMechanismFailed, .externalCommandInvalid, .externalCommandFailed,
         .externalTimeout, .externalOutputMissing, .externalOutputInvalid, .externalPrivacyClaimInvalid,
-        .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged, .generatorClassMixUnreachable,
+        .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged,
+        .generatorClassMixUnreachable,
     ]
 }
 

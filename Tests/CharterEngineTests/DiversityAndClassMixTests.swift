@@ -24,9 +24,11 @@ struct CollapsedGenerator: SyntheticDataGenerator {
 @Suite("Diversity gate and class mix through the engine", .serialized)
 struct DiversityAndClassMixTests {
     static let diversity: [PlanCheck] = [
-        EngineFixture.check("diversity.distinct_rows_min", "diversity.distinct_rows", .atLeast, Decimal(string: "0.9")!),
+        EngineFixture.check(
+            "diversity.distinct_rows_min", "diversity.distinct_rows", .atLeast, Decimal(string: "0.9")!),
         EngineFixture.check("diversity.missing_categories_max", "diversity.missing_categories", .atMost, 0),
-        EngineFixture.check("diversity.minority_recall_min", "diversity.minority_recall", .atLeast, Decimal(string: "0.5")!),
+        EngineFixture.check(
+            "diversity.minority_recall_min", "diversity.minority_recall", .atLeast, Decimal(string: "0.5")!),
     ]
 
     @Test("a collapsed generator fails all three diversity checks and publishes nothing; a healthy one passes them")
@@ -70,7 +72,9 @@ struct DiversityAndClassMixTests {
         return plan
     }
 
-    @Test("class_mix {1: 0.75} on gbsg2 (44% events): exactly 750 of 1,000 rows, recorded; TSTR still on the real holdout")
+    @Test(
+        "class_mix {1: 0.75} on gbsg2 (44% events): exactly 750 of 1,000 rows, recorded; TSTR still on the real holdout"
+    )
     func classMix() throws {
         var trtr: [Double?] = []
         for mix: JSONValue? in [nil, ["column": "cens", "shares": ["1": .decimal("0.75")]]] {

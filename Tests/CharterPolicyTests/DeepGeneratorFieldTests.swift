@@ -61,7 +61,10 @@ struct DeepGeneratorFieldTests {
     func diversityKeys() {
         #expect(Self.policy("{ distinct_rows_min: 0.9, missing_categories_max: 0, minority_recall_min: 0.5 }").isEmpty)
         let typo = Self.policy("{ distinct_row_min: 0.9 }")
-        #expect(typo.contains { $0.message.contains("unknown key 'distinct_row_min'") && $0.help?.contains("distinct_rows_min") == true })
+        #expect(
+            typo.contains {
+                $0.message.contains("unknown key 'distinct_row_min'") && $0.help?.contains("distinct_rows_min") == true
+            })
         #expect(Self.policy("{ missing_categories_max: 1.5 }").contains { $0.message.contains("whole number") })
         #expect(Self.policy("{ missing_categories_max: -1 }").contains { $0.message.contains("whole number") })
         #expect(Self.policy("{ missing_categories_max: 3 }").isEmpty)

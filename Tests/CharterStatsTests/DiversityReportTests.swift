@@ -12,7 +12,9 @@ struct DiversityReportTests {
         let flags = (0..<100).map { $0 % 10 != 0 }
         return Table(columns: [
             Column(name: "group", values: .categorical(CategoricalValues(groups))),
-            Column(name: "flag", values: .boolean(BooleanValues(values: flags, isMissing: [Bool](repeating: false, count: 100)))),
+            Column(
+                name: "flag",
+                values: .boolean(BooleanValues(values: flags, isMissing: [Bool](repeating: false, count: 100)))),
             Column(name: "x", values: .numeric(NumericValues((0..<100).map { Double($0) / 7 }))),
         ])
     }()

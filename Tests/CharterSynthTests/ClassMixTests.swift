@@ -54,7 +54,10 @@ import Testing
         var noise = SeededTestRandomness(seed: 4)
         var noise2 = SeededTestRandomness(seed: 5)
         let outputs: [(String, GeneratorOutput)] = [
-            ("gaussian-copula", try GaussianCopulaGenerator().generate(training: training, rowCount: 301, settings: Self.settings([:]))),
+            (
+                "gaussian-copula",
+                try GaussianCopulaGenerator().generate(training: training, rowCount: 301, settings: Self.settings([:]))
+            ),
             (
                 "dp-copula",
                 try DPCopulaGenerator().generate(
@@ -70,7 +73,9 @@ import Testing
         for (name, output) in outputs {
             #expect(output.table.rowCount == 301, "\(name)")
             // 0.5 × 301 = 150.5: the largest remainder gives the named class 151 or 150 rows.
-            #expect(abs(Self.share(output.table, "yes") - 0.5) <= 1.0 / (2 * 301), "\(name): \(Self.share(output.table, "yes"))")
+            #expect(
+                abs(Self.share(output.table, "yes") - 0.5) <= 1.0 / (2 * 301),
+                "\(name): \(Self.share(output.table, "yes"))")
             let record = try #require(output.lineage.parameters["class_mix"], "\(name) records the mix")
             #expect(record["column"] == "outcome")
             #expect(record["drawn_rows"]?.doubleValue.map { $0 >= 301 } == true)
@@ -84,7 +89,8 @@ import Testing
         var plain = Self.settings([:])
         plain.parameters = [:]
         let first = try GaussianCopulaGenerator().generate(training: training, rowCount: 200, settings: plain)
-        let direct = try GaussianCopulaGenerator().fit(training: training, settings: plain).sample(rowCount: 200, seed: 3)
+        let direct = try GaussianCopulaGenerator().fit(training: training, settings: plain).sample(
+            rowCount: 200, seed: 3)
         #expect(first.table == direct)
         #expect(first.lineage.parameters["class_mix"] == nil)
     }

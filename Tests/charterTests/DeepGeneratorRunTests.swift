@@ -100,7 +100,9 @@ private final class DeepProject {
 
 @Suite("dp-vae and class mix through charter run", .serialized)
 struct DeepGeneratorRunTests {
-    @Test("dp-vae publishes a certificate with q, σ, C, steps, epochs and batch size, whose ε charter privacy epsilon reproduces")
+    @Test(
+        "dp-vae publishes a certificate with q, σ, C, steps, epochs and batch size, whose ε charter privacy epsilon reproduces"
+    )
     func dpVAECertificate() throws {
         let project = try DeepProject()
         try project.write("request.yaml", try project.gbsg2(epsilon: "3.0"))
@@ -130,9 +132,10 @@ struct DeepGeneratorRunTests {
         #expect(again.status == 0, "\(again.stderr)")
         let printed = try #require(try JSONParser().parse(again.stdout)["epsilon"]?.doubleValue, "\(again.stdout)")
         #expect(abs(printed - epsilon) <= 1e-9 * max(1, epsilon), "charter privacy epsilon \(printed) vs \(epsilon)")
-        #expect(try project.json("out/REQ-DEEP-1/certificate.json")["gates"]?.arrayValue?.contains {
-            $0["check"]?.stringValue == "diversity.distinct_rows_min"
-        } == true)
+        #expect(
+            try project.json("out/REQ-DEEP-1/certificate.json")["gates"]?.arrayValue?.contains {
+                $0["check"]?.stringValue == "diversity.distinct_rows_min"
+            } == true)
     }
 
     @Test("a target whose σ would exceed the usable bound is refused before the data is read")
@@ -186,7 +189,9 @@ struct DeepGeneratorRunTests {
                 encoding: .utf8)
             let lines = csv.split(separator: "\n")
             let column = try #require(lines.first?.split(separator: ",").firstIndex(of: "cens"))
-            let events = lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[column] == "1" }
+            let events = lines.dropFirst().filter {
+                $0.split(separator: ",", omittingEmptySubsequences: false)[column] == "1"
+            }
             let certificate = try project.json("out/REQ-MIX-\(index)/certificate.json")
             let record = certificate["lineage"]?["generator"]?["parameters"]?["class_mix"]
             if index == 1 {

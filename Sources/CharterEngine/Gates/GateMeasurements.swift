@@ -326,7 +326,8 @@ public struct GateMeasurements: Sendable {
         switch metric {
         case "diversity.distinct_rows":
             guard let share = diversity.distinctRowShare else { return Measure(nil, note: "no synthetic rows") }
-            return Measure(share, note: "\(diversity.distinctRows) distinct of \(diversity.syntheticRows) synthetic rows")
+            return Measure(
+                share, note: "\(diversity.distinctRows) distinct of \(diversity.syntheticRows) synthetic rows")
         case "diversity.missing_categories":
             let missing = diversity.missingCategories
             let named = missing.prefix(5).map { "\($0.column) = \($0.category)" }.joined(separator: ", ")
@@ -361,7 +362,8 @@ public struct GateMeasurements: Sendable {
         let share = dcrSummary(results).closerToTraining
         var interval = Uncertainty.wilson(successes: share * Double(rows), trials: rows, level: level)
         interval.estimate = share
-        interval.method = "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
+        interval.method =
+            "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
         return interval
     }
 

@@ -188,7 +188,8 @@ struct PlanDraft {
             needsTarget.append("TRTS")
         }
         // Mode collapse: distinct rows, categories dropped, rare classes starved (DiversityReport).
-        utility += controls.checks("diversity", { $0.diversity }, parameters: ["real": "train", "synthetic": "synthetic"])
+        utility += controls.checks(
+            "diversity", { $0.diversity }, parameters: ["real": "train", "synthetic": "synthetic"])
         if target == nil, !needsTarget.isEmpty {
             warnings.append(
                 PlanWarning(

@@ -315,7 +315,8 @@ private struct PolicyBuilder {
                 guard value.value >= 0, value.value.approximateDouble == value.value.approximateDouble.rounded() else {
                     reader.report(
                         .error(
-                            .policyOutOfRange, "\(context).\(key) must be a whole number of at least 0, not \(value.value)",
+                            .policyOutOfRange,
+                            "\(context).\(key) must be a whole number of at least 0, not \(value.value)",
                             at: value.location))
                     continue
                 }

@@ -61,9 +61,13 @@ public struct ComplianceReport: Sendable {
         func number(_ value: Located<Decimal>?) -> String? { value.map { "\($0.value)" } }
         switch control {
         case "differential_privacy":
-            guard let dp = controls?.differentialPrivacy, dp.required?.value == true || dp.epsilonMax != nil else { return nil }
-            return ["required: \(dp.required?.value ?? false)", number(dp.epsilonMax).map { "ε ≤ \($0)" },
-                number(dp.deltaMax).map { "δ ≤ \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            guard let dp = controls?.differentialPrivacy, dp.required?.value == true || dp.epsilonMax != nil else {
+                return nil
+            }
+            return [
+                "required: \(dp.required?.value ?? false)", number(dp.epsilonMax).map { "ε ≤ \($0)" },
+                number(dp.deltaMax).map { "δ ≤ \($0)" },
+            ].compactMap { $0 }.joined(separator: ", ")
         case "generators": return controls?.generators.map { $0.value.map(\.value).joined(separator: ", ") }
         case "k_anonymity": return controls?.kAnonymity.map { "k ≥ \($0.minimum.value)" }
         case "l_diversity": return controls?.lDiversity.map { "l ≥ \($0.minimum.value)" }
