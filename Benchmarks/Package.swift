@@ -90,6 +90,19 @@ let package = Package(
             path: "Benchmarks/SynthBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Not a Benchmark target: a measured comparison of vae/dp-vae with the copulas (issue 19).
+        .executableTarget(
+            name: "SynthComparison",
+            dependencies: [
+                .product(name: "CharterSynth", package: "Charter"),
+                .product(name: "CharterStats", package: "Charter"),
+                .product(name: "CharterPrivacy", package: "Charter"),
+                .product(name: "CharterAccounting", package: "Charter"),
+                .product(name: "CharterData", package: "Charter"),
+                .product(name: "CharterCore", package: "Charter"),
+            ],
+            path: "Benchmarks/SynthComparison"
+        ),
         .executableTarget(
             name: "YAMLBenchmarks",
             dependencies: [

@@ -34,7 +34,9 @@ for path in sorted(pathlib.Path("examples/requests").glob("*.yaml")):
         m = re.match(r"\s+at: (\S+)", l)
         if m: entries[-1]["at"] = m.group(1)
     path.write_text("\n".join(lines[:start] + ["approvals: []"] + lines[end:]))
-    extra = ["--policy", "examples/policies/strict-utility.yaml"] if path.name.startswith("gate-failure") else []
+    # An example run under an overlay says so in its header: "Run it with --policy <overlay>".
+    overlay = re.search(r"--policy (examples/policies/[\w.-]+\.yaml)", text)
+    extra = ["--policy", overlay.group(1)] if overlay else []
     out = subprocess.run([charter, "plan", str(path), "--format", "json", "--registry", "/nonexistent"] + extra,
                          capture_output=True, text=True).stdout
     digest = json.loads(out)["digest"] if out.strip().startswith("{") else None

@@ -74,6 +74,10 @@ extension DiagnosticCode {
     public static let externalToolChanged = DiagnosticCode(
         "CH723", name: "external-tool-changed",
         summary: "the external tool's files differ from the ones the plan pinned")
+    /// The model draws a class of `output.class_mix` too rarely to fill its quota within the bound.
+    public static let generatorClassMixUnreachable = DiagnosticCode(
+        "CH724", name: "generator-class-mix-unreachable",
+        summary: "the requested class mix cannot be reached within the bound on rows drawn")
 
     /// Every code the generators emit, in code order.
     public static let generatorCodes: [DiagnosticCode] = [
@@ -83,6 +87,7 @@ extension DiagnosticCode {
         .generatorInvalidParameter, .generatorMechanismFailed, .externalCommandInvalid, .externalCommandFailed,
         .externalTimeout, .externalOutputMissing, .externalOutputInvalid, .externalPrivacyClaimInvalid,
         .externalWorkingDirectoryFailed, .externalSandboxUnavailable, .externalToolChanged,
+        .generatorClassMixUnreachable,
     ]
 }
 

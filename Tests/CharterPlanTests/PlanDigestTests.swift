@@ -156,14 +156,15 @@ struct RequestDigestCoverageTests {
     @Test("every stored field of the request model is digested (approvals and locations excepted)")
     func everyField() throws {
         let text = PlanFixture.requestText().replacingOccurrences(
-            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n")
+            of: "  exclude: []\n", with: "  exclude: []\n  columns:\n    age: { type: integer, min: 18, max: 90 }\n"
+        ).replacingOccurrences(of: "output:\n", with: "output:\n  class_mix: { 1: 0.5 }\n")
         let request = try PlanFixture.request(text: text)
         let content = InputDigests.requestContent(request)
         func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.keys.map { $0 } ?? []) }
         func snake(_ label: String) -> String {
             let special = [
                 "highRiskAI": "high_risk_ai", "expiresAt": "expires_at", "quasiIdentifiers": "quasi_identifiers",
-                "privacyUnit": "privacy_unit", "minimum": "minimum", "maximum": "maximum",
+                "privacyUnit": "privacy_unit", "minimum": "minimum", "maximum": "maximum", "classMix": "class_mix",
             ]
             return special[label] ?? label
         }

@@ -28,6 +28,19 @@ struct CLIRunner {
         return directory
     }()
 
+    /// `["--policy", overlay]` for an example request whose header says "Run it with --policy
+    /// <overlay>" (README; scripts/resign-examples.py reads the same line), else `[]`.
+    static func overlay(ofExample path: String) -> [String] {
+        let text = (try? String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("#") {
+            guard let range = line.range(of: "--policy examples/policies/") else { continue }
+            let rest = line[range.upperBound...].prefix { !$0.isWhitespace }
+            let name = rest.hasSuffix(".yaml.") ? rest.dropLast() : rest
+            return ["--policy", "examples/policies/" + name]
+        }
+        return []
+    }
+
     /// The `charter` binary SwiftPM built beside this test bundle.
     static let executable: URL = {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

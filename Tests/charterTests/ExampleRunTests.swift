@@ -58,7 +58,8 @@ struct ExampleRunTests {
         var attempts: [String] = []
         for _ in 0..<2 {
             let checkout = try Checkout()
-            let run = try checkout.charter(["run", "examples/requests/\(example)"])
+            let run = try checkout.charter(
+                ["run", "examples/requests/\(example)"] + CLIRunner.overlay(ofExample: "examples/requests/\(example)"))
             attempts.append(run.stdout + run.stderr)
             #expect(run.stderr.contains("created the signing key .charter/signing-key"))
             #expect(checkout.exists(".charter/registry.sqlite"))

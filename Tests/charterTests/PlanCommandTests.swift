@@ -38,8 +38,8 @@ struct PlanCommandTests {
         let registry = scratch.path("no-registry.sqlite")
         let output = scratch.path("plan.json")
         let name = (path as NSString).lastPathComponent
-        // A gate-failure example is planned under the overlay whose gate it fails (README).
-        let policy = name.hasPrefix("gate-failure-") ? ["--policy", "examples/policies/strict-utility.yaml"] : []
+        // An example run under an overlay (the gate-failure one, the deep-generator one) is planned under it.
+        let policy = CLIRunner.overlay(ofExample: path)
         var result = try Self.plan([path, "-o", output] + policy, registry: registry)
         let ready = name.hasPrefix("allowed-") || name.hasPrefix("gate-failure-")
         if ready, result.status != 0, ProcessInfo.processInfo.environment["CHARTER_UPDATE_EXAMPLES"] == "1" {

@@ -20,8 +20,21 @@ extension PlanRun {
     /// reserved (issue 16): the external tool is the one the plan pinned, and the outputs can be
     /// written where they belong.
     func preflight(generate: GenerateStage, publish: PublishStage) throws(EngineError) {
+        try checkSettingsRefusedByPlan()
         try checkExternalTool(generate)
         try Self.checkOutputs(publish, root: environment.outputRoot ?? PublishStage.defaultRoot)
+    }
+
+    /// Blocking plan warnings that the generator would only meet after the source is read: a DP-SGD
+    /// configuration validate-config refuses (a noise multiplier beyond the usable bound, unknown
+    /// rows) and a class mix the plan cannot hand on. Refused here, before any data is read or any
+    /// budget reserved.
+    func checkSettingsRefusedByPlan() throws(EngineError) {
+        let refused = plan.blockingWarnings.filter { $0.code.hasPrefix("dp-sgd-") || $0.code.hasPrefix("class-mix-") }
+        guard let first = refused.first else { return }
+        throw EngineError(
+            .refused, stage: "generate",
+            "the plan refuses the generator's settings before any data is read (\(first.code)): \(first.message)")
     }
 
     /// An external generator runs only with the files the plan pinned, byte for byte.

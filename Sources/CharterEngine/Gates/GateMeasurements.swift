@@ -71,6 +71,8 @@ public struct GateMeasurements: Sendable {
     var attributeInference: [(secret: String, result: Result<AttributeInferenceResult, DisclosureInputError>)]
     /// Per protected attribute, the TSTR evaluation with that attribute's subgroups.
     public var fairness: [(attribute: String, result: Result<TSTREvaluation, TSTREvaluation.Failure>)]
+    /// Mode-collapse measures of the synthetic rows against the training rows.
+    public var diversity: DiversityReport
 
     /// A measurement that could not be made, with its reason.
     public struct MeasureFailure: Error, Sendable, Equatable {
@@ -112,6 +114,7 @@ public struct GateMeasurements: Sendable {
                     train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
             }
         }
+        diversity = DiversityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         attributeInference = []
         if !inputs.quasiIdentifiers.isEmpty {
@@ -332,8 +335,37 @@ public struct GateMeasurements: Sendable {
             }
             return Measure(
                 worst, note: "largest subgroup gap (" + notes.joined(separator: ", ") + ")", uncertainty: worstInterval)
+        case "diversity.distinct_rows", "diversity.missing_categories", "diversity.minority_recall":
+            return diversityMeasure(metric)
         default:
             return Measure(nil, note: "charter does not measure '\(metric)'")
+        }
+    }
+
+    /// The mode-collapse measures (``DiversityReport``): exact counts over the released rows, no interval.
+    func diversityMeasure(_ metric: String) -> Measure {
+        switch metric {
+        case "diversity.distinct_rows":
+            guard let share = diversity.distinctRowShare else { return Measure(nil, note: "no synthetic rows") }
+            return Measure(
+                share, note: "\(diversity.distinctRows) distinct of \(diversity.syntheticRows) synthetic rows")
+        case "diversity.missing_categories":
+            let missing = diversity.missingCategories
+            let named = missing.prefix(5).map { "\($0.column) = \($0.category)" }.joined(separator: ", ")
+            return Measure(
+                Double(missing.count),
+                note: missing.isEmpty
+                    ? "all \(diversity.realCategoryCount) categories of the training rows occur"
+                    : "missing: \(named)\(missing.count > 5 ? ", …" : "") (of \(diversity.realCategoryCount))")
+        default:
+            guard let worst = diversity.worstMinorityRecall else {
+                return Measure(nil, note: "no categorical column has two categories in the training rows")
+            }
+            return Measure(
+                worst.recall,
+                note: "lowest over \(diversity.minorityRecalls.count) columns: '\(worst.column)' rarest category "
+                    + "'\(worst.category)' at \(GateCheck.format(worst.syntheticShare)) of synthetic rows vs "
+                    + "\(GateCheck.format(worst.realShare)) of training rows")
         }
     }
 
@@ -351,7 +383,8 @@ public struct GateMeasurements: Sendable {
         let share = dcrSummary(results).closerToTraining
         var interval = Uncertainty.wilson(successes: share * Double(rows), trials: rows, level: level)
         interval.estimate = share
-        interval.method = "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
+        interval.method =
+            "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
         return interval
     }
 

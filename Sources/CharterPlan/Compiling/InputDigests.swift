@@ -63,10 +63,20 @@ public enum InputDigests {
                 "delta": number(r.generator.delta), "seed": r.generator.seed.map { .integer($0.value) } ?? .null,
                 "command": r.generator.command.map { .array($0.map { .string($0.value) }) } ?? .null,
             ],
-            "output": [
-                "rows": .integer(r.output.rows.value), "path": text(r.output.path),
-            ],
+            "output": .object(output(r.output)),
         ]
+    }
+
+    /// The output section; `class_mix` only when asked, so that requests without one keep their digests.
+    static func output(_ output: GenerationRequest.Output) -> [String: JSONValue] {
+        var content: [String: JSONValue] = [
+            "rows": .integer(output.rows.value), "path": output.path.map { .string($0.value) } ?? .null,
+        ]
+        if !output.classMix.isEmpty {
+            content["class_mix"] = .array(
+                output.classMix.map { .array([.string($0.category.value), .decimal($0.share.value.jsonText)]) })
+        }
+        return content
     }
 
     /// The digest of the ledger state of a source (``LedgerState/digest``).

@@ -57,6 +57,11 @@ struct PlanDraft {
             parameters = dpSGD.parameters
             warnings += dpSGD.warnings
         }
+        if !request.output.classMix.isEmpty {
+            let (mix, problems) = Self.classMix(request.output.classMix, target: target, columns: source.columns)
+            if let mix { parameters["class_mix"] = mix }
+            warnings += problems
+        }
         var generate = GenerateStage(
             generator: generator.type.value, differentiallyPrivate: kept.differentiallyPrivate,
             epsilon: kept.epsilon, delta: kept.delta,
@@ -182,6 +187,9 @@ struct PlanDraft {
                     parameters: parameters))
             needsTarget.append("TRTS")
         }
+        // Mode collapse: distinct rows, categories dropped, rare classes starved (DiversityReport).
+        utility += controls.checks(
+            "diversity", { $0.diversity }, parameters: ["real": "train", "synthetic": "synthetic"])
         if target == nil, !needsTarget.isEmpty {
             warnings.append(
                 PlanWarning(
@@ -254,12 +262,57 @@ struct PlanDraft {
             .map(\.element)
     }
 
+    /// `output.class_mix` as the generators read it (`{"column": target, "shares": {class: share}}`),
+    /// or the errors that stop the plan: no target, or a class the target's declared domain lacks.
+    static func classMix(
+        _ shares: [GenerationRequest.ClassShare], target: String?, columns: [GenerationRequest.ColumnDomain]
+    ) -> (JSONValue?, [PlanWarning]) {
+        guard let target else {
+            return (
+                nil,
+                [
+                    PlanWarning(
+                        code: "class-mix-no-target", severity: .error,
+                        message: "output.class_mix names classes of source.target, and the request names no target")
+                ]
+            )
+        }
+        var warnings: [PlanWarning] = []
+        if let domain = columns.first(where: { $0.name.value == target }) {
+            for share in shares {
+                let label = share.category.value
+                var known = true
+                if let categories = domain.categories {
+                    known = categories.contains { $0.value == label }
+                } else if domain.type?.value == "integer" || domain.type?.value == "numeric" {
+                    let value = Decimal.exact(label)
+                    known =
+                        value != nil && domain.minimum.map { value! >= $0.value } != false
+                        && domain.maximum.map { value! <= $0.value } != false
+                } else if domain.type?.value == "boolean" {
+                    known = ["true", "false"].contains(label)
+                }
+                if !known {
+                    warnings.append(
+                        PlanWarning(
+                            code: "class-mix-unknown-class", severity: .error,
+                            message:
+                                "output.class_mix names class '\(TerminalText.escaped(label))', which the declared domain of '\(TerminalText.escaped(target))' does not contain"
+                        ))
+                }
+            }
+        }
+        var object: [String: JSONValue] = [:]
+        for share in shares { object[share.category.value] = .decimal(share.share.value.jsonText) }
+        return (["column": .string(target), "shares": .object(object)], warnings)
+    }
+
     static func calibration(_ generator: String, epsilon: Decimal?, delta: Decimal?) -> String {
         switch generator {
         case "dp-copula":
             "discrete Gaussian noise for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?") under zCDP, split as planned; each mechanism's noise and spend are recorded in the certificate"
         case "dp-vae":
-            "DP-SGD for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?"): Poisson sampling, per-example clipping and Gaussian noise with σ calibrated by the RDP accountant on the training rows; q, σ, steps and the spent ε are recorded in the certificate"
+            "DP-SGD for ε = \(epsilon?.jsonText ?? "?"), δ = \(delta?.jsonText ?? "?"): Poisson sampling, per-example clipping, Gaussian noise σ from the RDP accountant; q, σ, steps and spent ε in the certificate"
         case "external":
             "calibrated by the external tool; its ε and δ are claimed, not accounted by Charter"
         default:

@@ -18,6 +18,8 @@ public struct Controls: Sendable, Equatable {
     public var tstr: UtilityRatioControl?
     public var trts: UtilityRatioControl?
     public var fairness: ThresholdSet?
+    /// `diversity: { distinct_rows_min, missing_categories_max, minority_recall_min }`: mode-collapse checks.
+    public var diversity: ThresholdSet?
     public var generators: Located<[Located<String>]>?
     public var approvals: ApprovalControl?
     public var expiry: ExpiryControl?

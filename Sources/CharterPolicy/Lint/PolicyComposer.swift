@@ -286,6 +286,7 @@ private struct Comparison {
             overlay.distanceToClosestRecord, base.distanceToClosestRecord, "\(context): distance_to_closest_record")
         merged.fidelity = thresholds(overlay.fidelity, base.fidelity, "\(context): fidelity")
         merged.fairness = thresholds(overlay.fairness, base.fairness, "\(context): fairness")
+        merged.diversity = thresholds(overlay.diversity, base.diversity, "\(context): diversity")
         merged.tstr = ratio(overlay.tstr, base.tstr, "\(context): tstr")
         merged.trts = ratio(overlay.trts, base.trts, "\(context): trts")
         if let generators = overlay.generators {

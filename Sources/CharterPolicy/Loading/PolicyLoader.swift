@@ -20,7 +20,7 @@ public struct PolicyLoader: Sendable {
     static let tierKeys = ["name", "description", "when", "controls"]
     static let controlKeys = [
         "differential_privacy", "k_anonymity", "l_diversity", "membership_inference", "distance_to_closest_record",
-        "fidelity", "tstr", "trts", "fairness", "generators", "approvals", "expiry", "access",
+        "fidelity", "tstr", "trts", "fairness", "generators", "approvals", "expiry", "access", "diversity",
     ]
     static let ruleKeys = [
         "id", "description", "enforcement", "override_by", "when", "deny", "require", "warn", "message",
@@ -31,6 +31,9 @@ public struct PolicyLoader: Sendable {
     ]
     static let distanceKeys = ["overfitting_protection_min", "baseline_protection_min", "new_row_synthesis_min"]
     static let fairnessKeys = ["tstr_gap_max", "quality_gap_max"]
+    static let diversityKeys = ["distinct_rows_min", "missing_categories_max", "minority_recall_min"]
+    /// Threshold keys that count things (any whole number ≥ 0) rather than bound a share in [0, 1].
+    static let countKeys: Set<String> = ["missing_categories_max"]
 
     /// A loader.
     public init() {}
@@ -234,6 +237,9 @@ private struct PolicyBuilder {
         controls.tstr = fields["tstr"].flatMap { ratio($0, "tstr", allowsMetric: true) }
         controls.trts = fields["trts"].flatMap { ratio($0, "trts", allowsMetric: false) }
         controls.fairness = fields["fairness"].flatMap { thresholds($0, "fairness", keys: PolicyLoader.fairnessKeys) }
+        controls.diversity = fields["diversity"].flatMap {
+            thresholds($0, "diversity", keys: PolicyLoader.diversityKeys)
+        }
         if let node = fields["generators"],
             let list = reader.stringList(node, "generators", values: RequestSchema.generatorTypes)
         {
@@ -329,6 +335,18 @@ private struct PolicyBuilder {
             guard case .string(let key) = pair.key.scalar?.value, fields.values[key] != nil else { continue }
             let isGap = key.hasSuffix("_max")
             guard let value = reader.decimal(pair.value, "\(context).\(key)") else { continue }
+            if PolicyLoader.countKeys.contains(key) {
+                guard value.value >= 0, value.value.approximateDouble == value.value.approximateDouble.rounded() else {
+                    reader.report(
+                        .error(
+                            .policyOutOfRange,
+                            "\(context).\(key) must be a whole number of at least 0, not \(value.value)",
+                            at: value.location))
+                    continue
+                }
+                set.thresholds.append(Threshold(key: key, value: value))
+                continue
+            }
             let valid = isGap ? value.value >= 0 && value.value <= 1 : value.value > 0 && value.value <= 1
             guard valid else {
                 reader.report(

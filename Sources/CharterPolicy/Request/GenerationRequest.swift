@@ -96,7 +96,27 @@ public struct GenerationRequest: Sendable, Equatable {
     public struct Output: Sendable, Equatable {
         public var rows: Located<Int>
         public var path: Located<String>?
+        /// `class_mix`: the share of the synthetic rows each named class of `source.target` must have
+        /// (category text → share in (0, 1], shares summing to at most 1), in the order written; the
+        /// classes not named share what is left as the model draws them. Empty when not asked.
+        public var classMix: [ClassShare] = []
         public var location: SourceLocation
+
+        /// Creates an output section.
+        public init(rows: Located<Int>, path: Located<String>?, classMix: [ClassShare] = [], location: SourceLocation) {
+            self.rows = rows
+            self.path = path
+            self.classMix = classMix
+            self.location = location
+        }
+    }
+
+    /// One class of `output.class_mix`.
+    public struct ClassShare: Sendable, Equatable {
+        /// The class as its CSV text.
+        public var category: Located<String>
+        /// Its share of the synthetic rows, exact as written.
+        public var share: Located<Decimal>
     }
 
     /// One approval attached to a request.

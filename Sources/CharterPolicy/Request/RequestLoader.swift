@@ -23,7 +23,9 @@ public struct RequestLoader: Sendable {
         "sensitive", "protected", "target", "exclude", "columns",
     ]
     static let generatorKeys = ["type", "epsilon", "delta", "seed", "command", "parameters"]
-    static let outputKeys = ["rows", "path"]
+    static let outputKeys = ["rows", "path", "class_mix"]
+    /// The most classes `output.class_mix` may name.
+    static let maximumClassMixClasses = 256
     static let approvalKeys = ["role", "by", "at", "plan", "override", "signature"]
     static let columnKeys = ["type", "min", "max", "categories"]
     static let columnTypes = ["numeric", "integer", "categorical", "boolean"]
@@ -305,8 +307,60 @@ private struct RequestBuilder {
         }
         let rows = fields["rows"].flatMap { positive($0, "output.rows") }
         let path = fields["path"].flatMap { reader.string($0, "output.path") }
+        let classMix = fields["class_mix"].map(classMix) ?? []
         guard let rows else { return nil }
-        return GenerationRequest.Output(rows: rows, path: path, location: node.location)
+        return GenerationRequest.Output(rows: rows, path: path, classMix: classMix, location: node.location)
+    }
+
+    /// `class_mix: { <class>: <share>, … }`: each class once, each share in (0, 1], at most 1 in all.
+    private func classMix(_ node: YAMLNode) -> [GenerationRequest.ClassShare] {
+        let context = "output.class_mix"
+        guard let pairs = node.mapping else {
+            reader.wrongType(node, expected: "a mapping of class to share", context: context)
+            return []
+        }
+        guard !pairs.isEmpty, pairs.count <= RequestLoader.maximumClassMixClasses else {
+            reader.report(
+                .error(
+                    .policyOutOfRange,
+                    "\(context) must name 1 to \(RequestLoader.maximumClassMixClasses) classes, not \(pairs.count)",
+                    at: node.location))
+            return []
+        }
+        var shares: [GenerationRequest.ClassShare] = []
+        var total = Decimal(0)
+        for pair in pairs {
+            guard let key = pair.key.scalar, key.value != .null, !key.text.isEmpty else {
+                reader.report(
+                    .error(
+                        .policyWrongType, "keys of \(context) are classes of source.target, not a \(pair.key.kindName)",
+                        at: pair.key.location))
+                continue
+            }
+            guard !shares.contains(where: { $0.category.value == key.text }) else {
+                reader.report(
+                    .error(.policyOutOfRange, "\(context) names class '\(key.text)' twice", at: pair.key.location))
+                continue
+            }
+            guard let share = reader.decimal(pair.value, "\(context).\(key.text)") else { continue }
+            guard share.value > 0, share.value <= 1 else {
+                reader.report(
+                    .error(
+                        .policyOutOfRange, "\(context).\(key.text) must be a share in (0, 1], not \(share.value)",
+                        at: share.location))
+                continue
+            }
+            total += share.value
+            shares.append(.init(category: Located(key.text, at: pair.key.location), share: share))
+        }
+        if total > 1 {
+            reader.report(
+                .error(
+                    .policyOutOfRange, "the shares of \(context) add up to \(total), more than 1", at: node.location,
+                    help: "lower the shares so that they add up to at most 1"))
+            return []
+        }
+        return shares
     }
 
     private func approval(_ node: YAMLNode) -> GenerationRequest.Approval? {

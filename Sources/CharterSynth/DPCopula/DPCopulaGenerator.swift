@@ -194,12 +194,17 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 name: column.name, marginal: marginal.copulaMarginal, missingRate: marginal.missingRate)
         }
         let model = CopulaModel(columns: columns, correlation: correlation)
-        let table = model.sample(rowCount: rowCount, seed: settings.seed)
+        // Sampling the noisy model is post-processing: a class mix draws more rows, never more noise.
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+            (rows, attempt) throws(GeneratorError) in
+            model.sample(rowCount: rows, seed: ClassMix.seed(settings.seed, attempt: attempt))
+        }
         let lineage = GeneratorLineage(
             generator: name, version: version, seed: settings.seed,
             parameters: Self.lineageParameters(
                 plan: plan, totalRho: totalRho, binned: binned, options: options, correlationSD: correlationSD,
-                histogramSD: histogramSD))
+                histogramSD: histogramSD
+            ).addingClassMix(mix))
         return GeneratorOutput(
             table: table,
             privacy: PrivacySpend(

@@ -75,6 +75,9 @@ public struct ExternalGenerator: SyntheticDataGenerator {
         }
         let tool = try ExternalTool.resolve(command)
         try Self.checkPinned(tool, settings.parameters)
+        // A class mix: the tool runs once and is asked for more rows, which are then selected by class.
+        let mix = try ClassMix(settings.parameters)
+        let asked = mix == nil ? rowCount : min(ClassMix.externalDrawFactor * rowCount, TrainingData.maximumRowCount)
         guard let bubblewrap = ExternalSandbox.bubblewrap() else {
             throw GeneratorError(
                 .externalSandboxUnavailable,
@@ -94,7 +97,7 @@ public struct ExternalGenerator: SyntheticDataGenerator {
         }
         try Self.write(CSVWriter().write(training), to: directory + "/input.csv")
         try Self.write(Self.schemaJSON(training, settings), to: directory + "/schema.json")
-        try Self.write(Self.paramsJSON(rowCount, settings), to: directory + "/params.json")
+        try Self.write(Self.paramsJSON(asked, settings), to: directory + "/params.json")
 
         let process = ExternalProcess(
             bubblewrap: bubblewrap,
@@ -132,8 +135,22 @@ public struct ExternalGenerator: SyntheticDataGenerator {
                 "bubblewrap could not build the sandbox, so the external generator was not run: \(reason)")
         }
 
-        let table = try Self.readOutput(
-            directory: directory, training: training, rowCount: rowCount, settings: settings)
+        var table = try Self.readOutput(
+            directory: directory, training: training, rowCount: asked, settings: settings)
+        var mixRecord: JSONValue?
+        if let mix {
+            let drawn = table
+            (table, mixRecord) = try mix.sample(rowCount: rowCount) { (_, attempt) throws(GeneratorError) in
+                guard attempt == 0 else {
+                    throw GeneratorError(
+                        .generatorClassMixUnreachable,
+                        "output.class_mix on '\(mix.column)' is unreachable in the \(asked) rows the external tool "
+                            + "drew (\(ClassMix.externalDrawFactor)x the \(rowCount) asked; the tool runs once); lower the "
+                            + "share of the rare class or ask for fewer rows")
+                }
+                return drawn
+            }
+        }
         let privacy = try Self.readPrivacy(directory: directory, settings: settings)
         var warnings: [String] = []
         if let privacy {
@@ -147,6 +164,7 @@ public struct ExternalGenerator: SyntheticDataGenerator {
             "tool": tool.json,
         ]
         if let tool = settings.parameters["tool_parameters"] { parameters["tool_parameters"] = tool }
+        if let mixRecord { parameters[ClassMix.parameter] = mixRecord }
         return GeneratorOutput(
             table: table, privacy: privacy,
             lineage: GeneratorLineage(

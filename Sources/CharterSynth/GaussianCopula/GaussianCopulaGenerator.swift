@@ -36,9 +36,13 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
                 "cannot sample \(rowCount) rows; ask for 1 to \(TrainingData.maximumRowCount)")
         }
         let fitted = try fit(training: training, settings: settings)
-        let table = try fitted.sample(rowCount: rowCount, seed: settings.seed)
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+            (rows, attempt) throws(GeneratorError) in
+            try fitted.sample(rowCount: rows, seed: ClassMix.seed(settings.seed, attempt: attempt))
+        }
         let lineage = GeneratorLineage(
-            generator: name, version: version, seed: settings.seed, parameters: fitted.lineageParameters)
+            generator: name, version: version, seed: settings.seed,
+            parameters: fitted.lineageParameters.addingClassMix(mix))
         return GeneratorOutput(table: table, privacy: nil, lineage: lineage, warnings: fitted.warnings)
     }
 

@@ -74,7 +74,11 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
         let (x, present) = layout.encode(data)
         model.trainPrivately(
             x: x, present: present, rows: n, options: options, dp: dp, random: &random, noise: &secure)
-        let table = model.sample(rowCount: rowCount, random: &random)
+        // Sampling the trained network is post-processing: a class mix draws more rows, never more noise.
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+            (rows, _) throws(GeneratorError) in
+            model.sample(rowCount: rows, random: &random)
+        }
 
         var mechanism = PrivacyDescription(
             mechanism: "dp-sgd",
@@ -90,6 +94,7 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
         var parameters = options.lineage
         parameters["parameters"] = .integer(model.parameterCount)
         parameters["columns"] = VAEGenerator.columnLineage(layout)
+        if let mix { parameters[ClassMix.parameter] = mix }
         parameters["dp_sgd"] = [
             "sampling_rate": .number(dp.samplingRate), "noise_multiplier": .number(dp.noiseMultiplier),
             "clip_norm": .number(dp.clipNorm), "steps": .integer(dp.steps), "epochs": .integer(dp.epochs),

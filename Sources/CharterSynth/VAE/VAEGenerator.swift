@@ -43,8 +43,12 @@ public struct VAEGenerator: SyntheticDataGenerator {
         var model = TabularVAE(layout: layout, hidden: options.hidden, latent: options.latent, random: &random)
         let (x, present) = layout.encode(data)
         model.train(x: x, present: present, rows: data.rowCount, options: options, random: &random)
-        let table = model.sample(rowCount: rowCount, random: &random)
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+            (rows, _) throws(GeneratorError) in
+            model.sample(rowCount: rows, random: &random)
+        }
         var parameters = options.lineage
+        if let mix { parameters[ClassMix.parameter] = mix }
         parameters["parameters"] = .integer(model.parameterCount)
         parameters["columns"] = Self.columnLineage(layout)
         parameters["missing_values"] = "a missing slot per column, learned and sampled with the row"

@@ -61,9 +61,13 @@ public struct ComplianceReport: Sendable {
         func number(_ value: Located<Decimal>?) -> String? { value.map { "\($0.value)" } }
         switch control {
         case "differential_privacy":
-            guard let dp = controls?.differentialPrivacy, dp.required?.value == true || dp.epsilonMax != nil else { return nil }
-            return ["required: \(dp.required?.value ?? false)", number(dp.epsilonMax).map { "ε ≤ \($0)" },
-                number(dp.deltaMax).map { "δ ≤ \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            guard let dp = controls?.differentialPrivacy, dp.required?.value == true || dp.epsilonMax != nil else {
+                return nil
+            }
+            return [
+                "required: \(dp.required?.value ?? false)", number(dp.epsilonMax).map { "ε ≤ \($0)" },
+                number(dp.deltaMax).map { "δ ≤ \($0)" },
+            ].compactMap { $0 }.joined(separator: ", ")
         case "generators": return controls?.generators.map { $0.value.map(\.value).joined(separator: ", ") }
         case "k_anonymity": return controls?.kAnonymity.map { "k ≥ \($0.minimum.value)" }
         case "l_diversity": return controls?.lDiversity.map { "l ≥ \($0.minimum.value)" }
@@ -75,6 +79,7 @@ public struct ComplianceReport: Sendable {
         case "distance_to_closest_record": return thresholds(controls?.distanceToClosestRecord)
         case "fidelity": return thresholds(controls?.fidelity)
         case "fairness": return thresholds(controls?.fairness)
+        case "diversity": return thresholds(controls?.diversity)
         case "tstr": return controls?.tstr.flatMap { number($0.ratioMin).map { "TSTR ratio ≥ \($0)" } }
         case "trts": return controls?.trts.flatMap { number($0.ratioMin).map { "TRTS ratio ≥ \($0)" } }
         case "approvals":
