@@ -52,6 +52,14 @@ struct PlanRun {
             throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
         }
 
+        // A policy that refuses underpowered gates: the plan says which and what size would decide them.
+        let underpowered = plan.warnings.filter { $0.code == "underpowered-gate" && $0.severity == .error }
+        guard underpowered.isEmpty else {
+            throw EngineError(
+                .refused, stage: "plan",
+                "the policy refuses gates that cannot be decided at this size; nothing was reserved or read: "
+                    + underpowered.map(\.message).joined(separator: "; "))
+        }
         // Only the registry's active key signs: checked before any budget is reserved.
         try checkSigningKey()
         // What would fail after the budget is spent is checked before it is reserved.
@@ -62,7 +70,7 @@ struct PlanRun {
         let verified: VerifiedSource
         let train: Table
         let holdout: Table
-        let output: GeneratorOutput
+        var output: GeneratorOutput
         do {
             progress("verify-source: \(source.path)")
             verified = try SourceVerifier.verify(source)
@@ -79,10 +87,16 @@ struct PlanRun {
             throw error
         }
         let schema = Self.schema([train, holdout], declared: request.source.columns)
-        progress("generate: \(generate.generator), \(generate.rows) rows")
+        // Every draw of every attempt is sampled from the one fitted model in one call: further draws
+        // are post-processing and spend no budget; the first `rows` of an attempt are its published draw.
+        let draws = max(1, generate.draws)
+        let attempts = max(1, generate.attempts)
+        progress(
+            "generate: \(generate.generator), \(generate.rows) rows"
+                + (draws * attempts > 1 ? " × \(draws) draws × \(attempts) attempts from one fitted model" : ""))
         do {
             output = try generator.generate(
-                training: train, rowCount: generate.rows,
+                training: train, rowCount: generate.rows * draws * attempts,
                 settings: GeneratorSettings(
                     seed: UInt64(generate.seed), epsilon: generate.epsilon?.approximateDouble,
                     delta: generate.delta?.approximateDouble, schema: schema,
@@ -105,44 +119,70 @@ struct PlanRun {
                 notes: notes)
         }
 
-        // Gates: every check runs, so that the report lists every failure.
-        progress("gates: privacy, utility, fairness")
+        // One table asked for: whatever rows the generator returned are the draw, as before draws existed.
+        let rowsPerDraw = draws * attempts == 1 ? output.table.rowCount : generate.rows
+        guard draws * attempts == 1 || output.table.rowCount == generate.rows * draws * attempts else {
+            throw EngineError(
+                .failed, stage: "generate",
+                "the generator returned \(output.table.rowCount) rows instead of \(generate.rows * draws * attempts)",
+                notes: notes)
+        }
+        let sampled = output.table
+
+        // Gates: every check runs, so that the report lists every failure. An attempt that fails
+        // is followed by the next (fresh draws from the same model) while attempts remain.
         let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
         // The gates measure with the schema `charter evaluate` infers on the same three tables.
-        let measurements = GateMeasurements(
-            .init(
-                train: train, holdout: holdout, synthetic: output.table,
-                schema: Self.schema([train, holdout, output.table], declared: request.source.columns),
-                quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
-                target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin),
-            attack: environment.membershipInference)
-        let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
+        let inputs = GateMeasurements.Inputs(
+            train: train, holdout: holdout, synthetic: sampled,
+            schema: Self.schema([train, holdout, sampled], declared: request.source.columns),
+            quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
+            target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin)
+        let fidelityMetrics = Set(plan.checks.map(\.metric).filter { $0.hasPrefix("fidelity.") })
+        var attemptRecord = Certificate.GateAttempts(
+            drawsPerAttempt: draws, rowsPerDraw: rowsPerDraw, maxAttempts: attempts, seed: UInt64(generate.seed),
+            attempts: [])
+        var measured: GateDraws?
         var checks: [GateCheck] = []
-        for stage in plan.stages {
-            let gate: GateCheck.Gate
-            switch stage {
-            case .privacyGate: gate = .privacy
-            case .utilityGate: gate = .utility
-            case .fairnessGate: gate = .fairness
-            default: continue
+        for attempt in 0..<attempts {
+            progress(
+                "gates: privacy, utility, fairness" + (attempts > 1 ? " (attempt \(attempt + 1) of \(attempts))" : ""))
+            let tables = (0..<draws).map { draw in
+                let start = (attempt * draws + draw) * rowsPerDraw
+                return sampled.selectingRows(Array(start..<(start + rowsPerDraw)))
             }
-            for check in stage.gate?.checks ?? [] {
-                // The policy's gate_rules, written into the plan: the rule and the interval's level.
-                let rule = check.parameters["rule"]?.stringValue.flatMap(GateCheck.Rule.init(rawValue:)) ?? .estimate
-                let level = check.parameters["confidence"]?.doubleValue ?? 0.95
-                let measure = measurements.measure(
-                    check.metric, parameters: check.parameters, spend: spend, level: level)
-                checks.append(
-                    GateCheck(
-                        gate: gate, check: check.id, measured: measure.value,
-                        threshold: check.threshold.approximateDouble,
-                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note, rule: rule,
-                        uncertainty: measure.uncertainty))
-            }
+            let gateDraws = GateDraws(
+                draws: tables, inputs: inputs, seed: UInt64(generate.seed), fidelityMetrics: fidelityMetrics,
+                attack: environment.membershipInference)
+            checks = gateChecks(gateDraws, spend: output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) })
+            let failedIDs = checks.filter { !$0.passed }.map(\.check)
+            attemptRecord.attempts.append(
+                .init(
+                    attempt: attempt + 1, firstRow: attempt * draws * rowsPerDraw,
+                    rows: draws * rowsPerDraw, passed: failedIDs.isEmpty, failed: failedIDs))
+            measured = gateDraws
+            if failedIDs.isEmpty { break }
         }
+        guard let measured, let last = attemptRecord.attempts.last else {
+            throw EngineError(.failed, stage: "gates", "no attempt was measured", notes: notes)
+        }
+        if attempts > 1 || draws > 1 {
+            attemptRecord.selection = Certificate.GateAttempts.selectionStatement(
+                attempts: attempts, differentiallyPrivate: output.privacy != nil)
+        }
+        // The published table: the chosen attempt's first draw.
+        if draws * attempts > 1 {
+            output.table = sampled.selectingRows(Array(last.firstRow..<(last.firstRow + rowsPerDraw)))
+        }
+        if attemptRecord.attempts.count > 1 {
+            notes.append(
+                "gates: attempt \(last.attempt) of \(attempts) \(last.passed ? "passed" : "failed") after "
+                    + "\(attemptRecord.attempts.count - 1) failed; every attempt sampled the same fitted model, so none spent budget")
+        }
+        let measurements = measured.published
         let builder = ReportBuilder(
             plan: plan, verified: verified, train: train, holdout: holdout, output: output, measurements: measurements,
-            checks: checks, notes: notes)
+            checks: checks, notes: notes, gateAttempts: draws * attempts > 1 ? attemptRecord : nil)
         let failed = checks.filter { !$0.passed }
         guard failed.isEmpty else {
             progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")
@@ -204,6 +244,33 @@ struct PlanRun {
             PublishedRun(
                 certificate: certificate, syntheticPath: publish.synthetic, certificatePath: publish.certificate,
                 reportJSONPath: publish.reportJSON, reportHTMLPath: publish.reportHTML, report: report, notes: notes))
+    }
+
+    /// Every gate check of the plan, measured over the draws.
+    private func gateChecks(_ draws: GateDraws, spend: (epsilon: Double, delta: Double)?) -> [GateCheck] {
+        var checks: [GateCheck] = []
+        for stage in plan.stages {
+            let gate: GateCheck.Gate
+            switch stage {
+            case .privacyGate: gate = .privacy
+            case .utilityGate: gate = .utility
+            case .fairnessGate: gate = .fairness
+            default: continue
+            }
+            for check in stage.gate?.checks ?? [] {
+                // The policy's gate_rules, written into the plan: the rule and the interval's level.
+                let rule = check.parameters["rule"]?.stringValue.flatMap(GateCheck.Rule.init(rawValue:)) ?? .estimate
+                let level = check.parameters["confidence"]?.doubleValue ?? 0.95
+                let measure = draws.measure(check.metric, parameters: check.parameters, spend: spend, level: level)
+                checks.append(
+                    GateCheck(
+                        gate: gate, check: check.id, measured: measure.value,
+                        threshold: check.threshold.approximateDouble,
+                        bound: check.bound == .atLeast ? .minimum : .maximum, note: measure.note, rule: rule,
+                        uncertainty: measure.uncertainty))
+            }
+        }
+        return checks
     }
 
     // MARK: Signing key
