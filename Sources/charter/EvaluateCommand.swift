@@ -2,8 +2,8 @@ import ArgumentParser
 import CharterCore
 import CharterPrivacy
 import CharterStats
-import Foundation
 import CharterWorkflow
+import Foundation
 
 /// `charter evaluate`: every fidelity and utility metric on three tables made elsewhere.
 ///

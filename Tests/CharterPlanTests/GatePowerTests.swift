@@ -94,7 +94,10 @@ struct GatePowerTests {
         rules.draws = Located(5, at: rules.location)
         policy.gateRules = rules
         let plan = try Self.plan(rows: 686, policy: policy)
-        guard case .generate(let generate)? = plan.stage(.generate) else { Issue.record("no generate stage"); return }
+        guard case .generate(let generate)? = plan.stage(.generate) else {
+            Issue.record("no generate stage")
+            return
+        }
         #expect(generate.draws == 5 && generate.attempts == 2)
         let again = try Plan(jsonText: try plan.json.canonical())
         #expect(again == plan)

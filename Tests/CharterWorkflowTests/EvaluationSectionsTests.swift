@@ -13,7 +13,8 @@ struct EvaluationSectionsTests {
     static func table(_ offset: Int, rows: Int = 60) -> [UInt8] {
         var text = "x,y,label\n"
         for row in 0..<rows {
-            text += "\((row * 7 + offset) % 11),\(Double((row * 13 + offset) % 29) / 4),\(["a", "b"][(row + offset) % 2])\n"
+            text +=
+                "\((row * 7 + offset) % 11),\(Double((row * 13 + offset) % 29) / 4),\(["a", "b"][(row + offset) % 2])\n"
         }
         return Array(text.utf8)
     }

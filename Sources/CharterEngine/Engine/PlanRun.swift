@@ -177,7 +177,8 @@ struct PlanRun {
         if attemptRecord.attempts.count > 1 {
             notes.append(
                 "gates: attempt \(last.attempt) of \(attempts) \(last.passed ? "passed" : "failed") after "
-                    + "\(attemptRecord.attempts.count - 1) failed; every attempt sampled the same fitted model, so none spent budget")
+                    + "\(attemptRecord.attempts.count - 1) failed; every attempt sampled the same fitted model, so none spent budget"
+            )
         }
         let measurements = measured.published
         let builder = ReportBuilder(

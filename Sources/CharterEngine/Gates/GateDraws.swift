@@ -73,7 +73,9 @@ struct GateDraws {
             let quality = QualityReport(
                 real: inputs.train.selectingRows(rows), synthetic: draws[b % draws.count], schema: inputs.schema)
             for metric in fidelityMetrics {
-                if let value = GateMeasurements.fidelity(metric, quality) { replicates[metric, default: []].append(value) }
+                if let value = GateMeasurements.fidelity(metric, quality) {
+                    replicates[metric, default: []].append(value)
+                }
             }
         }
     }
@@ -87,7 +89,9 @@ struct GateDraws {
         var first = published.measure(metric, parameters: parameters, spend: spend, level: level)
         guard drawCount > 1 || metric.hasPrefix("fidelity.") else { return first }
         if Self.isDisclosure(metric) {
-            if drawCount > 1 { first.note = [first.note, "on the published draw"].compactMap { $0 }.joined(separator: "; ") }
+            if drawCount > 1 {
+                first.note = [first.note, "on the published draw"].compactMap { $0 }.joined(separator: "; ")
+            }
             return first
         }
         let all = [first] + others.map { $0.measure(metric, parameters: parameters, spend: spend, level: level) }
@@ -132,7 +136,8 @@ struct GateDraws {
         }
         let alpha = 1 - level
         return Uncertainty(
-            estimate: estimate, lower: min(estimate, quantile(alpha / 2)), upper: max(estimate, quantile(1 - alpha / 2)),
+            estimate: estimate, lower: min(estimate, quantile(alpha / 2)),
+            upper: max(estimate, quantile(1 - alpha / 2)),
             level: level,
             method: "seeded percentile bootstrap over the training rows (\(values.count) replicates, "
                 + "replicate b scored against draw b mod \(drawCount))",

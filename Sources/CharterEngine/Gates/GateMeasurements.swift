@@ -272,9 +272,12 @@ public struct GateMeasurements: Sendable {
             guard let low = Self.fidelity(metric, evaluation.quality) else {
                 return Measure(nil, note: "no column has a \(name) score")
             }
-            let count = (name == "CorrelationSimilarity" ? evaluation.quality.pairs.map { ($0.metric, $0.score) }
+            let count =
+                (name == "CorrelationSimilarity"
+                ? evaluation.quality.pairs.map { ($0.metric, $0.score) }
                 : evaluation.quality.shapes.map { ($0.metric, $0.score) }).filter { $0.0 == name && $0.1 != nil }.count
-            return Measure(low, note: "the lowest \(name) over \(count) \(name == "CorrelationSimilarity" ? "pairs" : "columns")")
+            return Measure(
+                low, note: "the lowest \(name) over \(count) \(name == "CorrelationSimilarity" ? "pairs" : "columns")")
         case "tstr.ratio", "trts.ratio", "tstr.auc", "trts.auc":
             guard let tstr = evaluation.tstr else { return Measure(nil, note: tstrProblem) }
             switch tstr {
@@ -341,7 +344,8 @@ public struct GateMeasurements: Sendable {
         let share = dcrSummary(results).closerToTraining
         var interval = Uncertainty.wilson(successes: share * Double(rows), trials: rows, level: level)
         interval.estimate = share
-        interval.method = "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
+        interval.method =
+            "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
         return interval
     }
 

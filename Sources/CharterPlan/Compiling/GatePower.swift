@@ -173,7 +173,8 @@ enum GatePower {
             switch p.sample {
             case .holdout:
                 let sourceRows = Int((Double(needed) / fraction).rounded(.up))
-                text += "; about \(needed) holdout rows would decide it: a source of \(sourceRows) rows at this holdout fraction"
+                text +=
+                    "; about \(needed) holdout rows would decide it: a source of \(sourceRows) rows at this holdout fraction"
                 if Double(needed) <= 0.5 * Double(rows) {
                     text += ", or a holdout fraction of \(format(Double(needed) / Double(rows))) of these \(rows)"
                 }
@@ -213,12 +214,18 @@ enum GatePower {
     /// Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2·10⁻⁹), for p in (0, 1).
     static func normalQuantile(_ p: Double) -> Double {
         precondition(p > 0 && p < 1, "a normal quantile needs p in (0, 1)")
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-            -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-            -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-            4.374664141464968e+00, 2.938163982698783e+00]
+        let a = [
+            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+            -3.066479806614716e+01, 2.506628277459239e+00,
+        ]
+        let b = [
+            -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+            -1.328068155288572e+01,
+        ]
+        let c = [
+            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+            4.374664141464968e+00, 2.938163982698783e+00,
+        ]
         let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
         let low = 0.02425
         if p < low {

@@ -274,19 +274,19 @@ public struct EvaluationReport: Sendable {
     }
 
     static let definitions: JSONValue = [
-            "sdmetrics.column_shapes": .string(
-                "KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"
-            ),
-            "sdmetrics.column_pairs": .string(
-                "CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"
-            ),
-            "sdmetrics.quality_report": .string(QualityReport.definition),
-            "scipy.ks_2samp": .string(KolmogorovSmirnovTest.definition),
-            "scipy.chi2_contingency": .string(ChiSquaredContingencyTest.definition),
-            "correlations": .string(
-                "pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
-            "tstr": .string(TSTRProtocol.definition),
-        ]
+        "sdmetrics.column_shapes": .string(
+            "KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"
+        ),
+        "sdmetrics.column_pairs": .string(
+            "CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"
+        ),
+        "sdmetrics.quality_report": .string(QualityReport.definition),
+        "scipy.ks_2samp": .string(KolmogorovSmirnovTest.definition),
+        "scipy.chi2_contingency": .string(ChiSquaredContingencyTest.definition),
+        "correlations": .string(
+            "pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
+        "tstr": .string(TSTRProtocol.definition),
+    ]
 
     static func tstrJSON(_ result: TSTREvaluation, name: String, full: Bool) -> JSONValue {
         let p = result.evaluationProtocol

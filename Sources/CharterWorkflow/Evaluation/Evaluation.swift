@@ -85,7 +85,8 @@ public struct Evaluation: Sendable {
                     .dataUnusable,
                     options.sections.isEmpty
                         ? "no section to evaluate" : "the utility section needs a target column",
-                    at: nil, help: options.sections.isEmpty ? "name fidelity, utility or disclosure" : "name it with --target")
+                    at: nil,
+                    help: options.sections.isEmpty ? "name fidelity, utility or disclosure" : "name it with --target")
             ]
             return
         }

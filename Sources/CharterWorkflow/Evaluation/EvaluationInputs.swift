@@ -25,7 +25,9 @@ struct EvaluationInputs {
         var diagnostics: [Diagnostic] = []
         var records: [String: JSONValue] = [:]
         var limit: Diagnostic?
-        reading: for (role, path) in [("train", files.train), ("holdout", files.holdout), ("synthetic", files.synthetic)] {
+        reading: for (role, path) in [
+            ("train", files.train), ("holdout", files.holdout), ("synthetic", files.synthetic),
+        ] {
             let bytes: [UInt8]
             switch store.read(path) {
             case .failure(let error):

@@ -35,7 +35,9 @@ enum EvaluationLimits {
             .dataUnusable,
             "the \(role) table has \(rows) rows × \(columns) columns; evaluate accepts at most \(maxRows) rows and \(maxCells) cells per table",
             at: SourceLocation(file: file, line: 1, column: 1),
-            help: "evaluate a seeded sample of the rows (the measures' own subsampling is documented in charter evaluate --help)")
+            help:
+                "evaluate a seeded sample of the rows (the measures' own subsampling is documented in charter evaluate --help)"
+        )
     }
 
     /// Spellings of not-a-number and infinity that make a numeric column read as text.
