@@ -8,6 +8,9 @@ enum Terminal {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
+    /// Whether stderr is a terminal (progress lines go there only then).
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
     /// Writes to stdout without adding a newline.
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -32,6 +32,9 @@ public struct Certificate: Sendable, Equatable, Codable {
     public var usage: Usage
     /// Every gate check with its measure and threshold, in the order they ran.
     public var gates: [GateCheck]
+    /// The synthetic draws and regeneration attempts behind ``gates``; `nil` when the gates measured
+    /// one synthetic table (and in certificates written before draws existed).
+    public var gateAttempts: GateAttempts?
     /// When it was issued (RFC 3339, UTC).
     public var issuedAt: String
     /// When it expires (RFC 3339, UTC).
@@ -49,6 +52,7 @@ public struct Certificate: Sendable, Equatable, Codable {
         case id, request, policy, tier
         case planDigest = "plan_digest"
         case lineage, privacy, utility, fairness, usage, gates
+        case gateAttempts = "gate_attempts"
         case issuedAt = "issued_at"
         case expiresAt = "expires_at"
         case auditHead = "audit_head"
@@ -59,8 +63,10 @@ public struct Certificate: Sendable, Equatable, Codable {
     public init(
         id: String, request: RequestReference, policy: PolicyReference, tier: String, planDigest: String,
         lineage: Lineage, privacy: PrivacyResults, utility: UtilityResults, fairness: FairnessResults?, usage: Usage,
-        gates: [GateCheck], issuedAt: String, expiresAt: String, auditHead: AuditHead
+        gates: [GateCheck], gateAttempts: GateAttempts? = nil, issuedAt: String, expiresAt: String,
+        auditHead: AuditHead
     ) {
+        self.gateAttempts = gateAttempts
         self.format = Self.currentFormat
         self.id = id
         self.request = request
@@ -77,6 +83,93 @@ public struct Certificate: Sendable, Equatable, Codable {
         self.expiresAt = expiresAt
         self.auditHead = auditHead
         self.signature = nil
+    }
+
+    /// The synthetic draws the gates measured and every regeneration attempt (issue 21).
+    ///
+    /// All draws of all attempts are consecutive blocks of rows sampled in one call from the one
+    /// fitted model with the generator's seed: attempt `a`'s draws are its `rows` rows from
+    /// `first_row`, `rows_per_draw` each, the first of them published when it passes.
+    public struct GateAttempts: Sendable, Equatable, Codable {
+        /// One attempt at the gates.
+        public struct Attempt: Sendable, Equatable, Codable {
+            /// 1-based.
+            public var attempt: Int
+            /// Where its rows begin in the generator's sample (0-based).
+            public var firstRow: Int
+            /// Its rows: draws × rows per draw.
+            public var rows: Int
+            /// Whether every check passed.
+            public var passed: Bool
+            /// The checks that failed, by id.
+            public var failed: [String]
+
+            public init(attempt: Int, firstRow: Int, rows: Int, passed: Bool, failed: [String]) {
+                self.attempt = attempt
+                self.firstRow = firstRow
+                self.rows = rows
+                self.passed = passed
+                self.failed = failed
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case attempt
+                case firstRow = "first_row"
+                case rows, passed, failed
+            }
+        }
+
+        /// Draws averaged per attempt (the first is the one published).
+        public var drawsPerAttempt: Int
+        /// Rows in each draw.
+        public var rowsPerDraw: Int
+        /// The attempts the policy allowed (`gate_rules.regenerate.max_attempts`; 1: none).
+        public var maxAttempts: Int
+        /// The generator's seed: every draw comes from its one sampling stream.
+        public var seed: UInt64
+        /// Every attempt made, in order; the last is the one the certificate's gates describe.
+        public var attempts: [Attempt]
+        /// What the privacy guarantee covers and what it does not, in one paragraph.
+        public var selection: String?
+
+        public init(
+            drawsPerAttempt: Int, rowsPerDraw: Int, maxAttempts: Int, seed: UInt64, attempts: [Attempt],
+            selection: String? = nil
+        ) {
+            self.drawsPerAttempt = drawsPerAttempt
+            self.rowsPerDraw = rowsPerDraw
+            self.maxAttempts = maxAttempts
+            self.seed = seed
+            self.attempts = attempts
+            self.selection = selection
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case drawsPerAttempt = "draws_per_attempt"
+            case rowsPerDraw = "rows_per_draw"
+            case maxAttempts = "max_attempts"
+            case seed, attempts, selection
+        }
+
+        /// The declaration the certificate makes about choosing among attempts.
+        ///
+        /// Charter does not account the choice: the gates read the training and holdout rows
+        /// without noise, so picking the attempt that passes is a data-dependent selection that
+        /// private-selection results (Liu & Talwar 2019; Papernot & Steinke 2022) would cover only
+        /// if each score were itself computed with differential privacy. Rather than claim an ε it
+        /// has not accounted, the certificate declares the verdict and the choice outside the
+        /// guarantee. Every attempt samples the one fitted model, so the ε spent is the one fit's.
+        public static func selectionStatement(attempts: Int, differentiallyPrivate: Bool) -> String {
+            let guarantee =
+                differentiallyPrivate
+                ? "The (ε, δ) in privacy covers the one model fit; every draw and attempt is sampled from that fitted model (post-processing, no further budget)."
+                : "The generator gives no differential-privacy guarantee."
+            let choice =
+                attempts > 1
+                ? " The gates' verdict, and the choice of the first attempt whose draws passed them, read the training and holdout rows without noise: they lie outside the differential-privacy guarantee and are not accounted (Papernot & Steinke 2022 would need each gate score computed privately)."
+                : " The gates' verdict reads the training and holdout rows without noise and lies outside the differential-privacy guarantee."
+            return guarantee + choice
+        }
     }
 
     /// The request a certificate answers.

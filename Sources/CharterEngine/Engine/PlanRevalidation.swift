@@ -8,7 +8,7 @@ internal import CharterStats
 /// A certificate's gates measured again, with the plan that certified it, against the source as
 /// it is today: the synthetic file as published, the training and holdout rows split from today's
 /// source with the plan's seed, fraction and stratification, and every check of the plan's gates
-/// with its threshold and rule (``PlanRun/gateChecks(plan:measurements:spend:)``, the engine's own).
+/// with its threshold and rule (``PlanRun/gateChecks(plan:draws:spend:)``, the engine's own).
 public enum PlanRevalidation {
     /// What the gates measured today.
     public struct Remeasurement: Sendable {
@@ -51,36 +51,38 @@ public enum PlanRevalidation {
             stratify: split.stratify)
         let train = verified.table.selectingRows(rows.trainRows)
         let holdout = verified.table.selectingRows(rows.holdoutRows)
-        let measurements = PlanRun.gateMeasurements(
-            plan: plan, source: stage, train: train, holdout: holdout, synthetic: synthetic, types: columnTypes,
-            seed: UInt64(split.seed), attack: attack)
+        // The published table is the one draw: revalidation measures what consumers hold.
+        var generateSeed = UInt64(split.seed)
+        if case .generate(let generate)? = plan.stage(.generate) { generateSeed = UInt64(generate.seed) }
+        let draws = GateDraws(
+            draws: [synthetic],
+            inputs: PlanRun.gateInputs(
+                plan: plan, source: stage, train: train, holdout: holdout, synthetic: synthetic, types: columnTypes,
+                seed: UInt64(split.seed)),
+            seed: generateSeed, fidelityMetrics: plan.fidelityMetrics, attack: attack)
         return Remeasurement(
-            checks: PlanRun.gateChecks(plan: plan, measurements: measurements, spend: spend), source: verified.table,
+            checks: PlanRun.gateChecks(plan: plan, draws: draws, spend: spend), source: verified.table,
             sourceDigest: verified.digest)
     }
 }
 
 extension PlanRun {
-    /// Every quantity the plan's gates check, on these tables.
-    static func gateMeasurements(
+    /// What the gates measure, on these tables: the schema `charter evaluate` infers on the same
+    /// three tables (declared `types` first) and the source's declared roles.
+    static func gateInputs(
         plan: Plan, source: SourceStage, train: Table, holdout: Table, synthetic: Table, types: [String: String],
-        seed: UInt64, attack: MembershipInferenceAttack?
-    ) -> GateMeasurements {
+        seed: UInt64
+    ) -> GateMeasurements.Inputs {
         let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
-        // The gates measure with the schema `charter evaluate` infers on the same three tables.
-        return GateMeasurements(
-            .init(
-                train: train, holdout: holdout, synthetic: synthetic,
-                schema: schema([train, holdout, synthetic], types: types),
-                quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
-                target: source.target, seed: seed, smallClassThreshold: kMin),
-            attack: attack)
+        return GateMeasurements.Inputs(
+            train: train, holdout: holdout, synthetic: synthetic,
+            schema: schema([train, holdout, synthetic], types: types),
+            quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
+            target: source.target, seed: seed, smallClassThreshold: kMin)
     }
 
-    /// Every check of the plan's gates, measured, in the order the stages list them.
-    static func gateChecks(
-        plan: Plan, measurements: GateMeasurements, spend: (epsilon: Double, delta: Double)?
-    ) -> [GateCheck] {
+    /// Every check of the plan's gates, measured over the draws, in the order the stages list them.
+    static func gateChecks(plan: Plan, draws: GateDraws, spend: (epsilon: Double, delta: Double)?) -> [GateCheck] {
         var checks: [GateCheck] = []
         for stage in plan.stages {
             let gate: GateCheck.Gate
@@ -94,8 +96,7 @@ extension PlanRun {
                 // The policy's gate_rules, written into the plan: the rule and the interval's level.
                 let rule = check.parameters["rule"]?.stringValue.flatMap(GateCheck.Rule.init(rawValue:)) ?? .estimate
                 let level = check.parameters["confidence"]?.doubleValue ?? 0.95
-                let measure = measurements.measure(
-                    check.metric, parameters: check.parameters, spend: spend, level: level)
+                let measure = draws.measure(check.metric, parameters: check.parameters, spend: spend, level: level)
                 checks.append(
                     GateCheck(
                         gate: gate, check: check.id, measured: measure.value,

@@ -52,6 +52,14 @@ struct PlanRun {
             throw EngineError(.refused, stage: "generate", "no generator named '\(generate.generator)' in this build")
         }
 
+        // A policy that refuses underpowered gates: the plan says which and what size would decide them.
+        let underpowered = plan.warnings.filter { $0.code == "underpowered-gate" && $0.severity == .error }
+        guard underpowered.isEmpty else {
+            throw EngineError(
+                .refused, stage: "plan",
+                "the policy refuses gates that cannot be decided at this size; nothing was reserved or read: "
+                    + underpowered.map(\.message).joined(separator: "; "))
+        }
         // Only the registry's active key signs: checked before any budget is reserved.
         try checkSigningKey()
         // What would fail after the budget is spent is checked before it is reserved.
@@ -62,7 +70,7 @@ struct PlanRun {
         let verified: VerifiedSource
         let train: Table
         let holdout: Table
-        let output: GeneratorOutput
+        var output: GeneratorOutput
         do {
             progress("verify-source: \(source.path)")
             verified = try SourceVerifier.verify(source)
@@ -79,10 +87,16 @@ struct PlanRun {
             throw error
         }
         let schema = Self.schema([train, holdout], declared: request.source.columns)
-        progress("generate: \(generate.generator), \(generate.rows) rows")
+        // Every draw of every attempt is sampled from the one fitted model in one call: further draws
+        // are post-processing and spend no budget; the first `rows` of an attempt are its published draw.
+        let draws = max(1, generate.draws)
+        let attempts = max(1, generate.attempts)
+        progress(
+            "generate: \(generate.generator), \(generate.rows) rows"
+                + (draws * attempts > 1 ? " × \(draws) draws × \(attempts) attempts from one fitted model" : ""))
         do {
             output = try generator.generate(
-                training: train, rowCount: generate.rows,
+                training: train, rowCount: generate.rows * draws * attempts,
                 settings: GeneratorSettings(
                     seed: UInt64(generate.seed), epsilon: generate.epsilon?.approximateDouble,
                     delta: generate.delta?.approximateDouble, schema: schema,
@@ -105,17 +119,67 @@ struct PlanRun {
                 notes: notes)
         }
 
-        // Gates: every check runs, so that the report lists every failure.
-        progress("gates: privacy, utility, fairness")
-        let measurements = Self.gateMeasurements(
-            plan: plan, source: source, train: train, holdout: holdout, synthetic: output.table,
-            types: Self.declaredTypes(request.source.columns), seed: UInt64(split.seed),
-            attack: environment.membershipInference)
-        let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
-        let checks = Self.gateChecks(plan: plan, measurements: measurements, spend: spend)
+        // One table asked for: whatever rows the generator returned are the draw, as before draws existed.
+        let rowsPerDraw = draws * attempts == 1 ? output.table.rowCount : generate.rows
+        guard draws * attempts == 1 || output.table.rowCount == generate.rows * draws * attempts else {
+            throw EngineError(
+                .failed, stage: "generate",
+                "the generator returned \(output.table.rowCount) rows instead of \(generate.rows * draws * attempts)",
+                notes: notes)
+        }
+        let sampled = output.table
+
+        // Gates: every check runs, so that the report lists every failure. An attempt that fails
+        // is followed by the next (fresh draws from the same model) while attempts remain.
+        let inputs = Self.gateInputs(
+            plan: plan, source: source, train: train, holdout: holdout, synthetic: sampled,
+            types: Self.declaredTypes(request.source.columns), seed: UInt64(split.seed))
+        var attemptRecord = Certificate.GateAttempts(
+            drawsPerAttempt: draws, rowsPerDraw: rowsPerDraw, maxAttempts: attempts, seed: UInt64(generate.seed),
+            attempts: [])
+        var measured: GateDraws?
+        var checks: [GateCheck] = []
+        for attempt in 0..<attempts {
+            progress(
+                "gates: privacy, utility, fairness" + (attempts > 1 ? " (attempt \(attempt + 1) of \(attempts))" : ""))
+            let tables = (0..<draws).map { draw in
+                let start = (attempt * draws + draw) * rowsPerDraw
+                return sampled.selectingRows(Array(start..<(start + rowsPerDraw)))
+            }
+            let gateDraws = GateDraws(
+                draws: tables, inputs: inputs, seed: UInt64(generate.seed), fidelityMetrics: plan.fidelityMetrics,
+                attack: environment.membershipInference)
+            checks = Self.gateChecks(
+                plan: plan, draws: gateDraws, spend: output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) })
+            let failedIDs = checks.filter { !$0.passed }.map(\.check)
+            attemptRecord.attempts.append(
+                .init(
+                    attempt: attempt + 1, firstRow: attempt * draws * rowsPerDraw,
+                    rows: draws * rowsPerDraw, passed: failedIDs.isEmpty, failed: failedIDs))
+            measured = gateDraws
+            if failedIDs.isEmpty { break }
+        }
+        guard let measured, let last = attemptRecord.attempts.last else {
+            throw EngineError(.failed, stage: "gates", "no attempt was measured", notes: notes)
+        }
+        if attempts > 1 || draws > 1 {
+            attemptRecord.selection = Certificate.GateAttempts.selectionStatement(
+                attempts: attempts, differentiallyPrivate: output.privacy != nil)
+        }
+        // The published table: the chosen attempt's first draw.
+        if draws * attempts > 1 {
+            output.table = sampled.selectingRows(Array(last.firstRow..<(last.firstRow + rowsPerDraw)))
+        }
+        if attemptRecord.attempts.count > 1 {
+            notes.append(
+                "gates: attempt \(last.attempt) of \(attempts) \(last.passed ? "passed" : "failed") after "
+                    + "\(attemptRecord.attempts.count - 1) failed; every attempt sampled the same fitted model, so none spent budget"
+            )
+        }
+        let measurements = measured.published
         let builder = ReportBuilder(
             plan: plan, request: request, verified: verified, train: train, holdout: holdout, output: output,
-            measurements: measurements, checks: checks, notes: notes)
+            measurements: measurements, checks: checks, notes: notes, gateAttempts: draws * attempts > 1 ? attemptRecord : nil)
         let failed = checks.filter { !$0.passed }
         guard failed.isEmpty else {
             progress("gates: \(failed.count) of \(checks.count) checks failed; nothing is published")

@@ -18,6 +18,8 @@ struct ReportBuilder {
     var measurements: GateMeasurements
     var checks: [GateCheck]
     var notes: [String]
+    /// The draws and attempts behind the gates, when there was more than one synthetic table.
+    var gateAttempts: Certificate.GateAttempts? = nil
 
     var split: HoldoutStage? {
         if case .holdoutSplit(let split)? = plan.stage(.holdoutSplit) { return split }
@@ -238,6 +240,7 @@ struct ReportBuilder {
             privacy: measurements.privacyResults(spend: output.privacy, smallClassThreshold: kMin),
             utility: measurements.utilityResults(), fairness: measurements.fairnessResults(),
             usage: .init(purpose: certify.purpose, audience: certify.audience, consumers: certify.consumers),
-            gates: checks, issuedAt: issued.description, expiresAt: expires.description, auditHead: auditHead)
+            gates: checks, gateAttempts: gateAttempts, issuedAt: issued.description,
+            expiresAt: expires.description, auditHead: auditHead)
     }
 }

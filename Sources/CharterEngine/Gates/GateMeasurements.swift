@@ -80,7 +80,13 @@ public struct GateMeasurements: Sendable {
     }
 
     /// Measures everything. Tables must share column names and order.
-    public init(_ inputs: Inputs, attack: MembershipInferenceAttack? = MembershipInferenceAttack.available) {
+    ///
+    /// With `disclosure` false only fidelity, utility and fairness are measured (a further synthetic
+    /// draw, whose rows are not published); every disclosure measure then reads "not measured".
+    public init(
+        _ inputs: Inputs, attack: MembershipInferenceAttack? = MembershipInferenceAttack.available,
+        disclosure: Bool = true
+    ) {
         let reportInputs = EvaluationReport.Inputs(
             train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
         if let target = inputs.target {
@@ -95,6 +101,26 @@ public struct GateMeasurements: Sendable {
             tstrProblem = "the request names no source.target"
         }
         evaluation = EvaluationReport(reportInputs, protocol: tstrProtocol)
+        fairness = []
+        if let tstrProtocol {
+            for attribute in inputs.protected {
+                var p = tstrProtocol
+                p.subgroupColumn = attribute
+                let result = Result { () throws(TSTREvaluation.Failure) in
+                    try TSTREvaluation(
+                        train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic,
+                        schema: inputs.schema, protocol: p)
+                }
+                fairness.append((attribute, result))
+            }
+        }
+        guard disclosure else {
+            let unmeasured = DisclosureInputError("not measured on a draw that is not published")
+            dcr = .failure(unmeasured)
+            newRowSynthesis = .failure(unmeasured)
+            membershipInference = .failure(MeasureFailure(message: unmeasured.message))
+            return
+        }
         if !inputs.quasiIdentifiers.isEmpty {
             kAnonymity = Result { () throws(DisclosureInputError) in
                 try KAnonymity(
@@ -146,19 +172,6 @@ public struct GateMeasurements: Sendable {
         } else {
             membershipInference = .failure(
                 MeasureFailure(message: "no membership-inference attack is available in this build"))
-        }
-        fairness = []
-        if let tstrProtocol {
-            for attribute in inputs.protected {
-                var p = tstrProtocol
-                p.subgroupColumn = attribute
-                let result = Result { () throws(TSTREvaluation.Failure) in
-                    try TSTREvaluation(
-                        train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic,
-                        schema: inputs.schema, protocol: p)
-                }
-                fairness.append((attribute, result))
-            }
         }
     }
 
@@ -278,16 +291,17 @@ public struct GateMeasurements: Sendable {
             )
         case "fidelity.overall", "fidelity.quality":
             return Measure(evaluation.quality.thresholdsDisabled.overall, note: "SDMetrics quality score")
-        case "fidelity.ks_complement":
-            return minimum(
-                evaluation.quality.shapes.filter { $0.metric == "KSComplement" }.map(\.score), "KSComplement")
-        case "fidelity.tv_complement":
-            return minimum(
-                evaluation.quality.shapes.filter { $0.metric == "TVComplement" }.map(\.score), "TVComplement")
-        case "fidelity.correlation_similarity":
-            return minimum(
-                evaluation.quality.pairs.filter { $0.metric == "CorrelationSimilarity" }.map(\.score),
-                "CorrelationSimilarity")
+        case "fidelity.ks_complement", "fidelity.tv_complement", "fidelity.correlation_similarity":
+            let name = Self.fidelityMinimumNames[metric] ?? metric
+            guard let low = Self.fidelity(metric, evaluation.quality) else {
+                return Measure(nil, note: "no column has a \(name) score")
+            }
+            let count =
+                (name == "CorrelationSimilarity"
+                ? evaluation.quality.pairs.map { ($0.metric, $0.score) }
+                : evaluation.quality.shapes.map { ($0.metric, $0.score) }).filter { $0.0 == name && $0.1 != nil }.count
+            return Measure(
+                low, note: "the lowest \(name) over \(count) \(name == "CorrelationSimilarity" ? "pairs" : "columns")")
         case "tstr.ratio", "trts.ratio", "tstr.auc", "trts.auc":
             guard let tstr = evaluation.tstr else { return Measure(nil, note: tstrProblem) }
             switch tstr {
@@ -424,9 +438,24 @@ public struct GateMeasurements: Sendable {
         }
     }
 
-    private func minimum(_ scores: [Double?], _ name: String) -> Measure {
-        let defined = scores.compactMap { $0 }
-        guard let low = defined.min() else { return Measure(nil, note: "no column has a \(name) score") }
-        return Measure(low, note: "the lowest \(name) over \(defined.count) columns")
+    static let fidelityMinimumNames = [
+        "fidelity.ks_complement": "KSComplement", "fidelity.tv_complement": "TVComplement",
+        "fidelity.correlation_similarity": "CorrelationSimilarity",
+    ]
+
+    /// A fidelity metric's value on a quality report (the lowest per-column or per-pair score for
+    /// the `_complement` and `correlation_similarity` metrics), `nil` when undefined or not fidelity.
+    static func fidelity(_ metric: String, _ quality: QualityReport) -> Double? {
+        switch metric {
+        case "fidelity.column_shapes": return quality.thresholdsDisabled.columnShapes
+        case "fidelity.column_pair_trends": return quality.thresholdsDisabled.columnPairTrends
+        case "fidelity.overall", "fidelity.quality": return quality.thresholdsDisabled.overall
+        case "fidelity.ks_complement", "fidelity.tv_complement":
+            let name = fidelityMinimumNames[metric]
+            return quality.shapes.filter { $0.metric == name }.compactMap(\.score).min()
+        case "fidelity.correlation_similarity":
+            return quality.pairs.filter { $0.metric == "CorrelationSimilarity" }.compactMap(\.score).min()
+        default: return nil
+        }
     }
 }

@@ -163,7 +163,7 @@ extension PlanStage {
         }
         let s = try PlanJSONReader(
             value, path: path, keys: keys.union(["stage"]),
-            optional: kind == .generate ? ["tool"] : kind == .certify ? ["revalidation"] : [])
+            optional: kind == .generate ? ["tool", "draws", "attempts"] : kind == .certify ? ["revalidation"] : [])
         switch kind {
         case .verifySource:
             self = .verifySource(
@@ -201,6 +201,14 @@ extension PlanStage {
                         ))
                 }
                 stage.tool = tool
+            }
+            for (key, range) in [("draws", 1...20), ("attempts", 1...10)] where s.value(key) != .null {
+                let value = try s.int(key)
+                guard range.contains(value) else {
+                    throw PlanDecodingError(
+                        path: s.at(key), message: "expected \(key) from \(range.lowerBound) to \(range.upperBound)")
+                }
+                if key == "draws" { stage.draws = value } else { stage.attempts = value }
             }
             self = .generate(stage)
         case .privacyGate, .utilityGate, .fairnessGate:

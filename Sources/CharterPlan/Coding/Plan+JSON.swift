@@ -131,6 +131,9 @@ extension PlanStage {
                 "command": s.command.map { .strings($0) } ?? .null, "calibration": .string(s.calibration),
                 "parameters": .object(s.parameters), "budget_split": s.budgetSplit?.json ?? .null,
             ]
+            // Only when not 1, so that a plan without them (and its digest) reads back as before.
+            if s.draws != 1 { object["draws"] = .integer(s.draws) }
+            if s.attempts != 1 { object["attempts"] = .integer(s.attempts) }
             // Only for an external generator, so that every other plan (and its digest) is as before.
             if let tool = s.tool {
                 object["tool"] = .array(

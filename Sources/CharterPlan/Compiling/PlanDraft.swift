@@ -72,6 +72,19 @@ struct PlanDraft {
             parameters: parameters,
             budgetSplit: generator.type.value == "dp-copula"
                 ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)
+        // Cost-aware: the gates measure every draw, so past ``maxMeasuredRows`` the plan measures fewer.
+        let askedDraws = policy.gateRules?.effectiveDraws ?? GateRules.defaultDraws
+        let outputRows = max(1, request.output.rows.value)
+        generate.draws = max(1, min(askedDraws, Self.maxMeasuredRows / outputRows))
+        if generate.draws < askedDraws {
+            warnings.append(
+                PlanWarning(
+                    code: "draws-reduced", severity: .note,
+                    message:
+                        "the gates measure \(generate.draws) synthetic draw\(generate.draws == 1 ? "" : "s") of \(outputRows) rows, not \(askedDraws): measuring is bounded at \(Self.maxMeasuredRows) synthetic rows per attempt"
+                ))
+        }
+        generate.attempts = policy.gateRules?.effectiveMaxAttempts ?? 1
         if generator.type.value == "external" {
             generate.tool = tool
             if tool == nil {
@@ -216,6 +229,9 @@ struct PlanDraft {
                 ))
         }
         stages.append(.fairnessGate(GateStage(checks: Self.ruled(fairness, policy.gateRules))))
+        warnings += GatePower.warnings(
+            checks: stages.flatMap { $0.gate?.checks ?? [] }, rows: rows, holdoutFraction: holdoutFraction,
+            syntheticRows: request.output.rows.value, rules: policy.gateRules)
 
         // Certify and publish.
         // The shortest revalidation interval of any layer is the strictest.
@@ -306,6 +322,10 @@ struct PlanDraft {
         for share in shares { object[share.category.value] = .decimal(share.share.value.jsonText) }
         return (["column": .string(target), "shares": .object(object)], warnings)
     }
+
+    /// The most synthetic rows the gates measure per attempt (draws × output rows), so that draws
+    /// cost at most a few times one table's measuring.
+    static let maxMeasuredRows = 300_000
 
     static func calibration(_ generator: String, epsilon: Decimal?, delta: Decimal?) -> String {
         switch generator {

@@ -139,6 +139,13 @@ public struct GenerateStage: Sendable, Equatable {
     /// The files of an `external` generator's command with their digests (`nil` for any other
     /// generator, or when the tool could not be read; the plan then warns and the engine refuses).
     public var tool: [PinnedToolFile]? = nil
+    /// Synthetic draws from the one fitted model that the utility and fidelity measures average
+    /// (post-processing: no privacy cost); the first draw is the one published. 1 in a plan written
+    /// before draws existed.
+    public var draws: Int = 1
+    /// Attempts at passing the gates (`gate_rules.regenerate.max_attempts`): each further attempt
+    /// is a fresh set of draws from the same fitted model, so no attempt spends budget. 1: none.
+    public var attempts: Int = 1
 
     /// Creates the stage.
     public init(

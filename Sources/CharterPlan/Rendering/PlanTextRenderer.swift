@@ -76,6 +76,13 @@ public enum PlanTextRenderer {
                 ("epsilon", s.epsilon?.jsonText ?? "(none)"), ("delta", s.delta?.jsonText ?? "(none)"),
                 ("seed", String(s.seed)), ("rows", String(s.rows)),
             ]
+            if s.draws > 1 || s.attempts > 1 {
+                rows.append(
+                    (
+                        "draws",
+                        "\(s.draws) per attempt, up to \(s.attempts) attempt\(s.attempts == 1 ? "" : "s"), all sampled from the one fitted model (no further budget)"
+                    ))
+            }
             if !s.declaredColumns.isEmpty { rows.append(("declared columns", list(s.declaredColumns))) }
             if let command = s.command { rows.append(("command", command.joined(separator: " "))) }
             for (index, pin) in (s.tool ?? []).enumerated() {

@@ -18,7 +18,21 @@ public import CharterCore
 ///
 /// A check not listed decides on the estimate. Measures without an interval (k, l, ε, δ) always
 /// decide on the estimate.
+///
+/// Three optional settings say how the engine measures and what the plan does about power:
+/// `draws` (synthetic draws from the fitted model averaged by the utility and fidelity measures,
+/// default ``defaultDraws``), `underpowered: warn | refuse` (what the plan does when a ruled check's
+/// predicted interval is too wide to decide it at the source's size) and
+/// `regenerate: { max_attempts: N }` (further draws from the same fitted model when a gate fails).
 public struct GateRules: Sendable, Equatable {
+    /// What a plan does when a ruled check cannot be decided at the planned size.
+    public enum Underpowered: String, Sendable, Equatable, CaseIterable {
+        /// A plan warning naming the size that would decide it; the run goes ahead.
+        case warn
+        /// A blocking plan warning; the engine refuses the run before any budget is reserved.
+        case refuse
+    }
+
     /// How a check decides.
     public enum Rule: String, Sendable, Equatable, CaseIterable {
         /// The estimate meets the threshold; the interval is reported, not used.
@@ -59,6 +73,12 @@ public struct GateRules: Sendable, Equatable {
     public var entries: [Entry]
     /// Where `gate_rules` is written.
     public var location: SourceLocation
+    /// `underpowered`; ``Underpowered/warn`` when absent.
+    public var underpowered: Located<Underpowered>? = nil
+    /// `draws`: synthetic draws averaged; ``defaultDraws`` when absent.
+    public var draws: Located<Int>? = nil
+    /// `regenerate.max_attempts`: attempts at passing the gates; 1 (no regeneration) when absent.
+    public var maxAttempts: Located<Int>? = nil
 
     /// Rules with the given entries.
     public init(confidence: Located<Decimal>? = nil, entries: [Entry] = [], location: SourceLocation) {
@@ -69,6 +89,21 @@ public struct GateRules: Sendable, Equatable {
 
     /// The level used when `confidence` is absent.
     public static let defaultConfidence: Decimal = Decimal.exact("0.95") ?? 0
+
+    /// Draws averaged when `draws` is absent: three halve the synthetic side's share of a measure's
+    /// variance for a sampling cost of three tables.
+    public static let defaultDraws = 3
+    /// The most draws a policy may ask for.
+    public static let maxDraws = 20
+    /// The most attempts `regenerate.max_attempts` may allow.
+    public static let maxAttemptsLimit = 10
+
+    /// The draws in effect.
+    public var effectiveDraws: Int { draws?.value ?? Self.defaultDraws }
+    /// The attempts in effect (1: no regeneration).
+    public var effectiveMaxAttempts: Int { maxAttempts?.value ?? 1 }
+    /// The underpowered behaviour in effect.
+    public var effectiveUnderpowered: Underpowered { underpowered?.value ?? .warn }
 
     /// The level in effect.
     public var effectiveConfidence: Decimal { confidence?.value ?? Self.defaultConfidence }

@@ -137,6 +137,34 @@ public enum PolicyComposer {
                 }
                 merged.confidence = confidence
             }
+            // Refusing an underpowered plan is stricter than warning; more attempts are more chances
+            // to pass; fewer draws are a noisier measure.
+            if let underpowered = rules.underpowered {
+                if underpowered.value == .warn, base.gateRules?.effectiveUnderpowered == .refuse {
+                    comparison.loosened(
+                        "gate_rules.underpowered loosens from refuse to warn", at: underpowered.location,
+                        base: base.gateRules?.location ?? base.location)
+                }
+                merged.underpowered = underpowered
+            }
+            if let attempts = rules.maxAttempts {
+                let baseAttempts = base.gateRules?.effectiveMaxAttempts ?? 1
+                if attempts.value > baseAttempts {
+                    comparison.loosened(
+                        "gate_rules.regenerate.max_attempts rises from \(baseAttempts) to \(attempts.value): more chances to pass",
+                        at: attempts.location, base: base.gateRules?.location ?? base.location)
+                }
+                merged.maxAttempts = attempts
+            }
+            if let draws = rules.draws {
+                let baseDraws = base.gateRules?.effectiveDraws ?? GateRules.defaultDraws
+                if draws.value < baseDraws {
+                    comparison.loosened(
+                        "gate_rules.draws falls from \(baseDraws) to \(draws.value): a noisier measure",
+                        at: draws.location, base: base.gateRules?.location ?? base.location)
+                }
+                merged.draws = draws
+            }
             effective.gateRules = merged
         }
 

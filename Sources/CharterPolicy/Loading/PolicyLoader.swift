@@ -107,10 +107,33 @@ private struct PolicyBuilder {
         return terms
     }
 
-    /// `gate_rules: { confidence, checks: { <check>: estimate | lower-bound | not-worse } }`.
+    /// `gate_rules: { confidence, checks: { <check>: estimate | lower-bound | not-worse }, draws,
+    /// underpowered: warn | refuse, regenerate: { max_attempts } }`.
     private func gateRules(_ node: YAMLNode) -> GateRules? {
-        guard let fields = reader.mapping(node, "gate_rules", known: ["confidence", "checks"]) else { return nil }
+        guard
+            let fields = reader.mapping(
+                node, "gate_rules", known: ["confidence", "checks", "draws", "underpowered", "regenerate"])
+        else { return nil }
         var rules = GateRules(location: node.location)
+        if let value = fields["underpowered"].flatMap({
+            reader.enumeration($0, "gate_rules.underpowered", values: GateRules.Underpowered.allCases.map(\.rawValue))
+        }), let mode = GateRules.Underpowered(rawValue: value.value) {
+            rules.underpowered = Located(mode, at: value.location)
+        }
+        if let node = fields["draws"] {
+            rules.draws = boundedInteger(node, "gate_rules.draws", 1...GateRules.maxDraws)
+        }
+        if let node = fields["regenerate"],
+            let regenerate = reader.mapping(node, "gate_rules.regenerate", known: ["max_attempts"])
+        {
+            if let attempts = regenerate["max_attempts"] {
+                rules.maxAttempts = boundedInteger(
+                    attempts, "gate_rules.regenerate.max_attempts", 1...GateRules.maxAttemptsLimit)
+            } else {
+                reader.report(
+                    .error(.policyMissingField, "gate_rules.regenerate needs max_attempts", at: node.location))
+            }
+        }
         if let value = fields["confidence"].flatMap({ reader.decimal($0, "gate_rules.confidence") }) {
             if value.value >= Decimal.exact("0.5") ?? 0, value.value < 1 {
                 rules.confidence = value
@@ -137,6 +160,20 @@ private struct PolicyBuilder {
             }
         }
         return rules
+    }
+
+    /// An integer in `range`, or a located error.
+    private func boundedInteger(_ node: YAMLNode, _ context: String, _ range: ClosedRange<Int>) -> Located<Int>? {
+        guard let value = reader.integer(node, context) else { return nil }
+        guard range.contains(value.value) else {
+            reader.report(
+                .error(
+                    .policyOutOfRange,
+                    "\(context) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(value.value)",
+                    at: value.location))
+            return nil
+        }
+        return value
     }
 
     private func list<T>(_ node: YAMLNode, _ context: String, _ item: (YAMLNode) -> T?) -> [T] {

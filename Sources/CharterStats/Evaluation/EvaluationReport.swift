@@ -35,7 +35,30 @@ public struct EvaluationReport: Sendable {
         "numpy": "1.26.4",
     ]
 
+    /// The sections an evaluation can compute (`charter evaluate --only`).
+    public struct Sections: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// SDMetrics quality report, scipy column tests, correlation matrices.
+        public static let fidelity = Sections(rawValue: 1)
+        /// TSTR/TRTS (needs a target).
+        public static let utility = Sections(rawValue: 2)
+        /// DCR, new-row synthesis, the membership attack, k-anonymity, attribute inference.
+        public static let disclosure = Sections(rawValue: 4)
+        /// Every section.
+        public static let all: Sections = [.fidelity, .utility, .disclosure]
+        /// The names, in order, as `--only` spells them.
+        public static let names: [(String, Sections)] = [
+            ("fidelity", .fidelity), ("utility", .utility), ("disclosure", .disclosure),
+        ]
+        /// The sections' names, in order.
+        public var spelled: [String] { Self.names.filter { contains($0.1) }.map(\.0) }
+    }
+
     public var inputs: Inputs
+    /// The sections computed; a section left out is absent from ``json()``.
+    public var sections: Sections = .all
+    /// Empty when ``Sections/fidelity`` was not asked for.
     public var quality: QualityReport
     public var columnTests: ColumnTests
     public var correlationColumns: [String]
@@ -50,14 +73,28 @@ public struct EvaluationReport: Sendable {
 
     /// Computes every metric. The tables must share column names and order (``Inputs``'s caller
     /// checks that and reports located errors).
-    public init(_ inputs: Inputs, protocol tstrProtocol: TSTRProtocol?) {
+    ///
+    /// `sections` limits the work: without ``Sections/fidelity`` the quality report, column tests
+    /// and correlations are computed over no columns; without ``Sections/utility`` TSTR is not run.
+    /// `progress` hears one line as each part starts.
+    public init(
+        _ inputs: Inputs, protocol tstrProtocol: TSTRProtocol?, sections: Sections = .all,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) {
         self.inputs = inputs
-        quality = QualityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
-        columnTests = ColumnTests(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
-        correlationColumns = CorrelationMatrices.basis(real: inputs.train, schema: inputs.schema)
-        trainCorrelations = CorrelationMatrices(inputs.train, columns: correlationColumns)
-        syntheticCorrelations = CorrelationMatrices(inputs.synthetic, columns: correlationColumns)
-        if let tstrProtocol {
+        self.sections = sections
+        let fidelity = sections.contains(.fidelity)
+        let real = fidelity ? inputs.train : Table(columns: [], rowCount: 0)
+        let synthetic = fidelity ? inputs.synthetic : Table(columns: [], rowCount: 0)
+        if fidelity { progress?("fidelity: column shapes and pair trends") }
+        quality = QualityReport(real: real, synthetic: synthetic, schema: inputs.schema)
+        if fidelity { progress?("fidelity: column tests and correlations") }
+        columnTests = ColumnTests(real: real, synthetic: synthetic, schema: inputs.schema)
+        correlationColumns = CorrelationMatrices.basis(real: real, schema: inputs.schema)
+        trainCorrelations = CorrelationMatrices(real, columns: correlationColumns)
+        syntheticCorrelations = CorrelationMatrices(synthetic, columns: correlationColumns)
+        if let tstrProtocol, sections.contains(.utility) {
+            progress?("utility: TSTR/TRTS on \(tstrProtocol.target)")
             tstr = Self.run(inputs, tstrProtocol)
             if !tstrProtocol.excludedColumns.isEmpty {
                 var wider = tstrProtocol
@@ -95,7 +132,17 @@ public struct EvaluationReport: Sendable {
         ]
         document["inputs"] = ["files": .object(inputs.files)]
         document["versions"] = .object(Self.versions)
+        document["sections"] = .array(sections.spelled.map(JSONValue.string))
+        if sections.contains(.fidelity) { fidelityJSON(into: &document, notes: &notes) }
+        tstrJSON(into: &document, notes: &notes)
+        document["definitions"] = Self.definitions
+        document["notes"] = .array(notes.sorted().map(JSONValue.string))
+        var result = JSONValue.object(document)
+        for section in extraSections { result = Self.merge(result, section) }
+        return result
+    }
 
+    private func fidelityJSON(into document: inout [String: JSONValue], notes: inout [String]) {
         var shapes: [String: JSONValue] = [:]
         for shape in quality.shapes {
             shapes[shape.column] = [
@@ -204,6 +251,9 @@ public struct EvaluationReport: Sendable {
             }
         }
 
+    }
+
+    private func tstrJSON(into document: inout [String: JSONValue], notes: inout [String]) {
         if let tstr {
             var section: [String: JSONValue] = [:]
             switch tstr {
@@ -221,26 +271,22 @@ public struct EvaluationReport: Sendable {
             }
             document["tstr"] = .object(section)
         }
-
-        document["definitions"] = [
-            "sdmetrics.column_shapes": .string(
-                "KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"
-            ),
-            "sdmetrics.column_pairs": .string(
-                "CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"
-            ),
-            "sdmetrics.quality_report": .string(QualityReport.definition),
-            "scipy.ks_2samp": .string(KolmogorovSmirnovTest.definition),
-            "scipy.chi2_contingency": .string(ChiSquaredContingencyTest.definition),
-            "correlations": .string(
-                "pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
-            "tstr": .string(TSTRProtocol.definition),
-        ]
-        document["notes"] = .array(notes.sorted().map(JSONValue.string))
-        var result = JSONValue.object(document)
-        for section in extraSections { result = Self.merge(result, section) }
-        return result
     }
+
+    static let definitions: JSONValue = [
+        "sdmetrics.column_shapes": .string(
+            "KSComplement (numerical) / TVComplement (categorical, ordinal, boolean), SDMetrics \(SDMetrics.version)"
+        ),
+        "sdmetrics.column_pairs": .string(
+            "CorrelationSimilarity (numerical pairs, Pearson) / ContingencySimilarity (other pairs, numerical binned into 10 bins per table), SDMetrics \(SDMetrics.version)"
+        ),
+        "sdmetrics.quality_report": .string(QualityReport.definition),
+        "scipy.ks_2samp": .string(KolmogorovSmirnovTest.definition),
+        "scipy.chi2_contingency": .string(ChiSquaredContingencyTest.definition),
+        "correlations": .string(
+            "pandas 2.3.3 DataFrame.corr pearson/spearman, pairwise-complete, null where constant"),
+        "tstr": .string(TSTRProtocol.definition),
+    ]
 
     static func tstrJSON(_ result: TSTREvaluation, name: String, full: Bool) -> JSONValue {
         let p = result.evaluationProtocol

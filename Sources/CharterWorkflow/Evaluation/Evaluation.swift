@@ -53,8 +53,20 @@ public struct Evaluation: Sendable {
         public var smallClassThreshold = 5
         /// Seed of the membership-inference attack's balanced sample and folds.
         public var attackSeed = MembershipInference.defaultSeed
+        /// The sections to compute (`--only`); every one by default.
+        public var sections: EvaluationReport.Sections = .all
+        /// Hears one line as each part starts (the CLI prints them on a terminal); never data values.
+        public var progress: (@Sendable (String) -> Void)? = nil
 
         public init() {}
+
+        public static func == (lhs: Options, rhs: Options) -> Bool {
+            lhs.target == rhs.target && lhs.positive == rhs.positive && lhs.dropTargetValues == rhs.dropTargetValues
+                && lhs.excluded == rhs.excluded && lhs.protected == rhs.protected
+                && lhs.quasiIdentifiers == rhs.quasiIdentifiers && lhs.sensitive == rhs.sensitive
+                && lhs.smallClassThreshold == rhs.smallClassThreshold && lhs.attackSeed == rhs.attackSeed
+                && lhs.sections == rhs.sections
+        }
     }
 
     /// The files read.
@@ -67,6 +79,17 @@ public struct Evaluation: Sendable {
     /// Reads `files` from `store` and measures everything `options` asks for.
     public init(_ files: Files, options: Options = Options(), in store: any InputStore) {
         self.files = files
+        if options.sections.isEmpty || (options.sections == .utility && options.target == nil) {
+            diagnostics = [
+                .error(
+                    .dataUnusable,
+                    options.sections.isEmpty
+                        ? "no section to evaluate" : "the utility section needs a target column",
+                    at: nil,
+                    help: options.sections.isEmpty ? "name fidelity, utility or disclosure" : "name it with --target")
+            ]
+            return
+        }
         let inputs: EvaluationInputs
         do throws(EvaluationInputs.Failure) {
             inputs = try EvaluationInputs(files, options, from: store)
@@ -75,15 +98,24 @@ public struct Evaluation: Sendable {
             return
         }
         diagnostics = inputs.warnings
-        var report = EvaluationReport(inputs.tables, protocol: inputs.tstrProtocol)
+        let progress = options.progress
+        var report = EvaluationReport(
+            inputs.tables, protocol: inputs.tstrProtocol, sections: options.sections, progress: progress)
         let tables = inputs.tables
-        for section in [
-            DisclosureSections.dcrOverfittingProtection(tables), DisclosureSections.newRowSynthesis(tables),
-            DisclosureSections.membershipInference(tables, seed: options.attackSeed),
-        ] {
-            if let section { report.merging(section) }
+        guard options.sections.contains(.disclosure) else {
+            finish(report, inputs: inputs, files: files)
+            return
+        }
+        progress?("disclosure: DCR overfitting protection")
+        if let section = DisclosureSections.dcrOverfittingProtection(tables) { report.merging(section) }
+        progress?("disclosure: new-row synthesis")
+        if let section = DisclosureSections.newRowSynthesis(tables) { report.merging(section) }
+        progress?("disclosure: membership inference")
+        if let section = DisclosureSections.membershipInference(tables, seed: options.attackSeed) {
+            report.merging(section)
         }
         if !options.quasiIdentifiers.isEmpty || options.sensitive != nil {
+            progress?("disclosure: k-anonymity")
             do throws(DisclosureInputError) {
                 report.merging(
                     DisclosureSections.kAnonymity(
@@ -108,7 +140,11 @@ public struct Evaluation: Sendable {
                 return
             }
         }
-        if let positive = inputs.positive, positive.basis != .declared {
+        finish(report, inputs: inputs, files: files)
+    }
+
+    private mutating func finish(_ report: EvaluationReport, inputs: EvaluationInputs, files: Files) {
+        if let positive = inputs.positive, positive.basis != .declared, report.sections.contains(.utility) {
             diagnostics.append(
                 Diagnostic(
                     .note, .positiveClassChosen, positive.explanation, at: .file(files.train),

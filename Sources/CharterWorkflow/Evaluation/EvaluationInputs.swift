@@ -24,7 +24,10 @@ struct EvaluationInputs {
         var tables: [Table] = []
         var diagnostics: [Diagnostic] = []
         var records: [String: JSONValue] = [:]
-        for (role, path) in [("train", files.train), ("holdout", files.holdout), ("synthetic", files.synthetic)] {
+        var limit: Diagnostic?
+        reading: for (role, path) in [
+            ("train", files.train), ("holdout", files.holdout), ("synthetic", files.synthetic),
+        ] {
             let bytes: [UInt8]
             switch store.read(path) {
             case .failure(let error):
@@ -34,6 +37,15 @@ struct EvaluationInputs {
             }
             do throws(CSVError) {
                 let table = try reader.read(bytes: bytes, name: path)
+                // Refused before the next table is read or anything is measured.
+                if let refused =
+                    EvaluationLimits.sizeLimit(
+                        rows: table.rowCount, columns: table.columnNames.count, role: role, file: path)
+                    ?? EvaluationLimits.columnLimit(columns: table.columnNames.count, file: path)
+                {
+                    limit = refused
+                    break reading
+                }
                 tables.append(table)
                 records[role] = [
                     "path": .string(path), "rows": .integer(table.rowCount),
@@ -56,6 +68,7 @@ struct EvaluationInputs {
                 }
             }
         }
+        if let limit { throw Failure(diagnostics: [limit]) }
         guard diagnostics.isEmpty, tables.count == 3 else { throw Failure(diagnostics: diagnostics) }
         let names = tables[0].columnNames
         if let refused = EvaluationLimits.columnLimit(columns: names.count, file: files.train) {

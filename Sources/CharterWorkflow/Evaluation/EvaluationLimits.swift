@@ -21,6 +21,25 @@ enum EvaluationLimits {
             help: "evaluate a subset of the columns (at most \(maxColumns)), e.g. the ones the release keeps")
     }
 
+    /// The most rows `evaluate` accepts in one table.
+    static let maxRows = 2_000_000
+    /// The most cells (rows × columns) `evaluate` accepts in one table: 20 million cells keep the
+    /// three tables' columns, the CSV bytes and the measures' working copies under about 2 GB.
+    static let maxCells = 20_000_000
+
+    /// An error when a table has more than ``maxRows`` rows or ``maxCells`` cells.
+    static func sizeLimit(rows: Int, columns: Int, role: String, file: String) -> Diagnostic? {
+        let cells = rows.multipliedReportingOverflow(by: max(1, columns))
+        guard rows > maxRows || cells.overflow || cells.partialValue > maxCells else { return nil }
+        return .error(
+            .dataUnusable,
+            "the \(role) table has \(rows) rows × \(columns) columns; evaluate accepts at most \(maxRows) rows and \(maxCells) cells per table",
+            at: SourceLocation(file: file, line: 1, column: 1),
+            help:
+                "evaluate a seeded sample of the rows (the measures' own subsampling is documented in charter evaluate --help)"
+        )
+    }
+
     /// Spellings of not-a-number and infinity that make a numeric column read as text.
     static let nonFiniteTokens: Set<String> = [
         "nan", "NaN", "NAN", "inf", "Inf", "INF", "-inf", "-Inf", "-INF", "+inf", "Infinity", "-Infinity",

@@ -1,0 +1,152 @@
+internal import CharterCore
+internal import CharterData
+internal import CharterPlan
+internal import CharterPrivacy
+internal import CharterStats
+
+/// The gate measures over several synthetic draws from one fitted model (issue 21).
+///
+/// Sampling more rows from a fitted model is post-processing: it costs no privacy budget. The
+/// first draw is the table that would be published; the others are measured and thrown away.
+///
+/// - Disclosure measures (ε, δ, k, l, the membership attack, DCR, new-row synthesis) are measured
+///   on the published draw only: they are about the rows released, and an average over rows that
+///   are never released could hide a published copy of a real row.
+/// - Utility and fairness measures are the mean over the draws. Each draw's interval (DeLong on the
+///   holdout) gives a within variance; the draws' spread gives a between variance; the interval is
+///   the mean ± z·√T with Rubin's (1987) total variance T = Ū + (1 + 1/D)·B, the rule for combining
+///   D completed data sets. With one draw it is that draw's interval.
+/// - Fidelity scores (SDMetrics Column Shapes, Column Pair Trends, the quality score, the lowest
+///   KS/TV complement and correlation similarity) are the mean over the draws, with a seeded
+///   percentile bootstrap interval: each replicate resamples the training rows with replacement
+///   and scores them against the draws in turn (replicate b against draw b mod D), so the interval
+///   holds the real table's sampling error and the draws' spread.
+struct GateDraws {
+    /// The published draw, measured in full.
+    var published: GateMeasurements
+    /// The further draws, measured without disclosure.
+    var others: [GateMeasurements]
+    /// The seed of the generator (all draws come from its one sampling stream) and of the bootstrap.
+    var seed: UInt64
+    /// Per fidelity metric, the bootstrap replicates.
+    var replicates: [String: [Double]] = [:]
+    /// How many bootstrap replicates were drawn.
+    var bootstrapCount = 0
+
+    /// The largest number of table cells (training rows × columns) at which the bootstrap runs
+    /// ``fullBootstrap`` replicates; past it the count falls in proportion, to ``minimumBootstrap``.
+    static let bootstrapCells = 200_000
+    static let fullBootstrap = 100
+    static let minimumBootstrap = 20
+
+    /// Metrics measured on the published draw only.
+    static func isDisclosure(_ metric: String) -> Bool {
+        ["epsilon_spent", "delta_spent", "k_anonymity", "l_diversity", "new_row_synthesis"].contains(metric)
+            || metric.hasPrefix("membership_inference.") || metric.hasPrefix("distance_to_closest_record.")
+    }
+
+    /// Measures the draws; `fidelityMetrics` are the fidelity checks the plan holds (the bootstrap
+    /// runs only for them).
+    init(
+        draws: [Table], inputs: GateMeasurements.Inputs, seed: UInt64, fidelityMetrics: Set<String>,
+        attack: MembershipInferenceAttack?
+    ) {
+        precondition(!draws.isEmpty, "at least one synthetic draw")
+        var first = inputs
+        first.synthetic = draws[0]
+        published = GateMeasurements(first, attack: attack)
+        others = draws.dropFirst().map { draw in
+            var next = inputs
+            next.synthetic = draw
+            return GateMeasurements(next, attack: nil, disclosure: false)
+        }
+        self.seed = seed
+        guard !fidelityMetrics.isEmpty, inputs.train.rowCount > 0 else { return }
+        let cells = max(1, inputs.train.rowCount * max(1, inputs.train.columnNames.count))
+        bootstrapCount = max(
+            Self.minimumBootstrap, min(Self.fullBootstrap, Self.fullBootstrap * Self.bootstrapCells / cells))
+        var random = SplitMix64(seed: seed ^ 0x4649_4445_4C49_5459)
+        let n = inputs.train.rowCount
+        for b in 0..<bootstrapCount {
+            var rows = [Int](repeating: 0, count: n)
+            for i in 0..<n { rows[i] = Int(random.next() % UInt64(n)) }
+            rows.sort()
+            let quality = QualityReport(
+                real: inputs.train.selectingRows(rows), synthetic: draws[b % draws.count], schema: inputs.schema)
+            for metric in fidelityMetrics {
+                if let value = GateMeasurements.fidelity(metric, quality) {
+                    replicates[metric, default: []].append(value)
+                }
+            }
+        }
+    }
+
+    var drawCount: Int { 1 + others.count }
+
+    /// A check's measure over the draws.
+    func measure(
+        _ metric: String, parameters: [String: JSONValue], spend: (epsilon: Double, delta: Double)?, level: Double
+    ) -> GateMeasurements.Measure {
+        var first = published.measure(metric, parameters: parameters, spend: spend, level: level)
+        guard drawCount > 1 || metric.hasPrefix("fidelity.") else { return first }
+        if Self.isDisclosure(metric) {
+            if drawCount > 1 {
+                first.note = [first.note, "on the published draw"].compactMap { $0 }.joined(separator: "; ")
+            }
+            return first
+        }
+        let all = [first] + others.map { $0.measure(metric, parameters: parameters, spend: spend, level: level) }
+        let values = all.compactMap(\.value)
+        guard values.count == all.count else {
+            first.note = [first.note, "on the published draw: a further draw gave no value"].compactMap { $0 }
+                .joined(separator: "; ")
+            return first
+        }
+        let d = Double(values.count)
+        let mean = values.reduce(0, +) / d
+        var combined = GateMeasurements.Measure(
+            mean,
+            note: [first.note, values.count > 1 ? "mean of \(values.count) draws" : nil].compactMap { $0 }
+                .joined(separator: "; "))
+        if metric.hasPrefix("fidelity.") {
+            combined.uncertainty = bootstrapInterval(metric, estimate: mean, level: level)
+            return combined
+        }
+        let intervals = all.compactMap(\.uncertainty)
+        guard intervals.count == all.count, let model = intervals.first else { return combined }
+        let z = Uncertainty.z(level: level)
+        let within = intervals.map { ($0.width / (2 * z)) * ($0.width / (2 * z)) }.reduce(0, +) / d
+        let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
+        let half = z * (within + (1 + 1 / d) * between).squareRoot()
+        combined.uncertainty = Uncertainty(
+            estimate: mean, lower: max(0, mean - half), upper: mean + half, level: level,
+            method: "\(model.method); mean of \(values.count) draws, Rubin (1987) total variance "
+                + "(mean within + (1 + 1/D) between)",
+            draws: values.count, seed: seed)
+        return combined
+    }
+
+    /// The percentile interval of a fidelity metric's bootstrap replicates, widened to hold the estimate.
+    func bootstrapInterval(_ metric: String, estimate: Double, level: Double) -> Uncertainty? {
+        guard let values = replicates[metric]?.sorted(), values.count >= 2 else { return nil }
+        func quantile(_ p: Double) -> Double {
+            let position = p * Double(values.count - 1)
+            let low = Int(position.rounded(.down))
+            let high = min(values.count - 1, low + 1)
+            return values[low] + (position - Double(low)) * (values[high] - values[low])
+        }
+        let alpha = 1 - level
+        return Uncertainty(
+            estimate: estimate, lower: min(estimate, quantile(alpha / 2)),
+            upper: max(estimate, quantile(1 - alpha / 2)),
+            level: level,
+            method: "seeded percentile bootstrap over the training rows (\(values.count) replicates, "
+                + "replicate b scored against draw b mod \(drawCount))",
+            draws: drawCount, seed: seed)
+    }
+}
+
+extension Plan {
+    /// The fidelity metrics the plan's gates check: the draws bootstrap only these.
+    var fidelityMetrics: Set<String> { Set(checks.map(\.metric).filter { $0.hasPrefix("fidelity.") }) }
+}

@@ -1,0 +1,242 @@
+import CharterCore
+import CharterPolicy
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Power in the plan: before any data is read, the predicted half-width of each ruled check's
+/// interval at the planned size, and a warning (or, under `gate_rules.underpowered: refuse`, a
+/// blocking one the engine refuses on) when that interval is wider than the distance between the
+/// threshold and the value a sound generator would show, naming the size that would decide it.
+///
+/// Only checks ruled `lower-bound` or `not-worse` are analysed: under `estimate` the policy has
+/// chosen to decide on the split's number. The predictions assume what no plan can know yet, and
+/// the warning says so:
+///
+/// - TSTR / TRTS ratio: both AUCs on the same holdout, each with the Hanley & McNeil (1982)
+///   variance at AUC 0.75 with balanced classes, correlation 0.5 between the paired AUCs (DeLong's
+///   covariance on the bundled examples was 0.4–0.6), delta method on the log ratio at ratio 1. The
+///   reference value is 1 (as useful as the real data): the gate can be decided when the half-width
+///   is under `|1 − threshold|`. Calibration: 137 holdout rows give ±0.10, the issue's ±0.08–0.10.
+/// - Membership-inference accuracy: a Wald half-width at 0.5 over the attack's 2·holdout balanced
+///   records; the reference is chance (0.5). AUC: Hanley & McNeil at 0.5 with holdout rows per class.
+/// - DCR overfitting protection: SDMetrics' `min(1, 2(1 − share))` with the share's Wald half-width
+///   at 0.5 over the synthetic rows; the reference is 1 (no overfitting). It names `output.rows`.
+enum GatePower {
+    /// The code of the warning.
+    static let code = "underpowered-gate"
+
+    /// The AUC assumed for the utility model.
+    static let assumedAUC = 0.75
+    /// The correlation assumed between the two AUCs of a ratio.
+    static let assumedCorrelation = 0.5
+
+    /// One check's prediction.
+    struct Prediction: Equatable {
+        /// The predicted half-width at the planned size.
+        var halfWidth: Double
+        /// The distance between threshold and reference value the interval must resolve.
+        var margin: Double
+        /// The smallest sample (holdout rows, or synthetic rows for DCR) that resolves it, if any up to 10⁷.
+        var needed: Int?
+        /// Which sample it is.
+        var sample: Sample
+        /// The sample size planned.
+        var planned: Int
+    }
+
+    /// Which rows a check's interval is over.
+    enum Sample: Equatable {
+        case holdout
+        case synthetic
+    }
+
+    /// The warnings for the plan's checks.
+    static func warnings(
+        checks: [PlanCheck], rows: Int?, holdoutFraction: Decimal, syntheticRows: Int, rules: GateRules?
+    ) -> [PlanWarning] {
+        guard let rules, let rows, rows > 0 else { return [] }
+        let fraction = holdoutFraction.approximateDouble
+        let holdout = Int((Double(rows) * fraction).rounded(.down))
+        let severity: PlanWarning.Severity = rules.effectiveUnderpowered == .refuse ? .error : .warning
+        var warnings: [PlanWarning] = []
+        for check in checks {
+            guard let rule = check.parameters["rule"]?.stringValue, rule != "estimate" else { continue }
+            let level = check.parameters["confidence"]?.doubleValue ?? 0.95
+            guard
+                let prediction = predict(
+                    metric: check.metric, threshold: check.threshold.approximateDouble, holdout: holdout,
+                    synthetic: syntheticRows, level: level),
+                prediction.halfWidth > prediction.margin
+            else { continue }
+            warnings.append(
+                PlanWarning(
+                    code: code, severity: severity,
+                    message: message(
+                        check: check, rule: rule, level: level, prediction: prediction, rows: rows, fraction: fraction,
+                        refuse: severity == .error)))
+        }
+        return warnings
+    }
+
+    /// The prediction for a metric, `nil` when Charter does not predict it.
+    static func predict(metric: String, threshold: Double, holdout: Int, synthetic: Int, level: Double)
+        -> Prediction?
+    {
+        let z = normalQuantile(0.5 * (1 + level))
+        let halfWidth: (Int) -> Double
+        let margin: Double
+        let sample: Sample
+        switch metric {
+        case "tstr.ratio", "trts.ratio":
+            margin = abs(1 - threshold)
+            sample = .holdout
+            halfWidth = { n in
+                let a = assumedAUC
+                let v = hanleyMcNeil(auc: a, positives: n / 2, negatives: n - n / 2)
+                return z * (2 * v * (1 - assumedCorrelation)).squareRoot() / a
+            }
+        case "membership_inference.accuracy":
+            margin = threshold - 0.5
+            sample = .holdout
+            halfWidth = { n in z * (0.25 / Double(max(1, 2 * n))).squareRoot() }
+        case "membership_inference.auc":
+            margin = threshold - 0.5
+            sample = .holdout
+            halfWidth = { n in z * hanleyMcNeil(auc: 0.5, positives: n, negatives: n).squareRoot() }
+        case "distance_to_closest_record.overfitting_protection":
+            margin = 1 - threshold
+            sample = .synthetic
+            halfWidth = { n in 2 * z * (0.25 / Double(max(1, n))).squareRoot() }
+        default:
+            return nil
+        }
+        guard margin > 0 else {
+            return Prediction(
+                halfWidth: halfWidth(sample == .holdout ? holdout : synthetic), margin: 0, needed: nil, sample: sample,
+                planned: sample == .holdout ? holdout : synthetic)
+        }
+        let planned = sample == .holdout ? holdout : synthetic
+        // The half-widths fall with n: the smallest n that resolves the margin, by doubling then bisection.
+        var needed: Int?
+        var high = max(2, planned)
+        while high <= 10_000_000, halfWidth(high) > margin { high *= 2 }
+        if high <= 10_000_000 {
+            var low = max(1, high / 2)
+            while low < high {
+                let mid = (low + high) / 2
+                if halfWidth(mid) > margin { low = mid + 1 } else { high = mid }
+            }
+            needed = high
+        }
+        return Prediction(
+            halfWidth: halfWidth(max(1, planned)), margin: margin, needed: needed, sample: sample, planned: planned)
+    }
+
+    /// Hanley & McNeil (1982), eq. 2: the variance of an AUC estimate with `positives` and `negatives`.
+    static func hanleyMcNeil(auc a: Double, positives: Int, negatives: Int) -> Double {
+        let n1 = Double(max(1, positives))
+        let n0 = Double(max(1, negatives))
+        let q1 = a / (2 - a)
+        let q2 = 2 * a * a / (1 + a)
+        return (a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n1 * n0)
+    }
+
+    static func message(
+        check: PlanCheck, rule: String, level: Double, prediction p: Prediction, rows: Int, fraction: Double,
+        refuse: Bool
+    ) -> String {
+        let percent = Int((level * 100).rounded())
+        let threshold = check.threshold.jsonText
+        let sampleText =
+            p.sample == .holdout
+            ? "\(p.planned) holdout rows (\(format(fraction)) of \(rows))" : "\(p.planned) synthetic rows"
+        var text =
+            "\(check.id) (\(rule) at \(threshold)) cannot be decided at this size: with \(sampleText) its \(percent)% interval is predicted ±\(format(p.halfWidth))"
+        if p.margin > 0 {
+            text += ", wider than the \(format(p.margin)) between the threshold and \(reference(check.metric))"
+        } else {
+            text += ", and the threshold leaves no room below \(reference(check.metric))"
+        }
+        text += ", so the split's luck would decide it"
+        if let needed = p.needed {
+            switch p.sample {
+            case .holdout:
+                let sourceRows = Int((Double(needed) / fraction).rounded(.up))
+                text +=
+                    "; about \(needed) holdout rows would decide it: a source of \(sourceRows) rows at this holdout fraction"
+                if Double(needed) <= 0.5 * Double(rows) {
+                    text += ", or a holdout fraction of \(format(Double(needed) / Double(rows))) of these \(rows)"
+                }
+            case .synthetic:
+                text += "; output.rows of \(needed) or more would decide it"
+            }
+        }
+        text +=
+            " (predicted before reading data, assuming \(assumption(check.metric)))"
+        if refuse { text += "; the policy refuses underpowered plans (gate_rules.underpowered: refuse)" }
+        return text
+    }
+
+    static func reference(_ metric: String) -> String {
+        switch metric {
+        case "tstr.ratio", "trts.ratio": "a generator as useful as the real data (1)"
+        case "distance_to_closest_record.overfitting_protection": "no overfitting (1)"
+        default: "an attacker at chance (0.5)"
+        }
+    }
+
+    static func assumption(_ metric: String) -> String {
+        switch metric {
+        case "tstr.ratio", "trts.ratio": "AUC 0.75, balanced classes, paired AUCs correlated 0.5"
+        case "distance_to_closest_record.overfitting_protection": "half the synthetic rows closer to training"
+        default: "an attack at chance on balanced members and non-members"
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 1000).rounded() / 1000
+        var text = String(rounded)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    /// Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2·10⁻⁹), for p in (0, 1).
+    static func normalQuantile(_ p: Double) -> Double {
+        precondition(p > 0 && p < 1, "a normal quantile needs p in (0, 1)")
+        let a = [
+            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+            -3.066479806614716e+01, 2.506628277459239e+00,
+        ]
+        let b = [
+            -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+            -1.328068155288572e+01,
+        ]
+        let c = [
+            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+            4.374664141464968e+00, 2.938163982698783e+00,
+        ]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let low = 0.02425
+        if p < low {
+            let q = (-2 * log(p)).squareRoot()
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if p > 1 - low { return -normalQuantile(1 - p) }
+        let q = p - 0.5
+        let r = q * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    }
+}
