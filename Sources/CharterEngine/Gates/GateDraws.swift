@@ -39,10 +39,12 @@ struct GateDraws {
     static let fullBootstrap = 100
     static let minimumBootstrap = 20
 
-    /// Metrics measured on the published draw only.
-    static func isDisclosure(_ metric: String) -> Bool {
+    /// Metrics measured on the published draw only: disclosure, and the diversity counts (distinct
+    /// rows, missing categories), which describe the rows released and are not averaged.
+    static func isMeasuredOnPublishedDrawOnly(_ metric: String) -> Bool {
         ["epsilon_spent", "delta_spent", "k_anonymity", "l_diversity", "new_row_synthesis"].contains(metric)
             || metric.hasPrefix("membership_inference.") || metric.hasPrefix("distance_to_closest_record.")
+            || metric.hasPrefix("diversity.")
     }
 
     /// Measures the draws; `fidelityMetrics` are the fidelity checks the plan holds (the bootstrap
@@ -89,7 +91,7 @@ struct GateDraws {
     ) -> GateMeasurements.Measure {
         var first = published.measure(metric, parameters: parameters, spend: spend, level: level)
         guard drawCount > 1 || metric.hasPrefix("fidelity.") else { return first }
-        if Self.isDisclosure(metric) {
+        if Self.isMeasuredOnPublishedDrawOnly(metric) {
             if drawCount > 1 {
                 first.note = [first.note, "on the published draw"].compactMap { $0 }.joined(separator: "; ")
             }

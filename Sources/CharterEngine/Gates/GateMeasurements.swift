@@ -114,6 +114,8 @@ public struct GateMeasurements: Sendable {
                 fairness.append((attribute, result))
             }
         }
+        diversity = DiversityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
+        attributeInference = []
         guard disclosure else {
             let unmeasured = DisclosureInputError("not measured on a draw that is not published")
             dcr = .failure(unmeasured)
@@ -140,9 +142,7 @@ public struct GateMeasurements: Sendable {
                     train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
             }
         }
-        diversity = DiversityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
-        attributeInference = []
         if !inputs.quasiIdentifiers.isEmpty {
             let secrets = (inputs.sensitive.isEmpty ? inputs.target.map { [$0] } ?? [] : inputs.sensitive)
                 .filter { !inputs.quasiIdentifiers.contains($0) }
