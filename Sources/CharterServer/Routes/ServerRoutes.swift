@@ -11,6 +11,10 @@ struct ServerRoutes: Sendable {
     let configuration: ServerConfiguration
     let board: RunBoard
     let metrics: ServerMetrics
+    /// The policy set, loaded and compiled once, reloaded when its files change.
+    let policy: LivePolicy
+    /// The budget ledger decisions read, opened once.
+    let ledger: LiveLedger
 
     var input: RequestInput { RequestInput(maximumBodyBytes: configuration.maximumBodyBytes) }
     var authenticator: Authenticator { Authenticator(tokens: configuration.tokens) }
@@ -80,9 +84,8 @@ struct ServerRoutes: Sendable {
         let name = manifestName(request)
         let explain = request.uri.queryParameters.get("explain") == "true"
         let decided = Deciding(
-            requests: [name], expand: false, policyPath: configuration.policyPath, instant: try instant(request),
-            planDigest: request.uri.queryParameters.get("plan_digest"), tracing: explain, registry: configuration.registry,
-            store: OverlayInputStore([name: bytes]))
+            manifests: [(name, bytes)], policy: policy.current, ledger: ledger, instant: try instant(request),
+            planDigest: request.uri.queryParameters.get("plan_digest"), tracing: explain)
         return try answer(decided)
     }
 
@@ -108,21 +111,18 @@ struct ServerRoutes: Sendable {
         guard !manifests.isEmpty, manifests.count <= configuration.maximumBatch else {
             throw APIError.badRequest("a batch holds 1 to \(configuration.maximumBatch) requests, not \(manifests.count)")
         }
-        var files: [String: [UInt8]] = [:]
-        var names: [String] = []
+        var files: [(name: String, bytes: [UInt8])] = []
         for (index, manifest) in manifests.enumerated() {
             let name = "requests/\(index + 1).yaml"
             switch manifest {
-            case .string(let text): files[name] = Array(text.utf8)
-            case .object: files[name] = Array(((try? manifest.canonical()) ?? "").utf8)
+            case .string(let text): files.append((name, Array(text.utf8)))
+            case .object: files.append((name, Array(((try? manifest.canonical()) ?? "").utf8)))
             default: throw APIError.badRequest("request \(index + 1) must be a YAML string or a JSON object")
             }
-            names.append(name)
         }
         let decided = Deciding(
-            requests: names, expand: false, policyPath: configuration.policyPath, instant: try instant(request),
-            planDigest: nil, tracing: request.uri.queryParameters.get("explain") == "true",
-            registry: configuration.registry, store: OverlayInputStore(files))
+            manifests: files, policy: policy.current, ledger: ledger, instant: try instant(request), planDigest: nil,
+            tracing: request.uri.queryParameters.get("explain") == "true")
         if let failure = decided.failure {
             throw APIError(
                 status: .serviceUnavailable, message: "the server's policy or registry cannot be read", diagnostics: failure)
