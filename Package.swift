@@ -177,6 +177,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The OpenAPI document, one copy: OpenAPI/openapi.json links to grammar/openapi.json.
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.

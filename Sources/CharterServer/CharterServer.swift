@@ -10,14 +10,21 @@ import ServiceLifecycle
 /// tokens and roles, the run queue and the metrics. Build the router to test it in process;
 /// ``run(configuration:host:port:logger:)`` serves it until SIGTERM or SIGINT.
 public enum CharterServer {
-    /// The router with every route and the request middleware, and the run board to drain.
-    static func build(_ configuration: ServerConfiguration) -> (Router<BasicRequestContext>, ServerRoutes) {
-        let board = RunBoard(capacity: configuration.runQueueCapacity)
+    /// The router with every route and the request middleware, and the routes' shared state.
+    /// Runs the journal left unfinished (the server was killed) are marked interrupted first.
+    /// - Throws: when the run folder cannot be created.
+    static func build(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "charter.serve")) throws
+        -> (Router<BasicRequestContext>, ServerRoutes)
+    {
+        let journal = try configuration.runDirectory.map { try RunJournal(directory: $0) }
+        let board = RunBoard(capacity: configuration.runQueueCapacity, journal: journal)
         let metrics = ServerMetrics()
         let routes = ServerRoutes(
             configuration: configuration, board: board, metrics: metrics,
             policy: LivePolicy(path: configuration.policyPath, store: FileSystemInputStore()),
-            ledger: LiveLedger(location: configuration.registry))
+            ledger: LiveLedger(location: configuration.registry),
+            audit: ChangeAudit(registry: configuration.registry, logger: logger))
+        routes.recoverInterruptedRuns(logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestObservation(metrics: metrics))
         routes.register(on: router)
@@ -27,8 +34,8 @@ public enum CharterServer {
     /// The application serving `configuration` on `host:port`, ready for `runService()` or a test.
     public static func application(
         configuration: ServerConfiguration, host: String = "127.0.0.1", port: Int = 8080, logger: Logger
-    ) -> some ApplicationProtocol {
-        let (router, _) = build(configuration)
+    ) throws -> some ApplicationProtocol {
+        let (router, _) = try build(configuration, logger: logger)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "charter"),
             logger: logger)
@@ -37,7 +44,7 @@ public enum CharterServer {
     /// Serves until SIGTERM or SIGINT, then stops taking requests and runs, lets the runs already
     /// accepted finish, and returns.
     public static func run(configuration: ServerConfiguration, host: String, port: Int, logger: Logger) async throws {
-        let (router, routes) = build(configuration)
+        let (router, routes) = try build(configuration, logger: logger)
         if let failure = routes.policy.current.program == nil ? routes.policy.current.selection.diagnostics : nil {
             logger.error(
                 "the policy set does not load; decisions answer 503 until it is fixed",

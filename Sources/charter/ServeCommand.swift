@@ -42,6 +42,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-queue"), help: ArgumentHelp("The most runs queued or running at once.", valueName: "n"))
     var runQueue: Int = 8
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder runs are journalled in, so they survive a restart (default: beside the registry file, REGISTRY.runs).",
+            valueName: "dir"))
+    var runs: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -82,15 +89,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "charter.serve")
         guard let address else { throw ExitStatus.usageError.exitCode }
+        let location = CommandLineContext.registry(registry)
         let configuration = ServerConfiguration(
-            policyPath: policy, registry: CommandLineContext.registry(registry), signingKeyPath: key, tokens: tokenFile,
-            maximumBodyBytes: maxBody, runQueueCapacity: runQueue, clock: { CommandLineContext.clock() })
+            policyPath: policy, registry: location, signingKeyPath: key, tokens: tokenFile, maximumBodyBytes: maxBody,
+            runQueueCapacity: runQueue, runDirectory: runs ?? ServerConfiguration.defaultRunDirectory(for: location),
+            clock: { CommandLineContext.clock() })
         logger.info(
             "starting",
             metadata: [
-                "policy": "\(policy)", "registry": "\(configuration.registry.path)",
+                "policy": "\(policy)", "registry": "\(configuration.registry.shown)",
+                "runs": "\(configuration.runDirectory ?? "memory")",
                 "tokens": "\(tokenFile.map { "\($0.count)" } ?? "none: read-only")",
             ])
-        try await CharterServer.run(configuration: configuration, host: address.host, port: address.port, logger: logger)
+        do {
+            try await CharterServer.run(
+                configuration: configuration, host: address.host, port: address.port, logger: logger)
+        } catch let error as RunJournal.Unusable {
+            Terminal.writeError("error: \(error.description)\n")
+            throw ExitStatus.usageError.exitCode
+        }
     }
 }

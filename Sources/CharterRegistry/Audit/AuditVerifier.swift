@@ -202,6 +202,8 @@ struct AuditVerifier {
                 state.keys[record.subject]?.status = SigningKeyRecord.Status.revoked.rawValue
                 state.keys[record.subject]?.revokedAt = record.at
                 state.keys[record.subject]?.revokedReason = details["reason"]?.stringValue ?? ""
+            case _ where AuditNote(rawValue: record.action) != nil:
+                continue
             default:
                 mismatch(record, "audit record \(record.seq) has unknown action \"\(record.action)\"")
             }

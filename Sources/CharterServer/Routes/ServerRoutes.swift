@@ -15,6 +15,8 @@ struct ServerRoutes: Sendable {
     let policy: LivePolicy
     /// The budget ledger decisions read, opened once.
     let ledger: LiveLedger
+    /// Where refused and accepted changes are audited.
+    let audit: ChangeAudit
 
     var input: RequestInput { RequestInput(maximumBodyBytes: configuration.maximumBodyBytes) }
     var authenticator: Authenticator { Authenticator(tokens: configuration.tokens) }
