@@ -159,7 +159,7 @@ let package = Package(
             name: "CharterWorkflow",
             dependencies: [
                 "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
-                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore", "CharterProfile",
+                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore", "CharterProfile", "CharterAccounting",
             ],
             swiftSettings: strictSettings
         ),

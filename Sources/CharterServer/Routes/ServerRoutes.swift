@@ -36,6 +36,7 @@ struct ServerRoutes: Sendable {
         router.post("/v1/decisions:batch") { request, _ in try await decideBatch(request) }
         router.post("/v1/lint") { request, _ in try await lint(request) }
         router.post("/v1/plans") { request, _ in try await plan(request) }
+        router.post("/v1/dp/validate-config") { request, _ in try await validateDPConfiguration(request) }
         router.post("/v1/approvals") { request, _ in try await approve(request) }
         router.post("/v1/runs") { request, _ in try await startRun(request) }
         router.get("/v1/runs/{id}") { request, context in try readRun(request, id: context.parameters.get("id")) }
@@ -166,5 +167,35 @@ struct ServerRoutes: Sendable {
                 "outcome": plan.isReady ? "ready" : "pending", "digest": .string(plan.digest), "plan": plan.json,
             ])
         }
+    }
+
+    /// `POST /v1/dp/validate-config`: `{rows, batch_size, epochs, target_epsilon, delta}` → the
+    /// DP-SGD configuration checks a `dp-vae` plan makes, as `charter privacy validate-config
+    /// --format json` prints them (``DPSGDValidation``). A refused configuration is a 200 with
+    /// `verdict: refused`; a body without those fields, or of the wrong types, is a 400.
+    func validateDPConfiguration(_ request: Request) async throws -> Response {
+        _ = try authorize(request, .deciding)
+        let object = try await input.object(of: request)
+        func integer(_ name: String) throws(APIError) -> Int {
+            guard case .integer(let value)? = object[name] else {
+                throw APIError.badRequest("the body needs \"\(name)\", an integer")
+            }
+            return value
+        }
+        func number(_ name: String) throws(APIError) -> Double {
+            guard let value = object[name]?.doubleValue, value.isFinite else {
+                throw APIError.badRequest("the body needs \"\(name)\", a finite number")
+            }
+            return value
+        }
+        let known: Set<String> = ["rows", "batch_size", "epochs", "target_epsilon", "delta"]
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.badRequest(
+                "unknown field \"\(unknown)\"; the body takes \(known.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+        let validation = DPSGDValidation(
+            rows: try integer("rows"), batchSize: try integer("batch_size"), epochs: try integer("epochs"),
+            targetEpsilon: try number("target_epsilon"), delta: try number("delta"))
+        return Reply.json(validation.json)
     }
 }
