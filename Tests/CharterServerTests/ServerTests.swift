@@ -176,10 +176,21 @@ struct ServerTests {
     /// Each role × operation: allowed (anything but 401/403), 401 without a token, 403 for a wrong role.
     @Test(arguments: [
         ("/v1/audit", HTTPRequest.Method.get, [Role.auditor, .admin]),
+        ("/v1/audit:verify", .post, [.auditor, .admin]),
         ("/v1/budgets", .get, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/budgets/gbsg2-2026q3", .get, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/decisions", .post, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/decisions:batch", .post, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/lint", .post, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/plans", .post, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/dp/validate-config", .post, [.requester, .approver, .engineer, .auditor, .admin]),
         ("/v1/certificates", .get, Role.allCases),
+        ("/v1/certificates/c1", .get, Role.allCases),
+        ("/v1/certificates:verify", .post, Role.allCases),
         ("/v1/certificates/c1:revoke", .post, [.admin]),
         ("/v1/approvals", .post, [.approver, .admin]),
+        ("/v1/runs", .post, [.requester, .engineer, .admin]),
+        ("/v1/runs/run-00000000-0000-0000-0000-000000000000", .get, [.requester, .engineer, .auditor, .admin]),
     ])
     func roles(uri: String, method: HTTPRequest.Method, allowed: [Role]) async throws {
         try await Self.withServer(tokens: true) { client in
