@@ -177,7 +177,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            // The OpenAPI document, one copy: OpenAPI/openapi.json links to grammar/openapi.json.
+            // The OpenAPI document, one copy (grammar/openapi.json links to it).
             resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: strictSettings
         ),
