@@ -36,10 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The tokens file (hashed tokens, identities, roles).", valueName: "file"))
     var tokens: String?
 
-    @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes"))
+    @Option(
+        name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes"))
     var maxBody: Int = 1 << 20
 
-    @Option(name: .customLong("run-queue"), help: ArgumentHelp("The most runs queued or running at once.", valueName: "n"))
+    @Option(
+        name: .customLong("run-queue"), help: ArgumentHelp("The most runs queued or running at once.", valueName: "n"))
     var runQueue: Int = 8
 
     @Option(
@@ -55,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard address != nil else { throw ValidationError("--listen must be HOST:PORT, got \"\(listen)\"") }
         guard maxBody > 0, runQueue > 0 else { throw ValidationError("--max-body and --run-queue must be positive") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \"\(logLevel)\"") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level \"\(logLevel)\"")
+        }
     }
 
     private var address: (host: String, port: Int)? {

@@ -25,7 +25,8 @@ struct ServerStateTests {
     static let now = Timestamp(millisecondsSinceEpoch: 1_795_000_000_000)
 
     static func configuration(folder: URL, tokens: Bool) throws -> ServerConfiguration {
-        var configuration = try ServerTests.configuration(tokens: tokens, registry: folder.appendingPathComponent("registry.sqlite").path)
+        var configuration = try ServerTests.configuration(
+            tokens: tokens, registry: folder.appendingPathComponent("registry.sqlite").path)
         configuration.runDirectory = folder.appendingPathComponent("runs").path
         return configuration
     }
@@ -34,7 +35,8 @@ struct ServerStateTests {
         try await Self.withFolder { folder in
             let registryPath = folder.appendingPathComponent("registry.sqlite").path
             let registry = try SQLiteRegistry(path: registryPath, create: true)
-            try registry.registerSource("gbsg2-2026q3", cap: BudgetCap(epsilon: 10, delta: 0.00001), actor: "test", at: Self.now)
+            try registry.registerSource(
+                "gbsg2-2026q3", cap: BudgetCap(epsilon: 10, delta: 0.00001), actor: "test", at: Self.now)
             let reserved = try registry.reserve(
                 ReservationRequest(
                     source: "gbsg2-2026q3", run: "sha256:plan", mechanism: "dp-copula", cost: .pure(epsilon: 1),
@@ -44,7 +46,8 @@ struct ServerStateTests {
             let journal = try RunJournal(directory: folder.appendingPathComponent("runs").path)
             let id = "run-" + UUID().uuidString.lowercased()
             var record = RunRecord(
-                id: id, status: "running", actor: "erin@hospital.example", requestID: "REQ-1", planDigest: "sha256:plan",
+                id: id, status: "running", actor: "erin@hospital.example", requestID: "REQ-1",
+                planDigest: "sha256:plan",
                 source: "gbsg2-2026q3", actingAt: Self.now.description)
             record.progress = ["budget: reserved ε 1 of gbsg2-2026q3"]
             journal.write(record)
@@ -84,17 +87,20 @@ struct ServerStateTests {
             let json: HTTPFields = [.contentType: "application/json"]
             try await Application(router: router).test(.router) { client in
                 let anonymous = try await client.execute(
-                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: json, body: ByteBuffer(string: "{\"reason\": \"x\"}"))
+                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: json,
+                    body: ByteBuffer(string: "{\"reason\": \"x\"}"))
                 #expect(anonymous.status == .unauthorized)
                 var consumer = json
                 consumer[.authorization] = "Bearer connie-token"
                 let forbidden = try await client.execute(
-                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: consumer, body: ByteBuffer(string: "{\"reason\": \"x\"}"))
+                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: consumer,
+                    body: ByteBuffer(string: "{\"reason\": \"x\"}"))
                 #expect(forbidden.status == .forbidden)
                 var admin = json
                 admin[.authorization] = "Bearer root-token"
                 let missing = try await client.execute(
-                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: admin, body: ByteBuffer(string: "{\"reason\": \"x\"}"))
+                    uri: "/v1/certificates/cert-1:revoke", method: .post, headers: admin,
+                    body: ByteBuffer(string: "{\"reason\": \"x\"}"))
                 #expect(missing.status == .notFound)
                 var requester = ServerTests.yaml
                 requester[.authorization] = "Bearer alice-token"
@@ -104,8 +110,14 @@ struct ServerStateTests {
                 #expect(pending.status == .unprocessableContent)
             }
             let refusals = try registry.auditRecords().filter { $0.action == AuditNote.requestRefused.rawValue }
-            #expect(refusals.map(\.actor) == ["anonymous", "connie@hospital.example", "root@hospital.example", "alice@hospital.example"])
-            #expect(refusals.map { $0.detailsValue?["status"] } == [.integer(401), .integer(403), .integer(404), .integer(422)])
+            #expect(
+                refusals.map(\.actor) == [
+                    "anonymous", "connie@hospital.example", "root@hospital.example", "alice@hospital.example",
+                ])
+            #expect(
+                refusals.map { $0.detailsValue?["status"] } == [
+                    .integer(401), .integer(403), .integer(404), .integer(422),
+                ])
             #expect(refusals.first?.subject == "cert-1")
             #expect(try registry.verifyAudit().isIntact)
         }
@@ -137,18 +149,23 @@ struct ServerStateTests {
             let json: HTTPFields = [.contentType: "application/json"]
             let good = try await client.execute(
                 uri: "/v1/dp/validate-config", method: .post, headers: json,
-                body: ByteBuffer(string: #"{"rows": 686, "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6}"#))
+                body: ByteBuffer(
+                    string: #"{"rows": 686, "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6}"#))
             #expect(good.status == .ok)
             #expect(try ServerTests.json(good)["verdict"] == "accepted")
             let huge = try await client.execute(
                 uri: "/v1/dp/validate-config", method: .post, headers: json,
                 body: ByteBuffer(
-                    string: #"{"rows": 9223372036854775807, "batch_size": 2, "epochs": 9223372036854775807, "target_epsilon": 1, "delta": 1e-6}"#))
+                    string:
+                        #"{"rows": 9223372036854775807, "batch_size": 2, "epochs": 9223372036854775807, "target_epsilon": 1, "delta": 1e-6}"#
+                ))
             #expect(huge.status == .ok)
             #expect(try ServerTests.json(huge)["verdict"] == "refused")
-            for body in [#"{"rows": 686}"#, #"{"rows": "686", "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6}"#,
-                #"{"rows": 686, "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6, "x": 1}"#, "[]"]
-            {
+            for body in [
+                #"{"rows": 686}"#,
+                #"{"rows": "686", "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6}"#,
+                #"{"rows": 686, "batch_size": 34, "epochs": 10, "target_epsilon": 1, "delta": 1e-6, "x": 1}"#, "[]",
+            ] {
                 let bad = try await client.execute(
                     uri: "/v1/dp/validate-config", method: .post, headers: json, body: ByteBuffer(string: body))
                 #expect(bad.status == .badRequest, "\(body)")

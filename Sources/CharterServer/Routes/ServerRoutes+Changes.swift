@@ -31,8 +31,10 @@ extension ServerRoutes {
         do {
             let approving = try Approving(
                 requestFile: name, policyPath: configuration.policyPath, role: try field("role") ?? "",
-                signer: try field("by"), key: nil, plan: try field("plan", required: false), on: try instant(request).date,
-                override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)]))
+                signer: try field("by"), key: nil, plan: try field("plan", required: false),
+                on: try instant(request).date,
+                override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)])
+            )
             let entry = try approving.approval(signature: signature)
             audit.note(
                 .approvalAccepted, subject: approving.request.id.value,

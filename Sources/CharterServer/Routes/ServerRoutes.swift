@@ -45,7 +45,9 @@ struct ServerRoutes: Sendable {
             try budgets(request, source: try RequestInput.identifier(context.parameters.get("source"), "the source"))
         }
         router.get("/v1/certificates") { request, _ in try certificates(request) }
-        router.get("/v1/certificates/{id}") { request, context in try certificate(request, id: context.parameters.get("id")) }
+        router.get("/v1/certificates/{id}") { request, context in
+            try certificate(request, id: context.parameters.get("id"))
+        }
         router.post("/v1/certificates:verify") { request, _ in try await verifyCertificate(request) }
         router.post("/v1/certificates/{id}") { request, context in
             try await certificateAction(request, reference: context.parameters.get("id"))
@@ -76,7 +78,8 @@ struct ServerRoutes: Sendable {
 
     /// The name a manifest body is read as: `request.json` for JSON, else `request.yaml`.
     func manifestName(_ request: Request) -> String {
-        request.headers[.contentType].map(RequestInput.mediaType) == "application/json" ? "request.json" : "request.yaml"
+        request.headers[.contentType].map(RequestInput.mediaType) == "application/json"
+            ? "request.json" : "request.yaml"
     }
 
     // MARK: Decisions, lint, plans
@@ -95,7 +98,8 @@ struct ServerRoutes: Sendable {
     func answer(_ decided: Deciding) throws(APIError) -> Response {
         if let failure = decided.failure {
             throw APIError(
-                status: .serviceUnavailable, message: "the server's policy or registry cannot be read", diagnostics: failure)
+                status: .serviceUnavailable, message: "the server's policy or registry cannot be read",
+                diagnostics: failure)
         }
         if decided.results.contains(where: \.unreadable) {
             throw APIError.badRequest(
@@ -109,10 +113,12 @@ struct ServerRoutes: Sendable {
         _ = try authorize(request, .deciding)
         let object = try await input.object(of: request)
         guard let manifests = object["requests"]?.arrayValue else {
-            throw APIError.badRequest("the body must be {\"requests\": [MANIFEST, …]}, each a YAML string or a JSON object")
+            throw APIError.badRequest(
+                "the body must be {\"requests\": [MANIFEST, …]}, each a YAML string or a JSON object")
         }
         guard !manifests.isEmpty, manifests.count <= configuration.maximumBatch else {
-            throw APIError.badRequest("a batch holds 1 to \(configuration.maximumBatch) requests, not \(manifests.count)")
+            throw APIError.badRequest(
+                "a batch holds 1 to \(configuration.maximumBatch) requests, not \(manifests.count)")
         }
         var files: [(name: String, bytes: [UInt8])] = []
         for (index, manifest) in manifests.enumerated() {
@@ -128,7 +134,8 @@ struct ServerRoutes: Sendable {
             tracing: request.uri.queryParameters.get("explain") == "true")
         if let failure = decided.failure {
             throw APIError(
-                status: .serviceUnavailable, message: "the server's policy or registry cannot be read", diagnostics: failure)
+                status: .serviceUnavailable, message: "the server's policy or registry cannot be read",
+                diagnostics: failure)
         }
         for decision in decided.results.flatMap(\.decisions) { metrics.decision(outcome: decision.outcome.rawValue) }
         // A batch answers for every manifest: unreadable ones are listed in `errors`, not a 400.
@@ -191,7 +198,8 @@ struct ServerRoutes: Sendable {
         let known: Set<String> = ["rows", "batch_size", "epochs", "target_epsilon", "delta"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw APIError.badRequest(
-                "unknown field \"\(unknown)\"; the body takes \(known.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+                "unknown field \"\(unknown)\"; the body takes \(known.sorted().map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         let validation = DPSGDValidation(
             rows: try integer("rows"), batchSize: try integer("batch_size"), epochs: try integer("epochs"),

@@ -124,9 +124,10 @@ final class RunBoard: @unchecked Sendable {
     /// outcome's JSON.
     func submit(
         actor: String, requestID: String, planDigest: String, source: String, actingAt: String,
-        work: @escaping @Sendable (_ id: String, _ progress: @escaping @Sendable (String) -> Void) -> (
-            status: String, result: JSONValue
-        )
+        work:
+            @escaping @Sendable (_ id: String, _ progress: @escaping @Sendable (String) -> Void) -> (
+                status: String, result: JSONValue
+            )
     ) -> RunRecord? {
         let id = "run-" + UUID().uuidString.lowercased()
         let record = RunRecord(
@@ -148,7 +149,12 @@ final class RunBoard: @unchecked Sendable {
         idle.enter()
         queue.async { [self] in
             update(id) { $0.status = "running" }
-            let (status, result) = work(id) { line in self.update(id) { $0.stage = line; $0.progress.append(line) } }
+            let (status, result) = work(id) { line in
+                self.update(id) {
+                    $0.stage = line
+                    $0.progress.append(line)
+                }
+            }
             update(id) {
                 $0.status = status
                 $0.result = result
@@ -217,7 +223,8 @@ public struct RunJournal: Sendable {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw Unusable(description: "cannot create the run folder \"\(directory)\": \(error.localizedDescription)")
+                throw Unusable(
+                    description: "cannot create the run folder \"\(directory)\": \(error.localizedDescription)")
             }
         } else if !isDirectory.boolValue {
             throw Unusable(description: "the run folder \"\(directory)\" is not a folder")
@@ -232,7 +239,9 @@ public struct RunJournal: Sendable {
     /// Whether `id` could name a journal file: `run-` and a lowercase UUID, nothing that walks a path.
     static func isRunID(_ id: String) -> Bool {
         id.hasPrefix("run-") && id.utf8.count == 40
-            && id.utf8.dropFirst(4).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x2D }
+            && id.utf8.dropFirst(4).allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x2D
+            }
     }
 
     /// Writes `record` whole, replacing its file.

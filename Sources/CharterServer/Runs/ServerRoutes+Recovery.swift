@@ -38,7 +38,8 @@ extension ServerRoutes {
             return .object(result)
         }
         for (record, was) in interrupted {
-            logger.warning("run interrupted by a restart", metadata: ["run": "\(record.id)", "plan": "\(record.planDigest)"])
+            logger.warning(
+                "run interrupted by a restart", metadata: ["run": "\(record.id)", "plan": "\(record.planDigest)"])
             audit.note(
                 .runInterrupted, subject: record.id,
                 details: [

@@ -39,7 +39,8 @@ public struct DecisionLedger: Sendable {
         DiagnosticError(
             .error(
                 error.isUsageError ? .registryError : .unreadableInput, error.description, at: .file(location.shown),
-                help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil))
+                help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil)
+        )
     }
 
     /// What the ledger says about the request's source, with the spend before and after the

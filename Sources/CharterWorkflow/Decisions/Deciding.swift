@@ -73,7 +73,8 @@ public struct Deciding: Sendable {
             results.append(
                 Self.decide(
                     file: file, evaluator: evaluator, policy: policy, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources))
+                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources)
+            )
         }
     }
 

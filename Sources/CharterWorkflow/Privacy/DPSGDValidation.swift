@@ -25,7 +25,9 @@ public struct DPSGDValidation: Sendable {
         if batchSize > Self.limits.rows {
             problems.append("the batch size must be at most \(Self.limits.rows), got \(batchSize)")
         }
-        if epochs > Self.limits.epochs { problems.append("epochs must be at most \(Self.limits.epochs), got \(epochs)") }
+        if epochs > Self.limits.epochs {
+            problems.append("epochs must be at most \(Self.limits.epochs), got \(epochs)")
+        }
         self.problems = problems
         check =
             problems.isEmpty
