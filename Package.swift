@@ -159,7 +159,7 @@ let package = Package(
             name: "CharterWorkflow",
             dependencies: [
                 "CharterEngine", "CharterPlan", "CharterRegistry", "CharterSynth", "CharterStats", "CharterPrivacy",
-                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore", "CharterProfile",
+                "CharterData", "CharterPolicy", "CharterTrust", "CharterCore", "CharterProfile", "CharterAccounting",
             ],
             swiftSettings: strictSettings
         ),
@@ -177,6 +177,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The OpenAPI document, one copy (grammar/openapi.json links to it).
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: strictSettings
         ),
         // A seeded generator for the privacy tests only; no library or executable depends on it.

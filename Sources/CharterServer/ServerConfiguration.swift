@@ -18,14 +18,24 @@ public struct ServerConfiguration: Sendable {
     public var maximumBatch: Int
     /// The most runs queued or running at once; one more is answered 429.
     public var runQueueCapacity: Int
+    /// The folder runs are journalled in (one JSON file per run), so they survive a restart;
+    /// `nil` keeps them in memory only.
+    public var runDirectory: String?
     /// The server's clock: the instant each request acts at unless it names one (`?now=`).
     public var clock: @Sendable () -> Timestamp
 
     /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
+
+    /// The run folder `charter serve` uses unless told: beside a registry file
+    /// (`registry.sqlite.runs/`), else `.charter/runs` (a PostgreSQL registry).
+    public static func defaultRunDirectory(for registry: RegistryLocation) -> String {
+        registry.isPostgres ? ".charter/runs" : registry.path + ".runs"
+    }
+
     public init(
         policyPath: String, registry: RegistryLocation, signingKeyPath: String, tokens: TokenFile?,
         maximumBodyBytes: Int = 1 << 20, maximumBatch: Int = 100, runQueueCapacity: Int = 8,
-        clock: @escaping @Sendable () -> Timestamp
+        runDirectory: String? = nil, clock: @escaping @Sendable () -> Timestamp
     ) {
         self.policyPath = policyPath
         self.registry = registry
@@ -34,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumBatch = maximumBatch
         self.runQueueCapacity = runQueueCapacity
+        self.runDirectory = runDirectory
         self.clock = clock
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CharterAccounting
 import CharterCore
+import CharterWorkflow
 
 /// `charter privacy`: sizing a differentially private run before asking for it.
 struct PrivacyCommand: ParsableCommand {
@@ -230,37 +231,19 @@ extension PrivacyCommand {
         var format: PrivacyOutputFormat = .text
 
         func run() throws {
-            let check = DPSGDConfigurationCheck(
-                DPSGDConfiguration(
-                    rows: rows, batchSize: batchSize, epochs: epochs, targetEpsilon: targetEpsilon, delta: delta))
-            let c = check.configuration
-            let findings = JSONValue.array(
-                check.findings.map {
-                    [
-                        "check": .string($0.check), "severity": .string($0.severity.rawValue),
-                        "message": .string($0.message),
-                    ]
-                })
-            let recommended: JSONValue =
-                check.recommended.map {
-                    [
-                        "batch_size": .integer($0.configuration.batchSize), "epochs": .integer($0.configuration.epochs),
-                        "sampling_rate": .number($0.configuration.samplingRate),
-                        "steps": .integer($0.configuration.steps),
-                        "noise_multiplier": .number($0.noiseMultiplier),
-                    ]
-                } ?? .null
-            let sigma: JSONValue = check.noiseMultiplier.isFinite ? .number(check.noiseMultiplier) : .null
+            let validation = DPSGDValidation(
+                rows: rows, batchSize: batchSize, epochs: epochs, targetEpsilon: targetEpsilon, delta: delta)
             switch format {
             case .json:
-                try PrivacyCommand.emit(
-                    [
-                        ("verdict", .string(check.isRefused ? "refused" : "accepted")),
-                        ("sampling_rate", .number(c.samplingRate)), ("steps", .integer(c.steps)),
-                        ("noise_multiplier", sigma), ("epsilon", check.epsilon.map { .number($0) } ?? .null),
-                        ("findings", findings), ("recommended", recommended),
-                    ], format: .json)
+                try PrivacyCommand.emit(validation.fields, format: .json)
             case .text:
+                guard let check = validation.check else {
+                    var lines = ["verdict: refused"]
+                    for problem in validation.problems { lines.append("error[parameters]: \(problem)") }
+                    Terminal.write(lines.joined(separator: "\n") + "\n")
+                    throw ExitCode.failure
+                }
+                let c = check.configuration
                 var lines = [
                     "verdict: \(check.isRefused ? "refused" : "accepted")",
                     "sampling_rate: \(DPSGDText.number(c.samplingRate))", "steps: \(c.steps)",
@@ -277,7 +260,7 @@ extension PrivacyCommand {
                 }
                 Terminal.write(lines.joined(separator: "\n") + "\n")
             }
-            if check.isRefused { throw ExitCode.failure }
+            if validation.isRefused { throw ExitCode.failure }
         }
     }
 }

@@ -36,11 +36,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The tokens file (hashed tokens, identities, roles).", valueName: "file"))
     var tokens: String?
 
-    @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes"))
+    @Option(
+        name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in bytes.", valueName: "bytes"))
     var maxBody: Int = 1 << 20
 
-    @Option(name: .customLong("run-queue"), help: ArgumentHelp("The most runs queued or running at once.", valueName: "n"))
+    @Option(
+        name: .customLong("run-queue"), help: ArgumentHelp("The most runs queued or running at once.", valueName: "n"))
     var runQueue: Int = 8
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder runs are journalled in, so they survive a restart (default: beside the registry file, REGISTRY.runs).",
+            valueName: "dir"))
+    var runs: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -48,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard address != nil else { throw ValidationError("--listen must be HOST:PORT, got \"\(listen)\"") }
         guard maxBody > 0, runQueue > 0 else { throw ValidationError("--max-body and --run-queue must be positive") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \"\(logLevel)\"") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level \"\(logLevel)\"")
+        }
     }
 
     private var address: (host: String, port: Int)? {
@@ -82,15 +93,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "charter.serve")
         guard let address else { throw ExitStatus.usageError.exitCode }
+        let location = CommandLineContext.registry(registry)
         let configuration = ServerConfiguration(
-            policyPath: policy, registry: CommandLineContext.registry(registry), signingKeyPath: key, tokens: tokenFile,
-            maximumBodyBytes: maxBody, runQueueCapacity: runQueue, clock: { CommandLineContext.clock() })
+            policyPath: policy, registry: location, signingKeyPath: key, tokens: tokenFile, maximumBodyBytes: maxBody,
+            runQueueCapacity: runQueue, runDirectory: runs ?? ServerConfiguration.defaultRunDirectory(for: location),
+            clock: { CommandLineContext.clock() })
         logger.info(
             "starting",
             metadata: [
                 "policy": "\(policy)", "registry": "\(configuration.registry.shown)",
+                "runs": "\(configuration.runDirectory ?? "memory")",
                 "tokens": "\(tokenFile.map { "\($0.count)" } ?? "none: read-only")",
             ])
-        try await CharterServer.run(configuration: configuration, host: address.host, port: address.port, logger: logger)
+        do {
+            try await CharterServer.run(
+                configuration: configuration, host: address.host, port: address.port, logger: logger)
+        } catch let error as RunJournal.Unusable {
+            Terminal.writeError("error: \(error.description)\n")
+            throw ExitStatus.usageError.exitCode
+        }
     }
 }

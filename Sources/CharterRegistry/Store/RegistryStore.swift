@@ -135,6 +135,12 @@ public protocol RegistryStore: BudgetReading, Sendable {
     /// Checks the chain's hashes, links and head, and that replaying it gives the ledger, the
     /// catalogue and the signing keys as stored.
     func verifyAudit() throws(RegistryError) -> AuditVerification
+
+    /// Appends a record that changes no table (``AuditNote``): a refused request, an accepted
+    /// approval or run, a run found interrupted.
+    /// - Throws: ``RegistryError/invalidName(_:)`` for a subject or actor that is not a registry name.
+    func recordNote(_ note: AuditNote, subject: String, details: JSONValue, actor: String, at now: Timestamp)
+        throws(RegistryError)
 }
 
 /// What a decision needs of a ledger: one source's budget. ``RegistryReader`` (a read-only SQLite

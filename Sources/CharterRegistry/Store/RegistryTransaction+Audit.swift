@@ -12,6 +12,13 @@ extension RegistryTransaction {
         }
     }
 
+    /// Appends a record that changes no table (``AuditNote``).
+    mutating func recordNote(_ note: AuditNote, subject: String, details: JSONValue, actor: String, at now: Timestamp)
+        throws
+    {
+        try appendAudit(at: now, actor: actor, action: note.rawValue, subject: subject, details: details)
+    }
+
     /// Checks the chain against its head row and the tables it pins, with `findings` (what the
     /// store found about itself, such as SQLite's integrity check) first.
     func verifyAudit(with findings: [AuditFinding] = []) throws -> AuditVerification {

@@ -33,6 +33,15 @@ struct Authenticator: Sendable {
     /// anonymous read on a server without tokens.
     /// - Throws: ``APIError`` 401 (no or unknown token; any state change without tokens) or 403.
     func authorize(_ header: String?, for access: Access) throws(APIError) -> Caller? {
+        let caller = try authenticate(header, for: access)
+        if let caller { try permit(caller, access) }
+        return caller
+    }
+
+    /// Who the header says is calling: `nil` for an anonymous read on a server without tokens.
+    /// - Throws: ``APIError`` 401 for no or an unknown token, and for any state change on a
+    ///   server without tokens.
+    func authenticate(_ header: String?, for access: Access) throws(APIError) -> Caller? {
         guard let tokens else {
             if access.changesState {
                 throw APIError.unauthorized("this server runs read-only (no --tokens): it changes nothing")
@@ -49,11 +58,16 @@ struct Authenticator: Sendable {
         else {
             throw APIError.unauthorized("the token is not valid", invalidToken: true)
         }
+        return caller
+    }
+
+    /// Refuses `caller` when none of its roles is admitted to `access`.
+    /// - Throws: ``APIError`` 403.
+    func permit(_ caller: Caller, _ access: Access) throws(APIError) {
         guard !caller.roles.isDisjoint(with: access.roles) else {
             throw APIError.forbidden(
                 "'\(caller.identity)' (\(caller.roles.sorted().map(\.rawValue).joined(separator: ", "))) may not do this; "
                     + "it needs one of: \(access.roles.sorted().map(\.rawValue).joined(separator: ", "))")
         }
-        return caller
     }
 }

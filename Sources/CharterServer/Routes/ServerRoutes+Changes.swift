@@ -10,7 +10,12 @@ extension ServerRoutes {
     /// verified against the policy's allowed signers exactly as a decision verifies it
     /// (``Approving``); the token only admits the caller, it never stands for the signature.
     func approve(_ request: Request) async throws -> Response {
-        _ = try authorize(request, .approving)
+        try await changing(request, "approvals.post", subject: "approval", access: .approving) { caller in
+            try await approve(request, caller: caller)
+        }
+    }
+
+    private func approve(_ request: Request, caller: Caller?) async throws -> Response {
         let object = try await input.object(of: request)
         func field(_ name: String, required: Bool = true) throws(APIError) -> String? {
             guard let value = object[name], value != .null else {
@@ -26,9 +31,18 @@ extension ServerRoutes {
         do {
             let approving = try Approving(
                 requestFile: name, policyPath: configuration.policyPath, role: try field("role") ?? "",
-                signer: try field("by"), key: nil, plan: try field("plan", required: false), on: try instant(request).date,
-                override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)]))
+                signer: try field("by"), key: nil, plan: try field("plan", required: false),
+                on: try instant(request).date,
+                override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)])
+            )
             let entry = try approving.approval(signature: signature)
+            audit.note(
+                .approvalAccepted, subject: approving.request.id.value,
+                details: [
+                    "request": .string(approving.request.id.value), "role": .string(approving.role),
+                    "signer": .string(approving.signer.canonical), "plan": approving.plan.map { .string($0) } ?? .null,
+                ],
+                actor: caller?.identity ?? "anonymous", at: try instant(request).timestamp)
             return Reply.json([
                 "signer": .string(approving.signer.canonical), "role": .string(approving.role),
                 "statement": .string(approving.statement), "entry": .string(entry),
@@ -42,7 +56,12 @@ extension ServerRoutes {
     /// `POST /v1/runs`: plans the manifest; a ready plan is queued (202 and the run's id), a full
     /// queue is 429, a denied or pending plan 422 with the decision or the plan.
     func startRun(_ request: Request) async throws -> Response {
-        let caller = try authorize(request, .running)
+        try await changing(request, "runs.start", subject: "run", access: .running) { caller in
+            try await startRun(request, caller: caller)
+        }
+    }
+
+    private func startRun(_ request: Request, caller: Caller?) async throws -> Response {
         let bytes = try await input.body(of: request, as: .manifest)
         let name = manifestName(request)
         try SourceConfinement.check(manifest: bytes, name: name, root: FileSystemInputStore().workingDirectory)
@@ -76,7 +95,11 @@ extension ServerRoutes {
             }
         }
         let keyPath = configuration.signingKeyPath
-        let submitted = board.submit(actor: actor, requestID: plan.request.id, planDigest: plan.digest) { progress in
+        let source = inputs.request.source.dataset.value
+        let submitted = board.submit(
+            actor: actor, requestID: plan.request.id, planDigest: plan.digest, source: source,
+            actingAt: instant.timestamp.description
+        ) { id, progress in
             switch RunExecution.open(
                 registry: configuration.registry, keyPath: keyPath, instant: instant, actor: actor, outputRoot: nil,
                 progress: progress)
@@ -84,6 +107,11 @@ extension ServerRoutes {
             case .failure(let error):
                 return ("failed", ExecutionOutcome.failed(error).json(plan: plan))
             case .success(let opened):
+                // The accepted run is audited once the registry is open, before it reserves.
+                try? opened.execution.registry.recordNote(
+                    .runAccepted, subject: id,
+                    details: ["run": .string(id), "request": .string(plan.request.id), "plan": .string(plan.digest)],
+                    actor: actor, at: instant.timestamp)
                 let outcome = opened.execution.execute(plan: plan, inputs: inputs)
                 let status =
                     switch outcome {
@@ -99,9 +127,8 @@ extension ServerRoutes {
             error.headers = [("Retry-After", "5")]
             throw error
         }
-        let id = submitted.id
-        var response = Reply.json(["id": .string(id), "run": submitted.record.json], status: .accepted)
-        response.headers[.location] = "/v1/runs/\(id)"
+        var response = Reply.json(["id": .string(submitted.id), "run": submitted.json], status: .accepted)
+        response.headers[.location] = "/v1/runs/\(submitted.id)"
         return response
     }
 
@@ -123,7 +150,12 @@ extension ServerRoutes {
             throw APIError.notFound("no such route: POST /v1/certificates/\(reference) (use {id}:revoke)")
         }
         let id = try RequestInput.identifier(String(reference.dropLast(":revoke".count)), "the certificate id")
-        let caller = try authorize(request, .revoking)
+        return try await changing(request, "certificates.revoke", subject: id, access: .revoking) { caller in
+            try await revoke(request, id: id, caller: caller)
+        }
+    }
+
+    private func revoke(_ request: Request, id: String, caller: Caller?) async throws -> Response {
         let object = try await input.object(of: request)
         guard let reason = object["reason"]?.stringValue, !reason.isEmpty else {
             throw APIError.badRequest("the body needs \"reason\", a non-empty string")
@@ -135,6 +167,28 @@ extension ServerRoutes {
             return Reply.json(record.json(at: instant.timestamp))
         } catch {
             throw registryError(error)
+        }
+    }
+
+    /// Runs a state-changing operation for its caller: authenticates (401), checks the role
+    /// (403), runs `body`, and writes every refusal (any 4xx) into the audit chain with the
+    /// caller's identity, `anonymous` when there is none (``ChangeAudit``).
+    func changing(
+        _ request: Request, _ operation: String, subject: String, access: Access,
+        _ body: (Caller?) async throws -> Response
+    ) async throws -> Response {
+        var actor = "anonymous"
+        do {
+            let caller = try authenticator.authenticate(request.headers[.authorization], for: access)
+            if let caller {
+                actor = caller.identity
+                try authenticator.permit(caller, access)
+            }
+            return try await body(caller)
+        } catch let error as APIError where (400..<500).contains(error.status.code) {
+            let at = (try? instant(request).timestamp) ?? configuration.clock()
+            audit.refused(operation: operation, subject: subject, actor: actor, error: error, at: at)
+            throw error
         }
     }
 

@@ -11,6 +11,12 @@ struct ServerRoutes: Sendable {
     let configuration: ServerConfiguration
     let board: RunBoard
     let metrics: ServerMetrics
+    /// The policy set, loaded and compiled once, reloaded when its files change.
+    let policy: LivePolicy
+    /// The budget ledger decisions read, opened once.
+    let ledger: LiveLedger
+    /// Where refused and accepted changes are audited.
+    let audit: ChangeAudit
 
     var input: RequestInput { RequestInput(maximumBodyBytes: configuration.maximumBodyBytes) }
     var authenticator: Authenticator { Authenticator(tokens: configuration.tokens) }
@@ -30,6 +36,7 @@ struct ServerRoutes: Sendable {
         router.post("/v1/decisions:batch") { request, _ in try await decideBatch(request) }
         router.post("/v1/lint") { request, _ in try await lint(request) }
         router.post("/v1/plans") { request, _ in try await plan(request) }
+        router.post("/v1/dp/validate-config") { request, _ in try await validateDPConfiguration(request) }
         router.post("/v1/approvals") { request, _ in try await approve(request) }
         router.post("/v1/runs") { request, _ in try await startRun(request) }
         router.get("/v1/runs/{id}") { request, context in try readRun(request, id: context.parameters.get("id")) }
@@ -38,7 +45,9 @@ struct ServerRoutes: Sendable {
             try budgets(request, source: try RequestInput.identifier(context.parameters.get("source"), "the source"))
         }
         router.get("/v1/certificates") { request, _ in try certificates(request) }
-        router.get("/v1/certificates/{id}") { request, context in try certificate(request, id: context.parameters.get("id")) }
+        router.get("/v1/certificates/{id}") { request, context in
+            try certificate(request, id: context.parameters.get("id"))
+        }
         router.post("/v1/certificates:verify") { request, _ in try await verifyCertificate(request) }
         router.post("/v1/certificates/{id}") { request, context in
             try await certificateAction(request, reference: context.parameters.get("id"))
@@ -69,7 +78,8 @@ struct ServerRoutes: Sendable {
 
     /// The name a manifest body is read as: `request.json` for JSON, else `request.yaml`.
     func manifestName(_ request: Request) -> String {
-        request.headers[.contentType].map(RequestInput.mediaType) == "application/json" ? "request.json" : "request.yaml"
+        request.headers[.contentType].map(RequestInput.mediaType) == "application/json"
+            ? "request.json" : "request.yaml"
     }
 
     // MARK: Decisions, lint, plans
@@ -80,16 +90,16 @@ struct ServerRoutes: Sendable {
         let name = manifestName(request)
         let explain = request.uri.queryParameters.get("explain") == "true"
         let decided = Deciding(
-            requests: [name], expand: false, policyPath: configuration.policyPath, instant: try instant(request),
-            planDigest: request.uri.queryParameters.get("plan_digest"), tracing: explain, registry: configuration.registry,
-            store: OverlayInputStore([name: bytes]))
+            manifests: [(name, bytes)], policy: policy.current, ledger: ledger, instant: try instant(request),
+            planDigest: request.uri.queryParameters.get("plan_digest"), tracing: explain)
         return try answer(decided)
     }
 
     func answer(_ decided: Deciding) throws(APIError) -> Response {
         if let failure = decided.failure {
             throw APIError(
-                status: .serviceUnavailable, message: "the server's policy or registry cannot be read", diagnostics: failure)
+                status: .serviceUnavailable, message: "the server's policy or registry cannot be read",
+                diagnostics: failure)
         }
         if decided.results.contains(where: \.unreadable) {
             throw APIError.badRequest(
@@ -103,29 +113,29 @@ struct ServerRoutes: Sendable {
         _ = try authorize(request, .deciding)
         let object = try await input.object(of: request)
         guard let manifests = object["requests"]?.arrayValue else {
-            throw APIError.badRequest("the body must be {\"requests\": [MANIFEST, …]}, each a YAML string or a JSON object")
+            throw APIError.badRequest(
+                "the body must be {\"requests\": [MANIFEST, …]}, each a YAML string or a JSON object")
         }
         guard !manifests.isEmpty, manifests.count <= configuration.maximumBatch else {
-            throw APIError.badRequest("a batch holds 1 to \(configuration.maximumBatch) requests, not \(manifests.count)")
+            throw APIError.badRequest(
+                "a batch holds 1 to \(configuration.maximumBatch) requests, not \(manifests.count)")
         }
-        var files: [String: [UInt8]] = [:]
-        var names: [String] = []
+        var files: [(name: String, bytes: [UInt8])] = []
         for (index, manifest) in manifests.enumerated() {
             let name = "requests/\(index + 1).yaml"
             switch manifest {
-            case .string(let text): files[name] = Array(text.utf8)
-            case .object: files[name] = Array(((try? manifest.canonical()) ?? "").utf8)
+            case .string(let text): files.append((name, Array(text.utf8)))
+            case .object: files.append((name, Array(((try? manifest.canonical()) ?? "").utf8)))
             default: throw APIError.badRequest("request \(index + 1) must be a YAML string or a JSON object")
             }
-            names.append(name)
         }
         let decided = Deciding(
-            requests: names, expand: false, policyPath: configuration.policyPath, instant: try instant(request),
-            planDigest: nil, tracing: request.uri.queryParameters.get("explain") == "true",
-            registry: configuration.registry, store: OverlayInputStore(files))
+            manifests: files, policy: policy.current, ledger: ledger, instant: try instant(request), planDigest: nil,
+            tracing: request.uri.queryParameters.get("explain") == "true")
         if let failure = decided.failure {
             throw APIError(
-                status: .serviceUnavailable, message: "the server's policy or registry cannot be read", diagnostics: failure)
+                status: .serviceUnavailable, message: "the server's policy or registry cannot be read",
+                diagnostics: failure)
         }
         for decision in decided.results.flatMap(\.decisions) { metrics.decision(outcome: decision.outcome.rawValue) }
         // A batch answers for every manifest: unreadable ones are listed in `errors`, not a 400.
@@ -164,5 +174,36 @@ struct ServerRoutes: Sendable {
                 "outcome": plan.isReady ? "ready" : "pending", "digest": .string(plan.digest), "plan": plan.json,
             ])
         }
+    }
+
+    /// `POST /v1/dp/validate-config`: `{rows, batch_size, epochs, target_epsilon, delta}` → the
+    /// DP-SGD configuration checks a `dp-vae` plan makes, as `charter privacy validate-config
+    /// --format json` prints them (``DPSGDValidation``). A refused configuration is a 200 with
+    /// `verdict: refused`; a body without those fields, or of the wrong types, is a 400.
+    func validateDPConfiguration(_ request: Request) async throws -> Response {
+        _ = try authorize(request, .deciding)
+        let object = try await input.object(of: request)
+        func integer(_ name: String) throws(APIError) -> Int {
+            guard case .integer(let value)? = object[name] else {
+                throw APIError.badRequest("the body needs \"\(name)\", an integer")
+            }
+            return value
+        }
+        func number(_ name: String) throws(APIError) -> Double {
+            guard let value = object[name]?.doubleValue, value.isFinite else {
+                throw APIError.badRequest("the body needs \"\(name)\", a finite number")
+            }
+            return value
+        }
+        let known: Set<String> = ["rows", "batch_size", "epochs", "target_epsilon", "delta"]
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.badRequest(
+                "unknown field \"\(unknown)\"; the body takes \(known.sorted().map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
+        }
+        let validation = DPSGDValidation(
+            rows: try integer("rows"), batchSize: try integer("batch_size"), epochs: try integer("epochs"),
+            targetEpsilon: try number("target_epsilon"), delta: try number("delta"))
+        return Reply.json(validation.json)
     }
 }

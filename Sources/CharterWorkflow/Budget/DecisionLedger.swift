@@ -30,14 +30,17 @@ public struct DecisionLedger: Sendable {
                 DecisionLedger(
                     store: try location.openBudgetReader(), path: location.shown, instant: instant))
         } catch {
-            return .failure(
-                DiagnosticError(
-                    .error(
-                        error.isUsageError ? .registryError : .unreadableInput, error.description,
-                        at: .file(location.shown),
-                        help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil
-                    )))
+            return .failure(failure(error, at: location))
         }
+    }
+
+    /// What a registry that cannot be opened as a ledger comes to.
+    static func failure(_ error: RegistryError, at location: RegistryLocation) -> DiagnosticError {
+        DiagnosticError(
+            .error(
+                error.isUsageError ? .registryError : .unreadableInput, error.description, at: .file(location.shown),
+                help: location.isNamed ? "the budget ledger is the registry --registry or CHARTER_REGISTRY names" : nil)
+        )
     }
 
     /// What the ledger says about the request's source, with the spend before and after the

@@ -73,7 +73,76 @@ public struct Deciding: Sendable {
             results.append(
                 Self.decide(
                     file: file, evaluator: evaluator, policy: policy, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources))
+                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources)
+            )
+        }
+    }
+
+    /// Decides the manifests a caller handed in, by name and bytes, against a policy set already
+    /// loaded and compiled (``LoadedPolicy``) with the shared ledger (``LiveLedger``): the same
+    /// decisions as ``init(requests:expand:policyPath:instant:planDigest:tracing:registry:store:)``
+    /// on files of those names and bytes, without reading the policy or opening the registry.
+    ///
+    /// - Parameters:
+    ///   - manifests: each manifest's name (as diagnostics and `file` show it) and bytes, in order.
+    ///   - policy: the policy set to decide by; its diagnostics are the failure when it has no policy.
+    ///   - ledger: where each source's budget is read.
+    ///   - instant: the decision date, and the instant the ledger is read at.
+    ///   - planDigest: the plan digest approvals must be bound to (`nil`: not checked).
+    ///   - tracing: whether decisions record every condition's values.
+    public init(
+        manifests: [(name: String, bytes: [UInt8])], policy: LoadedPolicy, ledger: LiveLedger, instant: ActingInstant,
+        planDigest: String?, tracing: Bool
+    ) {
+        sources = policy.selection.sources
+        guard let program = policy.program else {
+            failure = policy.selection.diagnostics
+            return
+        }
+        let opened: DecisionLedger
+        switch ledger.ledger(at: instant.timestamp) {
+        case .success(let ledger): opened = ledger
+        case .failure(let error):
+            failure = [error.diagnostic]
+            return
+        }
+        let decider = Decider.compiled(program)
+        for (name, bytes) in manifests {
+            files.append(name)
+            results.append(
+                Self.decide(
+                    file: name, bytes: bytes, decider: decider, date: instant.date, planDigest: planDigest,
+                    tracing: tracing, ledger: opened, identities: policy.selection.identities, sources: &sources))
+        }
+    }
+
+    /// What decides each request: the interpreter (``DecisionEvaluator``) or a compiled program
+    /// (``DecisionProgram``), which decide alike.
+    enum Decider {
+        case interpreted(DecisionEvaluator)
+        case compiled(DecisionProgram)
+
+        var policy: Policy {
+            switch self {
+            case .interpreted(let evaluator): evaluator.policy
+            case .compiled(let program): program.policy
+            }
+        }
+
+        func decide(
+            _ request: GenerationRequest, now: CalendarDate, planDigest: String?, tracing: Bool, budget: SourceBudget?,
+            authenticator: ApprovalIdentities
+        ) -> Decision {
+            switch self {
+            case .interpreted(let evaluator):
+                evaluator.decide(
+                    request, now: now, planDigest: planDigest, tracing: tracing, budget: budget,
+                    authenticator: authenticator)
+            case .compiled(let program):
+                program.decide(
+                    request, now: now, planDigest: planDigest, tracing: tracing, budget: budget,
+                    authenticator: authenticator)
+            }
         }
     }
 
@@ -83,15 +152,23 @@ public struct Deciding: Sendable {
         tracing: Bool, ledger: DecisionLedger, identities: ApprovalIdentities, store: any InputStore,
         sources: inout [String: String]
     ) -> DecidedRequest {
-        var result = DecidedRequest(file: file)
-        let bytes: [UInt8]
         switch store.read(file) {
         case .failure(let error):
-            result.diagnostics = [error.diagnostic]
-            result.unreadable = true
-            return result
-        case .success(let read): bytes = read
+            return DecidedRequest(file: file, diagnostics: [error.diagnostic], unreadable: true)
+        case .success(let bytes):
+            return decide(
+                file: file, bytes: bytes, decider: .interpreted(evaluator), date: date, planDigest: planDigest,
+                tracing: tracing, ledger: ledger, identities: identities, sources: &sources)
         }
+    }
+
+    /// Decides every request in `bytes`, read from `file`.
+    static func decide(
+        file: String, bytes: [UInt8], decider: Decider, date: CalendarDate, planDigest: String?, tracing: Bool,
+        ledger: DecisionLedger, identities: ApprovalIdentities, sources: inout [String: String]
+    ) -> DecidedRequest {
+        var result = DecidedRequest(file: file)
+        let policy = decider.policy
         sources[file] = String(decoding: bytes, as: UTF8.self)
         let loaded = RequestLoader().load(file: file, bytes: bytes)
         result.diagnostics = loaded.diagnostics
@@ -113,7 +190,7 @@ public struct Deciding: Sendable {
                 continue
             }
             result.decisions.append(
-                evaluator.decide(
+                decider.decide(
                     request, now: date, planDigest: planDigest, tracing: tracing, budget: budget,
                     authenticator: identities))
         }
