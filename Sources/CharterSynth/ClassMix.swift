@@ -82,11 +82,16 @@ public struct ClassMix: Sendable, Equatable {
     }
 
     /// `rowCount` rows with the mix, drawn with `draw(rows, attempt)` (attempt 0, 1, … in batches of
-    /// growing size), and what the certificate's lineage records of it.
+    /// growing size), and what the certificate's lineage records of it. With `drawRows` dividing
+    /// `rowCount`, the rows are `rowCount / drawRows` consecutive draws and each has the mix exactly.
     public func sample(
-        rowCount: Int, draw: (Int, Int) throws(GeneratorError) -> Table
+        rowCount: Int, drawRows: Int? = nil, draw: (Int, Int) throws(GeneratorError) -> Table
     ) throws(GeneratorError) -> (table: Table, lineage: JSONValue) {
-        let (named, restQuota) = quotas(rowCount: rowCount)
+        let blockRows = drawRows.flatMap { $0 > 0 && rowCount % $0 == 0 ? $0 : nil } ?? rowCount
+        let blocks = rowCount / blockRows
+        let (perDraw, restPerDraw) = quotas(rowCount: blockRows)
+        let named = perDraw.map { (label: $0.label, rows: $0.rows * blocks) }
+        let restQuota = restPerDraw * blocks
         let index = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($1.label, $0) })
         let bound = Self.maximumDrawFactor * rowCount
         var drawn = 0
@@ -104,8 +109,8 @@ public struct ClassMix: Sendable, Equatable {
             }
             var room = named.map(\.rows)
             var restRoom = restQuota
-            var kept: [Int] = []
-            kept.reserveCapacity(rowCount)
+            // Kept rows per class (the rest last), in the order drawn.
+            var kept = [[Int]](repeating: [], count: named.count + 1)
             seen = [Int](repeating: 0, count: named.count)
             seenRest = 0
             for row in 0..<table.rowCount {
@@ -113,29 +118,38 @@ public struct ClassMix: Sendable, Equatable {
                     seen[k] += 1
                     if room[k] > 0 {
                         room[k] -= 1
-                        kept.append(row)
+                        kept[k].append(row)
                     }
                 } else {
                     seenRest += 1
                     if restRoom > 0 {
                         restRoom -= 1
-                        kept.append(row)
+                        kept[named.count].append(row)
                     }
                 }
             }
-            if kept.count == rowCount {
+            if kept.map(\.count).reduce(0, +) == rowCount {
+                // Draw b takes the b-th run of each class's kept rows, in the order drawn.
+                let perDrawRows = perDraw.map(\.rows) + [restPerDraw]
+                var rows: [Int] = []
+                rows.reserveCapacity(rowCount)
+                for b in 0..<blocks {
+                    var block: [Int] = []
+                    for (k, quota) in perDrawRows.enumerated() { block += kept[k][(b * quota)..<((b + 1) * quota)] }
+                    rows += block.sorted()
+                }
                 let lineage: JSONValue = [
                     "column": .string(self.column),
                     "requested": .object(shares.mapValues { .number($0) }),
                     "rows": .object(
-                        Dictionary(uniqueKeysWithValues: named.map { ($0.label, JSONValue.integer($0.rows)) })),
-                    "other_classes_rows": .integer(restQuota),
+                        Dictionary(uniqueKeysWithValues: perDraw.map { ($0.label, JSONValue.integer($0.rows)) })),
+                    "other_classes_rows": .integer(restPerDraw),
                     "drawn_rows": .integer(drawn),
                     "method": .string(
                         "exact rejection: rows drawn from the fitted model and kept per class until each class has round(share x rows); at most \(Self.maximumDrawFactor)x the rows drawn; sampling only, no further fitting"
                     ),
                 ]
-                return (table.selectingRows(kept), lineage)
+                return (table.selectingRows(rows), lineage)
             }
             guard drawn < bound else { break }
             attempt += 1
@@ -164,13 +178,13 @@ public struct ClassMix: Sendable, Equatable {
 }
 
 extension ClassMix {
-    /// `rowCount` rows from `draw`: with the mix in `parameters` when there is one (and its lineage),
+    /// `rowCount` rows from `draw`: with the mix in the settings' parameters when there is one (and its lineage, each draw of `drawRows` holding it),
     /// else one plain draw of `rowCount` rows (attempt 0), exactly as without a mix.
     static func sampling(
-        rowCount: Int, parameters: [String: JSONValue], draw: (Int, Int) throws(GeneratorError) -> Table
+        rowCount: Int, settings: GeneratorSettings, draw: (Int, Int) throws(GeneratorError) -> Table
     ) throws(GeneratorError) -> (table: Table, lineage: JSONValue?) {
-        guard let mix = try ClassMix(parameters) else { return (try draw(rowCount, 0), nil) }
-        let (table, lineage) = try mix.sample(rowCount: rowCount, draw: draw)
+        guard let mix = try ClassMix(settings.parameters) else { return (try draw(rowCount, 0), nil) }
+        let (table, lineage) = try mix.sample(rowCount: rowCount, drawRows: settings.drawRows, draw: draw)
         return (table, lineage)
     }
 

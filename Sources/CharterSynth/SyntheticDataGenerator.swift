@@ -29,11 +29,14 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var domains: [String: DeclaredDomain]
     /// Generator-specific parameters (for example the budget split, or an external command), as JSON.
     public var parameters: [String: JSONValue]
+    /// When set, the rows asked for are consecutive draws of this many rows each (the gates' draws
+    /// and attempts, sampled from one fit): a class mix holds within each draw, not only over all.
+    public var drawRows: Int?
 
     /// Creates settings.
     public init(
         seed: UInt64, epsilon: Double? = nil, delta: Double? = nil, schema: TableSchema,
-        domains: [String: DeclaredDomain] = [:], parameters: [String: JSONValue] = [:]
+        domains: [String: DeclaredDomain] = [:], parameters: [String: JSONValue] = [:], drawRows: Int? = nil
     ) {
         self.seed = seed
         self.epsilon = epsilon
@@ -41,6 +44,7 @@ public struct GeneratorSettings: Sendable, Equatable {
         self.schema = schema
         self.domains = domains
         self.parameters = parameters
+        self.drawRows = drawRows
     }
 }
 

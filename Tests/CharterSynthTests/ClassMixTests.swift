@@ -83,6 +83,26 @@ import Testing
         }
     }
 
+    @Test("three draws of 101 rows asked at once: each draw has the mix exactly, not only the 303 rows together")
+    func eachDrawHasTheMix() throws {
+        var settings = Self.settings([:])
+        settings.drawRows = 101
+        let output = try GaussianCopulaGenerator().generate(training: Self.table(), rowCount: 303, settings: settings)
+        #expect(output.table.rowCount == 303)
+        for draw in 0..<3 {
+            let rows = output.table.selectingRows(Array((draw * 101)..<((draw + 1) * 101)))
+            // 0.5 × 101 = 50.5: the named class gets 51 or 50 rows in every draw.
+            let yes = Int((Self.share(rows, "yes") * 101).rounded())
+            #expect(yes == 50 || yes == 51, "draw \(draw): \(yes) of 101")
+        }
+        let record = try #require(output.lineage.parameters["class_mix"])
+        #expect(record["rows"]?["yes"]?.doubleValue.map { $0 == 50 || $0 == 51 } == true)
+        // A draw size that does not divide the rows is ignored: the mix holds over all of them.
+        settings.drawRows = 100
+        let uneven = try GaussianCopulaGenerator().generate(training: Self.table(), rowCount: 303, settings: settings)
+        #expect(abs(Self.share(uneven.table, "yes") - 0.5) <= 1.0 / (2 * 303))
+    }
+
     @Test("without a mix the rows are the generator's own draw, unchanged")
     func noMixIsUnchanged() throws {
         let training = Self.table()

@@ -101,7 +101,8 @@ struct PlanRun {
                     seed: UInt64(generate.seed), epsilon: generate.epsilon?.approximateDouble,
                     delta: generate.delta?.approximateDouble, schema: schema,
                     domains: Self.domains(request.source.columns),
-                    parameters: Self.generatorParameters(generate)))
+                    parameters: Self.generatorParameters(generate),
+                    drawRows: draws * attempts > 1 ? generate.rows : nil))
         } catch {
             if Self.refusedBeforeAnyMechanism.contains(error.code) {
                 releaseBudget(reason: "the generator refused its settings (\(error.code)) before any mechanism ran")

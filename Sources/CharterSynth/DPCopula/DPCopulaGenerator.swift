@@ -195,7 +195,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         }
         let model = CopulaModel(columns: columns, correlation: correlation)
         // Sampling the noisy model is post-processing: a class mix draws more rows, never more noise.
-        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, settings: settings) {
             (rows, attempt) throws(GeneratorError) in
             model.sample(rowCount: rows, seed: ClassMix.seed(settings.seed, attempt: attempt))
         }

@@ -140,7 +140,8 @@ public struct ExternalGenerator: SyntheticDataGenerator {
         var mixRecord: JSONValue?
         if let mix {
             let drawn = table
-            (table, mixRecord) = try mix.sample(rowCount: rowCount) { (_, attempt) throws(GeneratorError) in
+            (table, mixRecord) = try mix.sample(rowCount: rowCount, drawRows: settings.drawRows) {
+                (_, attempt) throws(GeneratorError) in
                 guard attempt == 0 else {
                     throw GeneratorError(
                         .generatorClassMixUnreachable,

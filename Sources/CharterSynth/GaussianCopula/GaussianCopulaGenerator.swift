@@ -36,7 +36,7 @@ public struct GaussianCopulaGenerator: SyntheticDataGenerator {
                 "cannot sample \(rowCount) rows; ask for 1 to \(TrainingData.maximumRowCount)")
         }
         let fitted = try fit(training: training, settings: settings)
-        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, settings: settings) {
             (rows, attempt) throws(GeneratorError) in
             try fitted.sample(rowCount: rows, seed: ClassMix.seed(settings.seed, attempt: attempt))
         }

@@ -75,7 +75,7 @@ public struct DPVAEGenerator: SyntheticDataGenerator {
         model.trainPrivately(
             x: x, present: present, rows: n, options: options, dp: dp, random: &random, noise: &secure)
         // Sampling the trained network is post-processing: a class mix draws more rows, never more noise.
-        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, settings: settings) {
             (rows, _) throws(GeneratorError) in
             model.sample(rowCount: rows, random: &random)
         }

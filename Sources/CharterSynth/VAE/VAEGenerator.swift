@@ -43,7 +43,7 @@ public struct VAEGenerator: SyntheticDataGenerator {
         var model = TabularVAE(layout: layout, hidden: options.hidden, latent: options.latent, random: &random)
         let (x, present) = layout.encode(data)
         model.train(x: x, present: present, rows: data.rowCount, options: options, random: &random)
-        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, parameters: settings.parameters) {
+        let (table, mix) = try ClassMix.sampling(rowCount: rowCount, settings: settings) {
             (rows, _) throws(GeneratorError) in
             model.sample(rowCount: rows, random: &random)
         }
