@@ -71,9 +71,9 @@ struct GatePowerTests {
         #expect(at137.halfWidth > 0.09 && at137.halfWidth < 0.12, "\(at137.halfWidth)")
         #expect(at200.halfWidth > 0.075 && at200.halfWidth < 0.095, "\(at200.halfWidth)")
         // Acklam's quantile against the 95% and 99% critical values.
-        #expect(abs(GatePower.normalQuantile(0.975) - 1.959963985) < 1e-8)
-        #expect(abs(GatePower.normalQuantile(0.995) - 2.575829304) < 1e-8)
-        #expect(abs(GatePower.normalQuantile(0.001) + 3.090232306) < 1e-8)
+        #expect(abs(NormalDistribution.quantile(0.975) - 1.959963985) < 1e-8)
+        #expect(abs(NormalDistribution.quantile(0.995) - 2.575829304) < 1e-8)
+        #expect(abs(NormalDistribution.quantile(0.001) + 3.090232306) < 1e-8)
     }
 
     @Test("checks decided on the estimate are not analysed")

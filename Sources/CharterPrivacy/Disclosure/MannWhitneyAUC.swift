@@ -1,3 +1,5 @@
+internal import CharterCore
+
 /// The area under the ROC curve of a score that should be higher for positives, as the Mann–Whitney
 /// statistic with ties counted ½, and DeLong's variance for its confidence interval.
 ///
@@ -49,7 +51,7 @@ package struct MannWhitneyAUC: Sendable, Equatable {
 
     /// The normal-approximation interval auc ± z·√variance, clipped to [0, 1].
     package func interval(level: Double) -> ConfidenceInterval {
-        let z = ConfidenceInterval.normalQuantile(0.5 * (1 + level))
+        let z = NormalDistribution.quantile(0.5 * (1 + level))
         let half = z * variance.squareRoot()
         return ConfidenceInterval(lower: max(0, auc - half), upper: min(1, auc + half), level: level)
     }
