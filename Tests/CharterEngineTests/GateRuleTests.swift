@@ -77,3 +77,29 @@ struct GateRuleTests {
         #expect(decoded.rule == .estimate && decoded.uncertainty == nil && decoded.passed)
     }
 }
+
+/// The fidelity bootstrap's interval is centred on the estimate even when every replicate is
+/// shifted (resampling with replacement duplicates rows and lowers the scores together).
+@Suite("fidelity bootstrap interval")
+struct FidelityBootstrapIntervalTests {
+    @Test func fidelityBootstrapIntervalIsCentredOnTheEstimate() throws {
+        // Replicates all about 0.012 below the estimate, spread 0.004: a percentile interval
+        // would be [0.934, 0.942] and miss 0.95.
+        let offsets: [Double] = [-0.004, -0.002, 0, 0.002, 0.004]
+        let replicates: [Double] = (0..<100).map { (i: Int) -> Double in 0.938 + offsets[i % 5] }
+        let found: (lower: Double, upper: Double)? = GateDraws.centredBounds(0.95, replicates, level: 0.95)
+        let bounds = try #require(found)
+        #expect(bounds.lower < 0.95 && 0.95 < bounds.upper)
+        #expect(abs((0.95 - bounds.lower) - (bounds.upper - 0.95)) < 1e-12)
+        let mean: Double = replicates.reduce(0, +) / 100
+        let squares: Double = replicates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+        let sd = (squares / 99).squareRoot()
+        #expect(abs((bounds.upper - bounds.lower) - 2 * Uncertainty.z(level: 0.95) * sd) < 1e-12)
+    }
+
+    @Test func boundsStayWithinTheScoreRangeAndNeedTwoReplicates() throws {
+        let wide = try #require(GateDraws.centredBounds(0.99, [0.5, 0.9, 1.0], level: 0.95))
+        #expect(wide.upper == 1 && wide.lower >= 0)
+        #expect(GateDraws.centredBounds(0.9, [0.9], level: 0.95) == nil)
+    }
+}
