@@ -31,7 +31,7 @@ def write(name, index, perturb):
             for v in values:
                 if v == "" or c in ("drive_thru_ind", "orderset"):
                     out_values.append(v); continue
-                out_values.append(repr(round(float(v) + rng.normal() * 0.1 * sd, 1)))
+                out_values.append(f"{float(v) + float(rng.normal()) * 0.1 * sd:.1f}")  # not repr(): numpy 2 writes np.float64(…)
             values = out_values
         elif perturb:
             swap = rng.random(len(values)) < 0.1
