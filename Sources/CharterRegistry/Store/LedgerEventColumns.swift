@@ -24,16 +24,21 @@ struct LedgerEventColumns {
         guard let state = LedgerEvent.State(rawValue: state) else {
             throw .database("ledger event \(id) has an unknown state")
         }
-        let costJSON: JSONValue
-        do {
-            costJSON = try JSONParser().parse(cost)
-        } catch {
-            throw .database("the cost of ledger event \(id) is not JSON")
-        }
         return LedgerEvent(
-            id: id, source: source, run: run, mechanism: mechanism, cost: try PrivacyCost(json: costJSON), state: state,
+            id: id, source: source, run: run, mechanism: mechanism, cost: try Self.cost(cost, event: id), state: state,
             actor: actor, reservedAt: Timestamp(millisecondsSinceEpoch: reservedAt),
             leaseExpiresAt: Timestamp(millisecondsSinceEpoch: leaseExpiresAt),
             settledAt: settledAt.map(Timestamp.init(millisecondsSinceEpoch:)), releaseReason: releaseReason)
+    }
+
+    /// A stored cost, or a database error naming the event when it is not one Charter writes.
+    static func cost(_ text: String, event id: Int64) throws(RegistryError) -> PrivacyCost {
+        let costJSON: JSONValue
+        do {
+            costJSON = try JSONParser().parse(text)
+        } catch {
+            throw .database("the cost of ledger event \(id) is not JSON")
+        }
+        return try PrivacyCost(json: costJSON)
     }
 }

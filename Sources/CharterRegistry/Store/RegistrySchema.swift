@@ -130,6 +130,11 @@ enum RegistrySchema {
                     BEGIN SELECT RAISE(ABORT, 'lifecycle events are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v5-ledger-events-by-run") { db in
+            // A pinned reservation looks up its plan's events by run under the write lock; without
+            // this index that lookup scanned the whole ledger. (PostgreSQL has had it since v1.)
+            try db.execute(sql: "CREATE INDEX ledger_events_by_run ON ledger_events(run, id);")
+        }
         return migrator
     }
 }

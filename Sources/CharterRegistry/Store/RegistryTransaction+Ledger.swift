@@ -66,8 +66,7 @@ extension RegistryTransaction {
         }
         try releaseExpired(at: now)
         guard let (cap, _) = try cap(request.source) else { throw RegistryError.unknownSource(request.source) }
-        let live = try events(source: request.source).filter { $0.state != .released }
-        let held = BudgetComposition.compose(live.map(\.cost) + [request.cost], deltaCap: cap.delta)
+        let held = BudgetComposition.compose(try liveCosts(source: request.source) + [request.cost], deltaCap: cap.delta)
         guard held.fits(cap) else {
             throw RegistryError.budgetExceeded(source: request.source, cap: cap, wouldHold: held)
         }
@@ -202,6 +201,14 @@ extension RegistryTransaction {
     /// The source's events, oldest first.
     func events(source: String) throws -> [LedgerEvent] {
         try rows("SELECT * FROM ledger_events WHERE source = ? ORDER BY id", [.text(source)]).map(Self.event(from:))
+    }
+
+    /// The costs of the source's events that still hold budget (committed or reserved), oldest
+    /// first: only the two columns a reservation composes, not whole events.
+    func liveCosts(source: String) throws -> [PrivacyCost] {
+        try rows(
+            "SELECT id, cost FROM ledger_events WHERE source = ? AND state <> 'released' ORDER BY id", [.text(source)]
+        ).map { row in try LedgerEventColumns.cost(try row.text("cost"), event: try row.integer("id")) }
     }
 
     static func event(from row: Record) throws -> LedgerEvent {
