@@ -68,6 +68,32 @@ public struct Role: Sendable, Equatable {
     public var name: Located<String>
     /// User ids or `group:` names, in the order written.
     public var members: [Located<String>]
+
+    /// Whether `person` is a member: named, or in a `group:` member that `groups` resolves (none
+    /// without a directory). The one membership rule, for approvals and a server's callers alike.
+    public func hasMember(_ person: Identity, groups: (any ApprovalAuthenticator)?) -> Bool {
+        Self.members(members, include: person, groups: groups)
+    }
+
+    static func members(_ members: [Located<String>], include person: Identity, groups: (any ApprovalAuthenticator)?)
+        -> Bool
+    {
+        members.contains { member in
+            guard let identity = try? Identity(member.value) else { return false }
+            if let group = identity.groupName {
+                return groups?.members(ofGroup: group).contains(person) ?? false
+            }
+            return identity == person
+        }
+    }
+}
+
+extension Policy {
+    /// The names of the roles `person` holds, in the order the policy lists them (groups resolved
+    /// through `groups`).
+    public func roles(heldBy person: Identity, groups: (any ApprovalAuthenticator)?) -> [String] {
+        roles.filter { $0.hasMember(person, groups: groups) }.map(\.name.value)
+    }
 }
 
 /// A condition written in a policy: its text and the parsed, type-checked expression.

@@ -151,13 +151,7 @@ public struct ApprovalValidator: Sendable {
 
         /// Whether `person` is one of `members`, or in a group among them.
         private func isMember(_ person: Identity, of members: [Located<String>]) -> Bool {
-            members.contains { member in
-                guard let identity = try? Identity(member.value) else { return false }
-                if let group = identity.groupName {
-                    return authenticator?.members(ofGroup: group).contains(person) ?? false
-                }
-                return identity == person
-            }
+            Role.members(members, include: person, groups: authenticator)
         }
     }
 

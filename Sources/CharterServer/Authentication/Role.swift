@@ -2,7 +2,8 @@
 public enum Role: String, Sendable, CaseIterable, Comparable {
     /// Files requests: decides, plans and runs its own requests.
     case requester
-    /// Posts signed approvals (the signature, not the token, is what counts).
+    /// Posts signed approvals (the signature, not the token, is what counts). A member of any of
+    /// the policy's roles holds it without the token saying so.
     case approver
     /// Runs plans and reads the runs.
     case engineer
@@ -10,7 +11,8 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
     case auditor
     /// Reads and verifies certificates.
     case consumer
-    /// Everything, including revoking certificates.
+    /// Everything, including revoking certificates (which the policy's `privacy_officer` members
+    /// may do too).
     case admin
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
@@ -18,16 +20,21 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
     }
 }
 
-/// Who is calling, as the token presented says: an identity in its canonical form and its roles.
+/// Who is calling: an identity in its canonical form, the server roles its token grants, and the
+/// policy's roles it holds (read from the live policy when the call is authorized).
 public struct Caller: Sendable, Equatable {
     /// The identity, canonical (``CharterCore/Identity``).
     public var identity: String
     /// The roles the token grants.
     public var roles: Set<Role>
+    /// The policy's roles (`data_steward`, `privacy_officer`, …) the identity is a member of,
+    /// directly or through a group of the policy's directory.
+    public var policyRoles: Set<String>
 
-    /// A caller `identity` holding `roles`.
-    public init(identity: String, roles: Set<Role>) {
+    /// A caller `identity` holding `roles`, and `policyRoles` in the policy.
+    public init(identity: String, roles: Set<Role>, policyRoles: Set<String> = []) {
         self.identity = identity
         self.roles = roles
+        self.policyRoles = policyRoles
     }
 }

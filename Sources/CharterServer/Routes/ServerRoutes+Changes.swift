@@ -27,10 +27,17 @@ extension ServerRoutes {
         }
         let manifest = try field("request") ?? ""
         let signature = try field("signature") ?? ""
+        let role = try field("role") ?? ""
+        if let caller, !caller.roles.contains(.admin), !caller.policyRoles.contains(role) {
+            let held = caller.policyRoles.sorted().joined(separator: ", ")
+            throw APIError.forbidden(
+                "'\(caller.identity)' may post approvals only for the policy roles it holds "
+                    + "(\(held.isEmpty ? "none" : held)), not '\(role)'")
+        }
         let name = "request.yaml"
         do {
             let approving = try Approving(
-                requestFile: name, policyPath: configuration.policyPath, role: try field("role") ?? "",
+                requestFile: name, policyPath: configuration.policyPath, role: role,
                 signer: try field("by"), key: nil, plan: try field("plan", required: false),
                 on: try instant(request).date,
                 override: try field("override", required: false), store: OverlayInputStore([name: Array(manifest.utf8)])

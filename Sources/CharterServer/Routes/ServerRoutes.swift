@@ -19,7 +19,15 @@ struct ServerRoutes: Sendable {
     let audit: ChangeAudit
 
     var input: RequestInput { RequestInput(maximumBodyBytes: configuration.maximumBodyBytes) }
-    var authenticator: Authenticator { Authenticator(tokens: configuration.tokens) }
+    /// The tokens, and the live policy's roles for each caller's identity.
+    var authenticator: Authenticator {
+        let loaded = policy.current
+        return Authenticator(
+            tokens: configuration.tokens,
+            policyRoles: { identity in
+                Set(loaded.selection.policy?.roles(heldBy: identity, groups: loaded.selection.identities) ?? [])
+            })
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/health") { _, _ in
