@@ -31,18 +31,7 @@ if [ "${CHARTER_LOAD_SKIP_BUILD:-0}" != 1 ]; then
 fi
 [ -x "$binary" ] || { echo "error: $binary was not built" >&2; exit 2; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/charter-load.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A ledger with the source registered and one run's ε committed.
-"$binary" run examples/requests/allowed-gbsg2-prototyping.yaml --registry "$work/registry.sqlite" \
-    --key "$work/signing-key" --now 2026-11-23 --out "$work/out" --format json >"$work/run.json" 2>"$work/run.log" \
-    || { echo "error: the seeding run failed:" >&2; cat "$work/run.log" >&2; exit 2; }
+. scripts/serve-fixture.sh
 
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
@@ -57,12 +46,7 @@ run() {
     "$binary" serve --listen "127.0.0.1:$port" --policy policies --registry "$work/registry.sqlite" \
         --runs "$work/runs" --key "$work/signing-key" --log-level warning "$@" 2>"$work/server.log" &
     server=$!
-    local ready=0
-    for _ in $(seq 1 100); do
-        if curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; then ready=1; break; fi
-        sleep 0.1
-    done
-    [ "$ready" = 1 ] || { echo "error: the server did not start:" >&2; cat "$work/server.log" >&2; exit 2; }
+    serve_wait "$port"
     # One decision first: it must succeed, and shows what is being measured.
     local status
     status=$(curl -s -o "$work/decision.json" -w '%{http_code}' "${curl_headers[@]}" -H 'Content-Type: application/yaml' \

@@ -22,22 +22,13 @@ fi
 st="$venv/bin/schemathesis"
 [ -x "$st" ] || st="$venv/bin/st"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/charter-schemathesis.XXXXXX")
-server=
-cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$binary" run examples/requests/allowed-gbsg2-prototyping.yaml --registry "$work/registry.sqlite" \
-    --key "$work/signing-key" --now 2026-11-23 --out "$work/out" --format json >/dev/null 2>"$work/run.log" || true
+. scripts/serve-fixture.sh
 token="st-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf 'sha256:%s admin@hospital.example admin\n' "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" >"$work/tokens"
 "$binary" serve --listen "127.0.0.1:$port" --policy policies --registry "$work/registry.sqlite" --runs "$work/runs" \
     --key "$work/signing-key" --tokens "$work/tokens" --log-level warning 2>"$work/server.log" &
 server=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && break; sleep 0.1; done
+serve_wait "$port"
 
 status=0
 "$st" run "http://127.0.0.1:$port/openapi.json" --url "http://127.0.0.1:$port" \
