@@ -21,10 +21,11 @@ public struct ServerConfiguration: Sendable {
     /// The folder runs are journalled in (one JSON file per run), so they survive a restart;
     /// `nil` keeps them in memory only.
     public var runDirectory: String?
+    /// The folder runs publish under, as `<folder>/<request id>/` (`charter run --out`); `nil`
+    /// publishes under `out/` in the server's working directory, as planned.
+    public var outputRoot: String?
     /// The server's clock: the instant each request acts at unless it names one (`?now=`).
     public var clock: @Sendable () -> Timestamp
-
-    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
 
     /// The run folder `charter serve` uses unless told: beside a registry file
     /// (`registry.sqlite.runs/`), else `.charter/runs` (a PostgreSQL registry).
@@ -32,10 +33,12 @@ public struct ServerConfiguration: Sendable {
         registry.isPostgres ? ".charter/runs" : registry.path + ".runs"
     }
 
+    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
     public init(
         policyPath: String, registry: RegistryLocation, signingKeyPath: String, tokens: TokenFile?,
         maximumBodyBytes: Int = 1 << 20, maximumBatch: Int = 100, runQueueCapacity: Int = 8,
-        runDirectory: String? = nil, clock: @escaping @Sendable () -> Timestamp
+        runDirectory: String? = nil, outputRoot: String? = nil,
+        clock: @escaping @Sendable () -> Timestamp
     ) {
         self.policyPath = policyPath
         self.registry = registry
@@ -45,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBatch = maximumBatch
         self.runQueueCapacity = runQueueCapacity
         self.runDirectory = runDirectory
+        self.outputRoot = outputRoot
         self.clock = clock
     }
 }
