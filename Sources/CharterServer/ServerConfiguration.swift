@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumBatch: Int
     /// The most runs queued or running at once; one more is answered 429.
     public var runQueueCapacity: Int
+    /// The most evaluations (`POST /v1/evaluations`) measured at once; one more is answered 429.
+    public var concurrentEvaluations: Int
     /// The folder runs are journalled in (one JSON file per run), so they survive a restart;
     /// `nil` keeps them in memory only.
     public var runDirectory: String?
@@ -33,11 +35,12 @@ public struct ServerConfiguration: Sendable {
         registry.isPostgres ? ".charter/runs" : registry.path + ".runs"
     }
 
-    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
+    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued,
+    /// 2 evaluations at once.
     public init(
         policyPath: String, registry: RegistryLocation, signingKeyPath: String, tokens: TokenFile?,
         maximumBodyBytes: Int = 1 << 20, maximumBatch: Int = 100, runQueueCapacity: Int = 8,
-        runDirectory: String? = nil, outputRoot: String? = nil,
+        concurrentEvaluations: Int = 2, runDirectory: String? = nil, outputRoot: String? = nil,
         clock: @escaping @Sendable () -> Timestamp
     ) {
         self.policyPath = policyPath
@@ -47,6 +50,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumBatch = maximumBatch
         self.runQueueCapacity = runQueueCapacity
+        self.concurrentEvaluations = concurrentEvaluations
         self.runDirectory = runDirectory
         self.outputRoot = outputRoot
         self.clock = clock
