@@ -169,7 +169,7 @@ let package = Package(
             name: "CharterServer",
             dependencies: [
                 "CharterWorkflow", "CharterEngine", "CharterPlan", "CharterRegistry", "CharterPolicy", "CharterYAML",
-                "CharterTrust", "CharterCore",
+                "CharterTrust", "CharterStats", "CharterCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

@@ -23,7 +23,8 @@ public enum CharterServer {
             configuration: configuration, board: board, metrics: metrics,
             policy: LivePolicy(path: configuration.policyPath, store: FileSystemInputStore()),
             ledger: LiveLedger(location: configuration.registry),
-            audit: ChangeAudit(registry: configuration.registry, logger: logger))
+            audit: ChangeAudit(registry: configuration.registry, logger: logger),
+            evaluations: EvaluationGate(capacity: max(1, configuration.concurrentEvaluations)))
         routes.recoverInterruptedRuns(logger: logger)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestObservation(metrics: metrics))

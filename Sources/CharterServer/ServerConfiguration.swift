@@ -18,13 +18,16 @@ public struct ServerConfiguration: Sendable {
     public var maximumBatch: Int
     /// The most runs queued or running at once; one more is answered 429.
     public var runQueueCapacity: Int
+    /// The most evaluations (`POST /v1/evaluations`) measured at once; one more is answered 429.
+    public var concurrentEvaluations: Int
     /// The folder runs are journalled in (one JSON file per run), so they survive a restart;
     /// `nil` keeps them in memory only.
     public var runDirectory: String?
+    /// The folder runs publish under, as `<folder>/<request id>/` (`charter run --out`); `nil`
+    /// publishes under `out/` in the server's working directory, as planned.
+    public var outputRoot: String?
     /// The server's clock: the instant each request acts at unless it names one (`?now=`).
     public var clock: @Sendable () -> Timestamp
-
-    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued.
 
     /// The run folder `charter serve` uses unless told: beside a registry file
     /// (`registry.sqlite.runs/`), else `.charter/runs` (a PostgreSQL registry).
@@ -32,10 +35,13 @@ public struct ServerConfiguration: Sendable {
         registry.isPostgres ? ".charter/runs" : registry.path + ".runs"
     }
 
+    /// A configuration; the limits default to 1 MiB bodies, 100 manifests a batch, 8 runs queued,
+    /// 2 evaluations at once.
     public init(
         policyPath: String, registry: RegistryLocation, signingKeyPath: String, tokens: TokenFile?,
         maximumBodyBytes: Int = 1 << 20, maximumBatch: Int = 100, runQueueCapacity: Int = 8,
-        runDirectory: String? = nil, clock: @escaping @Sendable () -> Timestamp
+        concurrentEvaluations: Int = 2, runDirectory: String? = nil, outputRoot: String? = nil,
+        clock: @escaping @Sendable () -> Timestamp
     ) {
         self.policyPath = policyPath
         self.registry = registry
@@ -44,7 +50,9 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumBatch = maximumBatch
         self.runQueueCapacity = runQueueCapacity
+        self.concurrentEvaluations = concurrentEvaluations
         self.runDirectory = runDirectory
+        self.outputRoot = outputRoot
         self.clock = clock
     }
 }

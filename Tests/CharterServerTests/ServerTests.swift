@@ -199,6 +199,7 @@ struct ServerTests {
         ("/v1/lint", .post, [.requester, .approver, .engineer, .auditor, .admin]),
         ("/v1/plans", .post, [.requester, .approver, .engineer, .auditor, .admin]),
         ("/v1/dp/validate-config", .post, [.requester, .approver, .engineer, .auditor, .admin]),
+        ("/v1/evaluations", .post, [.requester, .approver, .engineer, .auditor, .admin]),
         ("/v1/certificates", .get, Role.allCases),
         ("/v1/certificates/c1", .get, Role.allCases),
         ("/v1/certificates:verify", .post, Role.allCases),

@@ -108,7 +108,8 @@ extension ServerRoutes {
             actingAt: instant.timestamp.description
         ) { id, progress in
             switch RunExecution.open(
-                registry: configuration.registry, keyPath: keyPath, instant: instant, actor: actor, outputRoot: nil,
+                registry: configuration.registry, keyPath: keyPath, instant: instant, actor: actor,
+                outputRoot: configuration.outputRoot,
                 progress: progress)
             {
             case .failure(let error):

@@ -17,6 +17,8 @@ struct ServerRoutes: Sendable {
     let ledger: LiveLedger
     /// Where refused and accepted changes are audited.
     let audit: ChangeAudit
+    /// How many evaluations may run at once.
+    let evaluations: EvaluationGate
 
     var input: RequestInput { RequestInput(maximumBodyBytes: configuration.maximumBodyBytes) }
     /// The tokens, and the live policy's roles for each caller's identity.
@@ -45,6 +47,7 @@ struct ServerRoutes: Sendable {
         router.post("/v1/lint") { request, _ in try await lint(request) }
         router.post("/v1/plans") { request, _ in try await plan(request) }
         router.post("/v1/dp/validate-config") { request, _ in try await validateDPConfiguration(request) }
+        router.post("/v1/evaluations") { request, _ in try await evaluate(request) }
         router.post("/v1/approvals") { request, _ in try await approve(request) }
         router.post("/v1/runs") { request, _ in try await startRun(request) }
         router.get("/v1/runs/{id}") { request, context in try readRun(request, id: context.parameters.get("id")) }

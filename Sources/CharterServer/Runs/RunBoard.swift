@@ -172,6 +172,15 @@ final class RunBoard: @unchecked Sendable {
         return journal?.read(id)
     }
 
+    /// Keeps queued runs from starting until ``resumeQueue()``: runs are still admitted up to the
+    /// capacity, so a test can fill the queue before any run moves the ledger. Every call must be
+    /// balanced by one ``resumeQueue()`` before the board is released (libdispatch traps on
+    /// releasing a suspended queue).
+    func holdQueue() { queue.suspend() }
+
+    /// Lets held runs start again (``holdQueue()``).
+    func resumeQueue() { queue.resume() }
+
     /// How many runs are queued or running.
     var pending: Int { lock.withLock { unfinished } }
 
