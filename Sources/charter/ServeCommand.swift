@@ -51,6 +51,13 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "dir"))
     var runs: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder runs publish under, one folder per request id (default: out/ in the working directory, as planned).",
+            valueName: "dir"))
+    var out: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -97,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             policyPath: policy, registry: location, signingKeyPath: key, tokens: tokenFile, maximumBodyBytes: maxBody,
             runQueueCapacity: runQueue, runDirectory: runs ?? ServerConfiguration.defaultRunDirectory(for: location),
-            clock: { CommandLineContext.clock() })
+            outputRoot: out, clock: { CommandLineContext.clock() })
         logger.info(
             "starting",
             metadata: [
