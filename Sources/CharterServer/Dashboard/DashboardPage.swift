@@ -129,7 +129,7 @@ struct DashboardPage: Sendable {
             html += "<tr><th scope=\"row\">\(e(pending.request))</th>"
             html += "<td><ul>" + awaiting.map { "<li>\(e($0))</li>" }.joined() + "</ul></td>"
             html += "<td><code>\(e(String(pending.plan.prefix(19))))…</code></td>"
-            html += "<td>\(e(pending.actor))</td><td>\(e(pending.at))</td></tr>\n"
+            html += "<td>\(e(pending.actor))</td><td class=\"at\">\(e(pending.at))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n"
     }
@@ -158,7 +158,7 @@ struct DashboardPage: Sendable {
             for certificate in overview.expiring {
                 let status = certificate.status(at: overview.asOf)
                 html += "<tr\(status == "expired" ? " class=\"expired\"" : "")>\(certificateCell(certificate))"
-                html += "<td>\(e(certificate.source))</td><td>\(e(certificate.expiresAt.description))</td>"
+                html += "<td>\(e(certificate.source))</td><td class=\"at\">\(e(certificate.expiresAt.description))</td>"
                 html += "<td>\(e(status))</td></tr>\n"
             }
             html += "</tbody>\n</table>\n"
@@ -168,7 +168,7 @@ struct DashboardPage: Sendable {
         html += table(["Certificate", "Source", "Revoked", "By", "Reason"])
         for certificate in overview.revoked {
             html += "<tr class=\"revoked\">\(certificateCell(certificate))<td>\(e(certificate.source))</td>"
-            html += "<td>\(e(certificate.revocation?.at.description ?? ""))</td>"
+            html += "<td class=\"at\">\(e(certificate.revocation?.at.description ?? ""))</td>"
             html +=
                 "<td>\(e(certificate.revocation?.actor ?? ""))</td><td>\(e(certificate.revocation?.reason ?? ""))</td></tr>\n"
         }
@@ -203,8 +203,8 @@ struct DashboardPage: Sendable {
         html += "<h3>Latest \(overview.latestAudit.count) records</h3>\n"
         html += table(["Seq", "At", "Actor", "Action", "Subject"])
         for record in overview.latestAudit {
-            html += "<tr><td>\(record.seq)</td><td>\(e(record.at))</td><td>\(e(record.actor))</td>"
-            html += "<td><code>\(e(record.action))</code></td><td>\(e(record.subject))</td></tr>\n"
+            html += "<tr><td>\(record.seq)</td><td class=\"at\">\(e(record.at))</td><td>\(e(record.actor))</td>"
+            html += "<td><code>\(e(record.action))</code></td><td class=\"long\">\(e(record.subject))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n"
     }
@@ -249,11 +249,11 @@ struct DashboardPage: Sendable {
         body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2433;background:#f5f6f8}\
         header{background:#1d2433;color:#fff;padding:1rem 2rem}header h1{margin:0 0 .25rem;font-size:1.5rem}\
         header a{color:#9cc3ff}.meta{margin:0;font-size:.9rem}\
-        main{padding:1rem 2rem;display:grid;gap:1rem}\
+        main{padding:1rem 2rem;display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}\
         section{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:.75rem 1rem}\
         h2{margin:.25rem 0;font-size:1.15rem}h3{font-size:1rem;margin:.75rem 0 .25rem}\
-        table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eceef2;vertical-align:top}\
-        thead th{font-size:.8rem;text-transform:uppercase;color:#5b6475}td ul{margin:0;padding-left:1rem}\
+        table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eceef2;vertical-align:top}th[scope=row],.long{overflow-wrap:anywhere}\
+        thead th{font-size:.8rem;color:#5b6475}.at{white-space:nowrap}td ul{margin:0;padding-left:1rem}\
         .api{margin:.1rem 0 .5rem;font-size:.85rem;color:#5b6475}\
         .bar{display:flex;width:12rem;height:.9rem;background:#d9f2e0;border:1px solid #9bc8a8;border-radius:3px;overflow:hidden}\
         .bar .spent{background:#c0392b}.bar .reserved{background:#e6a23c}\
