@@ -182,6 +182,44 @@ struct DashboardTests {
         }
     }
 
+    @Test func runsInProgressAreShownAsTheirReadersMaySeeThem() async throws {
+        try await Self.withFolder { folder in
+            try Self.seed(folder.appendingPathComponent("registry.sqlite").path)
+            let (router, routes) = try CharterServer.build(try Self.configuration(folder, tokens: true))
+            let release = DispatchSemaphore(value: 0)
+            let submitted = routes.board.submit(
+                actor: "erin@hospital.example", requestID: "REQ-RUNNING", planDigest: "sha256:p",
+                source: "gbsg2-2026q3", actingAt: Self.now.description
+            ) { _, progress in
+                progress("budget: reserving")
+                release.wait()
+                return ("failed", nil)
+            }
+            let run = try #require(submitted)
+            defer { release.signal() }
+            try await Application(router: router).test(.router) { client in
+                let engineer = String(
+                    buffer: try await client.execute(
+                        uri: "/?now=\(Self.asOf)", method: .get, headers: [.authorization: "Bearer erin-token"]
+                    ).body)
+                let runs = try #require(Self.section("runs", of: engineer))
+                #expect(runs.contains("href=\"/v1/runs/\(run.id)\""))
+                #expect(runs.contains("REQ-RUNNING"))
+                // A requester reads only its own runs; a consumer none.
+                let requester = String(
+                    buffer: try await client.execute(
+                        uri: "/?now=\(Self.asOf)", method: .get, headers: [.authorization: "Bearer alice-token"]
+                    ).body)
+                #expect(Self.section("runs", of: requester)?.contains("No run is queued or running.") == true)
+                let consumer = String(
+                    buffer: try await client.execute(
+                        uri: "/?now=\(Self.asOf)", method: .get, headers: [.authorization: "Bearer connie-token"]
+                    ).body)
+                #expect(Self.section("runs", of: consumer)?.contains("may not do this") == true)
+            }
+        }
+    }
+
     @Test func hostileNamesAreEscapedEverywhere() async throws {
         try await Self.withFolder { folder in
             let registry = try Self.seed(
@@ -282,11 +320,15 @@ struct DashboardTests {
         }
     }
 
+    /// html5lib parses the page strictly (the first parse error fails), finds nothing that runs or
+    /// embeds, and reads the hostile text back exactly as it was written: escaped once, not twice.
     @Test(.requiresPython("html5lib"))
     func thePageIsWellFormedHTML() async throws {
         try await Self.withFolder { folder in
-            try Self.seed(folder.appendingPathComponent("registry.sqlite").path)
+            let registry = try Self.seed(folder.appendingPathComponent("registry.sqlite").path)
             try await Self.refusePendingRun(folder)
+            try registry.recordNote(
+                .runAccepted, subject: Self.hostile, details: ["run": "run-1"], actor: Self.hostile, at: Self.now)
             let (router, _) = try CharterServer.build(try Self.configuration(folder, tokens: false))
             try await Application(router: router).test(.router) { client in
                 let page = String(buffer: try await client.execute(uri: "/?now=\(Self.asOf)", method: .get).body)
@@ -299,8 +341,12 @@ struct DashboardTests {
                     document = parser.parse(open(sys.argv[1], "rb").read())
                     names = [e.tag for e in document.iter() if isinstance(e.tag, str)]
                     bad = [n for n in names if n in ("script", "img", "iframe", "object", "embed", "link", "form")]
-                    sys.exit("forbidden: %s" % bad if bad else 0)
-                    """, arguments: [file.path])
+                    if bad:
+                        sys.exit("forbidden: %s" % bad)
+                    text = "".join(document.itertext())
+                    missing = [needle for needle in sys.argv[2:] if needle not in text]
+                    sys.exit("not shown as text: %r" % missing if missing else 0)
+                    """, arguments: [file.path, Self.hostile, "REQ-2026-0142", "cert-expiring", "data_steward"])
                 #expect(result.status == 0, "\(result.output)")
             }
         }
