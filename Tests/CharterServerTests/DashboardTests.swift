@@ -302,7 +302,7 @@ struct DashboardTests {
     @Test func theVerificationIsReusedWhileTheChainIsUnchanged() async throws {
         try await Self.withFolder { folder in
             let registry = try Self.seed(folder.appendingPathComponent("registry.sqlite").path)
-            let cache = AuditVerificationCache()
+            let cache = AuditVerificationCache(minimumInterval: .zero)
             let first = try GovernanceOverview(store: registry, at: Self.now, verifications: cache, auditLimit: 3)
             #expect(!first.verificationReused && first.verification.isIntact)
             #expect(first.latestAudit.count == 3)
@@ -317,6 +317,19 @@ struct DashboardTests {
             let third = try GovernanceOverview(store: registry, at: Self.now, verifications: cache, auditLimit: 3)
             #expect(!third.verificationReused)
             #expect(third.verification.headSeq == first.verification.headSeq + 1)
+            #expect(third.unverifiedRecords == 0)
+            // Within the minimum interval a grown chain reuses the last result, and says how far it goes.
+            let patient = AuditVerificationCache(minimumInterval: .seconds(3600))
+            _ = try patient.verification(of: registry, head: try registry.latestAuditRecords(1, actions: []).last)
+            try registry.recordNote(.runAccepted, subject: "run-2", details: ["run": "run-2"], actor: "x", at: Self.now)
+            let stale = try GovernanceOverview(store: registry, at: Self.now, verifications: patient, auditLimit: 3)
+            #expect(stale.verificationReused)
+            #expect(stale.unverifiedRecords == 1)
+            let page = DashboardPage(asOf: Self.now, overview: stale, runs: [], readOnly: true).render()
+            #expect(
+                page.contains(
+                    "verified up to record \(third.verification.headSeq); 1 later record waits for the next verification"
+                ))
         }
     }
 

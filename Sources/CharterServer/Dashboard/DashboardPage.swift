@@ -184,7 +184,10 @@ struct DashboardPage: Sendable {
         var html = api("/v1/audit", note: "full verification: POST /v1/audit:verify")
         let verification = overview.verification
         let reused =
-            overview.verificationReused ? " (result reused: the chain has not changed since it was last verified)" : ""
+            overview.unverifiedRecords > 0
+            ? " (verified up to record \(verification.headSeq); \(overview.unverifiedRecords) later "
+                + (overview.unverifiedRecords == 1 ? "record waits" : "records wait") + " for the next verification)"
+            : overview.verificationReused ? " (result reused: the chain has not changed since it was verified)" : ""
         if verification.isIntact {
             html += "<p class=\"verified\"><strong>The chain verifies</strong>: \(verification.recordCount) records, "
             html +=

@@ -10,7 +10,7 @@ public import CharterRegistry
 /// ``RegistryStore/verifyAudit()``), so the overview cannot disagree with them. The work is bounded
 /// by what it shows: the latest ``auditLimit`` records, pending approvals derived from the latest
 /// ``approvalWindow`` records that bear on them (``PendingApproval``), and a verification reused
-/// while the chain's head is unchanged (``AuditVerificationCache``).
+/// at most once per interval (``AuditVerificationCache``).
 public struct GovernanceOverview: Sendable {
     /// The instant it describes.
     public var asOf: Timestamp
@@ -29,6 +29,12 @@ public struct GovernanceOverview: Sendable {
     public var verification: AuditVerification
     /// Whether ``verification`` was reused rather than made for this overview.
     public var verificationReused: Bool
+
+    /// How many records the chain holds past the head ``verification`` covered (a reused
+    /// verification made before the chain grew).
+    public var unverifiedRecords: Int64 {
+        max(0, (latestAudit.first?.seq ?? 0) - verification.headSeq)
+    }
 
     /// How many audit records an overview shows by default.
     public static let auditLimit = 20
