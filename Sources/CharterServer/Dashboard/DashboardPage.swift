@@ -119,7 +119,7 @@ struct DashboardPage: Sendable {
         var html = api(
             "/v1/audit", note: "derived from the audit chain's refused runs (request.refuse) and accepted approvals")
         guard !overview.pendingApprovals.isEmpty else { return html + empty("No request is waiting for approvals.") }
-        html += table(["Request", "Awaiting", "Plan", "Refused to", "At"])
+        html += table(["Request", "Awaiting", "Plan", "Run asked by", "At"])
         for pending in overview.pendingApprovals {
             let awaiting = pending.awaiting.map { awaited in
                 let roles = awaited.roles.isEmpty ? "an override" : awaited.roles.joined(separator: " or ")
