@@ -1,8 +1,10 @@
 #!/bin/sh
 # Takes a screenshot of a Charter report.html with headless Chromium (Debian's `chromium`),
-# to check that the page opens and its inline SVG plots render.
+# to check that the page opens and its inline SVG plots render; or of a page a server serves
+# (`charter serve`'s dashboard), given as an http:// URL.
 #
 #   scripts/report-screenshot.sh out/REQ-2026-0202/report.html report.png [WIDTHxHEIGHT]
+#   scripts/report-screenshot.sh http://127.0.0.1:8080/ dashboard.png [WIDTHxHEIGHT]
 #
 # CHARTER_SCREENSHOT_SCRIPTS=off renders the page with JavaScript disabled (Charter's pages need none).
 #
@@ -20,10 +22,15 @@ size=${3:-1400x2400}
 case "$size" in
     *[!0-9x]* | x* | *x | *x*x*) echo "error: size must be WIDTHxHEIGHT, got '$size'" >&2; exit 2 ;;
 esac
-if [ ! -r "$report" ]; then
-    echo "error: cannot read '$report'" >&2
-    exit 2
-fi
+case "$report" in
+    http://* | https://*) ;;
+    *)
+        if [ ! -r "$report" ]; then
+            echo "error: cannot read '$report'" >&2
+            exit 2
+        fi
+        ;;
+esac
 
 browser=${CHROMIUM:-}
 if [ -z "$browser" ]; then
@@ -41,6 +48,7 @@ fi
 
 # An absolute file:// URL; a throwaway profile so that runs never share state.
 case "$report" in
+    http://* | https://*) url=$report ;;
     /*) url="file://$report" ;;
     *) url="file://$(pwd)/$report" ;;
 esac

@@ -44,6 +44,20 @@ private func populate(_ registry: any RegistryStore) throws {
 struct AuditChainTests {
     static let recordCount: Int64 = 13
 
+    @Test("the latest records, of any or some actions, are the chain's tail in chain order", arguments: StoreKind.all)
+    func latest(_ kind: StoreKind) throws {
+        let (_, registry) = try populated(kind)
+        let records = try registry.auditRecords()
+        #expect(try registry.latestAuditRecords(4, actions: []) == Array(records.suffix(4)))
+        #expect(try registry.latestAuditRecords(100, actions: []) == records)
+        #expect(try registry.latestAuditRecords(0, actions: []) == [])
+        let reserves = records.filter { ["budget.reserve", "budget.release"].contains($0.action) }
+        #expect(
+            try registry.latestAuditRecords(3, actions: ["budget.release", "budget.reserve"])
+                == Array(reserves.suffix(3)))
+        #expect(try registry.latestAuditRecords(3, actions: ["no.such-action"]) == [])
+    }
+
     @Test("a registry written by charter verifies, and its chain has the documented shape", arguments: StoreKind.all)
     func intact(_ kind: StoreKind) throws {
         let (_, registry) = try populated(kind)

@@ -5,7 +5,8 @@ import CharterCore
 /// ``AuditVerifier`` replays them as no change to the registry's state.
 public enum AuditNote: String, Sendable, CaseIterable {
     /// `{operation, status, reason}`: a request to change state that was refused (no or a wrong
-    /// token, a role that may not, a denied or pending plan, a full run queue).
+    /// token, a role that may not, a denied or pending plan, a full run queue); a pending plan's
+    /// refusal adds `{request, plan, awaiting}`, the approvals it waits for.
     case requestRefused = "request.refuse"
     /// `{request, role, signer}`: a signed approval a server verified and accepted.
     case approvalAccepted = "approval.accept"

@@ -6,6 +6,10 @@ extension PostgresRegistry {
         try snapshot { try $0.auditRecords() }
     }
 
+    public func latestAuditRecords(_ limit: Int, actions: [String]) throws(RegistryError) -> [AuditRecord] {
+        try snapshot { try $0.latestAuditRecords(limit, actions: actions) }
+    }
+
     /// Checks the chain as ``SQLiteRegistry/verifyAudit()`` does (the same ``AuditVerifier`` over
     /// the same snapshot), without SQLite's file integrity check: the server keeps its own.
     public func verifyAudit() throws(RegistryError) -> AuditVerification {

@@ -132,6 +132,10 @@ public protocol RegistryStore: BudgetReading, Sendable {
     /// The audit chain, in order.
     func auditRecords() throws(RegistryError) -> [AuditRecord]
 
+    /// The latest `limit` audit records whose action is one of `actions` (any action when
+    /// `actions` is empty), in chain order; reads only those records.
+    func latestAuditRecords(_ limit: Int, actions: [String]) throws(RegistryError) -> [AuditRecord]
+
     /// Checks the chain's hashes, links and head, and that replaying it gives the ledger, the
     /// catalogue and the signing keys as stored.
     func verifyAudit() throws(RegistryError) -> AuditVerification

@@ -4,12 +4,25 @@ import CharterCore
 extension RegistryTransaction {
     /// Every audit record, in chain order.
     func auditRecords() throws -> [AuditRecord] {
-        try rows("SELECT * FROM audit_log ORDER BY seq", []).map { row in
-            AuditRecord(
-                seq: try row.integer("seq"), at: try row.text("at"), actor: try row.text("actor"),
-                action: try row.text("action"), subject: try row.text("subject"), details: try row.text("details"),
-                previousHash: try row.text("previous_hash"), hash: try row.text("hash"))
-        }
+        try rows("SELECT * FROM audit_log ORDER BY seq", []).map(Self.auditRecord)
+    }
+
+    /// The latest `limit` records whose action is one of `actions` (any action when empty), in
+    /// chain order: what a dashboard shows without reading the whole chain.
+    func latestAuditRecords(_ limit: Int, actions: [String]) throws -> [AuditRecord] {
+        let placeholders = actions.map { _ in "?" }.joined(separator: ", ")
+        let filter = actions.isEmpty ? "" : "WHERE action IN (\(placeholders)) "
+        let sql =
+            "SELECT * FROM (SELECT * FROM audit_log \(filter)ORDER BY seq DESC LIMIT ?) AS latest ORDER BY seq"
+        return try rows(sql, actions.map(SQLValue.text) + [.integer(Int64(max(0, limit)))]).map(Self.auditRecord)
+    }
+
+    /// The record a row of `audit_log` holds.
+    static func auditRecord(_ row: Record) throws -> AuditRecord {
+        AuditRecord(
+            seq: try row.integer("seq"), at: try row.text("at"), actor: try row.text("actor"),
+            action: try row.text("action"), subject: try row.text("subject"), details: try row.text("details"),
+            previousHash: try row.text("previous_hash"), hash: try row.text("hash"))
     }
 
     /// Appends a record that changes no table (``AuditNote``).

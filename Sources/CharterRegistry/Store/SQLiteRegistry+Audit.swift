@@ -6,6 +6,10 @@ extension SQLiteRegistry {
         try snapshot { try $0.auditRecords() }
     }
 
+    public func latestAuditRecords(_ limit: Int, actions: [String]) throws(RegistryError) -> [AuditRecord] {
+        try snapshot { try $0.latestAuditRecords(limit, actions: actions) }
+    }
+
     /// Checks the chain (``AuditVerifier``), after the file's own integrity check.
     public func verifyAudit() throws(RegistryError) -> AuditVerification {
         let integrity = try integrityCheck()

@@ -57,6 +57,7 @@ final class ChangeAudit: Sendable {
         var details: [String: JSONValue] = [
             "operation": .string(operation), "status": .integer(error.status.code), "reason": .string(error.message),
         ]
+        details.merge(error.auditDetails) { recorded, _ in recorded }
         if admitted.1 > 0 { details["suppressed"] = .integer(admitted.1) }
         note(.requestRefused, subject: subject, details: .object(details), actor: actor, at: instant)
     }

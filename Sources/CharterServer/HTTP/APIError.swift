@@ -12,6 +12,9 @@ struct APIError: Error, Sendable {
     var headers: [(String, String)] = []
     /// A JSON body to answer with instead of the error object (a decision that denied a plan).
     var body: JSONValue?
+    /// Facts the audit chain records beside the refusal (``ChangeAudit``), such as the approvals a
+    /// pending plan awaits (``PendingApproval/refusalDetails(for:)``); never a secret.
+    var auditDetails: [String: JSONValue] = [:]
 
     static func badRequest(_ message: String, diagnostics: [Diagnostic] = []) -> APIError {
         APIError(status: .badRequest, message: message, diagnostics: diagnostics)

@@ -92,6 +92,7 @@ extension ServerRoutes {
         guard plan.isReady else {
             var error = APIError.unprocessable("the plan waits for approvals; nothing was run")
             error.body = ["outcome": "pending", "digest": .string(plan.digest), "plan": plan.json]
+            error.auditDetails = PendingApproval.refusalDetails(for: plan)
             throw error
         }
         let actor = caller?.identity ?? "charter"

@@ -65,6 +65,7 @@ struct ServerRoutes: Sendable {
         }
         router.get("/v1/audit") { request, _ in try audit(request, verify: false) }
         router.post("/v1/audit:verify") { request, _ in try audit(request, verify: true) }
+        Dashboard(routes: self).register(on: router)
     }
 
     // MARK: Shared steps
