@@ -265,35 +265,62 @@ for _ in 0..<10_000 {
     picks.append(Int((state >> 33) % UInt64(speed.train.rowCount)))
 }
 let big = Table(columns: ten, rowCount: speed.train.rowCount).selectingRows(picks)
-var epochSeconds: [String: Double] = [:]
-for (name, generator, epsilon) in [
-    ("vae", VAEGenerator() as any SyntheticDataGenerator, nil as Double?), ("dp-vae", DPVAEGenerator(), 50.0),
-] {
-    // The difference between 6 and 2 epochs, over 4: the set-up (encoding, sampling one row) cancels.
-    var times: [Double] = []
-    var cpu: [Double] = []
-    func cpuSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-    for epochCount in [2, 6] {
-        let settings = GeneratorSettings(
-            seed: 1, epsilon: epsilon, delta: epsilon == nil ? nil : 1e-6, schema: speed.schema,
-            domains: speed.domains.filter { name, _ in ten.contains { $0.name == name } },
-            parameters: ["epochs": .integer(epochCount), "batch_size": 500, "hidden": [128, 128], "latent": 128])
-        let start = Date()
-        let startCPU = cpuSeconds()
-        _ = try generator.generate(training: big, rowCount: 1, settings: settings)
-        times.append(Date().timeIntervalSince(start))
-        cpu.append(cpuSeconds() - startCPU)
-    }
-    epochSeconds[name] = (times[1] - times[0]) / 4
-    print(
-        "\(name): one epoch on 10000 rows x 10 columns, 2x128 hidden: \(String(format: "%.3f", epochSeconds[name]!)) s wall, "
-            + "\(String(format: "%.3f", (cpu[1] - cpu[0]) / 4)) s CPU (all threads)")
+// Three repeats by default (--repeats N): other builds share this machine's cores, so the spread
+// and the load average are printed with the times.
+let repeats = arguments.firstIndex(of: "--repeats").flatMap { index in
+    arguments.indices.contains(index + 1) ? Int(arguments[index + 1]) : nil
+} ?? 3
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+        .joined(separator: " ") ?? "unknown"
 }
-print("dp-vae / vae per epoch: \(String(format: "%.2f", epochSeconds["dp-vae"]! / epochSeconds["vae"]!))x")
+func cpuSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+print("speed: load average before \(loadAverage()), \(repeats) repeats")
+var epochSeconds: [String: [Double]] = [:]
+for repeatIndex in 1...max(1, repeats) {
+    for (name, generator, epsilon) in [
+        ("vae", VAEGenerator() as any SyntheticDataGenerator, nil as Double?), ("dp-vae", DPVAEGenerator(), 50.0),
+    ] {
+        // The difference between 6 and 2 epochs, over 4: the set-up (encoding, sampling one row) cancels.
+        var times: [Double] = []
+        var cpu: [Double] = []
+        for epochCount in [2, 6] {
+            let settings = GeneratorSettings(
+                seed: 1, epsilon: epsilon, delta: epsilon == nil ? nil : 1e-6, schema: speed.schema,
+                domains: speed.domains.filter { name, _ in ten.contains { $0.name == name } },
+                parameters: ["epochs": .integer(epochCount), "batch_size": 500, "hidden": [128, 128], "latent": 128])
+            let start = Date()
+            let startCPU = cpuSeconds()
+            _ = try generator.generate(training: big, rowCount: 1, settings: settings)
+            times.append(Date().timeIntervalSince(start))
+            cpu.append(cpuSeconds() - startCPU)
+        }
+        let perEpoch = (times[1] - times[0]) / 4
+        epochSeconds[name, default: []].append(perEpoch)
+        print(
+            "repeat \(repeatIndex) \(name): one epoch on 10000 rows x 10 columns, 2x128 hidden: "
+                + "\(String(format: "%.3f", perEpoch)) s wall, \(String(format: "%.3f", (cpu[1] - cpu[0]) / 4)) s CPU "
+                + "(all threads)")
+    }
+}
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+let vaeEpochs = epochSeconds["vae"] ?? []
+let dpEpochs = epochSeconds["dp-vae"] ?? []
+for (name, values) in [("vae", vaeEpochs), ("dp-vae", dpEpochs)] {
+    print(
+        "\(name) s/epoch: median \(String(format: "%.3f", median(values))), min \(String(format: "%.3f", values.min() ?? .nan)), "
+            + "max \(String(format: "%.3f", values.max() ?? .nan))")
+}
+print("dp-vae / vae per epoch (medians): \(String(format: "%.2f", median(dpEpochs) / median(vaeEpochs)))x")
 var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 print("peak resident memory: \(usage.ru_maxrss / 1024) MB")
+print("speed: load average after \(loadAverage())")
