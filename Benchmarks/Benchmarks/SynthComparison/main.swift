@@ -270,6 +270,10 @@ let big = Table(columns: ten, rowCount: speed.train.rowCount).selectingRows(pick
 let repeats = arguments.firstIndex(of: "--repeats").flatMap { index in
     arguments.indices.contains(index + 1) ? Int(arguments[index + 1]) : nil
 } ?? 3
+// --generator vae|dp-vae: time one of them only (for a profiler).
+let onlyGenerator = arguments.firstIndex(of: "--generator").flatMap { index in
+    arguments.indices.contains(index + 1) ? arguments[index + 1] : nil
+}
 func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
         .joined(separator: " ") ?? "unknown"
@@ -280,14 +284,23 @@ func cpuSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 print("speed: load average before \(loadAverage()), \(repeats) repeats")
-var epochSeconds: [String: [Double]] = [:]
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
+// Per generator and epoch count (2 and 6), each repeat's wall and CPU seconds. One epoch is the
+// difference between 6 and 2 epochs over 4, so the set-up (encoding, calibration, sampling one row)
+// cancels. Other processes only ever add time, so the wall figure takes the fastest of the repeats at
+// each epoch count; the CPU figure (all threads) takes medians.
+var wall: [String: [Int: [Double]]] = [:]
+var cpu: [String: [Int: [Double]]] = [:]
 for repeatIndex in 1...max(1, repeats) {
     for (name, generator, epsilon) in [
         ("vae", VAEGenerator() as any SyntheticDataGenerator, nil as Double?), ("dp-vae", DPVAEGenerator(), 50.0),
-    ] {
-        // The difference between 6 and 2 epochs, over 4: the set-up (encoding, sampling one row) cancels.
-        var times: [Double] = []
-        var cpu: [Double] = []
+    ] where onlyGenerator == nil || onlyGenerator == name {
         for epochCount in [2, 6] {
             let settings = GeneratorSettings(
                 seed: 1, epsilon: epsilon, delta: epsilon == nil ? nil : 1e-6, schema: speed.schema,
@@ -296,30 +309,33 @@ for repeatIndex in 1...max(1, repeats) {
             let start = Date()
             let startCPU = cpuSeconds()
             _ = try generator.generate(training: big, rowCount: 1, settings: settings)
-            times.append(Date().timeIntervalSince(start))
-            cpu.append(cpuSeconds() - startCPU)
+            wall[name, default: [:]][epochCount, default: []].append(Date().timeIntervalSince(start))
+            cpu[name, default: [:]][epochCount, default: []].append(cpuSeconds() - startCPU)
         }
-        let perEpoch = (times[1] - times[0]) / 4
-        epochSeconds[name, default: []].append(perEpoch)
+        let w = wall[name]?.mapValues { $0.last ?? .nan } ?? [:]
+        let c = cpu[name]?.mapValues { $0.last ?? .nan } ?? [:]
         print(
             "repeat \(repeatIndex) \(name): one epoch on 10000 rows x 10 columns, 2x128 hidden: "
-                + "\(String(format: "%.3f", perEpoch)) s wall, \(String(format: "%.3f", (cpu[1] - cpu[0]) / 4)) s CPU "
-                + "(all threads)")
+                + "\(seconds(((w[6] ?? .nan) - (w[2] ?? .nan)) / 4)) s wall, "
+                + "\(seconds(((c[6] ?? .nan) - (c[2] ?? .nan)) / 4)) s CPU (all threads)")
     }
 }
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1
-        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-let vaeEpochs = epochSeconds["vae"] ?? []
-let dpEpochs = epochSeconds["dp-vae"] ?? []
-for (name, values) in [("vae", vaeEpochs), ("dp-vae", dpEpochs)] {
+var wallEpoch: [String: Double] = [:]
+var cpuEpoch: [String: Double] = [:]
+for name in ["vae", "dp-vae"] where onlyGenerator == nil || onlyGenerator == name {
+    let w = wall[name] ?? [:]
+    let c = cpu[name] ?? [:]
+    wallEpoch[name] = ((w[6]?.min() ?? .nan) - (w[2]?.min() ?? .nan)) / 4
+    cpuEpoch[name] = (median(c[6] ?? []) - median(c[2] ?? [])) / 4
     print(
-        "\(name) s/epoch: median \(String(format: "%.3f", median(values))), min \(String(format: "%.3f", values.min() ?? .nan)), "
-            + "max \(String(format: "%.3f", values.max() ?? .nan))")
+        "\(name) s/epoch: \(seconds(wallEpoch[name] ?? .nan)) wall (fastest repeats), "
+            + "\(seconds(cpuEpoch[name] ?? .nan)) CPU (medians, all threads)")
 }
-print("dp-vae / vae per epoch (medians): \(String(format: "%.2f", median(dpEpochs) / median(vaeEpochs)))x")
+if let vae = wallEpoch["vae"], let dp = wallEpoch["dp-vae"], let vaeCPU = cpuEpoch["vae"], let dpCPU = cpuEpoch["dp-vae"] {
+    print(
+        "dp-vae / vae per epoch: \(String(format: "%.2f", dp / vae))x wall, "
+            + "\(String(format: "%.2f", dpCPU / vaeCPU))x CPU")
+}
 var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 print("peak resident memory: \(usage.ru_maxrss / 1024) MB")
