@@ -10,6 +10,7 @@
 // network, and the peak resident memory. Release build only:
 //
 //   cd Benchmarks && swift run -c release SynthComparison [out-folder] [datasets…] [--speed-only]
+//       [--repeats N] [--generator vae|dp-vae]
 //
 // dp-vae runs with the epochs, batch size and clipping norm a plan fixes (DPSGDPlanning: 50 epochs,
 // 5% batches, C = 1, or validate-config's recommendation when that is not "good"). Privacy noise
@@ -33,7 +34,11 @@ let speedOnly = arguments.contains("--speed-only")
 // --dp-vae-only: only dp-vae, with DPVAE_EPOCHS / DPVAE_BATCH / DPVAE_LR overriding the plan's settings.
 let dpVAEOnly = arguments.contains("--dp-vae-only")
 let environment = ProcessInfo.processInfo.environment
-let positional = arguments.filter { !$0.hasPrefix("--") }
+// Options with a value (--repeats N, --generator NAME) take the next argument with them.
+let positional = arguments.indices.filter { index in
+    !arguments[index].hasPrefix("--")
+        && !(index > 0 && ["--repeats", "--generator"].contains(arguments[index - 1]))
+}.map { arguments[$0] }
 let outRoot = URL(fileURLWithPath: positional.first ?? "/tmp/charter-synth-comparison")
 let chosen = Set(positional.dropFirst())
 
@@ -267,13 +272,13 @@ for _ in 0..<10_000 {
 let big = Table(columns: ten, rowCount: speed.train.rowCount).selectingRows(picks)
 // Three repeats by default (--repeats N): other builds share this machine's cores, so the spread
 // and the load average are printed with the times.
-let repeats = arguments.firstIndex(of: "--repeats").flatMap { index in
-    arguments.indices.contains(index + 1) ? Int(arguments[index + 1]) : nil
-} ?? 3
-// --generator vae|dp-vae: time one of them only (for a profiler).
-let onlyGenerator = arguments.firstIndex(of: "--generator").flatMap { index in
-    arguments.indices.contains(index + 1) ? arguments[index + 1] : nil
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), arguments.indices.contains(index + 1) else { return nil }
+    return arguments[index + 1]
 }
+let repeats = option("--repeats").flatMap { Int($0) } ?? 3
+// --generator vae|dp-vae: time one of them only (for a profiler).
+let onlyGenerator = option("--generator")
 func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
         .joined(separator: " ") ?? "unknown"
@@ -331,7 +336,9 @@ for name in ["vae", "dp-vae"] where onlyGenerator == nil || onlyGenerator == nam
         "\(name) s/epoch: \(seconds(wallEpoch[name] ?? .nan)) wall (fastest repeats), "
             + "\(seconds(cpuEpoch[name] ?? .nan)) CPU (medians, all threads)")
 }
-if let vae = wallEpoch["vae"], let dp = wallEpoch["dp-vae"], let vaeCPU = cpuEpoch["vae"], let dpCPU = cpuEpoch["dp-vae"] {
+if let vae = wallEpoch["vae"], let dp = wallEpoch["dp-vae"], let vaeCPU = cpuEpoch["vae"],
+    let dpCPU = cpuEpoch["dp-vae"]
+{
     print(
         "dp-vae / vae per epoch: \(String(format: "%.2f", dp / vae))x wall, "
             + "\(String(format: "%.2f", dpCPU / vaeCPU))x CPU")

@@ -89,7 +89,8 @@ enum BlockSoftmax {
 
     /// The same into `out` (`rows` × `width`), which may not overlap `logits`.
     static func apply(
-        _ logits: UnsafePointer<Double>, rows: Int, width: Int, blocks: [Range<Int>], into out: UnsafeMutablePointer<Double>
+        _ logits: UnsafePointer<Double>, rows: Int, width: Int, blocks: [Range<Int>],
+        into out: UnsafeMutablePointer<Double>
     ) {
         out.update(from: logits, count: rows * width)
         for r in 0..<rows {

@@ -118,7 +118,8 @@ struct DenseLayer: Sendable, Hashable {
     /// "Efficient per-example gradient computations": a dense layer's per-example gradient is the
     /// outer product xᵣ ⊗ δᵣ, whose Frobenius norm factorises).
     func accumulateSquaredNorms(
-        input x: UnsafePointer<Double>, delta: UnsafePointer<Double>, rows: Int, into norms: UnsafeMutablePointer<Double>
+        input x: UnsafePointer<Double>, delta: UnsafePointer<Double>, rows: Int,
+        into norms: UnsafeMutablePointer<Double>
     ) {
         for r in 0..<rows {
             var xx = 1.0
