@@ -127,9 +127,15 @@ let package = Package(
         // for dp-copula's zCDP budget (ρ from ε and δ, and the ε it spends).
         .target(
             name: "CharterSynth",
-            dependencies: ["CharterPrivacy", "CharterAccounting", "CharterStats", "CharterData", "CharterCore"],
+            dependencies: [
+                "CharterKernels", "CharterPrivacy", "CharterAccounting", "CharterStats", "CharterData", "CharterCore",
+            ],
             swiftSettings: strictSettings
         ),
+        // The AVX2 path of the deep generators' matrix kernel, in C because Swift cannot build one
+        // function for AVX2 and dispatch on the CPU at run time; same sums in the same order as the
+        // portable Swift kernel (no FMA), so results do not depend on the path taken.
+        .target(name: "CharterKernels"),
         // The engine: runs a plan's stages, gates, signs the certificate, writes the reports.
         .target(
             name: "CharterEngine",

@@ -143,4 +143,33 @@ struct SamplerTests {
         var other = SecureRandomness()
         #expect(!seen.contains(other.next()))
     }
+
+    @Test("bulk fill: a seeded source fills the words next() would give; the secure pool never repeats across pages")
+    func bulkFill() {
+        var one = SeededTestRandomness(seed: 4)
+        var bulk = SeededTestRandomness(seed: 4)
+        let expected = (0..<37).map { _ in one.next() }
+        var words = [UInt64](repeating: 0, count: 37)
+        words.withUnsafeMutableBufferPointer { bulk.fill($0) }
+        #expect(words == expected)
+        #expect(bulk.next() == one.next())
+
+        var secure = SecureRandomness()
+        var copy = secure
+        var seen = Set<UInt64>()
+        var ones = 0
+        // 1,300 words span three pages of 510; interleaved single words come from the same pool.
+        for size in [1, 509, 2, 1300, 7] {
+            var chunk = [UInt64](repeating: 0, count: size)
+            chunk.withUnsafeMutableBufferPointer { secure.fill($0) }
+            let single = copy.next()
+            for word in chunk + [single] {
+                seen.insert(word)
+                ones += word.nonzeroBitCount
+            }
+        }
+        #expect(seen.count == 1819 + 5)
+        // 1,824 words: 116,736 bits, standard deviation 171 around 58,368.
+        #expect(abs(ones - 58_368) < 1500)
+    }
 }

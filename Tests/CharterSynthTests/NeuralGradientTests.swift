@@ -213,4 +213,60 @@ import Testing
         #expect(errorT < 1e-10)
         #expect(errorB < 1e-10)
     }
+
+    /// The AVX2 and portable paths of the kernel, and a plain loop adding the products in increasing
+    /// order of the shared index, give the same bits (so a seed gives the same model on any machine).
+    @Test(arguments: [(1, 1, 1), (3, 70, 5), (37, 11, 63), (130, 65, 129), (500, 128, 30), (64, 128, 256)])
+    func everyKernelPathGivesTheSameBits(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var random = ModelRandomness(seed: UInt64(7 * m + k + n))
+        // Half the left entries zero, as after a ReLU; a row scale as in clipping.
+        let a = Self.randomVector(m * k, &random).map { $0 < 0 ? 0 : $0 }
+        let b = Self.randomVector(k * n, &random)
+        let scale = Self.randomVector(k, &random)
+        let start = Self.randomVector(m * n, &random)
+        var expected = start
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = expected[i * n + j]
+                for p in 0..<k where a[i * k + p] * scale[p] != 0 { sum += (a[i * k + p] * scale[p]) * b[p * n + j] }
+                expected[i * n + j] = sum
+            }
+        }
+        var portable = start
+        var vectorised = start
+        var indices = [Int](repeating: 0, count: k)
+        var values = [Double](repeating: 0, count: k)
+        var ranAVX2 = false
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                scale.withUnsafeBufferPointer { scale in
+                    indices.withUnsafeMutableBufferPointer { indices in
+                        values.withUnsafeMutableBufferPointer { values in
+                            portable.withUnsafeMutableBufferPointer { c in
+                                let product = BroadcastProduct(
+                                    a: a.baseAddress!, rowStride: k, sharedStride: 1, scale: scale.baseAddress!,
+                                    b: b.baseAddress!, c: c.baseAddress!, shared: k, columns: n)
+                                MatrixKernels.broadcastRowsPortable(
+                                    product, rows: 0..<m, indices: indices.baseAddress!, values: values.baseAddress!)
+                            }
+                            vectorised.withUnsafeMutableBufferPointer { c in
+                                let product = BroadcastProduct(
+                                    a: a.baseAddress!, rowStride: k, sharedStride: 1, scale: scale.baseAddress!,
+                                    b: b.baseAddress!, c: c.baseAddress!, shared: k, columns: n)
+                                ranAVX2 = MatrixKernels.broadcastRowsAVX2(
+                                    product, rows: 0..<m, indices: indices.baseAddress!, values: values.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(portable.map(\.bitPattern) == expected.map(\.bitPattern), "portable path")
+        if ranAVX2 {
+            #expect(vectorised.map(\.bitPattern) == expected.map(\.bitPattern), "AVX2 path")
+        } else {
+            print("everyKernelPathGivesTheSameBits: no AVX2 on this machine, only the portable path was checked")
+        }
+    }
 }

@@ -118,4 +118,21 @@ import Testing
         #expect(error?.code == "CH710")
         #expect(error?.message.contains("raise the batch size") == true)
     }
+
+    @Test("DP-SGD's bulk Gaussian draws equal one draw at a time, across odd counts that leave a spare")
+    func bulkGaussianMatchesSingleDraws() {
+        var single = SeededTestRandomness(seed: 12)
+        var bulk = SeededTestRandomness(seed: 12)
+        var one = SecureGaussian()
+        var many = SecureGaussian()
+        var words: [UInt64] = []
+        for count in [5, 1, 4, 0, 7, 2] {
+            let expected = (0..<count).map { _ in one.next(&single) }
+            var draws = [Double](repeating: .nan, count: count)
+            draws.withUnsafeMutableBufferPointer { many.fill($0, from: &bulk, words: &words) }
+            #expect(draws == expected, "\(count) draws")
+        }
+        #expect(words.allSatisfy { $0 == 0 }, "used words are wiped")
+        #expect(one.next(&single) == many.next(&bulk))
+    }
 }

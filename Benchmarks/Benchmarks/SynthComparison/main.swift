@@ -10,6 +10,7 @@
 // network, and the peak resident memory. Release build only:
 //
 //   cd Benchmarks && swift run -c release SynthComparison [out-folder] [datasets…] [--speed-only]
+//       [--repeats N] [--generator vae|dp-vae]
 //
 // dp-vae runs with the epochs, batch size and clipping norm a plan fixes (DPSGDPlanning: 50 epochs,
 // 5% batches, C = 1, or validate-config's recommendation when that is not "good"). Privacy noise
@@ -33,7 +34,11 @@ let speedOnly = arguments.contains("--speed-only")
 // --dp-vae-only: only dp-vae, with DPVAE_EPOCHS / DPVAE_BATCH / DPVAE_LR overriding the plan's settings.
 let dpVAEOnly = arguments.contains("--dp-vae-only")
 let environment = ProcessInfo.processInfo.environment
-let positional = arguments.filter { !$0.hasPrefix("--") }
+// Options with a value (--repeats N, --generator NAME) take the next argument with them.
+let positional = arguments.indices.filter { index in
+    !arguments[index].hasPrefix("--")
+        && !(index > 0 && ["--repeats", "--generator"].contains(arguments[index - 1]))
+}.map { arguments[$0] }
 let outRoot = URL(fileURLWithPath: positional.first ?? "/tmp/charter-synth-comparison")
 let chosen = Set(positional.dropFirst())
 
@@ -265,35 +270,80 @@ for _ in 0..<10_000 {
     picks.append(Int((state >> 33) % UInt64(speed.train.rowCount)))
 }
 let big = Table(columns: ten, rowCount: speed.train.rowCount).selectingRows(picks)
-var epochSeconds: [String: Double] = [:]
-for (name, generator, epsilon) in [
-    ("vae", VAEGenerator() as any SyntheticDataGenerator, nil as Double?), ("dp-vae", DPVAEGenerator(), 50.0),
-] {
-    // The difference between 6 and 2 epochs, over 4: the set-up (encoding, sampling one row) cancels.
-    var times: [Double] = []
-    var cpu: [Double] = []
-    func cpuSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-    for epochCount in [2, 6] {
-        let settings = GeneratorSettings(
-            seed: 1, epsilon: epsilon, delta: epsilon == nil ? nil : 1e-6, schema: speed.schema,
-            domains: speed.domains.filter { name, _ in ten.contains { $0.name == name } },
-            parameters: ["epochs": .integer(epochCount), "batch_size": 500, "hidden": [128, 128], "latent": 128])
-        let start = Date()
-        let startCPU = cpuSeconds()
-        _ = try generator.generate(training: big, rowCount: 1, settings: settings)
-        times.append(Date().timeIntervalSince(start))
-        cpu.append(cpuSeconds() - startCPU)
-    }
-    epochSeconds[name] = (times[1] - times[0]) / 4
-    print(
-        "\(name): one epoch on 10000 rows x 10 columns, 2x128 hidden: \(String(format: "%.3f", epochSeconds[name]!)) s wall, "
-            + "\(String(format: "%.3f", (cpu[1] - cpu[0]) / 4)) s CPU (all threads)")
+// Three repeats by default (--repeats N): other builds share this machine's cores, so the spread
+// and the load average are printed with the times.
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), arguments.indices.contains(index + 1) else { return nil }
+    return arguments[index + 1]
 }
-print("dp-vae / vae per epoch: \(String(format: "%.2f", epochSeconds["dp-vae"]! / epochSeconds["vae"]!))x")
+let repeats = option("--repeats").flatMap { Int($0) } ?? 3
+// --generator vae|dp-vae: time one of them only (for a profiler).
+let onlyGenerator = option("--generator")
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+        .joined(separator: " ") ?? "unknown"
+}
+func cpuSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+print("speed: load average before \(loadAverage()), \(repeats) repeats")
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
+// Per generator and epoch count (2 and 6), each repeat's wall and CPU seconds. One epoch is the
+// difference between 6 and 2 epochs over 4, so the set-up (encoding, calibration, sampling one row)
+// cancels. Other processes only ever add time, so the wall figure takes the fastest of the repeats at
+// each epoch count; the CPU figure (all threads) takes medians.
+var wall: [String: [Int: [Double]]] = [:]
+var cpu: [String: [Int: [Double]]] = [:]
+for repeatIndex in 1...max(1, repeats) {
+    for (name, generator, epsilon) in [
+        ("vae", VAEGenerator() as any SyntheticDataGenerator, nil as Double?), ("dp-vae", DPVAEGenerator(), 50.0),
+    ] where onlyGenerator == nil || onlyGenerator == name {
+        for epochCount in [2, 6] {
+            let settings = GeneratorSettings(
+                seed: 1, epsilon: epsilon, delta: epsilon == nil ? nil : 1e-6, schema: speed.schema,
+                domains: speed.domains.filter { name, _ in ten.contains { $0.name == name } },
+                parameters: ["epochs": .integer(epochCount), "batch_size": 500, "hidden": [128, 128], "latent": 128])
+            let start = Date()
+            let startCPU = cpuSeconds()
+            _ = try generator.generate(training: big, rowCount: 1, settings: settings)
+            wall[name, default: [:]][epochCount, default: []].append(Date().timeIntervalSince(start))
+            cpu[name, default: [:]][epochCount, default: []].append(cpuSeconds() - startCPU)
+        }
+        let w = wall[name]?.mapValues { $0.last ?? .nan } ?? [:]
+        let c = cpu[name]?.mapValues { $0.last ?? .nan } ?? [:]
+        print(
+            "repeat \(repeatIndex) \(name): one epoch on 10000 rows x 10 columns, 2x128 hidden: "
+                + "\(seconds(((w[6] ?? .nan) - (w[2] ?? .nan)) / 4)) s wall, "
+                + "\(seconds(((c[6] ?? .nan) - (c[2] ?? .nan)) / 4)) s CPU (all threads)")
+    }
+}
+var wallEpoch: [String: Double] = [:]
+var cpuEpoch: [String: Double] = [:]
+for name in ["vae", "dp-vae"] where onlyGenerator == nil || onlyGenerator == name {
+    let w = wall[name] ?? [:]
+    let c = cpu[name] ?? [:]
+    wallEpoch[name] = ((w[6]?.min() ?? .nan) - (w[2]?.min() ?? .nan)) / 4
+    cpuEpoch[name] = (median(c[6] ?? []) - median(c[2] ?? [])) / 4
+    print(
+        "\(name) s/epoch: \(seconds(wallEpoch[name] ?? .nan)) wall (fastest repeats), "
+            + "\(seconds(cpuEpoch[name] ?? .nan)) CPU (medians, all threads)")
+}
+if let vae = wallEpoch["vae"], let dp = wallEpoch["dp-vae"], let vaeCPU = cpuEpoch["vae"],
+    let dpCPU = cpuEpoch["dp-vae"]
+{
+    print(
+        "dp-vae / vae per epoch: \(String(format: "%.2f", dp / vae))x wall, "
+            + "\(String(format: "%.2f", dpCPU / vaeCPU))x CPU")
+}
 var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 print("peak resident memory: \(usage.ru_maxrss / 1024) MB")
+print("speed: load average after \(loadAverage())")

@@ -20,6 +20,10 @@ package protocol NoiseRandomness {
 
     /// The next 64 uniformly random bits.
     mutating func next() -> UInt64
+
+    /// Fills `words` with the next `words.count` words: the words that many calls of ``next()``
+    /// would return, in the same order, in one call (a source may hand them out in bulk).
+    mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>)
 }
 
 /// The operating system's secure generator: the only randomness a release path accepts.
@@ -36,9 +40,17 @@ public struct SecureRandomness: NoiseRandomness, Sendable {
     package static var provenance: RandomnessProvenance { .systemSecure }
 
     package mutating func next() -> UInt64 { pool.next() }
+
+    /// The next words under one lock of the pool rather than one per word.
+    package mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>) { pool.fill(words) }
 }
 
 extension NoiseRandomness {
+    /// One call of ``next()`` per word.
+    package mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>) {
+        for index in words.indices { words[index] = next() }
+    }
+
     /// A uniform integer in 0..<bound, without modulo bias.
     ///
     /// Lemire's multiply-and-reject method ("Fast Random Integer Generation in an Interval", 2019):

@@ -65,6 +65,33 @@ final class SecureRandomPool: Sendable {
         }
     }
 
+    /// Fills `destination` with the words as many calls of ``next()`` would hand out, under one lock:
+    /// whole runs of the page are copied out and zeroed, and the page is refilled as often as needed.
+    /// - Complexity: O(`destination.count`).
+    func fill(_ destination: UnsafeMutableBufferPointer<UInt64>) {
+        guard let base = destination.baseAddress, !destination.isEmpty else { return }
+        let count = destination.count
+        state.withLock { page in
+            guard let words = page.words else {
+                var system = SystemRandomNumberGenerator()
+                for index in 0..<count { base[index] = system.next() }
+                return
+            }
+            var filled = 0
+            while filled < count {
+                if words[0] == 0 || Int(words[1]) >= Self.pageWords {
+                    Self.refill(words)
+                }
+                let index = Int(words[1])
+                let take = min(Self.pageWords - index, count - filled)
+                (base + filled).update(from: words + index, count: take)
+                (words + index).update(repeating: 0, count: take)
+                words[1] = UInt64(index + take)
+                filled += take
+            }
+        }
+    }
+
     /// A page that a forked child sees zeroed, or nil if that cannot be promised.
     private static func mapPage() -> UnsafeMutablePointer<UInt64>? {
         #if os(Linux)

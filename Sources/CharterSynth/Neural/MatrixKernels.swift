@@ -1,3 +1,4 @@
+internal import CharterKernels
 internal import Dispatch
 
 #if canImport(Glibc)
@@ -9,48 +10,40 @@ internal import Dispatch
 #endif
 
 /// Dense row-major matrix products on contiguous `Double` buffers, the three shapes a multilayer
-/// perceptron's forward and backward passes need, tiled over the shared dimension and split over
-/// output rows across the cores when the product is large enough to pay for the threads.
+/// perceptron's forward and backward passes need, split over output rows across the cores when the
+/// product is large enough to pay for the threads.
 ///
-/// Every kernel accumulates in the order i → p → j, so the innermost loop walks both the output
-/// row and a row of the right operand contiguously (the compiler vectorises it), and each output
-/// row is written by exactly one thread: results do not depend on the number of threads.
+/// All three reduce to one kernel, ``broadcastRows(_:)``: for each output row it first lists the
+/// nonzero entries of the row's left operand (ReLU activations and their gradients are about half
+/// zeros, one-hot inputs mostly zeros), then sweeps 16, 8 and 4 output columns at a time with the
+/// partial sums held in SIMD registers, adding one broadcast left entry times a contiguous slice of a
+/// right-operand row per listed entry. There are no branches in the inner loop and each output is
+/// loaded and stored once per row rather than once per shared index.
+///
+/// Every output is its starting value plus the products added one at a time in increasing order of
+/// the shared index (skipping zero left entries adds nothing), with no fused multiply-add, and each
+/// output row is written by exactly one thread: results do not depend on the number of threads, the
+/// column block width or the path. Where the CPU has AVX2 the rows go through CharterKernels' C
+/// kernel (32 columns, four doubles per instruction), elsewhere through the portable Swift one (two
+/// doubles per instruction on baseline x86-64); both give the same bits.
 enum MatrixKernels {
+    /// Whether ``broadcastRows(_:rows:indices:values:)`` takes the AVX2 path on this machine.
+    static let usesAVX2 = charter_kernels_avx2_available() == 1
+
     /// Products with fewer multiply-adds than this run on one thread.
     static let parallelThreshold = 1 << 17
-    /// Rows of the shared dimension per tile (keeps a tile of the right operand in L1/L2).
-    static let tile = 64
 
     /// C = A·B (+ C when `accumulate`), A m×k, B k×n, C m×n.
-    /// - Complexity: O(m·k·n).
+    /// - Complexity: O(m·k·n), O(m·nnz(A)/m·n) multiply-adds for the nonzeros of A.
     static func multiply(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
         m: Int, k: Int, n: Int, accumulate: Bool = false
     ) {
-        let shared = SharedPointers(a: a, b: b, c: c, s: nil)
-        forEachRowBlock(rows: m, work: m * k * n) { rows in
-            let a = shared.a
-            let b = shared.b
-            let c = shared.c
-            for i in rows {
-                let ci = c + i * n
-                if !accumulate { ci.update(repeating: 0, count: n) }
-            }
-            var p0 = 0
-            while p0 < k {
-                let p1 = min(p0 + tile, k)
-                for i in rows {
-                    let ci = c + i * n
-                    let ai = a + i * k
-                    for p in p0..<p1 {
-                        let x = ai[p]
-                        if x == 0 { continue }
-                        let bp = b + p * n
-                        for j in 0..<n { ci[j] += x * bp[j] }
-                    }
-                }
-                p0 = p1
-            }
+        let product = BroadcastProduct(
+            a: a, rowStride: k, sharedStride: 1, scale: nil, b: b, c: c, shared: k, columns: n)
+        forEachRowBlock(rows: m, work: m * k * n, scratch: k) { rows, indices, values in
+            if !accumulate { (product.c + rows.lowerBound * n).update(repeating: 0, count: rows.count * n) }
+            broadcastRows(product, rows: rows, indices: indices, values: values)
         }
     }
 
@@ -61,78 +54,171 @@ enum MatrixKernels {
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rowScale s: UnsafePointer<Double>?,
         into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int, accumulate: Bool = false
     ) {
-        let shared = SharedPointers(a: a, b: b, c: c, s: s)
-        forEachRowBlock(rows: k, work: m * k * n) { outputs in
-            let a = shared.a
-            let b = shared.b
-            let c = shared.c
-            let s = shared.s
-            if !accumulate {
-                for p in outputs { (c + p * n).update(repeating: 0, count: n) }
-            }
-            var i0 = 0
-            while i0 < m {
-                let i1 = min(i0 + tile, m)
-                for p in outputs {
-                    let cp = c + p * n
-                    for i in i0..<i1 {
-                        var x = a[i * k + p]
-                        if let s { x *= s[i] }
-                        if x == 0 { continue }
-                        let bi = b + i * n
-                        for j in 0..<n { cp[j] += x * bi[j] }
-                    }
-                }
-                i0 = i1
-            }
+        // Output row p reads column p of A (stride k) and its shared index runs over A's m rows.
+        let product = BroadcastProduct(
+            a: a, rowStride: 1, sharedStride: k, scale: s, b: b, c: c, shared: m, columns: n)
+        forEachRowBlock(rows: k, work: m * k * n, scratch: m) { outputs, indices, values in
+            if !accumulate { (product.c + outputs.lowerBound * n).update(repeating: 0, count: outputs.count * n) }
+            broadcastRows(product, rows: outputs, indices: indices, values: values)
         }
     }
 
     /// C = A·Bᵀ, A m×n, B k×n, C m×k: the input gradient δ·Wᵀ of a dense layer.
-    /// - Complexity: O(m·k·n).
+    /// - Complexity: O(m·k·n), plus O(k·n) to transpose B.
     static func multiplyTransposedB(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
         m: Int, k: Int, n: Int
     ) {
-        let shared = SharedPointers(a: a, b: b, c: c, s: nil)
-        forEachRowBlock(rows: m, work: m * k * n) { rows in
-            let a = shared.a
-            let b = shared.b
-            let c = shared.c
-            for i in rows {
-                let ai = a + i * n
-                let ci = c + i * k
-                for p in 0..<k {
-                    let bp = b + p * n
-                    var s0 = SIMD4<Double>()
-                    var j = 0
-                    while j + 4 <= n {
-                        s0 +=
-                            SIMD4(ai[j], ai[j + 1], ai[j + 2], ai[j + 3])
-                            * SIMD4(bp[j], bp[j + 1], bp[j + 2], bp[j + 3])
-                        j += 4
-                    }
-                    var sum = s0.sum()
-                    while j < n {
-                        sum += ai[j] * bp[j]
-                        j += 1
-                    }
-                    ci[p] = sum
-                }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, k * n)) { transposed in
+            guard let bt = transposed.baseAddress else { return }
+            // Bᵀ (n×k), so that the kernel reads contiguous rows of it.
+            for p in 0..<k {
+                for j in 0..<n { bt[j * k + p] = b[p * n + j] }
+            }
+            let product = BroadcastProduct(
+                a: a, rowStride: n, sharedStride: 1, scale: nil, b: UnsafePointer(bt), c: c, shared: n, columns: k)
+            forEachRowBlock(rows: m, work: m * k * n, scratch: n) { rows, indices, values in
+                (product.c + rows.lowerBound * k).update(repeating: 0, count: rows.count * k)
+                broadcastRows(product, rows: rows, indices: indices, values: values)
             }
         }
     }
 
+    /// For each r in `rows`: C[r, j] += Σ_q (A[r·rowStride + q·sharedStride]·s[q])·B[q·columns + j], the
+    /// sum taken over q in increasing order and only where the scaled left entry is nonzero.
+    /// `indices` and `values` hold at least `shared` entries each (this thread's own scratch).
+    /// - Complexity: O(rows · (shared + nonzeros · columns)).
+    static func broadcastRows(
+        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
+        values: UnsafeMutablePointer<Double>
+    ) {
+        if !broadcastRowsAVX2(product, rows: rows, indices: indices, values: values) {
+            broadcastRowsPortable(product, rows: rows, indices: indices, values: values)
+        }
+    }
+
+    /// The AVX2 path; false (and nothing written) where the CPU lacks AVX2.
+    static func broadcastRowsAVX2(
+        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
+        values: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        guard usesAVX2 else { return false }
+        charter_broadcast_rows_avx2(
+            product.a, product.rowStride, product.sharedStride, product.scale, product.b, product.c, product.shared,
+            product.columns, rows.lowerBound, rows.upperBound, indices, values)
+        return true
+    }
+
+    /// The portable path, in Swift: 16, 8 and 4 columns at a time in SIMD registers.
+    static func broadcastRowsPortable(
+        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
+        values: UnsafeMutablePointer<Double>
+    ) {
+        let n = product.columns
+        let b = product.b
+        for r in rows {
+            // The nonzero left entries of this row, branch-free: every entry is written and the
+            // count advances only past nonzeros.
+            var count = 0
+            var ap = product.a + r * product.rowStride
+            if let s = product.scale {
+                for q in 0..<product.shared {
+                    let v = ap.pointee * s[q]
+                    indices[count] = q * n
+                    values[count] = v
+                    count &+= v != 0 ? 1 : 0
+                    ap += product.sharedStride
+                }
+            } else {
+                for q in 0..<product.shared {
+                    let v = ap.pointee
+                    indices[count] = q * n
+                    values[count] = v
+                    count &+= v != 0 ? 1 : 0
+                    ap += product.sharedStride
+                }
+            }
+            guard count > 0 else { continue }
+            let cr = product.c + r * n
+            var j = 0
+            while j + 16 <= n {
+                var x0 = load8(cr + j)
+                var x1 = load8(cr + j + 8)
+                let bj = b + j
+                for t in 0..<count {
+                    let v = SIMD8(repeating: values[t])
+                    let row = bj + indices[t]
+                    x0 += v * load8(row)
+                    x1 += v * load8(row + 8)
+                }
+                store8(x0, cr + j)
+                store8(x1, cr + j + 8)
+                j += 16
+            }
+            if j + 8 <= n {
+                var x0 = load8(cr + j)
+                let bj = b + j
+                for t in 0..<count { x0 += SIMD8(repeating: values[t]) * load8(bj + indices[t]) }
+                store8(x0, cr + j)
+                j += 8
+            }
+            if j + 4 <= n {
+                var x0 = UnsafeRawPointer(cr + j).loadUnaligned(as: SIMD4<Double>.self)
+                let bj = b + j
+                for t in 0..<count {
+                    let row = UnsafeRawPointer(bj + indices[t])
+                    x0 += SIMD4(repeating: values[t]) * row.loadUnaligned(as: SIMD4<Double>.self)
+                }
+                UnsafeMutableRawPointer(cr + j).storeBytes(of: x0, as: SIMD4<Double>.self)
+                j += 4
+            }
+            while j < n {
+                var x = cr[j]
+                let bj = b + j
+                for t in 0..<count { x += values[t] * bj[indices[t]] }
+                cr[j] = x
+                j += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+    }
+
     /// Runs `body` over disjoint blocks of `0..<rows`: one block on this thread when `work` is small,
-    /// otherwise one block per active core.
-    static func forEachRowBlock(rows: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    /// otherwise one block per active core, each with its own scratch of `scratch` indices and values.
+    static func forEachRowBlock(
+        rows: Int, work: Int, scratch: Int,
+        _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<Double>) -> Void
+    ) {
+        guard rows > 0 else { return }
         let threads = work >= parallelThreshold ? min(activeCores, rows) : 1
+        @Sendable func run(_ block: Range<Int>) {
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, scratch)) { indices in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, scratch)) { values in
+                    guard let indices = indices.baseAddress, let values = values.baseAddress else { return }
+                    body(block, indices, values)
+                }
+            }
+        }
         guard threads > 1 else {
-            body(0..<rows)
+            run(0..<rows)
             return
         }
         DispatchQueue.concurrentPerform(iterations: threads) { t in
-            body((rows * t / threads)..<(rows * (t + 1) / threads))
+            run((rows * t / threads)..<(rows * (t + 1) / threads))
         }
     }
 
@@ -140,12 +226,18 @@ enum MatrixKernels {
     static let activeCores: Int = max(1, min(64, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 }
 
-/// Raw pointers handed to the worker threads of one kernel call.
+/// The operands of one ``MatrixKernels/broadcastRows(_:rows:indices:values:)`` call, handed to the
+/// worker threads: output row r reads A at r·`rowStride` + q·`sharedStride` for q in 0..<`shared`,
+/// scaled by `scale[q]` when given; B and C are row-major with `columns` columns.
 // INVARIANT: the pointers outlive the kernel's concurrentPerform (they come from the caller's
 // `withUnsafe…` scope, which encloses the call), and each thread writes only its own output rows.
-struct SharedPointers: @unchecked Sendable {
+struct BroadcastProduct: @unchecked Sendable {
     let a: UnsafePointer<Double>
+    let rowStride: Int
+    let sharedStride: Int
+    let scale: UnsafePointer<Double>?
     let b: UnsafePointer<Double>
     let c: UnsafeMutablePointer<Double>
-    let s: UnsafePointer<Double>?
+    let shared: Int
+    let columns: Int
 }

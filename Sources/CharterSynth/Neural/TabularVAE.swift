@@ -53,88 +53,148 @@ struct TabularVAE: Sendable {
     func lossAndGradient(
         x: [Double], present: [Double], noise: [Double], rows: Int, clipNorm: Double?, needNorms: Bool = false
     ) -> (loss: Double, gradient: [Double], norms: [Double]) {
+        var workspace = VAEWorkspace(model: self, rows: rows)
+        workspace.encoded[0].replaceSubrange(0..<x.count, with: x)
+        workspace.present.replaceSubrange(0..<present.count, with: present)
+        workspace.noise.replaceSubrange(0..<noise.count, with: noise)
+        let loss = lossAndGradient(rows: rows, clipNorm: clipNorm, needNorms: needNorms, workspace: &workspace)
+        let norms = clipNorm != nil || needNorms ? Array(workspace.norms[0..<rows]) : []
+        return (loss, workspace.gradient, norms)
+    }
+
+    /// The same on a batch already written into `workspace` (`encoded[0]`, `present`, `noise`): returns
+    /// the summed loss and leaves the gradient in `workspace.gradient` and, with clipping or
+    /// `needNorms`, each row's norm in `workspace.norms`. Allocates nothing.
+    func lossAndGradient(rows: Int, clipNorm: Double?, needNorms: Bool = false, workspace w: inout VAEWorkspace)
+        -> Double
+    {
+        precondition(rows <= w.capacity, "the workspace holds fewer rows than the batch")
         let width = layout.width
         let numeric = layout.numericIndices.count
-        // Encoder and reparameterisation.
-        let encoded = encoder.forward(x, rows: rows, parameters: parameters)
-        let head = encoded[encoded.count - 1]
-        var z = [Double](repeating: 0, count: rows * latent)
-        var std = [Double](repeating: 0, count: rows * latent)
-        var kl = 0.0
-        for r in 0..<rows {
-            for k in 0..<latent {
-                let mu = head[r * 2 * latent + k]
-                let logVar = head[r * 2 * latent + latent + k]
-                let s = exp(0.5 * logVar)
-                std[r * latent + k] = s
-                z[r * latent + k] = mu + s * noise[r * latent + k]
-                kl += 0.5 * (mu * mu + s * s - 1 - logVar)
-            }
-        }
-        let decoded = decoder.forward(z, rows: rows, parameters: parameters)
-        let out = decoded[decoded.count - 1]
-        let probabilities = BlockSoftmax.apply(out, rows: rows, width: width, blocks: layout.blocks)
-        // Reconstruction loss and its gradient with respect to the decoder output and log σ.
-        var loss = kl
-        var dOut = [Double](repeating: 0, count: rows * width)
-        var dScale = [Double](repeating: 0, count: rows * numeric)
-        let factor = Self.lossFactor
-        for r in 0..<rows {
-            let base = r * width
-            for (j, index) in layout.numericIndices.enumerated() {
-                guard present[r * numeric + j] != 0 else { continue }
-                let logSigma = parameters[scaleOffset + j]
-                let inverseVariance = exp(-2 * logSigma)
-                let residual = out[base + index] - x[base + index]
-                loss += factor * (0.5 * residual * residual * inverseVariance + logSigma)
-                dOut[base + index] = factor * residual * inverseVariance
-                dScale[r * numeric + j] = factor * (1 - residual * residual * inverseVariance)
-            }
-            for block in layout.blocks {
-                for j in block {
-                    let target = x[base + j]
-                    if target != 0 { loss -= factor * target * log(max(probabilities[base + j], 1e-300)) }
-                    dOut[base + j] = factor * (probabilities[base + j] - target)
+        let latent = self.latent
+        return parameters.withUnsafeBufferPointer { parameterBuffer in
+            let p = parameterBuffer.baseAddress!
+            // Encoder and reparameterisation: z into the decoder's input.
+            encoder.forward(values: &w.encoded, rows: rows, parameters: p)
+            let head = w.encoded[w.encoded.count - 1]
+            var z: [Double] = []
+            swap(&z, &w.decoded[0])
+            var kl = 0.0
+            for r in 0..<rows {
+                for k in 0..<latent {
+                    let mu = head[r * 2 * latent + k]
+                    let logVar = head[r * 2 * latent + latent + k]
+                    let s = exp(0.5 * logVar)
+                    w.std[r * latent + k] = s
+                    z[r * latent + k] = mu + s * w.noise[r * latent + k]
+                    kl += 0.5 * (mu * mu + s * s - 1 - logVar)
                 }
             }
-        }
-        // Backward through the decoder to z, then through the reparameterisation and the KL term.
-        let decoderPass = decoder.backward(dOut, values: decoded, rows: rows, parameters: parameters)
-        var dHead = [Double](repeating: 0, count: rows * 2 * latent)
-        for r in 0..<rows {
-            for k in 0..<latent {
-                let dz = decoderPass.input[r * latent + k]
-                let mu = head[r * 2 * latent + k]
-                let s = std[r * latent + k]
-                dHead[r * 2 * latent + k] = dz + mu
-                dHead[r * 2 * latent + latent + k] = dz * noise[r * latent + k] * 0.5 * s + 0.5 * (s * s - 1)
+            swap(&z, &w.decoded[0])
+            decoder.forward(values: &w.decoded, rows: rows, parameters: p)
+            let out = w.decoded[w.decoded.count - 1]
+            out.withUnsafeBufferPointer { out in
+                w.probabilities.withUnsafeMutableBufferPointer { probabilities in
+                    BlockSoftmax.apply(
+                        out.baseAddress!, rows: rows, width: width, blocks: layout.blocks,
+                        into: probabilities.baseAddress!)
+                }
             }
-        }
-        let encoderPass = encoder.backward(dHead, values: encoded, rows: rows, parameters: parameters)
-        // Per-row norms and the (clipped) sum.
-        var norms = [Double](repeating: 0, count: clipNorm != nil || needNorms ? rows : 0)
-        var scale: [Double]?
-        if clipNorm != nil || needNorms {
-            encoder.accumulateSquaredNorms(values: encoded, deltas: encoderPass.deltas, rows: rows, into: &norms)
-            decoder.accumulateSquaredNorms(values: decoded, deltas: decoderPass.deltas, rows: rows, into: &norms)
+            // Reconstruction loss and its gradient with respect to the decoder output and log σ.
+            var loss = kl
+            var dOut: [Double] = []
+            swap(&dOut, &w.decoderDeltas[w.decoderDeltas.count - 1])
+            let factor = Self.lossFactor
             for r in 0..<rows {
-                for j in 0..<numeric { norms[r] += dScale[r * numeric + j] * dScale[r * numeric + j] }
-                norms[r] = norms[r].squareRoot()
+                let base = r * width
+                for (j, index) in layout.numericIndices.enumerated() {
+                    guard w.present[r * numeric + j] != 0 else {
+                        dOut[base + index] = 0
+                        w.scaleGradient[r * numeric + j] = 0
+                        continue
+                    }
+                    let logSigma = parameters[scaleOffset + j]
+                    let inverseVariance = exp(-2 * logSigma)
+                    let residual = out[base + index] - w.encoded[0][base + index]
+                    loss += factor * (0.5 * residual * residual * inverseVariance + logSigma)
+                    dOut[base + index] = factor * residual * inverseVariance
+                    w.scaleGradient[r * numeric + j] = factor * (1 - residual * residual * inverseVariance)
+                }
+                for block in layout.blocks {
+                    for j in block {
+                        let target = w.encoded[0][base + j]
+                        let probability = w.probabilities[base + j]
+                        if target != 0 { loss -= factor * target * log(max(probability, 1e-300)) }
+                        dOut[base + j] = factor * (probability - target)
+                    }
+                }
             }
-            if let clipNorm {
-                scale = norms.map { $0 > clipNorm ? clipNorm / $0 : 1 }
+            swap(&dOut, &w.decoderDeltas[w.decoderDeltas.count - 1])
+            // Backward through the decoder to z, then through the reparameterisation and the KL term.
+            var latentGradient: [Double] = []
+            swap(&latentGradient, &w.latentGradient)
+            latentGradient.withUnsafeMutableBufferPointer { dz in
+                decoder.backward(
+                    deltas: &w.decoderDeltas, values: w.decoded, rows: rows, parameters: p, input: dz.baseAddress!)
             }
+            swap(&latentGradient, &w.latentGradient)
+            var dHead: [Double] = []
+            swap(&dHead, &w.encoderDeltas[w.encoderDeltas.count - 1])
+            for r in 0..<rows {
+                for k in 0..<latent {
+                    let dz = w.latentGradient[r * latent + k]
+                    let mu = head[r * 2 * latent + k]
+                    let s = w.std[r * latent + k]
+                    dHead[r * 2 * latent + k] = dz + mu
+                    dHead[r * 2 * latent + latent + k] = dz * w.noise[r * latent + k] * 0.5 * s + 0.5 * (s * s - 1)
+                }
+            }
+            swap(&dHead, &w.encoderDeltas[w.encoderDeltas.count - 1])
+            // The encoder's input gradient is never used.
+            encoder.backward(deltas: &w.encoderDeltas, values: w.encoded, rows: rows, parameters: p, input: nil)
+            // Per-row norms and the (clipped) sum.
+            let clipped = clipNorm != nil
+            if clipped || needNorms {
+                var norms: [Double] = []
+                swap(&norms, &w.norms)
+                norms.withUnsafeMutableBufferPointer { norms in
+                    let n = norms.baseAddress!
+                    n.update(repeating: 0, count: rows)
+                    encoder.accumulateSquaredNorms(values: w.encoded, deltas: w.encoderDeltas, rows: rows, into: n)
+                    decoder.accumulateSquaredNorms(values: w.decoded, deltas: w.decoderDeltas, rows: rows, into: n)
+                }
+                for r in 0..<rows {
+                    for j in 0..<numeric {
+                        norms[r] += w.scaleGradient[r * numeric + j] * w.scaleGradient[r * numeric + j]
+                    }
+                    norms[r] = norms[r].squareRoot()
+                }
+                if let clipNorm {
+                    for r in 0..<rows { w.clipping[r] = norms[r] > clipNorm ? clipNorm / norms[r] : 1 }
+                }
+                swap(&norms, &w.norms)
+            }
+            var gradient: [Double] = []
+            swap(&gradient, &w.gradient)
+            gradient.withUnsafeMutableBufferPointer { g in
+                let g = g.baseAddress!
+                g.update(repeating: 0, count: parameters.count)
+                let clipping = w.clipping
+                clipping.withUnsafeBufferPointer { clipping in
+                    let scale = clipped ? clipping.baseAddress : nil
+                    encoder.accumulateGradient(
+                        values: w.encoded, deltas: w.encoderDeltas, rows: rows, scale: scale, into: g)
+                    decoder.accumulateGradient(
+                        values: w.decoded, deltas: w.decoderDeltas, rows: rows, scale: scale, into: g)
+                }
+            }
+            for r in 0..<rows {
+                let s = clipped ? w.clipping[r] : 1
+                for j in 0..<numeric { gradient[scaleOffset + j] += s * w.scaleGradient[r * numeric + j] }
+            }
+            swap(&gradient, &w.gradient)
+            return loss
         }
-        var gradient = [Double](repeating: 0, count: parameters.count)
-        encoder.accumulateGradient(
-            values: encoded, deltas: encoderPass.deltas, rows: rows, scale: scale, into: &gradient)
-        decoder.accumulateGradient(
-            values: decoded, deltas: decoderPass.deltas, rows: rows, scale: scale, into: &gradient)
-        for r in 0..<rows {
-            let s = scale?[r] ?? 1
-            for j in 0..<numeric { gradient[scaleOffset + j] += s * dScale[r * numeric + j] }
-        }
-        return (loss, gradient, norms)
     }
 
     /// Clamps each log σⱼ to [log 0.01, 0] (a projection: post-processing of the parameters).

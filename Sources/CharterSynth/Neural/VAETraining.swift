@@ -103,8 +103,7 @@ extension TabularVAE {
         var optimizer = AdamOptimizer(
             parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<n)
-        let width = layout.width
-        let numeric = layout.numericIndices.count
+        var workspace = VAEWorkspace(model: self, rows: min(options.batchSize, n))
         for _ in 0..<options.epochs {
             for i in stride(from: n - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(random.next() % UInt64(i + 1)))
@@ -112,14 +111,12 @@ extension TabularVAE {
             var start = 0
             while start < n {
                 let rows = min(options.batchSize, n - start)
-                let (bx, bp) = Self.gather(
-                    order[start..<(start + rows)], x: x, present: present, width: width, numeric: numeric)
-                var noise = [Double](repeating: 0, count: rows * latent)
-                noise.withUnsafeMutableBufferPointer { random.fillNormals($0) }
-                var result = lossAndGradient(x: bx, present: bp, noise: noise, rows: rows, clipNorm: nil)
+                gather(order[start..<(start + rows)], x: x, present: present, into: &workspace)
+                fillNoise(rows: rows, workspace: &workspace, random: &random)
+                _ = lossAndGradient(rows: rows, clipNorm: nil, workspace: &workspace)
                 let inverse = 1 / Double(rows)
-                for i in result.gradient.indices { result.gradient[i] *= inverse }
-                optimizer.update(&parameters, gradient: result.gradient)
+                for i in workspace.gradient.indices { workspace.gradient[i] *= inverse }
+                optimizer.update(&parameters, gradient: workspace.gradient)
                 clampScales()
                 start += rows
             }
@@ -137,47 +134,59 @@ extension TabularVAE {
     ) {
         var optimizer = AdamOptimizer(
             parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
-        let width = layout.width
-        let numeric = layout.numericIndices.count
         let expected = dp.samplingRate * Double(n)
         let threshold = UInt64(min(dp.samplingRate * 0x1p64, 0x1p64 - 2048))
         let stddev = dp.noiseMultiplier * dp.clipNorm
         var gaussian = SecureGaussian()
+        // Secure words and draws are taken in bulk, one call per step each (the same words, in the
+        // same order, as one call per row and per coordinate), and wiped after training.
+        var sampling = [UInt64](repeating: 0, count: n)
+        var words: [UInt64] = []
+        var draws = [Double](repeating: 0, count: parameterCount)
+        defer {
+            sampling.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            draws.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        var chosen: [Int] = []
+        chosen.reserveCapacity(Int(expected * 1.2) + 8)
+        var workspace = VAEWorkspace(model: self, rows: min(n, Int(expected * 1.2) + 8))
         for _ in 0..<dp.steps {
-            var chosen: [Int] = []
-            chosen.reserveCapacity(Int(expected * 1.2) + 8)
-            for row in 0..<n where secure.next() < threshold { chosen.append(row) }
-            var gradient: [Double]
+            chosen.removeAll(keepingCapacity: true)
+            sampling.withUnsafeMutableBufferPointer { secure.fill($0) }
+            for row in 0..<n where sampling[row] < threshold { chosen.append(row) }
             if chosen.isEmpty {
-                gradient = [Double](repeating: 0, count: parameterCount)
+                for i in workspace.gradient.indices { workspace.gradient[i] = 0 }
             } else {
                 let rows = chosen.count
-                let (bx, bp) = Self.gather(chosen[...], x: x, present: present, width: width, numeric: numeric)
-                var reparameterisation = [Double](repeating: 0, count: rows * latent)
-                reparameterisation.withUnsafeMutableBufferPointer { random.fillNormals($0) }
-                gradient =
-                    lossAndGradient(
-                        x: bx, present: bp, noise: reparameterisation, rows: rows, clipNorm: dp.clipNorm
-                    ).gradient
+                workspace.reserve(model: self, rows: rows)
+                gather(chosen[...], x: x, present: present, into: &workspace)
+                fillNoise(rows: rows, workspace: &workspace, random: &random)
+                _ = lossAndGradient(rows: rows, clipNorm: dp.clipNorm, workspace: &workspace)
             }
-            for i in gradient.indices {
-                gradient[i] = (gradient[i] + stddev * gaussian.next(&secure)) / expected
+            draws.withUnsafeMutableBufferPointer { gaussian.fill($0, from: &secure, words: &words) }
+            for i in workspace.gradient.indices {
+                workspace.gradient[i] = (workspace.gradient[i] + stddev * draws[i]) / expected
             }
-            optimizer.update(&parameters, gradient: gradient)
+            optimizer.update(&parameters, gradient: workspace.gradient)
             clampScales()
         }
     }
 
-    static func gather(
-        _ rows: ArraySlice<Int>, x: [Double], present: [Double], width: Int, numeric: Int
-    ) -> ([Double], [Double]) {
-        var bx = [Double](repeating: 0, count: rows.count * width)
-        var bp = [Double](repeating: 0, count: rows.count * numeric)
+    /// Copies the chosen rows of x and of the presence matrix into the workspace's batch buffers.
+    func gather(_ rows: ArraySlice<Int>, x: [Double], present: [Double], into workspace: inout VAEWorkspace) {
+        let width = layout.width
+        let numeric = layout.numericIndices.count
         for (position, row) in rows.enumerated() {
-            for j in 0..<width { bx[position * width + j] = x[row * width + j] }
-            for j in 0..<numeric { bp[position * numeric + j] = present[row * numeric + j] }
+            for j in 0..<width { workspace.encoded[0][position * width + j] = x[row * width + j] }
+            for j in 0..<numeric { workspace.present[position * numeric + j] = present[row * numeric + j] }
         }
-        return (bx, bp)
+    }
+
+    /// Draws the batch's reparameterisation ε (`rows` × latent) from the model's seeded randomness.
+    func fillNoise(rows: Int, workspace: inout VAEWorkspace, random: inout ModelRandomness) {
+        workspace.noise.withUnsafeMutableBufferPointer { noise in
+            random.fillNormals(UnsafeMutableBufferPointer(rebasing: noise[0..<(rows * latent)]))
+        }
     }
 
     /// `rowCount` synthetic rows: z ~ N(0, I), decoded; each numeric score drawn from N(x̂ⱼ, σⱼ²) and
@@ -299,5 +308,41 @@ struct SecureGaussian {
         let radius = (-2 * log(u1)).squareRoot()
         spare = radius * sin(2 * Double.pi * u2)
         return radius * cos(2 * Double.pi * u2)
+    }
+
+    /// Fills `draws` with what as many calls of ``next(_:)`` would return, from the same words in
+    /// the same order, taken from `random` in one call; `words` is scratch, zeroed after use.
+    /// - Complexity: O(`draws.count`).
+    mutating func fill<R: NoiseRandomness>(
+        _ draws: UnsafeMutableBufferPointer<Double>, from random: inout R, words: inout [UInt64]
+    ) {
+        guard let out = draws.baseAddress, !draws.isEmpty else { return }
+        var index = 0
+        if let spare {
+            out[0] = spare
+            self.spare = nil
+            index = 1
+        }
+        let pairs = (draws.count - index + 1) / 2
+        guard pairs > 0 else { return }
+        if words.count < 2 * pairs { words = [UInt64](repeating: 0, count: 2 * pairs) }
+        words.withUnsafeMutableBufferPointer { buffer in
+            let used = UnsafeMutableBufferPointer(rebasing: buffer[0..<(2 * pairs)])
+            random.fill(used)
+            for pair in 0..<pairs {
+                let u1 = (Double(used[2 * pair] >> 11) + 0.5) * 0x1p-53
+                let u2 = Double(used[2 * pair + 1] >> 11) * 0x1p-53
+                let radius = (-2 * log(u1)).squareRoot()
+                let second = radius * sin(2 * Double.pi * u2)
+                out[index] = radius * cos(2 * Double.pi * u2)
+                if index + 1 < draws.count {
+                    out[index + 1] = second
+                } else {
+                    spare = second
+                }
+                index += 2
+            }
+            used.update(repeating: 0)
+        }
     }
 }
