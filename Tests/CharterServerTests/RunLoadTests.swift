@@ -20,65 +20,10 @@ struct RunLoadTests {
     static let posts = 50
     static let capacity = 4
 
-    /// A policy that allows dp-copula up to ε 5 without approvals, and gates nothing that depends
-    /// on which attacks the build has: the budget is what is under test.
-    static let policy = """
-        charter: 1
-        kind: policy
-        name: run-load-test
-        version: 1.0.0
-        owners: [test@hospital.example]
-        roles:
-          data_steward: [carol@hospital.example]
-        purposes: [software-testing]
-        tiers:
-          - name: only
-            when: true
-            controls:
-              differential_privacy: { required: true, epsilon_max: 5.0, delta_max: 1.0e-5 }
-              generators: [dp-copula]
-              expiry: { max: 365d }
-        budgets:
-          per_source: { epsilon: 10.0, delta: 1.0e-5 }
-        """
+    static let policy = ServedRunFixture.policy
 
-    /// Request `id` for ε 4 of the source (a cap of 10 has room for two such runs).
     static func request(id: String, sha: String) -> String {
-        """
-        charter: 1
-        kind: generation-request
-        id: \(id)
-        requester: alice@hospital.example
-        purpose: software-testing
-        audience: internal
-        consumers: [ci-fixtures]
-        jurisdiction: EU
-        source:
-          dataset: \(source)
-          path: examples/data/gbsg2.csv
-          sha256: "\(sha)"
-          rows: 686
-          classification: internal
-          jurisdiction: EU
-          privacy_unit: patient
-          quasi_identifiers: [menostat]
-          target: cens
-          exclude: [tsize, pnodes, progrec, estrec]
-          columns:
-            horTh: { type: categorical, categories: ["no", "yes"] }
-            age: { type: integer, min: 18, max: 90 }
-            menostat: { type: categorical, categories: ["Post", "Pre"] }
-            tgrade: { type: categorical, categories: ["I", "II", "III"] }
-            time: { type: integer, min: 0, max: 3000 }
-            cens: { type: integer, min: 0, max: 1 }
-        generator:
-          type: dp-copula
-          epsilon: 4.0
-          delta: 1.0e-6
-        output:
-          rows: 200
-        expires_at: 2027-06-30
-        """
+        ServedRunFixture.request(id: id, source: source, path: "examples/data/gbsg2.csv", rows: 200, sha: sha)
     }
 
     /// Fifty distinct requests (distinct plans, distinct output folders) posted at once, with the

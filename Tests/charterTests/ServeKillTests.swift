@@ -1,5 +1,6 @@
 import CharterCore
 import CharterRegistry
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -14,62 +15,10 @@ struct ServeKillTests {
     static let source = "gbsg2-kill"
     static let token = "erin-token"
 
-    static let policy = """
-        charter: 1
-        kind: policy
-        name: serve-kill-test
-        version: 1.0.0
-        owners: [test@hospital.example]
-        roles:
-          data_steward: [carol@hospital.example]
-        purposes: [software-testing]
-        tiers:
-          - name: only
-            when: true
-            controls:
-              differential_privacy: { required: true, epsilon_max: 5.0, delta_max: 1.0e-5 }
-              generators: [dp-copula]
-              expiry: { max: 365d }
-        budgets:
-          per_source: { epsilon: 10.0, delta: 1.0e-5 }
-        """
+    static let policy = ServedRunFixture.policy
 
     static func request(id: String, rows: Int, sha: String) -> String {
-        """
-        charter: 1
-        kind: generation-request
-        id: \(id)
-        requester: alice@hospital.example
-        purpose: software-testing
-        audience: internal
-        consumers: [ci-fixtures]
-        jurisdiction: EU
-        source:
-          dataset: \(source)
-          path: data/gbsg2.csv
-          sha256: "\(sha)"
-          rows: 686
-          classification: internal
-          jurisdiction: EU
-          privacy_unit: patient
-          quasi_identifiers: [menostat]
-          target: cens
-          exclude: [tsize, pnodes, progrec, estrec]
-          columns:
-            horTh: { type: categorical, categories: ["no", "yes"] }
-            age: { type: integer, min: 18, max: 90 }
-            menostat: { type: categorical, categories: ["Post", "Pre"] }
-            tgrade: { type: categorical, categories: ["I", "II", "III"] }
-            time: { type: integer, min: 0, max: 3000 }
-            cens: { type: integer, min: 0, max: 1 }
-        generator:
-          type: dp-copula
-          epsilon: 4.0
-          delta: 1.0e-6
-        output:
-          rows: \(rows)
-        expires_at: 2027-06-30
-        """
+        ServedRunFixture.request(id: id, source: source, path: "data/gbsg2.csv", rows: rows, sha: sha)
     }
 
     static let arguments = [
