@@ -276,7 +276,9 @@ import Testing
                 return true
             }
             #expect(portable?.map(\.bitPattern) == expected.map(\.bitPattern), "portable path, strided \(strided)")
-            if let avx2 = run(strided: strided, { MatrixKernels.broadcastRowsAVX2($0, rows: $1, indices: $2, values: $3) }) {
+            if let avx2 = run(
+                strided: strided, { MatrixKernels.broadcastRowsAVX2($0, rows: $1, indices: $2, values: $3) })
+            {
                 #expect(avx2.map(\.bitPattern) == expected.map(\.bitPattern), "AVX2 path, strided \(strided)")
             } else {
                 print("everyKernelPathGivesTheSameBits: no AVX2 on this machine, the AVX2 path was not checked")
