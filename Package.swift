@@ -132,9 +132,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The AVX2 path of the deep generators' matrix kernel, in C because Swift cannot build one
-        // function for AVX2 and dispatch on the CPU at run time; same sums in the same order as the
-        // portable Swift kernel (no FMA), so results do not depend on the path taken.
+        // The AVX-512F and AVX2 paths of the deep generators' matrix kernel, in C because Swift cannot
+        // build one function for an extension and dispatch on the CPU at run time; same sums in the
+        // same order as the portable Swift kernel (no FMA), so results do not depend on the path taken.
         .target(name: "CharterKernels"),
         // The engine: runs a plan's stages, gates, signs the certificate, writes the reports.
         .target(

@@ -214,9 +214,14 @@ import Testing
         #expect(errorB < 1e-10)
     }
 
-    /// The AVX2 and portable paths of the kernel, and a plain loop adding the products in increasing
-    /// order of the shared index, give the same bits (so a seed gives the same model on any machine).
-    @Test(arguments: [(1, 1, 1), (3, 70, 5), (37, 11, 63), (130, 65, 129), (500, 128, 30), (64, 128, 256)])
+    /// The AVX-512F, AVX2 and portable paths of the kernel, and a plain loop adding the products in
+    /// increasing order of the shared index, give the same bits (so a seed gives the same model on any
+    /// machine). The widths cover the AVX-512F kernel's 128-column sweeps and every masked tail length;
+    /// every path also reads A through a stride, as the weight gradient does (column p of A).
+    @Test(arguments: [
+        (1, 1, 1), (3, 70, 5), (37, 11, 63), (130, 65, 129), (500, 128, 30), (64, 128, 256), (9, 17, 136),
+        (5, 9, 143), (4, 33, 7), (3, 5, 255), (2, 3, 257),
+    ])
     func everyKernelPathGivesTheSameBits(shape: (Int, Int, Int)) {
         let (m, k, n) = shape
         var random = ModelRandomness(seed: UInt64(7 * m + k + n))
@@ -233,40 +238,58 @@ import Testing
                 expected[i * n + j] = sum
             }
         }
-        var portable = start
-        var vectorised = start
-        var indices = [Int](repeating: 0, count: k)
-        var values = [Double](repeating: 0, count: k)
-        var ranAVX2 = false
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                scale.withUnsafeBufferPointer { scale in
-                    indices.withUnsafeMutableBufferPointer { indices in
-                        values.withUnsafeMutableBufferPointer { values in
-                            portable.withUnsafeMutableBufferPointer { c in
-                                let product = BroadcastProduct(
-                                    a: a.baseAddress!, rowStride: k, sharedStride: 1, scale: scale.baseAddress!,
-                                    b: b.baseAddress!, c: c.baseAddress!, shared: k, columns: n)
-                                MatrixKernels.broadcastRowsPortable(
-                                    product, rows: 0..<m, indices: indices.baseAddress!, values: values.baseAddress!)
-                            }
-                            vectorised.withUnsafeMutableBufferPointer { c in
-                                let product = BroadcastProduct(
-                                    a: a.baseAddress!, rowStride: k, sharedStride: 1, scale: scale.baseAddress!,
-                                    b: b.baseAddress!, c: c.baseAddress!, shared: k, columns: n)
-                                ranAVX2 = MatrixKernels.broadcastRowsAVX2(
-                                    product, rows: 0..<m, indices: indices.baseAddress!, values: values.baseAddress!)
+        // The same left operand stored transposed (k×m), read with row stride 1 and shared stride m.
+        var aTransposed = [Double](repeating: 0, count: m * k)
+        for i in 0..<m {
+            for p in 0..<k { aTransposed[p * m + i] = a[i * k + p] }
+        }
+        /// Runs one path over a copy of `start`; nil when the path is not available on this CPU.
+        func run(
+            strided: Bool,
+            _ path: (BroadcastProduct, Range<Int>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<Double>) -> Bool
+        ) -> [Double]? {
+            var output = start
+            var indices = [Int](repeating: 0, count: k)
+            var values = [Double](repeating: 0, count: k)
+            let ran = (strided ? aTransposed : a).withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    scale.withUnsafeBufferPointer { scale in
+                        indices.withUnsafeMutableBufferPointer { indices in
+                            values.withUnsafeMutableBufferPointer { values in
+                                output.withUnsafeMutableBufferPointer { c in
+                                    let product = BroadcastProduct(
+                                        a: a.baseAddress!, rowStride: strided ? 1 : k, sharedStride: strided ? m : 1,
+                                        scale: scale.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, shared: k,
+                                        columns: n)
+                                    return path(product, 0..<m, indices.baseAddress!, values.baseAddress!)
+                                }
                             }
                         }
                     }
                 }
             }
+            return ran ? output : nil
         }
-        #expect(portable.map(\.bitPattern) == expected.map(\.bitPattern), "portable path")
-        if ranAVX2 {
-            #expect(vectorised.map(\.bitPattern) == expected.map(\.bitPattern), "AVX2 path")
-        } else {
-            print("everyKernelPathGivesTheSameBits: no AVX2 on this machine, only the portable path was checked")
+        for strided in [false, true] {
+            let portable = run(strided: strided) { product, rows, indices, values in
+                MatrixKernels.broadcastRowsPortable(product, rows: rows, indices: indices, values: values)
+                return true
+            }
+            #expect(portable?.map(\.bitPattern) == expected.map(\.bitPattern), "portable path, strided \(strided)")
+            if let avx2 = run(
+                strided: strided, { MatrixKernels.broadcastRowsAVX2($0, rows: $1, indices: $2, values: $3) })
+            {
+                #expect(avx2.map(\.bitPattern) == expected.map(\.bitPattern), "AVX2 path, strided \(strided)")
+            } else {
+                print("everyKernelPathGivesTheSameBits: no AVX2 on this machine, the AVX2 path was not checked")
+            }
+            if let avx512 = run(
+                strided: strided, { MatrixKernels.broadcastRowsAVX512($0, rows: $1, indices: $2, values: $3) })
+            {
+                #expect(avx512.map(\.bitPattern) == expected.map(\.bitPattern), "AVX-512F path, strided \(strided)")
+            } else {
+                print("everyKernelPathGivesTheSameBits: no AVX-512F on this machine, the AVX-512F path was not checked")
+            }
         }
     }
 }

@@ -17,4 +17,15 @@ void charter_broadcast_rows_avx2(
     double *c, ptrdiff_t shared, ptrdiff_t columns, ptrdiff_t row_begin, ptrdiff_t row_end, ptrdiff_t *indices,
     double *values);
 
+/// 1 when this machine runs `charter_broadcast_rows_avx512` (x86-64 with AVX-512F), 0 otherwise.
+int charter_kernels_avx512_available(void);
+
+/// `charter_broadcast_rows_avx2` with eight doubles per instruction: the same arguments, the same
+/// sums in the same order, the same bits. Does nothing unless `charter_kernels_avx512_available()`
+/// returns 1.
+void charter_broadcast_rows_avx512(
+    const double *a, ptrdiff_t row_stride, ptrdiff_t shared_stride, const double *scale, const double *b,
+    double *c, ptrdiff_t shared, ptrdiff_t columns, ptrdiff_t row_begin, ptrdiff_t row_end, ptrdiff_t *indices,
+    double *values);
+
 #endif

@@ -23,11 +23,17 @@ internal import Dispatch
 /// Every output is its starting value plus the products added one at a time in increasing order of
 /// the shared index (skipping zero left entries adds nothing), with no fused multiply-add, and each
 /// output row is written by exactly one thread: results do not depend on the number of threads, the
-/// column block width or the path. Where the CPU has AVX2 the rows go through CharterKernels' C
-/// kernel (32 columns, four doubles per instruction), elsewhere through the portable Swift one (two
-/// doubles per instruction on baseline x86-64); both give the same bits.
+/// column block width or the path. Where the CPU has AVX-512F the rows go through CharterKernels' C
+/// kernel with eight doubles per instruction (up to 128 columns per sweep over a row's nonzeros, the
+/// last vector masked, so a 128- or 30-wide layer is one sweep); where it has AVX2 only, through the
+/// C kernel with four (32 columns); elsewhere through the portable Swift one (two doubles per
+/// instruction on baseline x86-64). All three give the same bits.
 enum MatrixKernels {
-    /// Whether ``broadcastRows(_:rows:indices:values:)`` takes the AVX2 path on this machine.
+    /// Whether ``broadcastRows(_:rows:indices:values:)`` takes the AVX-512F path on this machine.
+    static let usesAVX512 = charter_kernels_avx512_available() == 1
+
+    /// Whether ``broadcastRows(_:rows:indices:values:)`` can take the AVX2 path on this machine (it
+    /// does when AVX-512F is missing).
     static let usesAVX2 = charter_kernels_avx2_available() == 1
 
     /// Products with fewer multiply-adds than this run on one thread.
@@ -92,9 +98,21 @@ enum MatrixKernels {
         _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
         values: UnsafeMutablePointer<Double>
     ) {
-        if !broadcastRowsAVX2(product, rows: rows, indices: indices, values: values) {
-            broadcastRowsPortable(product, rows: rows, indices: indices, values: values)
-        }
+        if broadcastRowsAVX512(product, rows: rows, indices: indices, values: values) { return }
+        if broadcastRowsAVX2(product, rows: rows, indices: indices, values: values) { return }
+        broadcastRowsPortable(product, rows: rows, indices: indices, values: values)
+    }
+
+    /// The AVX-512F path; false (and nothing written) where the CPU lacks AVX-512F.
+    static func broadcastRowsAVX512(
+        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
+        values: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        guard usesAVX512 else { return false }
+        charter_broadcast_rows_avx512(
+            product.a, product.rowStride, product.sharedStride, product.scale, product.b, product.c, product.shared,
+            product.columns, rows.lowerBound, rows.upperBound, indices, values)
+        return true
     }
 
     /// The AVX2 path; false (and nothing written) where the CPU lacks AVX2.
