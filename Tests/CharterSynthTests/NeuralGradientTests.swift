@@ -277,14 +277,14 @@ import Testing
             }
             #expect(portable?.map(\.bitPattern) == expected.map(\.bitPattern), "portable path, strided \(strided)")
             if let avx2 = run(
-                strided: strided, { MatrixKernels.broadcastRowsAVX2($0, rows: $1, indices: $2, values: $3) })
+                strided: strided, { MatrixKernels.broadcastRows(.avx2, $0, rows: $1, indices: $2, values: $3) })
             {
                 #expect(avx2.map(\.bitPattern) == expected.map(\.bitPattern), "AVX2 path, strided \(strided)")
             } else {
                 print("everyKernelPathGivesTheSameBits: no AVX2 on this machine, the AVX2 path was not checked")
             }
             if let avx512 = run(
-                strided: strided, { MatrixKernels.broadcastRowsAVX512($0, rows: $1, indices: $2, values: $3) })
+                strided: strided, { MatrixKernels.broadcastRows(.avx512, $0, rows: $1, indices: $2, values: $3) })
             {
                 #expect(avx512.map(\.bitPattern) == expected.map(\.bitPattern), "AVX-512F path, strided \(strided)")
             } else {

@@ -98,30 +98,38 @@ enum MatrixKernels {
         _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
         values: UnsafeMutablePointer<Double>
     ) {
-        if broadcastRowsAVX512(product, rows: rows, indices: indices, values: values) { return }
-        if broadcastRowsAVX2(product, rows: rows, indices: indices, values: values) { return }
+        for path in CPath.allCases where broadcastRows(path, product, rows: rows, indices: indices, values: values) {
+            return
+        }
         broadcastRowsPortable(product, rows: rows, indices: indices, values: values)
     }
 
-    /// The AVX-512F path; false (and nothing written) where the CPU lacks AVX-512F.
-    static func broadcastRowsAVX512(
-        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
-        values: UnsafeMutablePointer<Double>
-    ) -> Bool {
-        guard usesAVX512 else { return false }
-        charter_broadcast_rows_avx512(
-            product.a, product.rowStride, product.sharedStride, product.scale, product.b, product.c, product.shared,
-            product.columns, rows.lowerBound, rows.upperBound, indices, values)
-        return true
+    /// The C paths of ``broadcastRows(_:rows:indices:values:)``, fastest first.
+    enum CPath: CaseIterable {
+        case avx512, avx2
+
+        /// The path's C kernel, or `nil` where the CPU lacks its extension.
+        var kernel:
+            (@convention(c) (
+                UnsafePointer<Double>?, Int, Int, UnsafePointer<Double>?, UnsafePointer<Double>?,
+                UnsafeMutablePointer<Double>?, Int, Int, Int, Int, UnsafeMutablePointer<Int>?,
+                UnsafeMutablePointer<Double>?
+            ) -> Void)?
+        {
+            switch self {
+            case .avx512: usesAVX512 ? charter_broadcast_rows_avx512 : nil
+            case .avx2: usesAVX2 ? charter_broadcast_rows_avx2 : nil
+            }
+        }
     }
 
-    /// The AVX2 path; false (and nothing written) where the CPU lacks AVX2.
-    static func broadcastRowsAVX2(
-        _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
+    /// The rows through one C path; false (and nothing written) where the CPU lacks its extension.
+    static func broadcastRows(
+        _ path: CPath, _ product: BroadcastProduct, rows: Range<Int>, indices: UnsafeMutablePointer<Int>,
         values: UnsafeMutablePointer<Double>
     ) -> Bool {
-        guard usesAVX2 else { return false }
-        charter_broadcast_rows_avx2(
+        guard let kernel = path.kernel else { return false }
+        kernel(
             product.a, product.rowStride, product.sharedStride, product.scale, product.b, product.c, product.shared,
             product.columns, rows.lowerBound, rows.upperBound, indices, values)
         return true
