@@ -104,16 +104,15 @@ struct EvaluateCommand: ParsableCommand {
         options.smallClassThreshold = smallClassThreshold
         options.attackSeed = attackSeed
         if let only {
-            var sections: EvaluationReport.Sections = []
-            for name in only.split(separator: ",", omittingEmptySubsequences: false) {
-                let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let section = EvaluationReport.Sections.names.first(where: { $0.0 == trimmed })?.1 else {
-                    throw ValidationError(
-                        "--only takes fidelity, utility and disclosure, comma-separated; not '\(trimmed)'")
-                }
-                sections.insert(section)
+            let names = only.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
             }
-            options.sections = sections
+            switch EvaluationReport.Sections.named(names) {
+            case .success(let sections): options.sections = sections
+            case .failure(let unknown):
+                throw ValidationError(
+                    "--only takes fidelity, utility and disclosure, comma-separated; not '\(unknown.name)'")
+            }
         }
         if Terminal.stderrIsTerminal {
             options.progress = { line in Terminal.writeError("evaluate: \(line)\n") }

@@ -118,15 +118,12 @@ extension ServerRoutes {
         if let threshold = try integer("small_class", minimum: 1) { options.smallClassThreshold = threshold }
         if let seed = try integer("attack_seed", minimum: 0) { options.attackSeed = UInt64(seed) }
         if let only = object["only"], only != .null {
-            var sections: EvaluationReport.Sections = []
-            for name in try texts("only") {
-                guard let section = EvaluationReport.Sections.names.first(where: { $0.0 == name })?.1 else {
-                    throw APIError.badRequest(
-                        "\"only\" takes \"fidelity\", \"utility\" and \"disclosure\"; not \"\(name)\"")
-                }
-                sections.insert(section)
+            switch EvaluationReport.Sections.named(try texts("only")) {
+            case .success(let sections): options.sections = sections
+            case .failure(let unknown):
+                throw APIError.badRequest(
+                    "\"only\" takes \"fidelity\", \"utility\" and \"disclosure\"; not \"\(unknown.name)\"")
             }
-            options.sections = sections
         }
         return (store, options, files)
     }

@@ -53,6 +53,25 @@ public struct EvaluationReport: Sendable {
         ]
         /// The sections' names, in order.
         public var spelled: [String] { Self.names.filter { contains($0.1) }.map(\.0) }
+
+        /// The sections `names` spell, or the first name that spells none (`--only`, and the
+        /// server's `only`).
+        public static func named(_ names: some Sequence<String>) -> Result<Sections, UnknownSection> {
+            var sections: Sections = []
+            for name in names {
+                guard let section = Self.names.first(where: { $0.0 == name })?.1 else {
+                    return .failure(UnknownSection(name: name))
+                }
+                sections.insert(section)
+            }
+            return .success(sections)
+        }
+
+        /// A name that is not a section's.
+        public struct UnknownSection: Error, Sendable {
+            /// The name as given.
+            public var name: String
+        }
     }
 
     public var inputs: Inputs
