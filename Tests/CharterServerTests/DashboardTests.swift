@@ -289,7 +289,7 @@ struct DashboardTests {
         let officer = record(2, .approvalAccepted, ["request": "REQ-1", "role": "privacy-officer", "signer": "p@x"])
         let dpo = record(3, .approvalAccepted, ["request": "REQ-1", "role": "dpo", "signer": "d@x"])
         let partly = PendingApproval.pending(in: [refused, officer, dpo])
-        #expect(partly.first?.awaiting.map(\.rule) == ["R7"])
+        #expect(partly.first?.awaiting.map(\.need.source) == ["R7"])
         #expect(partly.first?.awaiting.first?.received == 1)
         let ethics = record(4, .approvalAccepted, ["request": "REQ-1", "role": "ethics", "signer": "e@x"])
         #expect(PendingApproval.pending(in: [refused, officer, dpo, ethics]).isEmpty)

@@ -78,17 +78,16 @@ struct DashboardPage: Sendable {
         return html
     }
 
+    /// A section's content; runs come from the server's board, so they show even when the
+    /// registry cannot be read.
     private func body(of section: Section) -> String {
-        if section == .runs { return runsSection() }
-        guard let overview else {
-            return "<p class=\"empty\">Nothing to show: the registry cannot be read.</p>\n"
-        }
-        switch section {
-        case .budgets: return budgetsSection(overview)
-        case .approvals: return approvalsSection(overview)
-        case .runs: return runsSection()
-        case .certificates: return certificatesSection(overview)
-        case .audit: return auditSection(overview)
+        switch (section, overview) {
+        case (.runs, _): runsSection()
+        case (_, nil): "<p class=\"empty\">Nothing to show: the registry cannot be read.</p>\n"
+        case (.budgets, let overview?): budgetsSection(overview)
+        case (.approvals, let overview?): approvalsSection(overview)
+        case (.certificates, let overview?): certificatesSection(overview)
+        case (.audit, let overview?): auditSection(overview)
         }
     }
 
@@ -122,9 +121,10 @@ struct DashboardPage: Sendable {
         html += table(["Request", "Awaiting", "Plan", "Run asked by", "At"])
         for pending in overview.pendingApprovals {
             let awaiting = pending.awaiting.map { awaited in
-                let roles = awaited.roles.isEmpty ? "an override" : awaited.roles.joined(separator: " or ")
-                let kind = awaited.isOverride ? "override of " : ""
-                return "\(awaited.count - awaited.received) of \(roles) (\(kind)\(awaited.rule))"
+                let need = awaited.need
+                let roles = need.roles.isEmpty ? "an override" : need.roles.joined(separator: " or ")
+                let kind = need.isOverride ? "override of " : ""
+                return "\(need.count - awaited.received) of \(roles) (\(kind)\(need.source))"
             }
             html += "<tr><th scope=\"row\">\(e(pending.request))</th>"
             html += "<td><ul>" + awaiting.map { "<li>\(e($0))</li>" }.joined() + "</ul></td>"

@@ -12,25 +12,17 @@ public import CharterRegistry
 /// manifest on the command line are not audited, so such a request stays listed until it is refused
 /// again or run.
 public struct PendingApproval: Sendable, Equatable {
-    /// One approval a pending plan waits for: approvals in `count` distinct roles of `roles`.
+    /// One approval a pending plan waits for, as the plan said it (``ApprovalStatus/Needed``), and
+    /// how many of its roles have approved since.
     public struct Awaited: Sendable, Equatable {
-        /// The roles any of which may approve.
-        public var roles: [String]
-        /// How many distinct roles must approve.
-        public var count: Int
-        /// The rule that asks for it.
-        public var rule: String
-        /// Whether it overrides a soft-mandatory rule rather than approves the request.
-        public var isOverride: Bool
-        /// How many of ``roles`` have approved since the refusal.
+        /// What the plan needed: approvals in `count` distinct roles of `roles`, for `source`.
+        public var need: ApprovalStatus.Needed
+        /// How many of the need's roles have approved since the refusal.
         public var received: Int
 
         /// Creates an awaited approval.
-        public init(roles: [String], count: Int, rule: String, isOverride: Bool, received: Int = 0) {
-            self.roles = roles
-            self.count = count
-            self.rule = rule
-            self.isOverride = isOverride
+        public init(need: ApprovalStatus.Needed, received: Int = 0) {
+            self.need = need
             self.received = received
         }
     }
@@ -98,8 +90,9 @@ public struct PendingApproval: Sendable, Equatable {
                         case .integer(let count)? = object["count"]
                     else { return nil }
                     return Awaited(
-                        roles: roles.compactMap(\.stringValue), count: count, rule: object["rule"]?.stringValue ?? "",
-                        isOverride: object["override"] == .bool(true))
+                        need: ApprovalStatus.Needed(
+                            roles: roles.compactMap(\.stringValue), count: count,
+                            source: object["rule"]?.stringValue ?? "", isOverride: object["override"] == .bool(true)))
                 }
                 waiting[request] = PendingApproval(
                     request: request, plan: details["plan"]?.stringValue ?? "", actor: record.actor, at: record.at,
@@ -120,10 +113,10 @@ public struct PendingApproval: Sendable, Equatable {
             let roles = approved[entry.request] ?? []
             entry.awaiting = entry.awaiting.map { awaited in
                 var awaited = awaited
-                awaited.received = Set(awaited.roles).intersection(roles).count
+                awaited.received = Set(awaited.need.roles).intersection(roles).count
                 return awaited
             }
-            .filter { $0.received < $0.count }
+            .filter { $0.received < $0.need.count }
             return entry.awaiting.isEmpty ? nil : entry
         }
         .sorted { ($0.seq, $0.request) > ($1.seq, $1.request) }
