@@ -1,13 +1,12 @@
-import Foundation
+import Synchronization
 
 /// How many evaluations may run at once. Measuring every metric on three tables is CPU heavy
 /// (the membership attack and DCR are quadratic in rows), so the server runs a few at a time and
 /// refuses one more at once (the caller answers 429 with `Retry-After`) rather than queueing work
 /// a client may already have given up on, as the run queue refuses when full.
-final class EvaluationGate: @unchecked Sendable {
-    // INVARIANT: `running` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private var running = 0
+final class EvaluationGate: Sendable {
+    /// How many evaluations are running.
+    private let running = Mutex(0)
     /// The most evaluations admitted at once.
     let capacity: Int
 
@@ -20,7 +19,7 @@ final class EvaluationGate: @unchecked Sendable {
     /// Admits one evaluation; `false` when `capacity` are already running. Every `true` must be
     /// followed by one ``leave()``.
     func enter() -> Bool {
-        lock.withLock {
+        running.withLock { running in
             guard running < capacity else { return false }
             running += 1
             return true
@@ -29,9 +28,9 @@ final class EvaluationGate: @unchecked Sendable {
 
     /// Ends an admitted evaluation.
     func leave() {
-        lock.withLock { running -= 1 }
+        running.withLock { $0 -= 1 }
     }
 
     /// How many evaluations are running.
-    var inProgress: Int { lock.withLock { running } }
+    var inProgress: Int { running.withLock { $0 } }
 }
