@@ -303,11 +303,19 @@ struct SecureGaussian {
             self.spare = nil
             return spare
         }
-        let u1 = (Double(random.next() >> 11) + 0.5) * 0x1p-53
-        let u2 = Double(random.next() >> 11) * 0x1p-53
+        let first = random.next()
+        let (draw, second) = Self.pair(first, random.next())
+        spare = second
+        return draw
+    }
+
+    /// The two draws Box–Muller makes of two words: u₁ ∈ (0, 1) and u₂ ∈ [0, 1) from their top 53
+    /// bits, radius √(−2 ln u₁), then the cosine draw and the sine draw.
+    static func pair(_ word1: UInt64, _ word2: UInt64) -> (Double, Double) {
+        let u1 = (Double(word1 >> 11) + 0.5) * 0x1p-53
+        let u2 = Double(word2 >> 11) * 0x1p-53
         let radius = (-2 * log(u1)).squareRoot()
-        spare = radius * sin(2 * Double.pi * u2)
-        return radius * cos(2 * Double.pi * u2)
+        return (radius * cos(2 * Double.pi * u2), radius * sin(2 * Double.pi * u2))
     }
 
     /// Fills `draws` with what as many calls of ``next(_:)`` would return, from the same words in
@@ -330,11 +338,8 @@ struct SecureGaussian {
             let used = UnsafeMutableBufferPointer(rebasing: buffer[0..<(2 * pairs)])
             random.fill(used)
             for pair in 0..<pairs {
-                let u1 = (Double(used[2 * pair] >> 11) + 0.5) * 0x1p-53
-                let u2 = Double(used[2 * pair + 1] >> 11) * 0x1p-53
-                let radius = (-2 * log(u1)).squareRoot()
-                let second = radius * sin(2 * Double.pi * u2)
-                out[index] = radius * cos(2 * Double.pi * u2)
+                let (first, second) = Self.pair(used[2 * pair], used[2 * pair + 1])
+                out[index] = first
                 if index + 1 < draws.count {
                     out[index + 1] = second
                 } else {
