@@ -4,7 +4,7 @@ import CharterWorkflow
 import Foundation
 
 /// The dashboard at `GET /` as one HTML document: no script, no external asset, one inline style
-/// sheet, every shown value escaped (``HTMLText``). Each section links to the JSON it summarises.
+/// sheet, every shown value escaped (CharterCore's `htmlEscaped`, as report.html is). Each section links to the JSON it summarises.
 ///
 /// The page is a pure function of what it is given, so tests render it without a server.
 struct DashboardPage: Sendable {
@@ -214,7 +214,7 @@ struct DashboardPage: Sendable {
 
     // MARK: Pieces
 
-    private func e(_ text: String) -> String { HTMLText.escape(text) }
+    private func e(_ text: String) -> String { text.htmlEscaped }
 
     /// A table's opening, up to its body, with one column heading per name.
     private func table(_ headings: [String]) -> String {

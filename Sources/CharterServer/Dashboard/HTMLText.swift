@@ -1,24 +1,7 @@
-/// Text made safe for an HTML page: every value a page shows comes from callers or the registry
-/// (source names, request ids, actors, reasons) and is hostile until escaped here.
+/// Text made safe for a link in an HTML page: every value a page shows comes from callers or the
+/// registry (source names, request ids, actors, reasons) and is hostile. Element content and
+/// attribute values are escaped by CharterCore's `htmlEscaped`, as every page of Charter's is.
 enum HTMLText {
-    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe in element
-    /// content and in quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
-
     /// `text` as one path segment of a URL: every byte but the unreserved ones (RFC 3986 §2.3:
     /// letters, digits, `-`, `.`, `_`, `~`) percent-encoded, so it can neither leave its segment
     /// nor its attribute.
