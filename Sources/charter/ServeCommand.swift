@@ -93,11 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in ServerLogHandler(label: label, level: level) }
         let logger = Logger(label: "charter.serve")
         guard let address else { throw ExitStatus.usageError.exitCode }
         let location = CommandLineContext.registry(registry)

@@ -75,6 +75,27 @@ struct RegistryReaderTests {
         #expect(throws: RegistryError.unknownSource("support2")) { try reader.budget(for: "support2", at: now) }
     }
 
+    @Test("a reader kept open sees every later commit: a new source, a spend, a release")
+    func keptOpenSeesCommits() throws {
+        let fixture = try RegistryFixture()
+        let registry = try fixture.openSQLite()
+        let reader = try RegistryReader(path: fixture.path)
+        #expect(throws: RegistryError.unknownSource("gbsg2")) { try reader.budget(for: "gbsg2", at: now) }
+        try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        #expect(try reader.budget(for: "gbsg2", at: now) == registry.budget(for: "gbsg2", at: now))
+        let event = try registry.reserve(Sample.request("2", run: "RUN-A"), at: now)
+        #expect(try reader.budget(for: "gbsg2", at: now) == registry.budget(for: "gbsg2", at: now))
+        #expect(try reader.budget(for: "gbsg2", at: now).events.count == 1)
+        _ = try registry.release(event.id, reason: "gate failed", actor: "engine", at: now)
+        let released = try reader.budget(for: "gbsg2", at: now)
+        #expect(released == (try registry.budget(for: "gbsg2", at: now)))
+        #expect(released.events.first?.state == .released)
+        // Read again with nothing committed in between: the same statement, at any instant.
+        #expect(try reader.budget(for: "gbsg2", at: now) == released)
+        let later = now.advanced(by: .seconds(7200))
+        #expect(try reader.budget(for: "gbsg2", at: later) == registry.budget(for: "gbsg2", at: later))
+    }
+
     @Test("reading changes no byte of the database or its WAL")
     func neverWrites() throws {
         let fixture = try RegistryFixture()

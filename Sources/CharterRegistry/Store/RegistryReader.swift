@@ -30,8 +30,29 @@ import Synchronization
 public final class RegistryReader: Sendable {
     /// The path of the database file.
     public let path: String
-    /// The connection; the lock keeps one read transaction at a time on it.
-    private let connection: Mutex<OpaquePointer>
+    /// The connection and what was last read through it; the lock keeps one read transaction at a
+    /// time on it.
+    private let connection: Mutex<Connection>
+    /// The most sources whose ledger rows are remembered between reads.
+    static let rememberedSources = 1024
+
+    /// The connection, and each source's rows as read at the file's `dataVersion`.
+    private struct Connection: ~Copyable {
+        let handle: OpaquePointer
+        /// `PRAGMA data_version` when `sources` were read: SQLite changes it on this connection
+        /// whenever another connection (in any process) commits to the file.
+        var dataVersion: Int64?
+        /// Each source read at `dataVersion`: `nil` when none is registered under that name.
+        var sources: [String: SourceRows?] = [:]
+    }
+
+    /// A source's rows and the last statement composed from them.
+    private struct SourceRows {
+        var cap: BudgetCap
+        var registeredAt: Timestamp
+        var events: [LedgerEvent]
+        var statement: BudgetStatement
+    }
 
     /// Opens the registry at `path` read-only and checks its schema.
     ///
@@ -61,11 +82,11 @@ public final class RegistryReader: Sendable {
             sqlite3_close_v2(handle)
             throw error
         }
-        connection = Mutex(handle)
+        connection = Mutex(Connection(handle: handle))
     }
 
     deinit {
-        connection.withLock { handle in _ = sqlite3_close_v2(handle) }
+        connection.withLock { connection in _ = sqlite3_close_v2(connection.handle) }
     }
 
     /// Compares the applied migrations with the ones this build registers, without GRDB's
@@ -119,39 +140,81 @@ public final class RegistryReader: Sendable {
     ///
     /// - Throws: ``RegistryError/unknownSource(_:)`` when no budget is registered for `source`.
     public func budget(for source: String, at now: Timestamp) throws(RegistryError) -> BudgetStatement {
-        try connection.withLock { handle throws(RegistryError) -> BudgetStatement in
-            let db = handle
-            return try Self.readTransaction(db) { () throws(RegistryError) -> BudgetStatement in
-                var columns: SourceColumns?
-                try Self.query(
-                    db, "SELECT epsilon_cap, delta_cap, registered_at FROM sources WHERE id = ?", [source]
-                ) { row throws(RegistryError) in
-                    columns = SourceColumns(
-                        source: source, epsilonCap: try row.text(0, "epsilon_cap"),
-                        deltaCap: try row.text(1, "delta_cap"),
-                        registeredAt: try row.integer(2, "registered_at"))
-                }
-                guard let (cap, registeredAt) = try columns?.cap() else { throw .unknownSource(source) }
-                var events: [LedgerEvent] = []
-                try Self.query(
-                    db, "SELECT \(LedgerEventColumns.selection) FROM ledger_events WHERE source = ? ORDER BY id",
-                    [source]
-                ) { row throws(RegistryError) in
-                    events.append(
-                        try LedgerEventColumns(
-                            id: try row.integer(0, "id"), source: try row.text(1, "source"),
-                            run: try row.text(2, "run"),
-                            mechanism: try row.text(3, "mechanism"), cost: try row.text(4, "cost"),
-                            state: try row.text(5, "state"), actor: try row.text(6, "actor"),
-                            reservedAt: try row.integer(7, "reserved_at"),
-                            leaseExpiresAt: try row.integer(8, "lease_expires_at"),
-                            settledAt: try row.optionalInteger(9, "settled_at"),
-                            releaseReason: try row.optionalText(10, "release_reason")
-                        ).event())
-                }
-                return BudgetStatement(source: source, cap: cap, registeredAt: registeredAt, asOf: now, events: events)
+        try connection.withLock { connection throws(RegistryError) -> BudgetStatement in
+            let db = connection.handle
+            // A file no other connection has committed to since the rows were read still holds
+            // them: the statement is composed again at `now` (leases lapse with time), the rows
+            // are not read again. Any commit, by any process, changes the version and drops them.
+            let version = try Self.dataVersion(db)
+            if version != connection.dataVersion || connection.sources.count >= Self.rememberedSources {
+                connection.sources = [:]
+                connection.dataVersion = version
             }
+            if let remembered = connection.sources[source] {
+                guard var rows = remembered else { throw .unknownSource(source) }
+                if rows.statement.asOf != now {
+                    rows.statement = BudgetStatement(
+                        source: source, cap: rows.cap, registeredAt: rows.registeredAt, asOf: now, events: rows.events)
+                    connection.sources[source] = rows
+                }
+                return rows.statement
+            }
+            let rows: SourceRows?
+            do throws(RegistryError) {
+                rows = try Self.readTransaction(db) { () throws(RegistryError) -> SourceRows in
+                    try Self.rows(of: source, at: now, db)
+                }
+            } catch .unknownSource {
+                rows = nil
+            }
+            connection.sources[source] = .some(rows)
+            guard let rows else { throw .unknownSource(source) }
+            return rows.statement
         }
+    }
+
+    /// `PRAGMA data_version` on `db`.
+    private static func dataVersion(_ db: OpaquePointer) throws(RegistryError) -> Int64 {
+        var version: Int64 = 0
+        try query(db, "PRAGMA data_version") { row throws(RegistryError) in version = try row.integer(0, "data_version") }
+        return version
+    }
+
+    /// One source's row and ledger events, read inside a transaction, and its statement at `now`.
+    /// - Throws: ``RegistryError/unknownSource(_:)`` when no budget is registered for `source`.
+    private static func rows(of source: String, at now: Timestamp, _ db: OpaquePointer) throws(RegistryError)
+        -> SourceRows
+    {
+        var columns: SourceColumns?
+        try query(
+            db, "SELECT epsilon_cap, delta_cap, registered_at FROM sources WHERE id = ?", [source]
+        ) { row throws(RegistryError) in
+            columns = SourceColumns(
+                source: source, epsilonCap: try row.text(0, "epsilon_cap"),
+                deltaCap: try row.text(1, "delta_cap"),
+                registeredAt: try row.integer(2, "registered_at"))
+        }
+        guard let (cap, registeredAt) = try columns?.cap() else { throw .unknownSource(source) }
+        var events: [LedgerEvent] = []
+        try query(
+            db, "SELECT \(LedgerEventColumns.selection) FROM ledger_events WHERE source = ? ORDER BY id",
+            [source]
+        ) { row throws(RegistryError) in
+            events.append(
+                try LedgerEventColumns(
+                    id: try row.integer(0, "id"), source: try row.text(1, "source"),
+                    run: try row.text(2, "run"),
+                    mechanism: try row.text(3, "mechanism"), cost: try row.text(4, "cost"),
+                    state: try row.text(5, "state"), actor: try row.text(6, "actor"),
+                    reservedAt: try row.integer(7, "reserved_at"),
+                    leaseExpiresAt: try row.integer(8, "lease_expires_at"),
+                    settledAt: try row.optionalInteger(9, "settled_at"),
+                    releaseReason: try row.optionalText(10, "release_reason")
+                ).event())
+        }
+        return SourceRows(
+            cap: cap, registeredAt: registeredAt, events: events,
+            statement: BudgetStatement(source: source, cap: cap, registeredAt: registeredAt, asOf: now, events: events))
     }
 
     // MARK: SQLite

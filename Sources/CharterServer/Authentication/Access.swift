@@ -55,7 +55,7 @@ struct Authenticator: Sendable {
     /// The accepted tokens; `nil` runs the server read-only.
     var tokens: TokenFile?
     /// The policy's roles each identity holds (empty without a policy).
-    var policyRoles: @Sendable (Identity) -> Set<String> = { _ in [] }
+    var policyRoles: @Sendable (String) -> Set<String> = { _ in [] }
 
     /// The caller the request authenticates as for an operation needing `access`; `nil` for an
     /// anonymous read on a server without tokens.
@@ -86,7 +86,7 @@ struct Authenticator: Sendable {
         else {
             throw APIError.unauthorized("the token is not valid", invalidToken: true)
         }
-        if let identity = try? Identity(caller.identity) { caller.policyRoles = policyRoles(identity) }
+        caller.policyRoles = policyRoles(caller.identity)
         return caller
     }
 

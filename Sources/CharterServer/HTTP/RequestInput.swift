@@ -76,6 +76,11 @@ struct RequestInput: Sendable {
 
     /// A Content-Type's media type, lower-cased, without parameters.
     static func mediaType(_ header: String) -> String {
+        // The common case, a plain lower-case ASCII type with no parameters, is returned as it is.
+        if header.utf8.allSatisfy({ byte in byte > 0x20 && byte < 0x7F && byte != 0x3B && !(0x41...0x5A).contains(byte) })
+        {
+            return header
+        }
         let type = header.split(separator: ";", maxSplits: 1).first ?? ""
         return String(type.filter { !$0.isWhitespace }).lowercased()
     }

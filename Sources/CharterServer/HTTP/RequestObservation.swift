@@ -1,5 +1,4 @@
 import CharterCore
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -60,7 +59,25 @@ struct RequestObservation<Context: RequestContext>: RouterMiddleware {
         {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return newRequestID()
+    }
+
+    /// A random version-4 UUID in lower case, from the system's generator: Foundation's `UUID()`
+    /// opens `/dev/urandom` on every call on Linux, a system call pair per request.
+    static func newRequestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(0x2D) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func answer(_ error: APIError, requestID: String) -> Response {

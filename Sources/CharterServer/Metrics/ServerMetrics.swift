@@ -1,6 +1,7 @@
 import CharterRegistry
 import CharterWorkflow
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, in a registry of its own (no process-wide metrics system, so
 /// several servers in one test process never share counters): requests and latencies per route,
@@ -8,32 +9,62 @@ import Prometheus
 /// expiring within 30 days.
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+    /// The series made so far, by their labels: the registry's own lookup builds the metric's name
+    /// and label list on every call, which a request should not pay for.
+    private let series = Mutex(Series())
+
+    private struct Series {
+        var requests: [RequestLabels: (count: Counter, latency: DurationHistogram)] = [:]
+        var decisions: [String: Counter] = [:]
+    }
+
+    private struct RequestLabels: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
 
     /// Counts a finished request and its latency, by the route's pattern (never the raw path).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "charter_http_requests", unitName: "total",
-                helpText: "HTTP requests answered, by method, route pattern and status."),
-            labels: [("method", method), ("route", route), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "charter_http_request_duration", unitName: "seconds",
-                helpText: "HTTP request latency, by route pattern."),
-            labels: [("route", route)],
-            buckets: [.microseconds(250), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
-                .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)]
-        ).record(duration)
+        let labels = RequestLabels(method: method, route: route, status: status)
+        let metrics =
+            series.withLock { $0.requests[labels] }
+            ?? {
+                let made = (
+                    count: registry.makeCounter(
+                        descriptor: MetricNameDescriptor(
+                            metricName: "charter_http_requests", unitName: "total",
+                            helpText: "HTTP requests answered, by method, route pattern and status."),
+                        labels: [("method", method), ("route", route), ("status", String(status))]),
+                    latency: registry.makeDurationHistogram(
+                        descriptor: MetricNameDescriptor(
+                            metricName: "charter_http_request_duration", unitName: "seconds",
+                            helpText: "HTTP request latency, by route pattern."),
+                        labels: [("route", route)],
+                        buckets: [.microseconds(250), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+                            .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
+                            .seconds(10)])
+                )
+                series.withLock { $0.requests[labels] = made }
+                return made
+            }()
+        metrics.count.increment()
+        metrics.latency.record(duration)
     }
 
     /// Counts a decision by its outcome (allow, deny, pending).
     func decision(outcome: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "charter_decisions", unitName: "total", helpText: "Decisions made, by outcome."),
-            labels: [("outcome", outcome)]
-        ).increment()
+        let counter =
+            series.withLock { $0.decisions[outcome] }
+            ?? {
+                let made = registry.makeCounter(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "charter_decisions", unitName: "total", helpText: "Decisions made, by outcome."),
+                    labels: [("outcome", outcome)])
+                series.withLock { $0.decisions[outcome] = made }
+                return made
+            }()
+        counter.increment()
     }
 
     /// The exposition text, after the registry gauges are read at `instant`.

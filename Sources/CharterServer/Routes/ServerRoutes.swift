@@ -24,11 +24,7 @@ struct ServerRoutes: Sendable {
     /// The tokens, and the live policy's roles for each caller's identity.
     var authenticator: Authenticator {
         let loaded = policy.current
-        return Authenticator(
-            tokens: configuration.tokens,
-            policyRoles: { identity in
-                Set(loaded.selection.policy?.roles(heldBy: identity, groups: loaded.selection.identities) ?? [])
-            })
+        return Authenticator(tokens: configuration.tokens, policyRoles: { identity in loaded.roles(heldBy: identity) })
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -118,7 +114,7 @@ struct ServerRoutes: Sendable {
                 "the manifest cannot be read or decided", diagnostics: decided.diagnostics(includingDecisions: false))
         }
         for decision in decided.results.flatMap(\.decisions) { metrics.decision(outcome: decision.outcome.rawValue) }
-        return Reply.json(decided.json)
+        return Reply.text(decided.renderedJSON, type: "application/json")
     }
 
     func decideBatch(_ request: Request) async throws -> Response {

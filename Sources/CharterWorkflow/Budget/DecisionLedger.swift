@@ -47,16 +47,26 @@ public struct DecisionLedger: Sendable {
     /// request's run composed as the ledger composes (``RunBudgetProjection``) against the ledger's
     /// cap, tightened to `policy`'s where that is lower; `nil` when there is no ledger.
     public func budget(for request: GenerationRequest, policy: Policy) throws(RegistryError) -> SourceBudget? {
+        guard store != nil else { return nil }
+        return budget(for: request, policy: policy, statement: try statement(for: request))
+    }
+
+    /// The ledger's statement for the request's source: `nil` when it has none (or there is no
+    /// ledger).
+    func statement(for request: GenerationRequest) throws(RegistryError) -> BudgetStatement? {
         guard let store else { return nil }
-        let source = request.source.dataset.value
-        let statement: BudgetStatement?
         do {
-            statement = try store.budget(for: source, at: instant)
+            return try store.budget(for: request.source.dataset.value, at: instant)
         } catch .unknownSource {
-            statement = nil
+            return nil
         }
+    }
+
+    /// ``budget(for:policy:)`` from a ``statement(for:)`` already read.
+    func budget(for request: GenerationRequest, policy: Policy, statement: BudgetStatement?) -> SourceBudget? {
+        guard store != nil else { return nil }
         return RunBudgetProjection.sourceBudget(
-            ledger: path, source: source, statement: statement, policy: policy, request: request)
+            ledger: path, source: request.source.dataset.value, statement: statement, policy: policy, request: request)
     }
 }
 

@@ -1,5 +1,6 @@
 public import CharterCore
 public import CharterPolicy
+import CharterRegistry
 
 /// One request file read and decided.
 public struct DecidedRequest: Sendable {
@@ -31,6 +32,8 @@ public struct Deciding: Sendable {
     public var files: [String] = []
     /// The texts read, by path, for rendering diagnostics.
     public var sources: [String: String] = [:]
+    /// ``renderedJSON`` when the memo had it.
+    private var rendered: String?
 
     /// Decides every request in `requests`.
     ///
@@ -73,8 +76,7 @@ public struct Deciding: Sendable {
             results.append(
                 Self.decide(
                     file: file, evaluator: evaluator, policy: policy, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources)
-            )
+                    tracing: tracing, ledger: ledger, identities: selection.identities, store: store, sources: &sources))
         }
     }
 
@@ -107,13 +109,77 @@ public struct Deciding: Sendable {
             return
         }
         let decider = Decider.compiled(program)
+        let identities = policy.selection.identities
         for (name, bytes) in manifests {
             files.append(name)
-            results.append(
-                Self.decide(
-                    file: name, bytes: bytes, decider: decider, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: opened, identities: policy.selection.identities, sources: &sources))
+            let key = DecisionMemo.Key(
+                name: name, bytes: bytes, date: instant.date, planDigest: planDigest, tracing: tracing)
+            if var remembered = policy.memo.entry(key) {
+                sources[name] = String(decoding: bytes, as: UTF8.self)
+                if let read = Self.budgets(
+                    of: remembered.requests, ledger: opened, policy: program.policy, known: remembered)
+                {
+                    if read.budgets == remembered.budgets {
+                        if read.statements != remembered.statements {
+                            remembered.statements = read.statements
+                            policy.memo.remember(remembered, under: key)
+                        }
+                        results.append(remembered.result)
+                        if manifests.count == 1 { rendered = remembered.rendered }
+                        continue
+                    }
+                    var result = DecidedRequest(
+                        file: name, diagnostics: remembered.result.diagnostics.filter { $0.severity != .error })
+                    Self.decide(
+                        remembered.requests, into: &result, decider: decider, date: instant.date,
+                        planDigest: planDigest, tracing: tracing, ledger: opened, identities: identities)
+                    Self.remember(result, requests: remembered.requests, read: read, key: key, in: policy.memo)
+                    results.append(result)
+                    continue
+                }
+            }
+            let (requests, result) = Self.decide(
+                file: name, bytes: bytes, decider: decider, date: instant.date, planDigest: planDigest,
+                tracing: tracing, ledger: opened, identities: identities, sources: &sources)
+            if !result.unreadable,
+                let read = Self.budgets(of: requests, ledger: opened, policy: program.policy, known: nil)
+            {
+                Self.remember(result, requests: requests, read: read, key: key, in: policy.memo)
+            }
+            results.append(result)
         }
+    }
+
+    /// Remembers a manifest's result, rendered as this route answers a single manifest.
+    private static func remember(
+        _ result: DecidedRequest, requests: [GenerationRequest],
+        read: (statements: [BudgetStatement?], budgets: [SourceBudget?]), key: DecisionMemo.Key, in memo: DecisionMemo
+    ) {
+        memo.remember(
+            DecisionMemo.Entry(
+                requests: requests, statements: read.statements, budgets: read.budgets, result: result,
+                rendered: rendering(json(of: [result]))),
+            under: key)
+    }
+
+    /// Each request's ledger statement and budget as ``DecisionLedger/budget(for:policy:)`` reads
+    /// them, or `nil` when one cannot be read (the caller then decides afresh, which reports why).
+    /// Where a statement equals the one `known` was checked with, its budget is `known`'s.
+    static func budgets(
+        of requests: [GenerationRequest], ledger: DecisionLedger, policy: Policy, known: DecisionMemo.Entry?
+    ) -> (statements: [BudgetStatement?], budgets: [SourceBudget?])? {
+        var statements: [BudgetStatement?] = []
+        var budgets: [SourceBudget?] = []
+        for (index, request) in requests.enumerated() {
+            guard let statement = try? ledger.statement(for: request) else { return nil }
+            statements.append(statement)
+            if let known, known.statements.indices.contains(index), known.statements[index] == statement {
+                budgets.append(known.budgets[index])
+            } else {
+                budgets.append(ledger.budget(for: request, policy: policy, statement: statement))
+            }
+        }
+        return (statements, budgets)
     }
 
     /// What decides each request: the interpreter (``DecisionEvaluator``) or a compiled program
@@ -158,25 +224,39 @@ public struct Deciding: Sendable {
         case .success(let bytes):
             return decide(
                 file: file, bytes: bytes, decider: .interpreted(evaluator), date: date, planDigest: planDigest,
-                tracing: tracing, ledger: ledger, identities: identities, sources: &sources)
+                tracing: tracing, ledger: ledger, identities: identities, sources: &sources
+            ).result
         }
     }
 
     /// Decides every request in `bytes`, read from `file`.
+    /// - Returns: the requests as read, and the result.
     static func decide(
         file: String, bytes: [UInt8], decider: Decider, date: CalendarDate, planDigest: String?, tracing: Bool,
         ledger: DecisionLedger, identities: ApprovalIdentities, sources: inout [String: String]
-    ) -> DecidedRequest {
+    ) -> (requests: [GenerationRequest], result: DecidedRequest) {
         var result = DecidedRequest(file: file)
-        let policy = decider.policy
         sources[file] = String(decoding: bytes, as: UTF8.self)
         let loaded = RequestLoader().load(file: file, bytes: bytes)
         result.diagnostics = loaded.diagnostics
         if loaded.diagnostics.contains(where: { $0.severity == .error }) || loaded.requests.isEmpty {
             result.unreadable = true
-            return result
+            return (loaded.requests, result)
         }
-        for request in loaded.requests {
+        decide(
+            loaded.requests, into: &result, decider: decider, date: date, planDigest: planDigest, tracing: tracing,
+            ledger: ledger, identities: identities)
+        return (loaded.requests, result)
+    }
+
+    /// Decides `requests`, read from `result`'s file, each with its source's budget, appending each
+    /// decision (or why its budget cannot be read) to `result`.
+    static func decide(
+        _ requests: [GenerationRequest], into result: inout DecidedRequest, decider: Decider, date: CalendarDate,
+        planDigest: String?, tracing: Bool, ledger: DecisionLedger, identities: ApprovalIdentities
+    ) {
+        let policy = decider.policy
+        for request in requests {
             let budget: SourceBudget?
             do {
                 budget = try ledger.budget(for: request, policy: policy)
@@ -194,7 +274,6 @@ public struct Deciding: Sendable {
                     request, now: date, planDigest: planDigest, tracing: tracing, budget: budget,
                     authenticator: identities))
         }
-        return result
     }
 
     /// Every diagnostic: the files' and, with `decisions`, each decision's.
@@ -213,7 +292,18 @@ public struct Deciding: Sendable {
     }
 
     /// The decisions as `check --format json` prints them, each with its file, and the errors.
-    public var json: JSONValue {
+    public var json: JSONValue { Self.json(of: results) }
+
+    /// ``json`` pretty-printed with sorted keys, as `check --format json` prints it: a manifest
+    /// decided again with equal budgets (``DecisionMemo``) answers with the text already rendered.
+    public var renderedJSON: String { rendered ?? Self.rendering(json) }
+
+    /// `value` pretty-printed, or `{}` when it cannot be (it always can: decisions hold no
+    /// non-finite number).
+    static func rendering(_ value: JSONValue) -> String { (try? value.pretty()) ?? "{}\n" }
+
+    /// ``json`` of `results`.
+    static func json(of results: [DecidedRequest]) -> JSONValue {
         .object([
             "decisions": .array(
                 results.flatMap { result in

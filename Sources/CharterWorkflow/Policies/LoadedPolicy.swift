@@ -19,6 +19,12 @@ public final class LoadedPolicy: Sendable {
     public let program: DecisionProgram?
     /// ``fingerprint(path:selection:store:)`` of the files as read.
     public let fingerprint: String
+    /// The manifests decided under this set (a reload starts an empty one).
+    public let memo = DecisionMemo()
+    /// ``roles(heldBy:)`` as computed, by identity as given.
+    private let heldRoles = Mutex<[String: Set<String>]>([:])
+    /// The most identities whose roles are remembered; past it the memory starts again.
+    static let rememberedIdentities = 4096
 
     /// Reads and compiles the policy set at `path` in `store`.
     /// - Complexity: reads every file under `path` and the files the policy names.
@@ -27,6 +33,23 @@ public final class LoadedPolicy: Sendable {
         selection = PolicySelection(path: path, in: store)
         program = selection.policy.map(DecisionProgram.init(policy:))
         fingerprint = Self.fingerprint(path: path, selection: selection, store: store)
+    }
+
+    /// The policy's roles `identity` is a member of, directly or through a group of the policy's
+    /// directory; none when there is no policy or `identity` is not a valid identity. Remembered
+    /// per identity: comparing identities canonicalises each member, which a server checking a
+    /// bearer token on every request should pay once.
+    public func roles(heldBy identity: String) -> Set<String> {
+        if let known = heldRoles.withLock({ $0[identity] }) { return known }
+        var held: Set<String> = []
+        if let policy = selection.policy, let person = try? Identity(identity) {
+            held = Set(policy.roles(heldBy: person, groups: selection.identities))
+        }
+        heldRoles.withLock { remembered in
+            if remembered.count >= Self.rememberedIdentities { remembered = [:] }
+            remembered[identity] = held
+        }
+        return held
     }
 
     /// A digest of what the policy set is made of now: the YAML files under `path` and every file
