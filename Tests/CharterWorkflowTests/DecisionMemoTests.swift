@@ -136,3 +136,20 @@ struct DecisionMemoTests {
         #expect(DecisionMemo(capacity: 0).count == 0)
     }
 }
+
+/// The roles a server looks up for every bearer token, remembered per identity.
+@Suite("policy roles by identity")
+struct PolicyRolesByIdentityTests {
+    @Test("the remembered roles are the policy's, and an invalid identity holds none")
+    func rolesAreThePolicys() throws {
+        let policy = DecisionMemoTests.policy()
+        let carol = try Identity("carol@hospital.example")
+        let expected = Set(try #require(policy.selection.policy).roles(heldBy: carol, groups: policy.selection.identities))
+        #expect(expected == ["data_steward"])
+        #expect(policy.roles(heldBy: "carol@hospital.example") == expected)
+        #expect(policy.roles(heldBy: "carol@hospital.example") == expected)
+        #expect(policy.roles(heldBy: "mallory@hospital.example").isEmpty)
+        #expect(policy.roles(heldBy: "not an identity").isEmpty)
+        #expect(LoadedPolicy(path: "missing", store: InMemoryInputStore([:])).roles(heldBy: "carol@hospital.example").isEmpty)
+    }
+}
