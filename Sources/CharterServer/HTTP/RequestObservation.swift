@@ -2,6 +2,7 @@ import CharterCore
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Every request's envelope: a request id (the caller's `X-Request-Id` when it is a plain token,
 /// else a new one) echoed in the answer, errors turned into the JSON error object with the right
@@ -62,22 +63,13 @@ struct RequestObservation<Context: RequestContext>: RouterMiddleware {
         return newRequestID()
     }
 
-    /// A random version-4 UUID in lower case, from the system's generator: Foundation's `UUID()`
-    /// opens `/dev/urandom` on every call on Linux, a system call pair per request.
+    /// A new request id, unique within this process and across restarts: 16 hex digits drawn
+    /// from the system's generator when the process starts, `-`, and a 16-digit counter. Request
+    /// ids identify log lines; they are not secrets, so a request need not pay for randomness
+    /// (Foundation's `UUID()` opens `/dev/urandom` on every call on Linux).
     static func newRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(0x2D) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        let number = RequestCounter.next.add(1, ordering: .relaxed).oldValue
+        return RequestCounter.prefix + "-" + RequestCounter.hex(number)
     }
 
     static func answer(_ error: APIError, requestID: String) -> Response {
@@ -86,6 +78,23 @@ struct RequestObservation<Context: RequestContext>: RouterMiddleware {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
         }
         return response
+    }
+}
+
+/// Where ``RequestObservation/newRequestID()`` draws from.
+enum RequestCounter {
+    static let next = Atomic<UInt64>(0)
+    static let prefix: String = {
+        var generator = SystemRandomNumberGenerator()
+        return hex(generator.next())
+    }()
+
+    /// `value` as 16 lower-case hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8](repeating: 0x30, count: 16)
+        for index in 0..<16 { text[15 - index] = digits[Int((value >> (4 * UInt64(index))) & 0xF)] }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
