@@ -133,6 +133,11 @@ struct DecisionMemoTests {
             rendered: "{}\n")
         memo.remember(unreadable, under: key(20))
         #expect(memo.entry(key(20)) == nil)
+        let huge = DecisionMemo.Entry(
+            requests: [], statements: [], budgets: [], result: DecidedRequest(file: "r.yaml"),
+            rendered: String(repeating: " ", count: DecisionMemo.maximumRenderedBytes + 1))
+        memo.remember(huge, under: key(21))
+        #expect(memo.entry(key(21)) == nil)
         #expect(DecisionMemo(capacity: 0).count == 0)
     }
 }

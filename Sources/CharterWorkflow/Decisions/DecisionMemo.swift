@@ -16,14 +16,20 @@ import Synchronization
 /// decided again from the parsed requests when one differs (a run spent, a lease lapsed).
 ///
 /// Only manifests that were read and decided without an error are remembered, at most
-/// ``maximumManifestBytes`` bytes each and ``capacity`` of them, the oldest dropped first: memory
-/// stays under `capacity × maximumManifestBytes` whatever callers send. Keys hold the bytes
-/// themselves, not a digest of them, so two manifests share an entry only when they are equal.
+/// ``maximumManifestBytes`` bytes each (and ``maximumRenderedBytes`` rendered) and ``capacity``
+/// of them, the oldest dropped first: with the defaults memory stays under about 40 MB whatever
+/// callers send. Keys hold the bytes themselves, not a digest of them, so two manifests share an
+/// entry only when they are equal. A remembered answer comes back sooner than a fresh one, so a
+/// caller can tell whether a byte-identical manifest was decided lately; telling needs every byte of
+/// it, signatures included.
 public final class DecisionMemo: Sendable {
     /// The most manifests remembered.
     public let capacity: Int
     /// The largest manifest remembered, in bytes; larger ones are decided every time.
     public let maximumManifestBytes: Int
+    /// The largest rendered answer remembered, in bytes (a traced decision of a large manifest
+    /// can render many times its size).
+    public static let maximumRenderedBytes = 64 * 1024
     private let state: Mutex<Entries>
 
     /// What identifies a decided manifest besides the policy and the budgets.
@@ -84,7 +90,8 @@ public final class DecisionMemo: Sendable {
     /// Remembers `entry` under `key` when it may be: read and decided without an error, and small
     /// enough. Drops the oldest entry when the memo is full.
     func remember(_ entry: Entry, under key: Key) {
-        guard capacity > 0, key.bytes.count <= maximumManifestBytes, !entry.result.unreadable,
+        guard capacity > 0, key.bytes.count <= maximumManifestBytes,
+            entry.rendered.utf8.count <= Self.maximumRenderedBytes, !entry.result.unreadable,
             !entry.result.diagnostics.contains(where: { $0.severity == .error })
         else { return }
         state.withLock { state in
