@@ -182,6 +182,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Only to run Swift concurrency's jobs on the server's event loops (no thread hop per request).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // The OpenAPI document, one copy (grammar/openapi.json links to it).
             resources: [.embedInCode("OpenAPI/openapi.json")],

@@ -4,6 +4,8 @@ import Dispatch
 import Foundation
 public import Hummingbird
 public import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The governance service behind `charter serve`: the `/v1` API over ``CharterWorkflow``, bearer
@@ -40,6 +42,17 @@ public enum CharterServer {
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "charter"),
             logger: logger)
+    }
+
+    /// Runs Swift concurrency's jobs on the event loops that serve HTTP (NIO's singleton group,
+    /// which the server uses), so a request's handler is not handed from an I/O thread to the
+    /// concurrency pool and back. Call once per process, before serving, from the process's
+    /// entry point; work that blocks (runs, evaluations) already runs on dispatch queues of its own.
+    /// - Returns: whether the event loops were installed (`false` where NIO cannot, or when
+    ///   something else installed an executor first).
+    @discardableResult
+    public static func runConcurrencyOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Serves until SIGTERM or SIGINT, then stops taking requests and runs, lets the runs already

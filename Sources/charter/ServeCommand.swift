@@ -79,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        CharterServer.runConcurrencyOnEventLoops()
         var tokenFile: TokenFile?
         if let tokens {
             guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else {
