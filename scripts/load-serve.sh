@@ -8,7 +8,8 @@
 #     signatures; a second run with denied-gbsg2-epsilon-over-cap.yaml shows the cost of
 #     verifying two SSH signatures per decision)
 #   CHARTER_LOAD_PORT (default 18080), CHARTER_LOAD_THREADS (wrk threads, default 2),
-#   CHARTER_LOAD_SKIP_BUILD=1 to use the binary already in .build-release.
+#   CHARTER_LOAD_SKIP_BUILD=1 to use the binary already in .build-release, CHARTER_LOAD_DISTINCT=1 to
+#   make every request's bytes differ (no answer then comes from the server's decision memo).
 #
 # The registry has the request's source registered and one run's budget committed (made by a real
 # `charter run` first), so every decision reads a ledger with events in it, as in production.
@@ -38,6 +39,18 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/yaml"
 local f = io.open("$request", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
+# CHARTER_LOAD_DISTINCT=1: every request differs by a trailing YAML comment, so none is answered
+# from the server's decision memo (each is read, decided and rendered afresh).
+if [ "${CHARTER_LOAD_DISTINCT:-0}" = 1 ]; then
+    cat >>"$work/post.lua" <<'LUA'
+local base = wrk.body
+local counter = 0
+request = function()
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, base .. "# " .. counter .. "\n")
+end
+LUA
+fi
 
 # One line per run: label, requests/s, p99, non-2xx answers.
 summary=()
