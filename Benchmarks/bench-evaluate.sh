@@ -19,7 +19,7 @@ measure() {
     shift
     local status=0
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || status=$?
-    read -r seconds kb <"$out/time.txt"
+    read -r seconds kb < <(tail -n 1 "$out/time.txt")
     printf '%-44s %7.2f s  %6d MB  exit %d\n' "$label" "$seconds" $((kb / 1024)) "$status"
 }
 tables=(--train "$out/train.csv" --holdout "$out/holdout.csv" --synthetic "$out/synthetic.csv")

@@ -33,6 +33,39 @@ import Testing
         #expect(abs(eigen.values[0] - 1) < 1e-12 && abs(eigen.values[1] - 3) < 1e-12)
     }
 
+    @Test func averageRanksOfLongColumnsAreTheComparisonSortsRanks() {
+        // Past 255 values the ranks come from a radix argsort: ties (many), −0.0 beside 0.0 and
+        // infinities must rank exactly as the mean-of-spanned-ranks definition says.
+        var generator = SplitMix(seed: 7)
+        var values = (0..<5_000).map { _ in Double(Int(generator.next() % 200)) / 4 - 20 }
+        values += [0.0, -0.0, .infinity, -.infinity, 1e300, -1e-300]
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var expected = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
+            for k in start...end { expected[order[k]] = Double(start + end + 2) / 2 }
+            start = end + 1
+        }
+        #expect(Correlation.averageRanks(values) == expected)
+        // With a NaN the comparison sort is kept (a radix key has no place for NaN).
+        #expect(Correlation.averageRanks([Double.nan] + values).count == values.count + 1)
+    }
+
+    /// A tiny deterministic generator for the test above.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     @Test func correlationsAndRanks() {
         #expect(Correlation.averageRanks([10, 20, 20, 5]) == [2, 3.5, 3.5, 1])
         #expect(Correlation.pearson([1, 2, 3], [2, 4, 6]) == 1)

@@ -65,7 +65,12 @@ public enum Correlation {
     /// Ranks from 1, ties given the mean of the ranks they span (`scipy.stats.rankdata('average')`).
     /// - Complexity: O(n log n).
     public static func averageRanks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
+        // A radix argsort where it applies (no NaN): a comparison sort was half of a 100k-row
+        // fidelity evaluation. Ranks depend only on the sorted values and their ties, not on the
+        // order within a tie, so both give the same ranks.
+        let order: [Int] =
+            values.contains(where: \.isNaN)
+            ? values.indices.sorted { values[$0] < values[$1] } : RadixSort.order(values).map(Int.init)
         var ranks = [Double](repeating: 0, count: values.count)
         var start = 0
         while start < order.count {
