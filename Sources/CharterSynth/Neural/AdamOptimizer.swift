@@ -27,16 +27,34 @@ struct AdamOptimizer: Sendable {
 
     /// One update of `parameters` with `gradient`.
     mutating func update(_ parameters: inout [Double], gradient: [Double]) {
-        precondition(parameters.count == m.count && gradient.count == m.count, "one gradient per parameter")
+        precondition(gradient.count == m.count, "one gradient per parameter")
+        gradient.withUnsafeBufferPointer { g in update(&parameters) { g[$0] } }
+    }
+
+    /// One update of `parameters` with the gradient whose i-th coordinate is `gradient(i)`, computed in
+    /// the same pass (a batch gradient's scaling, a sum of halves): one pass over contiguous storage.
+    /// - Complexity: O(parameters).
+    @inline(__always)
+    mutating func update(_ parameters: inout [Double], gradient: (Int) -> Double) {
+        precondition(parameters.count == m.count, "one gradient per parameter")
         step += 1
         let c1 = 1 - pow(beta1, Double(step))
         let c2 = 1 - pow(beta2, Double(step))
         let size = learningRate / c1
-        for i in parameters.indices {
-            let g = gradient[i] + weightDecay * parameters[i]
-            m[i] = beta1 * m[i] + (1 - beta1) * g
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g
-            parameters[i] -= size * m[i] / ((v[i] / c2).squareRoot() + epsilon)
+        let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        parameters.withUnsafeMutableBufferPointer { theta in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<theta.count {
+                        let g = gradient(i) + weightDecay * theta[i]
+                        let mi = beta1 * m[i] + (1 - beta1) * g
+                        let vi = beta2 * v[i] + (1 - beta2) * g * g
+                        m[i] = mi
+                        v[i] = vi
+                        theta[i] -= size * mi / ((vi / c2).squareRoot() + epsilon)
+                    }
+                }
+            }
         }
     }
 }

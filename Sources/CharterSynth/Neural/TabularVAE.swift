@@ -64,10 +64,12 @@ struct TabularVAE: Sendable {
 
     /// The same on a batch already written into `workspace` (`encoded[0]`, `present`, `noise`): returns
     /// the summed loss and leaves the gradient in `workspace.gradient` and, with clipping or
-    /// `needNorms`, each row's norm in `workspace.norms`. Allocates nothing.
-    func lossAndGradient(rows: Int, clipNorm: Double?, needNorms: Bool = false, workspace w: inout VAEWorkspace)
-        -> Double
-    {
+    /// `needNorms`, each row's norm in `workspace.norms`. Allocates nothing. The matrix products use at
+    /// most `threads` threads (the bits do not depend on it).
+    func lossAndGradient(
+        rows: Int, clipNorm: Double?, needNorms: Bool = false, threads: Int = MatrixKernels.activeCores,
+        workspace w: inout VAEWorkspace
+    ) -> Double {
         precondition(rows <= w.capacity, "the workspace holds fewer rows than the batch")
         let width = layout.width
         let numeric = layout.numericIndices.count
@@ -75,7 +77,7 @@ struct TabularVAE: Sendable {
         return parameters.withUnsafeBufferPointer { parameterBuffer in
             let p = parameterBuffer.baseAddress!
             // Encoder and reparameterisation: z into the decoder's input.
-            encoder.forward(values: &w.encoded, rows: rows, parameters: p)
+            encoder.forward(values: &w.encoded, rows: rows, parameters: p, threads: threads)
             let head = w.encoded[w.encoded.count - 1]
             var z: [Double] = []
             swap(&z, &w.decoded[0])
@@ -91,7 +93,7 @@ struct TabularVAE: Sendable {
                 }
             }
             swap(&z, &w.decoded[0])
-            decoder.forward(values: &w.decoded, rows: rows, parameters: p)
+            decoder.forward(values: &w.decoded, rows: rows, parameters: p, threads: threads)
             let out = w.decoded[w.decoded.count - 1]
             out.withUnsafeBufferPointer { out in
                 w.probabilities.withUnsafeMutableBufferPointer { probabilities in
@@ -135,7 +137,8 @@ struct TabularVAE: Sendable {
             swap(&latentGradient, &w.latentGradient)
             latentGradient.withUnsafeMutableBufferPointer { dz in
                 decoder.backward(
-                    deltas: &w.decoderDeltas, values: w.decoded, rows: rows, parameters: p, input: dz.baseAddress!)
+                    deltas: &w.decoderDeltas, values: w.decoded, rows: rows, parameters: p, input: dz.baseAddress!,
+                    threads: threads)
             }
             swap(&latentGradient, &w.latentGradient)
             var dHead: [Double] = []
@@ -151,7 +154,8 @@ struct TabularVAE: Sendable {
             }
             swap(&dHead, &w.encoderDeltas[w.encoderDeltas.count - 1])
             // The encoder's input gradient is never used.
-            encoder.backward(deltas: &w.encoderDeltas, values: w.encoded, rows: rows, parameters: p, input: nil)
+            encoder.backward(
+                deltas: &w.encoderDeltas, values: w.encoded, rows: rows, parameters: p, input: nil, threads: threads)
             // Per-row norms and the (clipped) sum.
             let clipped = clipNorm != nil
             if clipped || needNorms {
@@ -183,9 +187,9 @@ struct TabularVAE: Sendable {
                 clipping.withUnsafeBufferPointer { clipping in
                     let scale = clipped ? clipping.baseAddress : nil
                     encoder.accumulateGradient(
-                        values: w.encoded, deltas: w.encoderDeltas, rows: rows, scale: scale, into: g)
+                        values: w.encoded, deltas: w.encoderDeltas, rows: rows, scale: scale, into: g, threads: threads)
                     decoder.accumulateGradient(
-                        values: w.decoded, deltas: w.decoderDeltas, rows: rows, scale: scale, into: g)
+                        values: w.decoded, deltas: w.decoderDeltas, rows: rows, scale: scale, into: g, threads: threads)
                 }
             }
             for r in 0..<rows {

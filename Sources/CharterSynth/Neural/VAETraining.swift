@@ -103,7 +103,7 @@ extension TabularVAE {
         var optimizer = AdamOptimizer(
             parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<n)
-        var workspace = VAEWorkspace(model: self, rows: min(options.batchSize, n))
+        var shards = VAEShards(model: self, rows: min(options.batchSize, n))
         for _ in 0..<options.epochs {
             for i in stride(from: n - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(random.next() % UInt64(i + 1)))
@@ -111,12 +111,15 @@ extension TabularVAE {
             var start = 0
             while start < n {
                 let rows = min(options.batchSize, n - start)
-                gather(order[start..<(start + rows)], x: x, present: present, into: &workspace)
-                fillNoise(rows: rows, workspace: &workspace, random: &random)
-                _ = lossAndGradient(rows: rows, clipNorm: nil, workspace: &workspace)
+                shards.load(order[start..<(start + rows)], x: x, present: present, model: self)
+                shards.fillNoise(latent: latent, random: &random)
+                _ = shards.lossAndGradient(model: self, clipNorm: nil)
                 let inverse = 1 / Double(rows)
-                for i in workspace.gradient.indices { workspace.gradient[i] *= inverse }
-                optimizer.update(&parameters, gradient: workspace.gradient)
+                shards.workspaces[0].gradient.withUnsafeBufferPointer { first in
+                    shards.workspaces[1].gradient.withUnsafeBufferPointer { second in
+                        optimizer.update(&parameters) { (first[$0] + second[$0]) * inverse }
+                    }
+                }
                 clampScales()
                 start += rows
             }
@@ -149,43 +152,24 @@ extension TabularVAE {
         }
         var chosen: [Int] = []
         chosen.reserveCapacity(Int(expected * 1.2) + 8)
-        var workspace = VAEWorkspace(model: self, rows: min(n, Int(expected * 1.2) + 8))
+        var shards = VAEShards(model: self, rows: min(n, Int(expected * 1.2) + 8))
         for _ in 0..<dp.steps {
             chosen.removeAll(keepingCapacity: true)
             sampling.withUnsafeMutableBufferPointer { secure.fill($0) }
             for row in 0..<n where sampling[row] < threshold { chosen.append(row) }
-            if chosen.isEmpty {
-                for i in workspace.gradient.indices { workspace.gradient[i] = 0 }
-            } else {
-                let rows = chosen.count
-                workspace.reserve(model: self, rows: rows)
-                gather(chosen[...], x: x, present: present, into: &workspace)
-                fillNoise(rows: rows, workspace: &workspace, random: &random)
-                _ = lossAndGradient(rows: rows, clipNorm: dp.clipNorm, workspace: &workspace)
-            }
+            // An empty batch leaves both halves' gradients zero: the step is noise alone.
+            shards.load(chosen[...], x: x, present: present, model: self)
+            shards.fillNoise(latent: latent, random: &random)
+            _ = shards.lossAndGradient(model: self, clipNorm: dp.clipNorm)
             draws.withUnsafeMutableBufferPointer { gaussian.fill($0, from: &secure, words: &words) }
-            for i in workspace.gradient.indices {
-                workspace.gradient[i] = (workspace.gradient[i] + stddev * draws[i]) / expected
+            shards.workspaces[0].gradient.withUnsafeBufferPointer { first in
+                shards.workspaces[1].gradient.withUnsafeBufferPointer { second in
+                    draws.withUnsafeBufferPointer { draws in
+                        optimizer.update(&parameters) { (first[$0] + second[$0] + stddev * draws[$0]) / expected }
+                    }
+                }
             }
-            optimizer.update(&parameters, gradient: workspace.gradient)
             clampScales()
-        }
-    }
-
-    /// Copies the chosen rows of x and of the presence matrix into the workspace's batch buffers.
-    func gather(_ rows: ArraySlice<Int>, x: [Double], present: [Double], into workspace: inout VAEWorkspace) {
-        let width = layout.width
-        let numeric = layout.numericIndices.count
-        for (position, row) in rows.enumerated() {
-            for j in 0..<width { workspace.encoded[0][position * width + j] = x[row * width + j] }
-            for j in 0..<numeric { workspace.present[position * numeric + j] = present[row * numeric + j] }
-        }
-    }
-
-    /// Draws the batch's reparameterisation ε (`rows` × latent) from the model's seeded randomness.
-    func fillNoise(rows: Int, workspace: inout VAEWorkspace, random: inout ModelRandomness) {
-        workspace.noise.withUnsafeMutableBufferPointer { noise in
-            random.fillNormals(UnsafeMutableBufferPointer(rebasing: noise[0..<(rows * latent)]))
         }
     }
 
