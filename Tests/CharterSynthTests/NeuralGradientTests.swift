@@ -142,6 +142,46 @@ import Testing
         #expect(batch.gradient.reduce(0) { $0 + $1 * $1 }.squareRoot() <= Double(rows) * clip + 1e-9)
     }
 
+    /// A batch split into two halves (as training runs it): the halves' gradients and losses add up to
+    /// the whole batch's, clipped or not, whatever the order of the rows, and a one-row batch leaves the
+    /// second half empty with a zero gradient.
+    @Test(arguments: [nil, 0.5] as [Double?])
+    func batchHalvesAddUpToTheWholeBatch(clip: Double?) {
+        let (model, x, present, noise, rows) = Self.smallVAE()
+        let width = model.layout.width
+        let numeric = model.layout.numericIndices.count
+        let latent = model.latent
+        let order = [2, 0, 3, 1]
+        let permuted = (
+            x: order.flatMap { x[($0 * width)..<(($0 + 1) * width)] },
+            present: order.flatMap { present[($0 * numeric)..<(($0 + 1) * numeric)] }
+        )
+        let whole = model.lossAndGradient(
+            x: permuted.x, present: permuted.present, noise: noise, rows: rows, clipNorm: clip)
+        var shards = VAEShards(model: model, rows: 1)
+        shards.load(order[...], x: x, present: present, model: model)
+        #expect(shards.rows == [2, 2])
+        for shard in 0..<2 {
+            let count = shards.rows[shard] * latent
+            let start = shard == 0 ? 0 : shards.rows[0] * latent
+            shards.workspaces[shard].noise.replaceSubrange(0..<count, with: noise[start..<(start + count)])
+        }
+        let loss = shards.lossAndGradient(model: model, clipNorm: clip)
+        #expect(abs(loss - whole.loss) <= 1e-12 * max(1, abs(whole.loss)))
+        for i in whole.gradient.indices {
+            let sum = shards.workspaces[0].gradient[i] + shards.workspaces[1].gradient[i]
+            #expect(abs(sum - whole.gradient[i]) <= 1e-12 * max(1, abs(whole.gradient[i])), "parameter \(i)")
+        }
+        // One row: the second half is empty and adds nothing.
+        var random = ModelRandomness(seed: 5)
+        shards.load([3], x: x, present: present, model: model)
+        #expect(shards.rows == [1, 0])
+        shards.fillNoise(latent: latent, random: &random)
+        _ = shards.lossAndGradient(model: model, clipNorm: clip)
+        #expect(shards.workspaces[1].gradient.allSatisfy { $0 == 0 })
+        #expect(shards.workspaces[0].gradient.contains { $0 != 0 })
+    }
+
     @Test func adamFollowsKingmaAndBa() {
         var adam = AdamOptimizer(parameterCount: 1, learningRate: 0.1, weightDecay: 0)
         var theta = [1.0]
