@@ -1,4 +1,9 @@
 import CharterData
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Testing
 
 @testable import CharterSynth
@@ -191,6 +196,57 @@ import Testing
         // Minimises a quadratic.
         for _ in 0..<500 { adam.update(&theta, gradient: [2 * (theta[0] - 3)]) }
         #expect(abs(theta[0] - 3) < 1e-2)
+    }
+
+    /// The fused update (gradient formed in the same pass) against Adam written out coordinate by
+    /// coordinate, bit for bit, on the AVX-512F path and the scalar one, over counts that leave a
+    /// partial vector, for the plain mean and DP-SGD's noisy sum.
+    @Test(arguments: [1, 7, 8, 9, 61])
+    func fusedAdamGivesTheBitsOfTheScalarForm(count: Int) {
+        var random = ModelRandomness(seed: UInt64(count))
+        let first = Self.randomVector(count, &random)
+        let second = Self.randomVector(count, &random)
+        let noise = Self.randomVector(count, &random)
+        let start = Self.randomVector(count, &random)
+        let (rate, decay, stddev, scale) = (1e-3, 1e-5, 0.7, 37.5)
+        for noisy in [false, true] {
+            // Reference: three steps of the scalar form.
+            var theta = start
+            var m = [Double](repeating: 0, count: count)
+            var v = [Double](repeating: 0, count: count)
+            for step in 1...3 {
+                let c1 = 1 - pow(0.9, Double(step))
+                let c2 = 1 - pow(0.999, Double(step))
+                for i in 0..<count {
+                    let sum = noisy ? first[i] + second[i] + stddev * noise[i] : first[i] + second[i]
+                    let g = (noisy ? sum / scale : sum * (1 / scale)) + decay * theta[i]
+                    m[i] = 0.9 * m[i] + (1 - 0.9) * g
+                    v[i] = 0.999 * v[i] + (1 - 0.999) * g * g
+                    theta[i] -= rate / c1 * m[i] / ((v[i] / c2).squareRoot() + 1e-8)
+                }
+            }
+            for vectorised in [true, false] {
+                var adam = AdamOptimizer(parameterCount: count, learningRate: rate, weightDecay: decay)
+                var fused = start
+                first.withUnsafeBufferPointer { first in
+                    second.withUnsafeBufferPointer { second in
+                        noise.withUnsafeBufferPointer { noise in
+                            for _ in 1...3 {
+                                if noisy {
+                                    adam.update(
+                                        &fused, sum: first, second, noise: noise, stddev: stddev,
+                                        scaling: .dividedBy(scale), vectorised: vectorised)
+                                } else {
+                                    adam.update(
+                                        &fused, sum: first, second, scaling: .times(1 / scale), vectorised: vectorised)
+                                }
+                            }
+                        }
+                    }
+                }
+                #expect(fused.map(\.bitPattern) == theta.map(\.bitPattern), "noisy \(noisy), vectorised \(vectorised)")
+            }
+        }
     }
 
     @Test(arguments: [(1, 1, 1), (3, 70, 5), (130, 65, 129), (600, 300, 257)])

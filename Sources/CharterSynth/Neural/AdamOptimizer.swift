@@ -1,3 +1,5 @@
+internal import CharterKernels
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -25,34 +27,49 @@ struct AdamOptimizer: Sendable {
         v = [Double](repeating: 0, count: parameterCount)
     }
 
+    /// How the summed gradient is scaled before the update: multiplied (by 1/batch size) or divided (by
+    /// DP-SGD's expected batch size), as the training loop writes it.
+    enum Scaling {
+        case times(Double)
+        case dividedBy(Double)
+    }
+
     /// One update of `parameters` with `gradient`.
     mutating func update(_ parameters: inout [Double], gradient: [Double]) {
         precondition(gradient.count == m.count, "one gradient per parameter")
-        gradient.withUnsafeBufferPointer { g in update(&parameters) { g[$0] } }
+        gradient.withUnsafeBufferPointer { update(&parameters, sum: $0, nil, scaling: .times(1)) }
     }
 
-    /// One update of `parameters` with the gradient whose i-th coordinate is `gradient(i)`, computed in
-    /// the same pass (a batch gradient's scaling, a sum of halves): one pass over contiguous storage.
+    /// One update of `parameters` with the gradient gᵢ = (firstᵢ + secondᵢ + stddev·noiseᵢ), scaled,
+    /// formed in the update's own pass over contiguous storage (CharterKernels' `charter_adam_update`;
+    /// eight coordinates per instruction where the CPU has AVX-512F unless `vectorised` is false, the
+    /// same bits either way). `second` and `noise` may be absent.
     /// - Complexity: O(parameters).
-    @inline(__always)
-    mutating func update(_ parameters: inout [Double], gradient: (Int) -> Double) {
-        precondition(parameters.count == m.count, "one gradient per parameter")
+    mutating func update(
+        _ parameters: inout [Double], sum first: UnsafeBufferPointer<Double>, _ second: UnsafeBufferPointer<Double>?,
+        noise: UnsafeBufferPointer<Double>? = nil, stddev: Double = 0, scaling: Scaling, vectorised: Bool = true
+    ) {
+        let count = m.count
+        precondition(
+            parameters.count == count && first.count >= count && (second?.count ?? count) >= count
+                && (noise?.count ?? count) >= count, "one gradient per parameter")
         step += 1
         let c1 = 1 - pow(beta1, Double(step))
         let c2 = 1 - pow(beta2, Double(step))
         let size = learningRate / c1
+        let (scale, divide): (Double, Int32) =
+            switch scaling {
+            case .times(let factor): (factor, 0)
+            case .dividedBy(let divisor): (divisor, 1)
+            }
         let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
         parameters.withUnsafeMutableBufferPointer { theta in
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<theta.count {
-                        let g = gradient(i) + weightDecay * theta[i]
-                        let mi = beta1 * m[i] + (1 - beta1) * g
-                        let vi = beta2 * v[i] + (1 - beta2) * g * g
-                        m[i] = mi
-                        v[i] = vi
-                        theta[i] -= size * mi / ((vi / c2).squareRoot() + epsilon)
-                    }
+                    charter_adam_update(
+                        count, theta.baseAddress, m.baseAddress, v.baseAddress, first.baseAddress, second?.baseAddress,
+                        noise?.baseAddress, stddev, scale, divide, beta1, beta2, c2, size, epsilon, weightDecay,
+                        vectorised ? 1 : 0)
                 }
             }
         }

@@ -72,8 +72,12 @@ struct VAEShards {
 
     /// Runs ``TabularVAE/lossAndGradient(rows:clipNorm:needNorms:threads:workspace:)`` on both halves
     /// at once (one after the other on a single core) and returns the batch's summed loss; each half's
-    /// gradient is left in its workspace (a half with no rows has a zero gradient).
-    mutating func lossAndGradient(model: TabularVAE, clipNorm: Double?) -> Double {
+    /// gradient is left in its workspace (a half with no rows has a zero gradient). `alongside`, when
+    /// given, runs once per half on that half's thread after its gradient (work that needs no order, such
+    /// as DP-SGD's noise transform, split in as many parts as there are halves).
+    mutating func lossAndGradient(
+        model: TabularVAE, clipNorm: Double?, alongside: (@Sendable (Int) -> Void)? = nil
+    ) -> Double {
         let rows = self.rows
         let cores = MatrixKernels.activeCores
         let threads = max(1, cores / Self.count)
@@ -83,14 +87,15 @@ struct VAEShards {
                 guard let workspaces = workspaces.baseAddress, let losses = losses.baseAddress else { return }
                 let halves = ShardBuffers(workspaces: workspaces, losses: losses)
                 @Sendable func run(_ shard: Int) {
-                    guard rows[shard] > 0 else {
+                    if rows[shard] > 0 {
+                        halves.losses[shard] = model.lossAndGradient(
+                            rows: rows[shard], clipNorm: clipNorm, threads: threads,
+                            workspace: &halves.workspaces[shard])
+                    } else {
                         halves.workspaces[shard].gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                         halves.losses[shard] = 0
-                        return
                     }
-                    halves.losses[shard] = model.lossAndGradient(
-                        rows: rows[shard], clipNorm: clipNorm, threads: threads,
-                        workspace: &halves.workspaces[shard])
+                    alongside?(shard)
                 }
                 if cores > 1 {
                     DispatchQueue.concurrentPerform(iterations: Self.count, execute: run)
