@@ -1,4 +1,5 @@
 internal import CharterKernels
+internal import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -66,12 +67,43 @@ struct AdamOptimizer: Sendable {
         parameters.withUnsafeMutableBufferPointer { theta in
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
-                    charter_adam_update(
-                        count, theta.baseAddress, m.baseAddress, v.baseAddress, first.baseAddress, second?.baseAddress,
-                        noise?.baseAddress, stddev, scale, divide, beta1, beta2, c2, size, epsilon, weightDecay,
-                        vectorised ? 1 : 0)
+                    let buffers = AdamBuffers(
+                        theta: theta.baseAddress, m: m.baseAddress, v: v.baseAddress, first: first.baseAddress,
+                        second: second?.baseAddress, noise: noise?.baseAddress)
+                    // Each coordinate is its own: the parameters split across the cores change no bits (the
+                    // pass streams five vectors of the size of the model, more than one core's L2 holds).
+                    let threads = count >= Self.parallelThreshold ? min(2, MatrixKernels.activeCores) : 1
+                    @Sendable func run(_ part: Int) {
+                        let start = count * part / threads
+                        let end = count * (part + 1) / threads
+                        charter_adam_update(
+                            end - start, buffers.theta.map { $0 + start }, buffers.m.map { $0 + start },
+                            buffers.v.map { $0 + start }, buffers.first.map { $0 + start },
+                            buffers.second.map { $0 + start }, buffers.noise.map { $0 + start }, stddev, scale, divide,
+                            beta1, beta2, c2, size, epsilon, weightDecay, vectorised ? 1 : 0)
+                    }
+                    if threads > 1 {
+                        DispatchQueue.concurrentPerform(iterations: threads, execute: run)
+                    } else {
+                        run(0)
+                    }
                 }
             }
         }
     }
+
+    /// Updates of fewer parameters than this run on one thread.
+    static let parallelThreshold = 1 << 15
+}
+
+/// The vectors of one ``AdamOptimizer`` update, handed to the threads that split it.
+// INVARIANT: the pointers come from the update's `withUnsafe…` scopes, which enclose the
+// concurrentPerform, and each thread reads and writes only its own range of coordinates.
+private struct AdamBuffers: @unchecked Sendable {
+    let theta: UnsafeMutablePointer<Double>?
+    let m: UnsafeMutablePointer<Double>?
+    let v: UnsafeMutablePointer<Double>?
+    let first: UnsafePointer<Double>?
+    let second: UnsafePointer<Double>?
+    let noise: UnsafePointer<Double>?
 }

@@ -79,9 +79,16 @@ enum MatrixKernels {
     ) {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, k * n)) { transposed in
             guard let bt = transposed.baseAddress else { return }
-            // Bᵀ (n×k), so that the kernel reads contiguous rows of it.
-            for p in 0..<k {
-                for j in 0..<n { bt[j * k + p] = b[p * n + j] }
+            // Bᵀ (n×k), so that the kernel reads contiguous rows of it; in 8×8 tiles, so that the strided
+            // side of the copy touches eight cache lines per tile rather than one line per element.
+            for p0 in stride(from: 0, to: k, by: 8) {
+                let p1 = min(p0 + 8, k)
+                for j0 in stride(from: 0, to: n, by: 8) {
+                    let j1 = min(j0 + 8, n)
+                    for p in p0..<p1 {
+                        for j in j0..<j1 { bt[j * k + p] = b[p * n + j] }
+                    }
+                }
             }
             let product = BroadcastProduct(
                 a: a, rowStride: n, sharedStride: 1, scale: nil, b: UnsafePointer(bt), c: c, shared: n, columns: k)
