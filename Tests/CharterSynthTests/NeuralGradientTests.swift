@@ -1,12 +1,13 @@
 import CharterData
+import Testing
+
+@testable import CharterSynth
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Testing
-
-@testable import CharterSynth
 
 /// Every backward pass of the network core against central finite differences.
 @Suite struct NeuralGradientTests {

@@ -33,8 +33,8 @@ struct DenseLayer: Sendable, Hashable {
     /// `threads` threads (as for every buffer form here).
     /// - Complexity: O(rows · inputs · outputs).
     func forward(
-        _ x: UnsafePointer<Double>, rows: Int, parameters p: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
-        threads: Int = MatrixKernels.activeCores
+        _ x: UnsafePointer<Double>, rows: Int, parameters p: UnsafePointer<Double>,
+        into y: UnsafeMutablePointer<Double>, threads: Int = MatrixKernels.activeCores
     ) {
         let bias = p + biasOffset
         for r in 0..<rows { (y + r * outputs).update(from: bias, count: outputs) }

@@ -378,7 +378,9 @@ struct SecureGaussian {
     /// The second half of ``fill(_:from:words:)``: the Box–Muller pairs `pairs` of a ``Pending`` from
     /// their words into `out` (the draws advanced by the pending offset); zeroes the words it used.
     /// - Complexity: O(`pairs.count`).
-    static func transform(_ pairs: Range<Int>, words: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Double>) {
+    static func transform(
+        _ pairs: Range<Int>, words: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Double>
+    ) {
         for pair in pairs {
             let (first, second) = Self.pair(words[2 * pair], words[2 * pair + 1])
             out[2 * pair] = first
