@@ -97,7 +97,8 @@ struct DPSGDSettings: Sendable, Equatable {
 
 extension TabularVAE {
     /// Trains without privacy as TVAE does: each epoch shuffles the rows (model randomness) and takes
-    /// Adam steps on the mean loss of consecutive batches.
+    /// Adam steps on the mean loss of consecutive batches, each batch's gradient computed as two halves
+    /// at once (``VAEShards``).
     mutating func train(x: [Double], present: [Double], rows n: Int, options: VAEOptions, random: inout ModelRandomness)
     {
         var optimizer = AdamOptimizer(
