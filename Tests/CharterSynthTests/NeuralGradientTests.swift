@@ -3,6 +3,12 @@ import Testing
 
 @testable import CharterSynth
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Every backward pass of the network core against central finite differences.
 @Suite struct NeuralGradientTests {
     /// Central difference of `f` at `parameters[index]`.
@@ -142,6 +148,46 @@ import Testing
         #expect(batch.gradient.reduce(0) { $0 + $1 * $1 }.squareRoot() <= Double(rows) * clip + 1e-9)
     }
 
+    /// A batch split into two halves (as training runs it): the halves' gradients and losses add up to
+    /// the whole batch's, clipped or not, whatever the order of the rows, and a one-row batch leaves the
+    /// second half empty with a zero gradient.
+    @Test(arguments: [nil, 0.5] as [Double?])
+    func batchHalvesAddUpToTheWholeBatch(clip: Double?) {
+        let (model, x, present, noise, rows) = Self.smallVAE()
+        let width = model.layout.width
+        let numeric = model.layout.numericIndices.count
+        let latent = model.latent
+        let order = [2, 0, 3, 1]
+        let permuted = (
+            x: order.flatMap { x[($0 * width)..<(($0 + 1) * width)] },
+            present: order.flatMap { present[($0 * numeric)..<(($0 + 1) * numeric)] }
+        )
+        let whole = model.lossAndGradient(
+            x: permuted.x, present: permuted.present, noise: noise, rows: rows, clipNorm: clip)
+        var shards = VAEShards(model: model, rows: 1)
+        shards.load(order[...], x: x, present: present, model: model)
+        #expect(shards.rows == [2, 2])
+        for shard in 0..<2 {
+            let count = shards.rows[shard] * latent
+            let start = shard == 0 ? 0 : shards.rows[0] * latent
+            shards.workspaces[shard].noise.replaceSubrange(0..<count, with: noise[start..<(start + count)])
+        }
+        let loss = shards.lossAndGradient(model: model, clipNorm: clip)
+        #expect(abs(loss - whole.loss) <= 1e-12 * max(1, abs(whole.loss)))
+        for i in whole.gradient.indices {
+            let sum = shards.workspaces[0].gradient[i] + shards.workspaces[1].gradient[i]
+            #expect(abs(sum - whole.gradient[i]) <= 1e-12 * max(1, abs(whole.gradient[i])), "parameter \(i)")
+        }
+        // One row: the second half is empty and adds nothing.
+        var random = ModelRandomness(seed: 5)
+        shards.load([3], x: x, present: present, model: model)
+        #expect(shards.rows == [1, 0])
+        shards.fillNoise(latent: latent, random: &random)
+        _ = shards.lossAndGradient(model: model, clipNorm: clip)
+        #expect(shards.workspaces[1].gradient.allSatisfy { $0 == 0 })
+        #expect(shards.workspaces[0].gradient.contains { $0 != 0 })
+    }
+
     @Test func adamFollowsKingmaAndBa() {
         var adam = AdamOptimizer(parameterCount: 1, learningRate: 0.1, weightDecay: 0)
         var theta = [1.0]
@@ -151,6 +197,57 @@ import Testing
         // Minimises a quadratic.
         for _ in 0..<500 { adam.update(&theta, gradient: [2 * (theta[0] - 3)]) }
         #expect(abs(theta[0] - 3) < 1e-2)
+    }
+
+    /// The fused update (gradient formed in the same pass) against Adam written out coordinate by
+    /// coordinate, bit for bit, on the AVX-512F path and the scalar one, over counts that leave a
+    /// partial vector, for the plain mean and DP-SGD's noisy sum.
+    @Test(arguments: [1, 7, 8, 9, 61])
+    func fusedAdamGivesTheBitsOfTheScalarForm(count: Int) {
+        var random = ModelRandomness(seed: UInt64(count))
+        let first = Self.randomVector(count, &random)
+        let second = Self.randomVector(count, &random)
+        let noise = Self.randomVector(count, &random)
+        let start = Self.randomVector(count, &random)
+        let (rate, decay, stddev, scale) = (1e-3, 1e-5, 0.7, 37.5)
+        for noisy in [false, true] {
+            // Reference: three steps of the scalar form.
+            var theta = start
+            var m = [Double](repeating: 0, count: count)
+            var v = [Double](repeating: 0, count: count)
+            for step in 1...3 {
+                let c1 = 1 - pow(0.9, Double(step))
+                let c2 = 1 - pow(0.999, Double(step))
+                for i in 0..<count {
+                    let sum = noisy ? first[i] + second[i] + stddev * noise[i] : first[i] + second[i]
+                    let g = (noisy ? sum / scale : sum * (1 / scale)) + decay * theta[i]
+                    m[i] = 0.9 * m[i] + (1 - 0.9) * g
+                    v[i] = 0.999 * v[i] + (1 - 0.999) * g * g
+                    theta[i] -= rate / c1 * m[i] / ((v[i] / c2).squareRoot() + 1e-8)
+                }
+            }
+            for vectorised in [true, false] {
+                var adam = AdamOptimizer(parameterCount: count, learningRate: rate, weightDecay: decay)
+                var fused = start
+                first.withUnsafeBufferPointer { first in
+                    second.withUnsafeBufferPointer { second in
+                        noise.withUnsafeBufferPointer { noise in
+                            for _ in 1...3 {
+                                if noisy {
+                                    adam.update(
+                                        &fused, sum: first, second, noise: noise, stddev: stddev,
+                                        scaling: .dividedBy(scale), vectorised: vectorised)
+                                } else {
+                                    adam.update(
+                                        &fused, sum: first, second, scaling: .times(1 / scale), vectorised: vectorised)
+                                }
+                            }
+                        }
+                    }
+                }
+                #expect(fused.map(\.bitPattern) == theta.map(\.bitPattern), "noisy \(noisy), vectorised \(vectorised)")
+            }
+        }
     }
 
     @Test(arguments: [(1, 1, 1), (3, 70, 5), (130, 65, 129), (600, 300, 257)])

@@ -135,4 +135,29 @@ import Testing
         #expect(words.allSatisfy { $0 == 0 }, "used words are wiped")
         #expect(one.next(&single) == many.next(&bulk))
     }
+
+    @Test("DP-SGD's Gaussian draws split between threads (taken first, transformed in two parts) equal one at a time")
+    func splitGaussianMatchesSingleDraws() {
+        var single = SeededTestRandomness(seed: 13)
+        var split = SeededTestRandomness(seed: 13)
+        var one = SecureGaussian()
+        var parts = SecureGaussian()
+        for count in [5, 1, 4, 0, 7, 2, 9] {
+            let expected = (0..<count).map { _ in one.next(&single) }
+            var draws = [Double](repeating: .nan, count: count)
+            var words = [UInt64](repeating: 0, count: SecureGaussian.words(for: count))
+            draws.withUnsafeMutableBufferPointer { draws in
+                words.withUnsafeMutableBufferPointer { words in
+                    let pending = parts.prepare(draws, from: &split, words: words)
+                    guard let scratch = words.baseAddress, let out = draws.baseAddress else { return }
+                    let middle = pending.pairs / 2
+                    SecureGaussian.transform(middle..<pending.pairs, words: scratch, into: out + pending.offset)
+                    SecureGaussian.transform(0..<middle, words: scratch, into: out + pending.offset)
+                }
+            }
+            #expect(draws == expected, "\(count) draws")
+            #expect(words.allSatisfy { $0 == 0 }, "used words are wiped")
+        }
+        #expect(one.next(&single) == parts.next(&split))
+    }
 }

@@ -28,4 +28,15 @@ void charter_broadcast_rows_avx512(
     double *c, ptrdiff_t shared, ptrdiff_t columns, ptrdiff_t row_begin, ptrdiff_t row_end, ptrdiff_t *indices,
     double *values);
 
+/// One Adam step (Kingma & Ba 2015, with L2 weight decay g ← g + λθ as PyTorch applies it) over
+/// `count` parameters, forming each coordinate's gradient in the same pass:
+/// sum = first[i] (+ second[i] when `second` is not NULL) (+ stddev·noise[i] when `noise` is not NULL),
+/// g = sum / scale when `divide`, sum · scale otherwise, then g + λθᵢ; mᵢ ← β₁mᵢ + (1 − β₁)g,
+/// vᵢ ← β₂vᵢ + (1 − β₂)g·g, θᵢ ← θᵢ − size·mᵢ / (√(vᵢ/c2) + ε). No fused multiply-add: the AVX-512F path
+/// (taken when `vectorised` is nonzero and the CPU has it) and the scalar one give the same bits.
+void charter_adam_update(
+    ptrdiff_t count, double *theta, double *m, double *v, const double *first, const double *second,
+    const double *noise, double stddev, double scale, int divide, double beta1, double beta2, double c2, double size,
+    double epsilon, double weight_decay, int vectorised);
+
 #endif

@@ -29,14 +29,17 @@ struct DenseLayer: Sendable, Hashable {
         for i in offset..<(offset + parameterCount) { parameters[i] = (2 * random.unit() - 1) * bound }
     }
 
-    /// y = f(x·W + b) for `rows` rows of x (`rows` × `inputs`) into y (`rows` × `outputs`).
+    /// y = f(x·W + b) for `rows` rows of x (`rows` × `inputs`) into y (`rows` × `outputs`), on at most
+    /// `threads` threads (as for every buffer form here).
     /// - Complexity: O(rows · inputs · outputs).
     func forward(
-        _ x: UnsafePointer<Double>, rows: Int, parameters p: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>
+        _ x: UnsafePointer<Double>, rows: Int, parameters p: UnsafePointer<Double>,
+        into y: UnsafeMutablePointer<Double>, threads: Int = MatrixKernels.activeCores
     ) {
         let bias = p + biasOffset
         for r in 0..<rows { (y + r * outputs).update(from: bias, count: outputs) }
-        MatrixKernels.multiply(x, p + offset, into: y, m: rows, k: inputs, n: outputs, accumulate: true)
+        MatrixKernels.multiply(
+            x, p + offset, into: y, m: rows, k: inputs, n: outputs, accumulate: true, threads: threads)
         activation.apply(UnsafeMutableBufferPointer(start: y, count: rows * outputs))
     }
 
@@ -58,9 +61,10 @@ struct DenseLayer: Sendable, Hashable {
     /// (`rows` × `outputs`).
     func inputGradient(
         _ delta: UnsafePointer<Double>, rows: Int, parameters p: UnsafePointer<Double>,
-        into dx: UnsafeMutablePointer<Double>
+        into dx: UnsafeMutablePointer<Double>, threads: Int = MatrixKernels.activeCores
     ) {
-        MatrixKernels.multiplyTransposedB(delta, p + offset, into: dx, m: rows, k: inputs, n: outputs)
+        MatrixKernels.multiplyTransposedB(
+            delta, p + offset, into: dx, m: rows, k: inputs, n: outputs, threads: threads)
     }
 
     /// The gradient with respect to x, δ·Wᵀ, for the pre-activation gradient δ (`rows` × `outputs`).
@@ -79,10 +83,11 @@ struct DenseLayer: Sendable, Hashable {
     /// Adds Σᵣ sᵣ·(xᵣ ⊗ δᵣ) to W's gradient and Σᵣ sᵣ·δᵣ to b's (`scale` nil: sᵣ = 1).
     func accumulateGradient(
         input x: UnsafePointer<Double>, delta: UnsafePointer<Double>, rows: Int, scale: UnsafePointer<Double>?,
-        into g: UnsafeMutablePointer<Double>
+        into g: UnsafeMutablePointer<Double>, threads: Int = MatrixKernels.activeCores
     ) {
         MatrixKernels.multiplyTransposedA(
-            x, delta, rowScale: scale, into: g + offset, m: rows, k: inputs, n: outputs, accumulate: true)
+            x, delta, rowScale: scale, into: g + offset, m: rows, k: inputs, n: outputs, accumulate: true,
+            threads: threads)
         let b = g + biasOffset
         for r in 0..<rows {
             let s = scale?[r] ?? 1

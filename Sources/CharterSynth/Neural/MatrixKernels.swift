@@ -39,15 +39,16 @@ enum MatrixKernels {
     /// Products with fewer multiply-adds than this run on one thread.
     static let parallelThreshold = 1 << 17
 
-    /// C = A·B (+ C when `accumulate`), A m×k, B k×n, C m×n.
+    /// C = A·B (+ C when `accumulate`), A m×k, B k×n, C m×n, on at most `threads` threads (as for
+    /// every product here; the bits do not depend on it).
     /// - Complexity: O(m·k·n), O(m·nnz(A)/m·n) multiply-adds for the nonzeros of A.
     static func multiply(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
-        m: Int, k: Int, n: Int, accumulate: Bool = false
+        m: Int, k: Int, n: Int, accumulate: Bool = false, threads: Int = activeCores
     ) {
         let product = BroadcastProduct(
             a: a, rowStride: k, sharedStride: 1, scale: nil, b: b, c: c, shared: k, columns: n)
-        forEachRowBlock(rows: m, work: m * k * n, scratch: k) { rows, indices, values in
+        forEachRowBlock(rows: m, work: m * k * n, scratch: k, threads: threads) { rows, indices, values in
             if !accumulate { (product.c + rows.lowerBound * n).update(repeating: 0, count: rows.count * n) }
             broadcastRows(product, rows: rows, indices: indices, values: values)
         }
@@ -58,12 +59,13 @@ enum MatrixKernels {
     /// - Complexity: O(m·k·n).
     static func multiplyTransposedA(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rowScale s: UnsafePointer<Double>?,
-        into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int, accumulate: Bool = false
+        into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int, accumulate: Bool = false,
+        threads: Int = activeCores
     ) {
         // Output row p reads column p of A (stride k) and its shared index runs over A's m rows.
         let product = BroadcastProduct(
             a: a, rowStride: 1, sharedStride: k, scale: s, b: b, c: c, shared: m, columns: n)
-        forEachRowBlock(rows: k, work: m * k * n, scratch: m) { outputs, indices, values in
+        forEachRowBlock(rows: k, work: m * k * n, scratch: m, threads: threads) { outputs, indices, values in
             if !accumulate { (product.c + outputs.lowerBound * n).update(repeating: 0, count: outputs.count * n) }
             broadcastRows(product, rows: outputs, indices: indices, values: values)
         }
@@ -73,17 +75,24 @@ enum MatrixKernels {
     /// - Complexity: O(m·k·n), plus O(k·n) to transpose B.
     static func multiplyTransposedB(
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
-        m: Int, k: Int, n: Int
+        m: Int, k: Int, n: Int, threads: Int = activeCores
     ) {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, k * n)) { transposed in
             guard let bt = transposed.baseAddress else { return }
-            // Bᵀ (n×k), so that the kernel reads contiguous rows of it.
-            for p in 0..<k {
-                for j in 0..<n { bt[j * k + p] = b[p * n + j] }
+            // Bᵀ (n×k), so that the kernel reads contiguous rows of it; in 8×8 tiles, so that the strided
+            // side of the copy touches eight cache lines per tile rather than one line per element.
+            for p0 in stride(from: 0, to: k, by: 8) {
+                let p1 = min(p0 + 8, k)
+                for j0 in stride(from: 0, to: n, by: 8) {
+                    let j1 = min(j0 + 8, n)
+                    for p in p0..<p1 {
+                        for j in j0..<j1 { bt[j * k + p] = b[p * n + j] }
+                    }
+                }
             }
             let product = BroadcastProduct(
                 a: a, rowStride: n, sharedStride: 1, scale: nil, b: UnsafePointer(bt), c: c, shared: n, columns: k)
-            forEachRowBlock(rows: m, work: m * k * n, scratch: n) { rows, indices, values in
+            forEachRowBlock(rows: m, work: m * k * n, scratch: n, threads: threads) { rows, indices, values in
                 (product.c + rows.lowerBound * k).update(repeating: 0, count: rows.count * k)
                 broadcastRows(product, rows: rows, indices: indices, values: values)
             }
@@ -224,13 +233,14 @@ enum MatrixKernels {
     }
 
     /// Runs `body` over disjoint blocks of `0..<rows`: one block on this thread when `work` is small,
-    /// otherwise one block per active core, each with its own scratch of `scratch` indices and values.
+    /// otherwise one block per thread (at most `threads`), each with its own scratch of `scratch`
+    /// indices and values.
     static func forEachRowBlock(
-        rows: Int, work: Int, scratch: Int,
+        rows: Int, work: Int, scratch: Int, threads limit: Int,
         _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<Double>) -> Void
     ) {
         guard rows > 0 else { return }
-        let threads = work >= parallelThreshold ? min(activeCores, rows) : 1
+        let threads = work >= parallelThreshold ? max(1, min(limit, rows)) : 1
         @Sendable func run(_ block: Range<Int>) {
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, scratch)) { indices in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, scratch)) { values in

@@ -27,8 +27,12 @@ struct Perceptron: Sendable, Hashable {
     /// The width of every layer boundary, input first.
     var widths: [Int] { (layers.first.map { [$0.inputs] } ?? []) + layers.map(\.outputs) }
 
-    /// Runs every layer on `values[0]`, writing layer i's output into `values[i + 1]`.
-    func forward(values: inout [[Double]], rows: Int, parameters: UnsafePointer<Double>) {
+    /// Runs every layer on `values[0]`, writing layer i's output into `values[i + 1]`, on at most
+    /// `threads` threads (as for every buffer form here).
+    func forward(
+        values: inout [[Double]], rows: Int, parameters: UnsafePointer<Double>,
+        threads: Int = MatrixKernels.activeCores
+    ) {
         for (index, layer) in layers.enumerated() {
             // Taken out of the array while written, so that reading the input is not an overlapping access.
             var output: [Double] = []
@@ -36,7 +40,9 @@ struct Perceptron: Sendable, Hashable {
             precondition(output.count >= rows * layer.outputs, "a workspace matrix is too small")
             values[index].withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer { output in
-                    layer.forward(input.baseAddress!, rows: rows, parameters: parameters, into: output.baseAddress!)
+                    layer.forward(
+                        input.baseAddress!, rows: rows, parameters: parameters, into: output.baseAddress!,
+                        threads: threads)
                 }
             }
             swap(&output, &values[index + 1])
@@ -47,7 +53,7 @@ struct Perceptron: Sendable, Hashable {
     /// layer i's pre-activation gradient and `input` (when given, `rows` × input width) ∂ℓ/∂(input).
     func backward(
         deltas: inout [[Double]], values: [[Double]], rows: Int, parameters: UnsafePointer<Double>,
-        input: UnsafeMutablePointer<Double>?
+        input: UnsafeMutablePointer<Double>?, threads: Int = MatrixKernels.activeCores
     ) {
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[index]
@@ -63,10 +69,12 @@ struct Perceptron: Sendable, Hashable {
             delta.withUnsafeBufferPointer { d in
                 if index > 0 {
                     deltas[index - 1].withUnsafeMutableBufferPointer { dx in
-                        layer.inputGradient(d.baseAddress!, rows: rows, parameters: parameters, into: dx.baseAddress!)
+                        layer.inputGradient(
+                            d.baseAddress!, rows: rows, parameters: parameters, into: dx.baseAddress!, threads: threads)
                     }
                 } else if let input {
-                    layer.inputGradient(d.baseAddress!, rows: rows, parameters: parameters, into: input)
+                    layer.inputGradient(
+                        d.baseAddress!, rows: rows, parameters: parameters, into: input, threads: threads)
                 }
             }
             swap(&delta, &deltas[index])
@@ -89,13 +97,14 @@ struct Perceptron: Sendable, Hashable {
     /// Adds the row-scaled gradients of every layer to `gradient`.
     func accumulateGradient(
         values: [[Double]], deltas: [[Double]], rows: Int, scale: UnsafePointer<Double>?,
-        into gradient: UnsafeMutablePointer<Double>
+        into gradient: UnsafeMutablePointer<Double>, threads: Int = MatrixKernels.activeCores
     ) {
         for (index, layer) in layers.enumerated() {
             values[index].withUnsafeBufferPointer { x in
                 deltas[index].withUnsafeBufferPointer { d in
                     layer.accumulateGradient(
-                        input: x.baseAddress!, delta: d.baseAddress!, rows: rows, scale: scale, into: gradient)
+                        input: x.baseAddress!, delta: d.baseAddress!, rows: rows, scale: scale, into: gradient,
+                        threads: threads)
                 }
             }
         }

@@ -64,10 +64,12 @@ struct TabularVAE: Sendable {
 
     /// The same on a batch already written into `workspace` (`encoded[0]`, `present`, `noise`): returns
     /// the summed loss and leaves the gradient in `workspace.gradient` and, with clipping or
-    /// `needNorms`, each row's norm in `workspace.norms`. Allocates nothing.
-    func lossAndGradient(rows: Int, clipNorm: Double?, needNorms: Bool = false, workspace w: inout VAEWorkspace)
-        -> Double
-    {
+    /// `needNorms`, each row's norm in `workspace.norms`. Allocates nothing. The matrix products use at
+    /// most `threads` threads (the bits do not depend on it).
+    func lossAndGradient(
+        rows: Int, clipNorm: Double?, needNorms: Bool = false, threads: Int = MatrixKernels.activeCores,
+        workspace w: inout VAEWorkspace
+    ) -> Double {
         precondition(rows <= w.capacity, "the workspace holds fewer rows than the batch")
         let width = layout.width
         let numeric = layout.numericIndices.count
@@ -75,23 +77,36 @@ struct TabularVAE: Sendable {
         return parameters.withUnsafeBufferPointer { parameterBuffer in
             let p = parameterBuffer.baseAddress!
             // Encoder and reparameterisation: z into the decoder's input.
-            encoder.forward(values: &w.encoded, rows: rows, parameters: p)
+            encoder.forward(values: &w.encoded, rows: rows, parameters: p, threads: threads)
             let head = w.encoded[w.encoded.count - 1]
             var z: [Double] = []
             swap(&z, &w.decoded[0])
             var kl = 0.0
-            for r in 0..<rows {
-                for k in 0..<latent {
-                    let mu = head[r * 2 * latent + k]
-                    let logVar = head[r * 2 * latent + latent + k]
-                    let s = exp(0.5 * logVar)
-                    w.std[r * latent + k] = s
-                    z[r * latent + k] = mu + s * w.noise[r * latent + k]
-                    kl += 0.5 * (mu * mu + s * s - 1 - logVar)
+            precondition(
+                head.count >= rows * 2 * latent && z.count >= rows * latent && w.noise.count >= rows * latent
+                    && w.std.count >= rows * latent, "a workspace matrix is too small")
+            head.withUnsafeBufferPointer { head in
+                w.noise.withUnsafeBufferPointer { noise in
+                    w.std.withUnsafeMutableBufferPointer { std in
+                        z.withUnsafeMutableBufferPointer { z in
+                            for r in 0..<rows {
+                                let h = r * 2 * latent
+                                let o = r * latent
+                                for k in 0..<latent {
+                                    let mu = head[h + k]
+                                    let logVar = head[h + latent + k]
+                                    let s = exp(0.5 * logVar)
+                                    std[o + k] = s
+                                    z[o + k] = mu + s * noise[o + k]
+                                    kl += 0.5 * (mu * mu + s * s - 1 - logVar)
+                                }
+                            }
+                        }
+                    }
                 }
             }
             swap(&z, &w.decoded[0])
-            decoder.forward(values: &w.decoded, rows: rows, parameters: p)
+            decoder.forward(values: &w.decoded, rows: rows, parameters: p, threads: threads)
             let out = w.decoded[w.decoded.count - 1]
             out.withUnsafeBufferPointer { out in
                 w.probabilities.withUnsafeMutableBufferPointer { probabilities in
@@ -105,27 +120,49 @@ struct TabularVAE: Sendable {
             var dOut: [Double] = []
             swap(&dOut, &w.decoderDeltas[w.decoderDeltas.count - 1])
             let factor = Self.lossFactor
-            for r in 0..<rows {
-                let base = r * width
-                for (j, index) in layout.numericIndices.enumerated() {
-                    guard w.present[r * numeric + j] != 0 else {
-                        dOut[base + index] = 0
-                        w.scaleGradient[r * numeric + j] = 0
-                        continue
-                    }
-                    let logSigma = parameters[scaleOffset + j]
-                    let inverseVariance = exp(-2 * logSigma)
-                    let residual = out[base + index] - w.encoded[0][base + index]
-                    loss += factor * (0.5 * residual * residual * inverseVariance + logSigma)
-                    dOut[base + index] = factor * residual * inverseVariance
-                    w.scaleGradient[r * numeric + j] = factor * (1 - residual * residual * inverseVariance)
-                }
-                for block in layout.blocks {
-                    for j in block {
-                        let target = w.encoded[0][base + j]
-                        let probability = w.probabilities[base + j]
-                        if target != 0 { loss -= factor * target * log(max(probability, 1e-300)) }
-                        dOut[base + j] = factor * (probability - target)
+            let numericIndices = layout.numericIndices
+            let blocks = layout.blocks
+            precondition(
+                dOut.count >= rows * width && w.encoded[0].count >= rows * width && w.present.count >= rows * numeric
+                    && w.scaleGradient.count >= rows * numeric && numericIndices.allSatisfy { $0 < width }
+                    && blocks.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= width },
+                "a workspace matrix is too small")
+            out.withUnsafeBufferPointer { out in
+                w.encoded[0].withUnsafeBufferPointer { x in
+                    w.probabilities.withUnsafeBufferPointer { probabilities in
+                        w.present.withUnsafeBufferPointer { present in
+                            w.scaleGradient.withUnsafeMutableBufferPointer { scaleGradient in
+                                dOut.withUnsafeMutableBufferPointer { dOut in
+                                    for r in 0..<rows {
+                                        let base = r * width
+                                        for (j, index) in numericIndices.enumerated() {
+                                            guard present[r * numeric + j] != 0 else {
+                                                dOut[base + index] = 0
+                                                scaleGradient[r * numeric + j] = 0
+                                                continue
+                                            }
+                                            let logSigma = parameterBuffer[scaleOffset + j]
+                                            let inverseVariance = exp(-2 * logSigma)
+                                            let residual = out[base + index] - x[base + index]
+                                            loss += factor * (0.5 * residual * residual * inverseVariance + logSigma)
+                                            dOut[base + index] = factor * residual * inverseVariance
+                                            scaleGradient[r * numeric + j] =
+                                                factor * (1 - residual * residual * inverseVariance)
+                                        }
+                                        for block in blocks {
+                                            for j in block {
+                                                let target = x[base + j]
+                                                let probability = probabilities[base + j]
+                                                if target != 0 {
+                                                    loss -= factor * target * log(max(probability, 1e-300))
+                                                }
+                                                dOut[base + j] = factor * (probability - target)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -135,23 +172,37 @@ struct TabularVAE: Sendable {
             swap(&latentGradient, &w.latentGradient)
             latentGradient.withUnsafeMutableBufferPointer { dz in
                 decoder.backward(
-                    deltas: &w.decoderDeltas, values: w.decoded, rows: rows, parameters: p, input: dz.baseAddress!)
+                    deltas: &w.decoderDeltas, values: w.decoded, rows: rows, parameters: p, input: dz.baseAddress!,
+                    threads: threads)
             }
             swap(&latentGradient, &w.latentGradient)
             var dHead: [Double] = []
             swap(&dHead, &w.encoderDeltas[w.encoderDeltas.count - 1])
-            for r in 0..<rows {
-                for k in 0..<latent {
-                    let dz = w.latentGradient[r * latent + k]
-                    let mu = head[r * 2 * latent + k]
-                    let s = w.std[r * latent + k]
-                    dHead[r * 2 * latent + k] = dz + mu
-                    dHead[r * 2 * latent + latent + k] = dz * w.noise[r * latent + k] * 0.5 * s + 0.5 * (s * s - 1)
+            precondition(dHead.count >= rows * 2 * latent, "a workspace matrix is too small")
+            head.withUnsafeBufferPointer { head in
+                w.latentGradient.withUnsafeBufferPointer { latentGradient in
+                    w.std.withUnsafeBufferPointer { std in
+                        w.noise.withUnsafeBufferPointer { noise in
+                            dHead.withUnsafeMutableBufferPointer { dHead in
+                                for r in 0..<rows {
+                                    let h = r * 2 * latent
+                                    let o = r * latent
+                                    for k in 0..<latent {
+                                        let dz = latentGradient[o + k]
+                                        let s = std[o + k]
+                                        dHead[h + k] = dz + head[h + k]
+                                        dHead[h + latent + k] = dz * noise[o + k] * 0.5 * s + 0.5 * (s * s - 1)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             swap(&dHead, &w.encoderDeltas[w.encoderDeltas.count - 1])
             // The encoder's input gradient is never used.
-            encoder.backward(deltas: &w.encoderDeltas, values: w.encoded, rows: rows, parameters: p, input: nil)
+            encoder.backward(
+                deltas: &w.encoderDeltas, values: w.encoded, rows: rows, parameters: p, input: nil, threads: threads)
             // Per-row norms and the (clipped) sum.
             let clipped = clipNorm != nil
             if clipped || needNorms {
@@ -183,9 +234,9 @@ struct TabularVAE: Sendable {
                 clipping.withUnsafeBufferPointer { clipping in
                     let scale = clipped ? clipping.baseAddress : nil
                     encoder.accumulateGradient(
-                        values: w.encoded, deltas: w.encoderDeltas, rows: rows, scale: scale, into: g)
+                        values: w.encoded, deltas: w.encoderDeltas, rows: rows, scale: scale, into: g, threads: threads)
                     decoder.accumulateGradient(
-                        values: w.decoded, deltas: w.decoderDeltas, rows: rows, scale: scale, into: g)
+                        values: w.decoded, deltas: w.decoderDeltas, rows: rows, scale: scale, into: g, threads: threads)
                 }
             }
             for r in 0..<rows {

@@ -97,13 +97,14 @@ struct DPSGDSettings: Sendable, Equatable {
 
 extension TabularVAE {
     /// Trains without privacy as TVAE does: each epoch shuffles the rows (model randomness) and takes
-    /// Adam steps on the mean loss of consecutive batches.
+    /// Adam steps on the mean loss of consecutive batches, each batch's gradient computed as two halves
+    /// at once (``VAEShards``).
     mutating func train(x: [Double], present: [Double], rows n: Int, options: VAEOptions, random: inout ModelRandomness)
     {
         var optimizer = AdamOptimizer(
             parameterCount: parameterCount, learningRate: options.learningRate, weightDecay: options.weightDecay)
         var order = Array(0..<n)
-        var workspace = VAEWorkspace(model: self, rows: min(options.batchSize, n))
+        var shards = VAEShards(model: self, rows: min(options.batchSize, n))
         for _ in 0..<options.epochs {
             for i in stride(from: n - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(random.next() % UInt64(i + 1)))
@@ -111,12 +112,15 @@ extension TabularVAE {
             var start = 0
             while start < n {
                 let rows = min(options.batchSize, n - start)
-                gather(order[start..<(start + rows)], x: x, present: present, into: &workspace)
-                fillNoise(rows: rows, workspace: &workspace, random: &random)
-                _ = lossAndGradient(rows: rows, clipNorm: nil, workspace: &workspace)
+                shards.load(order[start..<(start + rows)], x: x, present: present, model: self)
+                shards.fillNoise(latent: latent, random: &random)
+                _ = shards.lossAndGradient(model: self, clipNorm: nil)
                 let inverse = 1 / Double(rows)
-                for i in workspace.gradient.indices { workspace.gradient[i] *= inverse }
-                optimizer.update(&parameters, gradient: workspace.gradient)
+                shards.workspaces[0].gradient.withUnsafeBufferPointer { first in
+                    shards.workspaces[1].gradient.withUnsafeBufferPointer { second in
+                        optimizer.update(&parameters, sum: first, second, scaling: .times(inverse))
+                    }
+                }
                 clampScales()
                 start += rows
             }
@@ -141,51 +145,49 @@ extension TabularVAE {
         // Secure words and draws are taken in bulk, one call per step each (the same words, in the
         // same order, as one call per row and per coordinate), and wiped after training.
         var sampling = [UInt64](repeating: 0, count: n)
-        var words: [UInt64] = []
+        var words = [UInt64](repeating: 0, count: SecureGaussian.words(for: parameterCount))
         var draws = [Double](repeating: 0, count: parameterCount)
         defer {
             sampling.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            words.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             draws.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
         var chosen: [Int] = []
         chosen.reserveCapacity(Int(expected * 1.2) + 8)
-        var workspace = VAEWorkspace(model: self, rows: min(n, Int(expected * 1.2) + 8))
+        var shards = VAEShards(model: self, rows: min(n, Int(expected * 1.2) + 8))
         for _ in 0..<dp.steps {
             chosen.removeAll(keepingCapacity: true)
             sampling.withUnsafeMutableBufferPointer { secure.fill($0) }
             for row in 0..<n where sampling[row] < threshold { chosen.append(row) }
-            if chosen.isEmpty {
-                for i in workspace.gradient.indices { workspace.gradient[i] = 0 }
-            } else {
-                let rows = chosen.count
-                workspace.reserve(model: self, rows: rows)
-                gather(chosen[...], x: x, present: present, into: &workspace)
-                fillNoise(rows: rows, workspace: &workspace, random: &random)
-                _ = lossAndGradient(rows: rows, clipNorm: dp.clipNorm, workspace: &workspace)
+            // An empty batch leaves both halves' gradients zero: the step is noise alone.
+            shards.load(chosen[...], x: x, present: present, model: self)
+            shards.fillNoise(latent: latent, random: &random)
+            // The step's noise words are taken now, in the order one draw at a time would take them;
+            // their Box–Muller transform, half on each core, runs after each half's gradient.
+            draws.withUnsafeMutableBufferPointer { draws in
+                words.withUnsafeMutableBufferPointer { words in
+                    let pending = gaussian.prepare(draws, from: &secure, words: words)
+                    let noise = words.baseAddress.flatMap { scratch in
+                        draws.baseAddress.map { NoiseBuffers(words: scratch, out: $0 + pending.offset) }
+                    }
+                    let halves = VAEShards.count
+                    _ = shards.lossAndGradient(model: self, clipNorm: dp.clipNorm) { half in
+                        guard let noise else { return }
+                        let pairs = (pending.pairs * half / halves)..<(pending.pairs * (half + 1) / halves)
+                        SecureGaussian.transform(pairs, words: noise.words, into: noise.out)
+                    }
+                }
             }
-            draws.withUnsafeMutableBufferPointer { gaussian.fill($0, from: &secure, words: &words) }
-            for i in workspace.gradient.indices {
-                workspace.gradient[i] = (workspace.gradient[i] + stddev * draws[i]) / expected
+            shards.workspaces[0].gradient.withUnsafeBufferPointer { first in
+                shards.workspaces[1].gradient.withUnsafeBufferPointer { second in
+                    draws.withUnsafeBufferPointer { draws in
+                        optimizer.update(
+                            &parameters, sum: first, second, noise: draws, stddev: stddev,
+                            scaling: .dividedBy(expected))
+                    }
+                }
             }
-            optimizer.update(&parameters, gradient: workspace.gradient)
             clampScales()
-        }
-    }
-
-    /// Copies the chosen rows of x and of the presence matrix into the workspace's batch buffers.
-    func gather(_ rows: ArraySlice<Int>, x: [Double], present: [Double], into workspace: inout VAEWorkspace) {
-        let width = layout.width
-        let numeric = layout.numericIndices.count
-        for (position, row) in rows.enumerated() {
-            for j in 0..<width { workspace.encoded[0][position * width + j] = x[row * width + j] }
-            for j in 0..<numeric { workspace.present[position * numeric + j] = present[row * numeric + j] }
-        }
-    }
-
-    /// Draws the batch's reparameterisation ε (`rows` × latent) from the model's seeded randomness.
-    func fillNoise(rows: Int, workspace: inout VAEWorkspace, random: inout ModelRandomness) {
-        workspace.noise.withUnsafeMutableBufferPointer { noise in
-            random.fillNormals(UnsafeMutableBufferPointer(rebasing: noise[0..<(rows * latent)]))
         }
     }
 
@@ -324,30 +326,76 @@ struct SecureGaussian {
     mutating func fill<R: NoiseRandomness>(
         _ draws: UnsafeMutableBufferPointer<Double>, from random: inout R, words: inout [UInt64]
     ) {
-        guard let out = draws.baseAddress, !draws.isEmpty else { return }
-        var index = 0
+        let needed = Self.words(for: draws.count)
+        if words.count < needed { words = [UInt64](repeating: 0, count: needed) }
+        words.withUnsafeMutableBufferPointer { words in
+            let pending = prepare(draws, from: &random, words: words)
+            guard let out = draws.baseAddress, let scratch = words.baseAddress else { return }
+            Self.transform(0..<pending.pairs, words: scratch, into: out + pending.offset)
+        }
+    }
+
+    /// The scratch words ``prepare(_:from:words:)`` needs for `count` draws.
+    static func words(for count: Int) -> Int { count + 1 }
+
+    /// The pairs ``prepare(_:from:words:)`` leaves to ``transform(_:words:into:)``: pair p is written
+    /// at `offset` + 2p and `offset` + 2p + 1 of the draws from words 2p and 2p + 1.
+    struct Pending: Sendable {
+        var offset: Int
+        var pairs: Int
+    }
+
+    /// The first half of ``fill(_:from:words:)``, which must run alone: takes from `random` every word
+    /// the draws need (the same words, in the same order, in one call) into `words` (at least
+    /// ``words(for:)`` long), and writes the draws that carry state: a spare left by the previous call,
+    /// and the final pair when it leaves a new spare. The other draws are written by
+    /// ``transform(_:words:into:)`` over the returned pairs, on any threads, in any split.
+    mutating func prepare<R: NoiseRandomness>(
+        _ draws: UnsafeMutableBufferPointer<Double>, from random: inout R, words: UnsafeMutableBufferPointer<UInt64>
+    ) -> Pending {
+        guard let out = draws.baseAddress, let scratch = words.baseAddress, !draws.isEmpty else {
+            return Pending(offset: 0, pairs: 0)
+        }
+        var offset = 0
         if let spare {
             out[0] = spare
             self.spare = nil
-            index = 1
+            offset = 1
         }
-        let pairs = (draws.count - index + 1) / 2
-        guard pairs > 0 else { return }
-        if words.count < 2 * pairs { words = [UInt64](repeating: 0, count: 2 * pairs) }
-        words.withUnsafeMutableBufferPointer { buffer in
-            let used = UnsafeMutableBufferPointer(rebasing: buffer[0..<(2 * pairs)])
-            random.fill(used)
-            for pair in 0..<pairs {
-                let (first, second) = Self.pair(used[2 * pair], used[2 * pair + 1])
-                out[index] = first
-                if index + 1 < draws.count {
-                    out[index + 1] = second
-                } else {
-                    spare = second
-                }
-                index += 2
-            }
-            used.update(repeating: 0)
+        let pairs = (draws.count - offset + 1) / 2
+        guard pairs > 0 else { return Pending(offset: offset, pairs: 0) }
+        precondition(words.count >= 2 * pairs, "too few scratch words")
+        random.fill(UnsafeMutableBufferPointer(rebasing: words[0..<(2 * pairs)]))
+        let full = (draws.count - offset) / 2
+        if full < pairs {
+            let (first, second) = Self.pair(scratch[2 * full], scratch[2 * full + 1])
+            out[offset + 2 * full] = first
+            spare = second
+            (scratch + 2 * full).update(repeating: 0, count: 2)
         }
+        return Pending(offset: offset, pairs: full)
     }
+
+    /// The second half of ``fill(_:from:words:)``: the Box–Muller pairs `pairs` of a ``Pending`` from
+    /// their words into `out` (the draws advanced by the pending offset); zeroes the words it used.
+    /// - Complexity: O(`pairs.count`).
+    static func transform(
+        _ pairs: Range<Int>, words: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Double>
+    ) {
+        for pair in pairs {
+            let (first, second) = Self.pair(words[2 * pair], words[2 * pair + 1])
+            out[2 * pair] = first
+            out[2 * pair + 1] = second
+        }
+        guard !pairs.isEmpty else { return }
+        (words + 2 * pairs.lowerBound).update(repeating: 0, count: 2 * pairs.count)
+    }
+}
+
+/// The scratch words and draws of one DP-SGD step's noise, handed to the threads that transform them.
+// INVARIANT: the pointers come from `withUnsafeMutableBufferPointer` scopes that enclose the step's
+// concurrentPerform, and each thread transforms a disjoint range of pairs (disjoint words and draws).
+private struct NoiseBuffers: @unchecked Sendable {
+    let words: UnsafeMutablePointer<UInt64>
+    let out: UnsafeMutablePointer<Double>
 }
