@@ -128,23 +128,28 @@ public struct Deciding: Sendable {
                         if manifests.count == 1 { rendered = remembered.rendered }
                         continue
                     }
+                    // Decided with the budgets just read, and remembered with those same budgets.
                     var result = DecidedRequest(
                         file: name, diagnostics: remembered.result.diagnostics.filter { $0.severity != .error })
                     Self.decide(
                         remembered.requests, into: &result, decider: decider, date: instant.date,
-                        planDigest: planDigest, tracing: tracing, ledger: opened, identities: identities)
+                        planDigest: planDigest, tracing: tracing, ledger: opened, identities: identities,
+                        budgets: read.budgets)
                     Self.remember(result, requests: remembered.requests, read: read, key: key, in: policy.memo)
                     results.append(result)
                     continue
                 }
             }
-            let (requests, result) = Self.decide(
-                file: name, bytes: bytes, decider: decider, date: instant.date, planDigest: planDigest,
-                tracing: tracing, ledger: opened, identities: identities, sources: &sources)
-            if !result.unreadable,
+            var (requests, result) = Self.load(file: name, bytes: bytes, sources: &sources)
+            if !result.unreadable {
+                // The budgets are read once, before deciding: a spend committed meanwhile can then
+                // only make the memo's budgets older than the ledger's (and the next hit decide
+                // again), never pair an answer with budgets it was not decided with.
                 let read = Self.budgets(of: requests, ledger: opened, policy: program.policy, known: nil)
-            {
-                Self.remember(result, requests: requests, read: read, key: key, in: policy.memo)
+                Self.decide(
+                    requests, into: &result, decider: decider, date: instant.date, planDigest: planDigest,
+                    tracing: tracing, ledger: opened, identities: identities, budgets: read?.budgets)
+                if let read { Self.remember(result, requests: requests, read: read, key: key, in: policy.memo) }
             }
             results.append(result)
         }
@@ -224,42 +229,56 @@ public struct Deciding: Sendable {
         case .success(let bytes):
             return decide(
                 file: file, bytes: bytes, decider: .interpreted(evaluator), date: date, planDigest: planDigest,
-                tracing: tracing, ledger: ledger, identities: identities, sources: &sources
-            ).result
+                tracing: tracing, ledger: ledger, identities: identities, sources: &sources)
         }
     }
 
     /// Decides every request in `bytes`, read from `file`.
-    /// - Returns: the requests as read, and the result.
     static func decide(
         file: String, bytes: [UInt8], decider: Decider, date: CalendarDate, planDigest: String?, tracing: Bool,
         ledger: DecisionLedger, identities: ApprovalIdentities, sources: inout [String: String]
-    ) -> (requests: [GenerationRequest], result: DecidedRequest) {
+    ) -> DecidedRequest {
+        var (requests, result) = load(file: file, bytes: bytes, sources: &sources)
+        if !result.unreadable {
+            decide(
+                requests, into: &result, decider: decider, date: date, planDigest: planDigest, tracing: tracing,
+                ledger: ledger, identities: identities)
+        }
+        return result
+    }
+
+    /// Reads the requests in `bytes`, read from `file`: the requests, and a result holding the
+    /// reading's diagnostics, unreadable when one is an error or there is no request.
+    static func load(file: String, bytes: [UInt8], sources: inout [String: String]) -> (
+        requests: [GenerationRequest], result: DecidedRequest
+    ) {
         var result = DecidedRequest(file: file)
         sources[file] = String(decoding: bytes, as: UTF8.self)
         let loaded = RequestLoader().load(file: file, bytes: bytes)
         result.diagnostics = loaded.diagnostics
         if loaded.diagnostics.contains(where: { $0.severity == .error }) || loaded.requests.isEmpty {
             result.unreadable = true
-            return (loaded.requests, result)
         }
-        decide(
-            loaded.requests, into: &result, decider: decider, date: date, planDigest: planDigest, tracing: tracing,
-            ledger: ledger, identities: identities)
         return (loaded.requests, result)
     }
 
-    /// Decides `requests`, read from `result`'s file, each with its source's budget, appending each
+    /// Decides `requests`, read from `result`'s file, each with its source's budget (from `budgets`,
+    /// one per request, when the caller read them already; else from the ledger), appending each
     /// decision (or why its budget cannot be read) to `result`.
     static func decide(
         _ requests: [GenerationRequest], into result: inout DecidedRequest, decider: Decider, date: CalendarDate,
-        planDigest: String?, tracing: Bool, ledger: DecisionLedger, identities: ApprovalIdentities
+        planDigest: String?, tracing: Bool, ledger: DecisionLedger, identities: ApprovalIdentities,
+        budgets: [SourceBudget?]? = nil
     ) {
         let policy = decider.policy
-        for request in requests {
+        for (index, request) in requests.enumerated() {
             let budget: SourceBudget?
             do {
-                budget = try ledger.budget(for: request, policy: policy)
+                if let budgets, budgets.indices.contains(index) {
+                    budget = budgets[index]
+                } else {
+                    budget = try ledger.budget(for: request, policy: policy)
+                }
             } catch {
                 result.diagnostics.append(
                     .error(
