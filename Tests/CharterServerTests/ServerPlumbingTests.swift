@@ -26,6 +26,12 @@ struct ServerPlumbingTests {
         #expect(RequestObservation<BasicRequestContext>.requestID("a b") != "a b")
     }
 
+    @Test func inventedMethodsShareOneMetricLabel() {
+        #expect(RequestObservation<BasicRequestContext>.metricMethod("POST") == "POST")
+        #expect(RequestObservation<BasicRequestContext>.metricMethod("BREW") == "other")
+        #expect(RequestObservation<BasicRequestContext>.metricMethod("X-\(UInt64.max)") == "other")
+    }
+
     @Test func mediaTypesAreLowerCasedWithoutParametersOrSpaces() {
         #expect(RequestInput.mediaType("application/yaml") == "application/yaml")
         #expect(RequestInput.mediaType("Application/YAML") == "application/yaml")

@@ -39,7 +39,9 @@ struct RequestObservation<Context: RequestContext>: RouterMiddleware {
         response.headers[Reply.requestIDHeader] = id
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
-        metrics.request(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
+        metrics.request(
+            method: Self.metricMethod(request.method.rawValue), route: route, status: response.status.code,
+            duration: elapsed)
         context.logger.info(
             "request",
             metadata: [
@@ -48,6 +50,15 @@ struct RequestObservation<Context: RequestContext>: RouterMiddleware {
                 "ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
             ])
         return response
+    }
+
+    /// The methods metrics are labelled with as they are; any other (a caller may send any token) is
+    /// `other`, so callers cannot make the server keep one series per method they invent.
+    static func metricMethod(_ method: String) -> String {
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS": method
+        default: "other"
+        }
     }
 
     /// The caller's request id when it is 1 to 64 letters, digits, `.`, `_` or `-`; else a new one.
