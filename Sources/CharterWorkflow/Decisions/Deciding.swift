@@ -114,16 +114,12 @@ public struct Deciding: Sendable {
             files.append(name)
             let key = DecisionMemo.Key(
                 name: name, bytes: bytes, date: instant.date, planDigest: planDigest, tracing: tracing)
-            if var remembered = policy.memo.entry(key) {
+            if let remembered = policy.memo.entry(key) {
                 sources[name] = String(decoding: bytes, as: UTF8.self)
                 if let read = Self.budgets(
                     of: remembered.requests, ledger: opened, policy: program.policy, known: remembered)
                 {
                     if read.budgets == remembered.budgets {
-                        if read.statements != remembered.statements {
-                            remembered.statements = read.statements
-                            policy.memo.remember(remembered, under: key)
-                        }
                         results.append(remembered.result)
                         if manifests.count == 1 { rendered = remembered.rendered }
                         continue

@@ -55,7 +55,7 @@ public final class DecisionMemo: Sendable {
     /// result, and the result rendered as the single-manifest ``Deciding/json`` pretty-prints.
     struct Entry: Sendable {
         var requests: [GenerationRequest]
-        /// Each request's ledger statement as read when it was last checked: equal statements
+        /// Each request's ledger statement as read when it was decided: equal statements
         /// (the ledger's reader hands back the one it composed while nothing changed) are equal
         /// budgets, without composing the run's spend again.
         var statements: [BudgetStatement?]
