@@ -42,16 +42,10 @@ public final class RegistryReader: Sendable {
         /// `PRAGMA data_version` when `sources` were read: SQLite changes it on this connection
         /// whenever another connection (in any process) commits to the file.
         var dataVersion: Int64?
-        /// Each source read at `dataVersion`: `nil` when none is registered under that name.
-        var sources: [String: SourceRows?] = [:]
-    }
-
-    /// A source's rows and the last statement composed from them.
-    private struct SourceRows {
-        var cap: BudgetCap
-        var registeredAt: Timestamp
-        var events: [LedgerEvent]
-        var statement: BudgetStatement
+        /// Each source's last statement from the rows read at `dataVersion` (a statement carries
+        /// the cap and every event, so it is composed again at another instant without a read):
+        /// `nil` when none is registered under that name.
+        var sources: [String: BudgetStatement?] = [:]
     }
 
     /// Opens the registry at `path` read-only and checks its schema.
@@ -151,25 +145,26 @@ public final class RegistryReader: Sendable {
                 connection.dataVersion = version
             }
             if let remembered = connection.sources[source] {
-                guard var rows = remembered else { throw .unknownSource(source) }
-                if rows.statement.asOf != now {
-                    rows.statement = BudgetStatement(
-                        source: source, cap: rows.cap, registeredAt: rows.registeredAt, asOf: now, events: rows.events)
-                    connection.sources[source] = rows
+                guard var statement = remembered else { throw .unknownSource(source) }
+                if statement.asOf != now {
+                    statement = BudgetStatement(
+                        source: source, cap: statement.cap, registeredAt: statement.registeredAt, asOf: now,
+                        events: statement.events)
+                    connection.sources[source] = statement
                 }
-                return rows.statement
+                return statement
             }
-            let rows: SourceRows?
+            let statement: BudgetStatement?
             do throws(RegistryError) {
-                rows = try Self.readTransaction(db) { () throws(RegistryError) -> SourceRows in
-                    try Self.rows(of: source, at: now, db)
+                statement = try Self.readTransaction(db) { () throws(RegistryError) -> BudgetStatement in
+                    try Self.statement(of: source, at: now, db)
                 }
             } catch .unknownSource {
-                rows = nil
+                statement = nil
             }
-            connection.sources[source] = .some(rows)
-            guard let rows else { throw .unknownSource(source) }
-            return rows.statement
+            connection.sources[source] = .some(statement)
+            guard let statement else { throw .unknownSource(source) }
+            return statement
         }
     }
 
@@ -180,10 +175,10 @@ public final class RegistryReader: Sendable {
         return version
     }
 
-    /// One source's row and ledger events, read inside a transaction, and its statement at `now`.
+    /// One source's statement at `now` from its row and ledger events, read inside a transaction.
     /// - Throws: ``RegistryError/unknownSource(_:)`` when no budget is registered for `source`.
-    private static func rows(of source: String, at now: Timestamp, _ db: OpaquePointer) throws(RegistryError)
-        -> SourceRows
+    private static func statement(of source: String, at now: Timestamp, _ db: OpaquePointer) throws(RegistryError)
+        -> BudgetStatement
     {
         var columns: SourceColumns?
         try query(
@@ -212,9 +207,7 @@ public final class RegistryReader: Sendable {
                     releaseReason: try row.optionalText(10, "release_reason")
                 ).event())
         }
-        return SourceRows(
-            cap: cap, registeredAt: registeredAt, events: events,
-            statement: BudgetStatement(source: source, cap: cap, registeredAt: registeredAt, asOf: now, events: events))
+        return BudgetStatement(source: source, cap: cap, registeredAt: registeredAt, asOf: now, events: events)
     }
 
     // MARK: SQLite
