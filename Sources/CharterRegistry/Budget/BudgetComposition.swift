@@ -45,33 +45,46 @@ public struct BudgetSpend: Sendable, Hashable {
 ///   RDP(α) ≤ min(ε, αε²/2) (ε-DP implies ε²/2-zCDP, Bun–Steinke 2016 Prop. 1.4; and D_α ≤ D_∞ = ε),
 ///   and the smaller of the two totals is reported. Both are valid bounds.
 ///
+/// Events are composed as a ``PrivacyCostTally``: n events of one cost add n times its value, as
+/// one product, in the order the distinct costs first occur. So the floating-point sums (curves,
+/// pure ε inside the curve) depend only on the distinct costs and their counts, and a store that
+/// counts its live costs in SQL gets the spend a statement composes from every event, bit for bit.
+/// (With no cost repeated this is the event-by-event sum.)
+///
 /// The ε of a conversion is a binary float; it enters the exact total rounded **up** to a multiple
 /// of 10⁻⁹ plus one such step, so rounding can only over-count.
 public enum BudgetComposition {
     /// The spend of `costs` when the source's δ cap is `deltaCap`.
-    /// - Complexity: O(n·k) for n events and k = 156 orders.
+    /// - Complexity: O(n + d·k) for n events, d distinct costs and k = 156 orders.
     public static func compose(_ costs: [PrivacyCost], deltaCap: Decimal) -> BudgetSpend {
-        guard !costs.isEmpty else { return .zero }
+        compose(PrivacyCostTally(costs), deltaCap: deltaCap)
+    }
+
+    /// The spend of the events `tally` counts when the source's δ cap is `deltaCap`.
+    /// - Complexity: O(d·k) for d distinct costs and k = 156 orders.
+    public static func compose(_ tally: PrivacyCostTally, deltaCap: Decimal) -> BudgetSpend {
+        guard !tally.isEmpty else { return .zero }
         var pureEpsilon: Decimal = 0
-        var pureEpsilons: [Decimal] = []
+        var pureEpsilons: [(epsilon: Decimal, count: Int)] = []
         var approximateEpsilon: Decimal = 0
         var approximateDelta: Decimal = 0
         var rho: Decimal = 0
         var curve = RDPCurve.zero
         var hasCurve = false
-        for cost in costs {
-            switch cost {
+        for entry in tally.entries {
+            let count = Decimal(entry.count)
+            switch entry.cost {
             case .pure(let epsilon):
-                pureEpsilon += epsilon
-                pureEpsilons.append(epsilon)
+                pureEpsilon += epsilon * count
+                pureEpsilons.append((epsilon, entry.count))
             case .approximate(let epsilon, let delta):
-                approximateEpsilon += epsilon
-                approximateDelta += delta
+                approximateEpsilon += epsilon * count
+                approximateDelta += delta * count
             case .zeroConcentrated(let value):
-                rho += value
+                rho += value * count
                 hasCurve = true
             case .renyi(let events):
-                curve = curve + events
+                curve = curve + events.scaled(by: entry.count)
                 hasCurve = true
             }
         }
@@ -89,8 +102,10 @@ public enum BudgetComposition {
         }
         var best = (epsilon: pureEpsilon + approximateEpsilon + roundedUp(separate.epsilon), order: separate.order)
         if !pureEpsilons.isEmpty {
-            let pure = pureEpsilons.compactMap(double)
-            let folded = total.adding { order in pure.reduce(0) { $0 + min($1, order * $1 * $1 / 2) } }
+            let pure = pureEpsilons.compactMap { entry in double(entry.epsilon).map { ($0, Double(entry.count)) } }
+            let folded = total.adding { order in
+                pure.reduce(0) { sum, entry in sum + entry.1 * min(entry.0, order * entry.0 * entry.0 / 2) }
+            }
             if let together = RDPConversion.epsilon(folded, delta: deltaValue) {
                 let epsilon = approximateEpsilon + roundedUp(together.epsilon)
                 if epsilon < best.epsilon { best = (epsilon, together.order) }

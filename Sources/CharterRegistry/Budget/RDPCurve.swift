@@ -38,6 +38,14 @@ public struct RDPCurve: Sendable, Hashable {
         RDPCurve(uncheckedValues: zip(lhs.values, rhs.values).map { $0 + $1 })
     }
 
+    /// The curve of `count` runs of this mechanism: each value times `count`, as one product
+    /// (`count` 1 gives the curve unchanged).
+    func scaled(by count: Int) -> RDPCurve {
+        guard count != 1 else { return self }
+        let factor = Double(count)
+        return RDPCurve(uncheckedValues: values.map { $0 * factor })
+    }
+
     /// Adds a per-order bound to the curve.
     func adding(_ bound: (Double) -> Double) -> RDPCurve {
         RDPCurve(uncheckedValues: zip(Self.orders, values).map { $1 + bound($0) })

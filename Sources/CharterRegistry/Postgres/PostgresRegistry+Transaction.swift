@@ -2,25 +2,123 @@ import CharterCore
 
 /// One PostgreSQL transaction as ``RegistryTransaction`` runs the shared rules on it: a write holds
 /// the audit head it locked first (``PostgresRegistry/write(at:_:)``); a read holds none.
+///
+/// **Round trips.** Every statement is a round trip to the server, made while the head is locked,
+/// so a change costs about as many round trips as it runs statements. Writes the rules mark as
+/// holdable (``write(_:_:)``), the head's move and a reservation's insert are held and sent as one
+/// statement (``flush()``) before the next read or the commit; a reservation reads everything it
+/// decides on in one statement (``reservationReading(source:at:)``). A reserve or a commit is then
+/// four round trips after `BEGIN`: lock, read, write, `COMMIT`.
 struct PostgresChange: RegistryTransaction {
     let transaction: PostgresTransaction
     var head: PostgresRegistry.Head?
+    /// What is held for the next flush; a class, so that the non-mutating reads can flush it.
+    private let held = HeldWrites()
+
+    init(transaction: PostgresTransaction, head: PostgresRegistry.Head?) {
+        self.transaction = transaction
+        self.head = head
+    }
+
+    /// Writes not yet sent, and what the transaction knows of the ledger under the lock.
+    private final class HeldWrites {
+        var statements: [(sql: String, values: [SQLValue])] = []
+        /// The head as moved, when its row is not yet updated.
+        var head: PostgresRegistry.Head?
+        /// The largest event id, when read under the head lock (no other writer inserts).
+        var lastEventID: Int64?
+        /// Placeholders held, so that one flush stays well under the protocol's 65,535.
+        var valueCount = 0
+    }
+
+    /// The most statements or values one flush sends.
+    static let flushLimits = (statements: 256, values: 16_384)
 
     func rows(_ sql: String, _ values: [SQLValue]) throws -> [PostgresRecord] {
-        try transaction.rows(Self.numbered(sql), values)
+        try flush()
+        return try transaction.rows(Self.numbered(sql), values)
+    }
+
+    func write(_ sql: String, _ values: [SQLValue]) throws {
+        held.statements.append((sql, values))
+        held.valueCount += values.count
+        if held.statements.count >= Self.flushLimits.statements || held.valueCount >= Self.flushLimits.values {
+            try flush()
+        }
+    }
+
+    /// Sends the held writes and the head's move, as one statement of data-modifying `WITH`
+    /// clauses (each runs once, to completion, on the same snapshot: they touch different rows).
+    func flush() throws {
+        var parts = held.statements
+        if let head = held.head {
+            parts.append(("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(head.seq), .text(head.hash)]))
+        }
+        held.statements = []
+        held.head = nil
+        held.valueCount = 0
+        guard let last = parts.popLast() else { return }
+        var sql = ""
+        var values: [SQLValue] = []
+        for (index, part) in parts.enumerated() {
+            sql += (index == 0 ? "WITH " : ", ") + "held\(index) AS (\(Self.numbered(part.sql, after: values.count)))"
+            values += part.values
+        }
+        sql += (parts.isEmpty ? "" : " ") + Self.numbered(last.sql, after: values.count)
+        values += last.values
+        try transaction.execute(sql, values)
     }
 
     func insertReservation(_ values: [SQLValue]) throws -> Int64 {
         // Under the head lock no other writer inserts, so the next id is one more than the largest.
-        guard
-            let id = try transaction.one(
+        if let last = held.lastEventID {
+            held.lastEventID = last + 1
+            try write(
                 """
                 INSERT INTO ledger_events (id, source, run, mechanism, cost, state, actor, reserved_at, lease_expires_at)
-                SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, 'reserved', $5, $6, $7 FROM ledger_events
+                VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?)
+                """, [.integer(last + 1)] + values)
+            return last + 1
+        }
+        guard
+            let id = try rows(
+                """
+                INSERT INTO ledger_events (id, source, run, mechanism, cost, state, actor, reserved_at, lease_expires_at)
+                SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, 'reserved', ?, ?, ? FROM ledger_events
                 RETURNING id
-                """, values)?.integer("id")
+                """, values
+            ).first?.integer("id")
         else { throw RegistryError.database("the reservation was not inserted") }
         return id
+    }
+
+    /// The reading in one statement, which also reads the largest event id for the insert.
+    mutating func reservationReading(source: String, at now: Timestamp) throws -> ReservationReading {
+        let instant = SQLValue.integer(now.millisecondsSinceEpoch)
+        let rows = try rows(
+            """
+            SELECT sources.epsilon_cap, sources.delta_cap, sources.registered_at,
+                   (SELECT count(*) FROM (\(LedgerSQL.endedLeases) LIMIT 1) AS ended) AS ended,
+                   (SELECT COALESCE(MAX(id), 0) FROM ledger_events) AS last_id,
+                   live.cost, live.uses, live.first
+            FROM (SELECT 1) AS one
+            LEFT JOIN sources ON sources.id = ?
+            LEFT JOIN (\(LedgerSQL.liveCostTally)) AS live ON true
+            ORDER BY live.first
+            """, [instant, .text(source), .text(source), instant])
+        guard let first = rows.first else { throw RegistryError.database("the reservation's reading returned no row") }
+        held.lastEventID = try first.integer("last_id")
+        var reading = ReservationReading(cap: nil, live: PrivacyCostTally(), leasesEnded: try first.integer("ended") > 0)
+        if let epsilon = try first.optionalText("epsilon_cap") {
+            reading.cap = try SourceColumns(
+                source: source, epsilonCap: epsilon, deltaCap: try first.text("delta_cap"),
+                registeredAt: try first.integer("registered_at")
+            ).cap()
+        }
+        for row in rows where try row.optionalText("cost") != nil {
+            try Self.count(row, into: &reading.live)
+        }
+        return reading
     }
 
     func auditHead() throws -> (seq: Int64, hash: String) {
@@ -29,17 +127,18 @@ struct PostgresChange: RegistryTransaction {
     }
 
     mutating func moveAuditHead(seq: Int64, hash: String) throws {
-        try transaction.execute("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [.integer(seq), .text(hash)])
         head = PostgresRegistry.Head(seq: seq, hash: hash)
+        held.head = head
     }
 
     static func bytewise(_ column: String) -> String { "\(column) COLLATE \"C\"" }
 
-    /// `sql` with its `?` placeholders numbered `$1`, `$2`, … (the shared SQL has no `?` elsewhere).
-    static func numbered(_ sql: String) -> String {
+    /// `sql` with its `?` placeholders numbered `$1`, `$2`, … after `offset` (the shared SQL has no
+    /// `?` elsewhere).
+    static func numbered(_ sql: String, after offset: Int = 0) -> String {
         var result = ""
         result.reserveCapacity(sql.utf8.count + 16)
-        var number = 0
+        var number = offset
         for character in sql {
             if character == "?" {
                 number += 1
@@ -61,6 +160,7 @@ extension PostgresRegistry {
         try write(at: now) { transaction, head, instant in
             var change = PostgresChange(transaction: transaction, head: head)
             let result = try body(&change, instant)
+            try change.flush()
             if let moved = change.head { head = moved }
             return result
         }

@@ -130,16 +130,21 @@ public final class PostgresRegistry: RegistryStore {
         }
         let clock = clock
         return try session.transaction(.write) { transaction in
-            guard let row = try transaction.one("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE") else {
+            // With the database's clock, read in the same round trip: the outer SELECT reads the
+            // clock only once the materialised lock has been granted, never while it waits.
+            let lock =
+                clock == .database
+                ? """
+                WITH locked AS MATERIALIZED (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE)
+                SELECT seq, hash, (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now FROM locked
+                """
+                : "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+            guard let row = try transaction.one(lock) else {
                 throw RegistryError.database("the audit chain head is missing")
             }
             var head = Head(seq: try row.integer("seq"), hash: try row.text("hash"))
             var instant = now
-            if clock == .database {
-                let millis = try transaction.one(
-                    "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now")?.integer("now")
-                instant = Timestamp(millisecondsSinceEpoch: millis ?? now.millisecondsSinceEpoch)
-            }
+            if clock == .database { instant = Timestamp(millisecondsSinceEpoch: try row.integer("now")) }
             return try body(transaction, &head, instant)
         }
     }

@@ -49,7 +49,7 @@ extension RegistryTransaction {
     }
 
     /// Checks the pin, releases expired leases, checks that the request fits the cap with every
-    /// committed event and live reservation, and reserves it (`costText`: ``LedgerRules/checked(_:)``).
+    /// committed event and live reservation (one ``reservationReading(source:at:)``), and reserves it (`costText`: ``LedgerRules/checked(_:)``).
     mutating func reserve(_ request: ReservationRequest, costText: String, pinnedTo pin: LedgerPin?, at now: Timestamp)
         throws -> LedgerEvent
     {
@@ -64,9 +64,11 @@ extension RegistryTransaction {
             let statement = try cap(request.source) == nil ? nil : try statement(source: request.source, at: now)
             guard pin.matches(statement) else { throw RegistryError.ledgerMoved(source: request.source) }
         }
-        try releaseExpired(at: now)
-        guard let (cap, _) = try cap(request.source) else { throw RegistryError.unknownSource(request.source) }
-        let held = BudgetComposition.compose(try liveCosts(source: request.source) + [request.cost], deltaCap: cap.delta)
+        let reading = try reservationReading(source: request.source, at: now)
+        if reading.leasesEnded { try releaseExpired(at: now) }
+        guard let (cap, _) = reading.cap else { throw RegistryError.unknownSource(request.source) }
+        // The same tally a statement composes from the events, with the request as the newest.
+        let held = BudgetComposition.compose(reading.live.adding(request.cost), deltaCap: cap.delta)
         guard held.fits(cap) else {
             throw RegistryError.budgetExceeded(source: request.source, cap: cap, wouldHold: held)
         }
@@ -93,7 +95,7 @@ extension RegistryTransaction {
     {
         var current = try liveReservation(event, at: now)
         current.leaseExpiresAt = now.advanced(by: lease)
-        try execute(
+        try write(
             "UPDATE ledger_events SET lease_expires_at = ? WHERE id = ?",
             [.integer(current.leaseExpiresAt.millisecondsSinceEpoch), .integer(event)])
         try appendAudit(
@@ -107,7 +109,7 @@ extension RegistryTransaction {
         var current = try liveReservation(event, at: now)
         current.state = .committed
         current.settledAt = now
-        try execute(
+        try write(
             "UPDATE ledger_events SET state = 'committed', settled_at = ? WHERE id = ?",
             [.integer(now.millisecondsSinceEpoch), .integer(event)])
         try appendAudit(
@@ -126,9 +128,7 @@ extension RegistryTransaction {
     /// Releases every reservation whose lease expired at `now`, auditing each.
     @discardableResult
     mutating func releaseExpired(at now: Timestamp) throws -> [LedgerEvent] {
-        let rows = try self.rows(
-            "SELECT * FROM ledger_events WHERE state = 'reserved' AND lease_expires_at <= ? ORDER BY id",
-            [.integer(now.millisecondsSinceEpoch)])
+        let rows = try self.rows(LedgerSQL.endedLeases + " ORDER BY id", [.integer(now.millisecondsSinceEpoch)])
         var released: [LedgerEvent] = []
         for row in rows {
             let event = try Self.event(from: row)
@@ -147,7 +147,7 @@ extension RegistryTransaction {
         released.state = .released
         released.settledAt = now
         released.releaseReason = reason
-        try execute(
+        try write(
             "UPDATE ledger_events SET state = 'released', settled_at = ?, release_reason = ? WHERE id = ?",
             [.integer(now.millisecondsSinceEpoch), .text(reason), .integer(event.id)])
         let details: JSONValue =
@@ -201,14 +201,6 @@ extension RegistryTransaction {
     /// The source's events, oldest first.
     func events(source: String) throws -> [LedgerEvent] {
         try rows("SELECT * FROM ledger_events WHERE source = ? ORDER BY id", [.text(source)]).map(Self.event(from:))
-    }
-
-    /// The costs of the source's events that still hold budget (committed or reserved), oldest
-    /// first: only the two columns a reservation composes, not whole events.
-    func liveCosts(source: String) throws -> [PrivacyCost] {
-        try rows(
-            "SELECT id, cost FROM ledger_events WHERE source = ? AND state <> 'released' ORDER BY id", [.text(source)]
-        ).map { row in try LedgerEventColumns.cost(try row.text("cost"), event: try row.integer("id")) }
     }
 
     static func event(from row: Record) throws -> LedgerEvent {

@@ -50,6 +50,15 @@ protocol RegistryTransaction {
     /// Runs `sql` with `values` bound to its `?` placeholders, in order, and returns every row.
     func rows(_ sql: String, _ values: [SQLValue]) throws -> [Record]
 
+    /// Runs `sql`, an `INSERT` or `UPDATE` that returns nothing, or holds it to run with the
+    /// transaction's next read or before its commit (PostgreSQL sends the held writes as one
+    /// statement: one round trip). The rules call it only for a change that no statement reads
+    /// before the next read, and never change one row twice in a transaction.
+    func write(_ sql: String, _ values: [SQLValue]) throws
+
+    /// What a reservation on `source` reads under the lock, in one statement where the store can.
+    mutating func reservationReading(source: String, at now: Timestamp) throws -> ReservationReading
+
     /// Inserts a reservation (`state` 'reserved') with the columns `source, run, mechanism, cost,
     /// actor, reserved_at, lease_expires_at` and returns the id the store gave it: one more than
     /// any before, never reused.
@@ -66,7 +75,59 @@ protocol RegistryTransaction {
     static func bytewise(_ column: String) -> String
 }
 
+/// What a reservation reads before it decides (``RegistryTransaction/reservationReading(source:at:)``).
+struct ReservationReading {
+    /// The source's cap and registration time, or `nil` when it is not registered.
+    var cap: (cap: BudgetCap, registeredAt: Timestamp)?
+    /// The source's costs that hold budget at the instant: committed events and reservations whose
+    /// lease has not ended, counted (``LedgerSQL/liveCostTally``).
+    var live: PrivacyCostTally
+    /// Whether a reservation of any source has a lease that ended at the instant: the writer
+    /// releases those first.
+    var leasesEnded: Bool
+}
+
+/// The ledger's SQL that more than one statement shares.
+enum LedgerSQL {
+    /// Reservations, of any source, whose lease ended at the instant (`?`).
+    static let endedLeases = "SELECT * FROM ledger_events WHERE state = 'reserved' AND lease_expires_at <= ?"
+
+    /// The source's (`?`) costs that hold budget at the instant (`?`) — committed events and
+    /// reservations whose lease has not ended — one row per distinct `cost`, with how many events
+    /// carry it (`uses`) and the first of them (`first`): the work and the rows do not grow with
+    /// the ledger's repeats, and ordered by `first` they are the tally the events make.
+    static let liveCostTally = """
+        SELECT cost, count(*) AS uses, min(id) AS first FROM ledger_events
+        WHERE source = ? AND (state = 'committed' OR (state = 'reserved' AND lease_expires_at > ?))
+        GROUP BY cost
+        """
+}
+
 extension RegistryTransaction {
+    /// Runs `sql` now.
+    func write(_ sql: String, _ values: [SQLValue]) throws {
+        try execute(sql, values)
+    }
+
+    /// The reading in three statements: whether leases ended, the cap, the live costs.
+    mutating func reservationReading(source: String, at now: Timestamp) throws -> ReservationReading {
+        let instant = SQLValue.integer(now.millisecondsSinceEpoch)
+        let ended = try one(LedgerSQL.endedLeases + " LIMIT 1", [instant]) != nil
+        let cap = try cap(source)
+        var live = PrivacyCostTally()
+        for row in try rows(LedgerSQL.liveCostTally + " ORDER BY first", [.text(source), instant]) {
+            try Self.count(row, into: &live)
+        }
+        return ReservationReading(cap: cap, live: live, leasesEnded: ended)
+    }
+
+    /// Adds a row of ``LedgerSQL/liveCostTally`` to `tally`.
+    static func count(_ row: Record, into tally: inout PrivacyCostTally) throws {
+        let uses = try row.integer("uses")
+        guard uses > 0, uses <= Int64(Int.max) else { throw RegistryError.database("a cost is counted \(uses) times") }
+        tally.add(try LedgerEventColumns.cost(try row.text("cost"), event: try row.integer("first")), count: Int(uses))
+    }
+
     /// Runs `sql` for its effect.
     func execute(_ sql: String, _ values: [SQLValue] = []) throws {
         _ = try rows(sql, values)
@@ -97,7 +158,7 @@ extension RegistryTransaction {
 
     /// Inserts `record` as it is (an append, or a verbatim copy from another registry).
     func insertAudit(_ record: AuditRecord) throws {
-        try execute(
+        try write(
             """
             INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -12,42 +12,16 @@ public import Foundation
 /// computation `SQLiteRegistry.reserve` makes (the same events, in the same order, then the run),
 /// so the decision allows a run exactly when the ledger would reserve it.
 public struct RunBudgetProjection: Sendable {
-    /// The live events' costs (committed, and reservations whose lease has not ended), folded
-    /// ahead by ``folded(_:)``.
-    public let costs: [PrivacyCost]
+    /// The live events' costs (committed, and reservations whose lease has not ended), counted:
+    /// composing a tally is O(distinct costs), so a denied run's largest ε is bisected cheaply.
+    public let costs: PrivacyCostTally
     /// The cap the run is judged by.
     public let cap: BudgetCap
 
     /// A projection over the live events' `costs`, in the ledger's id order.
     public init(costs: [PrivacyCost], cap: BudgetCap) {
-        self.costs = Self.folded(costs)
+        self.costs = PrivacyCostTally(costs)
         self.cap = cap
-    }
-
-    /// `costs` with the (ε, δ) events, the zCDP events and the RDP curves each summed into one, in
-    /// the order ``BudgetComposition`` sums them, and the pure ε events kept one by one (the
-    /// composition bounds each on its own): the same spend, to the last bit, with any cost
-    /// appended, for a fraction of the work when a denied run's largest ε is bisected.
-    /// - Complexity: O(n·k) for n events and k orders.
-    public static func folded(_ costs: [PrivacyCost]) -> [PrivacyCost] {
-        var pure: [PrivacyCost] = []
-        var approximate: (epsilon: Decimal, delta: Decimal)?
-        var rho: Decimal?
-        var curve: RDPCurve?
-        for cost in costs {
-            switch cost {
-            case .pure: pure.append(cost)
-            case .approximate(let epsilon, let delta):
-                approximate = ((approximate?.epsilon ?? 0) + epsilon, (approximate?.delta ?? 0) + delta)
-            case .zeroConcentrated(let value): rho = (rho ?? 0) + value
-            case .renyi(let events): curve = (curve ?? .zero) + events
-            }
-        }
-        var folded: [PrivacyCost] = []
-        if let approximate { folded.append(.approximate(epsilon: approximate.epsilon, delta: approximate.delta)) }
-        if let rho { folded.append(.zeroConcentrated(rho: rho)) }
-        if let curve { folded.append(.renyi(curve)) }
-        return folded + pure
     }
 
     /// The source's budget for a decision on `request`: its standing in the ledger and the spend
@@ -105,7 +79,7 @@ public struct RunBudgetProjection: Sendable {
 
     /// The spend with `cost` reserved on top of the live events.
     public func compose(_ cost: PrivacyCost) -> BudgetSpend {
-        BudgetComposition.compose(costs + [cost], deltaCap: cap.delta)
+        BudgetComposition.compose(costs.adding(cost), deltaCap: cap.delta)
     }
 
     /// Whether `cost` reserved on top of the live events stays within the cap.
