@@ -8,6 +8,29 @@ import Testing
 struct LedgerTests {
     let now = RegistryFixture.now
 
+    @Test(
+        "a write that fails when the held writes are sent fails the whole change: no reservation, no audit record",
+        arguments: StoreKind.all)
+    func failedHeldWriteFailsTheChange(_ kind: StoreKind) throws {
+        let fixture = try RegistryFixture(kind)
+        let registry = try fixture.open()
+        try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        let before = try registry.verifyAudit()
+        // A record slipped in behind Charter's back at the next sequence number: the reservation's
+        // audit insert, held until the change's end, collides with it.
+        try fixture.tamperAny(
+            """
+            INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash) \
+            VALUES (\(before.headSeq + 1), 'x', 'x', 'x', 'x', '{}', 'x', 'x')
+            """)
+        #expect(throws: RegistryError.self) { try registry.reserve(Sample.request("1"), at: now) }
+        let statement = try registry.budget(for: "gbsg2", at: now)
+        #expect(statement.events.isEmpty)
+        let after = try registry.verifyAudit()
+        #expect(after.headSeq == before.headSeq)
+        #expect(after.recordCount == before.recordCount + 1)
+    }
+
     @Test("reserve, commit and release move the budget; the statement adds up", arguments: StoreKind.all)
     func lifecycle(_ kind: StoreKind) throws {
         let fixture = try RegistryFixture(kind)

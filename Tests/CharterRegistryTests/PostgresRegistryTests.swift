@@ -57,6 +57,63 @@ struct PostgresRegistryTests {
         #expect(try setup.verifyAudit().isIntact)
     }
 
+    @Test(
+        "40 connections at once, half locking and reading in one round trip and half in two: exactly as many succeed as fit, the chain verifies"
+    )
+    func lockedReadsAndPlainLocksExcludeEachOther() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let location = try #require(fixture.postgres)
+        let setup = try fixture.open()
+        try setup.registerSource(
+            "gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1.5"), delta: 0), actor: "policy", at: now)
+        let now = now
+        // 40 × 0.1 asked of a cap of 1.5: fifteen fit, whichever way each writer locks.
+        let outcomes = concurrently(40) { index -> Int64? in
+            guard
+                let registry = try? PostgresRegistry(
+                    location: location, mode: .existing, clock: .database, reconnectWindow: .seconds(30),
+                    lockedReads: index.isMultiple(of: 2))
+            else { return -1 }
+            defer { registry.close() }
+            let event = try? registry.reserve(Sample.request("0.1", run: "RUN-\(index)"), at: now)
+            if let event { _ = try? registry.commit(event.id, actor: "engine", at: now) }
+            return event?.id
+        }
+        #expect(!outcomes.contains(-1), "every worker connected")
+        let granted = outcomes.compactMap { $0 }.sorted()
+        #expect(granted.count == 15)
+        #expect(try (setup as? PostgresRegistry)?.locksAndReadsTogether() == true)
+        let plain = try PostgresRegistry(
+            location: location, mode: .existing, clock: .handed, reconnectWindow: .seconds(30), lockedReads: false)
+        #expect(try plain.locksAndReadsTogether() == false)
+        let statement = try setup.budget(for: "gbsg2", at: Timestamp(millisecondsSinceEpoch: Int64.max / 2))
+        #expect(statement.committed.epsilon == Sample.decimal("1.5"))
+        #expect(statement.events.map(\.id) == granted)
+        #expect(try setup.verifyAudit().isIntact)
+    }
+
+    @Test("a reservation that finds 300 ended leases releases and audits each, in writes held and sent in bounded statements")
+    func manyEndedLeasesInOneChange() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let registry = try fixture.open()
+        try registry.registerSource(
+            "gbsg2", cap: BudgetCap(epsilon: Sample.decimal("1000"), delta: 0), actor: "policy", at: now)
+        for index in 0..<300 {
+            _ = try registry.reserve(Sample.request("1", run: "RUN-\(index)", lease: .seconds(60)), at: now)
+        }
+        let later = now.advanced(by: .seconds(120))
+        // 300 releases and their audit records come to more than one flush holds.
+        #expect(300 * 2 > PostgresChange.flushLimits.statements)
+        let event = try registry.reserve(Sample.request("1000", run: "RUN-LAST"), at: later)
+        let statement = try registry.budget(for: "gbsg2", at: later)
+        #expect(statement.events.filter { $0.state == .released }.count == 300)
+        #expect(statement.events.last?.id == event.id)
+        #expect(statement.held.epsilon == Sample.decimal("1000"))
+        let verification = try registry.verifyAudit()
+        #expect(verification.isIntact)
+        #expect(verification.recordCount == 1 + 300 + 300 + 1)
+    }
+
     @Test("20 concurrent reservations pinned to one plan: one succeeds, the rest are refused as already run")
     func pinnedPlanOnce() throws {
         let fixture = try RegistryFixture(.postgres)

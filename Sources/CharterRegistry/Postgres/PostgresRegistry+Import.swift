@@ -31,7 +31,7 @@ extension PostgresRegistry {
             )
         }
         let dump = try source.verbatimRows()
-        return try write(at: Timestamp(millisecondsSinceEpoch: 0)) { transaction, head, _ in
+        return try write(at: Timestamp(millisecondsSinceEpoch: 0)) { transaction, head, _, _ in
             let existing =
                 try transaction.one(
                     """

@@ -19,7 +19,12 @@ extension PostgresRegistry {
         let costText = try LedgerRules.checked(request)
         // Under the head lock: no other writer can reserve for this plan or move this ledger
         // between the pin's checks and the insert.
-        return try change(at: now) { try $0.reserve(request, costText: costText, pinnedTo: pin, at: $1) }
+        // A pinned reservation reads the plan's events first; the others read the reservation's
+        // reading first, with the lock.
+        let reading = pin == nil ? PostgresChange.reservationRead(source: request.source) : nil
+        return try change(at: now, reading: reading) {
+            try $0.reserve(request, costText: costText, pinnedTo: pin, at: $1)
+        }
     }
 
     public func renewLease(_ event: Int64, for lease: Duration, actor: String, at now: Timestamp) throws(RegistryError)
@@ -27,12 +32,12 @@ extension PostgresRegistry {
     {
         try RegistryName.check(actor, "actor")
         try LedgerRules.checked(lease: lease)
-        return try change(at: now) { try $0.renewLease(event, for: lease, actor: actor, at: $1) }
+        return try change(at: now, reading: LockedRead.event(event)) { try $0.renewLease(event, for: lease, actor: actor, at: $1) }
     }
 
     public func commit(_ event: Int64, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent {
         try RegistryName.check(actor, "actor")
-        return try change(at: now) { try $0.commit(event, actor: actor, at: $1) }
+        return try change(at: now, reading: LockedRead.event(event)) { try $0.commit(event, actor: actor, at: $1) }
     }
 
     public func release(_ event: Int64, reason: String, actor: String, at now: Timestamp) throws(RegistryError)
@@ -40,7 +45,7 @@ extension PostgresRegistry {
     {
         try RegistryName.check(actor, "actor")
         try RegistryName.check(reason, "reason")
-        return try change(at: now) { try $0.release(event, reason: reason, actor: actor, at: $1) }
+        return try change(at: now, reading: LockedRead.event(event)) { try $0.release(event, reason: reason, actor: actor, at: $1) }
     }
 
     @discardableResult

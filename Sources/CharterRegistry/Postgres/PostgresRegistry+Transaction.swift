@@ -1,27 +1,31 @@
 import CharterCore
 
 /// One PostgreSQL transaction as ``RegistryTransaction`` runs the shared rules on it: a write holds
-/// the audit head it locked first (``PostgresRegistry/write(at:_:)``); a read holds none.
+/// the audit head it locked first (``PostgresRegistry/write(at:reading:_:)``); a read holds none.
 ///
 /// **Round trips.** Every statement is a round trip to the server, made while the head is locked,
 /// so a change costs about as many round trips as it runs statements. Writes the rules mark as
 /// holdable (``write(_:_:)``), the head's move and a reservation's insert are held and sent as one
 /// statement (``flush()``) before the next read or the commit; a reservation reads everything it
-/// decides on in one statement (``reservationReading(source:at:)``). A reserve or a commit is then
-/// four round trips after `BEGIN`: lock, read, write, `COMMIT`.
+/// decides on in one statement (``reservationReading(source:at:)``), and a change's first read can
+/// run in the round trip that locks the head (``LockedRead``). A reserve or a commit is then three
+/// round trips after `BEGIN`: lock and read, write, `COMMIT`.
 struct PostgresChange: RegistryTransaction {
     let transaction: PostgresTransaction
     var head: PostgresRegistry.Head?
     /// What is held for the next flush; a class, so that the non-mutating reads can flush it.
     private let held = HeldWrites()
 
-    init(transaction: PostgresTransaction, head: PostgresRegistry.Head?) {
+    init(transaction: PostgresTransaction, head: PostgresRegistry.Head?, prefetched: PostgresRegistry.PrefetchedRead? = nil) {
         self.transaction = transaction
         self.head = head
+        held.prefetched = prefetched
     }
 
     /// Writes not yet sent, and what the transaction knows of the ledger under the lock.
     private final class HeldWrites {
+        /// The first read, run with the lock; served only to the change's first statement.
+        var prefetched: PostgresRegistry.PrefetchedRead?
         var statements: [(sql: String, values: [SQLValue])] = []
         /// The head as moved, when its row is not yet updated.
         var head: PostgresRegistry.Head?
@@ -35,11 +39,16 @@ struct PostgresChange: RegistryTransaction {
     static let flushLimits = (statements: 256, values: 16_384)
 
     func rows(_ sql: String, _ values: [SQLValue]) throws -> [PostgresRecord] {
+        if let prefetched = held.prefetched {
+            held.prefetched = nil
+            if prefetched.sql == sql, prefetched.values == values { return prefetched.rows }
+        }
         try flush()
         return try transaction.rows(Self.numbered(sql), values)
     }
 
     func write(_ sql: String, _ values: [SQLValue]) throws {
+        held.prefetched = nil
         held.statements.append((sql, values))
         held.valueCount += values.count
         if held.statements.count >= Self.flushLimits.statements || held.valueCount >= Self.flushLimits.values {
@@ -92,20 +101,27 @@ struct PostgresChange: RegistryTransaction {
         return id
     }
 
-    /// The reading in one statement, which also reads the largest event id for the insert.
+    /// The reservation's reading of `source` as one statement, which also reads the largest event
+    /// id for the insert; ``PostgresRegistry/reserve(_:pinnedTo:at:)`` has it run with the lock.
+    static func reservationRead(source: String) -> LockedRead {
+        LockedRead(
+            sql: """
+                SELECT sources.epsilon_cap, sources.delta_cap, sources.registered_at,
+                       (SELECT count(*) FROM (\(LedgerSQL.endedLeases) LIMIT 1) AS ended) AS ended,
+                       (SELECT COALESCE(MAX(id), 0) FROM ledger_events) AS last_id,
+                       live.cost, live.uses, live.first
+                FROM (SELECT 1) AS one
+                LEFT JOIN sources ON sources.id = ?
+                LEFT JOIN (\(LedgerSQL.liveCostTally)) AS live ON true
+                ORDER BY live.first
+                """,
+            values: [.instant, .bound(.text(source)), .bound(.text(source)), .instant])
+    }
+
+    /// The reading in one statement (``reservationRead(source:)``).
     mutating func reservationReading(source: String, at now: Timestamp) throws -> ReservationReading {
-        let instant = SQLValue.integer(now.millisecondsSinceEpoch)
-        let rows = try rows(
-            """
-            SELECT sources.epsilon_cap, sources.delta_cap, sources.registered_at,
-                   (SELECT count(*) FROM (\(LedgerSQL.endedLeases) LIMIT 1) AS ended) AS ended,
-                   (SELECT COALESCE(MAX(id), 0) FROM ledger_events) AS last_id,
-                   live.cost, live.uses, live.first
-            FROM (SELECT 1) AS one
-            LEFT JOIN sources ON sources.id = ?
-            LEFT JOIN (\(LedgerSQL.liveCostTally)) AS live ON true
-            ORDER BY live.first
-            """, [instant, .text(source), .text(source), instant])
+        let statement = Self.reservationRead(source: source).bound(at: now)
+        let rows = try rows(statement.sql, statement.values)
         guard let first = rows.first else { throw RegistryError.database("the reservation's reading returned no row") }
         held.lastEventID = try first.integer("last_id")
         var reading = ReservationReading(cap: nil, live: PrivacyCostTally(), leasesEnded: try first.integer("ended") > 0)
@@ -155,10 +171,13 @@ extension PostgresRecord: RegistryRow {}
 
 extension PostgresRegistry {
     /// Runs `body` on the shared rules in a write transaction that locked the audit head first
-    /// (``write(at:_:)``), at the instant the registry's ``Clock`` gives.
-    func change<T>(at now: Timestamp, _ body: (inout PostgresChange, Timestamp) throws -> T) throws(RegistryError) -> T {
-        try write(at: now) { transaction, head, instant in
-            var change = PostgresChange(transaction: transaction, head: head)
+    /// (``write(at:reading:_:)``), at the instant the registry's ``Clock`` gives; `reading`, the
+    /// rules' first read, is run with the lock where the connection can.
+    func change<T>(at now: Timestamp, reading: LockedRead? = nil, _ body: (inout PostgresChange, Timestamp) throws -> T)
+        throws(RegistryError) -> T
+    {
+        try write(at: now, reading: reading) { transaction, head, instant, prefetched in
+            var change = PostgresChange(transaction: transaction, head: head, prefetched: prefetched)
             let result = try body(&change, instant)
             try change.flush()
             if let moved = change.head { head = moved }

@@ -1,3 +1,4 @@
+import CharterCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -34,9 +35,10 @@ import PostgresNIO
 /// that a crashing server dropped (seen with `pg_ctl restart -m immediate` in the restart test: a
 /// query sent just as the server died waited for ever); the bound turns that into a reconnect.
 ///
-/// INVARIANT: `connection` and `everConnected` are read and written only while `lock` is held, and
-/// every exchange with the server holds `lock` from `BEGIN` to `COMMIT`, so one transaction at a
-/// time uses the connection; that makes the class safe to share (`@unchecked Sendable`).
+/// INVARIANT: `connection`, `everConnected` and `hasLockedRead` are read and written only while
+/// `lock` is held, and every exchange with the server holds `lock` from `BEGIN` to `COMMIT`, so one
+/// transaction at a time uses the connection; that makes the class safe to share
+/// (`@unchecked Sendable`).
 final class PostgresSession: @unchecked Sendable {
     let location: PostgresLocation
     let reconnectWindow: Duration
@@ -47,13 +49,19 @@ final class PostgresSession: @unchecked Sendable {
     private var connection: PostgresConnection?
     private var everConnected = false
     private let tls: PostgresConnection.Configuration.TLS
+    /// Whether each new connection defines ``LockedRead/function`` (a session that writes).
+    private let definesLockedRead: Bool
+    /// Whether the open connection has ``LockedRead/function``: the server may refuse it (no
+    /// `TEMP` privilege, a standby), and then a change locks and reads in two round trips.
+    private var hasLockedRead = false
 
     /// postgres-nio logs at debug and trace levels, which may include queries; nothing of it is kept.
     static let logger = Logger(label: "charter.registry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    init(location: PostgresLocation, reconnectWindow: Duration) throws(RegistryError) {
+    init(location: PostgresLocation, reconnectWindow: Duration, definesLockedRead: Bool) throws(RegistryError) {
         self.location = location
         self.reconnectWindow = reconnectWindow
+        self.definesLockedRead = definesLockedRead
         self.tls = try Self.tls(for: location)
     }
 
@@ -135,6 +143,12 @@ final class PostgresSession: @unchecked Sendable {
             Self.closeAndWait(new)
             throw error
         }
+        hasLockedRead = false
+        if definesLockedRead {
+            // Refused by some servers; the change then takes its two round trips.
+            let defining = new.query(PostgresQuery(unsafeSQL: LockedRead.function), logger: Self.logger)
+            hasLockedRead = (try? Self.bounded(defining, on: new.eventLoop)) != nil
+        }
         connection = new
         everConnected = true
         return new
@@ -172,7 +186,7 @@ final class PostgresSession: @unchecked Sendable {
             do {
                 let connection = try connected()
                 active = connection
-                let transaction = PostgresTransaction(connection: connection)
+                let transaction = PostgresTransaction(connection: connection, hasLockedRead: hasLockedRead)
                 switch kind {
                 case .write, .setup: try transaction.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 case .read: try transaction.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -229,6 +243,8 @@ final class PostgresSession: @unchecked Sendable {
 /// The statements of one transaction, run synchronously on the session's connection.
 struct PostgresTransaction {
     let connection: PostgresConnection
+    /// Whether the connection has ``LockedRead/function``.
+    let hasLockedRead: Bool
 
     /// A value to bind to a `$n` placeholder.
     typealias Value = SQLValue
@@ -252,6 +268,30 @@ struct PostgresTransaction {
         return result.map { PostgresRecord(row: $0.makeRandomAccess()) }
     }
 
+    /// Runs ``LockedRead/function``: the head and the instant as the first row, then the read's
+    /// rows, each as the JSON object `row_to_json` wrote.
+    func lockAndRead(_ reading: LockedRead, databaseClock: Bool, handed: Timestamp) throws -> [PostgresRecord] {
+        let form = reading.functionForm
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(databaseClock)
+        bindings.append(handed.millisecondsSinceEpoch)
+        bindings.append(form.query)
+        bindings.append(form.arguments)
+        let connection = connection
+        let result = try PostgresSession.bounded(
+            connection.query(
+                PostgresQuery(unsafeSQL: "SELECT pg_temp.charter_lock_and_read($1, $2, $3, $4) AS row", binds: bindings),
+                logger: PostgresSession.logger),
+            on: connection.eventLoop
+        ) { let _: EventLoopFuture<Void> = connection.close() }
+        return try result.map { row in
+            guard let text = try PostgresRecord(row: row.makeRandomAccess()).optionalText("row") else {
+                throw RegistryError.database("a locked read returned a null row")
+            }
+            return try PostgresRecord(json: text)
+        }
+    }
+
     /// Runs `sql` for its effect.
     func execute(_ sql: String, _ values: [Value] = []) throws {
         try rows(sql, values)
@@ -263,13 +303,38 @@ struct PostgresTransaction {
     }
 }
 
-/// One result row, read by column name.
+/// One result row, read by column name: a row as postgres-nio decodes it, or one that
+/// ``LockedRead/function`` returned as a JSON object.
 struct PostgresRecord {
-    let row: PostgresRandomAccessRow
+    private enum Storage {
+        case row(PostgresRandomAccessRow)
+        case json([String: JSONValue])
+    }
+
+    private let storage: Storage
+
+    init(row: PostgresRandomAccessRow) {
+        storage = .row(row)
+    }
+
+    /// A row that `row_to_json` wrote, or a database error when the text is not a JSON object.
+    init(json text: String) throws {
+        guard case .object(let object) = try? JSONParser().parse(text) else {
+            throw RegistryError.database("a locked read returned a row that is not a JSON object")
+        }
+        storage = .json(object)
+    }
 
     private func cell(_ column: String) throws -> PostgresCell {
-        guard row.contains(column) else { throw RegistryError.database("no column \"\(column)\" in a result") }
+        guard case .row(let row) = storage, row.contains(column) else {
+            throw RegistryError.database("no column \"\(column)\" in a result")
+        }
         return row[column]
+    }
+
+    private func field(_ column: String, _ object: [String: JSONValue]) throws -> JSONValue {
+        guard let value = object[column] else { throw RegistryError.database("no column \"\(column)\" in a result") }
+        return value
     }
 
     /// A text column, or a database error naming it.
@@ -280,10 +345,19 @@ struct PostgresRecord {
 
     /// A nullable text column.
     func optionalText(_ column: String) throws -> String? {
-        do {
-            return try cell(column).decode(String?.self)
-        } catch {
-            throw RegistryError.database("column \"\(column)\" is not text")
+        switch storage {
+        case .row:
+            do {
+                return try cell(column).decode(String?.self)
+            } catch {
+                throw RegistryError.database("column \"\(column)\" is not text")
+            }
+        case .json(let object):
+            switch try field(column, object) {
+            case .null: return nil
+            case .string(let text): return text
+            default: throw RegistryError.database("column \"\(column)\" is not text")
+            }
         }
     }
 
@@ -297,10 +371,19 @@ struct PostgresRecord {
 
     /// A nullable integer column.
     func optionalInteger(_ column: String) throws -> Int64? {
-        do {
-            return try cell(column).decode(Int64?.self)
-        } catch {
-            throw RegistryError.database("column \"\(column)\" is not an integer")
+        switch storage {
+        case .row:
+            do {
+                return try cell(column).decode(Int64?.self)
+            } catch {
+                throw RegistryError.database("column \"\(column)\" is not an integer")
+            }
+        case .json(let object):
+            switch try field(column, object) {
+            case .null: return nil
+            case .integer(let integer): return Int64(integer)
+            default: throw RegistryError.database("column \"\(column)\" is not an integer")
+            }
         }
     }
 }

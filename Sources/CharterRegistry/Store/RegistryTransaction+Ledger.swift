@@ -195,7 +195,7 @@ extension RegistryTransaction {
 
     /// One event, or `nil`.
     func event(_ id: Int64) throws -> LedgerEvent? {
-        try one("SELECT * FROM ledger_events WHERE id = ?", [.integer(id)]).map(Self.event(from:))
+        try one(LedgerSQL.event, [.integer(id)]).map(Self.event(from:))
     }
 
     /// The source's events, oldest first.

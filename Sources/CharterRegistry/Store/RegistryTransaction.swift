@@ -1,7 +1,7 @@
 import CharterCore
 
 /// A value bound to a `?` placeholder of the SQL both stores share.
-enum SQLValue {
+enum SQLValue: Equatable {
     case text(String)
     case integer(Int64)
     case null
@@ -89,6 +89,9 @@ struct ReservationReading {
 
 /// The ledger's SQL that more than one statement shares.
 enum LedgerSQL {
+    /// One event by id (`?`).
+    static let event = "SELECT * FROM ledger_events WHERE id = ?"
+
     /// Reservations, of any source, whose lease ended at the instant (`?`).
     static let endedLeases = "SELECT * FROM ledger_events WHERE state = 'reserved' AND lease_expires_at <= ?"
 
