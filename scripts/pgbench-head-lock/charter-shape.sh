@@ -10,9 +10,12 @@
 #   scripts/pgbench-head-lock/charter-shape.sh [clients…]
 set -euo pipefail
 url="${CHARTER_TEST_POSTGRES_URL:?run .ci/postgres-cluster and export what it prints}"
-bin="$(dirname "$(command -v pg_ctl 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/pg_ctl | tail -1)")"
+tool() { command -v "$1" 2>/dev/null || ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | tail -1; }
+psql="$(tool psql)"
+pgbench="$(tool pgbench)"
+[ -x "$psql" ] && [ -x "$pgbench" ] || { echo "psql and pgbench are needed (Debian: postgresql)" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-schema="$("$bin/psql" "$url" -Atc "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\_%' ORDER BY nspname LIMIT 1")"
+schema="$("$psql" "$url" -Atc "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\_%' ORDER BY nspname LIMIT 1")"
 [ -n "$schema" ] || { echo "no bench_ schema: run RegistryThroughput first" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -28,7 +31,7 @@ grep -q 'writersQueue' "$work/function.sql" || { echo "the function's text was n
     sed "s/pg_temp\.charter_lock_and_read/charter_bench_row/; /writersQueue/d" "$work/function.sql"
     echo ";"
 } > "$work/setup.sql"
-"$bin/psql" "$url" -q -v ON_ERROR_STOP=1 -f "$work/setup.sql"
+"$psql" "$url" -q -v ON_ERROR_STOP=1 -f "$work/setup.sql"
 reading="SELECT sources.epsilon_cap, (SELECT count(*) FROM (SELECT * FROM ledger_events WHERE state = ''reserved'' AND lease_expires_at <= \$2 LIMIT 1) AS ended) AS ended, (SELECT COALESCE(MAX(id), 0) FROM ledger_events) AS last_id, live.cost, live.uses, live.first FROM (SELECT 1) AS one LEFT JOIN sources ON sources.id = \$1[1] LEFT JOIN (SELECT cost, count(*) AS uses, min(id) AS first FROM ledger_events WHERE source = \$1[2] AND (state = ''committed'' OR (state = ''reserved'' AND lease_expires_at > \$2)) GROUP BY cost) AS live ON true ORDER BY live.first"
 hash=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 audit="INSERT INTO audit_log (seq, at, actor, action, subject, details, previous_hash, hash) VALUES ((SELECT seq + 1 FROM audit_head), '2026-12-04T00:00:00.000Z', 'bench', 'reserve', 'bench', '{}', '$hash', '$hash')"
@@ -51,9 +54,11 @@ SQL
 done
 counts=("$@")
 [ "${#counts[@]}" -gt 0 ] || counts=(1 8 50)
+# Each count runs row, queued, queued, row: the ledger grows with every run, so each lock gets one
+# earlier and one later turn.
 for clients in "${counts[@]}"; do
-    for lock in row queued; do
-        tps="$(PGOPTIONS="-c search_path=$schema" "$bin/pgbench" -n -M extended -c "$clients" -j 2 -T 6 \
+    for lock in row queued queued row; do
+        tps="$(PGOPTIONS="-c search_path=$schema" "$pgbench" -n -M extended -c "$clients" -j 2 -T 6 \
             -f "$work/reserve-$lock.sql" -f "$work/commit-$lock.sql" "$url" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p')"
         echo "clients $clients  lock: $lock  transactions/s $tps"
     done
