@@ -75,8 +75,9 @@ struct LockedRead {
 
     /// Defines `pg_temp.charter_lock_and_read(database_clock, handed, query, arguments)`: queues
     /// for the registry's writers' lock (``PostgresRegistry/writersQueue``), locks the head row,
-    /// returns it with the instant as the first row (JSON), then the read's rows (JSON),
-    /// run with a snapshot taken after the lock. No row at all when the head is missing.
+    /// returns it with the instant as the first row (JSON), then the read's rows (JSON), run with a
+    /// snapshot taken after the lock (none for a null `query`). No row at all when the head is
+    /// missing.
     static let function = """
         CREATE OR REPLACE FUNCTION pg_temp.charter_lock_and_read(
             database_clock boolean, handed bigint, query text, arguments text[]
@@ -94,8 +95,10 @@ struct LockedRead {
             instant := CASE WHEN database_clock
                 THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint ELSE handed END;
             RETURN NEXT json_build_object('seq', head_seq, 'hash', head_hash, 'now', instant)::text;
-            RETURN QUERY EXECUTE 'SELECT row_to_json(charter_read)::text FROM (' || query || ') AS charter_read'
-                USING arguments, instant;
+            IF query IS NOT NULL THEN
+                RETURN QUERY EXECUTE 'SELECT row_to_json(charter_read)::text FROM (' || query || ') AS charter_read'
+                    USING arguments, instant;
+            END IF;
         END
         $charter$
         """

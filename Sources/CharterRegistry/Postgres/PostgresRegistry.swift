@@ -153,6 +153,7 @@ public final class PostgresRegistry: RegistryStore {
     /// Runs `body` in a write transaction that has locked the audit head (see the type's
     /// discussion), with the instant the change is recorded at and, when `reading` is given and the
     /// connection has ``LockedRead/function``, that read's rows, read in the locking round trip.
+    /// Without the function, queueing and locking take a round trip each.
     func write<T>(
         at now: Timestamp, reading: LockedRead? = nil,
         _ body: (PostgresTransaction, inout Head, Timestamp, PrefetchedRead?) throws -> T
@@ -162,13 +163,15 @@ public final class PostgresRegistry: RegistryStore {
         }
         let clock = clock
         return try session.transaction(.write) { transaction in
-            if let reading, transaction.hasLockedRead {
+            if transaction.hasLockedRead {
                 let rows = try transaction.lockAndRead(reading, databaseClock: clock == .database, handed: now)
                 guard let first = rows.first else { throw RegistryError.database("the audit chain head is missing") }
                 var head = Head(seq: try first.integer("seq"), hash: try first.text("hash"))
                 let instant = Timestamp(millisecondsSinceEpoch: try first.integer("now"))
-                let statement = reading.bound(at: instant)
-                let prefetched = PrefetchedRead(sql: statement.sql, values: statement.values, rows: Array(rows.dropFirst()))
+                let prefetched = reading.map { reading in
+                    let statement = reading.bound(at: instant)
+                    return PrefetchedRead(sql: statement.sql, values: statement.values, rows: Array(rows.dropFirst()))
+                }
                 return try body(transaction, &head, instant, prefetched)
             }
             // With the database's clock, read in the same round trip: the outer SELECT reads the

@@ -269,14 +269,19 @@ struct PostgresTransaction {
     }
 
     /// Runs ``LockedRead/function``: the head and the instant as the first row, then the read's
-    /// rows, each as the JSON object `row_to_json` wrote.
-    func lockAndRead(_ reading: LockedRead, databaseClock: Bool, handed: Timestamp) throws -> [PostgresRecord] {
-        let form = reading.functionForm
+    /// rows (none without a read), each as the JSON object `row_to_json` wrote.
+    func lockAndRead(_ reading: LockedRead?, databaseClock: Bool, handed: Timestamp) throws -> [PostgresRecord] {
+        let form = reading?.functionForm
         var bindings = PostgresBindings(capacity: 4)
         bindings.append(databaseClock)
         bindings.append(handed.millisecondsSinceEpoch)
-        bindings.append(form.query)
-        bindings.append(form.arguments)
+        if let form {
+            bindings.append(form.query)
+            bindings.append(form.arguments)
+        } else {
+            bindings.appendNull()
+            bindings.appendNull()
+        }
         let connection = connection
         let result = try PostgresSession.bounded(
             connection.query(
