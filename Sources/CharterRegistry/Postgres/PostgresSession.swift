@@ -350,19 +350,8 @@ struct PostgresRecord {
 
     /// A nullable text column.
     func optionalText(_ column: String) throws -> String? {
-        switch storage {
-        case .row:
-            do {
-                return try cell(column).decode(String?.self)
-            } catch {
-                throw RegistryError.database("column \"\(column)\" is not text")
-            }
-        case .json(let object):
-            switch try field(column, object) {
-            case .null: return nil
-            case .string(let text): return text
-            default: throw RegistryError.database("column \"\(column)\" is not text")
-            }
+        try value(column, "text", { try $0.decode(String?.self) }) { json in
+            if case .string(let text) = json { text } else { nil }
         }
     }
 
@@ -376,19 +365,28 @@ struct PostgresRecord {
 
     /// A nullable integer column.
     func optionalInteger(_ column: String) throws -> Int64? {
+        try value(column, "an integer", { try $0.decode(Int64?.self) }) { json in
+            if case .integer(let integer) = json { Int64(integer) } else { nil }
+        }
+    }
+
+    /// A nullable column, decoded from the row by `decode` or from the JSON object by `json`; a
+    /// database error saying the column is not `kind` when it cannot be.
+    private func value<T>(
+        _ column: String, _ kind: String, _ decode: (PostgresCell) throws -> T?, json: (JSONValue) -> T?
+    ) throws -> T? {
         switch storage {
         case .row:
             do {
-                return try cell(column).decode(Int64?.self)
+                return try decode(try cell(column))
             } catch {
-                throw RegistryError.database("column \"\(column)\" is not an integer")
+                throw RegistryError.database("column \"\(column)\" is not \(kind)")
             }
         case .json(let object):
-            switch try field(column, object) {
-            case .null: return nil
-            case .integer(let integer): return Int64(integer)
-            default: throw RegistryError.database("column \"\(column)\" is not an integer")
-            }
+            let field = try field(column, object)
+            if case .null = field { return nil }
+            guard let value = json(field) else { throw RegistryError.database("column \"\(column)\" is not \(kind)") }
+            return value
         }
     }
 }
