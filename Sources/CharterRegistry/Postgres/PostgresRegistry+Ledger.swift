@@ -32,7 +32,9 @@ extension PostgresRegistry {
     {
         try RegistryName.check(actor, "actor")
         try LedgerRules.checked(lease: lease)
-        return try change(at: now, reading: LockedRead.event(event)) { try $0.renewLease(event, for: lease, actor: actor, at: $1) }
+        return try change(at: now, reading: LockedRead.event(event)) {
+            try $0.renewLease(event, for: lease, actor: actor, at: $1)
+        }
     }
 
     public func commit(_ event: Int64, actor: String, at now: Timestamp) throws(RegistryError) -> LedgerEvent {
@@ -45,7 +47,9 @@ extension PostgresRegistry {
     {
         try RegistryName.check(actor, "actor")
         try RegistryName.check(reason, "reason")
-        return try change(at: now, reading: LockedRead.event(event)) { try $0.release(event, reason: reason, actor: actor, at: $1) }
+        return try change(at: now, reading: LockedRead.event(event)) {
+            try $0.release(event, reason: reason, actor: actor, at: $1)
+        }
     }
 
     @discardableResult

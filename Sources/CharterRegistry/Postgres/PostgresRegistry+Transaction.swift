@@ -16,7 +16,10 @@ struct PostgresChange: RegistryTransaction {
     /// What is held for the next flush; a class, so that the non-mutating reads can flush it.
     private let held = HeldWrites()
 
-    init(transaction: PostgresTransaction, head: PostgresRegistry.Head?, prefetched: PostgresRegistry.PrefetchedRead? = nil) {
+    init(
+        transaction: PostgresTransaction, head: PostgresRegistry.Head?,
+        prefetched: PostgresRegistry.PrefetchedRead? = nil
+    ) {
         self.transaction = transaction
         self.head = head
         held.prefetched = prefetched
@@ -61,7 +64,8 @@ struct PostgresChange: RegistryTransaction {
     func flush() throws {
         var parts = held.statements
         if let head = held.head {
-            parts.append(("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(head.seq), .text(head.hash)]))
+            parts.append(
+                ("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(head.seq), .text(head.hash)]))
         }
         held.statements = []
         held.head = nil

@@ -9,11 +9,13 @@ import CharterCore
 /// appends an audit record, so every writer must serialise on the head anyway — taking that lock
 /// first gives one lock order (no deadlocks) and means a budget check reads every reservation
 /// committed before it (`READ COMMITTED` takes a fresh snapshot per statement, and per query inside
-/// a volatile function such as ``LockedRead/function``, after the lock is granted): check-and-reserve cannot over-spend under any interleaving, and the chain can neither
-/// fork nor gap. We chose this over `SERIALIZABLE` with retries because under `SERIALIZABLE` every
-/// pair of concurrent writers conflicts on the head row anyway, so it would only add aborts and
-/// retries (and their latency) for the same serial order. The lock is held for one transaction
-/// (milliseconds), never across a run: a run holds a *reservation* (a row with a lease), not a lock.
+/// a volatile function such as ``LockedRead/function``, after the lock is granted):
+/// check-and-reserve cannot over-spend under any interleaving, and the chain can neither fork nor
+/// gap. We chose this over `SERIALIZABLE` with retries because under `SERIALIZABLE` every pair of
+/// concurrent writers conflicts on the head row anyway, so it would only add aborts and retries
+/// (and their latency) for the same serial order. The lock is held for one transaction
+/// (milliseconds), never across a run: a run holds a *reservation* (a row with a lease), not a
+/// lock.
 ///
 /// **Time.** Like every ``RegistryStore``, it is handed `now` (``Clock/handed``): runs are
 /// reproducible and tests control time, and leases are compared with the writer's clock.
