@@ -92,6 +92,24 @@ struct PostgresRegistryTests {
         #expect(try plain.locksAndReadsTogether() == false)
     }
 
+    @Test("a locked read the server connection no longer has (a pooler's other connection) falls back to two round trips")
+    func missingLockedReadFallsBack() throws {
+        let fixture = try RegistryFixture(.postgres)
+        let location = try #require(fixture.postgres)
+        let registry = try PostgresRegistry(location: location, mode: .create)
+        try registry.registerSource("gbsg2", cap: Sample.cap, actor: "policy", at: now)
+        let first = try registry.reserve(Sample.request("1", run: "RUN-1"), at: now)
+        #expect(try registry.locksAndReadsTogether())
+        try registry.executeRaw(["DROP FUNCTION pg_temp.charter_lock_and_read(boolean, bigint, text, text[])"])
+        let second = try registry.reserve(Sample.request("2", run: "RUN-2"), at: now)
+        _ = try registry.commit(second.id, actor: "engine", at: now)
+        #expect(try registry.locksAndReadsTogether() == false)
+        let statement = try registry.budget(for: "gbsg2", at: now)
+        #expect(statement.events.map(\.id) == [first.id, second.id])
+        #expect(statement.committed.epsilon == Sample.decimal("2"))
+        #expect(try registry.verifyAudit().isIntact)
+    }
+
     @Test("a reservation that finds 300 ended leases releases and audits each, in writes held and sent in bounded statements")
     func manyEndedLeasesInOneChange() throws {
         let fixture = try RegistryFixture(.postgres)

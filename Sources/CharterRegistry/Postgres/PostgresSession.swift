@@ -221,6 +221,11 @@ final class PostgresSession: @unchecked Sendable {
                         continue
                     }
                     throw .database("lost the connection to \(location) and could not reconnect: \(failure.message)")
+                case .lockedReadMissing:
+                    // Another server connection behind a pooler, or the function dropped: lock and
+                    // read in two round trips from now on, and run the transaction again.
+                    hasLockedRead = false
+                    continue
                 case .retryable where attempt < 50:
                     usleep(UInt32.random(in: 1_000...20_000))
                     continue
@@ -283,12 +288,17 @@ struct PostgresTransaction {
             bindings.appendNull()
         }
         let connection = connection
-        let result = try PostgresSession.bounded(
-            connection.query(
-                PostgresQuery(unsafeSQL: "SELECT pg_temp.charter_lock_and_read($1, $2, $3, $4) AS row", binds: bindings),
-                logger: PostgresSession.logger),
-            on: connection.eventLoop
-        ) { let _: EventLoopFuture<Void> = connection.close() }
+        let result: PostgresQueryResult
+        do {
+            result = try PostgresSession.bounded(
+                connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT pg_temp.charter_lock_and_read($1, $2, $3, $4) AS row", binds: bindings),
+                    logger: PostgresSession.logger),
+                on: connection.eventLoop
+            ) { let _: EventLoopFuture<Void> = connection.close() }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42883" {
+            throw PostgresFailure.LockedReadMissing()
+        }
         return try result.map { row in
             guard let text = try PostgresRecord(row: row.makeRandomAccess()).optionalText("row") else {
                 throw RegistryError.database("a locked read returned a null row")
@@ -397,6 +407,9 @@ struct PostgresFailure {
     enum Kind {
         /// The connection is gone: nothing of an uncommitted transaction survives.
         case connectionLost
+        /// ``LockedRead/function`` is not defined on this server connection (SQLSTATE 42883):
+        /// nothing was done; run the transaction again without it.
+        case lockedReadMissing
         /// A serialisation failure or deadlock (SQLSTATE 40001, 40P01): run the transaction again.
         case retryable
         /// Anything else.
@@ -406,7 +419,15 @@ struct PostgresFailure {
     var kind: Kind
     var message: String
 
+    /// ``LockedRead/function`` is not defined on the connection the call reached.
+    struct LockedReadMissing: Error {}
+
     init(_ error: any Error) {
+        if error is LockedReadMissing {
+            kind = .lockedReadMissing
+            message = "the locked read is not defined on this connection"
+            return
+        }
         guard let error = error as? PSQLError else {
             if let error = error as? RegistryError {
                 kind = .other
