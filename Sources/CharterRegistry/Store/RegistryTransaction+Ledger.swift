@@ -49,7 +49,8 @@ extension RegistryTransaction {
     }
 
     /// Checks the pin, releases expired leases, checks that the request fits the cap with every
-    /// committed event and live reservation (one ``reservationReading(source:at:)``), and reserves it (`costText`: ``LedgerRules/checked(_:)``).
+    /// committed event and live reservation (one ``reservationReading(source:at:)``), and reserves
+    /// it (`costText`: ``LedgerRules/checked(_:)``).
     mutating func reserve(_ request: ReservationRequest, costText: String, pinnedTo pin: LedgerPin?, at now: Timestamp)
         throws -> LedgerEvent
     {
