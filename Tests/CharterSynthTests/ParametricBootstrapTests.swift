@@ -41,7 +41,8 @@ import Testing
         let products = try #require(blocks.last)
         #expect(!products.integral)
         #expect(products.values.count == d * (d - 1) / 2)
-        #expect(abs(products.noiseSD / ((clip * clip / 2.0.squareRoot()) / (2 * correlationRho).squareRoot()) - 1) < 1e-12)
+        #expect(
+            abs(products.noiseSD / ((clip * clip / 2.0.squareRoot()) / (2 * correlationRho).squareRoot()) - 1) < 1e-12)
 
         // The histograms as released differ from the true counts by noise of the stated scale.
         let data = try TrainingData.prepare(
@@ -116,7 +117,8 @@ import Testing
 
     @Test func replicateCountIsBounded() {
         #expect(ParametricBootstrap(replicates: 0, seed: 1).replicates == ParametricBootstrap.replicateRange.lowerBound)
-        #expect(ParametricBootstrap(replicates: 500, seed: 1).replicates == ParametricBootstrap.replicateRange.upperBound)
+        #expect(
+            ParametricBootstrap(replicates: 500, seed: 1).replicates == ParametricBootstrap.replicateRange.upperBound)
         #expect(ParametricBootstrap(seed: 1).replicates == ParametricBootstrap.defaultReplicates)
     }
 

@@ -272,7 +272,9 @@ struct PlanRun {
             return try FitBootstrap(
                 release: released, inputs: inputs, rowCount: rowCount, seed: seed, checked: checked)
         } catch {
-            notes.append("gates: the parametric bootstrap of the DP fit failed (\(error)); utility intervals omit the fit's noise")
+            notes.append(
+                "gates: the parametric bootstrap of the DP fit failed (\(error)); "
+                    + "utility intervals omit the fit's noise")
             return nil
         }
     }

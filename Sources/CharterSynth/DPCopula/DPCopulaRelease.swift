@@ -71,9 +71,11 @@ struct DPCopulaRelease: ReleasedStatistics {
         var replicate = settings
         replicate.seed = seed
         replicate.drawRows = nil
-        return try ClassMix.sampling(rowCount: rowCount, settings: replicate) { (rows, attempt) throws(GeneratorError) in
+        let (table, _) = try ClassMix.sampling(rowCount: rowCount, settings: replicate) {
+            (rows, attempt) throws(GeneratorError) in
             model.sample(rowCount: rows, seed: ClassMix.seed(seed, attempt: attempt))
-        }.table
+        }
+        return table
     }
 
     /// A re-noised count as the histogram type holds it (finite and within Int64).
