@@ -3,7 +3,11 @@
 holdout split, under the reference policy's gate rules; and the front-door example repeated as
 written (the same split, fresh privacy noise each run).
 
-    python3 scripts/verdict-stability.py CHARTER_BINARY OUT_DIR [--runs 200] [--front-door 200]
+    python3 scripts/verdict-stability.py CHARTER_BINARY OUT_DIR [--runs 200] [--front-door 200] [--first 0]
+    python3 scripts/verdict-stability.py --merge OUT_DIR CASE.json [CASE.json ...]
+
+`--first N` numbers the runs from N (so runs split over invocations never repeat a request id);
+`--merge` summarises the runs of several invocations' CASE.json files together.
 
 Cases (shared-dataset stand-ins for the issue's HELPrct and colon measurements):
   breast-cancer  examples/data/breast_cancer.csv, 569 rows (HELPrct, 453), gaussian-copula, target diagnosis
@@ -151,6 +155,15 @@ def main():
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--front-door", type=int, default=200)
     parser.add_argument("--cases", default="breast-cancer,actg175")
+    parser.add_argument("--first", type=int, default=0)
+    if len(sys.argv) > 2 and sys.argv[1] == "--merge":
+        out = os.path.abspath(sys.argv[2])
+        os.makedirs(out, exist_ok=True)
+        results = []
+        for path in sys.argv[3:]:
+            results += json.load(open(path))
+        summarise("merged %s" % ", ".join(sys.argv[3:]), results, out)
+        return
     args = parser.parse_args()
     charter = os.path.abspath(args.charter)
     out = os.path.abspath(args.out)
@@ -159,7 +172,7 @@ def main():
     policy = policy_without_approvals(os.path.join(out, "policy"))
     for case in [c for c in args.cases.split(",") if c]:
         results = []
-        for run in range(args.runs):
+        for run in range(args.first, args.first + args.runs):
             work = os.path.join(out, case, "%04d" % run)
             os.makedirs(work)
             path = os.path.join(work, "request.yaml")

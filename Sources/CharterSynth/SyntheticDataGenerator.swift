@@ -105,6 +105,10 @@ public struct GeneratorOutput: Sendable {
     public var lineage: GeneratorLineage
     /// Things a person should know (noise that swamps the signal, clamped values, …), one line each.
     public var warnings: [String]
+    /// The statistics a differentially private generator released and how it refits from them,
+    /// for the parametric bootstrap of its fit (``ParametricBootstrap``); `nil` for generators that
+    /// report none (every generator but `dp-copula`).
+    package var released: (any ReleasedStatistics)?
 
     /// Creates an output record.
     public init(table: Table, privacy: PrivacySpend?, lineage: GeneratorLineage, warnings: [String] = []) {

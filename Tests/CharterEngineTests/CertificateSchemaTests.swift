@@ -1,4 +1,5 @@
 import CharterCore
+import CharterStats
 import CharterTestSupport
 import Foundation
 import Testing
@@ -33,6 +34,12 @@ struct CertificateSchemaTests {
     @Test("a signed certificate validates; broken ones do not")
     func schema() throws {
         var certificate = CertificateFixtures.certificate()
+        // A utility interval widened by the parametric bootstrap of a DP fit records its refits.
+        if let index = certificate.gates.firstIndex(where: { $0.check == "tstr.ratio_min" }) {
+            certificate.gates[index].uncertainty = Uncertainty(
+                estimate: 0.9714, lower: 0.8, upper: 1.14, level: 0.95,
+                method: "DeLong; Rubin + parametric bootstrap of the DP fit", draws: 3, seed: 7, replicates: 12)
+        }
         let key = SigningKey.generate()
         certificate.signature = .init(
             algorithm: "ed25519", keyID: key.publicKey.id,
@@ -44,6 +51,8 @@ struct CertificateSchemaTests {
         badDigest["plan_digest"] = "sha256:XYZ"
         var extra = valid.objectValue ?? [:]
         extra["comment"] = "added later"
+        let gates = valid.objectValue?["gates"]?.arrayValue ?? []
+        #expect(gates.contains { $0.objectValue?["uncertainty"]?.objectValue?["replicates"] == .integer(12) })
         let results = try Self.errors([valid, .object(unsigned), .object(badDigest), .object(extra)])
         #expect(results.count == 4)
         #expect(results.first == "valid")

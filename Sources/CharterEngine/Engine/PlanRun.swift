@@ -138,6 +138,7 @@ struct PlanRun {
         var attemptRecord = Certificate.GateAttempts(
             drawsPerAttempt: draws, rowsPerDraw: rowsPerDraw, maxAttempts: attempts, seed: UInt64(generate.seed),
             attempts: [])
+        let fitBootstrap = bootstrapFit(output, inputs: inputs, rowCount: rowsPerDraw, seed: UInt64(generate.seed))
         var measured: GateDraws?
         var checks: [GateCheck] = []
         for attempt in 0..<attempts {
@@ -149,7 +150,7 @@ struct PlanRun {
             }
             let gateDraws = GateDraws(
                 draws: tables, inputs: inputs, seed: UInt64(generate.seed), fidelityMetrics: plan.fidelityMetrics,
-                attack: environment.membershipInference)
+                attack: environment.membershipInference, fitBootstrap: fitBootstrap)
             checks = Self.gateChecks(
                 plan: plan, draws: gateDraws, spend: output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) })
             let failedIDs = checks.filter { !$0.passed }.map(\.check)
@@ -253,6 +254,29 @@ struct PlanRun {
             PublishedRun(
                 certificate: certificate, syntheticPath: publish.synthetic, certificatePath: publish.certificate,
                 reportJSONPath: publish.reportJSON, reportHTMLPath: publish.reportHTML, report: report, notes: notes))
+    }
+
+    /// The parametric bootstrap of a DP fit that reports its released statistics, for the utility
+    /// gates (``FitBootstrap``); `nil` for other generators, plans without a utility check, or a
+    /// refit that failed (noted: the utility intervals then lack the fit's noise, as before).
+    private mutating func bootstrapFit(
+        _ output: GeneratorOutput, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64
+    ) -> FitBootstrap? {
+        guard let released = output.released else { return nil }
+        let checked = Set(plan.checks.map(\.metric))
+        guard !checked.isDisjoint(with: FitBootstrap.metrics) else { return nil }
+        progress(
+            "gates: parametric bootstrap of the DP fit, \(ParametricBootstrap.defaultReplicates) refits of the released "
+                + "statistics (post-processing, no budget)")
+        do {
+            return try FitBootstrap(
+                release: released, inputs: inputs, rowCount: rowCount, seed: seed, checked: checked)
+        } catch {
+            notes.append(
+                "gates: the parametric bootstrap of the DP fit failed (\(error)); "
+                    + "utility intervals omit the fit's noise")
+            return nil
+        }
     }
 
     // MARK: Signing key

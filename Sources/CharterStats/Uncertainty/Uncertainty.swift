@@ -20,11 +20,14 @@ public struct Uncertainty: Sendable, Equatable, Codable {
     public var draws: Int
     /// The seed of any resampling; `nil` for a closed-form interval.
     public var seed: UInt64?
+    /// The refits of a parametric bootstrap of a differentially private fit behind the interval
+    /// (Ferrando, Wang & Sheldon 2022); `nil` when none ran. Written only when present.
+    public var replicates: Int?
 
     /// An interval as given; `lower ≤ estimate ≤ upper` is the caller's to keep.
     public init(
         estimate: Double, lower: Double, upper: Double, level: Double, method: String, draws: Int = 1,
-        seed: UInt64? = nil
+        seed: UInt64? = nil, replicates: Int? = nil
     ) {
         self.estimate = estimate
         self.lower = lower
@@ -33,6 +36,7 @@ public struct Uncertainty: Sendable, Equatable, Codable {
         self.method = method
         self.draws = draws
         self.seed = seed
+        self.replicates = replicates
     }
 
     /// The interval's width, `upper − lower`.
@@ -65,13 +69,16 @@ public struct Uncertainty: Sendable, Equatable, Codable {
     }
 
     /// `{estimate, lower, upper, level, method, draws, seed}` as the certificate and `evaluate` JSON
-    /// write it; a non-finite number is `null`, an absent seed is `null`.
+    /// write it, with `replicates` when a parametric bootstrap ran; a non-finite number is `null`, an
+    /// absent seed is `null`.
     public var json: JSONValue {
         func number(_ value: Double) -> JSONValue { value.isFinite ? .number(value) : .null }
-        return [
+        var object: [String: JSONValue] = [
             "estimate": number(estimate), "lower": number(lower), "upper": number(upper), "level": number(level),
             "method": .string(method), "draws": .integer(draws), "seed": seed.map { .decimal(String($0)) } ?? .null,
         ]
+        if let replicates { object["replicates"] = .integer(replicates) }
+        return .object(object)
     }
 
     /// The interval mapped through a monotone function (`increasing` says which way), its method
@@ -81,6 +88,6 @@ public struct Uncertainty: Sendable, Equatable, Codable {
         let b = f(upper)
         return Uncertainty(
             estimate: f(estimate), lower: increasing ? a : b, upper: increasing ? b : a, level: level,
-            method: "\(method), mapped through \(transform)", draws: draws, seed: seed)
+            method: "\(method), mapped through \(transform)", draws: draws, seed: seed, replicates: replicates)
     }
 }

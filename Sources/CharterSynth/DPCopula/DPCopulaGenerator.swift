@@ -89,6 +89,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             binned.append(BinnedColumn(column, bins: options.bins))
         }
         var marginals: [NoisyMarginal] = []
+        var histograms: [[Int64]] = []
         for column in binned {
             let histogram: NoisyHistogram
             do {
@@ -101,9 +102,12 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             privacy.subject = "the counts of '\(column.name)' in \(column.labels.count) bins of its declared domain"
             mechanisms.append(privacy)
             marginals.append(NoisyMarginal(counts: release.value, column: column))
+            histograms.append(release.value)
         }
         let noisyRows = marginals.map(\.total).reduce(0, +) / Double(d)
         let histogramSD = (1 / (2 * plan.marginalRho)).squareRoot()
+        var released = DPCopulaRelease(
+            columns: binned, histograms: histograms, histogramSD: histogramSD, settings: settings)
         for (column, marginal) in zip(binned, marginals) {
             if marginal.total <= 0 {
                 warnings.append(
@@ -142,26 +146,11 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             privacy.subject =
                 "the correlations of the \(d) columns: \(products.count) sums of clipped normal-score products"
             mechanisms.append(privacy)
-            var estimate = Matrix.identity(d)
-            var index = 0
-            var sds: [Double] = []
             let productSD = sensitivity / (2 * plan.correlationRho).squareRoot()
-            for j in 1..<d {
-                for k in 0..<j {
-                    let scale =
-                        max(noisyRows, 1) * (1 - marginals[j].missingRate) * (1 - marginals[k].missingRate)
-                        * marginals[j].scoreVariance * marginals[k].scoreVariance
-                    let raw = scale > 0 ? release.value[index] / scale : 0
-                    let sd = scale > 0 ? productSD / scale : .infinity
-                    // Positive-part James-Stein shrinkage of each entry towards 0 by its known noise
-                    // variance: entries the noise dominates become ~0 rather than ±1 (post-processing).
-                    let value = raw == 0 || !sd.isFinite ? 0 : raw * max(0, 1 - sd * sd / (raw * raw))
-                    estimate[j, k] = value
-                    estimate[k, j] = value
-                    sds.append(sd)
-                    index += 1
-                }
-            }
+            let (estimate, sds) = Self.correlationEstimate(
+                products: release.value, marginals: marginals, noisyRows: noisyRows, productSD: productSD)
+            released.products = release.value
+            released.productSD = productSD
             let typical = sds.sorted()[sds.count / 2]
             correlationSD = typical
             let (valid, usedIdentity) = CopulaModel.validCorrelation(estimate)
@@ -189,11 +178,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         let spent = ZeroConcentratedDP.epsilon(rho: totalRho, delta: delta).epsilon
         precondition(spent <= epsilon, "the budget plan keeps the spent epsilon within the request")
 
-        let columns = zip(binned, marginals).map { column, marginal in
-            CopulaModel.ModelColumn(
-                name: column.name, marginal: marginal.copulaMarginal, missingRate: marginal.missingRate)
-        }
-        let model = CopulaModel(columns: columns, correlation: correlation)
+        let model = Self.model(binned, marginals, correlation: correlation)
         // Sampling the noisy model is post-processing: a class mix draws more rows, never more noise.
         let (table, mix) = try ClassMix.sampling(rowCount: rowCount, settings: settings) {
             (rows, attempt) throws(GeneratorError) in
@@ -205,12 +190,51 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 plan: plan, totalRho: totalRho, binned: binned, options: options, correlationSD: correlationSD,
                 histogramSD: histogramSD
             ).addingClassMix(mix))
-        return GeneratorOutput(
+        var output = GeneratorOutput(
             table: table,
             privacy: PrivacySpend(
                 epsilon: spent, delta: delta, accountant: Self.accountant, claimedByExternalTool: false,
                 mechanisms: mechanisms),
             lineage: lineage, warnings: warnings)
+        output.released = released
+        return output
+    }
+
+    /// The copula of the post-processed marginals and correlation.
+    static func model(_ binned: [BinnedColumn], _ marginals: [NoisyMarginal], correlation: Matrix) -> CopulaModel {
+        let columns = zip(binned, marginals).map { column, marginal in
+            CopulaModel.ModelColumn(
+                name: column.name, marginal: marginal.copulaMarginal, missingRate: marginal.missingRate)
+        }
+        return CopulaModel(columns: columns, correlation: correlation)
+    }
+
+    /// The correlation estimate from the noisy score products (post-processing): each product sum
+    /// divided by n̂ⱼₖ·vⱼ·vₖ, then positive-part James-Stein shrinkage towards 0 by its known noise
+    /// variance, so that entries the noise dominates become ~0 rather than ±1. Returns the (not yet
+    /// projected) matrix and each entry's noise standard deviation, in the products' order.
+    static func correlationEstimate(
+        products: [Double], marginals: [NoisyMarginal], noisyRows: Double, productSD: Double
+    ) -> (estimate: Matrix, sds: [Double]) {
+        let d = marginals.count
+        var estimate = Matrix.identity(d)
+        var sds: [Double] = []
+        var index = 0
+        for j in 1..<d {
+            for k in 0..<j {
+                let scale =
+                    max(noisyRows, 1) * (1 - marginals[j].missingRate) * (1 - marginals[k].missingRate)
+                    * marginals[j].scoreVariance * marginals[k].scoreVariance
+                let raw = scale > 0 ? products[index] / scale : 0
+                let sd = scale > 0 ? productSD / scale : .infinity
+                let value = raw == 0 || !sd.isFinite ? 0 : raw * max(0, 1 - sd * sd / (raw * raw))
+                estimate[j, k] = value
+                estimate[k, j] = value
+                sds.append(sd)
+                index += 1
+            }
+        }
+        return (estimate, sds)
     }
 
     /// Σᵢ sᵢⱼ·sᵢₖ for the pairs (j, k), j > k in row-major lower-triangle order, each row's score

@@ -1,0 +1,70 @@
+internal import CharterData
+internal import CharterStats
+internal import CharterSynth
+
+/// The utility measures over a parametric bootstrap of a differentially private fit (issue 21).
+///
+/// One run fits one model, so the gates' draws and the holdout's DeLong intervals hold the holdout's
+/// and the synthetic rows' sampling error but not the privacy noise in the fit, which is fixed for
+/// the run. ``ParametricBootstrap`` re-noises the statistics the generator released, refits, and
+/// samples one table of the published draw's size from each refit; each table is measured with the
+/// same TSTR protocol, training rows and holdout as the gates. The spread of a measure over the
+/// replicates is its between-fit variance, which ``GateDraws`` adds to Rubin's total variance.
+///
+/// Post-processing of released values with seeded randomness: no budget, and the same release and
+/// seed give the same replicates.
+struct FitBootstrap {
+    /// The measures the bootstrap serves: TSTR/TRTS AUCs and their ratios to TRTR.
+    static let metrics: Set<String> = ["tstr.ratio", "tstr.auc", "trts.auc", "trts.ratio"]
+
+    /// The replicates refitted and sampled.
+    var replicates: Int
+    /// The bootstrap's seed.
+    var seed: UInt64
+    /// Per metric, its value on each replicate whose evaluation gave one.
+    var values: [String: [Double]]
+
+    /// Refits and measures; `nil` when the plan checks none of ``metrics``, or the gates have no TSTR
+    /// protocol (no target, or a target without two classes).
+    ///
+    /// - Complexity: `replicates` refits, samples of `rowCount` rows and TSTR evaluations.
+    init?(
+        release: any ReleasedStatistics, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64,
+        checked: Set<String>, replicates: Int = ParametricBootstrap.defaultReplicates
+    ) throws(GeneratorError) {
+        guard !checked.isDisjoint(with: Self.metrics), let target = inputs.target,
+            let positive = try? PositiveClass(target: target, in: inputs.train)
+        else { return nil }
+        let evaluationProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
+        let bootstrap = ParametricBootstrap(replicates: replicates, seed: seed)
+        self.replicates = bootstrap.replicates
+        self.seed = seed
+        values = [:]
+        for table in try bootstrap.tables(from: release, rowCount: rowCount) {
+            guard
+                let evaluation = try? TSTREvaluation(
+                    train: inputs.train, holdout: inputs.holdout, synthetic: table, schema: inputs.schema,
+                    protocol: evaluationProtocol)
+            else { continue }
+            for (metric, value) in Self.measures(evaluation.overall) where checked.contains(metric) {
+                values[metric, default: []].append(value)
+            }
+        }
+    }
+
+    /// The utility measures of one evaluation, where defined.
+    static func measures(_ scores: TSTREvaluation.Scores) -> [(String, Double)] {
+        [
+            ("tstr.ratio", scores.ratio), ("tstr.auc", scores.aucTSTR), ("trts.auc", scores.aucTRTS),
+            ("trts.ratio", scores.trtsRatio),
+        ].compactMap { metric, value in value.map { (metric, $0) } }
+    }
+
+    /// The sample variance of `metric` over the replicates; `nil` with fewer than two values.
+    func variance(_ metric: String) -> (variance: Double, count: Int)? {
+        guard let replicated = values[metric], replicated.count >= 2 else { return nil }
+        let n = Double(replicated.count)
+        let mean = replicated.reduce(0, +) / n
+        return (replicated.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1), replicated.count)
+    }
+}

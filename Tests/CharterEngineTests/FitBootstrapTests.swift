@@ -1,0 +1,109 @@
+import CharterCore
+import CharterData
+import CharterPrivacyTestSupport
+import CharterStats
+import CharterSynth
+import Foundation
+import Testing
+
+@testable import CharterEngine
+
+/// The utility interval with the parametric bootstrap of the DP fit (issue 21): wider for
+/// `dp-copula`, whose fit's noise the draws cannot show; unchanged for a generator that releases
+/// no statistics.
+@Suite struct FitBootstrapTests {
+    static let schema = TableSchema(types: [
+        "horTh": .categorical, "age": .numerical, "menostat": .categorical, "tsize": .numerical,
+        "tgrade": .categorical, "pnodes": .numerical, "progrec": .numerical, "estrec": .numerical,
+        "time": .numerical, "cens": .ordinal,
+    ])
+    static let domains: [String: DeclaredDomain] = [
+        "horTh": .categorical(["no", "yes"]), "age": .numeric(lower: 0, upper: 120, integral: true),
+        "menostat": .categorical(["Pre", "Post"]), "tsize": .numeric(lower: 0, upper: 200, integral: true),
+        "tgrade": .categorical(["I", "II", "III"]), "pnodes": .numeric(lower: 0, upper: 100, integral: true),
+        "progrec": .numeric(lower: 0, upper: 5000, integral: true),
+        "estrec": .numeric(lower: 0, upper: 5000, integral: true),
+        "time": .numeric(lower: 0, upper: 3650, integral: true), "cens": .categorical(["0", "1"]),
+    ]
+
+    /// GBSG2 split 500 / 186, and the gates' inputs around a synthetic table.
+    static func inputs(_ generate: (Table) throws -> GeneratorOutput) throws -> (
+        GateMeasurements.Inputs, GeneratorOutput
+    ) {
+        let table = try CSVReader(columnTypes: schema.columnTypes).read(contentsOf: EngineFixture.sourceFile.path)
+        let train = table.selectingRows(Array(0..<500))
+        let holdout = table.selectingRows(Array(500..<table.rowCount))
+        let output = try generate(train)
+        let inputs = GateMeasurements.Inputs(
+            train: train, holdout: holdout, synthetic: output.table, schema: schema, quasiIdentifiers: [],
+            sensitive: [], protected: [], target: "cens", seed: 3, smallClassThreshold: 1)
+        return (inputs, output)
+    }
+
+    static func settings() -> GeneratorSettings {
+        GeneratorSettings(
+            seed: 5, epsilon: 1, delta: 1e-6, schema: schema, domains: domains, parameters: ["bins": 16])
+    }
+
+    static func tstrRatio(_ inputs: GateMeasurements.Inputs, _ fit: FitBootstrap?) throws -> Uncertainty {
+        let draws = GateDraws(
+            draws: [inputs.synthetic], inputs: inputs, seed: 5, fidelityMetrics: [], attack: nil, fitBootstrap: fit)
+        return try #require(draws.measure("tstr.ratio", parameters: [:], spend: nil, level: 0.95).uncertainty)
+    }
+
+    @Test func dpCopulaUtilityIntervalWidensWithTheFitsNoise() throws {
+        let (inputs, output) = try Self.inputs { train in
+            var noise = SeededTestRandomness(seed: 21)
+            return try DPCopulaGenerator().generate(
+                training: train, rowCount: 500, settings: Self.settings(), noise: &noise)
+        }
+        let released = try #require(output.released)
+        let fit = try #require(
+            try FitBootstrap(
+                release: released, inputs: inputs, rowCount: 500, seed: 5, checked: ["tstr.ratio", "k_anonymity"]))
+        #expect(fit.replicates == ParametricBootstrap.defaultReplicates)
+        #expect(fit.values.keys.sorted() == ["tstr.ratio"], "only the checked utility measures are bootstrapped")
+        let replicated = try #require(fit.values["tstr.ratio"])
+        #expect(replicated.count >= 2)
+        let fitVariance = try #require(fit.variance("tstr.ratio")).variance
+        #expect(fitVariance > 0)
+
+        let without = try Self.tstrRatio(inputs, nil)
+        let with = try Self.tstrRatio(inputs, fit)
+        #expect(with.estimate == without.estimate)
+        #expect(with.width > without.width, "with \(with.width), without \(without.width)")
+        // The half-widths' squares differ by z²·V_fit: the bootstrap variance is added, not mixed in.
+        let z = Uncertainty.z(level: 0.95)
+        let withinHalf = with.estimate - with.lower
+        let withoutHalf = (without.upper - without.lower) / 2
+        if with.lower > 0 {
+            #expect(abs(withinHalf * withinHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+        }
+        #expect(with.method.contains("parametric bootstrap"))
+        #expect(with.replicates == fit.replicates)
+        #expect(with.json["replicates"] == .integer(fit.replicates))
+        #expect(without.replicates == nil)
+        #expect(without.json["replicates"] == nil)
+
+        // Seeded: the same release and seed give the same replicates.
+        let again = try #require(
+            try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: ["tstr.ratio"]))
+        #expect(again.values == fit.values)
+    }
+
+    @Test func gaussianCopulaIntervalIsUnchanged() throws {
+        let (inputs, output) = try Self.inputs { train in
+            var settings = Self.settings()
+            settings.epsilon = nil
+            settings.delta = nil
+            return try GaussianCopulaGenerator().generate(training: train, rowCount: 500, settings: settings)
+        }
+        #expect(output.released == nil, "no released statistics, so the engine runs no bootstrap")
+        let interval = try Self.tstrRatio(inputs, nil)
+        let own = try #require(
+            GateMeasurements(inputs, attack: nil).measure("tstr.ratio", parameters: [:], spend: nil).uncertainty)
+        #expect(interval == own)
+        #expect(!interval.method.contains("parametric bootstrap"))
+        #expect(interval.replicates == nil)
+    }
+}
