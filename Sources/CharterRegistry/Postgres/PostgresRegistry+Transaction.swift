@@ -128,13 +128,8 @@ struct PostgresChange: RegistryTransaction {
         let rows = try rows(statement.sql, statement.values)
         guard let first = rows.first else { throw RegistryError.database("the reservation's reading returned no row") }
         held.lastEventID = try first.integer("last_id")
-        var reading = ReservationReading(cap: nil, live: PrivacyCostTally(), leasesEnded: try first.integer("ended") > 0)
-        if let epsilon = try first.optionalText("epsilon_cap") {
-            reading.cap = try SourceColumns(
-                source: source, epsilonCap: epsilon, deltaCap: try first.text("delta_cap"),
-                registeredAt: try first.integer("registered_at")
-            ).cap()
-        }
+        var reading = ReservationReading(
+            cap: try Self.cap(source, from: first), live: PrivacyCostTally(), leasesEnded: try first.integer("ended") > 0)
         for row in rows where try row.optionalText("cost") != nil {
             try Self.count(row, into: &reading.live)
         }

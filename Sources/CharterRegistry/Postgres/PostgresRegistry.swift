@@ -165,34 +165,29 @@ public final class PostgresRegistry: RegistryStore {
         }
         let clock = clock
         return try session.transaction(.write) { transaction in
+            let rows: [PostgresRecord]
             if transaction.hasLockedRead {
-                let rows = try transaction.lockAndRead(reading, databaseClock: clock == .database, handed: now)
-                guard let first = rows.first else { throw RegistryError.database("the audit chain head is missing") }
-                var head = Head(seq: try first.integer("seq"), hash: try first.text("hash"))
-                let instant = Timestamp(millisecondsSinceEpoch: try first.integer("now"))
-                let prefetched = reading.map { reading in
-                    let statement = reading.bound(at: instant)
-                    return PrefetchedRead(sql: statement.sql, values: statement.values, rows: Array(rows.dropFirst()))
-                }
-                return try body(transaction, &head, instant, prefetched)
+                rows = try transaction.lockAndRead(reading, databaseClock: clock == .database, handed: now)
+            } else {
+                try transaction.execute("SELECT \(Self.writersQueue)")
+                // The instant as the function gives it: the outer SELECT reads the clock only once
+                // the materialised lock has been granted, never while it waits.
+                rows = try transaction.rows(
+                    """
+                    WITH locked AS MATERIALIZED (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE)
+                    SELECT seq, hash, CASE WHEN $1 = 1 THEN (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+                        ELSE $2 END AS now FROM locked
+                    """, [.integer(clock == .database ? 1 : 0), .integer(now.millisecondsSinceEpoch)])
             }
-            // With the database's clock, read in the same round trip: the outer SELECT reads the
-            // clock only once the materialised lock has been granted, never while it waits.
-            let lock =
-                clock == .database
-                ? """
-                WITH locked AS MATERIALIZED (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE)
-                SELECT seq, hash, (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now FROM locked
-                """
-                : "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-            try transaction.execute("SELECT \(Self.writersQueue)")
-            guard let row = try transaction.one(lock) else {
-                throw RegistryError.database("the audit chain head is missing")
-            }
-            var head = Head(seq: try row.integer("seq"), hash: try row.text("hash"))
-            var instant = now
-            if clock == .database { instant = Timestamp(millisecondsSinceEpoch: try row.integer("now")) }
-            return try body(transaction, &head, instant, nil)
+            guard let first = rows.first else { throw RegistryError.database("the audit chain head is missing") }
+            var head = Head(seq: try first.integer("seq"), hash: try first.text("hash"))
+            let instant = Timestamp(millisecondsSinceEpoch: try first.integer("now"))
+            // Without the function the rules run their first read themselves.
+            let prefetched = transaction.hasLockedRead ? reading.map { reading in
+                let statement = reading.bound(at: instant)
+                return PrefetchedRead(sql: statement.sql, values: statement.values, rows: Array(rows.dropFirst()))
+            } : nil
+            return try body(transaction, &head, instant, prefetched)
         }
     }
 

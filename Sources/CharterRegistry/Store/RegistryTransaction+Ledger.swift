@@ -188,8 +188,15 @@ extension RegistryTransaction {
     func cap(_ source: String) throws -> (cap: BudgetCap, registeredAt: Timestamp)? {
         guard let row = try one("SELECT epsilon_cap, delta_cap, registered_at FROM sources WHERE id = ?", [.text(source)])
         else { return nil }
+        return try Self.cap(source, from: row)
+    }
+
+    /// The cap and registration time in `row`'s `epsilon_cap`, `delta_cap` and `registered_at`;
+    /// `nil` when they are null (a `LEFT JOIN` that found no source).
+    static func cap(_ source: String, from row: Record) throws -> (cap: BudgetCap, registeredAt: Timestamp)? {
+        guard let epsilon = try row.optionalText("epsilon_cap") else { return nil }
         return try SourceColumns(
-            source: source, epsilonCap: try row.text("epsilon_cap"), deltaCap: try row.text("delta_cap"),
+            source: source, epsilonCap: epsilon, deltaCap: try row.text("delta_cap"),
             registeredAt: try row.integer("registered_at")
         ).cap()
     }
