@@ -26,45 +26,46 @@ final class ServerMetrics: Sendable {
 
     /// Counts a finished request and its latency, by the route's pattern (never the raw path).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        let labels = RequestLabels(method: method, route: route, status: status)
-        let metrics =
-            series.withLock { $0.requests[labels] }
-            ?? {
-                let made = (
-                    count: registry.makeCounter(
-                        descriptor: MetricNameDescriptor(
-                            metricName: "charter_http_requests", unitName: "total",
-                            helpText: "HTTP requests answered, by method, route pattern and status."),
-                        labels: [("method", method), ("route", route), ("status", String(status))]),
-                    latency: registry.makeDurationHistogram(
-                        descriptor: MetricNameDescriptor(
-                            metricName: "charter_http_request_duration", unitName: "seconds",
-                            helpText: "HTTP request latency, by route pattern."),
-                        labels: [("route", route)],
-                        buckets: [.microseconds(250), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
-                            .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
-                            .seconds(10)])
-                )
-                series.withLock { $0.requests[labels] = made }
-                return made
-            }()
+        let metrics = made(RequestLabels(method: method, route: route, status: status), in: \.requests) {
+            (
+                count: registry.makeCounter(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "charter_http_requests", unitName: "total",
+                        helpText: "HTTP requests answered, by method, route pattern and status."),
+                    labels: [("method", method), ("route", route), ("status", String(status))]),
+                latency: registry.makeDurationHistogram(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "charter_http_request_duration", unitName: "seconds",
+                        helpText: "HTTP request latency, by route pattern."),
+                    labels: [("route", route)],
+                    buckets: [.microseconds(250), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+                        .milliseconds(10), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
+                        .seconds(10)])
+            )
+        }
         metrics.count.increment()
         metrics.latency.record(duration)
     }
 
     /// Counts a decision by its outcome (allow, deny, pending).
     func decision(outcome: String) {
-        let counter =
-            series.withLock { $0.decisions[outcome] }
-            ?? {
-                let made = registry.makeCounter(
-                    descriptor: MetricNameDescriptor(
-                        metricName: "charter_decisions", unitName: "total", helpText: "Decisions made, by outcome."),
-                    labels: [("outcome", outcome)])
-                series.withLock { $0.decisions[outcome] = made }
-                return made
-            }()
-        counter.increment()
+        made(outcome, in: \.decisions) {
+            registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "charter_decisions", unitName: "total", helpText: "Decisions made, by outcome."),
+                labels: [("outcome", outcome)])
+        }.increment()
+    }
+
+    /// The series under `key` in `table`, made by `make` the first time. Two requests that make the
+    /// same series at once get the registry's one metric for those labels.
+    private func made<Key: Hashable & Sendable, Value: Sendable>(
+        _ key: Key, in table: WritableKeyPath<Series, [Key: Value]>, make: () -> Value
+    ) -> Value {
+        if let known = series.withLock({ $0[keyPath: table][key] }) { return known }
+        let value = make()
+        series.withLock { $0[keyPath: table][key] = value }
+        return value
     }
 
     /// The exposition text, after the registry gauges are read at `instant`.
