@@ -114,39 +114,35 @@ public struct Deciding: Sendable {
             files.append(name)
             let key = DecisionMemo.Key(
                 name: name, bytes: bytes, date: instant.date, planDigest: planDigest, tracing: tracing)
-            if let remembered = policy.memo.entry(key) {
+            let remembered = policy.memo.entry(key)
+            var requests: [GenerationRequest]
+            var result: DecidedRequest
+            if let remembered {
                 sources[name] = String(decoding: bytes, as: UTF8.self)
-                if let read = Self.budgets(
-                    of: remembered.requests, ledger: opened, policy: program.policy, known: remembered)
-                {
-                    if read.budgets == remembered.budgets {
-                        results.append(remembered.result)
-                        if manifests.count == 1 { rendered = remembered.rendered }
-                        continue
-                    }
-                    // Decided with the budgets just read, and remembered with those same budgets.
-                    var result = DecidedRequest(
-                        file: name, diagnostics: remembered.result.diagnostics.filter { $0.severity != .error })
-                    Self.decide(
-                        remembered.requests, into: &result, decider: decider, date: instant.date,
-                        planDigest: planDigest, tracing: tracing, ledger: opened, identities: identities,
-                        budgets: read.budgets)
-                    Self.remember(result, requests: remembered.requests, read: read, key: key, in: policy.memo)
+                requests = remembered.requests
+                // The reading's diagnostics; the decisions are the ones to decide again.
+                result = DecidedRequest(
+                    file: name, diagnostics: remembered.result.diagnostics.filter { $0.severity != .error })
+            } else {
+                (requests, result) = Self.load(file: name, bytes: bytes, sources: &sources)
+                if result.unreadable {
                     results.append(result)
                     continue
                 }
             }
-            var (requests, result) = Self.load(file: name, bytes: bytes, sources: &sources)
-            if !result.unreadable {
-                // The budgets are read once, before deciding: a spend committed meanwhile can then
-                // only make the memo's budgets older than the ledger's (and the next hit decide
-                // again), never pair an answer with budgets it was not decided with.
-                let read = Self.budgets(of: requests, ledger: opened, policy: program.policy, known: nil)
-                Self.decide(
-                    requests, into: &result, decider: decider, date: instant.date, planDigest: planDigest,
-                    tracing: tracing, ledger: opened, identities: identities, budgets: read?.budgets)
-                if let read { Self.remember(result, requests: requests, read: read, key: key, in: policy.memo) }
+            // The budgets are read once, before deciding: a spend committed meanwhile can then
+            // only make the memo's budgets older than the ledger's (and the next hit decide
+            // again), never pair an answer with budgets it was not decided with.
+            let read = Self.budgets(of: requests, ledger: opened, policy: program.policy, known: remembered)
+            if let remembered, let read, read.budgets == remembered.budgets {
+                results.append(remembered.result)
+                if manifests.count == 1 { rendered = remembered.rendered }
+                continue
             }
+            Self.decide(
+                requests, into: &result, decider: decider, date: instant.date, planDigest: planDigest,
+                tracing: tracing, ledger: opened, identities: identities, budgets: read?.budgets)
+            if let read { Self.remember(result, requests: requests, read: read, key: key, in: policy.memo) }
             results.append(result)
         }
     }
