@@ -3,6 +3,7 @@ import CharterData
 import CharterPrivacyTestSupport
 import CharterStats
 import CharterSynth
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -12,19 +13,8 @@ import Testing
 /// `dp-copula`, whose fit's noise the draws cannot show; unchanged for a generator that releases
 /// no statistics.
 @Suite struct FitBootstrapTests {
-    static let schema = TableSchema(types: [
-        "horTh": .categorical, "age": .numerical, "menostat": .categorical, "tsize": .numerical,
-        "tgrade": .categorical, "pnodes": .numerical, "progrec": .numerical, "estrec": .numerical,
-        "time": .numerical, "cens": .ordinal,
-    ])
-    static let domains: [String: DeclaredDomain] = [
-        "horTh": .categorical(["no", "yes"]), "age": .numeric(lower: 0, upper: 120, integral: true),
-        "menostat": .categorical(["Pre", "Post"]), "tsize": .numeric(lower: 0, upper: 200, integral: true),
-        "tgrade": .categorical(["I", "II", "III"]), "pnodes": .numeric(lower: 0, upper: 100, integral: true),
-        "progrec": .numeric(lower: 0, upper: 5000, integral: true),
-        "estrec": .numeric(lower: 0, upper: 5000, integral: true),
-        "time": .numeric(lower: 0, upper: 3650, integral: true), "cens": .categorical(["0", "1"]),
-    ]
+    static let schema = GBSG2Fixture.schema
+    static let domains = GBSG2Fixture.domains
 
     /// GBSG2 split 500 / 186, and the gates' inputs around a synthetic table.
     static func inputs(_ generate: (Table) throws -> GeneratorOutput) throws -> (

@@ -4,6 +4,7 @@ import CharterData
 import CharterPrivacy
 import CharterPrivacyTestSupport
 import CharterStats
+import CharterTestSupport
 import Foundation
 import Testing
 
@@ -26,19 +27,7 @@ import Testing
     /// trial of under ten years), censoring indicator.
     static let gbsg2 = Dataset(
         file: "gbsg2.csv", drop: [],
-        schema: TableSchema(types: [
-            "horTh": .categorical, "age": .numerical, "menostat": .categorical, "tsize": .numerical,
-            "tgrade": .categorical, "pnodes": .numerical, "progrec": .numerical, "estrec": .numerical,
-            "time": .numerical, "cens": .ordinal,
-        ]),
-        domains: [
-            "horTh": .categorical(["no", "yes"]), "age": .numeric(lower: 0, upper: 120, integral: true),
-            "menostat": .categorical(["Pre", "Post"]), "tsize": .numeric(lower: 0, upper: 200, integral: true),
-            "tgrade": .categorical(["I", "II", "III"]), "pnodes": .numeric(lower: 0, upper: 100, integral: true),
-            "progrec": .numeric(lower: 0, upper: 5000, integral: true),
-            "estrec": .numeric(lower: 0, upper: 5000, integral: true),
-            "time": .numeric(lower: 0, upper: 3650, integral: true), "cens": .categorical(["0", "1"]),
-        ],
+        schema: GBSG2Fixture.schema, domains: GBSG2Fixture.domains,
         parameters: ["bins": 16])
 
     /// NAFLD (Olmsted County): age (years), sex, weight (kg), height (cm), BMI (kg/m²), follow-up
