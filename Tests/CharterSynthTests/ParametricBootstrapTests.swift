@@ -40,7 +40,7 @@ import Testing
         }
         let products = try #require(blocks.last)
         #expect(!products.integral)
-        #expect(products.values.count == d * (d - 1) / 2)
+        #expect(products.values.count == d * (d - 1) / 2 + d, "the pairs, then each column's squares")
         #expect(
             abs(products.noiseSD / ((clip * clip / 2.0.squareRoot()) / (2 * correlationRho).squareRoot()) - 1) < 1e-12)
 

@@ -25,10 +25,12 @@ import CharterStats
 ///    secure randomness) with ρ_m each.
 /// 2. One noisy vector of score products. Each record's normal scores s (the mean of a standard
 ///    normal over the record's bin of the *noisy* marginal: a function of the record and of
-///    already released values only; 0 where missing) are clipped to Euclidean norm at most R
-///    (`clip_radius`, default √(3d): ‖s‖² is close to χ²_d, which exceeds 3d
-///    with probability under 1% for d ≥ 5, so clipping barely biases the correlation). The vector (Σᵢ sᵢⱼ·sᵢₖ) over the d(d−1)/2 pairs j < k then has
-///    L2 sensitivity max‖(sⱼsₖ)_{j<k}‖ = √(((Σⱼsⱼ²)² − Σⱼsⱼ⁴)/2) ≤ ‖s‖²/√2 ≤ R²/√2. Discrete
+///    already released values only; 0 where missing) are clipped to Euclidean norm at most R,
+///    chosen from the released marginals and the planned ρ_c (``ScoreClipping``: no row read):
+///    near a typical record's norm where the noise limits the fit, up to √(3d) where the budget is
+///    ample; `clip_radius` sets R instead. The vector of the d(d−1)/2 pair sums Σᵢ sᵢⱼ·sᵢₖ (j > k)
+///    and the d weighted square sums Σᵢ sᵢⱼ²/√2 has L2 sensitivity
+///    max √(((Σⱼsⱼ²)² − Σⱼsⱼ⁴)/2 + Σⱼsⱼ⁴/2) = ‖s‖²/√2 ≤ R²/√2, the pairs' bound alone. Discrete
 ///    Gaussian noise (`GaussianVector`) with ρ_c.
 ///
 /// **Budget**: ρ = the largest ρ whose CKS20 conversion gives at most the requested ε at the
@@ -38,10 +40,11 @@ import CharterStats
 /// request. The split is recorded in the lineage.
 ///
 /// **Post-processing** (free): negative counts clamped to 0; missing rates and bin probabilities
-/// from the noisy counts; the correlation estimate Σ̃ⱼₖ / (n̂ⱼₖ·vⱼ·vₖ) (with n̂ⱼₖ the noisy row count
-/// times both present shares and vⱼ the score variance under the noisy marginal, the same
-/// attenuation correction as `gaussian-copula`), clamped and projected to the nearest correlation
-/// matrix. Sampled values are inside the declared domains by construction.
+/// from the noisy counts; the correlation estimate Σ̃ⱼₖ / (n̂ⱼₖ·vⱼ·vₖ·√(κⱼκₖ)) (with n̂ⱼₖ the noisy
+/// row count times both present shares, vⱼ the score variance under the noisy marginal, the same
+/// attenuation correction as `gaussian-copula`, and κⱼ the share of column j's squared scores the
+/// clipping kept, from the released square sums), shrunk by its noise, clamped and projected to
+/// the nearest correlation matrix. Sampled values are inside the declared domains by construction.
 ///
 /// Warnings are raised when the noise is large against the signal (a histogram whose expected
 /// noise mass exceeds half the rows, or a correlation noise standard deviation above 0.1).
@@ -125,8 +128,11 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         // 2. Noisy correlation of clipped normal scores.
         var correlation = Matrix.identity(d)
         var correlationSD: Double?
+        var clipRadius: Double?
         if d >= 2 {
-            let radius = options.clipRadius ?? (3 * Double(d)).squareRoot()
+            let radius =
+                options.clipRadius
+                ?? ScoreClipping.defaultRadius(marginals, noisyRows: noisyRows, correlationRho: plan.correlationRho)
             let sensitivity = radius * radius / 2.0.squareRoot()
             let products = Self.scoreProducts(binned, marginals, rows: data.rowCount, radius: radius)
             let vector: GaussianVector
@@ -144,13 +150,15 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             }
             var privacy = release.privacy
             privacy.subject =
-                "the correlations of the \(d) columns: \(products.count) sums of clipped normal-score products"
+                "the correlations of the \(d) columns: \(products.count - d) sums of clipped normal-score products and "
+                + "\(d) of their squares"
             mechanisms.append(privacy)
             let productSD = sensitivity / (2 * plan.correlationRho).squareRoot()
             let (estimate, sds) = Self.correlationEstimate(
                 products: release.value, marginals: marginals, noisyRows: noisyRows, productSD: productSD)
             released.products = release.value
             released.productSD = productSD
+            clipRadius = radius
             let typical = sds.sorted()[sds.count / 2]
             correlationSD = typical
             let (valid, usedIdentity) = CopulaModel.validCorrelation(estimate)
@@ -187,7 +195,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         let lineage = GeneratorLineage(
             generator: name, version: version, seed: settings.seed,
             parameters: Self.lineageParameters(
-                plan: plan, totalRho: totalRho, binned: binned, options: options, correlationSD: correlationSD,
+                plan: plan, totalRho: totalRho, binned: binned, clipRadius: clipRadius, correlationSD: correlationSD,
                 histogramSD: histogramSD
             ).addingClassMix(mix))
         var output = GeneratorOutput(
@@ -209,22 +217,31 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         return CopulaModel(columns: columns, correlation: correlation)
     }
 
-    /// The correlation estimate from the noisy score products (post-processing): each product sum
-    /// divided by n̂ⱼₖ·vⱼ·vₖ, then positive-part James-Stein shrinkage towards 0 by its known noise
-    /// variance, so that entries the noise dominates become ~0 rather than ±1. Returns the (not yet
-    /// projected) matrix and each entry's noise standard deviation, in the products' order.
+    /// The correlation estimate from the noisy score products (post-processing). Clipping keeps a
+    /// share κⱼ of column j's squared scores, read from the released diagonal:
+    /// κⱼ = (D̃ⱼ/w) / (n̂ⱼ·vⱼ), with n̂ⱼ the noisy row count times its present share and vⱼ its score
+    /// variance under the noisy marginal, held to [``minimumKept``, 1]. Each product sum is divided
+    /// by n̂ⱼₖ·vⱼ·vₖ·√(κⱼκₖ) (n̂ⱼₖ the noisy row count times both present shares: the attenuation
+    /// correction of `gaussian-copula`, and the clipping's shrinkage of the pair), then shrunk
+    /// towards 0 by positive-part James-Stein with its known noise variance, so that entries the
+    /// noise dominates become ~0 rather than ±1. Returns the (not yet projected) matrix and each
+    /// entry's noise standard deviation, in the pairs' order.
     static func correlationEstimate(
         products: [Double], marginals: [NoisyMarginal], noisyRows: Double, productSD: Double
     ) -> (estimate: Matrix, sds: [Double]) {
         let d = marginals.count
+        let pairs = d * (d - 1) / 2
+        precondition(products.count == pairs + d, "the released vector holds the pairs and the diagonal")
+        let rows = max(noisyRows, 1)
+        let kept = keptShares(products: products, marginals: marginals, noisyRows: noisyRows)
         var estimate = Matrix.identity(d)
         var sds: [Double] = []
         var index = 0
         for j in 1..<d {
             for k in 0..<j {
                 let scale =
-                    max(noisyRows, 1) * (1 - marginals[j].missingRate) * (1 - marginals[k].missingRate)
-                    * marginals[j].scoreVariance * marginals[k].scoreVariance
+                    rows * (1 - marginals[j].missingRate) * (1 - marginals[k].missingRate)
+                    * marginals[j].scoreVariance * marginals[k].scoreVariance * (kept[j] * kept[k]).squareRoot()
                 let raw = scale > 0 ? products[index] / scale : 0
                 let sd = scale > 0 ? productSD / scale : .infinity
                 let value = raw == 0 || !sd.isFinite ? 0 : raw * max(0, 1 - sd * sd / (raw * raw))
@@ -237,13 +254,34 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         return (estimate, sds)
     }
 
-    /// Σᵢ sᵢⱼ·sᵢₖ for the pairs (j, k), j > k in row-major lower-triangle order, each row's score
-    /// vector clipped to norm `radius`.
+    /// κⱼ for each column: the released (noisy) sum of its clipped squared scores over what it would
+    /// be unclipped under the noisy marginal, n̂ⱼ·vⱼ, held to [``minimumKept``, 1]; 1 for a column
+    /// that scores 0.
+    static func keptShares(products: [Double], marginals: [NoisyMarginal], noisyRows: Double) -> [Double] {
+        let d = marginals.count
+        let pairs = d * (d - 1) / 2
+        return (0..<d).map { j in
+            let expected = max(noisyRows, 1) * (1 - marginals[j].missingRate) * marginals[j].scoreVariance
+            guard expected > 0 else { return 1 }
+            return min(max(products[pairs + j] / diagonalWeight / expected, minimumKept), 1)
+        }
+    }
+
+    /// The least share of a column's squared scores the correlation estimate believes clipping
+    /// kept: a noisy diagonal below it is noise, and dividing by it would inflate the column's
+    /// correlations.
+    static let minimumKept = 0.25
+
+    /// Σᵢ sᵢⱼ·sᵢₖ for the pairs (j, k), j > k in row-major lower-triangle order, then
+    /// Σᵢ sᵢⱼ²/√2 for each column j (``diagonalWeight``), each row's score vector clipped to norm
+    /// `radius`. The weight keeps the whole vector's L2 norm per row at
+    /// √(((Σⱼsⱼ²)² − Σⱼsⱼ⁴)/2 + Σⱼsⱼ⁴/2) = ‖s‖²/√2, the off-diagonal bound alone: the diagonal
+    /// costs no extra noise.
     static func scoreProducts(_ binned: [BinnedColumn], _ marginals: [NoisyMarginal], rows n: Int, radius: Double)
         -> [Double]
     {
         let d = binned.count
-        var sums = [Double](repeating: 0, count: d * (d - 1) / 2)
+        var sums = [Double](repeating: 0, count: d * (d - 1) / 2 + d)
         var scores = [Double](repeating: 0, count: d)
         let levelScores = marginals.map(\.binScores)
         for row in 0..<n {
@@ -258,23 +296,33 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 let factor = radius / norm.squareRoot()
                 for j in 0..<d { scores[j] *= factor }
             }
-            var index = 0
-            for j in 1..<d {
-                for k in 0..<j {
-                    sums[index] += scores[j] * scores[k]
-                    index += 1
-                }
-            }
+            addContribution(of: scores, to: &sums)
         }
         return sums
     }
+
+    /// Adds one record's (clipped) scores to the released vector: sⱼ·sₖ for j > k, then w·sⱼ².
+    static func addContribution(of scores: [Double], to sums: inout [Double]) {
+        let d = scores.count
+        var index = 0
+        for j in 1..<d {
+            for k in 0..<j {
+                sums[index] += scores[j] * scores[k]
+                index += 1
+            }
+        }
+        for j in 0..<d { sums[index + j] += diagonalWeight * scores[j] * scores[j] }
+    }
+
+    /// The weight 1/√2 of the squared scores in the released vector.
+    static let diagonalWeight = 1 / 2.0.squareRoot()
 
     static func rounded(_ x: Double) -> String {
         NumberFormatting.shortest((x * 1000).rounded() / 1000)
     }
 
     static func lineageParameters(
-        plan: BudgetPlan, totalRho: Double, binned: [BinnedColumn], options: Options, correlationSD: Double?,
+        plan: BudgetPlan, totalRho: Double, binned: [BinnedColumn], clipRadius: Double?, correlationSD: Double?,
         histogramSD: Double
     ) -> JSONValue {
         var columns: [String: JSONValue] = [:]
@@ -290,15 +338,18 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             "histogram_noise_sd": .number(histogramSD),
         ]
         if let correlationSD { budget["correlation_noise_sd_median"] = .number(correlationSD) }
-        return [
+        var parameters: [String: JSONValue] = [
             "budget": .object(budget),
-            "clip_radius": .number(options.clipRadius ?? (3 * Double(binned.count)).squareRoot()),
             "columns": .object(columns),
-            "correlation":
-                "noisy sums of clipped normal-score products, attenuation-corrected, projected to the nearest correlation matrix",
+            "correlation": .string(
+                "noisy sums of normal-score products and squares clipped at clip_radius; each pair divided by the "
+                    + "share of its columns' squares the clipping kept, attenuation-corrected, projected to the nearest "
+                    + "correlation matrix"),
             "missing_values": "a missing bin in each noisy histogram; independent rate per column",
             "noise": "discrete gaussian (CKS20), secure randomness",
         ]
+        if let clipRadius { parameters["clip_radius"] = .number(clipRadius) }
+        return .object(parameters)
     }
 }
 

@@ -17,8 +17,9 @@ struct DPCopulaRelease: ReleasedStatistics {
     var histograms: [[Int64]]
     /// The standard deviation of each count's discrete Gaussian noise, √(1/(2ρ_m)).
     var histogramSD: Double
-    /// The raw noisy sums of score products, j > k in row-major lower-triangle order; empty with
-    /// fewer than two columns.
+    /// The raw noisy sums of score products, j > k in row-major lower-triangle order, then each
+    /// column's weighted sum of squares (``DPCopulaGenerator/scoreProducts(_:_:rows:radius:)``);
+    /// empty with fewer than two columns.
     var products: [Double] = []
     /// The standard deviation of each product's noise, Δ/√(2ρ_c) (the 2^k grid adds under 10⁻⁵ of it).
     var productSD: Double = 0
@@ -45,7 +46,7 @@ struct DPCopulaRelease: ReleasedStatistics {
         if !products.isEmpty {
             blocks.append(
                 ReleasedBlock(
-                    subject: "the sums of clipped normal-score products", values: products, noiseSD: productSD,
+                    subject: "the sums of clipped normal-score products and squares", values: products, noiseSD: productSD,
                     integral: false))
         }
         return blocks
