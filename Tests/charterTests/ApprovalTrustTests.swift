@@ -24,6 +24,32 @@ struct ApprovalTrustTests {
 
         deinit { try? FileManager.default.removeItem(at: directory) }
 
+        /// A fresh project that has run the front-door example, and that run's result, for tests of
+        /// what comes after publication. A differentially private run draws fresh noise (never
+        /// seeded), so the example's gates are random: its membership check fails a few runs per
+        /// thousand (`docs/measurements/gates.md`). A run that a gate failed starts over once in a
+        /// new project (fresh registry and budget), as `ExampleRunTests.allowed` does; a real
+        /// regression fails both, and any other outcome is returned for the caller to assert.
+        static func runFrontDoor(preparing prepare: (Project) throws -> Void = { _ in }) throws
+            -> (project: Project, run: CLIRunner.Result)
+        {
+            var attempt = 0
+            while true {
+                let project = try Project()
+                try prepare(project)
+                let run = try project.run(["run", example, "--now", now])
+                attempt += 1
+                if run.status == 1, run.stdout.contains("Not published"), attempt < 2 { continue }
+                return (project, run)
+            }
+        }
+
+        /// Whether a run got past its approvals and ran: it published, or (the example's gates
+        /// being random, see ``runFrontDoor(preparing:)``) a gate failed it after it spent its budget.
+        static func ran(_ run: (status: Int32, output: String)) -> Bool {
+            run.status == 0 || (run.status == 1 && run.output.contains("Not published"))
+        }
+
         func run(_ arguments: [String]) throws -> CLIRunner.Result {
             try CLIRunner.run(arguments, in: directory)
         }
@@ -221,13 +247,13 @@ struct ApprovalTrustTests {
         #expect(try project.run(["check", "r.yaml", "--now", Project.now]).status == 0)
     }
 
-    @Test("20 concurrent runs of one approved request: one publishes, ε is spent once")
+    @Test("20 concurrent runs of one approved request: one runs, ε is spent once")
     func oneApprovalBuysOneRun() async throws {
         let project = try Project()
         let statuses = try await project.runConcurrently(
             (0..<20).map { ["run", Project.example, "--now", Project.now, "--out", "out\($0)"] })
-        #expect(statuses.filter { $0.status == 0 }.count == 1)
-        for (status, output) in statuses where status != 0 {
+        #expect(statuses.filter(Project.ran).count == 1)
+        for (status, output) in statuses where !Project.ran((status, output)) {
             // Refused before any data was read: the plan has run, or (planned after the first
             // reserved) the approval is bound to a ledger state that is gone.
             #expect(
@@ -253,8 +279,8 @@ struct ApprovalTrustTests {
         let outputs = try await project.runConcurrently((0..<20).map { ["run", "r\($0).yaml", "--now", Project.now] })
         // Every approval bound the empty ledger: once one run reserved, every other approval is for
         // a ledger that is gone, whether the run saw it at planning or inside the reservation.
-        #expect(outputs.filter { $0.status == 0 }.count == 1)
-        for (status, output) in outputs where status != 0 {
+        #expect(outputs.filter(Project.ran).count == 1)
+        for (status, output) in outputs where !Project.ran((status, output)) {
             #expect(
                 output.contains("changed since the plan was made") || output.contains("the approval is for a different plan"),
                 "\(status): \(output)")

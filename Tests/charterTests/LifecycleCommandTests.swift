@@ -12,11 +12,10 @@ struct LifecycleCommandTests {
     static let certificate = "out/REQ-2026-0201/certificate.json"
     static let steward = ["--actor", "bob@hospital.example"]
 
-    /// A project that has run the front-door example once.
+    /// A project that has run the front-door example and published.
     static func project() throws -> Project {
-        let project = try Project()
-        let run = try project.run(["run", Project.example, "--now", Project.now])
-        #expect(run.status == 0, "\(run.stderr)")
+        let (project, run) = try Project.runFrontDoor()
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         return project
     }
 

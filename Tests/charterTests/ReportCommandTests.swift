@@ -8,12 +8,12 @@ import Testing
 struct ReportCommandTests {
     /// A project that has run the front-door example once, with `compliance/` beside it.
     static func project() throws -> ApprovalTrustTests.Project {
-        let project = try ApprovalTrustTests.Project()
-        try FileManager.default.copyItem(
-            at: CLIRunner.packageRoot.appendingPathComponent("compliance"),
-            to: project.directory.appendingPathComponent("compliance"))
-        let run = try project.run(["run", ApprovalTrustTests.Project.example, "--now", ApprovalTrustTests.Project.now])
-        #expect(run.status == 0, "\(run.stderr)")
+        let (project, run) = try ApprovalTrustTests.Project.runFrontDoor { project in
+            try FileManager.default.copyItem(
+                at: CLIRunner.packageRoot.appendingPathComponent("compliance"),
+                to: project.directory.appendingPathComponent("compliance"))
+        }
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         return project
     }
 
