@@ -6,6 +6,9 @@ written (the same split, fresh privacy noise each run).
     python3 scripts/verdict-stability.py CHARTER_BINARY OUT_DIR [--runs 200] [--front-door 200] [--first 0]
     python3 scripts/verdict-stability.py --merge OUT_DIR CASE.json [CASE.json ...]
 
+`--purpose clinical-research` puts the cases in the reference policy's high tier (more gates; the
+quasi-identifier, l-diversity and fairness checks then fail for want of declared columns, and the
+summary still reports every interval's coverage);
 `--first N` numbers the runs from N (so runs split over invocations never repeat a request id);
 `--merge` summarises the runs of several invocations' CASE.json files together.
 
@@ -64,7 +67,7 @@ def actg175_columns():
             lines.append("    %s: { type: numeric, min: %d, max: %d }" % (name, int(min(values)) - 1, int(max(values)) + 1))
     return "\n".join(lines)
 
-def request(case, run, path_root):
+def request(case, run, path_root, purpose="model-prototyping"):
     c = CASES[case]
     generator = "generator:\n  type: %s\n" % c["generator"]
     if c["epsilon"]:
@@ -77,7 +80,7 @@ kind: generation-request
 id: STAB-%s-%04d
 ticket: GOV-21
 requester: alice@hospital.example
-purpose: model-prototyping
+purpose: %s
 audience: internal
 consumers: [ml]
 jurisdiction: EU
@@ -95,7 +98,7 @@ source:
 %s%soutput:
   rows: %d
 expires_at: 2027-02-20
-""" % (case, run, case, run, c["path"], c["rows"], c["classification"], c["quasi"],
+""" % (case, run, purpose, case, run, c["path"], c["rows"], c["classification"], c["quasi"],
        c["target"], c["exclude"], columns, generator, c["output"])
 
 def run_one(charter, request_path, policy, work, cwd):
@@ -156,6 +159,7 @@ def main():
     parser.add_argument("--front-door", type=int, default=200)
     parser.add_argument("--cases", default="breast-cancer,actg175")
     parser.add_argument("--first", type=int, default=0)
+    parser.add_argument("--purpose", default="model-prototyping")
     if len(sys.argv) > 2 and sys.argv[1] == "--merge":
         out = os.path.abspath(sys.argv[2])
         os.makedirs(out, exist_ok=True)
@@ -176,7 +180,7 @@ def main():
             work = os.path.join(out, case, "%04d" % run)
             os.makedirs(work)
             path = os.path.join(work, "request.yaml")
-            open(path, "w").write(request(case, run, ROOT))
+            open(path, "w").write(request(case, run, ROOT, args.purpose))
             result = run_one(charter, path, policy, work, ROOT)
             results.append(result)
             shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
