@@ -257,14 +257,14 @@ struct PlanRun {
     }
 
     /// The parametric bootstrap of a DP fit that reports its released statistics, for the utility
-    /// gates (``FitBootstrap``); `nil` for other generators, plans without a utility check, or a
-    /// refit that failed (noted: the utility intervals then lack the fit's noise, as before).
+    /// and fidelity gates (``FitBootstrap``); `nil` for other generators, plans without such a
+    /// check, or a refit that failed (noted: the intervals then lack the fit's noise, as before).
     private mutating func bootstrapFit(
         _ output: GeneratorOutput, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64
     ) -> FitBootstrap? {
         guard let released = output.released else { return nil }
         let checked = Set(plan.checks.map(\.metric))
-        guard !checked.isDisjoint(with: FitBootstrap.metrics) else { return nil }
+        guard checked.contains(where: FitBootstrap.serves) else { return nil }
         progress(
             "gates: parametric bootstrap of the DP fit, \(ParametricBootstrap.defaultReplicates) refits of the released "
                 + "statistics (post-processing, no budget)")
@@ -274,7 +274,7 @@ struct PlanRun {
         } catch {
             notes.append(
                 "gates: the parametric bootstrap of the DP fit failed (\(error)); "
-                    + "utility intervals omit the fit's noise")
+                    + "utility and fidelity intervals omit the fit's noise")
             return nil
         }
     }

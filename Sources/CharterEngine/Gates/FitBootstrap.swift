@@ -2,20 +2,26 @@ internal import CharterData
 internal import CharterStats
 internal import CharterSynth
 
-/// The utility measures over a parametric bootstrap of a differentially private fit (issue 21).
+/// The utility and fidelity measures over a parametric bootstrap of a differentially private fit
+/// (issue 21).
 ///
 /// One run fits one model, so the gates' draws and the holdout's DeLong intervals hold the holdout's
 /// and the synthetic rows' sampling error but not the privacy noise in the fit, which is fixed for
 /// the run. ``ParametricBootstrap`` re-noises the statistics the generator released, refits, and
 /// samples one table of the published draw's size from each refit; each table is measured with the
-/// same TSTR protocol, training rows and holdout as the gates. The spread of a measure over the
-/// replicates is its between-fit variance, which ``GateDraws`` adds to Rubin's total variance.
+/// same TSTR protocol, training rows and holdout as the gates, and scored against the training rows
+/// for the fidelity checks. The spread of a measure over the replicates is its between-fit
+/// variance, which ``GateDraws`` adds to Rubin's total variance (utility) or to the training rows'
+/// bootstrap variance (fidelity).
 ///
 /// Post-processing of released values with seeded randomness: no budget, and the same release and
 /// seed give the same replicates.
 struct FitBootstrap {
-    /// The measures the bootstrap serves: TSTR/TRTS AUCs and their ratios to TRTR.
+    /// The utility measures the bootstrap serves: TSTR/TRTS AUCs and their ratios to TRTR.
     static let metrics: Set<String> = ["tstr.ratio", "tstr.auc", "trts.auc", "trts.ratio"]
+
+    /// Whether the bootstrap measures `metric`: a utility measure, or a fidelity score.
+    static func serves(_ metric: String) -> Bool { metrics.contains(metric) || metric.hasPrefix("fidelity.") }
 
     /// The replicates refitted and sampled.
     var replicates: Int
@@ -24,30 +30,45 @@ struct FitBootstrap {
     /// Per metric, its value on each replicate whose evaluation gave one.
     var values: [String: [Double]]
 
-    /// Refits and measures; `nil` when the plan checks none of ``metrics``, or the gates have no TSTR
-    /// protocol (no target, or a target without two classes).
+    /// Refits and measures; `nil` when the plan checks no measure the bootstrap serves
+    /// (``serves(_:)``). Utility measures need a TSTR protocol (a target with two classes); fidelity
+    /// scores do not.
     ///
-    /// - Complexity: `replicates` refits, samples of `rowCount` rows and TSTR evaluations.
+    /// - Complexity: `replicates` refits and samples of `rowCount` rows, each with a TSTR evaluation
+    ///   and a quality report where the plan checks them.
     init?(
         release: any ReleasedStatistics, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64,
         checked: Set<String>, replicates: Int = ParametricBootstrap.defaultReplicates
     ) throws(GeneratorError) {
-        guard !checked.isDisjoint(with: Self.metrics), let target = inputs.target,
+        let fidelity = checked.filter { $0.hasPrefix("fidelity.") }
+        var evaluationProtocol: TSTRProtocol?
+        if !checked.isDisjoint(with: Self.metrics), let target = inputs.target,
             let positive = try? PositiveClass(target: target, in: inputs.train)
-        else { return nil }
-        let evaluationProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
+        {
+            evaluationProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
+        }
+        guard evaluationProtocol != nil || !fidelity.isEmpty else { return nil }
         let bootstrap = ParametricBootstrap(replicates: replicates, seed: seed)
         self.replicates = bootstrap.replicates
         self.seed = seed
         values = [:]
         for table in try bootstrap.tables(from: release, rowCount: rowCount) {
-            guard
+            if let evaluationProtocol,
                 let evaluation = try? TSTREvaluation(
                     train: inputs.train, holdout: inputs.holdout, synthetic: table, schema: inputs.schema,
                     protocol: evaluationProtocol)
-            else { continue }
-            for (metric, value) in Self.measures(evaluation.overall) where checked.contains(metric) {
-                values[metric, default: []].append(value)
+            {
+                for (metric, value) in Self.measures(evaluation.overall) where checked.contains(metric) {
+                    values[metric, default: []].append(value)
+                }
+            }
+            if !fidelity.isEmpty {
+                let quality = QualityReport(real: inputs.train, synthetic: table, schema: inputs.schema)
+                for metric in fidelity {
+                    if let value = GateMeasurements.fidelity(metric, quality) {
+                        values[metric, default: []].append(value)
+                    }
+                }
             }
         }
     }
