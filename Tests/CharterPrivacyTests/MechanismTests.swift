@@ -132,6 +132,9 @@ struct MechanismTests {
         #expect(throws: MechanismError.self) { try NoisySum(lower: 1, upper: 1, budget: .laplace(epsilon: 1)) }
         #expect(throws: MechanismError.self) { try NoisySum(lower: 0, upper: .infinity, budget: .laplace(epsilon: 1)) }
         #expect(throws: MechanismError.self) { try GaussianVector(sensitivity: 0, dimension: 2, rho: 1) }
+        // A denormal sensitivity puts the grid below the smallest double: an error, not a trap.
+        #expect(throws: MechanismError.self) { try GaussianVector(sensitivity: 0x1p-1063, dimension: 2, rho: 1) }
+        #expect(throws: MechanismError.self) { try GaussianVector(sensitivity: 1e300, dimension: 2, rho: 0x1p-80) }
         let sum = try NoisySum(lower: 0, upper: 1, budget: .laplace(epsilon: 1))
         var random = SecureRandomness()
         #expect(throws: MechanismError.nonFiniteValue(index: 1)) {

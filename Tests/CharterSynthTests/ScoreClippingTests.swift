@@ -38,7 +38,7 @@ import Testing
     }
 
     /// dp-copula at `epsilon` on ten equicorrelated columns with declared domains [-6, 6].
-    static func fit(rows: Int, epsilon: Double, parameters: [String: JSONValue] = [:]) throws
+    static func fit(rows: Int, epsilon: Double, parameters: [String: JSONValue] = [:], noiseSeed: UInt64 = 3) throws
         -> (output: GeneratorOutput, release: DPCopulaRelease, marginals: [NoisyMarginal], noisyRows: Double)
     {
         let d = 10
@@ -48,7 +48,7 @@ import Testing
             domains["c\(j)"] = .numeric(lower: -6, upper: 6, integral: false)
             types["c\(j)"] = .numerical
         }
-        var random = SeededTestRandomness(seed: 3)
+        var random = SeededTestRandomness(seed: noiseSeed)
         let output = try DPCopulaGenerator().generate(
             training: Self.equicorrelated(rows: rows, columns: d), rowCount: 100,
             settings: GeneratorSettings(

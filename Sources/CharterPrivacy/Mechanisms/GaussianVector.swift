@@ -26,11 +26,17 @@ public struct GaussianVector: Sendable, Hashable {
         self.sensitivity = sensitivity
         self.dimension = dimension
         self.rho = rho
-        grid = PowerOfTwoGrid(noiseScale: sensitivity / (2 * rho).squareRoot())
+        let grid = PowerOfTwoGrid(noiseScale: sensitivity / (2 * rho).squareRoot())
         // An upper bound on Δ/2^k + √d and its square: each rounding is followed by a step up.
         let bound = (sensitivity / grid.spacing + Double(dimension).squareRoot().nextUp).nextUp
-        gridSensitivity = bound
         let square = (bound * bound).nextUp
+        // A noise scale so small (or large) that 2^k leaves the doubles would trap below.
+        guard grid.spacing > 0, grid.spacing.isFinite, square.isFinite else {
+            throw .invalidParameter(
+                "sensitivity", sensitivity, "gives a noise scale outside the grid's range at this rho")
+        }
+        self.grid = grid
+        gridSensitivity = bound
         let (mantissa, exponent) = ExactRational.decompose(square)
         noise = try ExactNoise(budget: .gaussian(rho: rho), sensitivityMantissa: UInt128(mantissa), exponent: exponent)
     }

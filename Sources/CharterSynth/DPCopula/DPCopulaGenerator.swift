@@ -159,8 +159,11 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             released.products = release.value
             released.productSD = productSD
             clipRadius = radius
-            let typical = sds.sorted()[sds.count / 2]
-            correlationSD = typical
+            // A pair with a column that scores 0 (all missing, one bin) has no correlation to
+            // estimate and an infinite sd: the typical noise is that of the pairs that have one.
+            let finite = sds.filter(\.isFinite).sorted()
+            let typical = finite.isEmpty ? 0 : finite[finite.count / 2]
+            if !finite.isEmpty { correlationSD = typical }
             let (valid, usedIdentity) = CopulaModel.validCorrelation(estimate)
             correlation = valid
             if usedIdentity {
@@ -375,9 +378,10 @@ extension DPCopulaGenerator {
                 self.bins = Int(bins)
             }
             if let value = parameters["clip_radius"] {
-                guard let radius = value.doubleValue, radius > 0, radius <= 100 else {
+                // Below 0.001 every record clips to almost nothing, and far below it R² underflows.
+                guard let radius = value.doubleValue, radius >= 0.001, radius <= 100 else {
                     throw GeneratorError(
-                        .generatorInvalidParameter, "parameter 'clip_radius' must be a number in (0, 100]")
+                        .generatorInvalidParameter, "parameter 'clip_radius' must be a number in [0.001, 100]")
                 }
                 clipRadius = radius
             }

@@ -21,7 +21,9 @@ struct DPCopulaRelease: ReleasedStatistics {
     /// column's weighted sum of squares (``DPCopulaGenerator/scoreProducts(_:_:rows:radius:)``);
     /// empty with fewer than two columns.
     var products: [Double] = []
-    /// The standard deviation of each product's noise, Δ/√(2ρ_c) (the 2^k grid adds under 10⁻⁵ of it).
+    /// The standard deviation of each product's noise, Δ/√(2ρ_c), the diagonal's as the pairs'. The
+    /// 2^k grid's √(dimension) charge makes the noise drawn larger by up to √(dimension)·2⁻²⁰/√(2ρ_c)
+    /// of it: 5·10⁻⁵ for ten columns at ε = 1, 4·10⁻⁴ at ε = 0.1 (`ScoreClippingHazardTests`).
     var productSD: Double = 0
     /// The generator's settings (seed replaced per replicate; a class mix is kept).
     var settings: GeneratorSettings
@@ -46,7 +48,8 @@ struct DPCopulaRelease: ReleasedStatistics {
         if !products.isEmpty {
             blocks.append(
                 ReleasedBlock(
-                    subject: "the sums of clipped normal-score products and squares", values: products, noiseSD: productSD,
+                    subject: "the sums of clipped normal-score products and squares", values: products,
+                    noiseSD: productSD,
                     integral: false))
         }
         return blocks
