@@ -81,6 +81,45 @@ import Testing
         #expect(again.values == fit.values)
     }
 
+    /// Fidelity scores too: the refits' variance adds to the training rows' bootstrap variance, and
+    /// a plan that checks only fidelity (no target needed) still gets the bootstrap.
+    @Test func dpCopulaFidelityIntervalWidensWithTheFitsNoise() throws {
+        var (inputs, output) = try Self.inputs { train in
+            var noise = SeededTestRandomness(seed: 22)
+            return try DPCopulaGenerator().generate(
+                training: train, rowCount: 500, settings: Self.settings(), noise: &noise)
+        }
+        inputs.target = nil
+        let released = try #require(output.released)
+        let metric = "fidelity.column_shapes"
+        let fit = try #require(
+            try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [metric, "tstr.ratio"]))
+        #expect(fit.values.keys.sorted() == [metric], "no target: no utility replicates")
+        let fitVariance = try #require(fit.variance(metric)).variance
+        #expect(fitVariance > 0)
+
+        func interval(_ fit: FitBootstrap?) throws -> Uncertainty {
+            let draws = GateDraws(
+                draws: [inputs.synthetic], inputs: inputs, seed: 5, fidelityMetrics: [metric], attack: nil,
+                fitBootstrap: fit)
+            return try #require(draws.measure(metric, parameters: [:], spend: nil, level: 0.95).uncertainty)
+        }
+        let without = try interval(nil)
+        let with = try interval(fit)
+        #expect(with.estimate == without.estimate)
+        let z = Uncertainty.z(level: 0.95)
+        let withHalf = with.estimate - with.lower
+        let withoutHalf = without.estimate - without.lower
+        if with.lower > 0 && with.upper < 1 {
+            #expect(abs(withHalf * withHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+        }
+        #expect(with.width > without.width)
+        #expect(with.method.contains("parametric bootstrap"))
+        #expect(with.replicates == fit.replicates)
+        #expect(without.replicates == nil)
+        #expect(FitBootstrap.serves(metric) && FitBootstrap.serves("tstr.ratio") && !FitBootstrap.serves("k_anonymity"))
+    }
+
     @Test func gaussianCopulaIntervalIsUnchanged() throws {
         let (inputs, output) = try Self.inputs { train in
             var settings = Self.settings()
