@@ -10,7 +10,10 @@ import CharterStats
 /// histograms in equal parts (ρ/2d each), half to the correlation. A histogram of b bins plus a
 /// missing bin then carries discrete Gaussian noise of σ = √(1/(2·ρ/2d)) per bin, an expected
 /// absolute noise mass of (b + 1)·σ·√(2/π) rows; the correlation's noise standard deviation is
-/// about (3d/√2)/√(2·ρ/2) ÷ n for n training rows (clip radius √(3d)). The advice keeps every
+/// about (R²/√2)/√(2·ρ/2) ÷ n for n training rows. Where noise limits the fit the generator clips
+/// at R² = μ + σ of a record's squared score norm under its released marginals (CharterSynth's
+/// `ScoreClipping`); μ ≤ d and σ ≤ √(2d) (a standard normal score's square has variance 2), so the
+/// advice takes R² = min(d + √(2d), 3d), an upper bound on the generator's. The advice keeps every
 /// column while the correlation noise is at most ``correlationNoiseMax`` and every histogram's noise
 /// mass at most ``histogramNoiseShareMax`` of the training rows; otherwise it drops, one at a
 /// time, the droppable column that carries the least signal for the target (|Spearman ρ| with the
@@ -80,7 +83,7 @@ public struct ModelColumnAdvice: Sendable, Equatable {
                 let binCount = Double((bins[column] ?? 32) + 1)
                 worst = max(worst, binCount * perBin)
             }
-            let sensitivity: Double = 3 * d / 2.0.squareRoot()
+            let sensitivity: Double = min(d + (2 * d).squareRoot(), 3 * d) / 2.0.squareRoot()
             let correlationSigma: Double = sensitivity / (2 * rho * 0.5).squareRoot()
             let correlation: Double = columns.count >= 2 ? correlationSigma / n : 0
             return (correlation, worst)
