@@ -188,13 +188,10 @@ extension ClassMix {
         return (table, lineage)
     }
 
-    /// The sampling seed of `attempt`: the plan's seed for attempt 0, a SplitMix64 step of it after.
+    /// The sampling seed of `attempt`: the plan's seed for attempt 0, SplitMix64's `attempt`-th value
+    /// from it after.
     static func seed(_ base: UInt64, attempt: Int) -> UInt64 {
-        guard attempt > 0 else { return base }
-        var z = base &+ UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        attempt > 0 ? SplitMix64.value(seed: base, call: attempt) : base
     }
 }
 

@@ -1,3 +1,4 @@
+import CharterCore
 package import CharterData
 
 /// The parametric bootstrap of a differentially private fit (Ferrando, Wang & Sheldon,
@@ -41,7 +42,7 @@ package struct ParametricBootstrap: Sendable {
     /// block's σ, rounded where the block is integral. Replicate b does not depend on how many
     /// replicates there are.
     package func renoised(_ blocks: [ReleasedBlock], replicate: Int) -> [ReleasedBlock] {
-        var random = ModelRandomness(seed: Self.mix(seed ^ 0x5042_4F4F_544E_4F49, replicate))
+        var random = ModelRandomness(seed: SplitMix64.value(seed: seed ^ 0x5042_4F4F_544E_4F49, call: replicate + 1))
         return blocks.map { block in
             var next = block
             guard !block.values.isEmpty else { return next }
@@ -66,16 +67,8 @@ package struct ParametricBootstrap: Sendable {
             tables.append(
                 try release.sample(
                     refittedFrom: renoised(blocks, replicate: b), rowCount: rowCount,
-                    seed: Self.mix(seed ^ 0x5042_4F4F_5453_4D50, b)))
+                    seed: SplitMix64.value(seed: seed ^ 0x5042_4F4F_5453_4D50, call: b + 1)))
         }
         return tables
-    }
-
-    /// The SplitMix64 finaliser of `base + (index + 1)·golden`: one independent stream per index.
-    static func mix(_ base: UInt64, _ index: Int) -> UInt64 {
-        var z = base &+ UInt64(truncatingIfNeeded: index + 1) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
