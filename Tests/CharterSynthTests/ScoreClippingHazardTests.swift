@@ -69,7 +69,7 @@ import Testing
         let marginals = zip(release.columns, release.histograms).map { column, counts in
             NoisyMarginal(counts: counts, column: column)
         }
-        let noisyRows = marginals.map(\.total).reduce(0, +) / Double(d)
+        let noisyRows = NoisyMarginal.noisyRows(marginals)
         let kept = DPCopulaGenerator.keptShares(products: release.products, marginals: marginals, noisyRows: noisyRows)
         #expect(kept.allSatisfy { $0 >= DPCopulaGenerator.minimumKept && $0 <= 1 }, "ε \(epsilon): κ \(kept)")
         let (estimate, sds) = DPCopulaGenerator.correlationEstimate(

@@ -59,7 +59,7 @@ import Testing
         let marginals = zip(release.columns, release.histograms).map { column, counts in
             NoisyMarginal(counts: counts, column: column)
         }
-        return (output, release, marginals, marginals.map(\.total).reduce(0, +) / Double(d))
+        return (output, release, marginals, NoisyMarginal.noisyRows(marginals))
     }
 
     /// The mean off-diagonal correlation the fit estimates, and the same with the clipping's

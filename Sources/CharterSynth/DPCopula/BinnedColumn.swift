@@ -138,6 +138,12 @@ struct NoisyMarginal: Sendable {
         }
     }
 
+    /// The noisy number of rows: the mean of the marginals' noisy totals (each histogram counts
+    /// every row once, missing bin included).
+    static func noisyRows(_ marginals: [NoisyMarginal]) -> Double {
+        marginals.map(\.total).reduce(0, +) / Double(marginals.count)
+    }
+
     /// The non-negative vector nearest (least squares) to the noisy counts with the same total:
     /// max(c_b − τ, 0) with τ chosen so that the sum is Σ c_b (or all zeros when that sum is not
     /// positive). Clamping alone would add the positive part of the noise in empty bins to the

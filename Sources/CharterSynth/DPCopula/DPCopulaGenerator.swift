@@ -107,7 +107,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             marginals.append(NoisyMarginal(counts: release.value, column: column))
             histograms.append(release.value)
         }
-        let noisyRows = marginals.map(\.total).reduce(0, +) / Double(d)
+        let noisyRows = NoisyMarginal.noisyRows(marginals)
         let histogramSD = (1 / (2 * plan.marginalRho)).squareRoot()
         var released = DPCopulaRelease(
             columns: binned, histograms: histograms, histogramSD: histogramSD, settings: settings)

@@ -66,7 +66,7 @@ struct DPCopulaRelease: ReleasedStatistics {
         }
         var correlation = Matrix.identity(d)
         if d >= 2 {
-            let noisyRows = marginals.map(\.total).reduce(0, +) / Double(d)
+            let noisyRows = NoisyMarginal.noisyRows(marginals)
             let (estimate, _) = DPCopulaGenerator.correlationEstimate(
                 products: blocks[d].values, marginals: marginals, noisyRows: noisyRows, productSD: productSD)
             correlation = CopulaModel.validCorrelation(estimate).0

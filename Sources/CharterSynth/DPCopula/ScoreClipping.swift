@@ -29,24 +29,21 @@ enum ScoreClipping {
     static func defaultRadius(_ marginals: [NoisyMarginal], noisyRows: Double, correlationRho: Double) -> Double {
         var mean = 0.0
         var variance = 0.0
-        var typicalScale = 0.0
         for marginal in marginals {
+            // E[s²] is the score variance (Σ p_b·s_b²) on present values; E[s⁴] is summed here.
             let present = 1 - marginal.missingRate
-            var second = 0.0
+            let second = marginal.scoreVariance
             var fourth = 0.0
-            for (p, s) in zip(marginal.probabilities, marginal.binScores) {
-                second += p * s * s
-                fourth += p * s * s * s * s
-            }
+            for (p, s) in zip(marginal.probabilities, marginal.binScores) { fourth += p * s * s * s * s }
             mean += present * second
             variance += max(present * fourth - present * second * present * second, 0)
-            typicalScale += present * marginal.scoreVariance
         }
         let d = Double(marginals.count)
         let lowest = mean + variance.squareRoot()
         guard lowest > 0 else { return 1 }
-        // A pair's noise sd is (R²/√2)/√(2ρ) over n̂·(1 − m)²·v²; at the columns' mean (1 − m)·v:
-        let scale = max(noisyRows, 1) * (typicalScale / d) * (typicalScale / d)
+        // A pair's noise sd is (R²/√2)/√(2ρ) over n̂·(1 − m)²·v²; at the columns' mean (1 − m)·v,
+        // which is μ/d:
+        let scale = max(noisyRows, 1) * (mean / d) * (mean / d)
         let atTarget = targetNoiseSD * scale * 2.0.squareRoot() * (2 * correlationRho).squareRoot()
         let squared = min(max(atTarget, lowest), max(lowest, 3 * d))
         return squared.squareRoot()
