@@ -81,11 +81,29 @@ struct FitBootstrap {
         ].compactMap { metric, value in value.map { (metric, $0) } }
     }
 
-    /// The sample variance of `metric` over the replicates; `nil` with fewer than two values.
-    func variance(_ metric: String) -> (variance: Double, count: Int)? {
+    /// A measure's between-fit variance, as an interval adds it and says so.
+    struct Term: Equatable {
+        /// The sample variance of the measure over the replicates that gave a value.
+        var variance: Double
+        /// How many replicates gave a value.
+        var measured: Int
+        /// How many replicates were refitted.
+        var replicates: Int
+
+        /// The source, for an interval's method: the bootstrap, its citation and its counts.
+        var source: String {
+            "a parametric bootstrap of the DP fit (Ferrando, Wang & Sheldon 2022: \(measured) of \(replicates) "
+                + "re-noised refits measured)"
+        }
+    }
+
+    /// The between-fit variance of `metric` over the replicates; `nil` with fewer than two values.
+    func variance(_ metric: String) -> Term? {
         guard let replicated = values[metric], replicated.count >= 2 else { return nil }
         let n = Double(replicated.count)
         let mean = replicated.reduce(0, +) / n
-        return (replicated.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1), replicated.count)
+        return Term(
+            variance: replicated.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1), measured: replicated.count,
+            replicates: replicates)
     }
 }

@@ -47,8 +47,8 @@ struct GateDraws {
     var replicates: [String: [Double]] = [:]
     /// How many bootstrap replicates were drawn.
     var bootstrapCount = 0
-    /// The parametric bootstrap of the DP fit, for the utility measures; `nil` for a generator
-    /// that reports no released statistics.
+    /// The parametric bootstrap of the DP fit, for the utility and fidelity measures; `nil` for a
+    /// generator that reports no released statistics.
     var fitBootstrap: FitBootstrap?
 
     /// The largest number of table cells (training rows × columns) at which the bootstrap runs
@@ -109,8 +109,8 @@ struct GateDraws {
         _ metric: String, parameters: [String: JSONValue], spend: (epsilon: Double, delta: Double)?, level: Double
     ) -> GateMeasurements.Measure {
         var first = published.measure(metric, parameters: parameters, spend: spend, level: level)
-        let fitVariance = fitBootstrap?.variance(metric)
-        guard drawCount > 1 || metric.hasPrefix("fidelity.") || fitVariance != nil else { return first }
+        let fit = fitBootstrap?.variance(metric)
+        guard drawCount > 1 || metric.hasPrefix("fidelity.") || fit != nil else { return first }
         if Self.isMeasuredOnPublishedDrawOnly(metric) {
             if drawCount > 1 {
                 first.note = [first.note, "on the published draw"].compactMap { $0 }.joined(separator: "; ")
@@ -131,7 +131,7 @@ struct GateDraws {
             note: [first.note, values.count > 1 ? "mean of \(values.count) draws" : nil].compactMap { $0 }
                 .joined(separator: "; "))
         if metric.hasPrefix("fidelity.") {
-            combined.uncertainty = bootstrapInterval(metric, estimate: mean, level: level, fitVariance: fitVariance)
+            combined.uncertainty = bootstrapInterval(metric, estimate: mean, level: level, fit: fit)
             return combined
         }
         let intervals = all.compactMap(\.uncertainty)
@@ -139,19 +139,15 @@ struct GateDraws {
         let z = Uncertainty.z(level: level)
         let within = intervals.map { ($0.width / (2 * z)) * ($0.width / (2 * z)) }.reduce(0, +) / d
         let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
-        let total = within + (1 + 1 / d) * between + (fitVariance?.variance ?? 0)
+        let total = within + (1 + 1 / d) * between + (fit?.variance ?? 0)
         let half = z * total.squareRoot()
         var method =
             "\(model.method); mean of \(values.count) draws, Rubin (1987) total variance "
             + "(mean within + (1 + 1/D) between)"
-        if let fitVariance, let fitBootstrap {
-            method +=
-                " + between-fit variance from a parametric bootstrap of the DP fit (Ferrando, Wang & Sheldon 2022: "
-                + "\(fitVariance.count) of \(fitBootstrap.replicates) re-noised refits measured)"
-        }
+        if let fit { method += " + between-fit variance from \(fit.source)" }
         combined.uncertainty = Uncertainty(
             estimate: mean, lower: max(0, mean - half), upper: mean + half, level: level, method: method,
-            draws: values.count, seed: seed, replicates: fitVariance.map { _ in fitBootstrap?.replicates ?? 0 })
+            draws: values.count, seed: seed, replicates: fit?.replicates)
         return combined
     }
 
@@ -167,22 +163,18 @@ struct GateDraws {
     /// With a parametric bootstrap of the DP fit, the refits' variance V_fit adds to the
     /// replicates' variance (the training rows' and the fit's noise are independent sources).
     func bootstrapInterval(
-        _ metric: String, estimate: Double, level: Double, fitVariance: (variance: Double, count: Int)? = nil
+        _ metric: String, estimate: Double, level: Double, fit: FitBootstrap.Term? = nil
     ) -> Uncertainty? {
         guard let values = replicates[metric],
-            let bounds = Self.centredBounds(estimate, values, level: level, extraVariance: fitVariance?.variance ?? 0)
+            let bounds = Self.centredBounds(estimate, values, level: level, extraVariance: fit?.variance ?? 0)
         else { return nil }
         var method =
             "seeded bootstrap over the training rows (\(values.count) replicates, "
             + "replicate b scored against draw b mod \(drawCount)): estimate ± z·standard deviation of the replicates"
-        if let fitVariance, let fitBootstrap {
-            method +=
-                ", with the between-fit variance of a parametric bootstrap of the DP fit added (Ferrando, Wang & "
-                + "Sheldon 2022: \(fitVariance.count) of \(fitBootstrap.replicates) re-noised refits scored)"
-        }
+        if let fit { method += ", with the between-fit variance of \(fit.source) added" }
         return Uncertainty(
             estimate: estimate, lower: bounds.lower, upper: bounds.upper, level: level, method: method,
-            draws: drawCount, seed: seed, replicates: fitVariance.map { _ in fitBootstrap?.replicates ?? 0 })
+            draws: drawCount, seed: seed, replicates: fit?.replicates)
     }
 
     /// The estimate ± z·√(the replicates' sample variance + `extraVariance`), within [0, 1]; nil
