@@ -35,10 +35,15 @@ import Testing
             seed: 5, epsilon: 1, delta: 1e-6, schema: schema, domains: domains, parameters: ["bins": 16])
     }
 
-    static func tstrRatio(_ inputs: GateMeasurements.Inputs, _ fit: FitBootstrap?) throws -> Uncertainty {
+    /// `metric`'s interval over the one synthetic draw in `inputs`, with the fit's bootstrap or without.
+    static func interval(_ metric: String, _ inputs: GateMeasurements.Inputs, _ fit: FitBootstrap?) throws
+        -> Uncertainty
+    {
+        let fidelity: Set<String> = metric.hasPrefix("fidelity.") ? [metric] : []
         let draws = GateDraws(
-            draws: [inputs.synthetic], inputs: inputs, seed: 5, fidelityMetrics: [], attack: nil, fitBootstrap: fit)
-        return try #require(draws.measure("tstr.ratio", parameters: [:], spend: nil, level: 0.95).uncertainty)
+            draws: [inputs.synthetic], inputs: inputs, seed: 5, fidelityMetrics: fidelity, attack: nil,
+            fitBootstrap: fit)
+        return try #require(draws.measure(metric, parameters: [:], spend: nil, level: 0.95).uncertainty)
     }
 
     @Test func dpCopulaUtilityIntervalWidensWithTheFitsNoise() throws {
@@ -58,8 +63,8 @@ import Testing
         let fitVariance = try #require(fit.variance("tstr.ratio")).variance
         #expect(fitVariance > 0)
 
-        let without = try Self.tstrRatio(inputs, nil)
-        let with = try Self.tstrRatio(inputs, fit)
+        let without = try Self.interval("tstr.ratio", inputs, nil)
+        let with = try Self.interval("tstr.ratio", inputs, fit)
         #expect(with.estimate == without.estimate)
         #expect(with.width > without.width, "with \(with.width), without \(without.width)")
         // The half-widths' squares differ by z²·V_fit: the bootstrap variance is added, not mixed in.
@@ -98,14 +103,8 @@ import Testing
         let fitVariance = try #require(fit.variance(metric)).variance
         #expect(fitVariance > 0)
 
-        func interval(_ fit: FitBootstrap?) throws -> Uncertainty {
-            let draws = GateDraws(
-                draws: [inputs.synthetic], inputs: inputs, seed: 5, fidelityMetrics: [metric], attack: nil,
-                fitBootstrap: fit)
-            return try #require(draws.measure(metric, parameters: [:], spend: nil, level: 0.95).uncertainty)
-        }
-        let without = try interval(nil)
-        let with = try interval(fit)
+        let without = try Self.interval(metric, inputs, nil)
+        let with = try Self.interval(metric, inputs, fit)
         #expect(with.estimate == without.estimate)
         let z = Uncertainty.z(level: 0.95)
         let withHalf = with.estimate - with.lower
@@ -120,6 +119,44 @@ import Testing
         #expect(FitBootstrap.serves(metric) && FitBootstrap.serves("tstr.ratio") && !FitBootstrap.serves("k_anonymity"))
     }
 
+    /// The fairness gap too: each refit's table is measured per protected attribute and the largest
+    /// gap taken, as the gate takes it; the refits' variance adds to Rubin's total variance.
+    @Test func dpCopulaFairnessIntervalWidensWithTheFitsNoise() throws {
+        var (inputs, output) = try Self.inputs { train in
+            var noise = SeededTestRandomness(seed: 23)
+            return try DPCopulaGenerator().generate(
+                training: train, rowCount: 500, settings: Self.settings(), noise: &noise)
+        }
+        inputs.protected = ["menostat", "horTh"]
+        let released = try #require(output.released)
+        let metric = "fairness.tstr_gap"
+        let fit = try #require(
+            try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [metric]))
+        #expect(fit.values.keys.sorted() == [metric])
+        let fitVariance = try #require(fit.variance(metric)).variance
+        #expect(fitVariance > 0)
+        // Each replicate's value is the larger of the two attributes' gaps on that replicate's table.
+        let tables = try ParametricBootstrap(replicates: fit.replicates, seed: 5).tables(from: released, rowCount: 500)
+        var replicateInputs = inputs
+        replicateInputs.synthetic = tables[0]
+        let gate = GateMeasurements(replicateInputs, attack: nil, disclosure: false)
+        #expect(gate.measure(metric, parameters: [:], spend: nil, level: 0.95).value == fit.values[metric]?.first)
+
+        let without = try Self.interval(metric, inputs, nil)
+        let with = try Self.interval(metric, inputs, fit)
+        #expect(with.estimate == without.estimate)
+        let z = Uncertainty.z(level: 0.95)
+        let withHalf = with.upper - with.estimate
+        let withoutHalf = without.upper - without.estimate
+        #expect(abs(withHalf * withHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+        #expect(with.method.contains("parametric bootstrap") && with.replicates == fit.replicates)
+
+        // No protected attribute: nothing to bootstrap for fairness.
+        inputs.protected = []
+        #expect(try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [metric]) == nil)
+        #expect(FitBootstrap.serves(metric))
+    }
+
     @Test func gaussianCopulaIntervalIsUnchanged() throws {
         let (inputs, output) = try Self.inputs { train in
             var settings = Self.settings()
@@ -128,7 +165,7 @@ import Testing
             return try GaussianCopulaGenerator().generate(training: train, rowCount: 500, settings: settings)
         }
         #expect(output.released == nil, "no released statistics, so the engine runs no bootstrap")
-        let interval = try Self.tstrRatio(inputs, nil)
+        let interval = try Self.interval("tstr.ratio", inputs, nil)
         let own = try #require(
             GateMeasurements(inputs, attack: nil).measure("tstr.ratio", parameters: [:], spend: nil).uncertainty)
         #expect(interval == own)

@@ -102,4 +102,17 @@ struct FidelityBootstrapIntervalTests {
         #expect(wide.upper == 1 && wide.lower >= 0)
         #expect(GateDraws.centredBounds(0.9, [0.9], level: 0.95) == nil)
     }
+
+    /// Rubin's within variance reads each draw's interval; one clipped at 0 (a fairness gap of 0.02
+    /// ± 0.1) keeps its unclipped side, where half its width would be about 0.06 and understate it.
+    @Test func aClippedIntervalImpliesItsUnclippedHalfWidth() {
+        let z = Uncertainty.z(level: 0.95)
+        let clipped = Uncertainty(estimate: 0.02, lower: 0, upper: 0.12, level: 0.95, method: "gap")
+        #expect(abs(GateDraws.impliedVariance(clipped, z: z) - (0.1 / z) * (0.1 / z)) < 1e-15)
+        let atOne = Uncertainty(estimate: 0.97, lower: 0.87, upper: 1, level: 0.95, method: "score")
+        #expect(abs(GateDraws.impliedVariance(atOne, z: z) - (0.1 / z) * (0.1 / z)) < 1e-15)
+        // A log-scale ratio interval, asymmetric and not clipped: half its width, as before.
+        let ratio = Uncertainty(estimate: 0.95, lower: 0.85, upper: 1.07, level: 0.95, method: "ratio")
+        #expect(abs(GateDraws.impliedVariance(ratio, z: z) - (0.11 / z) * (0.11 / z)) < 1e-15)
+    }
 }

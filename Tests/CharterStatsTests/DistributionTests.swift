@@ -84,6 +84,23 @@ func relativeError(_ a: Double, _ e: Double) -> Double {
         #expect(Normal.quantile(1.5).isNaN)
     }
 
+    /// scipy 1.17 `t.ppf(p, ν)` to ten digits (the textbook table values); the expansion's stated
+    /// error bounds, and exact ν = 1, 2 and ∞.
+    @Test func studentTQuantileMatchesScipy() {
+        let rows: [(p: Double, nu: Double, value: Double, tolerance: Double)] = [
+            (0.975, 3, 3.182446305, 4e-3), (0.975, 5, 2.570581836, 3e-4), (0.975, 8, 2.306004135, 1e-4),
+            (0.975, 15, 2.131449546, 1e-5), (0.975, 30, 2.042272456, 1e-6), (0.95, 7, 1.894578605, 1e-4),
+            (0.995, 10, 3.169272673, 1e-4), (0.025, 15, -2.131449546, 1e-5), (0.975, 1, 12.70620474, 1e-8),
+            (0.975, 2, 4.302652730, 1e-8), (0.5, 12, 0, 1e-15),
+        ]
+        for row in rows {
+            let value = StudentT.quantile(row.p, degreesOfFreedom: row.nu)
+            #expect(abs(value - row.value) <= row.tolerance, "t(\(row.p), \(row.nu)) = \(value), want \(row.value)")
+        }
+        #expect(StudentT.quantile(0.975, degreesOfFreedom: .infinity) == Normal.quantile(0.975))
+        #expect(StudentT.quantile(0, degreesOfFreedom: 5).isNaN && StudentT.quantile(0.5, degreesOfFreedom: 0).isNaN)
+    }
+
     @Test func chiSquaredMatchesScipy() {
         for row in ScipyVectors.rows("chi2_sf") {
             let value = ChiSquared.sf(row[0], degreesOfFreedom: row[1])

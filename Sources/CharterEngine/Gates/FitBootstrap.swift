@@ -2,16 +2,17 @@ internal import CharterData
 internal import CharterStats
 internal import CharterSynth
 
-/// The utility and fidelity measures over a parametric bootstrap of a differentially private fit
-/// (issue 21).
+/// The utility, fairness and fidelity measures over a parametric bootstrap of a differentially
+/// private fit (issue 21).
 ///
 /// One run fits one model, so the gates' draws and the holdout's DeLong intervals hold the holdout's
 /// and the synthetic rows' sampling error but not the privacy noise in the fit, which is fixed for
 /// the run. ``ParametricBootstrap`` re-noises the statistics the generator released, refits, and
 /// samples one table of the published draw's size from each refit; each table is measured with the
-/// same TSTR protocol, training rows and holdout as the gates, and scored against the training rows
-/// for the fidelity checks. The spread of a measure over the replicates is its between-fit
-/// variance, which ``GateDraws`` adds to Rubin's total variance (utility) or to the training rows'
+/// same TSTR protocol, training rows and holdout as the gates (per protected attribute for the
+/// fairness gaps, the largest gap as the gate takes it), and scored against the training rows for
+/// the fidelity checks. The spread of a measure over the replicates is its between-fit variance,
+/// which ``GateDraws`` adds to Rubin's total variance (utility, fairness) or to the training rows'
 /// bootstrap variance (fidelity).
 ///
 /// Post-processing of released values with seeded randomness: no budget, and the same release and
@@ -19,9 +20,13 @@ internal import CharterSynth
 struct FitBootstrap {
     /// The utility measures the bootstrap serves: TSTR/TRTS AUCs and their ratios to TRTR.
     static let metrics: Set<String> = ["tstr.ratio", "tstr.auc", "trts.auc", "trts.ratio"]
+    /// The fairness gaps it serves.
+    static let fairnessMetrics: Set<String> = ["fairness.tstr_gap", "fairness.ratio_gap"]
 
-    /// Whether the bootstrap measures `metric`: a utility measure, or a fidelity score.
-    static func serves(_ metric: String) -> Bool { metrics.contains(metric) || metric.hasPrefix("fidelity.") }
+    /// Whether the bootstrap measures `metric`: a utility measure, a fairness gap or a fidelity score.
+    static func serves(_ metric: String) -> Bool {
+        metrics.contains(metric) || fairnessMetrics.contains(metric) || metric.hasPrefix("fidelity.")
+    }
 
     /// The replicates refitted and sampled.
     var replicates: Int
@@ -31,18 +36,20 @@ struct FitBootstrap {
     var values: [String: [Double]]
 
     /// Refits and measures; `nil` when the plan checks no measure the bootstrap serves
-    /// (``serves(_:)``). Utility measures need a TSTR protocol (a target with two classes); fidelity
-    /// scores do not.
+    /// (``serves(_:)``). Utility and fairness measures need a TSTR protocol (a target with two
+    /// classes), fairness also a protected attribute; fidelity scores need neither.
     ///
     /// - Complexity: `replicates` refits and samples of `rowCount` rows, each with a TSTR evaluation
-    ///   and a quality report where the plan checks them.
+    ///   (one more per protected attribute for fairness) and a quality report where the plan checks
+    ///   them.
     init?(
         release: any ReleasedStatistics, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64,
         checked: Set<String>, replicates: Int = ParametricBootstrap.defaultReplicates
     ) throws(GeneratorError) {
         let fidelity = checked.filter { $0.hasPrefix("fidelity.") }
+        let fairness = inputs.protected.isEmpty ? [] : checked.intersection(Self.fairnessMetrics)
         var evaluationProtocol: TSTRProtocol?
-        if !checked.isDisjoint(with: Self.metrics), let target = inputs.target,
+        if !checked.isDisjoint(with: Self.metrics) || !fairness.isEmpty, let target = inputs.target,
             let positive = try? PositiveClass(target: target, in: inputs.train)
         {
             evaluationProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
@@ -62,6 +69,11 @@ struct FitBootstrap {
                     values[metric, default: []].append(value)
                 }
             }
+            if let evaluationProtocol, !fairness.isEmpty {
+                for (metric, gap) in Self.largestGaps(fairness, table: table, inputs: inputs, protocol: evaluationProtocol) {
+                    values[metric, default: []].append(gap)
+                }
+            }
             if !fidelity.isEmpty {
                 let quality = QualityReport(real: inputs.train, synthetic: table, schema: inputs.schema)
                 for metric in fidelity {
@@ -70,6 +82,30 @@ struct FitBootstrap {
                     }
                 }
             }
+        }
+    }
+
+    /// Each fairness metric's largest gap over the protected attributes on one replicate's table, as
+    /// the gate takes it (``GateMeasurements/fairnessGap(_:_:)``); a metric that some attribute
+    /// cannot measure is left out, as the gate then has no value either.
+    static func largestGaps(
+        _ metrics: Set<String>, table: Table, inputs: GateMeasurements.Inputs, protocol evaluationProtocol: TSTRProtocol
+    ) -> [(String, Double)] {
+        var evaluations: [TSTREvaluation] = []
+        for attribute in inputs.protected {
+            var subgroups = evaluationProtocol
+            subgroups.subgroupColumn = attribute
+            guard
+                let evaluation = try? TSTREvaluation(
+                    train: inputs.train, holdout: inputs.holdout, synthetic: table, schema: inputs.schema,
+                    protocol: subgroups)
+            else { return [] }
+            evaluations.append(evaluation)
+        }
+        return metrics.sorted().compactMap { metric in
+            let gaps = evaluations.map { GateMeasurements.fairnessGap(metric, $0) }
+            guard !gaps.contains(nil), let largest = gaps.compactMap({ $0 }).max() else { return nil }
+            return (metric, largest)
         }
     }
 

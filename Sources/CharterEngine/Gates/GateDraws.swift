@@ -17,9 +17,10 @@ internal import CharterStats
 ///   the mean ± z·√T with Rubin's (1987) total variance T = Ū + (1 + 1/D)·B, the rule for combining
 ///   D completed data sets. With one draw it is that draw's interval.
 /// - For a differentially private fit that reports its released statistics (`dp-copula`), the
-///   utility measures (TSTR/TRTS AUCs and ratios) add a third variance: the fit's own privacy noise,
-///   which every draw of one run shares, so neither the holdout's DeLong variance nor the draws'
-///   spread holds it (measured: 49% coverage of a 95% interval on actg175 at ε = 1). A parametric
+///   utility measures (TSTR/TRTS AUCs and ratios) and the fairness gaps add a third variance: the
+///   fit's own privacy noise, which every draw of one run shares, so neither the holdout's DeLong
+///   variance nor the draws' spread holds it (measured: 49% coverage of a 95% interval on actg175
+///   at ε = 1). A parametric
 ///   bootstrap (``FitBootstrap``, Ferrando, Wang & Sheldon 2022) re-noises the released statistics B
 ///   times, refits, samples one table per refit and measures it; the replicates' sample variance
 ///   V_fit estimates the measure's variance over fits. The interval is the mean ± z·√(T + V_fit):
@@ -137,7 +138,7 @@ struct GateDraws {
         let intervals = all.compactMap(\.uncertainty)
         guard intervals.count == all.count, let model = intervals.first else { return combined }
         let z = Uncertainty.z(level: level)
-        let within = intervals.map { ($0.width / (2 * z)) * ($0.width / (2 * z)) }.reduce(0, +) / d
+        let within = intervals.map { Self.impliedVariance($0, z: z) }.reduce(0, +) / d
         let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
         let total = within + (1 + 1 / d) * between + (fit?.variance ?? 0)
         let half = z * total.squareRoot()
@@ -149,6 +150,16 @@ struct GateDraws {
             estimate: mean, lower: max(0, mean - half), upper: mean + half, level: level, method: method,
             draws: values.count, seed: seed, replicates: fit?.replicates)
         return combined
+    }
+
+    /// The variance a draw's interval implies: (half-width / z)², the half-width taken from the side
+    /// not clipped where the interval was cut at 0 or 1 (a fairness gap near 0 keeps only its upper
+    /// side: half its width would understate the variance).
+    static func impliedVariance(_ interval: Uncertainty, z: Double) -> Double {
+        var half = interval.width / 2
+        if interval.lower <= 0 { half = max(half, interval.upper - interval.estimate) }
+        if interval.upper >= 1 { half = max(half, interval.estimate - interval.lower) }
+        return (half / z) * (half / z)
     }
 
     /// A fidelity metric's interval: the estimate ± z times the bootstrap replicates' standard

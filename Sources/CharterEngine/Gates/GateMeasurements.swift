@@ -60,6 +60,12 @@ public struct GateMeasurements: Sendable {
     var kAnonymity: Result<KAnonymity, DisclosureInputError>?
     /// DCROverfittingProtection against each disjoint training sample as large as the holdout.
     var dcr: Result<[DCROverfittingProtection], DisclosureInputError>
+    /// The share closer to training on subsamples of the reference sets
+    /// (``dcrSubsampleShares(samples:holdout:synthetic:schema:seed:)``): their spread gives the
+    /// holdout's and the training samples' composition variance.
+    var dcrReplicateShares: [Double] = []
+    /// The seed of those subsamples.
+    var dcrSubsampleSeed: UInt64?
     /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
     /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
     var linkedK: Int?
@@ -142,6 +148,12 @@ public struct GateMeasurements: Sendable {
                     train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
             }
         }
+        if case .success = dcr {
+            dcrReplicateShares = Self.dcrSubsampleShares(
+                samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
+                seed: inputs.seed)
+            dcrSubsampleSeed = inputs.seed
+        }
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         if !inputs.quasiIdentifiers.isEmpty {
             let secrets = (inputs.sensitive.isEmpty ? inputs.target.map { [$0] } ?? [] : inputs.sensitive)
@@ -179,15 +191,22 @@ public struct GateMeasurements: Sendable {
     /// `seed`, each in table order; the whole table when it has no more rows than that.
     static func samples(_ table: Table, rows: Int, count: Int, seed: UInt64) -> [Table] {
         guard rows > 0, rows < table.rowCount else { return [table] }
-        var indices = Array(0..<table.rowCount)
         var random = SplitMix64(seed: seed ^ 0x4443_5253_414D_504C)
-        for i in stride(from: indices.count - 1, to: 0, by: -1) {
-            indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
-        }
+        let indices = permutation(table.rowCount, &random)
         let chunks = min(count, table.rowCount / rows)
         return (0..<chunks).map { chunk in
             table.selectingRows(indices[(chunk * rows)..<((chunk + 1) * rows)].sorted())
         }
+    }
+
+    /// A seeded permutation of 0..<count (Fisher–Yates from the top, as the training samples and the
+    /// DCR subsamples draw their rows).
+    static func permutation(_ count: Int, _ random: inout SplitMix64) -> [Int] {
+        var indices = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+        }
+        return indices
     }
 
     /// The smallest training equivalence class over `quasiIdentifiers` that a synthetic row falls
@@ -264,14 +283,18 @@ public struct GateMeasurements: Sendable {
         case "distance_to_closest_record.overfitting_protection":
             var measure = disclosure(dcr) { Self.dcrSummary($0).score }
             if case .success(let results) = dcr {
-                measure.uncertainty = Self.dcrShareInterval(results, level: level)?.mapped(
+                measure.uncertainty = Self.dcrShareInterval(
+                    results, subsampleShares: dcrReplicateShares, seed: dcrSubsampleSeed, level: level)?.mapped(
                     "min(1, 2(1 - share))", increasing: false
                 ) { min(1, 2 * (1 - $0)) }
             }
             return measure
         case "distance_to_closest_record.closer_to_training":
             var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
-            if case .success(let results) = dcr { measure.uncertainty = Self.dcrShareInterval(results, level: level) }
+            if case .success(let results) = dcr {
+                measure.uncertainty = Self.dcrShareInterval(
+                    results, subsampleShares: dcrReplicateShares, seed: dcrSubsampleSeed, level: level)
+            }
             return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
             var measure = disclosure(newRowSynthesis) { $0.score }
@@ -332,9 +355,7 @@ public struct GateMeasurements: Sendable {
             for (attribute, result) in fairness {
                 switch result {
                 case .success(let evaluation):
-                    let gap =
-                        metric == "fairness.tstr_gap" ? evaluation.fairnessGap.aucTSTR : evaluation.fairnessGap.ratio
-                    guard let gap else {
+                    guard let gap = Self.fairnessGap(metric, evaluation) else {
                         return Measure(nil, note: "'\(attribute)' has fewer than two subgroups with a defined AUC")
                     }
                     if gap > (worst ?? -.infinity) {
@@ -389,17 +410,10 @@ public struct GateMeasurements: Sendable {
         return (share, min(1, 2 * (1 - share)))
     }
 
-    /// The Wilson interval of the share of synthetic rows closer to training, over the synthetic
-    /// rows (the closer count averaged over the training samples). The synthetic table and the
-    /// holdout are held fixed: the interval is the synthetic rows' sampling error.
-    static func dcrShareInterval(_ results: [DCROverfittingProtection], level: Double) -> Uncertainty? {
-        guard let rows = results.first?.dcrTrain.count, rows > 0 else { return nil }
-        let share = dcrSummary(results).closerToTraining
-        var interval = Uncertainty.wilson(successes: share * Double(rows), trials: rows, level: level)
-        interval.estimate = share
-        interval.method =
-            "Wilson score over \(rows) synthetic rows (closer count averaged over \(results.count) training samples)"
-        return interval
+    /// A fairness metric's gap on one protected attribute's evaluation: the TSTR AUC gap or the
+    /// TSTR/TRTR ratio gap between the extreme subgroups; `nil` with fewer than two defined.
+    static func fairnessGap(_ metric: String, _ evaluation: TSTREvaluation) -> Double? {
+        metric == "fairness.tstr_gap" ? evaluation.fairnessGap.aucTSTR : evaluation.fairnessGap.ratio
     }
 
     /// The interval of a fairness gap: the gap between the two extreme subgroups, whose holdout rows

@@ -12,9 +12,10 @@ import CharterPolicy
 /// blocking one the engine refuses on) when that interval is wider than the distance between the
 /// threshold and the value a sound generator would show, naming the size that would decide it.
 ///
-/// Only checks ruled `lower-bound` or `not-worse` are analysed: under `estimate` the policy has
-/// chosen to decide on the split's number. The predictions assume what no plan can know yet, and
-/// the warning says so:
+/// A check ruled `estimate` (or given no rule) gets a note instead, never a warning or a refusal:
+/// the policy has chosen to decide on the split's number, and the note tells the approvers that
+/// the planned size could not have decided it on the interval either. The predictions assume what
+/// no plan can know yet, and the message says so:
 ///
 /// - TSTR / TRTS ratio: both AUCs on the same holdout, each with the Hanley & McNeil (1982)
 ///   variance at AUC 0.75 with balanced classes, correlation 0.5 between the paired AUCs (DeLong's
@@ -23,16 +24,24 @@ import CharterPolicy
 ///   is under `|1 − threshold|`. Calibration: 137 holdout rows give ±0.10, the issue's ±0.08–0.10.
 /// - Membership-inference accuracy: a Wald half-width at 0.5 over the attack's 2·holdout balanced
 ///   records; the reference is chance (0.5). AUC: Hanley & McNeil at 0.5 with holdout rows per class.
-/// - DCR overfitting protection: SDMetrics' `min(1, 2(1 − share))` with the share's Wald half-width
-///   at 0.5 over the synthetic rows; the reference is 1 (no overfitting). It names `output.rows`.
+/// - DCR overfitting protection: SDMetrics' `min(1, 2(1 − share))`; the share's variance at 0.5 is
+///   the binomial's over the synthetic rows plus the split's, κ/holdout rows with κ = 1, the largest
+///   the engine's interval measured (0.97 on ACTG 175's 24 columns; 0.29 on the front door's six,
+///   where the prediction is about 1.8 times the measured half-width: a privacy check errs wide).
+///   The reference is 1 (no overfitting). It names holdout rows, which decide it.
 enum GatePower {
     /// The code of the warning.
     static let code = "underpowered-gate"
+    /// The code of the note on a check the policy decides on its estimate, whose interval the
+    /// planned size cannot resolve either.
+    static let estimateCode = "estimate-decided-gate"
 
     /// The AUC assumed for the utility model.
     static let assumedAUC = 0.75
     /// The correlation assumed between the two AUCs of a ratio.
     static let assumedCorrelation = 0.5
+    /// κ in the DCR share's split variance κ/holdout rows (`docs/measurements/gates.md`).
+    static let dcrSplitVariance = 1.0
 
     /// One check's prediction.
     struct Prediction: Equatable {
@@ -40,18 +49,10 @@ enum GatePower {
         var halfWidth: Double
         /// The distance between threshold and reference value the interval must resolve.
         var margin: Double
-        /// The smallest sample (holdout rows, or synthetic rows for DCR) that resolves it, if any up to 10⁷.
+        /// The fewest holdout rows that resolve it, if any up to 10⁷.
         var needed: Int?
-        /// Which sample it is.
-        var sample: Sample
-        /// The sample size planned.
+        /// The holdout rows planned.
         var planned: Int
-    }
-
-    /// Which rows a check's interval is over.
-    enum Sample: Equatable {
-        case holdout
-        case synthetic
     }
 
     /// The warnings for the plan's checks.
@@ -64,7 +65,7 @@ enum GatePower {
         let severity: PlanWarning.Severity = rules.effectiveUnderpowered == .refuse ? .error : .warning
         var warnings: [PlanWarning] = []
         for check in checks {
-            guard let rule = check.parameters["rule"]?.stringValue, rule != "estimate" else { continue }
+            let rule = check.parameters["rule"]?.stringValue ?? "estimate"
             let level = check.parameters["confidence"]?.doubleValue ?? 0.95
             guard
                 let prediction = predict(
@@ -72,12 +73,18 @@ enum GatePower {
                     synthetic: syntheticRows, level: level),
                 prediction.halfWidth > prediction.margin
             else { continue }
-            warnings.append(
-                PlanWarning(
-                    code: code, severity: severity,
-                    message: message(
-                        check: check, rule: rule, level: level, prediction: prediction, rows: rows, fraction: fraction,
-                        refuse: severity == .error)))
+            let text = message(
+                check: check, rule: rule, level: level, prediction: prediction, rows: rows, fraction: fraction,
+                refuse: rule != "estimate" && severity == .error)
+            if rule == "estimate" {
+                warnings.append(
+                    PlanWarning(
+                        code: estimateCode, severity: .note,
+                        message: text + "; the policy decides it on the estimate, so the verdict is this split's "
+                            + "number, and the certificate carries the interval"))
+            } else {
+                warnings.append(PlanWarning(code: code, severity: severity, message: text))
+            }
         }
         return warnings
     }
@@ -89,11 +96,9 @@ enum GatePower {
         let z = NormalDistribution.quantile(0.5 * (1 + level))
         let halfWidth: (Int) -> Double
         let margin: Double
-        let sample: Sample
         switch metric {
         case "tstr.ratio", "trts.ratio":
             margin = abs(1 - threshold)
-            sample = .holdout
             halfWidth = { n in
                 let a = assumedAUC
                 let v = hanleyMcNeil(auc: a, positives: n / 2, negatives: n - n / 2)
@@ -101,25 +106,21 @@ enum GatePower {
             }
         case "membership_inference.accuracy":
             margin = threshold - 0.5
-            sample = .holdout
             halfWidth = { n in z * (0.25 / Double(max(1, 2 * n))).squareRoot() }
         case "membership_inference.auc":
             margin = threshold - 0.5
-            sample = .holdout
             halfWidth = { n in z * hanleyMcNeil(auc: 0.5, positives: n, negatives: n).squareRoot() }
         case "distance_to_closest_record.overfitting_protection":
             margin = 1 - threshold
-            sample = .synthetic
-            halfWidth = { n in 2 * z * (0.25 / Double(max(1, n))).squareRoot() }
+            let binomial = 0.25 / Double(max(1, synthetic))
+            halfWidth = { n in 2 * z * (binomial + dcrSplitVariance / Double(max(1, n))).squareRoot() }
         default:
             return nil
         }
+        let planned = holdout
         guard margin > 0 else {
-            return Prediction(
-                halfWidth: halfWidth(sample == .holdout ? holdout : synthetic), margin: 0, needed: nil, sample: sample,
-                planned: sample == .holdout ? holdout : synthetic)
+            return Prediction(halfWidth: halfWidth(max(1, planned)), margin: 0, needed: nil, planned: planned)
         }
-        let planned = sample == .holdout ? holdout : synthetic
         // The half-widths fall with n: the smallest n that resolves the margin, by doubling then bisection.
         var needed: Int?
         var high = max(2, planned)
@@ -133,7 +134,7 @@ enum GatePower {
             needed = high
         }
         return Prediction(
-            halfWidth: halfWidth(max(1, planned)), margin: margin, needed: needed, sample: sample, planned: planned)
+            halfWidth: halfWidth(max(1, planned)), margin: margin, needed: needed, planned: planned)
     }
 
     /// Hanley & McNeil (1982), eq. 2: the variance of an AUC estimate with `positives` and `negatives`.
@@ -151,9 +152,7 @@ enum GatePower {
     ) -> String {
         let percent = Int((level * 100).rounded())
         let threshold = check.threshold.jsonText
-        let sampleText =
-            p.sample == .holdout
-            ? "\(p.planned) holdout rows (\(format(fraction)) of \(rows))" : "\(p.planned) synthetic rows"
+        let sampleText = "\(p.planned) holdout rows (\(format(fraction)) of \(rows))"
         var text =
             "\(check.id) (\(rule) at \(threshold)) cannot be decided at this size: with \(sampleText) its \(percent)% interval is predicted ±\(format(p.halfWidth))"
         if p.margin > 0 {
@@ -163,16 +162,11 @@ enum GatePower {
         }
         text += ", so the split's luck would decide it"
         if let needed = p.needed {
-            switch p.sample {
-            case .holdout:
-                let sourceRows = Int((Double(needed) / fraction).rounded(.up))
-                text +=
-                    "; about \(needed) holdout rows would decide it: a source of \(sourceRows) rows at this holdout fraction"
-                if Double(needed) <= 0.5 * Double(rows) {
-                    text += ", or a holdout fraction of \(format(Double(needed) / Double(rows))) of these \(rows)"
-                }
-            case .synthetic:
-                text += "; output.rows of \(needed) or more would decide it"
+            let sourceRows = Int((Double(needed) / fraction).rounded(.up))
+            text +=
+                "; about \(needed) holdout rows would decide it: a source of \(sourceRows) rows at this holdout fraction"
+            if Double(needed) <= 0.5 * Double(rows) {
+                text += ", or a holdout fraction of \(format(Double(needed) / Double(rows))) of these \(rows)"
             }
         }
         text +=
@@ -192,7 +186,8 @@ enum GatePower {
     static func assumption(_ metric: String) -> String {
         switch metric {
         case "tstr.ratio", "trts.ratio": "AUC 0.75, balanced classes, paired AUCs correlated 0.5"
-        case "distance_to_closest_record.overfitting_protection": "half the synthetic rows closer to training"
+        case "distance_to_closest_record.overfitting_protection":
+            "half the synthetic rows closer to training, the split moving that share with variance 1/holdout rows"
         default: "an attack at chance on balanced members and non-members"
         }
     }
