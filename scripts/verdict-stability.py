@@ -9,6 +9,8 @@ written (the same split, fresh privacy noise each run).
 `--purpose clinical-research` puts the cases in the reference policy's high tier (more gates; the
 quasi-identifier, l-diversity and fairness checks then fail for want of declared columns, and the
 summary still reports every interval's coverage);
+`--protected COLUMN[,COLUMN]` declares protected attributes (`source.protected`), so the high tier's
+fairness gap is measured (actg175: `gender`, `race`);
 `--first N` numbers the runs from N (so runs split over invocations never repeat a request id);
 `--merge` summarises the runs of several invocations' CASE.json files together.
 
@@ -67,7 +69,7 @@ def actg175_columns():
             lines.append("    %s: { type: numeric, min: %d, max: %d }" % (name, int(min(values)) - 1, int(max(values)) + 1))
     return "\n".join(lines)
 
-def request(case, run, path_root, purpose="model-prototyping"):
+def request(case, run, path_root, purpose="model-prototyping", protected=""):
     c = CASES[case]
     generator = "generator:\n  type: %s\n" % c["generator"]
     if c["epsilon"]:
@@ -93,13 +95,14 @@ source:
   jurisdiction: EU
   privacy_unit: patient
   quasi_identifiers: %s
-  target: %s
+%s  target: %s
   exclude: %s
 %s%soutput:
   rows: %d
 expires_at: 2027-02-20
 """ % (case, run, purpose, case, run, c["path"], c["rows"], c["classification"], c["quasi"],
-       c["target"], c["exclude"], columns, generator, c["output"])
+       "  protected: [%s]\n" % protected if protected else "", c["target"], c["exclude"], columns, generator,
+       c["output"])
 
 def run_one(charter, request_path, policy, work, cwd):
     registry = os.path.join(work, "registry.sqlite")
@@ -160,6 +163,7 @@ def main():
     parser.add_argument("--cases", default="breast-cancer,actg175")
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--purpose", default="model-prototyping")
+    parser.add_argument("--protected", default="")
     if len(sys.argv) > 2 and sys.argv[1] == "--merge":
         out = os.path.abspath(sys.argv[2])
         os.makedirs(out, exist_ok=True)
@@ -180,7 +184,7 @@ def main():
             work = os.path.join(out, case, "%04d" % run)
             os.makedirs(work)
             path = os.path.join(work, "request.yaml")
-            open(path, "w").write(request(case, run, ROOT, args.purpose))
+            open(path, "w").write(request(case, run, ROOT, args.purpose, args.protected))
             result = run_one(charter, path, policy, work, ROOT)
             results.append(result)
             shutil.rmtree(os.path.join(work, "out"), ignore_errors=True)
