@@ -110,6 +110,28 @@ import Testing
         #expect(narrow.method.contains("16 subsamples keeping 3/4") && narrow.seed == 9)
     }
 
+    /// Through the gates: the DCR checks carry the interval that holds the split, on the score's
+    /// scale and the share's, and a draw measured without disclosure keeps no reference sets.
+    @Test func gateMeasuresCarryTheSplitsInterval() throws {
+        let population = Self.table(rows: 500, seed: 7)
+        let inputs = GateMeasurements.Inputs(
+            train: population.selectingRows(Array(100..<500)), holdout: population.selectingRows(Array(0..<100)),
+            synthetic: Self.table(rows: 400, seed: 8), schema: Self.schema, quasiIdentifiers: [], sensitive: [],
+            protected: [], target: nil, seed: 11, smallClassThreshold: 1)
+        let gates = GateMeasurements(inputs, attack: nil)
+        let share = gates.measure("distance_to_closest_record.closer_to_training", parameters: [:], spend: nil, level: 0.95)
+        let interval = try #require(share.uncertainty)
+        let value = try #require(share.value)
+        #expect(interval.method.contains("delete-d jackknife") && interval.seed == 11)
+        #expect(interval.width > Uncertainty.wilson(successes: value * 400, trials: 400, level: 0.95).width)
+        let score = gates.measure(
+            "distance_to_closest_record.overfitting_protection", parameters: [:], spend: nil, level: 0.95)
+        let scored = try #require(score.uncertainty)
+        #expect(abs(scored.lower - min(1, 2 * (1 - interval.upper))) < 1e-12)
+        #expect(scored.method.contains("min(1, 2(1 - share))"))
+        #expect(GateMeasurements(inputs, attack: nil, disclosure: false).dcrReferences == nil)
+    }
+
     /// Fewer than two subsamples: the Wilson interval over the synthetic rows, as before.
     @Test func withoutSubsamplesItIsWilson() throws {
         let result = try Self.measured(population: 3, holdout: 40, train: 160, synthetic: (4, 300))

@@ -11,6 +11,26 @@ extension GateMeasurements {
     /// The share of each reference set a subsample keeps (a delete-a-quarter jackknife).
     static let dcrSubsampleKeep = 0.75
 
+    /// The reference sets and synthetic rows one DCR measure compared, with the seed its subsamples
+    /// draw from.
+    struct DCRReferences: Sendable {
+        var samples: [Table]
+        var holdout: Table
+        var synthetic: Table
+        var schema: TableSchema
+        var seed: UInt64
+    }
+
+    /// The interval of the share closer to training for these results, subsampling the reference
+    /// sets now: the work is done only for a plan that checks DCR.
+    func dcrInterval(_ results: [DCROverfittingProtection], level: Double) -> Uncertainty? {
+        guard let references = dcrReferences else { return nil }
+        let shares = Self.dcrSubsampleShares(
+            samples: references.samples, holdout: references.holdout, synthetic: references.synthetic,
+            schema: references.schema, seed: references.seed)
+        return Self.dcrShareInterval(results, subsampleShares: shares, seed: references.seed, level: level)
+    }
+
     /// The interval of the share of synthetic rows closer to training (averaged over the training
     /// samples). Two sources of error add:
     /// - the synthetic rows' sampling, binomial over the synthetic rows, p(1 − p)/N;

@@ -60,12 +60,9 @@ public struct GateMeasurements: Sendable {
     var kAnonymity: Result<KAnonymity, DisclosureInputError>?
     /// DCROverfittingProtection against each disjoint training sample as large as the holdout.
     var dcr: Result<[DCROverfittingProtection], DisclosureInputError>
-    /// The share closer to training on subsamples of the reference sets
-    /// (``dcrSubsampleShares(samples:holdout:synthetic:schema:seed:)``): their spread gives the
-    /// holdout's and the training samples' composition variance.
-    var dcrReplicateShares: [Double] = []
-    /// The seed of those subsamples.
-    var dcrSubsampleSeed: UInt64?
+    /// The reference sets DCR was measured against, kept for its interval, which subsamples them
+    /// only when a check asks for it (``dcrInterval(_:level:)``).
+    var dcrReferences: DCRReferences?
     /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
     /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
     var linkedK: Int?
@@ -148,12 +145,9 @@ public struct GateMeasurements: Sendable {
                     train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
             }
         }
-        if case .success = dcr {
-            dcrReplicateShares = Self.dcrSubsampleShares(
-                samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
-                seed: inputs.seed)
-            dcrSubsampleSeed = inputs.seed
-        }
+        dcrReferences = DCRReferences(
+            samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
+            seed: inputs.seed)
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         if !inputs.quasiIdentifiers.isEmpty {
             let secrets = (inputs.sensitive.isEmpty ? inputs.target.map { [$0] } ?? [] : inputs.sensitive)
@@ -283,18 +277,14 @@ public struct GateMeasurements: Sendable {
         case "distance_to_closest_record.overfitting_protection":
             var measure = disclosure(dcr) { Self.dcrSummary($0).score }
             if case .success(let results) = dcr {
-                measure.uncertainty = Self.dcrShareInterval(
-                    results, subsampleShares: dcrReplicateShares, seed: dcrSubsampleSeed, level: level)?.mapped(
+                measure.uncertainty = dcrInterval(results, level: level)?.mapped(
                     "min(1, 2(1 - share))", increasing: false
                 ) { min(1, 2 * (1 - $0)) }
             }
             return measure
         case "distance_to_closest_record.closer_to_training":
             var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
-            if case .success(let results) = dcr {
-                measure.uncertainty = Self.dcrShareInterval(
-                    results, subsampleShares: dcrReplicateShares, seed: dcrSubsampleSeed, level: level)
-            }
+            if case .success(let results) = dcr { measure.uncertainty = dcrInterval(results, level: level) }
             return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
             var measure = disclosure(newRowSynthesis) { $0.score }
