@@ -28,8 +28,10 @@ struct EvaluateCommand: ParsableCommand {
             --only fidelity,utility,disclosure computes only the sections named (JSON keeps only theirs). \
             Limits: at most 1,000 columns, 2,000,000 rows and 20,000,000 cells per table; past them evaluate \
             refuses with exit 2 before measuring. Disclosure follows SDMetrics: DCROverfittingProtection and \
-            NewRowSynthesis are exact over all rows (SDMetrics subsamples only when asked); the membership attack \
-            uses a seeded balanced sample (--attack-seed). Progress lines go to stderr when it is a terminal.
+            NewRowSynthesis are exact over all rows (SDMetrics subsamples only when asked); DCR's interval adds \
+            the variance over 16 seeded subsamples of the train and holdout tables, and the membership attack \
+            uses a seeded balanced sample (both seeded by --attack-seed). Progress lines go to stderr when it is \
+            a terminal.
             Exit codes: 0 computed, 2 unreadable or unusable input.
             """
     )
@@ -80,7 +82,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(
         name: .customLong("attack-seed"),
-        help: "Seed of the membership-inference attack's balanced sample and folds.")
+        help: "Seed of the membership-inference attack's balanced sample and folds, and of DCR's subsamples.")
     var attackSeed: UInt64 = MembershipInference.defaultSeed
 
     @Option(help: "Output format: text, json.")

@@ -44,13 +44,14 @@ import Testing
         let results = try samples.map { sample in
             try DCROverfittingProtection(train: sample, holdout: holdout, synthetic: synthetic, schema: schema)
         }
-        let replicates = GateMeasurements.dcrSubsampleShares(
+        let replicates = GateMeasurements.dcrSubsamples(
             samples: samples, holdout: holdout, synthetic: synthetic, schema: schema, seed: seed)
-        #expect(replicates.count == GateMeasurements.dcrSubsampleCount)
+        #expect(replicates?.shares.count == GateMeasurements.dcrSubsampleCount)
+        #expect(replicates?.kept == Double(holdout.rowCount * 3 / 4) / Double(holdout.rowCount))
         let withSubsamples = try #require(
-            GateMeasurements.dcrShareInterval(results, subsampleShares: replicates, seed: seed, level: 0.95))
+            GateMeasurements.dcrShareInterval(results, subsamples: replicates, seed: seed, level: 0.95))
         let wilsonOnly = try #require(
-            GateMeasurements.dcrShareInterval(results, subsampleShares: [], seed: nil, level: 0.95))
+            GateMeasurements.dcrShareInterval(results, subsamples: nil, seed: nil, level: 0.95))
         return (withSubsamples, wilsonOnly)
     }
 
@@ -93,9 +94,12 @@ import Testing
     @Test func criticalValueFollowsTheVariancesSource() throws {
         let result = try Self.measured(population: 5, holdout: 50, train: 50, synthetic: (6, 400))
         let share = result.closerToTraining
-        let binomial = share * (1 - share) / 400
+        let z = Uncertainty.z(level: 0.95)
+        let adjusted = (share * 400 + z * z / 2) / (400 + z * z)
+        let binomial = adjusted * (1 - adjusted) / (400 + z * z)
         let spread = (0..<16).map { $0 % 2 == 0 ? share - 0.02 : share + 0.02 }
-        let wide = try #require(GateMeasurements.dcrShareInterval([result], subsampleShares: spread, seed: 9, level: 0.95))
+        let wide = try #require(GateMeasurements.dcrShareInterval(
+                [result], subsamples: .init(shares: spread, kept: 0.75), seed: 9, level: 0.95))
         let keep = GateMeasurements.dcrSubsampleKeep
         let composition = 0.0004 * 16 / 15 * keep / (1 - keep)
         let variance = binomial + composition
@@ -105,13 +109,26 @@ import Testing
         #expect(abs((wide.upper - wide.lower) / 2 - expected) < 1e-12)
         #expect(degrees > 15 && expected > Uncertainty.z(level: 0.95) * variance.squareRoot())
         let agreeing = Array(repeating: share, count: 16)
-        let narrow = try #require(GateMeasurements.dcrShareInterval([result], subsampleShares: agreeing, seed: 9, level: 0.95))
-        #expect(abs(narrow.upper - share - Uncertainty.z(level: 0.95) * binomial.squareRoot()) < 1e-12)
+        let narrow = try #require(GateMeasurements.dcrShareInterval(
+                [result], subsamples: .init(shares: agreeing, kept: 0.75), seed: 9, level: 0.95))
+        #expect(abs(narrow.upper - share - z * binomial.squareRoot()) < 1e-12)
+        // Synthetic rows that copy the holdout: a share of exactly 0 (ties count as holdout), every
+        // replicate agreeing, still has a width (Agresti & Coull), as Wilson's had.
+        let population = Self.table(rows: 100, seed: 5)
+        let holdout = population.selectingRows(Array(0..<50))
+        let copies = try DCROverfittingProtection(
+            train: population.selectingRows(Array(50..<100)), holdout: holdout, synthetic: holdout, schema: Self.schema)
+        #expect(copies.closerToTraining == 0)
+        let none = try #require(
+            GateMeasurements.dcrShareInterval(
+                [copies], subsamples: .init(shares: Array(repeating: 0, count: 16), kept: 0.75), seed: 9, level: 0.95))
+        #expect(none.lower == 0 && none.upper > 0.03, "\(none.upper)")
         #expect(narrow.method.contains("16 subsamples keeping 3/4") && narrow.seed == 9)
     }
 
     /// Through the gates: the DCR checks carry the interval that holds the split, on the score's
-    /// scale and the share's, and a draw measured without disclosure keeps no reference sets.
+    /// scale and the share's; without `dcrInterval` (a sweep, a plan with no DCR check) no subsample
+    /// is drawn and the interval falls back to Wilson over the synthetic rows, saying so.
     @Test func gateMeasuresCarryTheSplitsInterval() throws {
         let population = Self.table(rows: 500, seed: 7)
         let inputs = GateMeasurements.Inputs(
@@ -129,14 +146,20 @@ import Testing
         let scored = try #require(score.uncertainty)
         #expect(abs(scored.lower - min(1, 2 * (1 - interval.upper))) < 1e-12)
         #expect(scored.method.contains("min(1, 2(1 - share))"))
-        #expect(GateMeasurements(inputs, attack: nil, disclosure: false).dcrReferences == nil)
+        var estimatesOnly = inputs
+        estimatesOnly.dcrInterval = false
+        let bare = GateMeasurements(estimatesOnly, attack: nil)
+        let unmeasured = bare.measure("distance_to_closest_record.closer_to_training", parameters: [:], spend: nil, level: 0.95)
+        #expect(unmeasured.value == share.value && bare.dcrReplicates == nil)
+        #expect(unmeasured.uncertainty?.method.contains("the holdout held fixed") == true)
     }
 
-    /// Fewer than two subsamples: the Wilson interval over the synthetic rows, as before.
+    /// Fewer than four subsamples: the Wilson interval over the synthetic rows, as before.
     @Test func withoutSubsamplesItIsWilson() throws {
         let result = try Self.measured(population: 3, holdout: 40, train: 160, synthetic: (4, 300))
         let interval = try #require(
-            GateMeasurements.dcrShareInterval([result], subsampleShares: [0.4], seed: nil, level: 0.95))
+            GateMeasurements.dcrShareInterval(
+                [result], subsamples: .init(shares: [0.4, 0.5, 0.6], kept: 0.75), seed: nil, level: 0.95))
         let wilson = Uncertainty.wilson(
             successes: result.closerToTraining * 300, trials: 300, level: 0.95)
         #expect(abs(interval.lower - wilson.lower) < 1e-12 && abs(interval.upper - wilson.upper) < 1e-12)

@@ -35,6 +35,16 @@ import Testing
             seed: 5, epsilon: 1, delta: 1e-6, schema: schema, domains: domains, parameters: ["bins": 16])
     }
 
+    /// The half-width an interval of half-width `half` (its variance estimated with `baseDegrees`)
+    /// gets once the fit's variance is added: t at Satterthwaite's degrees of freedom × √(sum).
+    static func widened(_ half: Double, baseDegrees: Double, fit: FitBootstrap.Term) -> Double {
+        let base = half / StudentT.quantile(0.975, degreesOfFreedom: baseDegrees)
+        let variance = base * base
+        let critical = StudentT.critical(
+            level: 0.95, components: [(variance, baseDegrees), (fit.variance, Double(fit.measured - 1))])
+        return critical * (variance + fit.variance).squareRoot()
+    }
+
     /// `metric`'s interval over the one synthetic draw in `inputs`, with the fit's bootstrap or without.
     static func interval(_ metric: String, _ inputs: GateMeasurements.Inputs, _ fit: FitBootstrap?) throws
         -> Uncertainty
@@ -67,12 +77,12 @@ import Testing
         let with = try Self.interval("tstr.ratio", inputs, fit)
         #expect(with.estimate == without.estimate)
         #expect(with.width > without.width, "with \(with.width), without \(without.width)")
-        // The half-widths' squares differ by z²·V_fit: the bootstrap variance is added, not mixed in.
-        let z = Uncertainty.z(level: 0.95)
-        let withinHalf = with.estimate - with.lower
-        let withoutHalf = (without.upper - without.lower) / 2
+        // The bootstrap variance is added, not mixed in, and t at Satterthwaite's degrees of freedom
+        // replaces z for the estimated part.
+        let term = try #require(fit.variance("tstr.ratio"))
         if with.lower > 0 {
-            #expect(abs(withinHalf * withinHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+            let expected = Self.widened((without.upper - without.lower) / 2, baseDegrees: .infinity, fit: term)
+            #expect(abs((with.estimate - with.lower) - expected) < 1e-9)
         }
         #expect(with.method.contains("parametric bootstrap"))
         #expect(with.replicates == fit.replicates)
@@ -106,11 +116,11 @@ import Testing
         let without = try Self.interval(metric, inputs, nil)
         let with = try Self.interval(metric, inputs, fit)
         #expect(with.estimate == without.estimate)
-        let z = Uncertainty.z(level: 0.95)
-        let withHalf = with.estimate - with.lower
-        let withoutHalf = without.estimate - without.lower
         if with.lower > 0 && with.upper < 1 {
-            #expect(abs(withHalf * withHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+            // 100 bootstrap replicates over the training rows: their variance has 99 degrees of freedom.
+            let expected = Self.widened(
+                without.estimate - without.lower, baseDegrees: 99, fit: try #require(fit.variance(metric)))
+            #expect(abs((with.estimate - with.lower) - expected) < 1e-9)
         }
         #expect(with.width > without.width)
         #expect(with.method.contains("parametric bootstrap"))
@@ -145,10 +155,9 @@ import Testing
         let without = try Self.interval(metric, inputs, nil)
         let with = try Self.interval(metric, inputs, fit)
         #expect(with.estimate == without.estimate)
-        let z = Uncertainty.z(level: 0.95)
-        let withHalf = with.upper - with.estimate
-        let withoutHalf = without.upper - without.estimate
-        #expect(abs(withHalf * withHalf - withoutHalf * withoutHalf - z * z * fitVariance) < 1e-9)
+        let expected = Self.widened(
+            without.upper - without.estimate, baseDegrees: .infinity, fit: try #require(fit.variance(metric)))
+        #expect(abs((with.upper - with.estimate) - expected) < 1e-9)
         #expect(with.method.contains("parametric bootstrap") && with.replicates == fit.replicates)
 
         // No protected attribute: nothing to bootstrap for fairness.

@@ -94,7 +94,7 @@ struct FidelityBootstrapIntervalTests {
         let mean: Double = replicates.reduce(0, +) / 100
         let squares: Double = replicates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
         let sd = (squares / 99).squareRoot()
-        #expect(abs((bounds.upper - bounds.lower) - 2 * Uncertainty.z(level: 0.95) * sd) < 1e-12)
+        #expect(abs((bounds.upper - bounds.lower) - 2 * StudentT.quantile(0.975, degreesOfFreedom: 99) * sd) < 1e-12)
     }
 
     @Test func boundsStayWithinTheScoreRangeAndNeedTwoReplicates() throws {

@@ -98,6 +98,26 @@ struct GatePowerTests {
         #expect(try predict(threshold: 0.8, holdout: needed, synthetic: 5000).halfWidth <= 0.2)
         let manyRows = try predict(threshold: 0.8, holdout: 137, synthetic: 5_000_000)
         #expect(manyRows.halfWidth > 0.33, "\(manyRows.halfWidth)")
+        // Too few synthetic rows: no holdout can decide it, and the prediction names output.rows.
+        let fewRows = try predict(threshold: 0.8, holdout: 100_000, synthetic: 90)
+        #expect(fewRows.needed == nil && fewRows.neededSyntheticRows == 97)
+        #expect(try predict(threshold: 0.8, holdout: 100_000, synthetic: 97).halfWidth < 0.2)
+        #expect(frontDoor.neededSyntheticRows == nil)
+    }
+
+    @Test("a holdout fraction of 0 or 1 predicts nothing rather than trapping")
+    func degenerateFraction() {
+        let check = PlanCheck(
+            id: "distance_to_closest_record.overfitting_protection_min",
+            metric: "distance_to_closest_record.overfitting_protection", bound: .atLeast, threshold: 0.8,
+            source: "tiers.medium", parameters: ["rule": "lower-bound"])
+        for fraction in [Decimal(0), Decimal(1)] {
+            #expect(
+                GatePower.warnings(
+                    checks: [check], rows: 686, holdoutFraction: fraction, syntheticRows: 5000,
+                    rules: PlanFixture.policy.gateRules
+                ).isEmpty)
+        }
     }
 
     @Test("checks decided on the estimate get a note, never a warning or a refusal")

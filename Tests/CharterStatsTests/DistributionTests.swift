@@ -101,6 +101,24 @@ func relativeError(_ a: Double, _ e: Double) -> Double {
         #expect(StudentT.quantile(0, degreesOfFreedom: 5).isNaN && StudentT.quantile(0.5, degreesOfFreedom: 0).isNaN)
     }
 
+    /// Satterthwaite's degrees of freedom: one estimated component gives its own t, two equal ones
+    /// twice the degrees of freedom, a known component pulls towards z, and nothing estimated is z.
+    @Test func satterthwaiteCriticalValue() {
+        let z = Normal.quantile(0.975)
+        #expect(StudentT.critical(level: 0.95, components: [(1, .infinity)]) == z)
+        #expect(StudentT.critical(level: 0.95, components: []) == z)
+        #expect(StudentT.critical(level: 0.95, components: [(0, 5), (2, .infinity)]) == z)
+        #expect(StudentT.critical(level: 0.95, components: [(1, 10)]) == StudentT.quantile(0.975, degreesOfFreedom: 10))
+        #expect(
+            StudentT.critical(level: 0.95, components: [(1, 10), (1, 10)])
+                == StudentT.quantile(0.975, degreesOfFreedom: 20))
+        // Rubin's ν = (D − 1)(1 + Ū/((1 + 1/D)B))² with Ū = 3, (1 + 1/D)B = 1, D = 3: 2 · 16 = 32.
+        #expect(
+            abs(
+                StudentT.critical(level: 0.95, components: [(3, .infinity), (1, 2)])
+                    - StudentT.quantile(0.975, degreesOfFreedom: 32)) < 1e-12)
+    }
+
     @Test func chiSquaredMatchesScipy() {
         for row in ScipyVectors.rows("chi2_sf") {
             let value = ChiSquared.sf(row[0], degreesOfFreedom: row[1])

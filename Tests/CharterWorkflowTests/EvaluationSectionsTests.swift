@@ -58,6 +58,32 @@ struct EvaluationSectionsTests {
         #expect(disclosure["sdmetrics"]?["column_shapes"] == nil && disclosure["tstr"] == nil)
     }
 
+    /// The DCR section carries intervals that hold the reference tables' composition, seeded by
+    /// `--attack-seed`; the score itself (SDMetrics') does not depend on the seed.
+    @Test func dcrCarriesItsSeededInterval() throws {
+        func dcr(seed: UInt64) throws -> JSONValue {
+            var options = Evaluation.Options()
+            options.sections = .disclosure
+            options.attackSeed = seed
+            let json = try #require(Evaluation(Self.files, options: options, in: Self.store).report?.json())
+            return try #require(json["sdmetrics"]?["dcr_overfitting_protection"])
+        }
+        let first = try dcr(seed: 1)
+        let share = try #require(first["closer_to_training"]?.doubleValue)
+        let interval = try #require(first["closer_to_training_interval"])
+        let lower = try #require(interval["lower"]?.doubleValue)
+        let upper = try #require(interval["upper"]?.doubleValue)
+        #expect(lower <= share && share <= upper && upper - lower > 0)
+        #expect(interval["method"]?.stringValue?.contains("delete-d jackknife") == true)
+        #expect(interval["seed"] == .decimal("1"))
+        let score = try #require(first["score_interval"])
+        #expect(score["estimate"] == first["score"])
+        let second = try dcr(seed: 2)
+        #expect(second["score"] == first["score"])
+        #expect(second["closer_to_training_interval"] != interval, "another seed draws other subsamples")
+        #expect(try dcr(seed: 1) == first, "the same seed gives the same bytes")
+    }
+
     @Test func progressIsReportedWhenAsked() {
         final class Lines: @unchecked Sendable {
             // INVARIANT: the evaluation runs on this thread; nothing else touches it.

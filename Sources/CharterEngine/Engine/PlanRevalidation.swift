@@ -74,11 +74,13 @@ extension PlanRun {
         seed: UInt64
     ) -> GateMeasurements.Inputs {
         let kMin = plan.checks.first { $0.metric == "k_anonymity" }.map { Int($0.threshold.approximateDouble) } ?? 5
-        return GateMeasurements.Inputs(
+        var inputs = GateMeasurements.Inputs(
             train: train, holdout: holdout, synthetic: synthetic,
             schema: schema([train, holdout, synthetic], types: types),
             quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
             target: source.target, seed: seed, smallClassThreshold: kMin)
+        inputs.dcrInterval = plan.checks.contains { $0.metric.hasPrefix("distance_to_closest_record.") }
+        return inputs
     }
 
     /// Every check of the plan's gates, measured over the draws, in the order the stages list them.

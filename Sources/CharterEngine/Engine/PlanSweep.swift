@@ -186,13 +186,13 @@ public struct PlanSweep: Sendable {
                     throw EngineError(.failed, stage: "budget", "cannot commit ledger event \(event.id): \(error)")
                 }
             }
-            let measurements = GateMeasurements(
-                .init(
-                    train: fit, holdout: validation, synthetic: output.table,
-                    schema: PlanRun.schema([fit, validation, output.table], declared: request.source.columns),
-                    quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
-                    target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin),
-                attack: environment.membershipInference)
+            var inputs = GateMeasurements.Inputs(
+                train: fit, holdout: validation, synthetic: output.table,
+                schema: PlanRun.schema([fit, validation, output.table], declared: request.source.columns),
+                quasiIdentifiers: source.quasiIdentifiers, sensitive: source.sensitive, protected: source.protected,
+                target: source.target, seed: UInt64(split.seed), smallClassThreshold: kMin)
+            inputs.dcrInterval = false  // the sweep reports estimates only
+            let measurements = GateMeasurements(inputs, attack: environment.membershipInference)
             let spend = output.privacy.map { (epsilon: $0.epsilon, delta: $0.delta) }
             func measure(_ metric: String) -> Double? {
                 measurements.measure(metric, parameters: [:], spend: spend).value

@@ -92,14 +92,8 @@ struct FitBootstrap {
         _ metrics: Set<String>, table: Table, inputs: GateMeasurements.Inputs, protocol evaluationProtocol: TSTRProtocol
     ) -> [(String, Double)] {
         var evaluations: [TSTREvaluation] = []
-        for attribute in inputs.protected {
-            var subgroups = evaluationProtocol
-            subgroups.subgroupColumn = attribute
-            guard
-                let evaluation = try? TSTREvaluation(
-                    train: inputs.train, holdout: inputs.holdout, synthetic: table, schema: inputs.schema,
-                    protocol: subgroups)
-            else { return [] }
+        for (_, result) in GateMeasurements.fairnessEvaluations(inputs, synthetic: table, protocol: evaluationProtocol) {
+            guard case .success(let evaluation) = result else { return [] }
             evaluations.append(evaluation)
         }
         return metrics.sorted().compactMap { metric in

@@ -14,7 +14,7 @@ internal import CharterStats
 ///   are never released could hide a published copy of a real row.
 /// - Utility and fairness measures are the mean over the draws. Each draw's interval (DeLong on the
 ///   holdout) gives a within variance; the draws' spread gives a between variance; the interval is
-///   the mean ± z·√T with Rubin's (1987) total variance T = Ū + (1 + 1/D)·B, the rule for combining
+///   the mean ± t·√T with Rubin's (1987) total variance T = Ū + (1 + 1/D)·B, the rule for combining
 ///   D completed data sets. With one draw it is that draw's interval.
 /// - For a differentially private fit that reports its released statistics (`dp-copula`), the
 ///   utility measures (TSTR/TRTS AUCs and ratios) and the fairness gaps add a third variance: the
@@ -23,18 +23,22 @@ internal import CharterStats
 ///   at ε = 1). A parametric
 ///   bootstrap (``FitBootstrap``, Ferrando, Wang & Sheldon 2022) re-noises the released statistics B
 ///   times, refits, samples one table per refit and measures it; the replicates' sample variance
-///   V_fit estimates the measure's variance over fits. The interval is the mean ± z·√(T + V_fit):
+///   V_fit estimates the measure's variance over fits. The interval is the mean ± t·√(T + V_fit):
 ///   the holdout's sampling error (Ū), the synthetic rows' (B of Rubin's rule) and the DP fit's
 ///   (V_fit) are independent sources, so their variances add. V_fit also holds one table's own
 ///   sampling variance (each replicate is one draw), which Rubin's between term already counts for
 ///   the mean of D draws: the sum is conservative by at most that term, small against the DP
 ///   noise at the ε where the bootstrap matters.
+/// - t is Student's at Satterthwaite's degrees of freedom over the estimated parts: B from D − 1
+///   (with Ū known this is Rubin's ν), V_fit from its refits − 1, the fidelity replicates' variance
+///   from their count − 1 (``critical(level:within:between:draws:fit:)``). Where the refits'
+///   variance dominates (actg175 at ε = 1) that is about t(11) = 2.20 rather than z = 1.96.
 /// - Fidelity scores (SDMetrics Column Shapes, Column Pair Trends, the quality score, the lowest
 ///   KS/TV complement and correlation similarity) are the mean over the draws, with a seeded
 ///   bootstrap interval: each replicate resamples the training rows with replacement and scores
 ///   them against the draws in turn (replicate b against draw b mod D), so the replicates' spread
 ///   holds the real table's sampling error and the draws' spread; the interval is the estimate
-///   ± z·that spread. For a DP fit with a parametric bootstrap, V_fit of the refits' scores adds
+///   ± t·that spread. For a DP fit with a parametric bootstrap, V_fit of the refits' scores adds
 ///   to that variance, as for utility (measured before: column shapes covered 38 of 60 splits of
 ///   actg175 at ε = 1 without it).
 struct GateDraws {
@@ -48,7 +52,7 @@ struct GateDraws {
     var replicates: [String: [Double]] = [:]
     /// How many bootstrap replicates were drawn.
     var bootstrapCount = 0
-    /// The parametric bootstrap of the DP fit, for the utility and fidelity measures; `nil` for a
+    /// The parametric bootstrap of the DP fit, for the utility, fairness and fidelity measures; `nil` for a
     /// generator that reports no released statistics.
     var fitBootstrap: FitBootstrap?
 
@@ -141,15 +145,30 @@ struct GateDraws {
         let within = intervals.map { Self.impliedVariance($0, z: z) }.reduce(0, +) / d
         let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
         let total = within + (1 + 1 / d) * between + (fit?.variance ?? 0)
-        let half = z * total.squareRoot()
+        let half = Self.critical(level: level, within: within, between: (1 + 1 / d) * between, draws: d, fit: fit)
+            * total.squareRoot()
         var method =
             "\(model.method); mean of \(values.count) draws, Rubin (1987) total variance "
             + "(mean within + (1 + 1/D) between)"
         if let fit { method += " + between-fit variance from \(fit.source)" }
+        method += ", Student t at Satterthwaite's degrees of freedom"
         combined.uncertainty = Uncertainty(
             estimate: mean, lower: max(0, mean - half), upper: mean + half, level: level, method: method,
             draws: values.count, seed: seed, replicates: fit?.replicates)
         return combined
+    }
+
+    /// The critical value for a variance of `within` (the holdout's, known), `between` (the draws',
+    /// estimated from D − 1 degrees of freedom) and the fit's (estimated from its replicates − 1):
+    /// Student's t at Satterthwaite's degrees of freedom, which for the first two is Rubin's (1987)
+    /// ν = (D − 1)(1 + Ū/((1 + 1/D)B))². With 12 refits dominating, t(11) = 2.20 instead of z.
+    static func critical(level: Double, within: Double, between: Double, draws: Double, fit: FitBootstrap.Term?)
+        -> Double
+    {
+        var components: [(variance: Double, degreesOfFreedom: Double)] = [(within, .infinity)]
+        if draws > 1 { components.append((between, draws - 1)) }
+        if let fit { components.append((fit.variance, Double(fit.measured - 1))) }
+        return StudentT.critical(level: level, components: components)
     }
 
     /// The variance a draw's interval implies: (half-width / z)², the half-width taken from the side
@@ -162,7 +181,7 @@ struct GateDraws {
         return (half / z) * (half / z)
     }
 
-    /// A fidelity metric's interval: the estimate ± z times the bootstrap replicates' standard
+    /// A fidelity metric's interval: the estimate ± t times the bootstrap replicates' standard
     /// deviation, within [0, 1].
     ///
     /// Not the replicates' percentiles: resampling the real rows with replacement duplicates rows,
@@ -177,27 +196,35 @@ struct GateDraws {
         _ metric: String, estimate: Double, level: Double, fit: FitBootstrap.Term? = nil
     ) -> Uncertainty? {
         guard let values = replicates[metric],
-            let bounds = Self.centredBounds(estimate, values, level: level, extraVariance: fit?.variance ?? 0)
+            let bounds = Self.centredBounds(
+                estimate, values, level: level, extraVariance: fit?.variance ?? 0,
+                extraDegreesOfFreedom: fit.map { Double($0.measured - 1) } ?? .infinity)
         else { return nil }
         var method =
             "seeded bootstrap over the training rows (\(values.count) replicates, "
-            + "replicate b scored against draw b mod \(drawCount)): estimate ± z·standard deviation of the replicates"
-        if let fit { method += ", with the between-fit variance of \(fit.source) added" }
+            + "replicate b scored against draw b mod \(drawCount)): estimate ± t·standard deviation of the replicates"
+        if let fit {
+            method += ", with the between-fit variance of \(fit.source) added (Satterthwaite's degrees of freedom)"
+        }
         return Uncertainty(
             estimate: estimate, lower: bounds.lower, upper: bounds.upper, level: level, method: method,
             draws: drawCount, seed: seed, replicates: fit?.replicates)
     }
 
-    /// The estimate ± z·√(the replicates' sample variance + `extraVariance`), within [0, 1]; nil
-    /// with fewer than two replicates.
-    static func centredBounds(_ estimate: Double, _ replicates: [Double], level: Double, extraVariance: Double = 0)
-        -> (lower: Double, upper: Double)?
-    {
+    /// The estimate ± t·√(the replicates' sample variance + `extraVariance`), within [0, 1], t at
+    /// Satterthwaite's degrees of freedom (the replicates' count − 1, and `extraDegreesOfFreedom`);
+    /// nil with fewer than two replicates.
+    static func centredBounds(
+        _ estimate: Double, _ replicates: [Double], level: Double, extraVariance: Double = 0,
+        extraDegreesOfFreedom: Double = .infinity
+    ) -> (lower: Double, upper: Double)? {
         guard replicates.count >= 2 else { return nil }
         let count = Double(replicates.count)
         let mean = replicates.reduce(0, +) / count
         let variance = replicates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (count - 1)
-        let half = Uncertainty.z(level: level) * (variance + extraVariance).squareRoot()
+        let critical = StudentT.critical(
+            level: level, components: [(variance, count - 1), (extraVariance, extraDegreesOfFreedom)])
+        let half = critical * (variance + extraVariance).squareRoot()
         return (max(0, estimate - half), min(1, estimate + half))
     }
 }

@@ -35,6 +35,9 @@ public struct GateMeasurements: Sendable {
         /// The smallest class size k-anonymity checks against (the strictest `k_min`), for counting
         /// synthetic rows in small training classes.
         public var smallClassThreshold: Int
+        /// Whether DCR's interval is computed (16 subsamples of the reference sets): a run whose plan
+        /// checks no DCR measure, and a sweep that reads only the estimates, skip the work.
+        public var dcrInterval = true
 
         public init(
             train: Table, holdout: Table, synthetic: Table, schema: TableSchema, quasiIdentifiers: [String],
@@ -60,9 +63,12 @@ public struct GateMeasurements: Sendable {
     var kAnonymity: Result<KAnonymity, DisclosureInputError>?
     /// DCROverfittingProtection against each disjoint training sample as large as the holdout.
     var dcr: Result<[DCROverfittingProtection], DisclosureInputError>
-    /// The reference sets DCR was measured against, kept for its interval, which subsamples them
-    /// only when a check asks for it (``dcrInterval(_:level:)``).
-    var dcrReferences: DCRReferences?
+    /// The share closer to training on subsamples of the reference sets
+    /// (``dcrSubsamples(samples:holdout:synthetic:schema:seed:)``), for DCR's interval; `nil` when
+    /// not asked for (``Inputs/dcrInterval``).
+    var dcrReplicates: DCRSubsamples?
+    /// The seed of those subsamples.
+    var dcrSubsampleSeed: UInt64?
     /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
     /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
     var linkedK: Int?
@@ -104,19 +110,7 @@ public struct GateMeasurements: Sendable {
             tstrProblem = "the request names no source.target"
         }
         evaluation = EvaluationReport(reportInputs, protocol: tstrProtocol)
-        fairness = []
-        if let tstrProtocol {
-            for attribute in inputs.protected {
-                var p = tstrProtocol
-                p.subgroupColumn = attribute
-                let result = Result { () throws(TSTREvaluation.Failure) in
-                    try TSTREvaluation(
-                        train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic,
-                        schema: inputs.schema, protocol: p)
-                }
-                fairness.append((attribute, result))
-            }
-        }
+        fairness = tstrProtocol.map { Self.fairnessEvaluations(inputs, synthetic: inputs.synthetic, protocol: $0) } ?? []
         diversity = DiversityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         attributeInference = []
         guard disclosure else {
@@ -145,9 +139,12 @@ public struct GateMeasurements: Sendable {
                     train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
             }
         }
-        dcrReferences = DCRReferences(
-            samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
-            seed: inputs.seed)
+        if inputs.dcrInterval, case .success = dcr {
+            dcrReplicates = Self.dcrSubsamples(
+                samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
+                seed: inputs.seed)
+            dcrSubsampleSeed = inputs.seed
+        }
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         if !inputs.quasiIdentifiers.isEmpty {
             let secrets = (inputs.sensitive.isEmpty ? inputs.target.map { [$0] } ?? [] : inputs.sensitive)
@@ -277,14 +274,18 @@ public struct GateMeasurements: Sendable {
         case "distance_to_closest_record.overfitting_protection":
             var measure = disclosure(dcr) { Self.dcrSummary($0).score }
             if case .success(let results) = dcr {
-                measure.uncertainty = dcrInterval(results, level: level)?.mapped(
+                measure.uncertainty = Self.dcrShareInterval(
+                    results, subsamples: dcrReplicates, seed: dcrSubsampleSeed, level: level)?.mapped(
                     "min(1, 2(1 - share))", increasing: false
                 ) { min(1, 2 * (1 - $0)) }
             }
             return measure
         case "distance_to_closest_record.closer_to_training":
             var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
-            if case .success(let results) = dcr { measure.uncertainty = dcrInterval(results, level: level) }
+            if case .success(let results) = dcr {
+                measure.uncertainty = Self.dcrShareInterval(
+                    results, subsamples: dcrReplicates, seed: dcrSubsampleSeed, level: level)
+            }
             return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
             var measure = disclosure(newRowSynthesis) { $0.score }
@@ -398,6 +399,24 @@ public struct GateMeasurements: Sendable {
     static func dcrSummary(_ results: [DCROverfittingProtection]) -> (closerToTraining: Double, score: Double) {
         let share = results.map(\.closerToTraining).reduce(0, +) / Double(max(1, results.count))
         return (share, min(1, 2 * (1 - share)))
+    }
+
+    /// Per protected attribute, TSTR on `synthetic` with that attribute's subgroups.
+    static func fairnessEvaluations(_ inputs: Inputs, synthetic: Table, protocol evaluationProtocol: TSTRProtocol)
+        -> [(attribute: String, result: Result<TSTREvaluation, TSTREvaluation.Failure>)]
+    {
+        inputs.protected.map { attribute in
+            var subgroups = evaluationProtocol
+            subgroups.subgroupColumn = attribute
+            return (
+                attribute,
+                Result { () throws(TSTREvaluation.Failure) in
+                    try TSTREvaluation(
+                        train: inputs.train, holdout: inputs.holdout, synthetic: synthetic, schema: inputs.schema,
+                        protocol: subgroups)
+                }
+            )
+        }
     }
 
     /// A fairness metric's gap on one protected attribute's evaluation: the TSTR AUC gap or the

@@ -28,7 +28,8 @@ import CharterPolicy
 ///   the binomial's over the synthetic rows plus the split's, κ/holdout rows with κ = 1, the largest
 ///   the engine's interval measured (0.97 on ACTG 175's 24 columns; 0.29 on the front door's six,
 ///   where the prediction is about 1.8 times the measured half-width: a privacy check errs wide).
-///   The reference is 1 (no overfitting). It names holdout rows, which decide it.
+///   The reference is 1 (no overfitting). It names holdout rows, which decide it, or `output.rows`
+///   when the synthetic rows' binomial alone is wider than the margin.
 enum GatePower {
     /// The code of the warning.
     static let code = "underpowered-gate"
@@ -51,6 +52,9 @@ enum GatePower {
         var margin: Double
         /// The fewest holdout rows that resolve it, if any up to 10⁷.
         var needed: Int?
+        /// For DCR, when the synthetic rows' binomial variance alone is wider than the margin: the
+        /// `output.rows` above which holdout rows could decide it.
+        var neededSyntheticRows: Int?
         /// The holdout rows planned.
         var planned: Int
     }
@@ -59,7 +63,7 @@ enum GatePower {
     static func warnings(
         checks: [PlanCheck], rows: Int?, holdoutFraction: Decimal, syntheticRows: Int, rules: GateRules?
     ) -> [PlanWarning] {
-        guard let rules, let rows, rows > 0 else { return [] }
+        guard let rules, let rows, rows > 0, holdoutFraction > 0, holdoutFraction < 1 else { return [] }
         let fraction = holdoutFraction.approximateDouble
         let holdout = Int((Double(rows) * fraction).rounded(.down))
         let severity: PlanWarning.Severity = rules.effectiveUnderpowered == .refuse ? .error : .warning
@@ -96,6 +100,7 @@ enum GatePower {
         let z = NormalDistribution.quantile(0.5 * (1 + level))
         let halfWidth: (Int) -> Double
         let margin: Double
+        var neededSyntheticRows: Int?
         switch metric {
         case "tstr.ratio", "trts.ratio":
             margin = abs(1 - threshold)
@@ -114,12 +119,17 @@ enum GatePower {
             margin = 1 - threshold
             let binomial = 0.25 / Double(max(1, synthetic))
             halfWidth = { n in 2 * z * (binomial + dcrSplitVariance / Double(max(1, n))).squareRoot() }
+            if margin > 0, 2 * z * binomial.squareRoot() >= margin {
+                let rows = 0.25 * (2 * z / margin) * (2 * z / margin)
+                neededSyntheticRows = rows < 1e9 ? Int(rows.rounded(.down)) + 1 : nil
+            }
         default:
             return nil
         }
         let planned = holdout
         guard margin > 0 else {
-            return Prediction(halfWidth: halfWidth(max(1, planned)), margin: 0, needed: nil, planned: planned)
+            return Prediction(
+                halfWidth: halfWidth(max(1, planned)), margin: 0, needed: nil, neededSyntheticRows: nil, planned: planned)
         }
         // The half-widths fall with n: the smallest n that resolves the margin, by doubling then bisection.
         var needed: Int?
@@ -134,7 +144,8 @@ enum GatePower {
             needed = high
         }
         return Prediction(
-            halfWidth: halfWidth(max(1, planned)), margin: margin, needed: needed, planned: planned)
+            halfWidth: halfWidth(max(1, planned)), margin: margin, needed: needed,
+            neededSyntheticRows: neededSyntheticRows, planned: planned)
     }
 
     /// Hanley & McNeil (1982), eq. 2: the variance of an AUC estimate with `positives` and `negatives`.
@@ -168,6 +179,8 @@ enum GatePower {
             if Double(needed) <= 0.5 * Double(rows) {
                 text += ", or a holdout fraction of \(format(Double(needed) / Double(rows))) of these \(rows)"
             }
+        } else if let synthetic = p.neededSyntheticRows {
+            text += "; no holdout can decide it until output.rows exceeds \(synthetic - 1)"
         }
         text +=
             " (predicted before reading data, assuming \(assumption(check.metric)))"

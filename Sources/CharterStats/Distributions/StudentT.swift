@@ -26,4 +26,23 @@ public enum StudentT {
         let g4 = ((((79 * x2 + 776) * x2 + 1482) * x2 - 1920) * x2 - 945) * x / 92160
         return x + (g1 + (g2 + (g3 + g4 / nu) / nu) / nu) / nu
     }
+
+    /// The two-sided critical value at `level` for an interval whose variance is a sum of
+    /// components, each estimated with its degrees of freedom (`.infinity` for one known exactly):
+    /// Student's t at Satterthwaite's (1946) degrees of freedom (Σv)² / Σ(v²/ν). Rubin's (1987)
+    /// degrees of freedom for multiple imputation are this with the within variance known. With no
+    /// estimated component it is the normal quantile.
+    public static func critical(level: Double, components: [(variance: Double, degreesOfFreedom: Double)])
+        -> Double
+    {
+        let total = components.reduce(0) { $0 + max(0, $1.variance) }
+        let spread = components.reduce(0) { sum, component in
+            guard component.degreesOfFreedom.isFinite, component.degreesOfFreedom > 0, component.variance > 0 else {
+                return sum
+            }
+            return sum + component.variance * component.variance / component.degreesOfFreedom
+        }
+        let degrees = spread > 0 && total > 0 ? total * total / spread : Double.infinity
+        return quantile(0.5 * (1 + level), degreesOfFreedom: degrees)
+    }
 }

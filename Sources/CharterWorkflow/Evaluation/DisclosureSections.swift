@@ -1,5 +1,6 @@
 import CharterCore
 import CharterData
+import CharterEngine
 import CharterPrivacy
 import CharterStats
 
@@ -7,13 +8,16 @@ import CharterStats
 /// `sdmetrics.dcr_overfitting_protection`, `sdmetrics.new_row_synthesis` and `k_anonymity`; and
 /// Charter's `membership_inference` and `attribute_inference` (no reference names them).
 enum DisclosureSections {
-    /// `sdmetrics.dcr_overfitting_protection`, or nil when no column qualifies.
-    static func dcrOverfittingProtection(_ inputs: EvaluationReport.Inputs) -> JSONValue? {
+    /// `sdmetrics.dcr_overfitting_protection`, or nil when no column qualifies; with 95% intervals
+    /// of the share closer to training and of the score that hold which rows the holdout and the
+    /// training table hold (the gates' delete-d jackknife, seeded with `seed`), not only the
+    /// synthetic rows' sampling.
+    static func dcrOverfittingProtection(_ inputs: EvaluationReport.Inputs, seed: UInt64) -> JSONValue? {
         guard
             let dcr = try? DCROverfittingProtection(
                 train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
         else { return nil }
-        let record: JSONValue = [
+        var record: [String: JSONValue] = [
             "score": .number(dcr.score),
             "closer_to_training": .number(dcr.closerToTraining),
             "closer_to_holdout": .number(dcr.closerToHoldout),
@@ -26,7 +30,15 @@ enum DisclosureSections {
             "columns_used": .array(dcr.columnsUsed.map(JSONValue.string)),
             "columns_ignored": .array(dcr.columnsIgnored.map(JSONValue.string)),
         ]
-        return ["sdmetrics": ["dcr_overfitting_protection": record]]
+        if let share = GateMeasurements.dcrShareInterval(
+            dcr, train: inputs.train, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
+            seed: seed, level: 0.95)
+        {
+            record["closer_to_training_interval"] = share.json
+            record["score_interval"] = share.mapped("min(1, 2(1 - share))", increasing: false) { min(1, 2 * (1 - $0)) }
+                .json
+        }
+        return ["sdmetrics": ["dcr_overfitting_protection": .object(record)]]
     }
 
     /// `sdmetrics.new_row_synthesis` against train.

@@ -51,7 +51,7 @@ public struct Evaluation: Sendable {
         public var sensitive: String?
         /// k-anonymity classes smaller than this are small.
         public var smallClassThreshold = 5
-        /// Seed of the membership-inference attack's balanced sample and folds.
+        /// Seed of the membership-inference attack's balanced sample and folds, and of DCR's subsamples.
         public var attackSeed = MembershipInference.defaultSeed
         /// The sections to compute (`--only`); every one by default.
         public var sections: EvaluationReport.Sections = .all
@@ -107,7 +107,9 @@ public struct Evaluation: Sendable {
             return
         }
         progress?("disclosure: DCR overfitting protection")
-        if let section = DisclosureSections.dcrOverfittingProtection(tables) { report.merging(section) }
+        if let section = DisclosureSections.dcrOverfittingProtection(tables, seed: options.attackSeed) {
+            report.merging(section)
+        }
         progress?("disclosure: new-row synthesis")
         if let section = DisclosureSections.newRowSynthesis(tables) { report.merging(section) }
         progress?("disclosure: membership inference")
