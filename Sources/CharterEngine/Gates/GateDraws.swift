@@ -20,10 +20,10 @@ internal import CharterStats
 ///   utility measures (TSTR/TRTS AUCs and ratios) and the fairness gaps add a third variance: the
 ///   fit's own privacy noise, which every draw of one run shares, so neither the holdout's DeLong
 ///   variance nor the draws' spread holds it (measured: 49% coverage of a 95% interval on actg175
-///   at ε = 1). A parametric
-///   bootstrap (``FitBootstrap``, Ferrando, Wang & Sheldon 2022) re-noises the released statistics B
-///   times, refits, samples one table per refit and measures it; the replicates' sample variance
-///   V_fit estimates the measure's variance over fits. The interval is the mean ± t·√(T + V_fit):
+///   at ε = 1). A parametric bootstrap (``FitBootstrap``, Ferrando, Wang & Sheldon 2022) re-noises
+///   the released statistics B times, refits, samples one table per refit and measures it; the
+///   replicates' sample variance V_fit estimates the measure's variance over fits. The interval is
+///   the mean ± t·√(T + V_fit):
 ///   the holdout's sampling error (Ū), the synthetic rows' (B of Rubin's rule) and the DP fit's
 ///   (V_fit) are independent sources, so their variances add. V_fit also holds one table's own
 ///   sampling variance (each replicate is one draw), which Rubin's between term already counts for
@@ -52,8 +52,8 @@ struct GateDraws {
     var replicates: [String: [Double]] = [:]
     /// How many bootstrap replicates were drawn.
     var bootstrapCount = 0
-    /// The parametric bootstrap of the DP fit, for the utility, fairness and fidelity measures; `nil` for a
-    /// generator that reports no released statistics.
+    /// The parametric bootstrap of the DP fit, for the utility, fairness and fidelity measures;
+    /// `nil` for a generator that reports no released statistics.
     var fitBootstrap: FitBootstrap?
 
     /// The largest number of table cells (training rows × columns) at which the bootstrap runs
