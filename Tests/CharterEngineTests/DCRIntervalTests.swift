@@ -49,9 +49,9 @@ import Testing
         #expect(replicates?.shares.count == GateMeasurements.dcrSubsampleCount)
         #expect(replicates?.kept == Double(holdout.rowCount * 3 / 4) / Double(holdout.rowCount))
         let withSubsamples = try #require(
-            GateMeasurements.dcrShareInterval(results, subsamples: replicates, seed: seed, level: 0.95))
+            GateMeasurements.dcrShareInterval(results, subsamples: replicates, level: 0.95))
         let wilsonOnly = try #require(
-            GateMeasurements.dcrShareInterval(results, subsamples: nil, seed: nil, level: 0.95))
+            GateMeasurements.dcrShareInterval(results, subsamples: nil, level: 0.95))
         return (withSubsamples, wilsonOnly)
     }
 
@@ -99,7 +99,7 @@ import Testing
         let binomial = adjusted * (1 - adjusted) / (400 + z * z)
         let spread = (0..<16).map { $0 % 2 == 0 ? share - 0.02 : share + 0.02 }
         let wide = try #require(GateMeasurements.dcrShareInterval(
-                [result], subsamples: .init(shares: spread, kept: 0.75), seed: 9, level: 0.95))
+                [result], subsamples: .init(shares: spread, kept: 0.75, seed: 9), level: 0.95))
         let keep = GateMeasurements.dcrSubsampleKeep
         let composition = 0.0004 * 16 / 15 * keep / (1 - keep)
         let variance = binomial + composition
@@ -110,7 +110,7 @@ import Testing
         #expect(degrees > 15 && expected > Uncertainty.z(level: 0.95) * variance.squareRoot())
         let agreeing = Array(repeating: share, count: 16)
         let narrow = try #require(GateMeasurements.dcrShareInterval(
-                [result], subsamples: .init(shares: agreeing, kept: 0.75), seed: 9, level: 0.95))
+                [result], subsamples: .init(shares: agreeing, kept: 0.75, seed: 9), level: 0.95))
         #expect(abs(narrow.upper - share - z * binomial.squareRoot()) < 1e-12)
         // Synthetic rows that copy the holdout: a share of exactly 0 (ties count as holdout), every
         // replicate agreeing, still has a width (Agresti & Coull), as Wilson's had.
@@ -121,7 +121,7 @@ import Testing
         #expect(copies.closerToTraining == 0)
         let none = try #require(
             GateMeasurements.dcrShareInterval(
-                [copies], subsamples: .init(shares: Array(repeating: 0, count: 16), kept: 0.75), seed: 9, level: 0.95))
+                [copies], subsamples: .init(shares: Array(repeating: 0, count: 16), kept: 0.75, seed: 9), level: 0.95))
         #expect(none.lower == 0 && none.upper > 0.03, "\(none.upper)")
         #expect(narrow.method.contains("16 subsamples keeping 3/4") && narrow.seed == 9)
     }
@@ -159,7 +159,7 @@ import Testing
         let result = try Self.measured(population: 3, holdout: 40, train: 160, synthetic: (4, 300))
         let interval = try #require(
             GateMeasurements.dcrShareInterval(
-                [result], subsamples: .init(shares: [0.4, 0.5, 0.6], kept: 0.75), seed: nil, level: 0.95))
+                [result], subsamples: .init(shares: [0.4, 0.5, 0.6], kept: 0.75), level: 0.95))
         let wilson = Uncertainty.wilson(
             successes: result.closerToTraining * 300, trials: 300, level: 0.95)
         #expect(abs(interval.lower - wilson.lower) < 1e-12 && abs(interval.upper - wilson.upper) < 1e-12)

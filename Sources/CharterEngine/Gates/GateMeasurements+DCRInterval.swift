@@ -15,11 +15,13 @@ extension GateMeasurements {
     /// and it bounds their cost at 100,000-row tables.
     static let dcrSubsampleSyntheticRows = 5_000
 
-    /// The shares closer to training over subsamples of the reference sets, and the fraction of
-    /// the holdout's rows each subsample kept (⌊¾n⌋/n: the jackknife's scale uses it).
+    /// The shares closer to training over subsamples of the reference sets, the fraction of the
+    /// holdout's rows each subsample kept (⌊¾n⌋/n: the jackknife's scale uses it) and the seed they
+    /// were drawn from.
     struct DCRSubsamples: Sendable, Equatable {
         var shares: [Double]
         var kept: Double
+        var seed: UInt64?
     }
 
     /// The interval of one DCR measure of `synthetic` against `train` and `holdout` whole, as
@@ -31,7 +33,7 @@ extension GateMeasurements {
     ) -> Uncertainty? {
         let subsamples = dcrSubsamples(
             samples: [train], holdout: holdout, synthetic: synthetic, schema: schema, seed: seed)
-        return dcrShareInterval([result], subsamples: subsamples, seed: seed, level: level)
+        return dcrShareInterval([result], subsamples: subsamples, level: level)
     }
 
     /// The interval of the share of synthetic rows closer to training (averaged over the training
@@ -54,7 +56,7 @@ extension GateMeasurements {
     /// the binomial's is known). With fewer than four subsamples it is the Wilson interval over the
     /// synthetic rows alone, and its method says the holdout is held fixed.
     static func dcrShareInterval(
-        _ results: [DCROverfittingProtection], subsamples: DCRSubsamples?, seed: UInt64?, level: Double
+        _ results: [DCROverfittingProtection], subsamples: DCRSubsamples?, level: Double
     ) -> Uncertainty? {
         guard let rows = results.first?.dcrTrain.count, rows > 0 else { return nil }
         let share = dcrSummary(results).closerToTraining
@@ -82,7 +84,7 @@ extension GateMeasurements {
             method: "share ± t·√(binomial variance over \(rows) synthetic rows + delete-d jackknife variance over "
                 + "\(subsamples.shares.count) subsamples keeping 3/4 of the holdout and of the \(results.count) "
                 + "training samples), Satterthwaite's degrees of freedom",
-            seed: seed)
+            seed: subsamples.seed)
     }
 
     /// The share closer to training on ``dcrSubsampleCount`` subsamples: replicate m keeps a seeded
@@ -115,6 +117,7 @@ extension GateMeasurements {
             }
             if !results.isEmpty { shares.append(dcrSummary(results).closerToTraining) }
         }
-        return DCRSubsamples(shares: shares, kept: Double(kept(holdout.rowCount)) / Double(holdout.rowCount))
+        return DCRSubsamples(
+            shares: shares, kept: Double(kept(holdout.rowCount)) / Double(holdout.rowCount), seed: seed)
     }
 }

@@ -67,8 +67,6 @@ public struct GateMeasurements: Sendable {
     /// (``dcrSubsamples(samples:holdout:synthetic:schema:seed:)``), for DCR's interval; `nil` when
     /// not asked for (``Inputs/dcrInterval``).
     var dcrReplicates: DCRSubsamples?
-    /// The seed of those subsamples.
-    var dcrSubsampleSeed: UInt64?
     /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
     /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
     var linkedK: Int?
@@ -143,7 +141,6 @@ public struct GateMeasurements: Sendable {
             dcrReplicates = Self.dcrSubsamples(
                 samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
                 seed: inputs.seed)
-            dcrSubsampleSeed = inputs.seed
         }
         linkedK = Self.linkedK(inputs.train, inputs.synthetic, inputs.quasiIdentifiers)
         if !inputs.quasiIdentifiers.isEmpty {
@@ -274,17 +271,15 @@ public struct GateMeasurements: Sendable {
         case "distance_to_closest_record.overfitting_protection":
             var measure = disclosure(dcr) { Self.dcrSummary($0).score }
             if case .success(let results) = dcr {
-                measure.uncertainty = Self.dcrShareInterval(
-                    results, subsamples: dcrReplicates, seed: dcrSubsampleSeed, level: level)?.mapped(
-                    "min(1, 2(1 - share))", increasing: false
-                ) { min(1, 2 * (1 - $0)) }
+                measure.uncertainty = Self.dcrShareInterval(results, subsamples: dcrReplicates, level: level)
+                    .map(Self.dcrScoreInterval)
             }
             return measure
         case "distance_to_closest_record.closer_to_training":
             var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
             if case .success(let results) = dcr {
                 measure.uncertainty = Self.dcrShareInterval(
-                    results, subsamples: dcrReplicates, seed: dcrSubsampleSeed, level: level)
+                    results, subsamples: dcrReplicates, level: level)
             }
             return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":
@@ -398,7 +393,15 @@ public struct GateMeasurements: Sendable {
     /// The share closer to training averaged over the samples, and SDMetrics' score from it.
     static func dcrSummary(_ results: [DCROverfittingProtection]) -> (closerToTraining: Double, score: Double) {
         let share = results.map(\.closerToTraining).reduce(0, +) / Double(max(1, results.count))
-        return (share, min(1, 2 * (1 - share)))
+        return (share, dcrScore(share))
+    }
+
+    /// SDMetrics' DCR overfitting protection score of a share closer to training.
+    static func dcrScore(_ share: Double) -> Double { min(1, 2 * (1 - share)) }
+
+    /// The score's interval from the share's: the score falls as the share rises.
+    package static func dcrScoreInterval(_ share: Uncertainty) -> Uncertainty {
+        share.mapped("min(1, 2(1 - share))", increasing: false, dcrScore)
     }
 
     /// Per protected attribute, TSTR on `synthetic` with that attribute's subgroups.

@@ -35,8 +35,7 @@ enum DisclosureSections {
             seed: seed, level: 0.95)
         {
             record["closer_to_training_interval"] = share.json
-            record["score_interval"] = share.mapped("min(1, 2(1 - share))", increasing: false) { min(1, 2 * (1 - $0)) }
-                .json
+            record["score_interval"] = GateMeasurements.dcrScoreInterval(share).json
         }
         return ["sdmetrics": ["dcr_overfitting_protection": .object(record)]]
     }
