@@ -228,7 +228,7 @@ struct PlanCompilerTests {
 
 @Suite("Plan noise calibration")
 struct PlanCalibrationTests {
-    @Test("dp-copula: ρ from (ε, δ) by the CKS20 conversion, split half and half, marginal_share handed on")
+    @Test("dp-copula: ρ from (ε, δ) by the CKS20 conversion; half to the histograms, the rest split with the target")
     func zcdpSplit() throws {
         let plan = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText()))
         guard case .generate(let generate) = try #require(plan.stage(.generate)) else { return }
@@ -237,16 +237,24 @@ struct PlanCalibrationTests {
         // The total converts back to at most ε = 1 at δ = 1e-6, and a hair more does not.
         #expect(ZeroConcentratedDPCheck.epsilon(rho: rho) <= 1.000001)
         #expect(ZeroConcentratedDPCheck.epsilon(rho: rho * 1.001) > 1)
-        #expect(split.shares.map(\.fraction) == [Decimal(string: "0.5")!, Decimal(string: "0.5")!])
+        #expect(split.shares.map(\.fraction) == ["0.5", "0.25", "0.25"].map { Decimal(string: $0)! })
         for share in split.shares {
             let budget = try #require(share.budget).approximateDouble
-            #expect(abs(budget - rho / 2) <= rho * 1e-5)
+            #expect(abs(budget - rho * share.fraction.approximateDouble) <= rho * 1e-5)
         }
-        #expect(generate.parameters == ["marginal_share": .number(0.5)])
+        #expect(split.shares[2].mechanism.contains("'cens'"))
+        #expect(
+            generate.parameters == ["marginal_share": .number(0.5), "target": "cens", "target_share": .number(0.5)])
         // Six significant digits at most, so the plan is the same on every platform.
         let digits = split.total.jsonText.drop { $0 == "0" || $0 == "." }
         #expect(digits.count <= 6, "\(split.total)")
         #expect(plan.warnings.contains { $0.code == "domains-undeclared" && $0.severity == .error })
+
+        // Without a target, the correlation is one release with the other half.
+        let untargeted = try PlanFixture.compile(try PlanFixture.request(text: PlanFixture.requestText(target: nil)))
+        guard case .generate(let plain) = try #require(untargeted.stage(.generate)) else { return }
+        #expect(plain.budgetSplit?.shares.map(\.fraction) == ["0.5", "0.5"].map { Decimal(string: $0)! })
+        #expect(plain.parameters == ["marginal_share": .number(0.5)])
     }
 
     @Test("dp-vae: the plan fixes epochs, batch size and clipping norm, and records the planned q, σ and steps")

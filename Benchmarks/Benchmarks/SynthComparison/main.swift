@@ -10,7 +10,7 @@
 // network, and the peak resident memory. Release build only:
 //
 //   cd Benchmarks && swift run -c release SynthComparison [out-folder] [datasets…] [--speed-only]
-//       [--repeats N] [--generator vae|dp-vae]
+//       [--repeats N] [--generator vae|dp-vae] [--dp-vae-only | --dp-copula-only]
 //
 // dp-vae runs with the epochs, batch size and clipping norm a plan fixes (DPSGDPlanning: 50 epochs,
 // 5% batches, C = 1, or validate-config's recommendation when that is not "good"). Privacy noise
@@ -33,6 +33,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let speedOnly = arguments.contains("--speed-only")
 // --dp-vae-only: only dp-vae, with DPVAE_EPOCHS / DPVAE_BATCH / DPVAE_LR overriding the plan's settings.
 let dpVAEOnly = arguments.contains("--dp-vae-only")
+// --dp-copula-only: only dp-copula (its noise is not seeded: repeat the run for a mean).
+let dpCopulaOnly = arguments.contains("--dp-copula-only")
 let environment = ProcessInfo.processInfo.environment
 // Options with a value (--repeats N, --generator NAME) take the next argument with them.
 let positional = arguments.indices.filter { index in
@@ -231,15 +233,20 @@ if !speedOnly {
             to: folder.appendingPathComponent("holdout.csv"), atomically: true, encoding: .utf8)
         try metadata(data).write(to: folder.appendingPathComponent("metadata.json"), atomically: true, encoding: .utf8)
         print("\(data.name): \(data.train.rowCount) train, \(data.holdout.rowCount) holdout rows; vae epochs \(data.epochs)")
-        if !dpVAEOnly {
+        if !dpVAEOnly && !dpCopulaOnly {
             rows.append(try measure(data, "gaussian-copula", GaussianCopulaGenerator(), epsilon: nil, parameters: [:], folder: folder))
             rows.append(try measure(data, "vae", VAEGenerator(), epsilon: nil, parameters: ["epochs": .integer(data.epochs), "batch_size": 500], folder: folder))
         }
         for epsilon in [1.0, 5.0] {
+            // The parameters a plan hands dp-copula: the default split, and the target's own release.
             if !dpVAEOnly { rows.append(
                 try measure(
                     data, "dp-copula eps=\(Int(epsilon))", DPCopulaGenerator(), epsilon: epsilon,
-                    parameters: ["marginal_share": .number(0.5)], folder: folder)) }
+                    parameters: [
+                        "marginal_share": .number(DPCopulaBudgetSplit.marginalShare), "target": .string(data.tstr.target),
+                        "target_share": .number(DPCopulaBudgetSplit.targetShare),
+                    ], folder: folder)) }
+            if dpCopulaOnly { continue }
             var (epochs, batch) = planned(rows: data.train.rowCount, epsilon: epsilon)
             epochs = environment["DPVAE_EPOCHS"].flatMap { Int($0) } ?? epochs
             batch = environment["DPVAE_BATCH"].flatMap { Int($0) } ?? batch
@@ -259,7 +266,7 @@ if !speedOnly {
     for row in rows { print(format(row)) }
 }
 
-if dpVAEOnly { exit(0) }
+if dpVAEOnly || dpCopulaOnly { exit(0) }
 // One epoch on 10,000 rows × 10 columns (the first ten ACTG 175 columns resampled with a fixed seed).
 let speed = try actg175()
 let ten = Array(speed.train.columns.prefix(10))

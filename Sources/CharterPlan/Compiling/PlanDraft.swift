@@ -49,8 +49,14 @@ struct PlanDraft {
                     stratify: target)))
         let epsilon = generator.epsilon?.value
         let delta = generator.delta?.value
-        var parameters: [String: JSONValue] =
-            generator.type.value == "dp-copula" ? ["marginal_share": .number(0.5)] : [:]
+        var parameters: [String: JSONValue] = [:]
+        if generator.type.value == "dp-copula" {
+            parameters["marginal_share"] = .number(DPCopulaBudgetSplit.marginalShare)
+            if let target {
+                parameters["target"] = .string(target)
+                parameters["target_share"] = .number(DPCopulaBudgetSplit.targetShare)
+            }
+        }
         if generator.type.value == "dp-vae" {
             let dpSGD = DPSGDPlanning.plan(
                 rows: rows, holdoutFraction: holdoutFraction, epsilon: epsilon, delta: delta)
@@ -71,7 +77,7 @@ struct PlanDraft {
             calibration: Self.calibration(generator.type.value, epsilon: epsilon, delta: delta),
             parameters: parameters,
             budgetSplit: generator.type.value == "dp-copula"
-                ? Self.zcdpSplit(epsilon: epsilon, delta: delta) : nil)
+                ? Self.zcdpSplit(epsilon: epsilon, delta: delta, target: target) : nil)
         // Cost-aware: the gates measure every draw, so past ``maxMeasuredRows`` the plan measures fewer.
         let askedDraws = policy.gateRules?.effectiveDraws ?? GateRules.defaultDraws
         let outputRows = max(1, request.output.rows.value)
@@ -341,28 +347,41 @@ struct PlanDraft {
     }
 
     /// dp-copula's split under zCDP (Bun & Steinke 2016): ρ is the largest whose conversion by
-    /// Canonne, Kamath & Steinke 2020 (Cor. 13) gives at most ε at δ; `marginal_share` 0.5 of it
-    /// goes to the marginal histograms in equal parts, the rest to the correlation. `nil` when ε
-    /// or δ is missing or out of range (the plan warns about that separately).
-    static func zcdpSplit(epsilon: Decimal?, delta: Decimal?) -> BudgetSplit? {
+    /// Canonne, Kamath & Steinke 2020 (Cor. 13) gives at most ε at δ, split by `DPCopulaBudgetSplit`:
+    /// the marginal histograms, the correlation, and with a target, the target's correlations (the
+    /// TSTR gate measures how the other columns predict it, and its release carries far less noise
+    /// per ρ than the pairs'). `nil` when ε or δ is missing or out of range (the plan warns about
+    /// that separately).
+    static func zcdpSplit(epsilon: Decimal?, delta: Decimal?, target: String?) -> BudgetSplit? {
         guard let epsilon, let delta else { return nil }
         let e = epsilon.approximateDouble
         let d = delta.approximateDouble
         guard e > 0, e.isFinite, e <= 10_000, d > 0, d < 1 else { return nil }
         let rho = ZeroConcentratedDP.rho(epsilon: e, delta: d)
-        let half = Decimal(5) / Decimal(10)
         func rounded(_ value: Double) -> Decimal { Decimal.exact(value.significant(6)) ?? 0 }
+        func share(_ mechanism: String, _ fraction: Double) -> BudgetSplit.Share {
+            .init(mechanism: mechanism, fraction: rounded(fraction), budget: rounded(rho * fraction))
+        }
+        let marginal = DPCopulaBudgetSplit.marginalShare
+        let targetShare = DPCopulaBudgetSplit.targetShare
+        var shares = [
+            share("marginal histograms, discrete Gaussian, equal parts per modelled column", marginal)
+        ]
+        if let target {
+            shares.append(
+                share(
+                    "score-product correlation vector of the columns other than '\(target)', discrete Gaussian",
+                    (1 - marginal) * (1 - targetShare)))
+            shares.append(
+                share(
+                    "correlations of '\(target)' with the other columns, discrete Gaussian",
+                    (1 - marginal) * targetShare))
+        } else {
+            shares.append(share("score-product correlation vector, discrete Gaussian", 1 - marginal))
+        }
         return BudgetSplit(
             accountant: "zCDP (Bun & Steinke 2016), converted by Canonne, Kamath & Steinke 2020, Cor. 13",
-            total: rounded(rho),
-            shares: [
-                .init(
-                    mechanism: "marginal histograms, discrete Gaussian, equal parts per modelled column",
-                    fraction: half, budget: rounded(rho / 2)),
-                .init(
-                    mechanism: "score-product correlation vector, discrete Gaussian", fraction: half,
-                    budget: rounded(rho / 2)),
-            ])
+            total: rounded(rho), shares: shares)
     }
 
     /// The checks with the policy's `gate_rules` written into their parameters (`rule`, `confidence`),

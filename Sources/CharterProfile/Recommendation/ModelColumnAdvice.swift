@@ -6,11 +6,14 @@ import CharterStats
 /// against the signal, and why each one is kept or dropped.
 ///
 /// The noise model is `dp-copula`'s own (CharterSynth's `DPCopulaGenerator`): ρ is the largest
-/// zCDP budget whose CKS20 conversion gives ε at δ (`ZeroConcentratedDP.rho`); half goes to the d
-/// histograms in equal parts (ρ/2d each), half to the correlation. A histogram of b bins plus a
-/// missing bin then carries discrete Gaussian noise of σ = √(1/(2·ρ/2d)) per bin, an expected
-/// absolute noise mass of (b + 1)·σ·√(2/π) rows; the correlation's noise standard deviation is
-/// about (R²/√2)/√(2·ρ/2) ÷ n for n training rows. Where noise limits the fit the generator clips
+/// zCDP budget whose CKS20 conversion gives ε at δ (`ZeroConcentratedDP.rho`), split as
+/// `DPCopulaBudgetSplit` says: half goes to the d histograms in equal parts (ρ/2d each), half to
+/// the correlation, of which, with the target modelled, half goes to the target's own correlations
+/// and half (ρ/4) to the pairs of the other d − 1 columns. A histogram of b bins plus a missing bin
+/// then carries discrete Gaussian noise of σ = √(1/(2·ρ/2d)) per bin, an expected absolute noise
+/// mass of (b + 1)·σ·√(2/π) rows; the pairs' noise standard deviation is about (R²/√2)/√(2·ρ_pairs)
+/// ÷ n for n training rows, with R over the paired columns (the target's own release has less
+/// noise, so the pairs' is the one the advice bounds). Where noise limits the fit the generator clips
 /// at R² = μ + σ of a record's squared score norm under its released marginals (CharterSynth's
 /// `ScoreClipping`); μ ≤ d and σ ≤ √(2d) (a standard normal score's square has variance 2), so the
 /// advice takes R² = min(d + √(2d), 3d), an upper bound on the generator's. The advice keeps every
@@ -75,7 +78,7 @@ public struct ModelColumnAdvice: Sendable, Equatable {
         func noise(_ columns: [String]) -> (correlation: Double, histogram: Double) {
             let d = Double(columns.count)
             guard d > 0 else { return (0, 0) }
-            let rhoMarginal = columns.count >= 2 ? rho * 0.5 / d : rho
+            let rhoMarginal = DPCopulaBudgetSplit.marginalRho(rho, columns: columns.count)
             let sigma = (1 / (2 * rhoMarginal)).squareRoot()
             let perBin: Double = sigma * (2 / Double.pi).squareRoot() / n
             var worst = 0.0
@@ -83,8 +86,13 @@ public struct ModelColumnAdvice: Sendable, Equatable {
                 let binCount = Double((bins[column] ?? 32) + 1)
                 worst = max(worst, binCount * perBin)
             }
-            let sensitivity: Double = min(d + (2 * d).squareRoot(), 3 * d) / 2.0.squareRoot()
-            let correlationSigma: Double = sensitivity / (2 * rho * 0.5).squareRoot()
+            // With the target modelled, its correlations are released on their own and the pairs'
+            // release covers the other columns with its share of ρ: the noisier of the two.
+            let splitsTarget = target.map { columns.contains($0) } ?? false
+            let paired = splitsTarget ? d - 1 : d
+            let sensitivity: Double = min(paired + (2 * paired).squareRoot(), 3 * paired) / 2.0.squareRoot()
+            let pairsRho = DPCopulaBudgetSplit.pairsRho(rho, target: splitsTarget)
+            let correlationSigma: Double = sensitivity / (2 * pairsRho).squareRoot()
             let correlation: Double = columns.count >= 2 ? correlationSigma / n : 0
             return (correlation, worst)
         }

@@ -32,11 +32,21 @@ import CharterStats
 ///    and the d weighted square sums Σᵢ sᵢⱼ²/√2 has L2 sensitivity
 ///    max √(((Σⱼsⱼ²)² − Σⱼsⱼ⁴)/2 + Σⱼsⱼ⁴/2) = ‖s‖²/√2 ≤ R²/√2, the pairs' bound alone. Discrete
 ///    Gaussian noise (`GaussianVector`) with ρ_c.
+/// 3. With a `target` column t (the plan passes the request's target), step 2 covers the other
+///    columns only, and t's own correlations are one more vector: Σᵢ sᵢₜ·sᵢₖ for each other column
+///    k, with sᵢₜ unclipped and the others' scores clipped to norm R as in step 2. A record's vector
+///    is sₜ times a vector of norm at most R, so its L2 sensitivity is T·R with T = max|sₜ| over
+///    the target's bins under the released marginal (a missing value scores 0). For a binary
+///    target T is about 1–2 against R ≈ √d, so at equal ρ these correlations carry about
+///    T·√2/R of step 2's noise (a third on ACTG 175's 24 columns): the TSTR gate measures how
+///    the other columns predict the target, and that is where the budget buys most. Discrete
+///    Gaussian noise with ρ_t.
 ///
 /// **Budget**: ρ = the largest ρ whose CKS20 conversion gives at most the requested ε at the
 /// requested δ (`ZeroConcentratedDP.rho`); `marginal_share` (default 0.5) of it goes to the d
-/// histograms in equal parts, the rest to the correlation. zCDP composes by adding ρ, and the
-/// spent ε is the conversion of the sum of the ρ each mechanism recorded, so it never exceeds the
+/// histograms in equal parts, the rest to the correlation, of which `target_share` (default 0.5)
+/// goes to the target's vector when there is a target. zCDP composes by adding ρ, and the spent
+/// ε is the conversion of the sum of the ρ each mechanism recorded, so it never exceeds the
 /// request. The split is recorded in the lineage.
 ///
 /// **Post-processing** (free): negative counts clamped to 0; missing rates and bin probabilities
@@ -44,7 +54,7 @@ import CharterStats
 /// row count times both present shares, vⱼ the score variance under the noisy marginal, the same
 /// attenuation correction as `gaussian-copula`, and κⱼ the share of column j's squared scores the
 /// clipping kept, from the released square sums), shrunk by its noise, clamped and projected to
-/// the nearest correlation matrix. Sampled values are inside the declared domains by construction.
+/// the nearest correlation matrix; a target pair likewise from step 3, with κₜ = 1. Sampled values are inside the declared domains by construction.
 ///
 /// Warnings are raised when the noise is large against the signal (a histogram whose expected
 /// noise mass exceeds half the rows, or a correlation noise standard deviation above 0.1).
@@ -82,7 +92,10 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         let data = try TrainingData.prepare(
             training: training, rowCount: rowCount, settings: settings, requireDomains: true)
         let d = data.columns.count
-        let plan = BudgetPlan(epsilon: epsilon, delta: delta, columns: d, marginalShare: options.marginalShare)
+        let target = try options.targetIndex(in: data.columns.map(\.name))
+        let plan = BudgetPlan(
+            epsilon: epsilon, delta: delta, columns: d, marginalShare: options.marginalShare,
+            targetShare: target == nil ? 0 : options.targetShare)
         var warnings: [String] = []
         var mechanisms: [PrivacyDescription] = []
 
@@ -125,45 +138,65 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             }
         }
 
-        // 2. Noisy correlation of clipped normal scores.
+        // 2. Noisy correlation of clipped normal scores; with a target, its row in a release of its own.
         var correlation = Matrix.identity(d)
         var correlationSD: Double?
+        var targetSD: Double?
         var clipRadius: Double?
         if d >= 2 {
+            let others = (0..<d).filter { $0 != target }
             let radius =
                 options.clipRadius
-                ?? ScoreClipping.defaultRadius(marginals, noisyRows: noisyRows, correlationRho: plan.correlationRho)
+                ?? ScoreClipping.defaultRadius(
+                    others.map { marginals[$0] }, noisyRows: noisyRows, correlationRho: plan.correlationRho)
+            let othersBinned = others.map { binned[$0] }
+            let othersMarginals = others.map { marginals[$0] }
             let sensitivity = radius * radius / 2.0.squareRoot()
-            let products = Self.scoreProducts(binned, marginals, rows: data.rowCount, radius: radius)
-            let vector: GaussianVector
-            do {
-                vector = try GaussianVector(
-                    sensitivity: sensitivity, dimension: products.count, rho: plan.correlationRho)
-            } catch {
-                throw GeneratorError(.generatorMechanismFailed, "the correlation release: \(error)")
-            }
-            let release: NoisyRelease<[Double]>
-            do {
-                release = try vector.releaseWithAnySource(vector: products, using: &random)
-            } catch {
-                throw GeneratorError(.generatorMechanismFailed, "the correlation release: \(error)")
-            }
+            let products = Self.scoreProducts(othersBinned, othersMarginals, rows: data.rowCount, radius: radius)
+            let release = try Self.release(
+                products, sensitivity: sensitivity, rho: plan.correlationRho, using: &random)
             var privacy = release.privacy
             privacy.subject =
-                "the correlations of the \(d) columns: \(products.count - d) sums of clipped normal-score products and "
-                + "\(d) of their squares"
+                "the correlations of the \(others.count) columns\(target == nil ? "" : " other than the target"): "
+                + "\(products.count - others.count) sums of clipped normal-score products and \(others.count) of their "
+                + "squares"
             mechanisms.append(privacy)
             let productSD = sensitivity / (2 * plan.correlationRho).squareRoot()
-            let (estimate, sds) = Self.correlationEstimate(
-                products: release.value, marginals: marginals, noisyRows: noisyRows, productSD: productSD)
             released.products = release.value
             released.productSD = productSD
+            var estimateInputs = CorrelationRelease(
+                products: release.value, productSD: productSD, target: nil, targetProducts: [], targetSD: 0)
+            if let target {
+                let bound = Self.targetScoreBound(marginals[target])
+                let targetSensitivity = bound * radius
+                let targetProducts = Self.targetProducts(
+                    target: (binned[target], marginals[target]), others: (othersBinned, othersMarginals),
+                    rows: data.rowCount, radius: radius)
+                let targetRelease = try Self.release(
+                    targetProducts, sensitivity: targetSensitivity, rho: plan.targetRho, using: &random)
+                var privacy = targetRelease.privacy
+                privacy.subject =
+                    "the correlations of the target '\(binned[target].name)' with the \(others.count) other columns: "
+                    + "sums of its normal score times each clipped normal score"
+                mechanisms.append(privacy)
+                let sd = targetSensitivity / (2 * plan.targetRho).squareRoot()
+                released.target = target
+                released.targetProducts = targetRelease.value
+                released.targetProductSD = sd
+                estimateInputs.target = target
+                estimateInputs.targetProducts = targetRelease.value
+                estimateInputs.targetSD = sd
+            }
+            let (estimate, sds, targetSDs) = Self.correlationEstimate(
+                estimateInputs, marginals: marginals, noisyRows: noisyRows)
             clipRadius = radius
             // A pair with a column that scores 0 (all missing, one bin) has no correlation to
             // estimate and an infinite sd: the typical noise is that of the pairs that have one.
             let finite = sds.filter(\.isFinite).sorted()
             let typical = finite.isEmpty ? 0 : finite[finite.count / 2]
             if !finite.isEmpty { correlationSD = typical }
+            let finiteTarget = targetSDs.filter(\.isFinite).sorted()
+            if !finiteTarget.isEmpty { targetSD = finiteTarget[finiteTarget.count / 2] }
             let (valid, usedIdentity) = CopulaModel.validCorrelation(estimate)
             correlation = valid
             if usedIdentity {
@@ -199,7 +232,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             generator: name, version: version, seed: settings.seed,
             parameters: Self.lineageParameters(
                 plan: plan, totalRho: totalRho, binned: binned, clipRadius: clipRadius, correlationSD: correlationSD,
-                histogramSD: histogramSD
+                targetSD: targetSD, histogramSD: histogramSD
             ).addingClassMix(mix))
         var output = GeneratorOutput(
             table: table,
@@ -245,9 +278,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 let scale =
                     rows * (1 - marginals[j].missingRate) * (1 - marginals[k].missingRate)
                     * marginals[j].scoreVariance * marginals[k].scoreVariance * (kept[j] * kept[k]).squareRoot()
-                let raw = scale > 0 ? products[index] / scale : 0
-                let sd = scale > 0 ? productSD / scale : .infinity
-                let value = raw == 0 || !sd.isFinite ? 0 : raw * max(0, 1 - sd * sd / (raw * raw))
+                let (value, sd) = shrunk(products[index], scale: scale, noiseSD: productSD)
                 estimate[j, k] = value
                 estimate[k, j] = value
                 sds.append(sd)
@@ -255,6 +286,120 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             }
         }
         return (estimate, sds)
+    }
+
+    /// The released correlation statistics: the pairs and squares of the columns other than the
+    /// target (all columns without one), and with a target, its products with each of them.
+    struct CorrelationRelease {
+        /// ``scoreProducts(_:_:rows:radius:)`` of the columns other than the target, noisy.
+        var products: [Double]
+        /// The noise standard deviation of each of `products`.
+        var productSD: Double
+        /// The target's column index, or `nil` when every pair is in `products`.
+        var target: Int?
+        /// ``targetProducts(target:others:rows:radius:)``, noisy, in the other columns' order.
+        var targetProducts: [Double]
+        /// The noise standard deviation of each of `targetProducts`.
+        var targetSD: Double
+    }
+
+    /// The correlation estimate of all `marginals.count` columns from the released statistics
+    /// (post-processing): the other columns' pairs by ``correlationEstimate(products:marginals:noisyRows:productSD:)``,
+    /// and each target pair (t, k) as Σ̃ₜₖ / (n̂ₜₖ·vₜ·vₖ·√κₖ), the target unclipped (κₜ = 1), shrunk
+    /// the same way. Returns the matrix, the other pairs' noise standard deviations and the target
+    /// pairs'.
+    static func correlationEstimate(_ release: CorrelationRelease, marginals: [NoisyMarginal], noisyRows: Double)
+        -> (estimate: Matrix, sds: [Double], targetSDs: [Double])
+    {
+        let d = marginals.count
+        guard let t = release.target else {
+            let (estimate, sds) = correlationEstimate(
+                products: release.products, marginals: marginals, noisyRows: noisyRows, productSD: release.productSD)
+            return (estimate, sds, [])
+        }
+        let others = (0..<d).filter { $0 != t }
+        precondition(release.targetProducts.count == others.count, "one target product per other column")
+        let otherMarginals = others.map { marginals[$0] }
+        let (inner, sds) = correlationEstimate(
+            products: release.products, marginals: otherMarginals, noisyRows: noisyRows, productSD: release.productSD)
+        let kept = keptShares(products: release.products, marginals: otherMarginals, noisyRows: noisyRows)
+        var estimate = Matrix.identity(d)
+        for (a, j) in others.enumerated() {
+            for (b, k) in others.enumerated() where b < a {
+                estimate[j, k] = inner[a, b]
+                estimate[k, j] = inner[a, b]
+            }
+        }
+        var targetSDs: [Double] = []
+        for (a, k) in others.enumerated() {
+            let scale =
+                max(noisyRows, 1) * (1 - marginals[t].missingRate) * (1 - marginals[k].missingRate)
+                * marginals[t].scoreVariance * marginals[k].scoreVariance * kept[a].squareRoot()
+            let (value, sd) = shrunk(release.targetProducts[a], scale: scale, noiseSD: release.targetSD)
+            estimate[t, k] = value
+            estimate[k, t] = value
+            targetSDs.append(sd)
+        }
+        return (estimate, sds, targetSDs)
+    }
+
+    /// A noisy sum divided by its scale and shrunk towards 0 by positive-part James-Stein with its
+    /// known noise variance; with its noise standard deviation (infinite where the scale is 0).
+    static func shrunk(_ sum: Double, scale: Double, noiseSD: Double) -> (value: Double, sd: Double) {
+        let raw = scale > 0 ? sum / scale : 0
+        let sd = scale > 0 ? noiseSD / scale : .infinity
+        let value = raw == 0 || !sd.isFinite ? 0 : raw * max(0, 1 - sd * sd / (raw * raw))
+        return (value, sd)
+    }
+
+    /// The largest |score| a record's target value can have under the released marginal (a missing
+    /// value scores 0): with the other columns' scores clipped to norm R, each record's vector of
+    /// target products has norm at most this bound times R. 1 when every score is 0, where any
+    /// positive bound holds.
+    static func targetScoreBound(_ marginal: NoisyMarginal) -> Double {
+        let bound = marginal.binScores.reduce(0.0) { max($0, abs($1)) }
+        return bound > 0 && bound.isFinite ? bound : 1
+    }
+
+    /// Σᵢ sᵢₜ·sᵢₖ for each other column k, in their order: the target's normal score (unclipped)
+    /// times the other columns' scores clipped to norm `radius` exactly as
+    /// ``scoreProducts(_:_:rows:radius:)`` clips them.
+    static func targetProducts(
+        target: (column: BinnedColumn, marginal: NoisyMarginal),
+        others: (binned: [BinnedColumn], marginals: [NoisyMarginal]), rows n: Int, radius: Double
+    ) -> [Double] {
+        let d = others.binned.count
+        var sums = [Double](repeating: 0, count: d)
+        var scores = [Double](repeating: 0, count: d)
+        let levelScores = others.marginals.map(\.binScores)
+        let targetScores = target.marginal.binScores
+        for row in 0..<n {
+            let targetBin = target.column.bins[row]
+            let t = targetBin < 0 ? 0 : targetScores[Int(targetBin)]
+            guard t != 0 else { continue }
+            var norm = 0.0
+            for j in 0..<d {
+                let bin = others.binned[j].bins[row]
+                let s = bin < 0 ? 0 : levelScores[j][Int(bin)]
+                scores[j] = s
+                norm += s * s
+            }
+            let factor = norm > radius * radius ? radius / norm.squareRoot() : 1
+            for j in 0..<d { sums[j] += t * scores[j] * factor }
+        }
+        return sums
+    }
+
+    /// One vector release with discrete Gaussian noise for ρ, its failures as generator errors.
+    static func release<R: NoiseRandomness>(
+        _ vector: [Double], sensitivity: Double, rho: Double, using random: inout R
+    ) throws(GeneratorError) -> NoisyRelease<[Double]> {
+        do {
+            let mechanism = try GaussianVector(sensitivity: sensitivity, dimension: vector.count, rho: rho)
+            return try mechanism.releaseWithAnySource(vector: vector, using: &random)
+        } catch {
+            throw GeneratorError(.generatorMechanismFailed, "the correlation release: \(error)")
+        }
     }
 
     /// κⱼ for each column: the released (noisy) sum of its clipped squared scores over what it would
@@ -326,7 +471,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
 
     static func lineageParameters(
         plan: BudgetPlan, totalRho: Double, binned: [BinnedColumn], clipRadius: Double?, correlationSD: Double?,
-        histogramSD: Double
+        targetSD: Double?, histogramSD: Double
     ) -> JSONValue {
         var columns: [String: JSONValue] = [:]
         for column in binned {
@@ -341,6 +486,11 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             "histogram_noise_sd": .number(histogramSD),
         ]
         if let correlationSD { budget["correlation_noise_sd_median"] = .number(correlationSD) }
+        if plan.targetRho > 0 {
+            budget["target_share"] = .number(plan.targetShare)
+            budget["rho_target"] = .number(plan.targetRho)
+        }
+        if let targetSD { budget["target_correlation_noise_sd_median"] = .number(targetSD) }
         var parameters: [String: JSONValue] = [
             "budget": .object(budget),
             "columns": .object(columns),
@@ -359,9 +509,13 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
 extension DPCopulaGenerator {
     /// The generator's parameters.
     struct Options {
-        var marginalShare = 0.5
+        var marginalShare = DPCopulaBudgetSplit.marginalShare
         var bins = DPCopulaGenerator.defaultBins
         var clipRadius: Double?
+        /// The column whose correlations with the others get a release of their own (`target`).
+        var target: String?
+        /// The share of the correlation budget that release gets (`target_share`).
+        var targetShare = DPCopulaBudgetSplit.targetShare
 
         init(_ parameters: [String: JSONValue]) throws(GeneratorError) {
             if let value = parameters["marginal_share"] {
@@ -385,10 +539,35 @@ extension DPCopulaGenerator {
                 }
                 clipRadius = radius
             }
+            // `TrainingData.prepare` checks the target: a column name with at least two classes.
+            target = parameters["target"]?.stringValue
+            if let value = parameters["target_share"] {
+                guard let share = value.doubleValue, share > 0, share < 1 else {
+                    throw GeneratorError(
+                        .generatorInvalidParameter, "parameter 'target_share' must be a number in (0, 1)")
+                }
+                targetShare = share
+            }
+        }
+
+        /// The target's column index among `columns`, `nil` without a target.
+        ///
+        /// - Throws: ``GeneratorError`` when the target is not a column.
+        func targetIndex(in columns: [String]) throws(GeneratorError) -> Int? {
+            guard let target else { return nil }
+            guard let index = columns.firstIndex(of: target) else {
+                throw GeneratorError(
+                    .generatorUnknownTarget,
+                    "parameter 'target' names column '\(target)', which the training table lacks")
+            }
+            return index
         }
     }
+}
 
-    /// The split of the budget: ρ for each histogram and for the correlation, whose sum converts
+extension DPCopulaGenerator {
+    /// The split of the budget: ρ for each histogram, for the correlation of the columns other than
+    /// the target (all columns without one) and for the target's correlations, whose sum converts
     /// to at most the requested ε.
     struct BudgetPlan {
         let epsilon: Double
@@ -397,23 +576,31 @@ extension DPCopulaGenerator {
         let marginalShare: Double
         let marginalRho: Double
         let correlationRho: Double
+        /// The share of the correlation budget the target's release gets; 0 without one.
+        let targetShare: Double
+        /// ρ of the target's release; 0 without one.
+        let targetRho: Double
 
-        init(epsilon: Double, delta: Double, columns d: Int, marginalShare: Double) {
+        init(epsilon: Double, delta: Double, columns d: Int, marginalShare: Double, targetShare: Double = 0) {
             self.epsilon = epsilon
             self.delta = delta
             rho = ZeroConcentratedDP.rho(epsilon: epsilon, delta: delta)
             let share = d >= 2 ? marginalShare : 1
             self.marginalShare = share
+            self.targetShare = d >= 2 ? targetShare : 0
             var marginal = rho * share / Double(d)
-            var correlation = d >= 2 ? rho * (1 - share) : 0
+            var correlation = d >= 2 ? rho * (1 - share) * (1 - self.targetShare) : 0
+            var target = d >= 2 ? rho * (1 - share) * self.targetShare : 0
             // Rounding in the split must not push the composed ρ over the converted ε.
-            func total() -> Double { (0..<d).reduce(0.0) { sum, _ in sum + marginal } + correlation }
+            func total() -> Double { (0..<d).reduce(0.0) { sum, _ in sum + marginal } + correlation + target }
             while ZeroConcentratedDP.epsilon(rho: total(), delta: delta).epsilon > epsilon {
                 marginal *= 1 - 0x1p-30
                 correlation *= 1 - 0x1p-30
+                target *= 1 - 0x1p-30
             }
             marginalRho = marginal
             correlationRho = correlation
+            targetRho = target
         }
     }
 }

@@ -25,6 +25,14 @@ struct DPCopulaRelease: ReleasedStatistics {
     /// 2^k grid's √(dimension) charge makes the noise drawn larger by up to √(dimension)·2⁻²⁰/√(2ρ_c)
     /// of it: 5·10⁻⁵ for ten columns at ε = 1, 4·10⁻⁴ at ε = 0.1 (`ScoreClippingHazardTests`).
     var productSD: Double = 0
+    /// The target's column index when its correlations were released on their own, else `nil`;
+    /// `products` then holds the other columns' pairs and squares.
+    var target: Int?
+    /// The target's noisy products with each other column
+    /// (``DPCopulaGenerator/targetProducts(target:others:rows:radius:)``); empty without a target.
+    var targetProducts: [Double] = []
+    /// The standard deviation of each target product's noise, Δₜ/√(2ρₜ).
+    var targetProductSD: Double = 0
     /// The generator's settings (seed replaced per replicate; a class mix is kept).
     var settings: GeneratorSettings
 
@@ -52,6 +60,12 @@ struct DPCopulaRelease: ReleasedStatistics {
                     noiseSD: productSD,
                     integral: false))
         }
+        if !targetProducts.isEmpty {
+            blocks.append(
+                ReleasedBlock(
+                    subject: "the sums of the target's normal score times each clipped normal score",
+                    values: targetProducts, noiseSD: targetProductSD, integral: false))
+        }
         return blocks
     }
 
@@ -67,8 +81,11 @@ struct DPCopulaRelease: ReleasedStatistics {
         var correlation = Matrix.identity(d)
         if d >= 2 {
             let noisyRows = NoisyMarginal.noisyRows(marginals)
-            let (estimate, _) = DPCopulaGenerator.correlationEstimate(
-                products: blocks[d].values, marginals: marginals, noisyRows: noisyRows, productSD: productSD)
+            let release = DPCopulaGenerator.CorrelationRelease(
+                products: blocks[d].values, productSD: productSD, target: target,
+                targetProducts: target == nil ? [] : blocks[d + 1].values, targetSD: targetProductSD)
+            let (estimate, _, _) = DPCopulaGenerator.correlationEstimate(
+                release, marginals: marginals, noisyRows: noisyRows)
             correlation = CopulaModel.validCorrelation(estimate).0
         }
         let model = DPCopulaGenerator.model(columns, marginals, correlation: correlation)
