@@ -108,7 +108,8 @@ import Testing
         let released = try #require(output.released)
         let metric = "fidelity.column_shapes"
         let fit = try #require(
-            try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [metric, "tstr.ratio"]))
+            try FitBootstrap(
+                release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [metric, "tstr.ratio"]))
         #expect(fit.values.keys.sorted() == [metric], "no target: no utility replicates")
         let fitVariance = try #require(fit.variance(metric)).variance
         #expect(fitVariance > 0)
@@ -127,6 +128,33 @@ import Testing
         #expect(with.replicates == fit.replicates)
         #expect(without.replicates == nil)
         #expect(FitBootstrap.serves(metric) && FitBootstrap.serves("tstr.ratio") && !FitBootstrap.serves("k_anonymity"))
+    }
+
+    /// DCR too: each refit's table is measured against the gate's own training samples and holdout,
+    /// and the refits' variance of the share closer to training joins the binomial and jackknife
+    /// variances of its interval (for both DCR measures).
+    @Test func dpCopulaDCRIntervalWidensWithTheFitsNoise() throws {
+        let (inputs, output) = try Self.inputs { train in
+            var noise = SeededTestRandomness(seed: 23)
+            return try DPCopulaGenerator().generate(
+                training: train, rowCount: 500, settings: Self.settings(), noise: &noise)
+        }
+        let released = try #require(output.released)
+        let protection = "distance_to_closest_record.overfitting_protection"
+        let fit = try #require(
+            try FitBootstrap(release: released, inputs: inputs, rowCount: 500, seed: 5, checked: [protection]))
+        #expect(fit.values.keys.sorted() == [FitBootstrap.dcrShare])
+        let term = try #require(fit.variance(FitBootstrap.dcrShare))
+        #expect(term.variance > 0 && term.measured == fit.replicates)
+        for metric in [protection, "distance_to_closest_record.closer_to_training"] {
+            let without = try Self.interval(metric, inputs, nil)
+            let with = try Self.interval(metric, inputs, fit)
+            #expect(with.estimate == without.estimate)
+            #expect(with.width > without.width, "\(metric): with \(with.width), without \(without.width)")
+            #expect(with.method.contains("parametric bootstrap"))
+            #expect(with.replicates == fit.replicates && without.replicates == nil)
+        }
+        #expect(FitBootstrap.serves(protection) && !FitBootstrap.serves("membership_inference.accuracy"))
     }
 
     /// The fairness gap too: each refit's table is measured per protected attribute and the largest

@@ -58,9 +58,10 @@ import Testing
         #expect(spent <= epsilon, "spent \(spent) of \(epsilon)")
         let release = try #require(output.released as? DPCopulaRelease)
         let d = release.columns.count
-        #expect(release.products.count == d * (d - 1) / 2 + d)
-        #expect(release.products.allSatisfy { $0.isFinite }, "ε \(epsilon): \(release.products)")
-        #expect(release.productSD.isFinite && release.productSD > 0)
+        let correlation = try #require(release.correlation)
+        #expect(correlation.products.count == d * (d - 1) / 2 + d)
+        #expect(correlation.products.allSatisfy { $0.isFinite }, "ε \(epsilon): \(correlation.products)")
+        #expect(correlation.productSD.isFinite && correlation.productSD > 0)
         let radius = try #require(output.lineage.parameters["clip_radius"]?.doubleValue)
         #expect(radius.isFinite && radius > 0, "ε \(epsilon): radius \(radius)")
         if let median = output.lineage.parameters["budget"]?["correlation_noise_sd_median"]?.doubleValue {
@@ -70,10 +71,12 @@ import Testing
             NoisyMarginal(counts: counts, column: column)
         }
         let noisyRows = NoisyMarginal.noisyRows(marginals)
-        let kept = DPCopulaGenerator.keptShares(products: release.products, marginals: marginals, noisyRows: noisyRows)
+        let kept = DPCopulaGenerator.keptShares(
+            products: correlation.products, marginals: marginals, noisyRows: noisyRows)
         #expect(kept.allSatisfy { $0 >= DPCopulaGenerator.minimumKept && $0 <= 1 }, "ε \(epsilon): κ \(kept)")
         let (estimate, sds) = DPCopulaGenerator.correlationEstimate(
-            products: release.products, marginals: marginals, noisyRows: noisyRows, productSD: release.productSD)
+            products: correlation.products, marginals: marginals, noisyRows: noisyRows,
+            productSD: correlation.productSD)
         #expect(sds.count == d * (d - 1) / 2)
         #expect(sds.allSatisfy { !$0.isNaN && $0 > 0 }, "ε \(epsilon): sds \(sds)")
         let (valid, _) = CopulaModel.validCorrelation(estimate)
@@ -191,7 +194,7 @@ import Testing
         var recorded: [Double] = []
         for seed in UInt64(1)...12 {
             let fit = try ScoreClippingTests.fit(rows: 2000, epsilon: 1, noiseSeed: seed)
-            let release = fit.release
+            let release = try #require(fit.release.correlation)
             var types: [String: SemanticType] = [:]
             var domains: [String: DeclaredDomain] = [:]
             for j in 0..<d {

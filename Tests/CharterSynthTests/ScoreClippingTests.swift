@@ -68,10 +68,10 @@ import Testing
         _ fit: (output: GeneratorOutput, release: DPCopulaRelease, marginals: [NoisyMarginal], noisyRows: Double)
     ) -> (corrected: Double, uncorrected: Double, kept: [Double]) {
         let kept = DPCopulaGenerator.keptShares(
-            products: fit.release.products, marginals: fit.marginals, noisyRows: fit.noisyRows)
+            products: fit.release.correlation!.products, marginals: fit.marginals, noisyRows: fit.noisyRows)
         let (estimate, _) = DPCopulaGenerator.correlationEstimate(
-            products: fit.release.products, marginals: fit.marginals, noisyRows: fit.noisyRows,
-            productSD: fit.release.productSD)
+            products: fit.release.correlation!.products, marginals: fit.marginals, noisyRows: fit.noisyRows,
+            productSD: fit.release.correlation!.productSD)
         var corrected = 0.0
         var uncorrected = 0.0
         var pairs = 0.0
@@ -117,7 +117,9 @@ import Testing
         #expect(radius * radius < 0.6 * 30, "radius² \(radius * radius) against the old 3d = 30")
         let budget = try #require(fit.output.lineage.parameters["budget"])
         let rho = try #require(budget["rho_correlation"]?.doubleValue)
-        #expect(abs(fit.release.productSD - radius * radius / 2.0.squareRoot() / (2 * rho).squareRoot()) < 1e-9)
+        #expect(
+            abs(fit.release.correlation!.productSD - radius * radius / 2.0.squareRoot() / (2 * rho).squareRoot()) < 1e-9
+        )
     }
 
     /// Clipped hard (R² = 9, under E‖s‖² ≈ 10) with little noise, the products alone under-state

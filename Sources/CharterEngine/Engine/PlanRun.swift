@@ -256,9 +256,9 @@ struct PlanRun {
                 reportJSONPath: publish.reportJSON, reportHTMLPath: publish.reportHTML, report: report, notes: notes))
     }
 
-    /// The parametric bootstrap of a DP fit that reports its released statistics, for the utility
-    /// and fidelity gates (``FitBootstrap``); `nil` for other generators, plans without such a
-    /// check, or a refit that failed (noted: the intervals then lack the fit's noise, as before).
+    /// The parametric bootstrap of a DP fit that reports its released statistics, for the utility,
+    /// fairness, fidelity and DCR intervals (``FitBootstrap``); `nil` for other generators, plans
+    /// without such a check, or a refit that failed (noted: the intervals then lack the fit's noise).
     private mutating func bootstrapFit(
         _ output: GeneratorOutput, inputs: GateMeasurements.Inputs, rowCount: Int, seed: UInt64
     ) -> FitBootstrap? {
@@ -274,7 +274,7 @@ struct PlanRun {
         } catch {
             notes.append(
                 "gates: the parametric bootstrap of the DP fit failed (\(error)); "
-                    + "utility and fidelity intervals omit the fit's noise")
+                    + "the gates' intervals omit the fit's noise")
             return nil
         }
     }

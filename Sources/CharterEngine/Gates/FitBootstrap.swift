@@ -11,9 +11,10 @@ internal import CharterSynth
 /// samples one table of the published draw's size from each refit; each table is measured with the
 /// same TSTR protocol, training rows and holdout as the gates (per protected attribute for the
 /// fairness gaps, the largest gap as the gate takes it), and scored against the training rows for
-/// the fidelity checks. The spread of a measure over the replicates is its between-fit variance,
-/// which ``GateDraws`` adds to Rubin's total variance (utility, fairness) or to the training rows'
-/// bootstrap variance (fidelity).
+/// the fidelity checks, and against the same training samples and holdout for DCR. The spread of a
+/// measure over the replicates is its between-fit variance, which ``GateDraws`` adds to Rubin's
+/// total variance (utility, fairness), to the training rows' bootstrap variance (fidelity) or to
+/// DCR's binomial and jackknife variances.
 ///
 /// Post-processing of released values with seeded randomness: no budget, and the same release and
 /// seed give the same replicates.
@@ -23,9 +24,18 @@ struct FitBootstrap {
     /// The fairness gaps it serves.
     static let fairnessMetrics: Set<String> = ["fairness.tstr_gap", "fairness.ratio_gap"]
 
-    /// Whether the bootstrap measures `metric`: a utility measure, a fairness gap or a fidelity score.
+    /// DCR's measures: the bootstrap records the share closer to training under ``dcrShare``.
+    static let dcrMetrics: Set<String> = [
+        "distance_to_closest_record.overfitting_protection", "distance_to_closest_record.closer_to_training",
+    ]
+    /// The key of the share closer to training in ``values``.
+    static let dcrShare = "distance_to_closest_record.closer_to_training"
+
+    /// Whether the bootstrap measures `metric`: a utility measure, a fairness gap, a fidelity score
+    /// or DCR.
     static func serves(_ metric: String) -> Bool {
         metrics.contains(metric) || fairnessMetrics.contains(metric) || metric.hasPrefix("fidelity.")
+            || dcrMetrics.contains(metric)
     }
 
     /// The replicates refitted and sampled.
@@ -54,7 +64,8 @@ struct FitBootstrap {
         {
             evaluationProtocol = TSTRProtocol(target: target, positiveLabel: positive.label)
         }
-        guard evaluationProtocol != nil || !fidelity.isEmpty else { return nil }
+        let dcrSamples = checked.isDisjoint(with: Self.dcrMetrics) ? nil : GateMeasurements.dcrTrainingSamples(inputs)
+        guard evaluationProtocol != nil || !fidelity.isEmpty || dcrSamples != nil else { return nil }
         let bootstrap = ParametricBootstrap(replicates: replicates, seed: seed)
         self.replicates = bootstrap.replicates
         self.seed = seed
@@ -70,8 +81,22 @@ struct FitBootstrap {
                 }
             }
             if let evaluationProtocol, !fairness.isEmpty {
-                for (metric, gap) in Self.largestGaps(fairness, table: table, inputs: inputs, protocol: evaluationProtocol) {
+                for (metric, gap) in Self.largestGaps(
+                    fairness, table: table, inputs: inputs, protocol: evaluationProtocol)
+                {
                     values[metric, default: []].append(gap)
+                }
+            }
+            if let dcrSamples {
+                // As the gate measures it, on the synthetic rows or the same-sized subset the
+                // interval's subsamples use (the replicate's rows are independent draws, so a prefix
+                // is a random subset).
+                let rows = min(table.rowCount, GateMeasurements.dcrSubsampleSyntheticRows)
+                let synthetic = rows < table.rowCount ? table.selectingRows(Array(0..<rows)) : table
+                if case .success(let results) = GateMeasurements.dcr(
+                    samples: dcrSamples, inputs: inputs, synthetic: synthetic)
+                {
+                    values[Self.dcrShare, default: []].append(GateMeasurements.dcrSummary(results).closerToTraining)
                 }
             }
             if !fidelity.isEmpty {
@@ -92,7 +117,8 @@ struct FitBootstrap {
         _ metrics: Set<String>, table: Table, inputs: GateMeasurements.Inputs, protocol evaluationProtocol: TSTRProtocol
     ) -> [(String, Double)] {
         var evaluations: [TSTREvaluation] = []
-        for (_, result) in GateMeasurements.fairnessEvaluations(inputs, synthetic: table, protocol: evaluationProtocol) {
+        for (_, result) in GateMeasurements.fairnessEvaluations(inputs, synthetic: table, protocol: evaluationProtocol)
+        {
             guard case .success(let evaluation) = result else { return [] }
             evaluations.append(evaluation)
         }

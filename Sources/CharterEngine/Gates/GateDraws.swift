@@ -80,6 +80,7 @@ struct GateDraws {
         var first = inputs
         first.synthetic = draws[0]
         published = GateMeasurements(first, attack: attack)
+        published.dcrFit = fitBootstrap?.variance(FitBootstrap.dcrShare)
         others = draws.dropFirst().map { draw in
             var next = inputs
             next.synthetic = draw
@@ -145,7 +146,8 @@ struct GateDraws {
         let within = intervals.map { Self.impliedVariance($0, z: z) }.reduce(0, +) / d
         let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
         let total = within + (1 + 1 / d) * between + (fit?.variance ?? 0)
-        let half = Self.critical(level: level, within: within, between: (1 + 1 / d) * between, draws: d, fit: fit)
+        let half =
+            Self.critical(level: level, within: within, between: (1 + 1 / d) * between, draws: d, fit: fit)
             * total.squareRoot()
         var method =
             "\(model.method); mean of \(values.count) draws, Rubin (1987) total variance "

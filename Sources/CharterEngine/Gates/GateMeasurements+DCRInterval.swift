@@ -51,12 +51,17 @@ extension GateMeasurements {
     ///   of ACTG 175's 24 columns and 184 of 200 at front-door settings; with f = ¾, 54 of 60 and
     ///   199 of 200; in a 6-column simulation f = ¾ overstated the sd by about a fifth).
     ///
+    /// A DP fit adds a third: the noise in the fitted model, which one run cannot see. With a
+    /// parametric bootstrap of the fit (``FitBootstrap``), the share's variance over the re-noised
+    /// refits joins the sum.
+    ///
     /// The interval is the share ± t·√(sum) within [0, 1], with Student's t at Satterthwaite's
     /// degrees of freedom (the subsamples' variance is itself an estimate from a few replicates;
     /// the binomial's is known). With fewer than four subsamples it is the Wilson interval over the
     /// synthetic rows alone, and its method says the holdout is held fixed.
     static func dcrShareInterval(
-        _ results: [DCROverfittingProtection], subsamples: DCRSubsamples?, level: Double
+        _ results: [DCROverfittingProtection], subsamples: DCRSubsamples?, fit: FitBootstrap.Term? = nil,
+        level: Double
     ) -> Uncertainty? {
         guard let rows = results.first?.dcrTrain.count, rows > 0 else { return nil }
         let share = dcrSummary(results).closerToTraining
@@ -76,15 +81,21 @@ extension GateMeasurements {
         let z = Uncertainty.z(level: level)
         let adjusted = (share * Double(rows) + z * z / 2) / (Double(rows) + z * z)
         let binomial = adjusted * (1 - adjusted) / (Double(rows) + z * z)
-        let critical = StudentT.critical(
-            level: level, components: [(binomial, .infinity), (composition, replicates - 1)])
-        let half = critical * (binomial + composition).squareRoot()
+        var components = [(binomial, Double.infinity), (composition, replicates - 1)]
+        var method =
+            "share ± t·√(binomial variance over \(rows) synthetic rows + delete-d jackknife variance over "
+            + "\(subsamples.shares.count) subsamples keeping 3/4 of the holdout and of the \(results.count) "
+            + "training samples"
+        if let fit {
+            components.append((fit.variance, Double(fit.measured - 1)))
+            method += " + between-fit variance from \(fit.source)"
+        }
+        method += "), Satterthwaite's degrees of freedom"
+        let critical = StudentT.critical(level: level, components: components)
+        let half = critical * components.map(\.0).reduce(0, +).squareRoot()
         return Uncertainty(
-            estimate: share, lower: max(0, share - half), upper: min(1, share + half), level: level,
-            method: "share ± t·√(binomial variance over \(rows) synthetic rows + delete-d jackknife variance over "
-                + "\(subsamples.shares.count) subsamples keeping 3/4 of the holdout and of the \(results.count) "
-                + "training samples), Satterthwaite's degrees of freedom",
-            seed: subsamples.seed)
+            estimate: share, lower: max(0, share - half), upper: min(1, share + half), level: level, method: method,
+            seed: subsamples.seed, replicates: fit?.replicates)
     }
 
     /// The share closer to training on ``dcrSubsampleCount`` subsamples: replicate m keeps a seeded

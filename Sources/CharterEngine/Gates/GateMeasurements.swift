@@ -67,6 +67,9 @@ public struct GateMeasurements: Sendable {
     /// (``dcrSubsamples(samples:holdout:synthetic:schema:seed:)``), for DCR's interval; `nil` when
     /// not asked for (``Inputs/dcrInterval``).
     var dcrReplicates: DCRSubsamples?
+    /// The between-fit variance of the share closer to training over a parametric bootstrap of a DP
+    /// fit (``FitBootstrap``), which DCR's interval adds; set by ``GateDraws``.
+    var dcrFit: FitBootstrap.Term?
     /// The smallest training class (over the quasi-identifiers) that some synthetic row falls
     /// into; `nil` when no synthetic row shares its quasi-identifiers with a training row.
     var linkedK: Int?
@@ -108,7 +111,8 @@ public struct GateMeasurements: Sendable {
             tstrProblem = "the request names no source.target"
         }
         evaluation = EvaluationReport(reportInputs, protocol: tstrProtocol)
-        fairness = tstrProtocol.map { Self.fairnessEvaluations(inputs, synthetic: inputs.synthetic, protocol: $0) } ?? []
+        fairness =
+            tstrProtocol.map { Self.fairnessEvaluations(inputs, synthetic: inputs.synthetic, protocol: $0) } ?? []
         diversity = DiversityReport(real: inputs.train, synthetic: inputs.synthetic, schema: inputs.schema)
         attributeInference = []
         guard disclosure else {
@@ -130,13 +134,8 @@ public struct GateMeasurements: Sendable {
         // size (SDMetrics recommends equal halves). The training side is therefore split into
         // disjoint seeded samples as large as the holdout (at most four), and the shares averaged,
         // as SDMetrics averages its subsampling iterations.
-        let samples = Self.samples(inputs.train, rows: inputs.holdout.rowCount, count: 4, seed: inputs.seed)
-        dcr = Result { () throws(DisclosureInputError) in
-            try samples.map { sample throws(DisclosureInputError) in
-                try DCROverfittingProtection(
-                    train: sample, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema)
-            }
-        }
+        let samples = Self.dcrTrainingSamples(inputs)
+        dcr = Self.dcr(samples: samples, inputs: inputs, synthetic: inputs.synthetic)
         if inputs.dcrInterval, case .success = dcr {
             dcrReplicates = Self.dcrSubsamples(
                 samples: samples, holdout: inputs.holdout, synthetic: inputs.synthetic, schema: inputs.schema,
@@ -177,6 +176,24 @@ public struct GateMeasurements: Sendable {
 
     /// Up to `count` disjoint samples of `rows` rows of `table`, drawn with SplitMix64 from
     /// `seed`, each in table order; the whole table when it has no more rows than that.
+    /// DCR's training samples: disjoint seeded samples of the training rows as large as the holdout
+    /// (at most four; the whole training table when it is not larger).
+    static func dcrTrainingSamples(_ inputs: Inputs) -> [Table] {
+        samples(inputs.train, rows: inputs.holdout.rowCount, count: 4, seed: inputs.seed)
+    }
+
+    /// DCROverfittingProtection of `synthetic` against each training sample and the holdout.
+    static func dcr(samples: [Table], inputs: Inputs, synthetic: Table)
+        -> Result<[DCROverfittingProtection], DisclosureInputError>
+    {
+        Result { () throws(DisclosureInputError) in
+            try samples.map { sample throws(DisclosureInputError) in
+                try DCROverfittingProtection(
+                    train: sample, holdout: inputs.holdout, synthetic: synthetic, schema: inputs.schema)
+            }
+        }
+    }
+
     static func samples(_ table: Table, rows: Int, count: Int, seed: UInt64) -> [Table] {
         guard rows > 0, rows < table.rowCount else { return [table] }
         var random = SplitMix64(seed: seed ^ 0x4443_5253_414D_504C)
@@ -271,15 +288,16 @@ public struct GateMeasurements: Sendable {
         case "distance_to_closest_record.overfitting_protection":
             var measure = disclosure(dcr) { Self.dcrSummary($0).score }
             if case .success(let results) = dcr {
-                measure.uncertainty = Self.dcrShareInterval(results, subsamples: dcrReplicates, level: level)
-                    .map(Self.dcrScoreInterval)
+                measure.uncertainty = Self.dcrShareInterval(
+                    results, subsamples: dcrReplicates, fit: dcrFit, level: level
+                ).map(Self.dcrScoreInterval)
             }
             return measure
         case "distance_to_closest_record.closer_to_training":
             var measure = disclosure(dcr) { Self.dcrSummary($0).closerToTraining }
             if case .success(let results) = dcr {
                 measure.uncertainty = Self.dcrShareInterval(
-                    results, subsamples: dcrReplicates, level: level)
+                    results, subsamples: dcrReplicates, fit: dcrFit, level: level)
             }
             return measure
         case "distance_to_closest_record.new_row_synthesis", "new_row_synthesis":

@@ -54,7 +54,8 @@ import CharterStats
 /// row count times both present shares, vⱼ the score variance under the noisy marginal, the same
 /// attenuation correction as `gaussian-copula`, and κⱼ the share of column j's squared scores the
 /// clipping kept, from the released square sums), shrunk by its noise, clamped and projected to
-/// the nearest correlation matrix; a target pair likewise from step 3, with κₜ = 1. Sampled values are inside the declared domains by construction.
+/// the nearest correlation matrix; a target pair likewise from step 3, with κₜ = 1. Sampled values
+/// are inside the declared domains by construction.
 ///
 /// Warnings are raised when the noise is large against the signal (a histogram whose expected
 /// noise mass exceeds half the rows, or a correlation noise standard deviation above 0.1).
@@ -162,9 +163,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 + "squares"
             mechanisms.append(privacy)
             let productSD = sensitivity / (2 * plan.correlationRho).squareRoot()
-            released.products = release.value
-            released.productSD = productSD
-            var estimateInputs = CorrelationRelease(
+            var correlationRelease = CorrelationRelease(
                 products: release.value, productSD: productSD, target: nil, targetProducts: [], targetSD: 0)
             if let target {
                 let bound = Self.targetScoreBound(marginals[target])
@@ -179,16 +178,13 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                     "the correlations of the target '\(binned[target].name)' with the \(others.count) other columns: "
                     + "sums of its normal score times each clipped normal score"
                 mechanisms.append(privacy)
-                let sd = targetSensitivity / (2 * plan.targetRho).squareRoot()
-                released.target = target
-                released.targetProducts = targetRelease.value
-                released.targetProductSD = sd
-                estimateInputs.target = target
-                estimateInputs.targetProducts = targetRelease.value
-                estimateInputs.targetSD = sd
+                correlationRelease.target = target
+                correlationRelease.targetProducts = targetRelease.value
+                correlationRelease.targetSD = targetSensitivity / (2 * plan.targetRho).squareRoot()
             }
+            released.correlation = correlationRelease
             let (estimate, sds, targetSDs) = Self.correlationEstimate(
-                estimateInputs, marginals: marginals, noisyRows: noisyRows)
+                correlationRelease, marginals: marginals, noisyRows: noisyRows)
             clipRadius = radius
             // A pair with a column that scores 0 (all missing, one bin) has no correlation to
             // estimate and an infinite sd: the typical noise is that of the pairs that have one.
@@ -290,7 +286,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
 
     /// The released correlation statistics: the pairs and squares of the columns other than the
     /// target (all columns without one), and with a target, its products with each of them.
-    struct CorrelationRelease {
+    struct CorrelationRelease: Sendable {
         /// ``scoreProducts(_:_:rows:radius:)`` of the columns other than the target, noisy.
         var products: [Double]
         /// The noise standard deviation of each of `products`.

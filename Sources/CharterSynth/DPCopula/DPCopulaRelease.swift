@@ -1,9 +1,10 @@
 import CharterData
 import CharterStats
 
-/// What `dp-copula` released: the raw noisy histogram of every column and the raw noisy vector of
-/// score products, with their noise standard deviations, and the post-processing that turns them
-/// into a copula (the parametric bootstrap's refit, ``ParametricBootstrap``).
+/// What `dp-copula` released: the raw noisy histogram of every column and the raw noisy vectors of
+/// score products (the target's on their own when it has a release), with their noise standard
+/// deviations, and the post-processing that turns them into a copula (the parametric bootstrap's
+/// refit, ``ParametricBootstrap``).
 ///
 /// It holds no training rows: the columns keep their declared bins and labels, not the rows' bins.
 /// The score products were computed with the *released* marginals' scores; a refit from re-noised
@@ -17,22 +18,13 @@ struct DPCopulaRelease: ReleasedStatistics {
     var histograms: [[Int64]]
     /// The standard deviation of each count's discrete Gaussian noise, √(1/(2ρ_m)).
     var histogramSD: Double
-    /// The raw noisy sums of score products, j > k in row-major lower-triangle order, then each
-    /// column's weighted sum of squares (``DPCopulaGenerator/scoreProducts(_:_:rows:radius:)``);
-    /// empty with fewer than two columns.
-    var products: [Double] = []
-    /// The standard deviation of each product's noise, Δ/√(2ρ_c), the diagonal's as the pairs'. The
-    /// 2^k grid's √(dimension) charge makes the noise drawn larger by up to √(dimension)·2⁻²⁰/√(2ρ_c)
-    /// of it: 5·10⁻⁵ for ten columns at ε = 1, 4·10⁻⁴ at ε = 0.1 (`ScoreClippingHazardTests`).
-    var productSD: Double = 0
-    /// The target's column index when its correlations were released on their own, else `nil`;
-    /// `products` then holds the other columns' pairs and squares.
-    var target: Int?
-    /// The target's noisy products with each other column
-    /// (``DPCopulaGenerator/targetProducts(target:others:rows:radius:)``); empty without a target.
-    var targetProducts: [Double] = []
-    /// The standard deviation of each target product's noise, Δₜ/√(2ρₜ).
-    var targetProductSD: Double = 0
+    /// The raw noisy correlation statistics with their noise standard deviations: the sums of score
+    /// products and squares (``DPCopulaGenerator/scoreProducts(_:_:rows:radius:)``, of the columns
+    /// other than the target when it has a release of its own) and the target's products; `nil`
+    /// with fewer than two columns. The 2^k grid's √(dimension) charge makes the noise drawn larger
+    /// than the standard deviations say by up to √(dimension)·2⁻²⁰/√(2ρ) of them: 5·10⁻⁵ for ten
+    /// columns at ε = 1, 4·10⁻⁴ at ε = 0.1 (`ScoreClippingHazardTests`).
+    var correlation: DPCopulaGenerator.CorrelationRelease?
     /// The generator's settings (seed replaced per replicate; a class mix is kept).
     var settings: GeneratorSettings
 
@@ -53,18 +45,17 @@ struct DPCopulaRelease: ReleasedStatistics {
                 subject: "the counts of '\(column.name)'", values: counts.map { Double($0) }, noiseSD: histogramSD,
                 integral: true)
         }
-        if !products.isEmpty {
+        if let correlation {
             blocks.append(
                 ReleasedBlock(
-                    subject: "the sums of clipped normal-score products and squares", values: products,
-                    noiseSD: productSD,
-                    integral: false))
-        }
-        if !targetProducts.isEmpty {
-            blocks.append(
-                ReleasedBlock(
-                    subject: "the sums of the target's normal score times each clipped normal score",
-                    values: targetProducts, noiseSD: targetProductSD, integral: false))
+                    subject: "the sums of clipped normal-score products and squares", values: correlation.products,
+                    noiseSD: correlation.productSD, integral: false))
+            if correlation.target != nil {
+                blocks.append(
+                    ReleasedBlock(
+                        subject: "the sums of the target's normal score times each clipped normal score",
+                        values: correlation.targetProducts, noiseSD: correlation.targetSD, integral: false))
+            }
         }
         return blocks
     }
@@ -79,13 +70,11 @@ struct DPCopulaRelease: ReleasedStatistics {
             NoisyMarginal(counts: block.values.map { Self.count($0) }, column: column)
         }
         var correlation = Matrix.identity(d)
-        if d >= 2 {
-            let noisyRows = NoisyMarginal.noisyRows(marginals)
-            let release = DPCopulaGenerator.CorrelationRelease(
-                products: blocks[d].values, productSD: productSD, target: target,
-                targetProducts: target == nil ? [] : blocks[d + 1].values, targetSD: targetProductSD)
+        if var release = self.correlation {
+            release.products = blocks[d].values
+            if release.target != nil { release.targetProducts = blocks[d + 1].values }
             let (estimate, _, _) = DPCopulaGenerator.correlationEstimate(
-                release, marginals: marginals, noisyRows: noisyRows)
+                release, marginals: marginals, noisyRows: NoisyMarginal.noisyRows(marginals))
             correlation = CopulaModel.validCorrelation(estimate).0
         }
         let model = DPCopulaGenerator.model(columns, marginals, correlation: correlation)
