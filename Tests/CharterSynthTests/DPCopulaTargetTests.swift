@@ -47,7 +47,8 @@ import Testing
             return DPCopulaGenerator.targetProducts(
                 target: (drop(binned[t]), marginals[t]),
                 others: (others.map { drop(binned[$0]) }, others.map { marginals[$0] }),
-                rows: data.rowCount - (removed == nil ? 0 : 1), radius: radius)
+                rows: data.rowCount - (removed == nil ? 0 : 1), radius: radius,
+                bound: DPCopulaGenerator.targetScoreBound(marginals[t]))
         }
         let bound = DPCopulaGenerator.targetScoreBound(marginals[t]) * radius
         let all = products(without: nil)
@@ -60,6 +61,50 @@ import Testing
         }
         if radius <= 4 {  // where the radius clips, some record comes near the bound
             #expect(largest >= 0.3 * bound, "the largest move \(largest) against the bound \(bound)")
+        }
+    }
+
+    /// A numeric target whose released marginal leaves bins empty: an empty end bin scores at the
+    /// normal's far tail, so the bound takes the largest score of a bin with mass, and a record in an
+    /// empty bin is held to it; the bound still holds for every record.
+    @Test func emptyBinsDoNotInflateTheTargetsBound() throws {
+        let table = try DPCopulaTests.load(DPCopulaTests.gbsg2)
+        let data = try TrainingData.prepare(
+            training: table, rowCount: 10, settings: Self.settings(target: "pnodes"), requireDomains: true)
+        let binned = data.columns.map { BinnedColumn($0, bins: 16) }
+        let t = try #require(binned.firstIndex { $0.name == "pnodes" })
+        // The released counts: the true ones with the top bins emptied, as noise clamped to 0 leaves them.
+        var counts = [Int64](repeating: 0, count: binned[t].labels.count)
+        for bin in binned[t].bins { counts[bin < 0 ? binned[t].binCount : Int(bin)] += 1 }
+        let highest = Int(try #require(binned[t].bins.max()))
+        let emptied = max(highest - 1, 1)
+        for b in emptied..<binned[t].binCount { counts[b] = 0 }
+        let marginal = NoisyMarginal(counts: counts, column: binned[t])
+        let largest = try #require(marginal.binScores.map(abs).max())
+        let bound = DPCopulaGenerator.targetScoreBound(marginal)
+        #expect(largest > 5, "an empty end bin scores far out: \(largest)")
+        #expect(bound < 4 && bound < largest / 2, "the bound is that of a bin with mass: \(bound), not \(largest)")
+        // The rows in emptied bins (they exist: the counts above were the rows') are held to it.
+        let others = binned.indices.filter { $0 != t }
+        let otherMarginals = others.map { j -> NoisyMarginal in
+            var c = [Int64](repeating: 0, count: binned[j].labels.count)
+            for bin in binned[j].bins { c[bin < 0 ? binned[j].binCount : Int(bin)] += 1 }
+            return NoisyMarginal(counts: c, column: binned[j])
+        }
+        let radius = 2.0
+        let all = DPCopulaGenerator.targetProducts(
+            target: (binned[t], marginal), others: (others.map { binned[$0] }, otherMarginals),
+            rows: data.rowCount, radius: radius, bound: bound)
+        let inEmptied = (0..<data.rowCount).filter { binned[t].bins[$0] >= Int32(emptied) }
+        #expect(!inEmptied.isEmpty)
+        for row in inEmptied.prefix(5) {
+            var dropped = binned
+            for j in dropped.indices { dropped[j].bins.remove(at: row) }
+            let without = DPCopulaGenerator.targetProducts(
+                target: (dropped[t], marginal), others: (others.map { dropped[$0] }, otherMarginals),
+                rows: data.rowCount - 1, radius: radius, bound: bound)
+            let change = zip(all, without).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            #expect(change <= bound * radius * (1 + 1e-12), "row \(row) moved \(change)")
         }
     }
 

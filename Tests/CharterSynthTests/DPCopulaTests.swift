@@ -243,10 +243,14 @@ import Testing
             settings.parameters[key] = value
             #expect(code(settings) == "CH711", "\(key)")
         }
+        // A target's classes come from its declared domain, never from the rows: refusing a table
+        // whose rows hold one class would say so without noise.
         settings = Self.settings(dataset)
         settings.parameters["target"] = "cens"
         let oneClass = table.selectingRows(
             (0..<table.rowCount).filter { table.column(named: "cens")?.values.text(at: $0) == "1" })
+        #expect(code(settings, oneClass) == nil)
+        settings.domains["cens"] = .numeric(lower: 1, upper: 1, integral: true)
         #expect(code(settings, oneClass) == "CH708")
     }
 

@@ -29,6 +29,8 @@ internal import CharterStats
 ///   sampling variance (each replicate is one draw), which Rubin's between term already counts for
 ///   the mean of D draws: the sum is conservative by at most that term, small against the DP
 ///   noise at the ε where the bootstrap matters.
+///   DCR, measured on the published draw only, adds the refits' variance of its share to its own
+///   binomial and jackknife variances (``GateMeasurements/dcrShareInterval(_:subsamples:fit:level:)``).
 /// - t is Student's at Satterthwaite's degrees of freedom over the estimated parts: B from D − 1
 ///   (with Ū known this is Rubin's ν), V_fit from its refits − 1, the fidelity replicates' variance
 ///   from their count − 1 (``critical(level:within:between:draws:fit:)``). Where the refits'
@@ -52,8 +54,8 @@ struct GateDraws {
     var replicates: [String: [Double]] = [:]
     /// How many bootstrap replicates were drawn.
     var bootstrapCount = 0
-    /// The parametric bootstrap of the DP fit, for the utility, fairness and fidelity measures;
-    /// `nil` for a generator that reports no released statistics.
+    /// The parametric bootstrap of the DP fit, for the utility, fairness, fidelity and DCR
+    /// measures; `nil` for a generator that reports no released statistics.
     var fitBootstrap: FitBootstrap?
 
     /// The largest number of table cells (training rows × columns) at which the bootstrap runs

@@ -53,12 +53,15 @@ extension GateMeasurements {
     ///
     /// A DP fit adds a third: the noise in the fitted model, which one run cannot see. With a
     /// parametric bootstrap of the fit (``FitBootstrap``), the share's variance over the re-noised
-    /// refits joins the sum.
+    /// refits joins the sum. Each refit is measured on one fresh table, so that variance also holds
+    /// about one table's binomial variance, which the first term already counts: the sum errs wide
+    /// by at most that (p(1 − p)/5,000 at most, against a split's variance of about 10⁻³).
     ///
     /// The interval is the share ± t·√(sum) within [0, 1], with Student's t at Satterthwaite's
     /// degrees of freedom (the subsamples' variance is itself an estimate from a few replicates;
     /// the binomial's is known). With fewer than four subsamples it is the Wilson interval over the
-    /// synthetic rows alone, and its method says the holdout is held fixed.
+    /// synthetic rows alone, and its method says the holdout is held fixed (and it holds no fit's
+    /// variance either: a holdout under eight rows cannot carry a split-aware interval).
     static func dcrShareInterval(
         _ results: [DCROverfittingProtection], subsamples: DCRSubsamples?, fit: FitBootstrap.Term? = nil,
         level: Double

@@ -174,8 +174,6 @@ public struct GateMeasurements: Sendable {
         }
     }
 
-    /// Up to `count` disjoint samples of `rows` rows of `table`, drawn with SplitMix64 from
-    /// `seed`, each in table order; the whole table when it has no more rows than that.
     /// DCR's training samples: disjoint seeded samples of the training rows as large as the holdout
     /// (at most four; the whole training table when it is not larger).
     static func dcrTrainingSamples(_ inputs: Inputs) -> [Table] {
@@ -194,6 +192,8 @@ public struct GateMeasurements: Sendable {
         }
     }
 
+    /// Up to `count` disjoint samples of `rows` rows of `table`, drawn with SplitMix64 from
+    /// `seed`, each in table order; the whole table when it has no more rows than that.
     static func samples(_ table: Table, rows: Int, count: Int, seed: UInt64) -> [Table] {
         guard rows > 0, rows < table.rowCount else { return [table] }
         var random = SplitMix64(seed: seed ^ 0x4443_5253_414D_504C)

@@ -12,8 +12,10 @@ import CharterStats
 /// and half (ρ/4) to the pairs of the other d − 1 columns. A histogram of b bins plus a missing bin
 /// then carries discrete Gaussian noise of σ = √(1/(2·ρ/2d)) per bin, an expected absolute noise
 /// mass of (b + 1)·σ·√(2/π) rows; the pairs' noise standard deviation is about (R²/√2)/√(2·ρ_pairs)
-/// ÷ n for n training rows, with R over the paired columns (the target's own release has less
-/// noise, so the pairs' is the one the advice bounds). Where noise limits the fit the generator clips
+/// ÷ n for n training rows, with R over the paired columns. The target's own release has
+/// sensitivity T·R, T the largest |score| of a target class (about 1.3 at a 25% minority, 2.7 at
+/// 1%), so with more than a few columns it carries less noise than the pairs', and the pairs' is
+/// the one the advice bounds. Where noise limits the fit the generator clips
 /// at R² = μ + σ of a record's squared score norm under its released marginals (CharterSynth's
 /// `ScoreClipping`); μ ≤ d and σ ≤ √(2d) (a standard normal score's square has variance 2), so the
 /// advice takes R² = min(d + √(2d), 3d), an upper bound on the generator's. The advice keeps every

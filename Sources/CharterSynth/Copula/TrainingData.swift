@@ -89,7 +89,9 @@ struct TrainingData: Sendable {
             throw GeneratorError(
                 .generatorUnknownColumn, "a domain is declared for '\(name)', which is not in the training table")
         }
-        try checkTarget(training: training, parameters: settings.parameters)
+        try checkTarget(
+            training: training, parameters: settings.parameters,
+            declared: requireDomains ? settings.domains : nil)
         var columns: [EncodedColumn] = []
         columns.reserveCapacity(training.columns.count)
         for column in training.columns {
@@ -108,13 +110,34 @@ struct TrainingData: Sendable {
     }
 
     /// The optional `target` parameter: the column must exist and hold at least two classes.
-    static func checkTarget(training: Table, parameters: [String: JSONValue]) throws(GeneratorError) {
+    ///
+    /// A differentially private generator passes its `declared` domains: the classes are then the
+    /// target's declared domain's, never read from the rows, since refusing or not on what the rows
+    /// hold would itself release something about them without noise.
+    static func checkTarget(
+        training: Table, parameters: [String: JSONValue], declared: [String: DeclaredDomain]? = nil
+    ) throws(GeneratorError) {
         guard let value = parameters["target"] else { return }
         guard let target = value.stringValue else {
             throw GeneratorError(.generatorInvalidParameter, "parameter 'target' must be a column name (a string)")
         }
         guard let column = training.column(named: target) else {
             throw GeneratorError(.generatorUnknownTarget, "the target column '\(target)' is not in the training table")
+        }
+        if let declared {
+            let classes: Bool
+            switch declared[target] {
+            case .categorical(let labels)?: classes = Set(labels).count >= 2
+            case .numeric(let lower, let upper, _)?: classes = lower < upper
+            case .boolean?, nil: classes = true  // a missing domain is refused with its own code
+            }
+            guard classes else {
+                throw GeneratorError(
+                    .generatorSingleClassTarget,
+                    "the declared domain of the target column '\(target)' holds one class; a generator needs at least "
+                        + "two to keep the relation between the target and the features")
+            }
+            return
         }
         var first: String?
         for row in 0..<training.rowCount {

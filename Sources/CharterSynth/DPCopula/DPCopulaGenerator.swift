@@ -35,8 +35,9 @@ import CharterStats
 /// 3. With a `target` column t (the plan passes the request's target), step 2 covers the other
 ///    columns only, and t's own correlations are one more vector: Σᵢ sᵢₜ·sᵢₖ for each other column
 ///    k, with sᵢₜ unclipped and the others' scores clipped to norm R as in step 2. A record's vector
-///    is sₜ times a vector of norm at most R, so its L2 sensitivity is T·R with T = max|sₜ| over
-///    the target's bins under the released marginal (a missing value scores 0). For a binary
+///    is sₜ times a vector of norm at most R, so its L2 sensitivity is T·R with T the largest |sₜ|
+///    of a bin the released marginal gives mass (a record's sₜ is held to ±T; a missing value
+///    scores 0). For a binary
 ///    target T is about 1–2 against R ≈ √d, so at equal ρ these correlations carry about
 ///    T·√2/R of step 2's noise (a third on ACTG 175's 24 columns): the TSTR gate measures how
 ///    the other columns predict the target, and that is where the budget buys most. Discrete
@@ -170,7 +171,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
                 let targetSensitivity = bound * radius
                 let targetProducts = Self.targetProducts(
                     target: (binned[target], marginals[target]), others: (othersBinned, othersMarginals),
-                    rows: data.rowCount, radius: radius)
+                    rows: data.rowCount, radius: radius, bound: bound)
                 let targetRelease = try Self.release(
                     targetProducts, sensitivity: targetSensitivity, rho: plan.targetRho, using: &random)
                 var privacy = targetRelease.privacy
@@ -193,16 +194,19 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             if !finite.isEmpty { correlationSD = typical }
             let finiteTarget = targetSDs.filter(\.isFinite).sorted()
             if !finiteTarget.isEmpty { targetSD = finiteTarget[finiteTarget.count / 2] }
+            // With two columns and a target, the target's release holds the only correlation.
+            let typicalNoise = max(typical, targetSD ?? 0)
             let (valid, usedIdentity) = CopulaModel.validCorrelation(estimate)
             correlation = valid
             if usedIdentity {
                 warnings.append(
                     "the noisy correlation could not be made positive definite; columns are sampled independently")
             }
-            if typical > 0.1 {
+            if typicalNoise > 0.1 {
                 warnings.append(
                     "the noise swamps the correlations: their typical noise standard deviation is about "
-                        + "\(Self.rounded(typical)), so correlations below about \(Self.rounded(min(2 * typical, 1))) are "
+                        + "\(Self.rounded(typicalNoise)), so correlations below about "
+                        + "\(Self.rounded(min(2 * typicalNoise, 1))) are "
                         + "shrunk towards 0; use a larger epsilon, fewer columns or more rows")
             }
         }
@@ -348,21 +352,27 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         return (value, sd)
     }
 
-    /// The largest |score| a record's target value can have under the released marginal (a missing
-    /// value scores 0): with the other columns' scores clipped to norm R, each record's vector of
-    /// target products has norm at most this bound times R. 1 when every score is 0, where any
-    /// positive bound holds.
+    /// The bound T on a record's target score in the target's release: the largest |score| of a bin
+    /// the released marginal gives positive probability (a missing value scores 0), 1 when there is
+    /// none. A bin the noisy marginal left empty scores at the normal's far tail (|s| up to about
+    /// 8.8), which would multiply the noise for every record; ``targetProducts(target:others:rows:radius:bound:)``
+    /// clamps a record's score to ±T instead, a function of the record and of released values only,
+    /// so each record's vector has norm at most T·R.
     static func targetScoreBound(_ marginal: NoisyMarginal) -> Double {
-        let bound = marginal.binScores.reduce(0.0) { max($0, abs($1)) }
-        return bound > 0 && bound.isFinite ? bound : 1
+        var bound = 0.0
+        for (p, score) in zip(marginal.probabilities, marginal.binScores) where p > 0 {
+            precondition(score.isFinite, "normal scores are finite")
+            bound = max(bound, abs(score))
+        }
+        return bound > 0 ? bound : 1
     }
 
-    /// Σᵢ sᵢₜ·sᵢₖ for each other column k, in their order: the target's normal score (unclipped)
-    /// times the other columns' scores clipped to norm `radius` exactly as
-    /// ``scoreProducts(_:_:rows:radius:)`` clips them.
+    /// Σᵢ sᵢₜ·sᵢₖ for each other column k, in their order: the target's normal score, held to
+    /// [−`bound`, `bound`] (``targetScoreBound(_:)``), times the other columns' scores clipped to
+    /// norm `radius` exactly as ``scoreProducts(_:_:rows:radius:)`` clips them.
     static func targetProducts(
         target: (column: BinnedColumn, marginal: NoisyMarginal),
-        others: (binned: [BinnedColumn], marginals: [NoisyMarginal]), rows n: Int, radius: Double
+        others: (binned: [BinnedColumn], marginals: [NoisyMarginal]), rows n: Int, radius: Double, bound: Double
     ) -> [Double] {
         let d = others.binned.count
         var sums = [Double](repeating: 0, count: d)
@@ -371,7 +381,7 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         let targetScores = target.marginal.binScores
         for row in 0..<n {
             let targetBin = target.column.bins[row]
-            let t = targetBin < 0 ? 0 : targetScores[Int(targetBin)]
+            let t = targetBin < 0 ? 0 : min(max(targetScores[Int(targetBin)], -bound), bound)
             guard t != 0 else { continue }
             var norm = 0.0
             for j in 0..<d {
@@ -493,7 +503,10 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             "correlation": .string(
                 "noisy sums of normal-score products and squares clipped at clip_radius; each pair divided by the "
                     + "share of its columns' squares the clipping kept, attenuation-corrected, projected to the nearest "
-                    + "correlation matrix"),
+                    + "correlation matrix"
+                    + (plan.targetRho > 0
+                        ? "; the target's pairs from a release of their own (its score, held to the largest of a bin "
+                            + "with released mass, times the clipped scores), the target unclipped" : "")),
             "missing_values": "a missing bin in each noisy histogram; independent rate per column",
             "noise": "discrete gaussian (CKS20), secure randomness",
         ]
