@@ -111,9 +111,10 @@ struct TrainingData: Sendable {
 
     /// The optional `target` parameter: the column must exist and hold at least two classes.
     ///
-    /// A differentially private generator passes its `declared` domains: the classes are then the
-    /// target's declared domain's, never read from the rows, since refusing or not on what the rows
-    /// hold would itself release something about them without noise.
+    /// A generator that requires declared domains (every differentially private one) passes them as
+    /// `declared`: the classes are then the target's declared domain's, never read from the rows,
+    /// since refusing or not on what the rows hold would itself release something about them
+    /// without noise.
     static func checkTarget(
         training: Table, parameters: [String: JSONValue], declared: [String: DeclaredDomain]? = nil
     ) throws(GeneratorError) {
