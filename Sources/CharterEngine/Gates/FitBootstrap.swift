@@ -146,6 +146,9 @@ struct FitBootstrap {
         /// How many replicates were refitted.
         var replicates: Int
 
+        /// The degrees of freedom of ``variance``: the replicates measured − 1.
+        var degreesOfFreedom: Double { Double(measured - 1) }
+
         /// The source, for an interval's method: the bootstrap, its citation and its counts.
         var source: String {
             "a parametric bootstrap of the DP fit (Ferrando, Wang & Sheldon 2022: \(measured) of \(replicates) "
@@ -156,10 +159,7 @@ struct FitBootstrap {
     /// The between-fit variance of `metric` over the replicates; `nil` with fewer than two values.
     func variance(_ metric: String) -> Term? {
         guard let replicated = values[metric], replicated.count >= 2 else { return nil }
-        let n = Double(replicated.count)
-        let mean = replicated.reduce(0, +) / n
         return Term(
-            variance: replicated.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1), measured: replicated.count,
-            replicates: replicates)
+            variance: Uncertainty.sampleVariance(replicated), measured: replicated.count, replicates: replicates)
     }
 }

@@ -146,7 +146,7 @@ struct GateDraws {
         guard intervals.count == all.count, let model = intervals.first else { return combined }
         let z = Uncertainty.z(level: level)
         let within = intervals.map { Self.impliedVariance($0, z: z) }.reduce(0, +) / d
-        let between = d > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (d - 1) : 0
+        let between = Uncertainty.sampleVariance(values)
         let total = within + (1 + 1 / d) * between + (fit?.variance ?? 0)
         let half =
             Self.critical(level: level, within: within, between: (1 + 1 / d) * between, draws: d, fit: fit)
@@ -171,7 +171,7 @@ struct GateDraws {
     {
         var components: [(variance: Double, degreesOfFreedom: Double)] = [(within, .infinity)]
         if draws > 1 { components.append((between, draws - 1)) }
-        if let fit { components.append((fit.variance, Double(fit.measured - 1))) }
+        if let fit { components.append((fit.variance, fit.degreesOfFreedom)) }
         return StudentT.critical(level: level, components: components)
     }
 
@@ -202,7 +202,7 @@ struct GateDraws {
         guard let values = replicates[metric],
             let bounds = Self.centredBounds(
                 estimate, values, level: level, extraVariance: fit?.variance ?? 0,
-                extraDegreesOfFreedom: fit.map { Double($0.measured - 1) } ?? .infinity)
+                extraDegreesOfFreedom: fit?.degreesOfFreedom ?? .infinity)
         else { return nil }
         var method =
             "seeded bootstrap over the training rows (\(values.count) replicates, "
@@ -224,8 +224,7 @@ struct GateDraws {
     ) -> (lower: Double, upper: Double)? {
         guard replicates.count >= 2 else { return nil }
         let count = Double(replicates.count)
-        let mean = replicates.reduce(0, +) / count
-        let variance = replicates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (count - 1)
+        let variance = Uncertainty.sampleVariance(replicates)
         let critical = StudentT.critical(
             level: level, components: [(variance, count - 1), (extraVariance, extraDegreesOfFreedom)])
         let half = critical * (variance + extraVariance).squareRoot()

@@ -77,8 +77,7 @@ extension GateMeasurements {
             return interval
         }
         let replicates = Double(subsamples.shares.count)
-        let mean = subsamples.shares.reduce(0, +) / replicates
-        let spread = subsamples.shares.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (replicates - 1)
+        let spread = Uncertainty.sampleVariance(subsamples.shares)
         // Replicates that agree to rounding leave only the binomial variance, known exactly.
         let composition = spread > 1e-20 ? spread * subsamples.kept / (1 - subsamples.kept) : 0
         let z = Uncertainty.z(level: level)
@@ -90,7 +89,7 @@ extension GateMeasurements {
             + "\(subsamples.shares.count) subsamples keeping 3/4 of the holdout and of the \(results.count) "
             + "training samples"
         if let fit {
-            components.append((fit.variance, Double(fit.measured - 1)))
+            components.append((fit.variance, fit.degreesOfFreedom))
             method += " + between-fit variance from \(fit.source)"
         }
         method += "), Satterthwaite's degrees of freedom"

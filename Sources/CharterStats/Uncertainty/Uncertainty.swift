@@ -24,6 +24,15 @@ public struct Uncertainty: Sendable, Equatable, Codable {
     /// (Ferrando, Wang & Sheldon 2022); `nil` when none ran. Written only when present.
     public var replicates: Int?
 
+    /// The sample variance of `values` (denominator n − 1), the spread of replicates behind an
+    /// interval; 0 with fewer than two values.
+    public static func sampleVariance(_ values: [Double]) -> Double {
+        guard values.count >= 2 else { return 0 }
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        return values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
+    }
+
     /// An interval as given; `lower ≤ estimate ≤ upper` is the caller's to keep.
     public init(
         estimate: Double, lower: Double, upper: Double, level: Double, method: String, draws: Int = 1,

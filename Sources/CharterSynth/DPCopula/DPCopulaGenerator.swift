@@ -383,15 +383,8 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
             let targetBin = target.column.bins[row]
             let t = targetBin < 0 ? 0 : min(max(targetScores[Int(targetBin)], -bound), bound)
             guard t != 0 else { continue }
-            var norm = 0.0
-            for j in 0..<d {
-                let bin = others.binned[j].bins[row]
-                let s = bin < 0 ? 0 : levelScores[j][Int(bin)]
-                scores[j] = s
-                norm += s * s
-            }
-            let factor = norm > radius * radius ? radius / norm.squareRoot() : 1
-            for j in 0..<d { sums[j] += t * scores[j] * factor }
+            clippedScores(others.binned, levelScores, row: row, radius: radius, into: &scores)
+            for j in 0..<d { sums[j] += t * scores[j] }
         }
         return sums
     }
@@ -439,20 +432,29 @@ public struct DPCopulaGenerator: SyntheticDataGenerator {
         var scores = [Double](repeating: 0, count: d)
         let levelScores = marginals.map(\.binScores)
         for row in 0..<n {
-            var norm = 0.0
-            for j in 0..<d {
-                let bin = binned[j].bins[row]
-                let s = bin < 0 ? 0 : levelScores[j][Int(bin)]
-                scores[j] = s
-                norm += s * s
-            }
-            if norm > radius * radius {
-                let factor = radius / norm.squareRoot()
-                for j in 0..<d { scores[j] *= factor }
-            }
+            clippedScores(binned, levelScores, row: row, radius: radius, into: &scores)
             addContribution(of: scores, to: &sums)
         }
         return sums
+    }
+
+    /// Writes record `row`'s normal scores into `scores` (each column's bin score under its released
+    /// marginal, `levelScores`; 0 where missing), the vector scaled down to norm `radius` when it is
+    /// longer: the one clipping both correlation releases use.
+    static func clippedScores(
+        _ binned: [BinnedColumn], _ levelScores: [[Double]], row: Int, radius: Double, into scores: inout [Double]
+    ) {
+        var norm = 0.0
+        for j in binned.indices {
+            let bin = binned[j].bins[row]
+            let s = bin < 0 ? 0 : levelScores[j][Int(bin)]
+            scores[j] = s
+            norm += s * s
+        }
+        if norm > radius * radius {
+            let factor = radius / norm.squareRoot()
+            for j in binned.indices { scores[j] *= factor }
+        }
     }
 
     /// Adds one record's (clipped) scores to the released vector: sⱼ·sₖ for j > k, then w·sⱼ².
